@@ -1,0 +1,148 @@
+//! Annual facts: the figures an enterprise reports for a year, each with its unit.
+//!
+//! Values are stored as integers in hundredths of the base unit (`centi`): sums over
+//! 100,000 enterprises are then exact and identical on SQLite and PostgreSQL, which a
+//! floating-point or text-decimal column would not guarantee. Two decimals of a yuan,
+//! a square metre, a kWh or a tonne is finer than any source reports.
+
+use crate::model::{M2_PER_MU, Unit};
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+use serde::Serialize;
+
+macro_rules! fields {
+    ($($variant:ident = $id:literal, $unit:ident, $neg:literal, $zh:literal, $en:literal;)+) => {
+        /// One column of the annual facts.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum FactField { $($variant),+ }
+
+        impl FactField {
+            pub const ALL: &'static [FactField] = &[$(FactField::$variant),+];
+            pub fn id(self) -> &'static str { match self { $(FactField::$variant => $id),+ } }
+            pub fn parse(s: &str) -> Option<Self> { match s { $($id => Some(FactField::$variant),)+ _ => None } }
+            /// The unit in which the value is stored.
+            pub fn unit(self) -> Unit { match self { $(FactField::$variant => Unit::$unit),+ } }
+            /// Whether a negative value is meaningful (value added, net profit).
+            pub fn allows_negative(self) -> bool { match self { $(FactField::$variant => $neg),+ } }
+            pub fn label_zh(self) -> &'static str { match self { $(FactField::$variant => $zh),+ } }
+            pub fn label_en(self) -> &'static str { match self { $(FactField::$variant => $en),+ } }
+        }
+    };
+}
+
+fields! {
+    LandArea = "land_area", SquareMetre, false, "用地面积", "Land area";
+    Revenue = "revenue", Yuan, false, "营业收入", "Operating revenue";
+    MainRevenue = "main_revenue", Yuan, false, "主营业务收入", "Main-business revenue";
+    ValueAdded = "value_added", Yuan, true, "工业增加值", "Industrial value added";
+    Tax = "tax", Yuan, false, "实缴税金", "Taxes paid";
+    RdExpense = "rd_expense", Yuan, false, "研发经费支出", "R&D expense";
+    Employees = "employees", Person, false, "年平均从业人员", "Average employees";
+    EnergyTce = "energy_tce", TonneCoalEquivalent, false, "综合能耗", "Total energy use";
+    EmissionEquiv = "emission_equiv", Tonne, false, "主要污染物排放当量", "Main pollutant emissions";
+    Electricity = "electricity", KilowattHour, false, "用电量", "Electricity use";
+    AboveScale = "above_scale", Flag, false, "规上企业", "Above designated size";
+    Veto = "veto", Text, false, "一票否决", "Veto";
+    TotalAssets = "total_assets", Yuan, false, "资产总计", "Total assets";
+    TotalLiabilities = "total_liabilities", Yuan, false, "负债总计", "Total liabilities";
+    NetProfit = "net_profit", Yuan, true, "净利润", "Net profit";
+    ExportValue = "export_value", Yuan, false, "出口交货值", "Export value";
+    ForeignCapitalUsd = "foreign_capital_usd", Usd, false, "实际使用外资", "Foreign capital actually used";
+    RdStaff = "rd_staff", Person, false, "研发人员", "R&D staff";
+    IpClass1 = "ip_class1", Count, false, "I类知识产权", "Class-I IP";
+    IpClass2 = "ip_class2", Count, false, "II类知识产权", "Class-II IP";
+}
+
+impl FactField {
+    pub fn is_numeric(self) -> bool {
+        self.unit() != Unit::Text
+    }
+}
+
+/// A stored quantity: hundredths of the field's base unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Centi(pub i64);
+
+impl Centi {
+    /// Rounds half away from zero to hundredths. None when out of range.
+    pub fn from_decimal(d: Decimal) -> Option<Self> {
+        (d * Decimal::from(100)).round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero).to_i64().map(Centi)
+    }
+    pub fn from_f64(v: f64) -> Option<Self> {
+        let c = (v * 100.0).round();
+        (c.is_finite() && c.abs() < 9.0e18).then_some(Centi(c as i64))
+    }
+    pub fn to_decimal(self) -> Decimal {
+        Decimal::new(self.0, 2)
+    }
+    pub fn to_f64(self) -> f64 {
+        self.0 as f64 / 100.0
+    }
+}
+
+/// How a value is shown to officials: money in 万元, land in 亩, electricity in 万千瓦时.
+pub fn display_value(field: FactField, v: Centi) -> String {
+    let x = v.to_f64();
+    match field.unit() {
+        Unit::Yuan | Unit::Usd => format!("{:.2}", x / 10_000.0),
+        Unit::SquareMetre => format!("{:.2}", x / M2_PER_MU),
+        Unit::KilowattHour => format!("{:.2}", x / 10_000.0),
+        Unit::Person | Unit::Count => format!("{:.0}", x),
+        Unit::Flag => (if v.0 != 0 { "✓" } else { "—" }).to_string(),
+        _ => format!("{:.2}", x),
+    }
+}
+
+/// The unit shown next to [`display_value`], as a translation key suffix.
+pub fn display_unit(field: FactField) -> &'static str {
+    match field.unit() {
+        Unit::Yuan => "wan_yuan",
+        Unit::Usd => "wan_usd",
+        Unit::SquareMetre => "mu",
+        Unit::KilowattHour => "wan_kwh",
+        Unit::TonneCoalEquivalent => "tce",
+        Unit::Tonne => "t",
+        Unit::Person => "person",
+        Unit::Count => "count",
+        Unit::Flag | Unit::Text => "none",
+    }
+}
+
+/// Converts a value typed in display units back to the stored unit.
+pub fn from_display(field: FactField, d: Decimal) -> Option<Centi> {
+    let factor = match field.unit() {
+        Unit::Yuan | Unit::Usd | Unit::KilowattHour => Decimal::from(10_000),
+        Unit::SquareMetre => Decimal::from(10_000) / Decimal::from(15),
+        _ => Decimal::ONE,
+    };
+    Centi::from_decimal(d.checked_mul(factor)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    #[test]
+    fn conversions() {
+        let one_mu = from_display(FactField::LandArea, Decimal::ONE).unwrap();
+        assert_eq!(one_mu, Centi(66_667)); // 666.67 m²
+        assert_eq!(display_value(FactField::LandArea, one_mu), "1.00");
+        let wan = from_display(FactField::Revenue, Decimal::from_str("123.456").unwrap()).unwrap();
+        assert_eq!(wan, Centi(123_456_000));
+        assert_eq!(display_value(FactField::Revenue, wan), "123.46");
+        assert_eq!(Centi::from_decimal(Decimal::from_str("0.005").unwrap()), Some(Centi(1)));
+        assert_eq!(Centi::from_decimal(Decimal::from_str("-0.005").unwrap()), Some(Centi(-1)));
+    }
+
+    #[test]
+    fn every_field_has_an_id_that_parses() {
+        for f in FactField::ALL {
+            assert_eq!(FactField::parse(f.id()), Some(*f));
+        }
+        assert!(FactField::ValueAdded.allows_negative());
+        assert!(!FactField::Tax.allows_negative());
+    }
+}

@@ -1,0 +1,13 @@
+//! devzone's domain: checked value types, reference tables, vocabularies, validation and the
+//! demo generator. Pure: no IO beyond the embedded tables, no async, no database.
+
+pub mod credit_code;
+pub mod demo;
+pub mod facts;
+pub mod model;
+pub mod reference;
+pub mod secret;
+pub mod validate;
+
+pub use credit_code::CreditCode;
+pub use facts::{Centi, FactField};

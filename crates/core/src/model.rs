@@ -1,0 +1,140 @@
+//! Domain vocabularies: the closed lists that records choose from.
+//!
+//! Each enum has a stable snake_case id (stored in the database, used in the API and in
+//! translation keys: `zone_kind.national_etdz`, …). Adding a variant is a code change on
+//! purpose: these lists come from national standards and policy, not from a zone's taste.
+
+use serde::{Deserialize, Serialize};
+
+macro_rules! vocabulary {
+    ($(#[$m:meta])* $name:ident { $($variant:ident = $id:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum $name { $($variant),+ }
+
+        impl Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.id())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = String::deserialize(d)?;
+                $name::parse(&s).ok_or_else(|| serde::de::Error::custom(format!("unknown {}: {s}", stringify!($name))))
+            }
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub fn id(self) -> &'static str {
+                match self { $($name::$variant => $id),+ }
+            }
+            pub fn parse(s: &str) -> Option<Self> {
+                match s { $($id => Some($name::$variant),)+ _ => None }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.id())
+            }
+        }
+    };
+}
+
+vocabulary!(
+    /// What kind of zone a tenant is.
+    ZoneKind {
+        NationalEtdz = "national_etdz",
+        NationalHighTech = "national_high_tech",
+        Provincial = "provincial",
+        OtherPark = "other_park",
+    }
+);
+
+vocabulary!(
+    /// Ownership of an enterprise (登记注册类型, simplified to the groups zones report on).
+    Ownership {
+        StateOwned = "state_owned",
+        Private = "private",
+        ForeignInvested = "foreign_invested",
+        HkMacaoTaiwan = "hk_macao_taiwan",
+        Collective = "collective",
+        Other = "other",
+    }
+);
+
+vocabulary!(
+    /// Qualifications and titles an enterprise can hold for a period.
+    QualificationKind {
+        HighTech = "high_tech",
+        TechSme = "tech_sme",
+        InnovativeSme = "innovative_sme",
+        SrdiSme = "srdi_sme",
+        LittleGiant = "little_giant",
+        Listed = "listed",
+        MonitoringPoint = "monitoring_point",
+    }
+);
+
+vocabulary!(
+    /// Roles of a user account.
+    Role {
+        Admin = "admin",
+        Officer = "officer",
+        Analyst = "analyst",
+        Enterprise = "enterprise",
+    }
+);
+
+vocabulary!(
+    /// Where a figure came from.
+    FactSource {
+        TaxBureau = "tax_bureau",
+        StatisticsBureau = "statistics_bureau",
+        PowerCompany = "power_company",
+        EnvironmentBureau = "environment_bureau",
+        SelfReported = "self_reported",
+        Officer = "officer",
+    }
+);
+
+vocabulary!(
+    /// Units in which quantities are stored (base units; see DESIGN.md "Units are explicit").
+    Unit {
+        Yuan = "yuan",
+        Usd = "usd",
+        SquareMetre = "m2",
+        KilowattHour = "kwh",
+        TonneCoalEquivalent = "tce",
+        Tonne = "t",
+        Person = "person",
+        Count = "count",
+        Flag = "flag",
+        Text = "text",
+    }
+);
+
+impl Role {
+    pub fn can_write(self) -> bool {
+        matches!(self, Role::Admin | Role::Officer)
+    }
+}
+
+/// 1 亩 = 10,000/15 m².
+pub const M2_PER_MU: f64 = 10_000.0 / 15.0;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_round_trip() {
+        for k in ZoneKind::ALL {
+            assert_eq!(ZoneKind::parse(k.id()), Some(*k));
+        }
+        assert_eq!(serde_json::to_string(&Ownership::HkMacaoTaiwan).unwrap(), "\"hk_macao_taiwan\"");
+        assert!(QualificationKind::parse("nope").is_none());
+    }
+}
