@@ -389,3 +389,133 @@ mod tests {
         assert_eq!(parse_number("12a"), None);
     }
 }
+
+/// What is sent to create or update a zone.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct ZoneInput {
+    pub name: String,
+    pub kind: String,
+    pub gbt37028_code: Option<String>,
+    pub province_code: String,
+    pub city_code: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ZoneDraft {
+    pub name: String,
+    pub kind: crate::model::ZoneKind,
+    pub gbt37028_code: Option<String>,
+    pub province_code: String,
+    pub city_code: String,
+}
+
+impl ZoneInput {
+    pub fn validate(&self) -> Result<ZoneDraft, Vec<FieldError>> {
+        let mut errs = Errors::default();
+        let name = self.name.trim().to_string();
+        if name.is_empty() {
+            errs.push(FieldError::new("name", "required", ""));
+        }
+        check_len(&mut errs, "name", &name, MAX_NAME_CHARS);
+        let kind = crate::model::ZoneKind::parse(self.kind.trim());
+        if kind.is_none() {
+            errs.push(FieldError::new("kind", "choice.unknown", &self.kind));
+        }
+        let gbt37028_code = clean(&self.gbt37028_code);
+        if let Some(c) = &gbt37028_code
+            && crate::reference::listed_zone(c).is_none()
+        {
+            errs.push(FieldError::new("gbt37028_code", "gbt37028_code.unknown", c));
+        }
+        let province = self.province_code.trim();
+        match divisions().get(province) {
+            Some(d) if d.level == "province" => {}
+            _ => errs.push(FieldError::new("province_code", "province_code.unknown", province)),
+        }
+        let city = self.city_code.trim();
+        match divisions().get(city) {
+            Some(d) if d.province_code == province => {}
+            Some(_) => errs.push(FieldError::new("city_code", "city_code.other_province", city)),
+            None => errs.push(FieldError::new("city_code", "division_code.unknown", city)),
+        }
+        errs.into_result(())?;
+        Ok(ZoneDraft {
+            name,
+            kind: kind.expect("checked"),
+            gbt37028_code,
+            province_code: province.to_string(),
+            city_code: city.to_string(),
+        })
+    }
+}
+
+/// What is sent to create or update a park inside a zone.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct ParkInput {
+    pub name: String,
+    pub theme: Option<String>,
+    /// A GeoJSON Polygon or MultiPolygon geometry (WGS 84 longitude/latitude).
+    pub boundary: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParkDraft {
+    pub name: String,
+    pub theme: Option<String>,
+    pub boundary: Option<String>,
+}
+
+/// Checks that `text` is a GeoJSON Polygon or MultiPolygon with closed rings of at least
+/// four longitude/latitude positions. Returns the rule broken.
+pub fn check_polygon(text: &str) -> Result<(), &'static str> {
+    let v: serde_json::Value = serde_json::from_str(text).map_err(|_| "geojson.syntax")?;
+    let v = if v.get("type").and_then(|t| t.as_str()) == Some("Feature") { v.get("geometry").cloned().unwrap_or_default() } else { v };
+    let coords = v.get("coordinates").ok_or("geojson.polygon")?;
+    let polygons: Vec<&serde_json::Value> = match v.get("type").and_then(|t| t.as_str()) {
+        Some("Polygon") => vec![coords],
+        Some("MultiPolygon") => coords.as_array().ok_or("geojson.polygon")?.iter().collect(),
+        _ => return Err("geojson.polygon"),
+    };
+    for poly in polygons {
+        let rings = poly.as_array().filter(|r| !r.is_empty()).ok_or("geojson.polygon")?;
+        for ring in rings {
+            let pts = ring.as_array().ok_or("geojson.polygon")?;
+            if pts.len() < 4 {
+                return Err("geojson.ring");
+            }
+            let mut parsed = Vec::with_capacity(pts.len());
+            for p in pts {
+                let xy = p.as_array().filter(|a| a.len() >= 2).ok_or("geojson.position")?;
+                let (x, y) = (xy[0].as_f64().ok_or("geojson.position")?, xy[1].as_f64().ok_or("geojson.position")?);
+                if !(-180.0..=180.0).contains(&x) || !(-90.0..=90.0).contains(&y) {
+                    return Err("geojson.position");
+                }
+                parsed.push((x, y));
+            }
+            if parsed.first() != parsed.last() {
+                return Err("geojson.ring");
+            }
+        }
+    }
+    Ok(())
+}
+
+impl ParkInput {
+    pub fn validate(&self) -> Result<ParkDraft, Vec<FieldError>> {
+        let mut errs = Errors::default();
+        let name = self.name.trim().to_string();
+        if name.is_empty() {
+            errs.push(FieldError::new("name", "required", ""));
+        }
+        check_len(&mut errs, "name", &name, MAX_NAME_CHARS);
+        let boundary = clean(&self.boundary);
+        if let Some(b) = &boundary
+            && let Err(rule) = check_polygon(b)
+        {
+            let shown: String = b.chars().take(40).collect();
+            errs.push(FieldError::new("boundary", rule, shown));
+        }
+        errs.into_result(())?;
+        Ok(ParkDraft { name, theme: clean(&self.theme), boundary })
+    }
+}

@@ -1,0 +1,301 @@
+//! SeaORM entities: one module per table. Only this crate names them.
+//!
+//! Conventions: quantities are `i64` hundredths of the stored unit (see
+//! `devzone_core::facts::Centi`); lists (former names, tags) are JSON arrays in a text column;
+//! vocabularies are their snake_case ids; timestamps are UTC.
+
+macro_rules! no_relations {
+    () => {
+        #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+        pub enum Relation {}
+        impl ActiveModelBehavior for ActiveModel {}
+    };
+}
+
+pub mod zone {
+    use sea_orm::entity::prelude::*;
+    use serde::{Deserialize, Serialize};
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+    #[sea_orm(table_name = "zones")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub name: String,
+        pub kind: String,
+        pub gbt37028_code: Option<String>,
+        pub province_code: String,
+        pub city_code: String,
+        pub created_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+pub mod park {
+    use sea_orm::entity::prelude::*;
+    use serde::{Deserialize, Serialize};
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+    #[sea_orm(table_name = "parks")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub zone_id: i64,
+        pub name: String,
+        pub theme: Option<String>,
+        /// GeoJSON Polygon or MultiPolygon geometry.
+        pub boundary: Option<String>,
+    }
+    no_relations!();
+}
+
+pub mod enterprise {
+    use sea_orm::entity::prelude::*;
+    use serde::{Deserialize, Serialize};
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+    #[sea_orm(table_name = "enterprises")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub zone_id: i64,
+        pub park_id: Option<i64>,
+        pub credit_code: String,
+        pub name: String,
+        /// JSON array of earlier names.
+        pub former_names: String,
+        pub industry_code: String,
+        pub address: Option<String>,
+        pub division_code: Option<String>,
+        pub ownership: String,
+        pub source_country: Option<String>,
+        pub fortune500_parent: Option<String>,
+        pub founded_on: Option<Date>,
+        /// Yuan, hundredths.
+        pub registered_capital: Option<i64>,
+        /// JSON array of free tags.
+        pub tags: String,
+        /// Derived from the latest year's current facts, for filtering and sorting lists.
+        pub above_scale: Option<bool>,
+        pub latest_revenue: Option<i64>,
+        pub latest_year: Option<i32>,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+pub mod qualification {
+    use sea_orm::entity::prelude::*;
+    use serde::{Deserialize, Serialize};
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+    #[sea_orm(table_name = "qualifications")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub enterprise_id: i64,
+        pub kind: String,
+        pub valid_from: Date,
+        pub valid_to: Option<Date>,
+        pub certificate_no: Option<String>,
+    }
+    no_relations!();
+}
+
+pub mod fact_value {
+    use sea_orm::entity::prelude::*;
+    use serde::{Deserialize, Serialize};
+
+    /// One version of one figure. The current version of (enterprise, year, field) has
+    /// `current = true`; earlier versions stay as history and are never updated again.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+    #[sea_orm(table_name = "fact_values")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub enterprise_id: i64,
+        pub year: i32,
+        pub field: String,
+        /// Hundredths of the field's stored unit; None for text fields.
+        pub value: Option<i64>,
+        pub text_value: Option<String>,
+        pub source: String,
+        pub as_of: Date,
+        pub entered_by: String,
+        pub entered_at: DateTimeUtc,
+        pub current: bool,
+    }
+    no_relations!();
+}
+
+pub mod user {
+    use sea_orm::entity::prelude::*;
+    use serde::{Deserialize, Serialize};
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+    #[sea_orm(table_name = "users")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        #[sea_orm(unique)]
+        pub username: String,
+        pub display_name: String,
+        pub password_hash: String,
+        pub role: String,
+        pub enterprise_id: Option<i64>,
+        pub disabled: bool,
+        pub failed_logins: i32,
+        pub locked_until: Option<DateTimeUtc>,
+        pub locale: Option<String>,
+        pub created_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+pub mod user_zone {
+    use sea_orm::entity::prelude::*;
+    use serde::{Deserialize, Serialize};
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+    #[sea_orm(table_name = "user_zones")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub user_id: i64,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub zone_id: i64,
+    }
+    no_relations!();
+}
+
+pub mod session {
+    use sea_orm::entity::prelude::*;
+    use serde::{Deserialize, Serialize};
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+    #[sea_orm(table_name = "sessions")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        /// SHA-256 of the cookie value.
+        pub token_digest: String,
+        pub user_id: i64,
+        pub csrf_token: String,
+        pub created_at: DateTimeUtc,
+        pub expires_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+pub mod api_token {
+    use sea_orm::entity::prelude::*;
+    use serde::{Deserialize, Serialize};
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+    #[sea_orm(table_name = "api_tokens")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub user_id: i64,
+        pub name: String,
+        pub token_digest: String,
+        pub created_at: DateTimeUtc,
+        pub revoked_at: Option<DateTimeUtc>,
+        pub last_used_at: Option<DateTimeUtc>,
+    }
+    no_relations!();
+}
+
+pub mod audit {
+    use sea_orm::entity::prelude::*;
+    use serde::{Deserialize, Serialize};
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+    #[sea_orm(table_name = "audit_log")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub at: DateTimeUtc,
+        pub user_id: Option<i64>,
+        pub username: String,
+        /// create / update / delete / login / …
+        pub action: String,
+        pub entity: String,
+        pub entity_id: Option<i64>,
+        pub zone_id: Option<i64>,
+        /// JSON of the record before and after the change.
+        pub before: Option<String>,
+        pub after: Option<String>,
+        pub request_id: Option<String>,
+    }
+    no_relations!();
+}
+
+pub mod meta {
+    use sea_orm::entity::prelude::*;
+    use serde::{Deserialize, Serialize};
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+    #[sea_orm(table_name = "meta")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub key: String,
+        pub value: String,
+    }
+    no_relations!();
+}
+
+pub mod industry_code {
+    use sea_orm::entity::prelude::*;
+    use serde::{Deserialize, Serialize};
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+    #[sea_orm(table_name = "industry_codes")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub edition: String,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub code: String,
+        pub level: String,
+        pub name: String,
+        pub parent_code: String,
+        pub section: String,
+        pub division: String,
+    }
+    no_relations!();
+}
+
+pub mod division {
+    use sea_orm::entity::prelude::*;
+    use serde::{Deserialize, Serialize};
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+    #[sea_orm(table_name = "divisions")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub code: String,
+        pub name: String,
+        pub level: String,
+        pub parent_code: String,
+        pub province_code: String,
+    }
+    no_relations!();
+}
+
+pub mod listed_zone {
+    use sea_orm::entity::prelude::*;
+    use serde::{Deserialize, Serialize};
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+    #[sea_orm(table_name = "listed_zones")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub code: String,
+        pub name: String,
+        pub province_code: String,
+        pub type_code: String,
+        pub type_name: String,
+        pub prefecture_code: String,
+    }
+    no_relations!();
+}

@@ -1,0 +1,41 @@
+//! Repository functions, one module per aggregate. Functions take any `ConnectionTrait`
+//! so that callers can group several of them in one transaction.
+
+pub mod audit;
+pub mod backup;
+pub mod enterprises;
+pub mod facts;
+pub mod meta;
+pub mod stats;
+pub mod users;
+pub mod zones;
+
+/// One page of a list, with the total number of matching records.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: u64,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+impl<T> Page<T> {
+    pub fn pages(&self) -> u64 {
+        self.total.div_ceil(self.per_page.max(1)).max(1)
+    }
+}
+
+pub const MAX_PER_PAGE: u64 = 200;
+
+/// Escapes `%`, `_` and `\` so user text matches literally inside a LIKE pattern.
+pub(crate) fn like_contains(q: &str) -> String {
+    let mut s = String::from("%");
+    for c in q.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            s.push('\\');
+        }
+        s.push(c);
+    }
+    s.push('%');
+    s
+}
