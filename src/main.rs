@@ -1,1 +1,340 @@
-fn main() {}
+//! The `devzone` command: serve, demo, migrate, healthcheck, users and tokens, backup.
+
+#![forbid(unsafe_code)]
+
+mod config;
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+use config::Config;
+use devzone_core::model::Role;
+use devzone_db::repo::{backup, users, zones};
+use devzone_db::{Actor, Db};
+use std::io::Write;
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(name = "devzone", version, about = "Operating platform for development zones (经开区、高新区、产业园区)")]
+struct Cli {
+    /// TOML configuration file (see `devzone default-config`).
+    #[arg(long, global = true, env = "DEVZONE_CONFIG")]
+    config: Option<PathBuf>,
+    /// Directory for the SQLite database and backups.
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
+    /// sqlite://PATH or postgres://USER:PASSWORD@HOST/DB (default: SQLite in the data directory).
+    #[arg(long, global = true)]
+    database_url: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web UI and the API.
+    Serve {
+        #[arg(long)]
+        bind: Option<String>,
+    },
+    /// Create the demo dataset on an empty data directory (or reuse it), then serve it.
+    Demo {
+        #[arg(long)]
+        bind: Option<String>,
+        /// Number of demo enterprises (each with three years of facts).
+        #[arg(long, default_value_t = 1200)]
+        enterprises: usize,
+        /// Load the demo and exit without serving (for benchmarks and scripts).
+        #[arg(long)]
+        no_serve: bool,
+    },
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Exit 0 when the server at the configured address answers and its database is reachable.
+    Healthcheck {
+        #[arg(long)]
+        bind: Option<String>,
+    },
+    /// Print the commented default configuration.
+    DefaultConfig,
+    /// Manage user accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage API tokens for scripts.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Write a consistent backup while the server runs.
+    Backup {
+        #[arg(long)]
+        out: PathBuf,
+        /// Portable JSON-lines export even on SQLite (PostgreSQL always uses it).
+        #[arg(long)]
+        portable: bool,
+    },
+    /// Restore a backup or export into an empty database.
+    Restore { file: PathBuf },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add an account; the password is read from DEVZONE_PASSWORD or standard input.
+    Add {
+        name: String,
+        #[arg(long, default_value = "officer")]
+        role: String,
+        /// Zone ids the user may see (officers, analysts).
+        #[arg(long, value_delimiter = ',')]
+        zones: Vec<i64>,
+        /// The enterprise an enterprise user is bound to.
+        #[arg(long)]
+        enterprise: Option<i64>,
+    },
+    /// Set a new password (DEVZONE_PASSWORD or standard input); ends the user's sessions.
+    Passwd { name: String },
+    List,
+    Disable { name: String },
+    Enable { name: String },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Print a new bearer token for a user (shown once).
+    Create {
+        #[arg(long)]
+        user: String,
+        #[arg(long, default_value = "script")]
+        name: String,
+    },
+    /// Revoke a token by id.
+    Revoke { id: i64 },
+    List,
+}
+
+fn cli_actor() -> Actor {
+    Actor::system(&format!("cli:{}", std::env::var("USER").unwrap_or_else(|_| "unknown".into())))
+}
+
+fn read_password() -> anyhow::Result<String> {
+    if let Ok(p) = std::env::var("DEVZONE_PASSWORD") {
+        return Ok(p);
+    }
+    eprint!("password: ");
+    let mut s = String::new();
+    std::io::stdin().read_line(&mut s)?;
+    Ok(s.trim_end_matches(['\r', '\n']).to_string())
+}
+
+async fn open(cfg: &Config) -> anyhow::Result<Db> {
+    let url = cfg.database_url();
+    if url.starts_with("sqlite:") {
+        std::fs::create_dir_all(&cfg.data_dir).with_context(|| format!("creating {}", cfg.data_dir.display()))?;
+    }
+    Ok(Db::connect(&url).await?)
+}
+
+async fn serve(db: Db, cfg: &Config) -> anyhow::Result<()> {
+    let app = devzone_web::router(devzone_web::AppState { db, secure_cookies: cfg.server.secure_cookies });
+    let listener = tokio::net::TcpListener::bind(&cfg.server.bind).await.with_context(|| format!("binding {}", cfg.server.bind))?;
+    tracing::info!(bind = %cfg.server.bind, "serving");
+    axum::serve(listener, app).with_graceful_shutdown(async { let _ = tokio::signal::ctrl_c().await; }).await?;
+    Ok(())
+}
+
+/// Creates `admin` when there is no user yet: password from DEVZONE_ADMIN_PASSWORD or random.
+async fn ensure_admin(db: &Db) -> anyhow::Result<Option<String>> {
+    if !users::list(&db.conn).await?.is_empty() {
+        return Ok(None);
+    }
+    let password = std::env::var("DEVZONE_ADMIN_PASSWORD").ok().filter(|p| !p.is_empty()).unwrap_or_else(devzone_core::secret::new_password);
+    users::create(&db.conn, &Actor::system("setup"), &users::NewUser { username: "admin", display_name: "admin", password: &password, role: Role::Admin, enterprise_id: None, zones: &[] }).await?;
+    Ok(Some(password))
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into())).with_writer(std::io::stderr).init();
+    let cli = Cli::parse();
+    let mut cfg = Config::load(cli.config.as_deref())?;
+    if let Some(d) = cli.data_dir {
+        cfg.data_dir = d;
+    }
+    if let Some(u) = cli.database_url {
+        cfg.database.url = u;
+    }
+    match cli.command {
+        Command::DefaultConfig => print!("{}", config::DEFAULT_TOML),
+        Command::Serve { bind } => {
+            if let Some(b) = bind {
+                cfg.server.bind = b;
+            }
+            let db = open(&cfg).await?;
+            if let Some(p) = ensure_admin(&db).await? {
+                println!("created the administrator: admin / {p}  (shown once)");
+            }
+            serve(db, &cfg).await?;
+        }
+        Command::Demo { bind, enterprises, no_serve } => {
+            if let Some(b) = bind {
+                cfg.server.bind = b;
+            }
+            let db = open(&cfg).await?;
+            let started = std::time::Instant::now();
+            let password = match devzone_db::demo::loaded(&db).await? {
+                Some(n) => {
+                    println!("reusing the demo in {} ({n} enterprises)", cfg.data_dir.display());
+                    None
+                }
+                None => {
+                    if !backup::is_empty(&db).await? {
+                        bail!("{} holds data that is not the demo; use an empty --data-dir", cfg.data_dir.display());
+                    }
+                    let mut last = 0;
+                    devzone_db::demo::load(&db, enterprises, &mut |done, total| {
+                        let pct = done * 100 / total.max(1);
+                        if pct / 10 != last / 10 || done == total {
+                            eprint!("\rloading demo: {done}/{total} enterprises ({pct}%)");
+                            let _ = std::io::stderr().flush();
+                            last = pct;
+                        }
+                    })
+                    .await?;
+                    eprintln!();
+                    let pw = ensure_admin(&db).await?;
+                    println!("demo loaded in {:.1} s", started.elapsed().as_secs_f64());
+                    pw
+                }
+            };
+            if no_serve {
+                if let Some(p) = password {
+                    println!("login: admin / {p}");
+                }
+                return Ok(());
+            }
+            println!("devzone demo: http://{}/", cfg.server.bind);
+            match password {
+                Some(p) => println!("login: admin / {p}"),
+                None => println!("login: admin (password as printed when the demo was created; `devzone user passwd admin` sets a new one)"),
+            }
+            serve(db, &cfg).await?;
+        }
+        Command::Migrate => {
+            open(&cfg).await?;
+            println!("migrations applied");
+        }
+        Command::Healthcheck { bind } => {
+            let addr = bind.unwrap_or(cfg.server.bind.clone());
+            let ok = healthcheck(&addr).await;
+            match ok {
+                Ok(()) => println!("ok: {addr} answers and its database is reachable"),
+                Err(e) => {
+                    eprintln!("unhealthy: {e}");
+                    std::process::exit(1);
+                }
+            }
+        }
+        Command::User(cmd) => {
+            let db = open(&cfg).await?;
+            match cmd {
+                UserCommand::Add { name, role, zones: zone_ids, enterprise } => {
+                    let role = Role::parse(&role).with_context(|| format!("unknown role {role}: admin, officer, analyst or enterprise"))?;
+                    let known: Vec<i64> = zones::list(&db.conn, &devzone_db::Scope::all()).await?.iter().map(|z| z.id).collect();
+                    if let Some(z) = zone_ids.iter().find(|z| !known.contains(z)) {
+                        bail!("no zone with id {z}");
+                    }
+                    let password = read_password()?;
+                    let u = users::create(&db.conn, &cli_actor(), &users::NewUser { username: &name, display_name: &name, password: &password, role, enterprise_id: enterprise, zones: &zone_ids }).await.map_err(describe)?;
+                    println!("added {} ({})", u.username, u.role);
+                }
+                UserCommand::Passwd { name } => {
+                    let password = read_password()?;
+                    users::set_password(&db.conn, &cli_actor(), &name, &password).await.map_err(describe)?;
+                    println!("password of {name} changed");
+                }
+                UserCommand::List => {
+                    for u in users::list(&db.conn).await? {
+                        let zones = users::zones_of(&db.conn, u.id).await?;
+                        println!("{:<20} {:<10} {:<9} zones={:?}{}", u.username, u.role, if u.disabled { "disabled" } else { "active" }, zones, u.enterprise_id.map(|e| format!(" enterprise={e}")).unwrap_or_default());
+                    }
+                }
+                UserCommand::Disable { name } => {
+                    users::set_disabled(&db.conn, &cli_actor(), &name, true).await.map_err(describe)?;
+                    println!("{name} disabled; its sessions and tokens are revoked");
+                }
+                UserCommand::Enable { name } => {
+                    users::set_disabled(&db.conn, &cli_actor(), &name, false).await.map_err(describe)?;
+                    println!("{name} enabled");
+                }
+            }
+        }
+        Command::Token(cmd) => {
+            let db = open(&cfg).await?;
+            match cmd {
+                TokenCommand::Create { user, name } => {
+                    let (token, m) = users::create_token(&db.conn, &cli_actor(), &user, &name).await.map_err(describe)?;
+                    eprintln!("token {} for {user} (shown once):", m.id);
+                    println!("{token}");
+                }
+                TokenCommand::Revoke { id } => {
+                    users::revoke_token(&db.conn, &cli_actor(), id).await.map_err(describe)?;
+                    println!("token {id} revoked");
+                }
+                TokenCommand::List => {
+                    for t in users::tokens(&db.conn).await? {
+                        println!("{:<5} user={:<5} {:<20} created={} {}", t.id, t.user_id, t.name, t.created_at.format("%Y-%m-%d"), if t.revoked_at.is_some() { "revoked" } else { "active" });
+                    }
+                }
+            }
+        }
+        Command::Backup { out, portable } => {
+            let db = open(&cfg).await?;
+            if out.exists() {
+                bail!("{} exists already; backups never overwrite", out.display());
+            }
+            if db.backend() == sea_orm_backend_sqlite() && !portable {
+                devzone_db::repo::backup::vacuum_into(&db, &out).await?;
+                println!("SQLite backup written to {}", out.display());
+            } else {
+                let mut f = std::io::BufWriter::new(std::fs::File::create(&out)?);
+                let counts = backup::export(&db, &mut f).await?;
+                f.flush()?;
+                println!("portable export written to {}", out.display());
+                for (t, n) in counts {
+                    println!("  {t:<16} {n}");
+                }
+            }
+        }
+        Command::Restore { file } => {
+            let db = open(&cfg).await?;
+            let counts = backup::restore(&db, &file).await?;
+            println!("restored {} into {}", file.display(), if cfg.database.url.is_empty() { cfg.database_url() } else { "the configured database".into() });
+            for (t, n) in counts {
+                println!("  {t:<16} {n}");
+            }
+        }
+    }
+    Ok(())
+}
+
+fn sea_orm_backend_sqlite() -> devzone_db::Backend {
+    devzone_db::Backend::Sqlite
+}
+
+fn describe(e: devzone_db::DbError) -> anyhow::Error {
+    match e {
+        devzone_db::DbError::Invalid(errs) => anyhow::anyhow!(errs.iter().map(|e| format!("{}: {} ({})", e.field, e.rule, e.value)).collect::<Vec<_>>().join("; ")),
+        devzone_db::DbError::NotFound => anyhow::anyhow!("not found"),
+        other => other.into(),
+    }
+}
+
+/// Asks the running server's /healthz over plain HTTP/1.1 on loopback.
+async fn healthcheck(addr: &str) -> anyhow::Result<()> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let connect_to = addr.replace("0.0.0.0", "127.0.0.1");
+    let mut s = tokio::time::timeout(std::time::Duration::from_secs(5), tokio::net::TcpStream::connect(&connect_to)).await.context("timed out connecting")?.with_context(|| format!("nothing answers at {connect_to}"))?;
+    s.write_all(format!("GET /healthz HTTP/1.1\r\nHost: {connect_to}\r\nConnection: close\r\n\r\n").as_bytes()).await?;
+    let mut buf = Vec::new();
+    tokio::time::timeout(std::time::Duration::from_secs(5), s.read_to_end(&mut buf)).await.context("timed out reading")??;
+    let text = String::from_utf8_lossy(&buf);
+    let status = text.split_whitespace().nth(1).unwrap_or("");
+    if status == "200" { Ok(()) } else { bail!("server answered {}", text.lines().next().unwrap_or("nothing")) }
+}

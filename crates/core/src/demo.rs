@@ -341,7 +341,7 @@ pub fn enterprise(index: usize, zones: &[DemoZone]) -> DemoEnterprise {
     let mut qualifications = Vec::new();
     let rd_share = if industrial { rng.range(0.0, 0.08) } else { rng.range(0.0, 0.12) };
     if rd_share > 0.03 && rng.chance(0.6) {
-        let from = date(2021 + rng.below(3) as i32, 1 + rng.below(12) as u32, 1 + rng.below(28) as u32);
+        let from = date(2023 + rng.below(3) as i32, 1 + rng.below(12) as u32, 1 + rng.below(28) as u32);
         qualifications.push(QualificationDraft {
             kind: QualificationKind::HighTech,
             valid_from: from,
@@ -350,13 +350,13 @@ pub fn enterprise(index: usize, zones: &[DemoZone]) -> DemoEnterprise {
         });
     }
     if rd_share > 0.02 && rng.chance(0.4) {
-        let from = date(2022 + rng.below(2) as i32, 6, 30);
+        let from = date(2024 + rng.below(2) as i32, 6, 30);
         qualifications.push(QualificationDraft { kind: QualificationKind::InnovativeSme, valid_from: from, valid_to: Some(from + chrono::Months::new(36)), certificate_no: None });
         if rd_share > 0.04 && rng.chance(0.35) {
-            let from = date(2023, 12, 1 + rng.below(28) as u32);
+            let from = date(2025, 3, 1 + rng.below(28) as u32);
             qualifications.push(QualificationDraft { kind: QualificationKind::SrdiSme, valid_from: from, valid_to: Some(from + chrono::Months::new(36)), certificate_no: None });
             if rng.chance(0.15) {
-                let from = date(2024, 7, 15);
+                let from = date(2025, 7, 15);
                 qualifications.push(QualificationDraft { kind: QualificationKind::LittleGiant, valid_from: from, valid_to: Some(from + chrono::Months::new(36)), certificate_no: None });
             }
         }

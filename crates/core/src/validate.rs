@@ -50,7 +50,7 @@ pub const MAX_NAME_CHARS: usize = 200;
 pub const MAX_TEXT_CHARS: usize = 2000;
 
 /// What a form or API client sends to create or update an enterprise.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct EnterpriseInput {
     pub credit_code: String,
     pub name: String,
@@ -107,7 +107,14 @@ pub fn parse_credit_code(field: &str, raw: &str, errs: &mut Errors) -> Option<Cr
     match CreditCode::parse(raw) {
         Ok(c) => Some(c),
         Err(e) => {
-            errs.push(FieldError::new(field, e.rule(), raw.trim()).with_detail(e.to_string()));
+            // The detail is a bare fact (a count, a position, a character) so that each
+            // language can phrase the message around it.
+            let detail = match &e {
+                crate::credit_code::CreditCodeError::Length(n) => n.to_string(),
+                crate::credit_code::CreditCodeError::Character { pos, .. } => pos.to_string(),
+                crate::credit_code::CreditCodeError::OrgCheck { expected, .. } | crate::credit_code::CreditCodeError::Check { expected, .. } => expected.to_string(),
+            };
+            errs.push(FieldError::new(field, e.rule(), raw.trim()).with_detail(detail));
             None
         }
     }
@@ -224,7 +231,7 @@ impl EnterpriseInput {
 }
 
 /// A qualification held for a period.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct QualificationInput {
     pub kind: String,
     pub valid_from: String,
@@ -261,7 +268,7 @@ impl QualificationInput {
 }
 
 /// Figures for one enterprise and year, in stored units (yuan, m², kWh, …).
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct FactsInput {
     pub year: i32,
     /// Field id → value in the field's stored unit; `null` clears nothing, it is ignored.
@@ -391,7 +398,7 @@ mod tests {
 }
 
 /// What is sent to create or update a zone.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct ZoneInput {
     pub name: String,
     pub kind: String,
@@ -450,7 +457,7 @@ impl ZoneInput {
 }
 
 /// What is sent to create or update a park inside a zone.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct ParkInput {
     pub name: String,
     pub theme: Option<String>,

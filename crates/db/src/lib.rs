@@ -16,6 +16,7 @@ use sea_orm_migration::MigratorTrait;
 use std::time::Duration;
 
 pub use sea_orm::DatabaseConnection as Connection;
+pub use sea_orm::DbBackend as Backend;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {

@@ -1,0 +1,406 @@
+//! The JSON API under `/api/v1`, and its OpenAPI document.
+//!
+//! Field names follow the glossary (`credit_code`, `industry_code`, `zone_id`); quantities
+//! are in stored units (yuan, m², kWh, tce, persons) and each schema says which. Lists carry
+//! `items`, `total`, `page` and `per_page`. Errors use one envelope (see `views::api_error`).
+
+use crate::AppState;
+use crate::error::ApiError;
+use crate::session::{ApiViewer, Viewer};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::{Json, Router};
+use devzone_core::facts::FactField;
+use devzone_core::validate::{EnterpriseInput, FactsInput, ParkInput, ZoneInput};
+use devzone_db::entities::{enterprise, fact_value, park, zone};
+use devzone_db::repo::{enterprises, facts, zones};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, OpenApi, ToSchema};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(openapi))
+        .route("/zones", get(list_zones).post(create_zone))
+        .route("/zones/{id}", get(get_zone).put(update_zone))
+        .route("/zones/{id}/parks", get(list_parks).post(create_park))
+        .route("/parks/{id}", get(get_park).put(update_park))
+        .route("/enterprises", get(list_enterprises).post(create_enterprise))
+        .route("/enterprises/{id}", get(get_enterprise).put(update_enterprise))
+        .route("/enterprises/{id}/facts", get(list_facts).post(record_facts))
+        .fallback(|| async { ApiError::not_found() })
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "devzone API", version = "1", description = "Zones, parks, enterprises and annual facts. Authenticate with `Authorization: Bearer <token>` (see `devzone token create`)."),
+    paths(list_zones, create_zone, get_zone, update_zone, list_parks, create_park, get_park, update_park, list_enterprises, create_enterprise, get_enterprise, update_enterprise, list_facts, record_facts),
+    components(schemas(ZoneOut, ParkOut, EnterpriseOut, FactValueOut, ZoneList, ParkList, EnterpriseList, FactList, ErrorEnvelope, ErrorBody, FieldErrorOut, ZoneInput, ParkInput, EnterpriseInput, FactsInput, FactsOutcome)),
+    modifiers(&BearerAuth),
+    security(("bearer" = []))
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+        let c = openapi.components.get_or_insert_with(Default::default);
+        c.add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+    }
+}
+
+async fn openapi() -> impl IntoResponse {
+    Json(ApiDoc::openapi())
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ErrorEnvelope {
+    pub error: ErrorBody,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// unauthorized, forbidden, csrf, not_found, invalid, conflict, internal
+    pub code: String,
+    pub message: String,
+    pub fields: Vec<FieldErrorOut>,
+    /// Quote it when reporting a problem.
+    pub request_id: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct FieldErrorOut {
+    pub field: String,
+    /// Stable rule id, e.g. `credit_code.check`.
+    pub rule: String,
+    pub value: String,
+    /// In the language of the request (Accept-Language).
+    pub message: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ZoneOut {
+    pub id: i64,
+    pub name: String,
+    /// national_etdz, national_high_tech, provincial, other_park
+    pub kind: String,
+    pub gbt37028_code: Option<String>,
+    pub province_code: String,
+    pub city_code: String,
+}
+
+impl From<zone::Model> for ZoneOut {
+    fn from(z: zone::Model) -> Self {
+        Self { id: z.id, name: z.name, kind: z.kind, gbt37028_code: z.gbt37028_code, province_code: z.province_code, city_code: z.city_code }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ParkOut {
+    pub id: i64,
+    pub zone_id: i64,
+    pub name: String,
+    pub theme: Option<String>,
+    /// GeoJSON geometry (WGS 84), as text.
+    pub boundary: Option<String>,
+}
+
+impl From<park::Model> for ParkOut {
+    fn from(p: park::Model) -> Self {
+        Self { id: p.id, zone_id: p.zone_id, name: p.name, theme: p.theme, boundary: p.boundary }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EnterpriseOut {
+    pub id: i64,
+    pub zone_id: i64,
+    pub park_id: Option<i64>,
+    pub credit_code: String,
+    pub name: String,
+    pub former_names: Vec<String>,
+    pub industry_code: String,
+    pub address: Option<String>,
+    pub division_code: Option<String>,
+    pub ownership: String,
+    pub source_country: Option<String>,
+    pub fortune500_parent: Option<String>,
+    pub founded_on: Option<chrono::NaiveDate>,
+    /// Yuan.
+    #[schema(value_type = Option<String>)]
+    pub registered_capital: Option<rust_decimal::Decimal>,
+    pub tags: Vec<String>,
+    pub above_scale: Option<bool>,
+    /// Operating revenue of `latest_year`, yuan.
+    #[schema(value_type = Option<String>)]
+    pub latest_revenue: Option<rust_decimal::Decimal>,
+    pub latest_year: Option<i32>,
+}
+
+fn yuan(c: Option<i64>) -> Option<rust_decimal::Decimal> {
+    c.map(|c| rust_decimal::Decimal::new(c, 2))
+}
+
+impl From<enterprise::Model> for EnterpriseOut {
+    fn from(e: enterprise::Model) -> Self {
+        let list = |s: &str| serde_json::from_str(s).unwrap_or_default();
+        Self {
+            id: e.id,
+            zone_id: e.zone_id,
+            park_id: e.park_id,
+            credit_code: e.credit_code,
+            name: e.name,
+            former_names: list(&e.former_names),
+            industry_code: e.industry_code,
+            address: e.address,
+            division_code: e.division_code,
+            ownership: e.ownership,
+            source_country: e.source_country,
+            fortune500_parent: e.fortune500_parent,
+            founded_on: e.founded_on,
+            registered_capital: yuan(e.registered_capital),
+            tags: list(&e.tags),
+            above_scale: e.above_scale,
+            latest_revenue: yuan(e.latest_revenue),
+            latest_year: e.latest_year,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct FactValueOut {
+    pub year: i32,
+    pub field: String,
+    /// In `unit`: yuan, usd, m2, kwh, tce, t, person, count, flag.
+    #[schema(value_type = Option<String>)]
+    pub value: Option<rust_decimal::Decimal>,
+    pub unit: String,
+    pub text: Option<String>,
+    pub source: String,
+    pub as_of: chrono::NaiveDate,
+    pub entered_by: String,
+    pub entered_at: chrono::DateTime<chrono::Utc>,
+    /// False for earlier versions kept as history.
+    pub current: bool,
+}
+
+impl From<fact_value::Model> for FactValueOut {
+    fn from(v: fact_value::Model) -> Self {
+        Self {
+            unit: FactField::parse(&v.field).map(|f| f.unit().id().to_string()).unwrap_or_default(),
+            year: v.year,
+            field: v.field,
+            value: yuan(v.value),
+            text: v.text_value,
+            source: v.source,
+            as_of: v.as_of,
+            entered_by: v.entered_by,
+            entered_at: v.entered_at,
+            current: v.current,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ZoneList {
+    pub items: Vec<ZoneOut>,
+    pub total: u64,
+}
+#[derive(Serialize, ToSchema)]
+pub struct ParkList {
+    pub items: Vec<ParkOut>,
+    pub total: u64,
+}
+#[derive(Serialize, ToSchema)]
+pub struct EnterpriseList {
+    pub items: Vec<EnterpriseOut>,
+    pub total: u64,
+    pub page: u64,
+    pub per_page: u64,
+}
+#[derive(Serialize, ToSchema)]
+pub struct FactList {
+    pub items: Vec<FactValueOut>,
+    pub total: u64,
+}
+#[derive(Serialize, ToSchema)]
+pub struct FactsOutcome {
+    pub inserted: u32,
+    pub updated: u32,
+    pub unchanged: u32,
+}
+
+fn writer(v: &Viewer) -> Result<(), ApiError> {
+    if v.can_write() { Ok(()) } else { Err(ApiError::forbidden()) }
+}
+
+type ApiResult<T> = Result<T, ApiError>;
+
+#[utoipa::path(get, path = "/api/v1/zones", responses((status = 200, body = ZoneList), (status = 401, body = ErrorEnvelope)))]
+async fn list_zones(State(s): State<AppState>, ApiViewer(v): ApiViewer) -> ApiResult<Json<ZoneList>> {
+    let items: Vec<ZoneOut> = zones::list(&s.db.conn, &v.scope).await?.into_iter().map(Into::into).collect();
+    Ok(Json(ZoneList { total: items.len() as u64, items }))
+}
+
+#[utoipa::path(post, path = "/api/v1/zones", request_body = ZoneInput, responses((status = 201, body = ZoneOut), (status = 403, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
+async fn create_zone(State(s): State<AppState>, ApiViewer(v): ApiViewer, Json(input): Json<ZoneInput>) -> ApiResult<(StatusCode, Json<ZoneOut>)> {
+    if !v.is_admin() {
+        return Err(ApiError::forbidden());
+    }
+    let d = input.validate().map_err(ApiError::invalid)?;
+    Ok((StatusCode::CREATED, Json(zones::create(&s.db.conn, &v.actor(), &d).await?.into())))
+}
+
+#[utoipa::path(get, path = "/api/v1/zones/{id}", params(("id" = i64, Path)), responses((status = 200, body = ZoneOut), (status = 404, body = ErrorEnvelope)))]
+async fn get_zone(State(s): State<AppState>, ApiViewer(v): ApiViewer, Path(id): Path<i64>) -> ApiResult<Json<ZoneOut>> {
+    Ok(Json(zones::get(&s.db.conn, &v.scope, id).await?.ok_or_else(ApiError::not_found)?.into()))
+}
+
+#[utoipa::path(put, path = "/api/v1/zones/{id}", params(("id" = i64, Path)), request_body = ZoneInput, responses((status = 200, body = ZoneOut), (status = 403, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
+async fn update_zone(State(s): State<AppState>, ApiViewer(v): ApiViewer, Path(id): Path<i64>, Json(input): Json<ZoneInput>) -> ApiResult<Json<ZoneOut>> {
+    if !v.is_admin() {
+        return Err(ApiError::forbidden());
+    }
+    let d = input.validate().map_err(ApiError::invalid)?;
+    Ok(Json(zones::update(&s.db.conn, &v.actor(), &v.scope, id, &d).await?.into()))
+}
+
+async fn zone_in_scope(s: &AppState, v: &Viewer, id: i64) -> ApiResult<()> {
+    if v.scope.enterprise.is_some() {
+        return Err(ApiError::not_found());
+    }
+    zones::get(&s.db.conn, &v.scope, id).await?.map(|_| ()).ok_or_else(ApiError::not_found)
+}
+
+#[utoipa::path(get, path = "/api/v1/zones/{id}/parks", params(("id" = i64, Path)), responses((status = 200, body = ParkList), (status = 404, body = ErrorEnvelope)))]
+async fn list_parks(State(s): State<AppState>, ApiViewer(v): ApiViewer, Path(id): Path<i64>) -> ApiResult<Json<ParkList>> {
+    zone_in_scope(&s, &v, id).await?;
+    let items: Vec<ParkOut> = zones::parks(&s.db.conn, id).await?.into_iter().map(Into::into).collect();
+    Ok(Json(ParkList { total: items.len() as u64, items }))
+}
+
+#[utoipa::path(post, path = "/api/v1/zones/{id}/parks", params(("id" = i64, Path)), request_body = ParkInput, responses((status = 201, body = ParkOut), (status = 409, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
+async fn create_park(State(s): State<AppState>, ApiViewer(v): ApiViewer, Path(id): Path<i64>, Json(input): Json<ParkInput>) -> ApiResult<(StatusCode, Json<ParkOut>)> {
+    zone_in_scope(&s, &v, id).await?;
+    writer(&v)?;
+    let d = input.validate().map_err(ApiError::invalid)?;
+    Ok((StatusCode::CREATED, Json(zones::create_park(&s.db.conn, &v.actor(), id, &d).await?.into())))
+}
+
+#[utoipa::path(get, path = "/api/v1/parks/{id}", params(("id" = i64, Path)), responses((status = 200, body = ParkOut), (status = 404, body = ErrorEnvelope)))]
+async fn get_park(State(s): State<AppState>, ApiViewer(v): ApiViewer, Path(id): Path<i64>) -> ApiResult<Json<ParkOut>> {
+    if v.scope.enterprise.is_some() {
+        return Err(ApiError::not_found());
+    }
+    Ok(Json(zones::park(&s.db.conn, &v.scope, id).await?.ok_or_else(ApiError::not_found)?.into()))
+}
+
+#[utoipa::path(put, path = "/api/v1/parks/{id}", params(("id" = i64, Path)), request_body = ParkInput, responses((status = 200, body = ParkOut), (status = 422, body = ErrorEnvelope)))]
+async fn update_park(State(s): State<AppState>, ApiViewer(v): ApiViewer, Path(id): Path<i64>, Json(input): Json<ParkInput>) -> ApiResult<Json<ParkOut>> {
+    if v.scope.enterprise.is_some() {
+        return Err(ApiError::not_found());
+    }
+    writer(&v)?;
+    let d = input.validate().map_err(ApiError::invalid)?;
+    Ok(Json(zones::update_park(&s.db.conn, &v.actor(), &v.scope, id, &d).await?.into()))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct EnterpriseParams {
+    zone_id: Option<i64>,
+    /// Name fragment or start of a credit code.
+    q: Option<String>,
+    park_id: Option<i64>,
+    /// Section letter, 2-digit division or 4-digit class.
+    industry: Option<String>,
+    qualification: Option<String>,
+    above_scale: Option<bool>,
+    /// name, credit_code, industry_code, founded_on, registered_capital, revenue
+    sort: Option<String>,
+    /// asc or desc
+    order: Option<String>,
+    page: Option<u64>,
+    per_page: Option<u64>,
+}
+
+#[utoipa::path(get, path = "/api/v1/enterprises", params(EnterpriseParams), responses((status = 200, body = EnterpriseList), (status = 401, body = ErrorEnvelope)))]
+async fn list_enterprises(State(s): State<AppState>, ApiViewer(v): ApiViewer, Query(p): Query<EnterpriseParams>) -> ApiResult<Json<EnterpriseList>> {
+    let sort = match p.sort.as_deref() {
+        None => enterprises::SortKey::default(),
+        Some(k) => enterprises::SortKey::parse(k).ok_or_else(|| ApiError::invalid(vec![devzone_core::validate::FieldError::new("sort", "choice.unknown", k)]))?,
+    };
+    let q = enterprises::ListQuery {
+        zone_id: p.zone_id,
+        q: p.q,
+        park_id: p.park_id,
+        industry: p.industry,
+        qualification: p.qualification,
+        above_scale: p.above_scale,
+        sort,
+        descending: p.order.as_deref() == Some("desc"),
+        page: p.page.unwrap_or(1),
+        per_page: p.per_page.unwrap_or(50),
+    };
+    let page = enterprises::list(&s.db.conn, &v.scope, &q).await?;
+    Ok(Json(EnterpriseList { total: page.total, page: page.page, per_page: page.per_page, items: page.items.into_iter().map(Into::into).collect() }))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewEnterprise {
+    zone_id: i64,
+    #[serde(flatten)]
+    input: EnterpriseInput,
+}
+
+#[utoipa::path(post, path = "/api/v1/enterprises", request_body(content = EnterpriseInput, description = "plus `zone_id`"), responses((status = 201, body = EnterpriseOut), (status = 409, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
+async fn create_enterprise(State(s): State<AppState>, ApiViewer(v): ApiViewer, Json(body): Json<NewEnterprise>) -> ApiResult<(StatusCode, Json<EnterpriseOut>)> {
+    zone_in_scope(&s, &v, body.zone_id).await?;
+    writer(&v)?;
+    let d = body.input.validate().map_err(ApiError::invalid)?;
+    Ok((StatusCode::CREATED, Json(enterprises::create(&s.db.conn, &v.actor(), body.zone_id, &d).await?.into())))
+}
+
+#[utoipa::path(get, path = "/api/v1/enterprises/{id}", params(("id" = i64, Path)), responses((status = 200, body = EnterpriseOut), (status = 404, body = ErrorEnvelope)))]
+async fn get_enterprise(State(s): State<AppState>, ApiViewer(v): ApiViewer, Path(id): Path<i64>) -> ApiResult<Json<EnterpriseOut>> {
+    Ok(Json(enterprises::get(&s.db.conn, &v.scope, id).await?.ok_or_else(ApiError::not_found)?.into()))
+}
+
+#[utoipa::path(put, path = "/api/v1/enterprises/{id}", params(("id" = i64, Path)), request_body = EnterpriseInput, responses((status = 200, body = EnterpriseOut), (status = 409, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
+async fn update_enterprise(State(s): State<AppState>, ApiViewer(v): ApiViewer, Path(id): Path<i64>, Json(input): Json<EnterpriseInput>) -> ApiResult<Json<EnterpriseOut>> {
+    enterprises::get(&s.db.conn, &v.scope, id).await?.ok_or_else(ApiError::not_found)?;
+    writer(&v)?;
+    let d = input.validate().map_err(ApiError::invalid)?;
+    Ok(Json(enterprises::update(&s.db.conn, &v.actor(), &v.scope, id, &d).await?.into()))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct FactParams {
+    year: Option<i32>,
+    /// Include earlier versions (history).
+    history: Option<bool>,
+}
+
+#[utoipa::path(get, path = "/api/v1/enterprises/{id}/facts", params(("id" = i64, Path), FactParams), responses((status = 200, body = FactList), (status = 404, body = ErrorEnvelope)))]
+async fn list_facts(State(s): State<AppState>, ApiViewer(v): ApiViewer, Path(id): Path<i64>, Query(p): Query<FactParams>) -> ApiResult<Json<FactList>> {
+    enterprises::get(&s.db.conn, &v.scope, id).await?.ok_or_else(ApiError::not_found)?;
+    let items: Vec<FactValueOut> = facts::history(&s.db.conn, id)
+        .await?
+        .into_iter()
+        .filter(|f| p.history.unwrap_or(false) || f.current)
+        .filter(|f| p.year.is_none_or(|y| y == f.year))
+        .map(Into::into)
+        .collect();
+    Ok(Json(FactList { total: items.len() as u64, items }))
+}
+
+#[utoipa::path(post, path = "/api/v1/enterprises/{id}/facts", params(("id" = i64, Path)), request_body = FactsInput, responses((status = 200, body = FactsOutcome), (status = 403, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
+async fn record_facts(State(s): State<AppState>, ApiViewer(v): ApiViewer, Path(id): Path<i64>, Json(input): Json<FactsInput>) -> ApiResult<Json<FactsOutcome>> {
+    enterprises::get(&s.db.conn, &v.scope, id).await?.ok_or_else(ApiError::not_found)?;
+    writer(&v)?;
+    let d = input.validate(chrono::Utc::now().date_naive()).map_err(ApiError::invalid)?;
+    let o = facts::record(&s.db.conn, &v.actor(), &v.scope, id, &d).await?;
+    Ok(Json(FactsOutcome { inserted: o.inserted, updated: o.updated, unchanged: o.unchanged }))
+}

@@ -1,0 +1,129 @@
+//! Interface text in zh-CN and English, from the catalogs in `locales/` (embedded).
+//!
+//! The language is chosen per request: the remembered switch (cookie, then the user's
+//! setting), else the browser's Accept-Language, else Chinese. A key missing from a catalog
+//! shows as the key itself, and a test checks that both catalogs have the same keys.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Zh,
+    En,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        let s = s.trim().to_ascii_lowercase();
+        if s.starts_with("zh") {
+            Some(Lang::Zh)
+        } else if s.starts_with("en") {
+            Some(Lang::En)
+        } else {
+            None
+        }
+    }
+    /// The first supported language in an Accept-Language header, by quality.
+    pub fn from_accept_language(header: &str) -> Option<Self> {
+        let mut langs: Vec<(f32, Lang)> = header
+            .split(',')
+            .filter_map(|part| {
+                let mut it = part.split(';');
+                let lang = Lang::parse(it.next()?)?;
+                let q = it.find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse().ok())).unwrap_or(1.0);
+                Some((q, lang))
+            })
+            .collect();
+        langs.sort_by(|a, b| b.0.total_cmp(&a.0));
+        langs.first().map(|(_, l)| *l)
+    }
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Zh => Lang::En,
+            Lang::En => Lang::Zh,
+        }
+    }
+}
+
+fn parse(text: &str) -> HashMap<&str, &str> {
+    text.lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .filter_map(|l| l.split_once(" = ").or_else(|| l.strip_suffix(" =").map(|k| (k, ""))))
+        .map(|(k, v)| (k.trim(), v))
+        .collect()
+}
+
+fn catalog(lang: Lang) -> &'static HashMap<&'static str, &'static str> {
+    static ZH: OnceLock<HashMap<&str, &str>> = OnceLock::new();
+    static EN: OnceLock<HashMap<&str, &str>> = OnceLock::new();
+    match lang {
+        Lang::Zh => ZH.get_or_init(|| parse(include_str!("../locales/zh-CN.txt"))),
+        Lang::En => EN.get_or_init(|| parse(include_str!("../locales/en.txt"))),
+    }
+}
+
+/// The translator handed to templates as `t`.
+#[derive(Debug, Clone, Copy)]
+pub struct Tr(pub Lang);
+
+impl Tr {
+    pub fn t<'a>(&self, key: &'a str) -> &'a str
+    where
+        'static: 'a,
+    {
+        catalog(self.0).get(key).copied().unwrap_or(key)
+    }
+    /// Text with `{name}` placeholders filled.
+    pub fn f(&self, key: &str, args: &[(&str, &str)]) -> String {
+        let mut s = self.t(key).to_string();
+        for (k, v) in args {
+            s = s.replace(&format!("{{{k}}}"), v);
+        }
+        s
+    }
+    /// `prefix.id` translated, e.g. `tv("ownership", "private")`.
+    pub fn tv(&self, prefix: &str, id: &str) -> String {
+        let key = format!("{prefix}.{id}");
+        match catalog(self.0).get(key.as_str()) {
+            Some(v) => v.to_string(),
+            None => id.to_string(),
+        }
+    }
+    pub fn lang(&self) -> &'static str {
+        self.0.code()
+    }
+    /// The message for a validation error, naming the field.
+    pub fn field_error(&self, e: &devzone_core::validate::FieldError) -> String {
+        let msg = self.f(&format!("rule.{}", e.rule), &[("value", &e.value), ("detail", e.detail.as_deref().unwrap_or("")), ("field", &e.field)]);
+        if msg.starts_with("rule.") { format!("{}: {}", e.rule, e.value) } else { msg }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catalogs_have_the_same_keys() {
+        let zh: std::collections::BTreeSet<_> = catalog(Lang::Zh).keys().collect();
+        let en: std::collections::BTreeSet<_> = catalog(Lang::En).keys().collect();
+        assert_eq!(zh.difference(&en).collect::<Vec<_>>(), Vec::<&&&str>::new());
+        assert_eq!(en.difference(&zh).collect::<Vec<_>>(), Vec::<&&&str>::new());
+    }
+
+    #[test]
+    fn accept_language_by_quality() {
+        assert_eq!(Lang::from_accept_language("en-US,en;q=0.9,zh-CN;q=0.8"), Some(Lang::En));
+        assert_eq!(Lang::from_accept_language("fr;q=1, zh;q=0.5"), Some(Lang::Zh));
+        assert_eq!(Lang::from_accept_language("fr"), None);
+        assert_eq!(Tr(Lang::En).f("list.total", &[("n", "3")]), "3 enterprises");
+    }
+}

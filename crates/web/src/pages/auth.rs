@@ -1,0 +1,105 @@
+//! Login, logout, language switch.
+
+use crate::AppState;
+use crate::i18n::{Lang, Tr};
+use crate::session::{self, LANG_COOKIE, LOGIN_CSRF_COOKIE, PageViewer, SESSION_COOKIE};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use devzone_db::Actor;
+use devzone_db::repo::{audit, users};
+use serde::Deserialize;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "login.html")]
+struct LoginPage {
+    t: Tr,
+    csrf: String,
+    next: String,
+    username: String,
+    message: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+/// Only local paths are followed after login (no open redirect).
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+fn login_page(t: Tr, next: String, username: String, message: Option<String>) -> Response {
+    let csrf = devzone_core::secret::new_token();
+    let cookie = format!("{LOGIN_CSRF_COOKIE}={csrf}; Path=/login; HttpOnly; SameSite=Strict; Max-Age=3600");
+    ([(header::SET_COOKIE, cookie)], LoginPage { t, csrf, next, username, message }).into_response()
+}
+
+pub async fn login_form(headers: HeaderMap, Query(q): Query<NextQuery>) -> Response {
+    login_page(Tr(session::request_lang(&headers, None)), safe_next(q.next.as_deref()), String::new(), None)
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    username: String,
+    password: String,
+    next: Option<String>,
+}
+
+pub async fn login(State(state): State<AppState>, headers: HeaderMap, Form(f): Form<LoginForm>) -> Response {
+    let t = Tr(session::request_lang(&headers, None));
+    let next = safe_next(f.next.as_deref());
+    let username = f.username.trim().to_string();
+    let result = match users::authenticate(&state.db.conn, &username, &f.password).await {
+        Ok(r) => r,
+        Err(e) => return crate::error::PageError::from(e).into_response(),
+    };
+    match result {
+        Ok(u) => {
+            let Ok((token, _)) = users::open_session(&state.db.conn, u.id).await else {
+                return crate::error::PageError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR).into_response();
+            };
+            let _ = audit::record(&state.db.conn, &Actor { user_id: Some(u.id), username: u.username.clone(), request_id: None }, audit::Change { action: "login", entity: "user", entity_id: Some(u.id), zone_id: None, before: None, after: None }).await;
+            let clear_pre = format!("{LOGIN_CSRF_COOKIE}=; Path=/login; Max-Age=0");
+            (
+                axum::response::AppendHeaders([(header::SET_COOKIE, session::session_cookie(&token, state.secure_cookies)), (header::SET_COOKIE, clear_pre)]),
+                Redirect::to(&next),
+            )
+                .into_response()
+        }
+        Err(users::LoginError::Locked { until }) => {
+            let until = until.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8")).format("%H:%M").to_string();
+            let resp = login_page(t, next, username, Some(t.f("login.locked", &[("until", &until)])));
+            (axum::http::StatusCode::TOO_MANY_REQUESTS, resp).into_response()
+        }
+        Err(users::LoginError::Disabled) => (axum::http::StatusCode::FORBIDDEN, login_page(t, next, username, Some(t.t("login.disabled").into()))).into_response(),
+        Err(users::LoginError::BadCredentials) => (axum::http::StatusCode::UNAUTHORIZED, login_page(t, next, username, Some(t.t("login.bad").into()))).into_response(),
+    }
+}
+
+pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if let Some(token) = session::cookie(&headers, SESSION_COOKIE) {
+        let _ = users::close_session(&state.db.conn, token).await;
+    }
+    ([(header::SET_COOKIE, session::clear_session_cookie())], Redirect::to("/login")).into_response()
+}
+
+#[derive(Deserialize)]
+pub struct LangForm {
+    lang: String,
+}
+
+/// Remembers the language in a cookie and in the user's settings.
+pub async fn switch_lang(State(state): State<AppState>, PageViewer(v): PageViewer, headers: HeaderMap, Form(f): Form<LangForm>) -> Response {
+    let lang = Lang::parse(&f.lang).unwrap_or_default();
+    let _ = users::set_locale(&state.db.conn, v.user.id, lang.code()).await;
+    let back = headers.get(header::REFERER).and_then(|r| r.to_str().ok()).and_then(|r| r.find("://").and_then(|i| r[i + 3..].find('/').map(|j| r[i + 3 + j..].to_string()))).unwrap_or_else(|| "/".into());
+    ([(header::SET_COOKIE, format!("{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000", lang.code()))], Redirect::to(&safe_next(Some(&back)))).into_response()
+}

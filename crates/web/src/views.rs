@@ -1,0 +1,111 @@
+//! Template structs (askama) and the formatting helpers they use.
+
+use crate::error::{ApiError, PageError};
+use crate::i18n::{Lang, Tr};
+use crate::session::Viewer;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Json;
+use axum::response::{IntoResponse, Response};
+use devzone_db::entities::zone;
+
+/// What every signed-in page shows around its content.
+pub struct Chrome {
+    pub t: Tr,
+    pub title: String,
+    pub username: String,
+    pub role_label: String,
+    pub is_admin: bool,
+    pub can_write: bool,
+    pub enterprise_home: Option<i64>,
+    pub zones: Vec<(i64, String, bool)>,
+    pub zone_id: Option<i64>,
+    pub csrf: String,
+    pub request_id: String,
+}
+
+impl Chrome {
+    pub fn new(v: &Viewer, title: &str, zones: &[zone::Model], zone_id: Option<i64>) -> Self {
+        let t = v.tr();
+        Self {
+            t,
+            title: title.to_string(),
+            username: v.user.display_name.clone(),
+            role_label: t.tv("role", v.role.id()),
+            is_admin: v.is_admin(),
+            can_write: v.can_write(),
+            enterprise_home: v.scope.enterprise,
+            zones: zones.iter().map(|z| (z.id, z.name.clone(), zone_id == Some(z.id))).collect(),
+            zone_id,
+            csrf: v.csrf.clone().unwrap_or_default(),
+            request_id: v.request_id.clone(),
+        }
+    }
+    pub fn other_lang(&self) -> &'static str {
+        self.t.0.other().code()
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub t: Tr,
+    pub status: u16,
+    pub message: String,
+    pub request_id: String,
+}
+
+pub fn error_page(e: &PageError, request_id: &str, lang: Lang) -> Response {
+    let t = Tr(lang);
+    let page = ErrorPage { t, status: e.status.as_u16(), message: t.t(e.message).to_string(), request_id: request_id.to_string() };
+    let mut r = page.into_response();
+    *r.status_mut() = e.status;
+    r
+}
+
+pub fn api_error(e: &ApiError, request_id: &str, lang: Lang) -> Response {
+    let t = Tr(lang);
+    let fields: Vec<serde_json::Value> = e
+        .fields
+        .iter()
+        .map(|f| serde_json::json!({"field": f.field, "rule": f.rule, "value": f.value, "message": t.field_error(f)}))
+        .collect();
+    let message = match e.code {
+        "unauthorized" => "authentication required: a session cookie or an Authorization: Bearer token".to_string(),
+        "forbidden" => t.t("error.403").to_string(),
+        "csrf" => t.t("error.csrf").to_string(),
+        "not_found" => t.t("error.404").to_string(),
+        "invalid" => t.t("error.422").to_string(),
+        "conflict" => t.t("error.409").to_string(),
+        _ => t.t("error.500").to_string(),
+    };
+    let body = serde_json::json!({"error": {"code": e.code, "message": message, "fields": fields, "request_id": request_id}});
+    let mut r = (e.status, Json(body)).into_response();
+    if e.status == axum::http::StatusCode::UNAUTHORIZED {
+        r.headers_mut().insert(axum::http::header::WWW_AUTHENTICATE, axum::http::HeaderValue::from_static("Bearer"));
+    }
+    r
+}
+
+/// 12345678.9 → "12,345,678.90"
+pub fn grouped(v: f64, decimals: usize) -> String {
+    let s = format!("{:.*}", decimals, v.abs());
+    let (int, frac) = s.split_once('.').map(|(a, b)| (a.to_string(), Some(b.to_string()))).unwrap_or((s.clone(), None));
+    let mut out = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    let sign = if v < 0.0 { "-" } else { "" };
+    match frac {
+        Some(f) => format!("{sign}{out}.{f}"),
+        None => format!("{sign}{out}"),
+    }
+}
+
+/// Hundredths of a yuan shown in 万元 with two decimals.
+pub fn wan(centi: Option<i64>) -> String {
+    centi.map(|c| grouped(c as f64 / 100.0 / 10_000.0, 2)).unwrap_or_default()
+}
