@@ -30,13 +30,20 @@ pub struct Database {
 
 impl Default for Config {
     fn default() -> Self {
-        Self { data_dir: PathBuf::from("./data"), server: Server::default(), database: Database::default() }
+        Self {
+            data_dir: PathBuf::from("./data"),
+            server: Server::default(),
+            database: Database::default(),
+        }
     }
 }
 
 impl Default for Server {
     fn default() -> Self {
-        Self { bind: "127.0.0.1:8080".into(), secure_cookies: false }
+        Self {
+            bind: "127.0.0.1:8080".into(),
+            secure_cookies: false,
+        }
     }
 }
 
@@ -45,7 +52,14 @@ impl std::fmt::Debug for Config {
         f.debug_struct("Config")
             .field("data_dir", &self.data_dir)
             .field("server", &self.server)
-            .field("database.url", &if self.database.url.is_empty() { "(sqlite in data_dir)" } else { "(set, redacted)" })
+            .field(
+                "database.url",
+                &if self.database.url.is_empty() {
+                    "(sqlite in data_dir)"
+                } else {
+                    "(set, redacted)"
+                },
+            )
             .finish()
     }
 }
@@ -74,26 +88,38 @@ impl Config {
     pub fn load(file: Option<&Path>) -> anyhow::Result<Self> {
         let mut cfg = match file {
             Some(p) => {
-                let text = std::fs::read_to_string(p).map_err(|e| anyhow::anyhow!("cannot read config {}: {e}", p.display()))?;
+                let text = std::fs::read_to_string(p)
+                    .map_err(|e| anyhow::anyhow!("cannot read config {}: {e}", p.display()))?;
                 toml::from_str(&text).map_err(|e| anyhow::anyhow!("config {}: {e}", p.display()))?
             }
             None => Config::default(),
         };
         for (key, value) in std::env::vars() {
-            let Some(rest) = key.strip_prefix("DEVZONE__") else { continue };
+            let Some(rest) = key.strip_prefix("DEVZONE__") else {
+                continue;
+            };
             match rest.to_ascii_lowercase().as_str() {
                 "data_dir" => cfg.data_dir = value.into(),
                 "server__bind" => cfg.server.bind = value,
-                "server__secure_cookies" => cfg.server.secure_cookies = matches!(value.as_str(), "1" | "true" | "yes"),
+                "server__secure_cookies" => {
+                    cfg.server.secure_cookies = matches!(value.as_str(), "1" | "true" | "yes")
+                }
                 "database__url" => cfg.database.url = value,
-                other => anyhow::bail!("unknown setting DEVZONE__{} in the environment", other.to_ascii_uppercase()),
+                other => anyhow::bail!(
+                    "unknown setting DEVZONE__{} in the environment",
+                    other.to_ascii_uppercase()
+                ),
             }
         }
         Ok(cfg)
     }
 
     pub fn database_url(&self) -> String {
-        if self.database.url.is_empty() { format!("sqlite://{}", self.data_dir.join("devzone.db").display()) } else { self.database.url.clone() }
+        if self.database.url.is_empty() {
+            format!("sqlite://{}", self.data_dir.join("devzone.db").display())
+        } else {
+            self.database.url.clone()
+        }
     }
 }
 

@@ -14,7 +14,11 @@ use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(Parser)]
-#[command(name = "devzone", version, about = "Operating platform for development zones (经开区、高新区、产业园区)")]
+#[command(
+    name = "devzone",
+    version,
+    about = "Operating platform for development zones (经开区、高新区、产业园区)"
+)]
 struct Cli {
     /// TOML configuration file (see `devzone default-config`).
     #[arg(long, global = true, env = "DEVZONE_CONFIG")]
@@ -89,10 +93,16 @@ enum UserCommand {
         enterprise: Option<i64>,
     },
     /// Set a new password (DEVZONE_PASSWORD or standard input); ends the user's sessions.
-    Passwd { name: String },
+    Passwd {
+        name: String,
+    },
     List,
-    Disable { name: String },
-    Enable { name: String },
+    Disable {
+        name: String,
+    },
+    Enable {
+        name: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -105,12 +115,17 @@ enum TokenCommand {
         name: String,
     },
     /// Revoke a token by id.
-    Revoke { id: i64 },
+    Revoke {
+        id: i64,
+    },
     List,
 }
 
 fn cli_actor() -> Actor {
-    Actor::system(&format!("cli:{}", std::env::var("USER").unwrap_or_else(|_| "unknown".into())))
+    Actor::system(&format!(
+        "cli:{}",
+        std::env::var("USER").unwrap_or_else(|_| "unknown".into())
+    ))
 }
 
 fn read_password() -> anyhow::Result<String> {
@@ -126,16 +141,26 @@ fn read_password() -> anyhow::Result<String> {
 async fn open(cfg: &Config) -> anyhow::Result<Db> {
     let url = cfg.database_url();
     if url.starts_with("sqlite:") {
-        std::fs::create_dir_all(&cfg.data_dir).with_context(|| format!("creating {}", cfg.data_dir.display()))?;
+        std::fs::create_dir_all(&cfg.data_dir)
+            .with_context(|| format!("creating {}", cfg.data_dir.display()))?;
     }
     Ok(Db::connect(&url).await?)
 }
 
 async fn serve(db: Db, cfg: &Config) -> anyhow::Result<()> {
-    let app = devzone_web::router(devzone_web::AppState { db, secure_cookies: cfg.server.secure_cookies });
-    let listener = tokio::net::TcpListener::bind(&cfg.server.bind).await.with_context(|| format!("binding {}", cfg.server.bind))?;
+    let app = devzone_web::router(devzone_web::AppState {
+        db,
+        secure_cookies: cfg.server.secure_cookies,
+    });
+    let listener = tokio::net::TcpListener::bind(&cfg.server.bind)
+        .await
+        .with_context(|| format!("binding {}", cfg.server.bind))?;
     tracing::info!(bind = %cfg.server.bind, "serving");
-    axum::serve(listener, app).with_graceful_shutdown(async { let _ = tokio::signal::ctrl_c().await; }).await?;
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
     Ok(())
 }
 
@@ -144,14 +169,35 @@ async fn ensure_admin(db: &Db) -> anyhow::Result<Option<String>> {
     if !users::list(&db.conn).await?.is_empty() {
         return Ok(None);
     }
-    let password = std::env::var("DEVZONE_ADMIN_PASSWORD").ok().filter(|p| !p.is_empty()).unwrap_or_else(devzone_core::secret::new_password);
-    users::create(&db.conn, &Actor::system("setup"), &users::NewUser { username: "admin", display_name: "admin", password: &password, role: Role::Admin, enterprise_id: None, zones: &[] }).await?;
+    let password = std::env::var("DEVZONE_ADMIN_PASSWORD")
+        .ok()
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(devzone_core::secret::new_password);
+    users::create(
+        &db.conn,
+        &Actor::system("setup"),
+        &users::NewUser {
+            username: "admin",
+            display_name: "admin",
+            password: &password,
+            role: Role::Admin,
+            enterprise_id: None,
+            zones: &[],
+        },
+    )
+    .await?;
     Ok(Some(password))
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into())).with_writer(std::io::stderr).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
     let cli = Cli::parse();
     let mut cfg = Config::load(cli.config.as_deref())?;
     if let Some(d) = cli.data_dir {
@@ -172,7 +218,11 @@ async fn main() -> anyhow::Result<()> {
             }
             serve(db, &cfg).await?;
         }
-        Command::Demo { bind, enterprises, no_serve } => {
+        Command::Demo {
+            bind,
+            enterprises,
+            no_serve,
+        } => {
             if let Some(b) = bind {
                 cfg.server.bind = b;
             }
@@ -180,12 +230,18 @@ async fn main() -> anyhow::Result<()> {
             let started = std::time::Instant::now();
             let password = match devzone_db::demo::loaded(&db).await? {
                 Some(n) => {
-                    println!("reusing the demo in {} ({n} enterprises)", cfg.data_dir.display());
+                    println!(
+                        "reusing the demo in {} ({n} enterprises)",
+                        cfg.data_dir.display()
+                    );
                     None
                 }
                 None => {
                     if !backup::is_empty(&db).await? {
-                        bail!("{} holds data that is not the demo; use an empty --data-dir", cfg.data_dir.display());
+                        bail!(
+                            "{} holds data that is not the demo; use an empty --data-dir",
+                            cfg.data_dir.display()
+                        );
                     }
                     let mut last = 0;
                     devzone_db::demo::load(&db, enterprises, &mut |done, total| {
@@ -212,7 +268,9 @@ async fn main() -> anyhow::Result<()> {
             println!("devzone demo: http://{}/", cfg.server.bind);
             match password {
                 Some(p) => println!("login: admin / {p}"),
-                None => println!("login: admin (password as printed when the demo was created; `devzone user passwd admin` sets a new one)"),
+                None => println!(
+                    "login: admin (password as printed when the demo was created; `devzone user passwd admin` sets a new one)"
+                ),
             }
             serve(db, &cfg).await?;
         }
@@ -234,33 +292,72 @@ async fn main() -> anyhow::Result<()> {
         Command::User(cmd) => {
             let db = open(&cfg).await?;
             match cmd {
-                UserCommand::Add { name, role, zones: zone_ids, enterprise } => {
-                    let role = Role::parse(&role).with_context(|| format!("unknown role {role}: admin, officer, analyst or enterprise"))?;
-                    let known: Vec<i64> = zones::list(&db.conn, &devzone_db::Scope::all()).await?.iter().map(|z| z.id).collect();
+                UserCommand::Add {
+                    name,
+                    role,
+                    zones: zone_ids,
+                    enterprise,
+                } => {
+                    let role = Role::parse(&role).with_context(|| {
+                        format!("unknown role {role}: admin, officer, analyst or enterprise")
+                    })?;
+                    let known: Vec<i64> = zones::list(&db.conn, &devzone_db::Scope::all())
+                        .await?
+                        .iter()
+                        .map(|z| z.id)
+                        .collect();
                     if let Some(z) = zone_ids.iter().find(|z| !known.contains(z)) {
                         bail!("no zone with id {z}");
                     }
                     let password = read_password()?;
-                    let u = users::create(&db.conn, &cli_actor(), &users::NewUser { username: &name, display_name: &name, password: &password, role, enterprise_id: enterprise, zones: &zone_ids }).await.map_err(describe)?;
+                    let u = users::create(
+                        &db.conn,
+                        &cli_actor(),
+                        &users::NewUser {
+                            username: &name,
+                            display_name: &name,
+                            password: &password,
+                            role,
+                            enterprise_id: enterprise,
+                            zones: &zone_ids,
+                        },
+                    )
+                    .await
+                    .map_err(describe)?;
                     println!("added {} ({})", u.username, u.role);
                 }
                 UserCommand::Passwd { name } => {
                     let password = read_password()?;
-                    users::set_password(&db.conn, &cli_actor(), &name, &password).await.map_err(describe)?;
+                    users::set_password(&db.conn, &cli_actor(), &name, &password)
+                        .await
+                        .map_err(describe)?;
                     println!("password of {name} changed");
                 }
                 UserCommand::List => {
                     for u in users::list(&db.conn).await? {
                         let zones = users::zones_of(&db.conn, u.id).await?;
-                        println!("{:<20} {:<10} {:<9} zones={:?}{}", u.username, u.role, if u.disabled { "disabled" } else { "active" }, zones, u.enterprise_id.map(|e| format!(" enterprise={e}")).unwrap_or_default());
+                        println!(
+                            "{:<20} {:<10} {:<9} zones={:?}{}",
+                            u.username,
+                            u.role,
+                            if u.disabled { "disabled" } else { "active" },
+                            zones,
+                            u.enterprise_id
+                                .map(|e| format!(" enterprise={e}"))
+                                .unwrap_or_default()
+                        );
                     }
                 }
                 UserCommand::Disable { name } => {
-                    users::set_disabled(&db.conn, &cli_actor(), &name, true).await.map_err(describe)?;
+                    users::set_disabled(&db.conn, &cli_actor(), &name, true)
+                        .await
+                        .map_err(describe)?;
                     println!("{name} disabled; its sessions and tokens are revoked");
                 }
                 UserCommand::Enable { name } => {
-                    users::set_disabled(&db.conn, &cli_actor(), &name, false).await.map_err(describe)?;
+                    users::set_disabled(&db.conn, &cli_actor(), &name, false)
+                        .await
+                        .map_err(describe)?;
                     println!("{name} enabled");
                 }
             }
@@ -269,17 +366,32 @@ async fn main() -> anyhow::Result<()> {
             let db = open(&cfg).await?;
             match cmd {
                 TokenCommand::Create { user, name } => {
-                    let (token, m) = users::create_token(&db.conn, &cli_actor(), &user, &name).await.map_err(describe)?;
+                    let (token, m) = users::create_token(&db.conn, &cli_actor(), &user, &name)
+                        .await
+                        .map_err(describe)?;
                     eprintln!("token {} for {user} (shown once):", m.id);
                     println!("{token}");
                 }
                 TokenCommand::Revoke { id } => {
-                    users::revoke_token(&db.conn, &cli_actor(), id).await.map_err(describe)?;
+                    users::revoke_token(&db.conn, &cli_actor(), id)
+                        .await
+                        .map_err(describe)?;
                     println!("token {id} revoked");
                 }
                 TokenCommand::List => {
                     for t in users::tokens(&db.conn).await? {
-                        println!("{:<5} user={:<5} {:<20} created={} {}", t.id, t.user_id, t.name, t.created_at.format("%Y-%m-%d"), if t.revoked_at.is_some() { "revoked" } else { "active" });
+                        println!(
+                            "{:<5} user={:<5} {:<20} created={} {}",
+                            t.id,
+                            t.user_id,
+                            t.name,
+                            t.created_at.format("%Y-%m-%d"),
+                            if t.revoked_at.is_some() {
+                                "revoked"
+                            } else {
+                                "active"
+                            }
+                        );
                     }
                 }
             }
@@ -305,7 +417,15 @@ async fn main() -> anyhow::Result<()> {
         Command::Restore { file } => {
             let db = open(&cfg).await?;
             let counts = backup::restore(&db, &file).await?;
-            println!("restored {} into {}", file.display(), if cfg.database.url.is_empty() { cfg.database_url() } else { "the configured database".into() });
+            println!(
+                "restored {} into {}",
+                file.display(),
+                if cfg.database.url.is_empty() {
+                    cfg.database_url()
+                } else {
+                    "the configured database".into()
+                }
+            );
             for (t, n) in counts {
                 println!("  {t:<16} {n}");
             }
@@ -320,7 +440,12 @@ fn sea_orm_backend_sqlite() -> devzone_db::Backend {
 
 fn describe(e: devzone_db::DbError) -> anyhow::Error {
     match e {
-        devzone_db::DbError::Invalid(errs) => anyhow::anyhow!(errs.iter().map(|e| format!("{}: {} ({})", e.field, e.rule, e.value)).collect::<Vec<_>>().join("; ")),
+        devzone_db::DbError::Invalid(errs) => anyhow::anyhow!(
+            errs.iter()
+                .map(|e| format!("{}: {} ({})", e.field, e.rule, e.value))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
         devzone_db::DbError::NotFound => anyhow::anyhow!("not found"),
         other => other.into(),
     }
@@ -330,11 +455,30 @@ fn describe(e: devzone_db::DbError) -> anyhow::Error {
 async fn healthcheck(addr: &str) -> anyhow::Result<()> {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let connect_to = addr.replace("0.0.0.0", "127.0.0.1");
-    let mut s = tokio::time::timeout(std::time::Duration::from_secs(5), tokio::net::TcpStream::connect(&connect_to)).await.context("timed out connecting")?.with_context(|| format!("nothing answers at {connect_to}"))?;
-    s.write_all(format!("GET /healthz HTTP/1.1\r\nHost: {connect_to}\r\nConnection: close\r\n\r\n").as_bytes()).await?;
+    let mut s = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        tokio::net::TcpStream::connect(&connect_to),
+    )
+    .await
+    .context("timed out connecting")?
+    .with_context(|| format!("nothing answers at {connect_to}"))?;
+    s.write_all(
+        format!("GET /healthz HTTP/1.1\r\nHost: {connect_to}\r\nConnection: close\r\n\r\n")
+            .as_bytes(),
+    )
+    .await?;
     let mut buf = Vec::new();
-    tokio::time::timeout(std::time::Duration::from_secs(5), s.read_to_end(&mut buf)).await.context("timed out reading")??;
+    tokio::time::timeout(std::time::Duration::from_secs(5), s.read_to_end(&mut buf))
+        .await
+        .context("timed out reading")??;
     let text = String::from_utf8_lossy(&buf);
     let status = text.split_whitespace().nth(1).unwrap_or("");
-    if status == "200" { Ok(()) } else { bail!("server answered {}", text.lines().next().unwrap_or("nothing")) }
+    if status == "200" {
+        Ok(())
+    } else {
+        bail!(
+            "server answered {}",
+            text.lines().next().unwrap_or("nothing")
+        )
+    }
 }

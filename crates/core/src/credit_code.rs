@@ -15,7 +15,9 @@ use std::fmt;
 
 /// The 31 symbols of GB 32100 in value order (no I, O, S, V, Z).
 pub const ALPHABET: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-const WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+const WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
 const ORG_WEIGHTS: [u32; 8] = [3, 7, 9, 10, 5, 8, 4, 2];
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -28,7 +30,9 @@ pub enum CreditCodeError {
     Length(usize),
     #[error("character {ch:?} at position {pos} is not one of {ALPHABET}")]
     Character { pos: usize, ch: char },
-    #[error("the organisation-code check character (position 17) should be {expected}, not {found}")]
+    #[error(
+        "the organisation-code check character (position 17) should be {expected}, not {found}"
+    )]
     OrgCheck { expected: char, found: char },
     #[error("the check character (position 18) should be {expected}, not {found}")]
     Check { expected: char, found: char },
@@ -85,7 +89,11 @@ impl CreditCode {
         if n != 18 {
             return Err(CreditCodeError::Length(n));
         }
-        if let Some((i, ch)) = code.chars().enumerate().find(|(_, c)| value_of(*c).is_none()) {
+        if let Some((i, ch)) = code
+            .chars()
+            .enumerate()
+            .find(|(_, c)| value_of(*c).is_none())
+        {
             return Err(CreditCodeError::Character { pos: i + 1, ch });
         }
         let chars: Vec<char> = code.chars().collect();
@@ -95,10 +103,16 @@ impl CreditCode {
         // The full check is reported first: it covers every position, so a typo anywhere
         // shows up there; the organisation check then catches codes forged to pass it.
         if chars[17] != expected {
-            return Err(CreditCodeError::Check { expected, found: chars[17] });
+            return Err(CreditCodeError::Check {
+                expected,
+                found: chars[17],
+            });
         }
         if chars[16] != expected_org {
-            return Err(CreditCodeError::OrgCheck { expected: expected_org, found: chars[16] });
+            return Err(CreditCodeError::OrgCheck {
+                expected: expected_org,
+                found: chars[16],
+            });
         }
         Ok(Self(code))
     }
@@ -152,7 +166,11 @@ mod tests {
     const SAMPLES: &str = include_str!("../data/uscc-gb32100/uscc_sample_codes.csv");
 
     fn samples() -> Vec<String> {
-        SAMPLES.lines().skip(1).map(|l| l.split(',').next().unwrap().to_string()).collect()
+        SAMPLES
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').next().unwrap().to_string())
+            .collect()
     }
 
     #[test]
@@ -198,14 +216,20 @@ mod tests {
 
     #[test]
     fn reports_the_broken_rule() {
-        assert_eq!(CreditCode::parse("91440300").unwrap_err(), CreditCodeError::Length(8));
+        assert_eq!(
+            CreditCode::parse("91440300").unwrap_err(),
+            CreditCodeError::Length(8)
+        );
         assert!(matches!(
             CreditCode::parse("91440300192203821I").unwrap_err(),
             CreditCodeError::Character { pos: 18, ch: 'I' }
         ));
         assert!(matches!(
             CreditCode::parse("914403001922038217").unwrap_err(),
-            CreditCodeError::Check { expected: '6', found: '7' }
+            CreditCodeError::Check {
+                expected: '6',
+                found: '7'
+            }
         ));
     }
 
@@ -218,7 +242,10 @@ mod tests {
         let code = format!("{first17}{}", check_char(&first17).unwrap());
         assert!(matches!(
             CreditCode::parse(&code).unwrap_err(),
-            CreditCodeError::OrgCheck { expected: '1', found: '5' }
+            CreditCodeError::OrgCheck {
+                expected: '1',
+                found: '5'
+            }
         ));
     }
 

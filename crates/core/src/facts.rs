@@ -68,7 +68,10 @@ pub struct Centi(pub i64);
 impl Centi {
     /// Rounds half away from zero to hundredths. None when out of range.
     pub fn from_decimal(d: Decimal) -> Option<Self> {
-        (d * Decimal::from(100)).round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero).to_i64().map(Centi)
+        (d * Decimal::from(100))
+            .round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+            .to_i64()
+            .map(Centi)
     }
     pub fn from_f64(v: f64) -> Option<Self> {
         let c = (v * 100.0).round();
@@ -133,8 +136,14 @@ mod tests {
         let wan = from_display(FactField::Revenue, Decimal::from_str("123.456").unwrap()).unwrap();
         assert_eq!(wan, Centi(123_456_000));
         assert_eq!(display_value(FactField::Revenue, wan), "123.46");
-        assert_eq!(Centi::from_decimal(Decimal::from_str("0.005").unwrap()), Some(Centi(1)));
-        assert_eq!(Centi::from_decimal(Decimal::from_str("-0.005").unwrap()), Some(Centi(-1)));
+        assert_eq!(
+            Centi::from_decimal(Decimal::from_str("0.005").unwrap()),
+            Some(Centi(1))
+        );
+        assert_eq!(
+            Centi::from_decimal(Decimal::from_str("-0.005").unwrap()),
+            Some(Centi(-1))
+        );
     }
 
     #[test]

@@ -134,7 +134,10 @@ mod tests {
         for k in ZoneKind::ALL {
             assert_eq!(ZoneKind::parse(k.id()), Some(*k));
         }
-        assert_eq!(serde_json::to_string(&Ownership::HkMacaoTaiwan).unwrap(), "\"hk_macao_taiwan\"");
+        assert_eq!(
+            serde_json::to_string(&Ownership::HkMacaoTaiwan).unwrap(),
+            "\"hk_macao_taiwan\""
+        );
         assert!(QualificationKind::parse("nope").is_none());
     }
 }

@@ -9,7 +9,8 @@ use std::sync::OnceLock;
 
 const GBT4754_2017: &str = include_str!("../data/gbt4754-2017/gbt4754_2017_codes.csv");
 const GBT4754_2017_XG1: &str = include_str!("../data/gbt4754-2017/gbt4754_2017_xg1_codes.csv");
-const DIVISIONS: &str = include_str!("../data/admin-divisions-gbt2260/admin_divisions_mca_2024.csv");
+const DIVISIONS: &str =
+    include_str!("../data/admin-divisions-gbt2260/admin_divisions_mca_2024.csv");
 const ZONES: &str = include_str!("../data/development-zones-gbt37028/gbt37028_2018_zones_all.csv");
 
 /// Editions of GB/T 4754-2017 that devzone knows.
@@ -99,7 +100,11 @@ fn parse_industry(text: &'static str) -> IndustryTable {
             division: r[5].to_string(),
         })
         .collect();
-    let by_code = entries.iter().enumerate().map(|(i, e)| (e.code.clone(), i)).collect();
+    let by_code = entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.code.clone(), i))
+        .collect();
     IndustryTable { entries, by_code }
 }
 
@@ -132,10 +137,18 @@ pub fn divisions() -> &'static DivisionTable {
                 name: r[1].to_string(),
                 level: r[2].to_string(),
                 parent_code: r[3].to_string(),
-                province_code: if r[4].is_empty() { r[0].to_string() } else { r[4].to_string() },
+                province_code: if r[4].is_empty() {
+                    r[0].to_string()
+                } else {
+                    r[4].to_string()
+                },
             })
             .collect();
-        let by_code = entries.iter().enumerate().map(|(i, e)| (e.code.clone(), i)).collect();
+        let by_code = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.code.clone(), i))
+            .collect();
         DivisionTable { entries, by_code }
     })
 }
@@ -168,8 +181,14 @@ mod tests {
     fn counts_match_the_sources() {
         let orig = industries(IndustryEdition::Original);
         let xg1 = industries(IndustryEdition::Amended);
-        assert_eq!(orig.entries.iter().filter(|e| e.level == "小类").count(), 1381);
-        assert_eq!(xg1.entries.iter().filter(|e| e.level == "小类").count(), 1382);
+        assert_eq!(
+            orig.entries.iter().filter(|e| e.level == "小类").count(),
+            1381
+        );
+        assert_eq!(
+            xg1.entries.iter().filter(|e| e.level == "小类").count(),
+            1382
+        );
         assert_eq!(xg1.sections().count(), 20);
         assert_eq!(xg1.divisions().count(), 97);
         assert!(xg1.is_class("9233") && !orig.is_class("9233"));

@@ -15,14 +15,18 @@ pub struct HashError(String);
 pub const MIN_PASSWORD_CHARS: usize = 8;
 
 pub fn hash_password(password: &str) -> Result<String, HashError> {
-    let hash: PasswordHash = Argon2::default().hash_password(password.as_bytes()).map_err(|e| HashError(e.to_string()))?;
+    let hash: PasswordHash = Argon2::default()
+        .hash_password(password.as_bytes())
+        .map_err(|e| HashError(e.to_string()))?;
     Ok(hash.to_string())
 }
 
 /// False for a wrong password and for a stored hash that cannot be read.
 pub fn verify_password(password: &str, stored: &str) -> bool {
     match PasswordHash::new(stored) {
-        Ok(h) => Argon2::default().verify_password(password.as_bytes(), &h).is_ok(),
+        Ok(h) => Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok(),
         Err(_) => false,
     }
 }
@@ -47,7 +51,9 @@ pub fn new_token() -> String {
 /// A random password for the first administrator (letters and digits, no look-alikes).
 pub fn new_password() -> String {
     const CHARS: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-    (0..16).map(|_| CHARS[rand::random_range(0..CHARS.len())] as char).collect()
+    (0..16)
+        .map(|_| CHARS[rand::random_range(0..CHARS.len())] as char)
+        .collect()
 }
 
 /// What is stored for a token.
@@ -57,7 +63,11 @@ pub fn token_digest(token: &str) -> String {
 
 /// Compares two strings in time independent of where they differ (CSRF tokens).
 pub fn constant_time_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }
 
 #[cfg(test)]

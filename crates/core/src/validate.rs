@@ -26,7 +26,12 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: &str, rule: &str, value: impl Into<String>) -> Self {
-        Self { field: field.into(), rule: rule.into(), value: value.into(), detail: None }
+        Self {
+            field: field.into(),
+            rule: rule.into(),
+            value: value.into(),
+            detail: None,
+        }
     }
     pub fn with_detail(mut self, d: impl Into<String>) -> Self {
         self.detail = Some(d.into());
@@ -42,7 +47,11 @@ impl Errors {
         self.0.push(e);
     }
     pub fn into_result<T>(self, ok: T) -> Result<T, Vec<FieldError>> {
-        if self.0.is_empty() { Ok(ok) } else { Err(self.0) }
+        if self.0.is_empty() {
+            Ok(ok)
+        } else {
+            Err(self.0)
+        }
     }
 }
 
@@ -89,7 +98,9 @@ pub struct EnterpriseDraft {
 }
 
 fn clean(s: &Option<String>) -> Option<String> {
-    s.as_ref().map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
+    s.as_ref()
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
 }
 
 fn check_len(errs: &mut Errors, field: &str, v: &str, max: usize) {
@@ -112,7 +123,10 @@ pub fn parse_credit_code(field: &str, raw: &str, errs: &mut Errors) -> Option<Cr
             let detail = match &e {
                 crate::credit_code::CreditCodeError::Length(n) => n.to_string(),
                 crate::credit_code::CreditCodeError::Character { pos, .. } => pos.to_string(),
-                crate::credit_code::CreditCodeError::OrgCheck { expected, .. } | crate::credit_code::CreditCodeError::Check { expected, .. } => expected.to_string(),
+                crate::credit_code::CreditCodeError::OrgCheck { expected, .. }
+                | crate::credit_code::CreditCodeError::Check { expected, .. } => {
+                    expected.to_string()
+                }
             };
             errs.push(FieldError::new(field, e.rule(), raw.trim()).with_detail(detail));
             None
@@ -133,7 +147,11 @@ pub fn parse_date(field: &str, raw: &str, errs: &mut Errors) -> Option<NaiveDate
 /// Parses a number typed by a person: surrounding spaces and thousands separators are
 /// accepted, anything else that is not a plain decimal is rejected.
 pub fn parse_number(raw: &str) -> Option<Decimal> {
-    let s: String = raw.trim().chars().filter(|c| *c != ',' && *c != '，').collect();
+    let s: String = raw
+        .trim()
+        .chars()
+        .filter(|c| *c != ',' && *c != '，')
+        .collect();
     if s.is_empty() {
         return None;
     }
@@ -149,8 +167,12 @@ impl EnterpriseInput {
             errs.push(FieldError::new("name", "required", ""));
         }
         check_len(&mut errs, "name", &name, MAX_NAME_CHARS);
-        let former_names: Vec<String> =
-            self.former_names.iter().map(|n| n.trim().to_string()).filter(|n| !n.is_empty()).collect();
+        let former_names: Vec<String> = self
+            .former_names
+            .iter()
+            .map(|n| n.trim().to_string())
+            .filter(|n| !n.is_empty())
+            .collect();
         for n in &former_names {
             check_len(&mut errs, "former_names", n, MAX_NAME_CHARS);
         }
@@ -158,7 +180,11 @@ impl EnterpriseInput {
         if industry_code.is_empty() {
             errs.push(FieldError::new("industry_code", "required", ""));
         } else if !industries(IndustryEdition::Amended).is_class(&industry_code) {
-            errs.push(FieldError::new("industry_code", "industry_code.unknown", &industry_code));
+            errs.push(FieldError::new(
+                "industry_code",
+                "industry_code.unknown",
+                &industry_code,
+            ));
         }
         let division_code = clean(&self.division_code);
         if let Some(d) = &division_code
@@ -169,16 +195,30 @@ impl EnterpriseInput {
         let ownership = match Ownership::parse(self.ownership.trim()) {
             Some(o) => Some(o),
             None => {
-                let rule = if self.ownership.trim().is_empty() { "required" } else { "choice.unknown" };
+                let rule = if self.ownership.trim().is_empty() {
+                    "required"
+                } else {
+                    "choice.unknown"
+                };
                 errs.push(FieldError::new("ownership", rule, &self.ownership));
                 None
             }
         };
         let source_country = clean(&self.source_country);
-        if source_country.is_some() && !matches!(ownership, Some(Ownership::ForeignInvested | Ownership::HkMacaoTaiwan)) {
-            errs.push(FieldError::new("source_country", "source_country.only_foreign", source_country.clone().unwrap_or_default()));
+        if source_country.is_some()
+            && !matches!(
+                ownership,
+                Some(Ownership::ForeignInvested | Ownership::HkMacaoTaiwan)
+            )
+        {
+            errs.push(FieldError::new(
+                "source_country",
+                "source_country.only_foreign",
+                source_country.clone().unwrap_or_default(),
+            ));
         }
-        let founded_on = clean(&self.founded_on).and_then(|d| parse_date("founded_on", &d, &mut errs));
+        let founded_on =
+            clean(&self.founded_on).and_then(|d| parse_date("founded_on", &d, &mut errs));
         if let Some(d) = founded_on
             && d > chrono::Utc::now().date_naive()
         {
@@ -186,13 +226,21 @@ impl EnterpriseInput {
         }
         let registered_capital = match self.registered_capital {
             Some(v) if v.is_sign_negative() && !v.is_zero() => {
-                errs.push(FieldError::new("registered_capital", "number.negative", v.to_string()));
+                errs.push(FieldError::new(
+                    "registered_capital",
+                    "number.negative",
+                    v.to_string(),
+                ));
                 None
             }
             Some(v) => match Centi::from_decimal(v) {
                 Some(c) => Some(c),
                 None => {
-                    errs.push(FieldError::new("registered_capital", "number.too_large", v.to_string()));
+                    errs.push(FieldError::new(
+                        "registered_capital",
+                        "number.too_large",
+                        v.to_string(),
+                    ));
                     None
                 }
             },
@@ -203,7 +251,12 @@ impl EnterpriseInput {
             check_len(&mut errs, "address", a, MAX_TEXT_CHARS);
         }
         let fortune500_parent = clean(&self.fortune500_parent);
-        let mut tags: Vec<String> = self.tags.iter().map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect();
+        let mut tags: Vec<String> = self
+            .tags
+            .iter()
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty())
+            .collect();
         tags.sort();
         tags.dedup();
         for t in &tags {
@@ -259,11 +312,20 @@ impl QualificationInput {
         if let (Some(f), Some(t)) = (from, to)
             && t < f
         {
-            errs.push(FieldError::new("valid_to", "date.before_start", t.to_string()));
+            errs.push(FieldError::new(
+                "valid_to",
+                "date.before_start",
+                t.to_string(),
+            ));
         }
         let certificate_no = clean(&self.certificate_no);
         errs.into_result(())?;
-        Ok(QualificationDraft { kind: kind.expect("checked"), valid_from: from.expect("checked"), valid_to: to, certificate_no })
+        Ok(QualificationDraft {
+            kind: kind.expect("checked"),
+            valid_from: from.expect("checked"),
+            valid_to: to,
+            certificate_no,
+        })
     }
 }
 
@@ -331,7 +393,13 @@ impl FactsInput {
             check_len(&mut errs, "veto", v, MAX_TEXT_CHARS);
         }
         errs.into_result(())?;
-        Ok(FactsDraft { year: self.year, values, veto, source: source.expect("checked"), as_of: as_of.expect("checked") })
+        Ok(FactsDraft {
+            year: self.year,
+            values,
+            veto,
+            source: source.expect("checked"),
+            as_of: as_of.expect("checked"),
+        })
     }
 }
 
@@ -364,7 +432,10 @@ mod tests {
         i.registered_capital = Some(Decimal::from(-5));
         i.ownership = "martian".into();
         let errs = i.validate().unwrap_err();
-        let rules: Vec<_> = errs.iter().map(|e| (e.field.as_str(), e.rule.as_str())).collect();
+        let rules: Vec<_> = errs
+            .iter()
+            .map(|e| (e.field.as_str(), e.rule.as_str()))
+            .collect();
         assert_eq!(
             rules,
             vec![
@@ -380,9 +451,14 @@ mod tests {
     #[test]
     fn facts_reject_negative_and_unknown_fields() {
         let today = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
-        let mut f = FactsInput { year: 2024, source: "tax_bureau".into(), ..Default::default() };
+        let mut f = FactsInput {
+            year: 2024,
+            source: "tax_bureau".into(),
+            ..Default::default()
+        };
         f.values.insert("tax".into(), Some(Decimal::from(-1)));
-        f.values.insert("value_added".into(), Some(Decimal::from(-1)));
+        f.values
+            .insert("value_added".into(), Some(Decimal::from(-1)));
         f.values.insert("colour".into(), Some(Decimal::ONE));
         let errs = f.validate(today).unwrap_err();
         assert_eq!(errs.len(), 2);
@@ -437,12 +513,20 @@ impl ZoneInput {
         let province = self.province_code.trim();
         match divisions().get(province) {
             Some(d) if d.level == "province" => {}
-            _ => errs.push(FieldError::new("province_code", "province_code.unknown", province)),
+            _ => errs.push(FieldError::new(
+                "province_code",
+                "province_code.unknown",
+                province,
+            )),
         }
         let city = self.city_code.trim();
         match divisions().get(city) {
             Some(d) if d.province_code == province => {}
-            Some(_) => errs.push(FieldError::new("city_code", "city_code.other_province", city)),
+            Some(_) => errs.push(FieldError::new(
+                "city_code",
+                "city_code.other_province",
+                city,
+            )),
             None => errs.push(FieldError::new("city_code", "division_code.unknown", city)),
         }
         errs.into_result(())?;
@@ -476,7 +560,11 @@ pub struct ParkDraft {
 /// four longitude/latitude positions. Returns the rule broken.
 pub fn check_polygon(text: &str) -> Result<(), &'static str> {
     let v: serde_json::Value = serde_json::from_str(text).map_err(|_| "geojson.syntax")?;
-    let v = if v.get("type").and_then(|t| t.as_str()) == Some("Feature") { v.get("geometry").cloned().unwrap_or_default() } else { v };
+    let v = if v.get("type").and_then(|t| t.as_str()) == Some("Feature") {
+        v.get("geometry").cloned().unwrap_or_default()
+    } else {
+        v
+    };
     let coords = v.get("coordinates").ok_or("geojson.polygon")?;
     let polygons: Vec<&serde_json::Value> = match v.get("type").and_then(|t| t.as_str()) {
         Some("Polygon") => vec![coords],
@@ -484,7 +572,10 @@ pub fn check_polygon(text: &str) -> Result<(), &'static str> {
         _ => return Err("geojson.polygon"),
     };
     for poly in polygons {
-        let rings = poly.as_array().filter(|r| !r.is_empty()).ok_or("geojson.polygon")?;
+        let rings = poly
+            .as_array()
+            .filter(|r| !r.is_empty())
+            .ok_or("geojson.polygon")?;
         for ring in rings {
             let pts = ring.as_array().ok_or("geojson.polygon")?;
             if pts.len() < 4 {
@@ -492,8 +583,14 @@ pub fn check_polygon(text: &str) -> Result<(), &'static str> {
             }
             let mut parsed = Vec::with_capacity(pts.len());
             for p in pts {
-                let xy = p.as_array().filter(|a| a.len() >= 2).ok_or("geojson.position")?;
-                let (x, y) = (xy[0].as_f64().ok_or("geojson.position")?, xy[1].as_f64().ok_or("geojson.position")?);
+                let xy = p
+                    .as_array()
+                    .filter(|a| a.len() >= 2)
+                    .ok_or("geojson.position")?;
+                let (x, y) = (
+                    xy[0].as_f64().ok_or("geojson.position")?,
+                    xy[1].as_f64().ok_or("geojson.position")?,
+                );
                 if !(-180.0..=180.0).contains(&x) || !(-90.0..=90.0).contains(&y) {
                     return Err("geojson.position");
                 }
@@ -523,6 +620,10 @@ impl ParkInput {
             errs.push(FieldError::new("boundary", rule, shown));
         }
         errs.into_result(())?;
-        Ok(ParkDraft { name, theme: clean(&self.theme), boundary })
+        Ok(ParkDraft {
+            name,
+            theme: clean(&self.theme),
+            boundary,
+        })
     }
 }

@@ -5,13 +5,19 @@ use crate::repo::{enterprises, facts, meta};
 use crate::{Db, DbResult};
 use devzone_core::demo;
 use devzone_core::facts::FactField;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait,
+};
 
 pub const META_KEY: &str = "demo";
 const BATCH: usize = 1_000;
 
 /// Fills an empty database with the demo; calls `progress(done, total)` as it goes.
-pub async fn load(db: &Db, n_enterprises: usize, progress: &mut dyn FnMut(usize, usize)) -> DbResult<()> {
+pub async fn load(
+    db: &Db,
+    n_enterprises: usize,
+    progress: &mut dyn FnMut(usize, usize),
+) -> DbResult<()> {
     let zones = demo::zones();
     let tx = db.conn.begin().await?;
     let mut zone_ids = Vec::new();
@@ -50,7 +56,8 @@ pub async fn load(db: &Db, n_enterprises: usize, progress: &mut dyn FnMut(usize,
     let mut start = 0;
     while start < n_enterprises {
         let end = (start + BATCH).min(n_enterprises);
-        let batch: Vec<demo::DemoEnterprise> = (start..end).map(|i| demo::enterprise(i, &zones)).collect();
+        let batch: Vec<demo::DemoEnterprise> =
+            (start..end).map(|i| demo::enterprise(i, &zones)).collect();
         let tx = db.conn.begin().await?;
         let rows: Vec<enterprise::ActiveModel> = batch
             .iter()
@@ -60,17 +67,26 @@ pub async fn load(db: &Db, n_enterprises: usize, progress: &mut dyn FnMut(usize,
                 let mut am = enterprises::new_active(zone_ids[e.zone_index], &d);
                 // Derived list columns, computed here rather than re-read per enterprise.
                 let last = e.facts.last().expect("three years");
-                let get = |f: FactField| last.values.iter().find(|(k, _)| *k == f).map(|(_, v)| v.0);
+                let get =
+                    |f: FactField| last.values.iter().find(|(k, _)| *k == f).map(|(_, v)| v.0);
                 am.latest_year = Set(Some(last.year));
                 am.latest_revenue = Set(get(FactField::Revenue));
-                am.above_scale = Set(facts::derive_above_scale(get(FactField::AboveScale), get(FactField::MainRevenue)));
+                am.above_scale = Set(facts::derive_above_scale(
+                    get(FactField::AboveScale),
+                    get(FactField::MainRevenue),
+                ));
                 am
             })
             .collect();
-        enterprise::Entity::insert_many(rows).exec_without_returning(&tx).await?;
+        enterprise::Entity::insert_many(rows)
+            .exec_without_returning(&tx)
+            .await?;
         // Ids of the rows just inserted, by credit code (unique within a zone; demo codes are
         // unique overall).
-        let codes: Vec<String> = batch.iter().map(|e| e.draft.credit_code.to_string()).collect();
+        let codes: Vec<String> = batch
+            .iter()
+            .map(|e| e.draft.credit_code.to_string())
+            .collect();
         let ids: std::collections::HashMap<String, i64> = enterprise::Entity::find()
             .filter(enterprise::Column::CreditCode.is_in(codes))
             .all(&tx)
@@ -82,18 +98,35 @@ pub async fn load(db: &Db, n_enterprises: usize, progress: &mut dyn FnMut(usize,
         let mut values = Vec::new();
         for e in &batch {
             let id = ids[e.draft.credit_code.as_str()];
-            quals.extend(e.qualifications.iter().map(|q| enterprises::new_qualification(id, q)));
+            quals.extend(
+                e.qualifications
+                    .iter()
+                    .map(|q| enterprises::new_qualification(id, q)),
+            );
             for f in &e.facts {
                 for (field, v) in &f.values {
-                    values.push(facts::new_value(id, f.year, *field, Some(*v), None, f.source.id(), as_of, "demo"));
+                    values.push(facts::new_value(
+                        id,
+                        f.year,
+                        *field,
+                        Some(*v),
+                        None,
+                        f.source.id(),
+                        as_of,
+                        "demo",
+                    ));
                 }
             }
         }
         for chunk in quals.chunks(2_000) {
-            qualification::Entity::insert_many(chunk.to_vec()).exec_without_returning(&tx).await?;
+            qualification::Entity::insert_many(chunk.to_vec())
+                .exec_without_returning(&tx)
+                .await?;
         }
         for chunk in values.chunks(2_500) {
-            fact_value::Entity::insert_many(chunk.to_vec()).exec_without_returning(&tx).await?;
+            fact_value::Entity::insert_many(chunk.to_vec())
+                .exec_without_returning(&tx)
+                .await?;
         }
         tx.commit().await?;
         start = end;
@@ -105,5 +138,7 @@ pub async fn load(db: &Db, n_enterprises: usize, progress: &mut dyn FnMut(usize,
 
 /// The number of demo enterprises loaded, if this database holds the demo.
 pub async fn loaded(db: &Db) -> DbResult<Option<usize>> {
-    Ok(meta::get(&db.conn, META_KEY).await?.and_then(|v| v.parse().ok()))
+    Ok(meta::get(&db.conn, META_KEY)
+        .await?
+        .and_then(|v| v.parse().ok()))
 }

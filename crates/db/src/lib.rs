@@ -62,18 +62,21 @@ impl Db {
             return Err(DbError::UnsupportedUrl(redact(url)));
         }
         let mut opts = ConnectOptions::new(url.to_string());
-        opts.sqlx_logging(false).acquire_timeout(Duration::from_secs(30));
+        opts.sqlx_logging(false)
+            .acquire_timeout(Duration::from_secs(30));
         if is_sqlite {
             // WAL lets readers run beside the one writer; the busy timeout makes a second
             // writer wait instead of failing; foreign keys are off by default in SQLite.
-            opts.max_connections(8).min_connections(1).map_sqlx_sqlite_opts(|o| {
-                use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-                o.create_if_missing(true)
-                    .journal_mode(SqliteJournalMode::Wal)
-                    .synchronous(SqliteSynchronous::Normal)
-                    .foreign_keys(true)
-                    .busy_timeout(Duration::from_secs(10))
-            });
+            opts.max_connections(8)
+                .min_connections(1)
+                .map_sqlx_sqlite_opts(|o| {
+                    use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+                    o.create_if_missing(true)
+                        .journal_mode(SqliteJournalMode::Wal)
+                        .synchronous(SqliteSynchronous::Normal)
+                        .foreign_keys(true)
+                        .busy_timeout(Duration::from_secs(10))
+                });
         } else {
             opts.max_connections(32).min_connections(2);
         }
@@ -102,7 +105,10 @@ pub struct Scope {
 
 impl Scope {
     pub fn all() -> Self {
-        Self { zones: None, enterprise: None }
+        Self {
+            zones: None,
+            enterprise: None,
+        }
     }
     pub fn allows_zone(&self, zone_id: i64) -> bool {
         self.zones.as_ref().is_none_or(|z| z.contains(&zone_id))
@@ -119,7 +125,11 @@ pub struct Actor {
 
 impl Actor {
     pub fn system(name: &str) -> Self {
-        Self { user_id: None, username: name.to_string(), request_id: None }
+        Self {
+            user_id: None,
+            username: name.to_string(),
+            request_id: None,
+        }
     }
 }
 
@@ -127,7 +137,10 @@ impl Actor {
 pub(crate) fn conflict_or(e: DbErr, field: &str, value: &str) -> DbError {
     let msg = e.to_string().to_lowercase();
     if msg.contains("unique") || msg.contains("duplicate") {
-        DbError::Conflict { field: field.into(), value: value.into() }
+        DbError::Conflict {
+            field: field.into(),
+            value: value.into(),
+        }
     } else {
         DbError::Db(e)
     }

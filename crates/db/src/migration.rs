@@ -11,15 +11,31 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m0001_initial::Migration), Box::new(m0002_reference_data::Migration)]
+        vec![
+            Box::new(m0001_initial::Migration),
+            Box::new(m0002_reference_data::Migration),
+        ]
     }
 }
 
-fn fk(from: (&'static str, &'static str), to: (&'static str, &'static str), on_delete: ForeignKeyAction) -> ForeignKeyCreateStatement {
-    ForeignKey::create().from(from.0, from.1).to(to.0, to.1).on_delete(on_delete).take()
+fn fk(
+    from: (&'static str, &'static str),
+    to: (&'static str, &'static str),
+    on_delete: ForeignKeyAction,
+) -> ForeignKeyCreateStatement {
+    ForeignKey::create()
+        .from(from.0, from.1)
+        .to(to.0, to.1)
+        .on_delete(on_delete)
+        .take()
 }
 
-fn index(table: &'static str, name: &'static str, cols: &[&'static str], unique: bool) -> IndexCreateStatement {
+fn index(
+    table: &'static str,
+    name: &'static str,
+    cols: &[&'static str],
+    unique: bool,
+) -> IndexCreateStatement {
     let mut i = Index::create();
     i.name(name).table(table);
     for c in cols {
@@ -121,8 +137,16 @@ mod m0001_initial {
                     .col(integer_null("latest_year"))
                     .col(timestamp_with_time_zone("created_at"))
                     .col(timestamp_with_time_zone("updated_at"))
-                    .foreign_key(&mut fk(("enterprises", "zone_id"), ("zones", "id"), Restrict))
-                    .foreign_key(&mut fk(("enterprises", "park_id"), ("parks", "id"), SetNull))
+                    .foreign_key(&mut fk(
+                        ("enterprises", "zone_id"),
+                        ("zones", "id"),
+                        Restrict,
+                    ))
+                    .foreign_key(&mut fk(
+                        ("enterprises", "park_id"),
+                        ("parks", "id"),
+                        SetNull,
+                    ))
                     .take(),
                 Table::create()
                     .table("qualifications")
@@ -132,7 +156,11 @@ mod m0001_initial {
                     .col(date("valid_from"))
                     .col(date_null("valid_to"))
                     .col(string_null("certificate_no"))
-                    .foreign_key(&mut fk(("qualifications", "enterprise_id"), ("enterprises", "id"), Cascade))
+                    .foreign_key(&mut fk(
+                        ("qualifications", "enterprise_id"),
+                        ("enterprises", "id"),
+                        Cascade,
+                    ))
                     .take(),
                 Table::create()
                     .table("fact_values")
@@ -147,7 +175,11 @@ mod m0001_initial {
                     .col(string("entered_by"))
                     .col(timestamp_with_time_zone("entered_at"))
                     .col(boolean("current"))
-                    .foreign_key(&mut fk(("fact_values", "enterprise_id"), ("enterprises", "id"), Cascade))
+                    .foreign_key(&mut fk(
+                        ("fact_values", "enterprise_id"),
+                        ("enterprises", "id"),
+                        Cascade,
+                    ))
                     .take(),
                 Table::create()
                     .table("users")
@@ -162,7 +194,11 @@ mod m0001_initial {
                     .col(timestamp_with_time_zone_null("locked_until"))
                     .col(string_null("locale"))
                     .col(timestamp_with_time_zone("created_at"))
-                    .foreign_key(&mut fk(("users", "enterprise_id"), ("enterprises", "id"), SetNull))
+                    .foreign_key(&mut fk(
+                        ("users", "enterprise_id"),
+                        ("enterprises", "id"),
+                        SetNull,
+                    ))
                     .take(),
                 Table::create()
                     .table("user_zones")
@@ -213,18 +249,68 @@ mod m0001_initial {
             }
             let indexes = [
                 index("parks", "parks_zone_name", &["zone_id", "name"], true),
-                index("enterprises", "enterprises_zone_code", &["zone_id", "credit_code"], true),
-                index("enterprises", "enterprises_zone_name", &["zone_id", "name"], false),
-                index("enterprises", "enterprises_zone_industry", &["zone_id", "industry_code"], false),
-                index("enterprises", "enterprises_zone_park", &["zone_id", "park_id", "name"], false),
-                index("enterprises", "enterprises_zone_revenue", &["zone_id", "latest_revenue"], false),
+                index(
+                    "enterprises",
+                    "enterprises_zone_code",
+                    &["zone_id", "credit_code"],
+                    true,
+                ),
+                index(
+                    "enterprises",
+                    "enterprises_zone_name",
+                    &["zone_id", "name"],
+                    false,
+                ),
+                index(
+                    "enterprises",
+                    "enterprises_zone_industry",
+                    &["zone_id", "industry_code"],
+                    false,
+                ),
+                index(
+                    "enterprises",
+                    "enterprises_zone_park",
+                    &["zone_id", "park_id", "name"],
+                    false,
+                ),
+                index(
+                    "enterprises",
+                    "enterprises_zone_revenue",
+                    &["zone_id", "latest_revenue"],
+                    false,
+                ),
                 index("enterprises", "enterprises_code", &["credit_code"], false),
-                index("qualifications", "qualifications_enterprise", &["enterprise_id", "kind"], false),
-                index("qualifications", "qualifications_kind", &["kind", "enterprise_id"], false),
-                index("fact_values", "fact_values_lookup", &["enterprise_id", "year", "field", "current"], false),
-                index("fact_values", "fact_values_totals", &["field", "year", "current"], false),
+                index(
+                    "qualifications",
+                    "qualifications_enterprise",
+                    &["enterprise_id", "kind"],
+                    false,
+                ),
+                index(
+                    "qualifications",
+                    "qualifications_kind",
+                    &["kind", "enterprise_id"],
+                    false,
+                ),
+                index(
+                    "fact_values",
+                    "fact_values_lookup",
+                    &["enterprise_id", "year", "field", "current"],
+                    false,
+                ),
+                index(
+                    "fact_values",
+                    "fact_values_totals",
+                    &["field", "year", "current"],
+                    false,
+                ),
                 index("audit_log", "audit_log_at", &["at"], false),
-                index("audit_log", "audit_log_entity", &["entity", "entity_id"], false),
+                index(
+                    "audit_log",
+                    "audit_log_entity",
+                    &["entity", "entity_id"],
+                    false,
+                ),
                 index("api_tokens", "api_tokens_user", &["user_id"], false),
                 index("sessions", "sessions_user", &["user_id"], false),
             ];
@@ -271,7 +357,9 @@ mod m0002_reference_data {
                     })
                     .collect();
                 for chunk in rows.chunks(500) {
-                    industry_code::Entity::insert_many(chunk.to_vec()).exec(db).await?;
+                    industry_code::Entity::insert_many(chunk.to_vec())
+                        .exec(db)
+                        .await?;
                 }
             }
             let rows: Vec<division::ActiveModel> = divisions()
@@ -286,7 +374,9 @@ mod m0002_reference_data {
                 })
                 .collect();
             for chunk in rows.chunks(500) {
-                division::Entity::insert_many(chunk.to_vec()).exec(db).await?;
+                division::Entity::insert_many(chunk.to_vec())
+                    .exec(db)
+                    .await?;
             }
             let rows: Vec<listed_zone::ActiveModel> = listed_zones()
                 .iter()
@@ -300,7 +390,9 @@ mod m0002_reference_data {
                 })
                 .collect();
             for chunk in rows.chunks(500) {
-                listed_zone::Entity::insert_many(chunk.to_vec()).exec(db).await?;
+                listed_zone::Entity::insert_many(chunk.to_vec())
+                    .exec(db)
+                    .await?;
             }
             Ok(())
         }

@@ -15,7 +15,11 @@ pub struct TempDir(pub std::path::PathBuf);
 
 impl TempDir {
     pub fn new(prefix: &str) -> Self {
-        let p = std::env::temp_dir().join(format!("{prefix}-{}-{:016x}", std::process::id(), rand::random::<u64>()));
+        let p = std::env::temp_dir().join(format!(
+            "{prefix}-{}-{:016x}",
+            std::process::id(),
+            rand::random::<u64>()
+        ));
         std::fs::create_dir_all(&p).expect("temp dir");
         Self(p)
     }
@@ -30,20 +34,35 @@ impl Drop for TempDir {
 pub async fn sqlite() -> TestDb {
     let dir = TempDir::new("devzone-test");
     let url = format!("sqlite://{}/test.db", dir.0.display());
-    TestDb { db: Db::connect(&url).await.expect("sqlite test db"), label: "sqlite", _dir: Some(dir) }
+    TestDb {
+        db: Db::connect(&url).await.expect("sqlite test db"),
+        label: "sqlite",
+        _dir: Some(dir),
+    }
 }
 
 /// A new PostgreSQL database on the server named by `DEVZONE_TEST_POSTGRES_URL`.
 pub async fn postgres() -> Option<TestDb> {
     use sea_orm::ConnectionTrait;
-    let base = std::env::var("DEVZONE_TEST_POSTGRES_URL").ok().filter(|s| !s.is_empty())?;
+    let base = std::env::var("DEVZONE_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|s| !s.is_empty())?;
     let name = format!("devzone_test_{:016x}", rand::random::<u64>());
-    let admin = sea_orm::Database::connect(&base).await.expect("connect to DEVZONE_TEST_POSTGRES_URL");
-    admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create test database");
+    let admin = sea_orm::Database::connect(&base)
+        .await
+        .expect("connect to DEVZONE_TEST_POSTGRES_URL");
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await
+        .expect("create test database");
     admin.close().await.ok();
     let (head, _) = base.rsplit_once('/').expect("URL with a database name");
     let url = format!("{head}/{name}");
-    Some(TestDb { db: Db::connect(&url).await.expect("postgres test db"), label: "postgres", _dir: None })
+    Some(TestDb {
+        db: Db::connect(&url).await.expect("postgres test db"),
+        label: "postgres",
+        _dir: None,
+    })
 }
 
 /// Every backend available for this run.

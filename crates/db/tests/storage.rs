@@ -1,7 +1,9 @@
 //! Storage tests: each runs on SQLite and, when DEVZONE_TEST_POSTGRES_URL is set, on PostgreSQL.
 
 use devzone_core::model::Role;
-use devzone_core::validate::{EnterpriseInput, FactsInput, ParkInput, QualificationInput, ZoneInput};
+use devzone_core::validate::{
+    EnterpriseInput, FactsInput, ParkInput, QualificationInput, ZoneInput,
+};
 use devzone_db::repo::{audit, backup, enterprises, facts, stats, users, zones};
 use devzone_db::testing::{TempDir, all};
 use devzone_db::{Actor, Db, DbError, Scope};
@@ -12,14 +14,26 @@ fn actor() -> Actor {
 }
 
 async fn zone(db: &Db) -> i64 {
-    let d = ZoneInput { name: "测试经开区".into(), kind: "national_etdz".into(), gbt37028_code: Some("11101001".into()), province_code: "110000".into(), city_code: "110000".into() }
-        .validate()
-        .unwrap();
+    let d = ZoneInput {
+        name: "测试经开区".into(),
+        kind: "national_etdz".into(),
+        gbt37028_code: Some("11101001".into()),
+        province_code: "110000".into(),
+        city_code: "110000".into(),
+    }
+    .validate()
+    .unwrap();
     zones::create(&db.conn, &actor(), &d).await.unwrap().id
 }
 
 fn ent(code: &str, name: &str) -> EnterpriseInput {
-    EnterpriseInput { credit_code: code.into(), name: name.into(), industry_code: "3491".into(), ownership: "private".into(), ..Default::default() }
+    EnterpriseInput {
+        credit_code: code.into(),
+        name: name.into(),
+        industry_code: "3491".into(),
+        ownership: "private".into(),
+        ..Default::default()
+    }
 }
 
 #[tokio::test]
@@ -27,23 +41,62 @@ async fn enterprises_round_trip_and_conflict() {
     for t in all().await {
         let db = &t.db;
         let z = zone(db).await;
-        let p = zones::create_park(&db.conn, &actor(), z, &ParkInput { name: "机器人产业园".into(), ..Default::default() }.validate().unwrap()).await.unwrap();
+        let p = zones::create_park(
+            &db.conn,
+            &actor(),
+            z,
+            &ParkInput {
+                name: "机器人产业园".into(),
+                ..Default::default()
+            }
+            .validate()
+            .unwrap(),
+        )
+        .await
+        .unwrap();
         let mut input = ent("914403001922038216", "华为技术有限公司");
         input.park_id = Some(p.id);
         input.registered_capital = Some(Decimal::new(123_456, 2));
-        let e = enterprises::create(&db.conn, &actor(), z, &input.validate().unwrap()).await.unwrap();
+        let e = enterprises::create(&db.conn, &actor(), z, &input.validate().unwrap())
+            .await
+            .unwrap();
         assert_eq!(e.registered_capital, Some(123_456), "{}", t.label);
         // Same code, other case and spaces: the normalised code collides.
-        let dup = ent(" 9144 0300 1922 0382 16", "别名公司").validate().unwrap();
-        let err = enterprises::create(&db.conn, &actor(), z, &dup).await.unwrap_err();
-        assert!(matches!(err, DbError::Conflict { ref field, .. } if field == "credit_code"), "{}: {err:?}", t.label);
+        let dup = ent(" 9144 0300 1922 0382 16", "别名公司")
+            .validate()
+            .unwrap();
+        let err = enterprises::create(&db.conn, &actor(), z, &dup)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, DbError::Conflict { ref field, .. } if field == "credit_code"),
+            "{}: {err:?}",
+            t.label
+        );
         // A park of another zone is refused.
         let z2 = zone(db).await;
-        let mut other = ent("9144030071526726XG", "腾讯科技（深圳）有限公司").validate().unwrap();
+        let mut other = ent("9144030071526726XG", "腾讯科技（深圳）有限公司")
+            .validate()
+            .unwrap();
         other.park_id = Some(p.id);
-        assert!(matches!(enterprises::create(&db.conn, &actor(), z2, &other).await.unwrap_err(), DbError::Invalid(_)));
+        assert!(matches!(
+            enterprises::create(&db.conn, &actor(), z2, &other)
+                .await
+                .unwrap_err(),
+            DbError::Invalid(_)
+        ));
         // The audit log has the creation with the after-image.
-        let log = audit::list(&db.conn, &audit::AuditFilter { entity: Some("enterprise".into()), per_page: 10, page: 1, ..Default::default() }).await.unwrap();
+        let log = audit::list(
+            &db.conn,
+            &audit::AuditFilter {
+                entity: Some("enterprise".into()),
+                per_page: 10,
+                page: 1,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
         assert_eq!(log.total, 1, "{}", t.label);
         assert!(log.items[0].after.as_ref().unwrap().contains("华为"));
     }
@@ -54,23 +107,91 @@ async fn list_filters_search_sort_and_scope() {
     for t in all().await {
         let db = &t.db;
         let z = zone(db).await;
-        for (code, name) in [("914403001922038216", "华为技术有限公司"), ("9144030071526726XG", "腾讯科技（深圳）有限公司"), ("91440300192317458F", "比亚迪股份有限公司")] {
-            enterprises::create(&db.conn, &actor(), z, &ent(code, name).validate().unwrap()).await.unwrap();
+        for (code, name) in [
+            ("914403001922038216", "华为技术有限公司"),
+            ("9144030071526726XG", "腾讯科技（深圳）有限公司"),
+            ("91440300192317458F", "比亚迪股份有限公司"),
+        ] {
+            enterprises::create(&db.conn, &actor(), z, &ent(code, name).validate().unwrap())
+                .await
+                .unwrap();
         }
-        let q = |s: &str| enterprises::ListQuery { q: Some(s.into()), per_page: 20, page: 1, ..Default::default() };
-        assert_eq!(enterprises::list(&db.conn, &Scope::all(), &q("华")).await.unwrap().total, 1, "{}: one CJK character", t.label);
-        assert_eq!(enterprises::list(&db.conn, &Scope::all(), &q("有限")).await.unwrap().total, 3);
-        assert_eq!(enterprises::list(&db.conn, &Scope::all(), &q("9144030071")).await.unwrap().total, 1);
-        assert_eq!(enterprises::list(&db.conn, &Scope::all(), &q("100%")).await.unwrap().total, 0, "LIKE wildcards are literal");
-        let sorted = enterprises::list(&db.conn, &Scope::all(), &enterprises::ListQuery { sort: enterprises::SortKey::CreditCode, descending: true, per_page: 2, page: 2, ..Default::default() })
-            .await
-            .unwrap();
+        let q = |s: &str| enterprises::ListQuery {
+            q: Some(s.into()),
+            per_page: 20,
+            page: 1,
+            ..Default::default()
+        };
+        assert_eq!(
+            enterprises::list(&db.conn, &Scope::all(), &q("华"))
+                .await
+                .unwrap()
+                .total,
+            1,
+            "{}: one CJK character",
+            t.label
+        );
+        assert_eq!(
+            enterprises::list(&db.conn, &Scope::all(), &q("有限"))
+                .await
+                .unwrap()
+                .total,
+            3
+        );
+        assert_eq!(
+            enterprises::list(&db.conn, &Scope::all(), &q("9144030071"))
+                .await
+                .unwrap()
+                .total,
+            1
+        );
+        assert_eq!(
+            enterprises::list(&db.conn, &Scope::all(), &q("100%"))
+                .await
+                .unwrap()
+                .total,
+            0,
+            "LIKE wildcards are literal"
+        );
+        let sorted = enterprises::list(
+            &db.conn,
+            &Scope::all(),
+            &enterprises::ListQuery {
+                sort: enterprises::SortKey::CreditCode,
+                descending: true,
+                per_page: 2,
+                page: 2,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
         assert_eq!((sorted.total, sorted.items.len()), (3, 1));
         assert_eq!(sorted.items[0].credit_code, "914403001922038216"); // descending: …XG, …8F, …16
-        let none = Scope { zones: Some(vec![z + 100]), enterprise: None };
-        assert_eq!(enterprises::list(&db.conn, &none, &q("")).await.unwrap().total, 0);
-        let industry = enterprises::ListQuery { industry: Some("C".into()), per_page: 20, page: 1, ..Default::default() };
-        assert_eq!(enterprises::list(&db.conn, &Scope::all(), &industry).await.unwrap().total, 3);
+        let none = Scope {
+            zones: Some(vec![z + 100]),
+            enterprise: None,
+        };
+        assert_eq!(
+            enterprises::list(&db.conn, &none, &q(""))
+                .await
+                .unwrap()
+                .total,
+            0
+        );
+        let industry = enterprises::ListQuery {
+            industry: Some("C".into()),
+            per_page: 20,
+            page: 1,
+            ..Default::default()
+        };
+        assert_eq!(
+            enterprises::list(&db.conn, &Scope::all(), &industry)
+                .await
+                .unwrap()
+                .total,
+            3
+        );
     }
 }
 
@@ -79,26 +200,95 @@ async fn facts_keep_history_and_are_idempotent() {
     for t in all().await {
         let db = &t.db;
         let z = zone(db).await;
-        let e = enterprises::create(&db.conn, &actor(), z, &ent("914403001922038216", "华为技术有限公司").validate().unwrap()).await.unwrap();
+        let e = enterprises::create(
+            &db.conn,
+            &actor(),
+            z,
+            &ent("914403001922038216", "华为技术有限公司")
+                .validate()
+                .unwrap(),
+        )
+        .await
+        .unwrap();
         let today = chrono::NaiveDate::from_ymd_opt(2025, 3, 1).unwrap();
-        let mut f = FactsInput { year: 2024, source: "statistics_bureau".into(), ..Default::default() };
-        f.values.insert("revenue".into(), Some(Decimal::from(30_000_000)));
-        f.values.insert("main_revenue".into(), Some(Decimal::from(25_000_000)));
+        let mut f = FactsInput {
+            year: 2024,
+            source: "statistics_bureau".into(),
+            ..Default::default()
+        };
+        f.values
+            .insert("revenue".into(), Some(Decimal::from(30_000_000)));
+        f.values
+            .insert("main_revenue".into(), Some(Decimal::from(25_000_000)));
         let d = f.validate(today).unwrap();
-        let o = facts::record(&db.conn, &actor(), &Scope::all(), e.id, &d).await.unwrap();
-        assert_eq!(o, facts::Outcome { inserted: 2, updated: 0, unchanged: 0 });
-        let o = facts::record(&db.conn, &actor(), &Scope::all(), e.id, &d).await.unwrap();
-        assert_eq!(o, facts::Outcome { inserted: 0, updated: 0, unchanged: 2 }, "{}", t.label);
-        f.values.insert("revenue".into(), Some(Decimal::from(31_000_000)));
-        let o = facts::record(&db.conn, &actor(), &Scope::all(), e.id, &f.validate(today).unwrap()).await.unwrap();
-        assert_eq!(o, facts::Outcome { inserted: 0, updated: 1, unchanged: 1 });
+        let o = facts::record(&db.conn, &actor(), &Scope::all(), e.id, &d)
+            .await
+            .unwrap();
+        assert_eq!(
+            o,
+            facts::Outcome {
+                inserted: 2,
+                updated: 0,
+                unchanged: 0
+            }
+        );
+        let o = facts::record(&db.conn, &actor(), &Scope::all(), e.id, &d)
+            .await
+            .unwrap();
+        assert_eq!(
+            o,
+            facts::Outcome {
+                inserted: 0,
+                updated: 0,
+                unchanged: 2
+            },
+            "{}",
+            t.label
+        );
+        f.values
+            .insert("revenue".into(), Some(Decimal::from(31_000_000)));
+        let o = facts::record(
+            &db.conn,
+            &actor(),
+            &Scope::all(),
+            e.id,
+            &f.validate(today).unwrap(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            o,
+            facts::Outcome {
+                inserted: 0,
+                updated: 1,
+                unchanged: 1
+            }
+        );
         let h = facts::history(&db.conn, e.id).await.unwrap();
-        let revenue: Vec<_> = h.iter().filter(|v| v.field == "revenue").map(|v| (v.value, v.current)).collect();
-        assert_eq!(revenue, vec![(Some(3_100_000_000), true), (Some(3_000_000_000), false)]);
-        let e = enterprises::get(&db.conn, &Scope::all(), e.id).await.unwrap().unwrap();
-        assert_eq!((e.latest_revenue, e.above_scale, e.latest_year), (Some(3_100_000_000), Some(true), Some(2024)));
+        let revenue: Vec<_> = h
+            .iter()
+            .filter(|v| v.field == "revenue")
+            .map(|v| (v.value, v.current))
+            .collect();
+        assert_eq!(
+            revenue,
+            vec![(Some(3_100_000_000), true), (Some(3_000_000_000), false)]
+        );
+        let e = enterprises::get(&db.conn, &Scope::all(), e.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (e.latest_revenue, e.above_scale, e.latest_year),
+            (Some(3_100_000_000), Some(true), Some(2024))
+        );
         let s = stats::zone(&db.conn, z, &["revenue"]).await.unwrap();
-        assert_eq!(s.totals, vec![(2024, "revenue".to_string(), 3_100_000_000, 1)], "{}", t.label);
+        assert_eq!(
+            s.totals,
+            vec![(2024, "revenue".to_string(), 3_100_000_000, 1)],
+            "{}",
+            t.label
+        );
         assert_eq!(s.by_size, vec![("medium".to_string(), 1)]);
     }
 }
@@ -107,19 +297,63 @@ async fn facts_keep_history_and_are_idempotent() {
 async fn login_throttles_after_ten_failures() {
     for t in all().await {
         let db = &t.db;
-        users::create(&db.conn, &actor(), &users::NewUser { username: "ana", display_name: "Ana", password: "long enough pw", role: Role::Analyst, enterprise_id: None, zones: &[] })
+        users::create(
+            &db.conn,
+            &actor(),
+            &users::NewUser {
+                username: "ana",
+                display_name: "Ana",
+                password: "long enough pw",
+                role: Role::Analyst,
+                enterprise_id: None,
+                zones: &[],
+            },
+        )
+        .await
+        .unwrap();
+        for _ in 0..9 {
+            assert_eq!(
+                users::authenticate(&db.conn, "ana", "wrong")
+                    .await
+                    .unwrap()
+                    .unwrap_err(),
+                users::LoginError::BadCredentials
+            );
+        }
+        assert!(matches!(
+            users::authenticate(&db.conn, "ana", "wrong")
+                .await
+                .unwrap()
+                .unwrap_err(),
+            users::LoginError::Locked { .. }
+        ));
+        // Even the right password is refused while locked.
+        assert!(matches!(
+            users::authenticate(&db.conn, "ana", "long enough pw")
+                .await
+                .unwrap()
+                .unwrap_err(),
+            users::LoginError::Locked { .. }
+        ));
+        let (token, _) = users::create_token(&db.conn, &actor(), "ana", "script")
             .await
             .unwrap();
-        for _ in 0..9 {
-            assert_eq!(users::authenticate(&db.conn, "ana", "wrong").await.unwrap().unwrap_err(), users::LoginError::BadCredentials);
-        }
-        assert!(matches!(users::authenticate(&db.conn, "ana", "wrong").await.unwrap().unwrap_err(), users::LoginError::Locked { .. }));
-        // Even the right password is refused while locked.
-        assert!(matches!(users::authenticate(&db.conn, "ana", "long enough pw").await.unwrap().unwrap_err(), users::LoginError::Locked { .. }));
-        let (token, _) = users::create_token(&db.conn, &actor(), "ana", "script").await.unwrap();
-        assert_eq!(users::token_user(&db.conn, &token).await.unwrap().unwrap().username, "ana");
-        users::set_disabled(&db.conn, &actor(), "ana", true).await.unwrap();
-        assert!(users::token_user(&db.conn, &token).await.unwrap().is_none(), "{}", t.label);
+        assert_eq!(
+            users::token_user(&db.conn, &token)
+                .await
+                .unwrap()
+                .unwrap()
+                .username,
+            "ana"
+        );
+        users::set_disabled(&db.conn, &actor(), "ana", true)
+            .await
+            .unwrap();
+        assert!(
+            users::token_user(&db.conn, &token).await.unwrap().is_none(),
+            "{}",
+            t.label
+        );
     }
 }
 
@@ -128,15 +362,74 @@ async fn qualifications_filter_by_validity() {
     for t in all().await {
         let db = &t.db;
         let z = zone(db).await;
-        let e = enterprises::create(&db.conn, &actor(), z, &ent("914403001922038216", "华为技术有限公司").validate().unwrap()).await.unwrap();
-        let q = QualificationInput { kind: "high_tech".into(), valid_from: "2020-01-01".into(), valid_to: Some("2099-12-31".into()), certificate_no: None };
-        enterprises::add_qualification(&db.conn, &actor(), &Scope::all(), e.id, &q.validate().unwrap()).await.unwrap();
-        let expired = QualificationInput { kind: "srdi_sme".into(), valid_from: "2019-01-01".into(), valid_to: Some("2020-12-31".into()), certificate_no: None };
-        enterprises::add_qualification(&db.conn, &actor(), &Scope::all(), e.id, &expired.validate().unwrap()).await.unwrap();
-        let lq = |k: &str| enterprises::ListQuery { qualification: Some(k.into()), per_page: 10, page: 1, ..Default::default() };
-        assert_eq!(enterprises::list(&db.conn, &Scope::all(), &lq("high_tech")).await.unwrap().total, 1, "{}", t.label);
-        assert_eq!(enterprises::list(&db.conn, &Scope::all(), &lq("srdi_sme")).await.unwrap().total, 0);
-        assert_eq!(enterprises::qualification_counts(&db.conn, z).await.unwrap(), vec![("high_tech".to_string(), 1)]);
+        let e = enterprises::create(
+            &db.conn,
+            &actor(),
+            z,
+            &ent("914403001922038216", "华为技术有限公司")
+                .validate()
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+        let q = QualificationInput {
+            kind: "high_tech".into(),
+            valid_from: "2020-01-01".into(),
+            valid_to: Some("2099-12-31".into()),
+            certificate_no: None,
+        };
+        enterprises::add_qualification(
+            &db.conn,
+            &actor(),
+            &Scope::all(),
+            e.id,
+            &q.validate().unwrap(),
+        )
+        .await
+        .unwrap();
+        let expired = QualificationInput {
+            kind: "srdi_sme".into(),
+            valid_from: "2019-01-01".into(),
+            valid_to: Some("2020-12-31".into()),
+            certificate_no: None,
+        };
+        enterprises::add_qualification(
+            &db.conn,
+            &actor(),
+            &Scope::all(),
+            e.id,
+            &expired.validate().unwrap(),
+        )
+        .await
+        .unwrap();
+        let lq = |k: &str| enterprises::ListQuery {
+            qualification: Some(k.into()),
+            per_page: 10,
+            page: 1,
+            ..Default::default()
+        };
+        assert_eq!(
+            enterprises::list(&db.conn, &Scope::all(), &lq("high_tech"))
+                .await
+                .unwrap()
+                .total,
+            1,
+            "{}",
+            t.label
+        );
+        assert_eq!(
+            enterprises::list(&db.conn, &Scope::all(), &lq("srdi_sme"))
+                .await
+                .unwrap()
+                .total,
+            0
+        );
+        assert_eq!(
+            enterprises::qualification_counts(&db.conn, z)
+                .await
+                .unwrap(),
+            vec![("high_tech".to_string(), 1)]
+        );
     }
 }
 
@@ -144,7 +437,9 @@ async fn qualifications_filter_by_validity() {
 async fn demo_then_export_restores_into_an_empty_database() {
     for t in all().await {
         let db = &t.db;
-        devzone_db::demo::load(db, 300, &mut |_, _| {}).await.unwrap();
+        devzone_db::demo::load(db, 300, &mut |_, _| {})
+            .await
+            .unwrap();
         assert_eq!(devzone_db::demo::loaded(db).await.unwrap(), Some(300));
         let dir = TempDir::new("devzone-backup");
         let path = dir.0.join("export.jsonl");
@@ -154,9 +449,32 @@ async fn demo_then_export_restores_into_an_empty_database() {
         let target = devzone_db::testing::sqlite().await;
         let restored = backup::restore(&target.db, &path).await.unwrap();
         assert_eq!(counts, restored, "{}", t.label);
-        assert!(backup::restore(&target.db, &path).await.is_err(), "restore refuses a non-empty database");
-        let a = enterprises::list(&db.conn, &Scope::all(), &enterprises::ListQuery { per_page: 50, page: 2, ..Default::default() }).await.unwrap();
-        let b = enterprises::list(&target.db.conn, &Scope::all(), &enterprises::ListQuery { per_page: 50, page: 2, ..Default::default() }).await.unwrap();
+        assert!(
+            backup::restore(&target.db, &path).await.is_err(),
+            "restore refuses a non-empty database"
+        );
+        let a = enterprises::list(
+            &db.conn,
+            &Scope::all(),
+            &enterprises::ListQuery {
+                per_page: 50,
+                page: 2,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        let b = enterprises::list(
+            &target.db.conn,
+            &Scope::all(),
+            &enterprises::ListQuery {
+                per_page: 50,
+                page: 2,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
         assert_eq!(a.items, b.items);
         if t.label == "sqlite" {
             let file = dir.0.join("copy.db");

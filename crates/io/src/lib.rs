@@ -67,7 +67,8 @@ pub fn to_csv(t: &Table) -> Result<Vec<u8>, IoError> {
             Cell::Empty => String::new(),
         }))?;
     }
-    Ok(w.into_inner().map_err(|e| csv::Error::from(e.into_error()))?)
+    Ok(w.into_inner()
+        .map_err(|e| csv::Error::from(e.into_error()))?)
 }
 
 #[cfg(test)]
@@ -76,7 +77,14 @@ mod tests {
 
     #[test]
     fn writes_a_real_workbook_and_csv() {
-        let t = Table { sheet: "企业".into(), headers: vec!["名称".into(), "营收".into()], rows: vec![vec![Cell::Text("甲公司".into()), Cell::Number(12.5)], vec![Cell::Text("乙".into()), Cell::Empty]] };
+        let t = Table {
+            sheet: "企业".into(),
+            headers: vec!["名称".into(), "营收".into()],
+            rows: vec![
+                vec![Cell::Text("甲公司".into()), Cell::Number(12.5)],
+                vec![Cell::Text("乙".into()), Cell::Empty],
+            ],
+        };
         let x = to_xlsx(&t).unwrap();
         assert_eq!(&x[..2], b"PK", "an xlsx is a zip");
         let c = String::from_utf8(to_csv(&t).unwrap()).unwrap();

@@ -26,9 +26,18 @@ pub fn routes() -> Router<AppState> {
         .route("/zones/{id}", get(get_zone).put(update_zone))
         .route("/zones/{id}/parks", get(list_parks).post(create_park))
         .route("/parks/{id}", get(get_park).put(update_park))
-        .route("/enterprises", get(list_enterprises).post(create_enterprise))
-        .route("/enterprises/{id}", get(get_enterprise).put(update_enterprise))
-        .route("/enterprises/{id}/facts", get(list_facts).post(record_facts))
+        .route(
+            "/enterprises",
+            get(list_enterprises).post(create_enterprise),
+        )
+        .route(
+            "/enterprises/{id}",
+            get(get_enterprise).put(update_enterprise),
+        )
+        .route(
+            "/enterprises/{id}/facts",
+            get(list_facts).post(record_facts),
+        )
         .fallback(|| async { ApiError::not_found() })
 }
 
@@ -48,7 +57,10 @@ impl utoipa::Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
         let c = openapi.components.get_or_insert_with(Default::default);
-        c.add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+        c.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
     }
 }
 
@@ -94,7 +106,14 @@ pub struct ZoneOut {
 
 impl From<zone::Model> for ZoneOut {
     fn from(z: zone::Model) -> Self {
-        Self { id: z.id, name: z.name, kind: z.kind, gbt37028_code: z.gbt37028_code, province_code: z.province_code, city_code: z.city_code }
+        Self {
+            id: z.id,
+            name: z.name,
+            kind: z.kind,
+            gbt37028_code: z.gbt37028_code,
+            province_code: z.province_code,
+            city_code: z.city_code,
+        }
     }
 }
 
@@ -110,7 +129,13 @@ pub struct ParkOut {
 
 impl From<park::Model> for ParkOut {
     fn from(p: park::Model) -> Self {
-        Self { id: p.id, zone_id: p.zone_id, name: p.name, theme: p.theme, boundary: p.boundary }
+        Self {
+            id: p.id,
+            zone_id: p.zone_id,
+            name: p.name,
+            theme: p.theme,
+            boundary: p.boundary,
+        }
     }
 }
 
@@ -190,7 +215,9 @@ pub struct FactValueOut {
 impl From<fact_value::Model> for FactValueOut {
     fn from(v: fact_value::Model) -> Self {
         Self {
-            unit: FactField::parse(&v.field).map(|f| f.unit().id().to_string()).unwrap_or_default(),
+            unit: FactField::parse(&v.field)
+                .map(|f| f.unit().id().to_string())
+                .unwrap_or_default(),
             year: v.year,
             field: v.field,
             value: yuan(v.value),
@@ -234,78 +261,161 @@ pub struct FactsOutcome {
 }
 
 fn writer(v: &Viewer) -> Result<(), ApiError> {
-    if v.can_write() { Ok(()) } else { Err(ApiError::forbidden()) }
+    if v.can_write() {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden())
+    }
 }
 
 type ApiResult<T> = Result<T, ApiError>;
 
 #[utoipa::path(get, path = "/api/v1/zones", responses((status = 200, body = ZoneList), (status = 401, body = ErrorEnvelope)))]
-async fn list_zones(State(s): State<AppState>, ApiViewer(v): ApiViewer) -> ApiResult<Json<ZoneList>> {
-    let items: Vec<ZoneOut> = zones::list(&s.db.conn, &v.scope).await?.into_iter().map(Into::into).collect();
-    Ok(Json(ZoneList { total: items.len() as u64, items }))
+async fn list_zones(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+) -> ApiResult<Json<ZoneList>> {
+    let items: Vec<ZoneOut> = zones::list(&s.db.conn, &v.scope)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect();
+    Ok(Json(ZoneList {
+        total: items.len() as u64,
+        items,
+    }))
 }
 
 #[utoipa::path(post, path = "/api/v1/zones", request_body = ZoneInput, responses((status = 201, body = ZoneOut), (status = 403, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
-async fn create_zone(State(s): State<AppState>, ApiViewer(v): ApiViewer, Json(input): Json<ZoneInput>) -> ApiResult<(StatusCode, Json<ZoneOut>)> {
+async fn create_zone(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    Json(input): Json<ZoneInput>,
+) -> ApiResult<(StatusCode, Json<ZoneOut>)> {
     if !v.is_admin() {
         return Err(ApiError::forbidden());
     }
     let d = input.validate().map_err(ApiError::invalid)?;
-    Ok((StatusCode::CREATED, Json(zones::create(&s.db.conn, &v.actor(), &d).await?.into())))
+    Ok((
+        StatusCode::CREATED,
+        Json(zones::create(&s.db.conn, &v.actor(), &d).await?.into()),
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/zones/{id}", params(("id" = i64, Path)), responses((status = 200, body = ZoneOut), (status = 404, body = ErrorEnvelope)))]
-async fn get_zone(State(s): State<AppState>, ApiViewer(v): ApiViewer, Path(id): Path<i64>) -> ApiResult<Json<ZoneOut>> {
-    Ok(Json(zones::get(&s.db.conn, &v.scope, id).await?.ok_or_else(ApiError::not_found)?.into()))
+async fn get_zone(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<ZoneOut>> {
+    Ok(Json(
+        zones::get(&s.db.conn, &v.scope, id)
+            .await?
+            .ok_or_else(ApiError::not_found)?
+            .into(),
+    ))
 }
 
 #[utoipa::path(put, path = "/api/v1/zones/{id}", params(("id" = i64, Path)), request_body = ZoneInput, responses((status = 200, body = ZoneOut), (status = 403, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
-async fn update_zone(State(s): State<AppState>, ApiViewer(v): ApiViewer, Path(id): Path<i64>, Json(input): Json<ZoneInput>) -> ApiResult<Json<ZoneOut>> {
+async fn update_zone(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    Path(id): Path<i64>,
+    Json(input): Json<ZoneInput>,
+) -> ApiResult<Json<ZoneOut>> {
     if !v.is_admin() {
         return Err(ApiError::forbidden());
     }
     let d = input.validate().map_err(ApiError::invalid)?;
-    Ok(Json(zones::update(&s.db.conn, &v.actor(), &v.scope, id, &d).await?.into()))
+    Ok(Json(
+        zones::update(&s.db.conn, &v.actor(), &v.scope, id, &d)
+            .await?
+            .into(),
+    ))
 }
 
 async fn zone_in_scope(s: &AppState, v: &Viewer, id: i64) -> ApiResult<()> {
     if v.scope.enterprise.is_some() {
         return Err(ApiError::not_found());
     }
-    zones::get(&s.db.conn, &v.scope, id).await?.map(|_| ()).ok_or_else(ApiError::not_found)
+    zones::get(&s.db.conn, &v.scope, id)
+        .await?
+        .map(|_| ())
+        .ok_or_else(ApiError::not_found)
 }
 
 #[utoipa::path(get, path = "/api/v1/zones/{id}/parks", params(("id" = i64, Path)), responses((status = 200, body = ParkList), (status = 404, body = ErrorEnvelope)))]
-async fn list_parks(State(s): State<AppState>, ApiViewer(v): ApiViewer, Path(id): Path<i64>) -> ApiResult<Json<ParkList>> {
+async fn list_parks(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<ParkList>> {
     zone_in_scope(&s, &v, id).await?;
-    let items: Vec<ParkOut> = zones::parks(&s.db.conn, id).await?.into_iter().map(Into::into).collect();
-    Ok(Json(ParkList { total: items.len() as u64, items }))
+    let items: Vec<ParkOut> = zones::parks(&s.db.conn, id)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect();
+    Ok(Json(ParkList {
+        total: items.len() as u64,
+        items,
+    }))
 }
 
 #[utoipa::path(post, path = "/api/v1/zones/{id}/parks", params(("id" = i64, Path)), request_body = ParkInput, responses((status = 201, body = ParkOut), (status = 409, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
-async fn create_park(State(s): State<AppState>, ApiViewer(v): ApiViewer, Path(id): Path<i64>, Json(input): Json<ParkInput>) -> ApiResult<(StatusCode, Json<ParkOut>)> {
+async fn create_park(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    Path(id): Path<i64>,
+    Json(input): Json<ParkInput>,
+) -> ApiResult<(StatusCode, Json<ParkOut>)> {
     zone_in_scope(&s, &v, id).await?;
     writer(&v)?;
     let d = input.validate().map_err(ApiError::invalid)?;
-    Ok((StatusCode::CREATED, Json(zones::create_park(&s.db.conn, &v.actor(), id, &d).await?.into())))
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            zones::create_park(&s.db.conn, &v.actor(), id, &d)
+                .await?
+                .into(),
+        ),
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/parks/{id}", params(("id" = i64, Path)), responses((status = 200, body = ParkOut), (status = 404, body = ErrorEnvelope)))]
-async fn get_park(State(s): State<AppState>, ApiViewer(v): ApiViewer, Path(id): Path<i64>) -> ApiResult<Json<ParkOut>> {
+async fn get_park(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<ParkOut>> {
     if v.scope.enterprise.is_some() {
         return Err(ApiError::not_found());
     }
-    Ok(Json(zones::park(&s.db.conn, &v.scope, id).await?.ok_or_else(ApiError::not_found)?.into()))
+    Ok(Json(
+        zones::park(&s.db.conn, &v.scope, id)
+            .await?
+            .ok_or_else(ApiError::not_found)?
+            .into(),
+    ))
 }
 
 #[utoipa::path(put, path = "/api/v1/parks/{id}", params(("id" = i64, Path)), request_body = ParkInput, responses((status = 200, body = ParkOut), (status = 422, body = ErrorEnvelope)))]
-async fn update_park(State(s): State<AppState>, ApiViewer(v): ApiViewer, Path(id): Path<i64>, Json(input): Json<ParkInput>) -> ApiResult<Json<ParkOut>> {
+async fn update_park(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    Path(id): Path<i64>,
+    Json(input): Json<ParkInput>,
+) -> ApiResult<Json<ParkOut>> {
     if v.scope.enterprise.is_some() {
         return Err(ApiError::not_found());
     }
     writer(&v)?;
     let d = input.validate().map_err(ApiError::invalid)?;
-    Ok(Json(zones::update_park(&s.db.conn, &v.actor(), &v.scope, id, &d).await?.into()))
+    Ok(Json(
+        zones::update_park(&s.db.conn, &v.actor(), &v.scope, id, &d)
+            .await?
+            .into(),
+    ))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -327,10 +437,20 @@ pub struct EnterpriseParams {
 }
 
 #[utoipa::path(get, path = "/api/v1/enterprises", params(EnterpriseParams), responses((status = 200, body = EnterpriseList), (status = 401, body = ErrorEnvelope)))]
-async fn list_enterprises(State(s): State<AppState>, ApiViewer(v): ApiViewer, Query(p): Query<EnterpriseParams>) -> ApiResult<Json<EnterpriseList>> {
+async fn list_enterprises(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    Query(p): Query<EnterpriseParams>,
+) -> ApiResult<Json<EnterpriseList>> {
     let sort = match p.sort.as_deref() {
         None => enterprises::SortKey::default(),
-        Some(k) => enterprises::SortKey::parse(k).ok_or_else(|| ApiError::invalid(vec![devzone_core::validate::FieldError::new("sort", "choice.unknown", k)]))?,
+        Some(k) => enterprises::SortKey::parse(k).ok_or_else(|| {
+            ApiError::invalid(vec![devzone_core::validate::FieldError::new(
+                "sort",
+                "choice.unknown",
+                k,
+            )])
+        })?,
     };
     let q = enterprises::ListQuery {
         zone_id: p.zone_id,
@@ -345,7 +465,12 @@ async fn list_enterprises(State(s): State<AppState>, ApiViewer(v): ApiViewer, Qu
         per_page: p.per_page.unwrap_or(50),
     };
     let page = enterprises::list(&s.db.conn, &v.scope, &q).await?;
-    Ok(Json(EnterpriseList { total: page.total, page: page.page, per_page: page.per_page, items: page.items.into_iter().map(Into::into).collect() }))
+    Ok(Json(EnterpriseList {
+        total: page.total,
+        page: page.page,
+        per_page: page.per_page,
+        items: page.items.into_iter().map(Into::into).collect(),
+    }))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -356,24 +481,55 @@ pub struct NewEnterprise {
 }
 
 #[utoipa::path(post, path = "/api/v1/enterprises", request_body(content = EnterpriseInput, description = "plus `zone_id`"), responses((status = 201, body = EnterpriseOut), (status = 409, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
-async fn create_enterprise(State(s): State<AppState>, ApiViewer(v): ApiViewer, Json(body): Json<NewEnterprise>) -> ApiResult<(StatusCode, Json<EnterpriseOut>)> {
+async fn create_enterprise(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    Json(body): Json<NewEnterprise>,
+) -> ApiResult<(StatusCode, Json<EnterpriseOut>)> {
     zone_in_scope(&s, &v, body.zone_id).await?;
     writer(&v)?;
     let d = body.input.validate().map_err(ApiError::invalid)?;
-    Ok((StatusCode::CREATED, Json(enterprises::create(&s.db.conn, &v.actor(), body.zone_id, &d).await?.into())))
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            enterprises::create(&s.db.conn, &v.actor(), body.zone_id, &d)
+                .await?
+                .into(),
+        ),
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/enterprises/{id}", params(("id" = i64, Path)), responses((status = 200, body = EnterpriseOut), (status = 404, body = ErrorEnvelope)))]
-async fn get_enterprise(State(s): State<AppState>, ApiViewer(v): ApiViewer, Path(id): Path<i64>) -> ApiResult<Json<EnterpriseOut>> {
-    Ok(Json(enterprises::get(&s.db.conn, &v.scope, id).await?.ok_or_else(ApiError::not_found)?.into()))
+async fn get_enterprise(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<EnterpriseOut>> {
+    Ok(Json(
+        enterprises::get(&s.db.conn, &v.scope, id)
+            .await?
+            .ok_or_else(ApiError::not_found)?
+            .into(),
+    ))
 }
 
 #[utoipa::path(put, path = "/api/v1/enterprises/{id}", params(("id" = i64, Path)), request_body = EnterpriseInput, responses((status = 200, body = EnterpriseOut), (status = 409, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
-async fn update_enterprise(State(s): State<AppState>, ApiViewer(v): ApiViewer, Path(id): Path<i64>, Json(input): Json<EnterpriseInput>) -> ApiResult<Json<EnterpriseOut>> {
-    enterprises::get(&s.db.conn, &v.scope, id).await?.ok_or_else(ApiError::not_found)?;
+async fn update_enterprise(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    Path(id): Path<i64>,
+    Json(input): Json<EnterpriseInput>,
+) -> ApiResult<Json<EnterpriseOut>> {
+    enterprises::get(&s.db.conn, &v.scope, id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     writer(&v)?;
     let d = input.validate().map_err(ApiError::invalid)?;
-    Ok(Json(enterprises::update(&s.db.conn, &v.actor(), &v.scope, id, &d).await?.into()))
+    Ok(Json(
+        enterprises::update(&s.db.conn, &v.actor(), &v.scope, id, &d)
+            .await?
+            .into(),
+    ))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -384,8 +540,15 @@ pub struct FactParams {
 }
 
 #[utoipa::path(get, path = "/api/v1/enterprises/{id}/facts", params(("id" = i64, Path), FactParams), responses((status = 200, body = FactList), (status = 404, body = ErrorEnvelope)))]
-async fn list_facts(State(s): State<AppState>, ApiViewer(v): ApiViewer, Path(id): Path<i64>, Query(p): Query<FactParams>) -> ApiResult<Json<FactList>> {
-    enterprises::get(&s.db.conn, &v.scope, id).await?.ok_or_else(ApiError::not_found)?;
+async fn list_facts(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    Path(id): Path<i64>,
+    Query(p): Query<FactParams>,
+) -> ApiResult<Json<FactList>> {
+    enterprises::get(&s.db.conn, &v.scope, id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     let items: Vec<FactValueOut> = facts::history(&s.db.conn, id)
         .await?
         .into_iter()
@@ -393,14 +556,30 @@ async fn list_facts(State(s): State<AppState>, ApiViewer(v): ApiViewer, Path(id)
         .filter(|f| p.year.is_none_or(|y| y == f.year))
         .map(Into::into)
         .collect();
-    Ok(Json(FactList { total: items.len() as u64, items }))
+    Ok(Json(FactList {
+        total: items.len() as u64,
+        items,
+    }))
 }
 
 #[utoipa::path(post, path = "/api/v1/enterprises/{id}/facts", params(("id" = i64, Path)), request_body = FactsInput, responses((status = 200, body = FactsOutcome), (status = 403, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
-async fn record_facts(State(s): State<AppState>, ApiViewer(v): ApiViewer, Path(id): Path<i64>, Json(input): Json<FactsInput>) -> ApiResult<Json<FactsOutcome>> {
-    enterprises::get(&s.db.conn, &v.scope, id).await?.ok_or_else(ApiError::not_found)?;
+async fn record_facts(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    Path(id): Path<i64>,
+    Json(input): Json<FactsInput>,
+) -> ApiResult<Json<FactsOutcome>> {
+    enterprises::get(&s.db.conn, &v.scope, id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     writer(&v)?;
-    let d = input.validate(chrono::Utc::now().date_naive()).map_err(ApiError::invalid)?;
+    let d = input
+        .validate(chrono::Utc::now().date_naive())
+        .map_err(ApiError::invalid)?;
     let o = facts::record(&s.db.conn, &v.actor(), &v.scope, id, &d).await?;
-    Ok(Json(FactsOutcome { inserted: o.inserted, updated: o.updated, unchanged: o.unchanged }))
+    Ok(Json(FactsOutcome {
+        inserted: o.inserted,
+        updated: o.updated,
+        unchanged: o.unchanged,
+    }))
 }

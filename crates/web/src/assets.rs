@@ -10,9 +10,23 @@ use rust_embed::Embed;
 struct Assets;
 
 pub async fn serve(Path(path): Path<String>, headers: HeaderMap) -> Response {
-    let Some(file) = Assets::get(&path) else { return StatusCode::NOT_FOUND.into_response() };
-    let etag = format!("\"{}\"", file.metadata.sha256_hash().iter().take(12).map(|b| format!("{b:02x}")).collect::<String>());
-    if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(etag.as_str()) {
+    let Some(file) = Assets::get(&path) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let etag = format!(
+        "\"{}\"",
+        file.metadata
+            .sha256_hash()
+            .iter()
+            .take(12)
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    );
+    if headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        == Some(etag.as_str())
+    {
         return StatusCode::NOT_MODIFIED.into_response();
     }
     let mime = match path.rsplit('.').next() {
@@ -21,5 +35,13 @@ pub async fn serve(Path(path): Path<String>, headers: HeaderMap) -> Response {
         Some("svg") => "image/svg+xml",
         _ => "application/octet-stream",
     };
-    ([(header::CONTENT_TYPE, mime.to_string()), (header::ETAG, etag), (header::CACHE_CONTROL, "no-cache".to_string())], file.data.into_owned()).into_response()
+    (
+        [
+            (header::CONTENT_TYPE, mime.to_string()),
+            (header::ETAG, etag),
+            (header::CACHE_CONTROL, "no-cache".to_string()),
+        ],
+        file.data.into_owned(),
+    )
+        .into_response()
 }

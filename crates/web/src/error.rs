@@ -19,7 +19,11 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str) -> Self {
-        Self { status, code, fields: vec![] }
+        Self {
+            status,
+            code,
+            fields: vec![],
+        }
     }
     pub fn unauthorized() -> Self {
         Self::new(StatusCode::UNAUTHORIZED, "unauthorized")
@@ -31,7 +35,11 @@ impl ApiError {
         Self::new(StatusCode::NOT_FOUND, "not_found")
     }
     pub fn invalid(fields: Vec<FieldError>) -> Self {
-        Self { status: StatusCode::UNPROCESSABLE_ENTITY, code: "invalid", fields }
+        Self {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            code: "invalid",
+            fields,
+        }
     }
 }
 
@@ -40,9 +48,11 @@ impl From<DbError> for ApiError {
         match e {
             DbError::NotFound => Self::not_found(),
             DbError::Invalid(f) => Self::invalid(f),
-            DbError::Conflict { field, value } => {
-                Self { status: StatusCode::CONFLICT, code: "conflict", fields: vec![FieldError::new(&field, "conflict", value)] }
-            }
+            DbError::Conflict { field, value } => Self {
+                status: StatusCode::CONFLICT,
+                code: "conflict",
+                fields: vec![FieldError::new(&field, "conflict", value)],
+            },
             other => {
                 tracing::error!(error = %other, "request failed");
                 Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal")

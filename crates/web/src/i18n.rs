@@ -38,7 +38,9 @@ impl Lang {
             .filter_map(|part| {
                 let mut it = part.split(';');
                 let lang = Lang::parse(it.next()?)?;
-                let q = it.find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse().ok())).unwrap_or(1.0);
+                let q = it
+                    .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse().ok()))
+                    .unwrap_or(1.0);
                 Some((q, lang))
             })
             .collect();
@@ -56,7 +58,10 @@ impl Lang {
 fn parse(text: &str) -> HashMap<&str, &str> {
     text.lines()
         .filter(|l| !l.trim_start().starts_with('#'))
-        .filter_map(|l| l.split_once(" = ").or_else(|| l.strip_suffix(" =").map(|k| (k, ""))))
+        .filter_map(|l| {
+            l.split_once(" = ")
+                .or_else(|| l.strip_suffix(" =").map(|k| (k, "")))
+        })
         .map(|(k, v)| (k.trim(), v))
         .collect()
 }
@@ -102,8 +107,19 @@ impl Tr {
     }
     /// The message for a validation error, naming the field.
     pub fn field_error(&self, e: &devzone_core::validate::FieldError) -> String {
-        let msg = self.f(&format!("rule.{}", e.rule), &[("value", &e.value), ("detail", e.detail.as_deref().unwrap_or("")), ("field", &e.field)]);
-        if msg.starts_with("rule.") { format!("{}: {}", e.rule, e.value) } else { msg }
+        let msg = self.f(
+            &format!("rule.{}", e.rule),
+            &[
+                ("value", &e.value),
+                ("detail", e.detail.as_deref().unwrap_or("")),
+                ("field", &e.field),
+            ],
+        );
+        if msg.starts_with("rule.") {
+            format!("{}: {}", e.rule, e.value)
+        } else {
+            msg
+        }
     }
 }
 
@@ -121,8 +137,14 @@ mod tests {
 
     #[test]
     fn accept_language_by_quality() {
-        assert_eq!(Lang::from_accept_language("en-US,en;q=0.9,zh-CN;q=0.8"), Some(Lang::En));
-        assert_eq!(Lang::from_accept_language("fr;q=1, zh;q=0.5"), Some(Lang::Zh));
+        assert_eq!(
+            Lang::from_accept_language("en-US,en;q=0.9,zh-CN;q=0.8"),
+            Some(Lang::En)
+        );
+        assert_eq!(
+            Lang::from_accept_language("fr;q=1, zh;q=0.5"),
+            Some(Lang::Zh)
+        );
         assert_eq!(Lang::from_accept_language("fr"), None);
         assert_eq!(Tr(Lang::En).f("list.total", &[("n", "3")]), "3 enterprises");
     }

@@ -34,7 +34,10 @@ pub fn router(state: AppState) -> Router {
         .route("/assets/{*path}", axum::routing::get(assets::serve))
         .route("/healthz", axum::routing::get(healthz))
         .fallback(|| async { PageError::not_found() })
-        .layer(middleware::from_fn_with_state(state.clone(), session::require_csrf))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            session::require_csrf,
+        ))
         .layer(middleware::from_fn(finish_errors))
         .layer(middleware::from_fn(request_id))
         .with_state(state)
@@ -42,7 +45,15 @@ pub fn router(state: AppState) -> Router {
 
 /// Answers 200 when the database answers; `devzone healthcheck` calls it.
 async fn healthz(State(state): State<AppState>) -> Response {
-    if state.db.ping().await { (axum::http::StatusCode::OK, "ok").into_response() } else { (axum::http::StatusCode::SERVICE_UNAVAILABLE, "database unreachable").into_response() }
+    if state.db.ping().await {
+        (axum::http::StatusCode::OK, "ok").into_response()
+    } else {
+        (
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            "database unreachable",
+        )
+            .into_response()
+    }
 }
 
 fn new_request_id() -> String {
@@ -57,7 +68,10 @@ async fn request_id(mut req: Request, next: Next) -> Response {
     if let Ok(v) = HeaderValue::from_str(&id) {
         h.insert("x-request-id", v);
     }
-    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert("x-frame-options", HeaderValue::from_static("DENY"));
     h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
     h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'"));
@@ -66,7 +80,11 @@ async fn request_id(mut req: Request, next: Next) -> Response {
 
 /// Renders error bodies (JSON envelope or HTML page) with the request id and language.
 async fn finish_errors(req: Request, next: Next) -> Response {
-    let id = req.extensions().get::<RequestId>().map(|r| r.0.clone()).unwrap_or_default();
+    let id = req
+        .extensions()
+        .get::<RequestId>()
+        .map(|r| r.0.clone())
+        .unwrap_or_default();
     let lang = session::request_lang(req.headers(), None);
     let mut res = next.run(req).await;
     if let Some(e) = res.extensions_mut().remove::<ApiError>() {

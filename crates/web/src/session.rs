@@ -52,7 +52,11 @@ impl Viewer {
         self.role == Role::Admin
     }
     pub fn actor(&self) -> Actor {
-        Actor { user_id: Some(self.user.id), username: self.user.username.clone(), request_id: Some(self.request_id.clone()) }
+        Actor {
+            user_id: Some(self.user.id),
+            username: self.user.username.clone(),
+            request_id: Some(self.request_id.clone()),
+        }
     }
 }
 
@@ -68,7 +72,12 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 }
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {
-    headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
+    headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
 }
 
 /// The language of a request before (or without) knowing the user.
@@ -76,25 +85,49 @@ pub fn request_lang(headers: &HeaderMap, user_locale: Option<&str>) -> Lang {
     cookie(headers, LANG_COOKIE)
         .and_then(Lang::parse)
         .or_else(|| user_locale.and_then(Lang::parse))
-        .or_else(|| headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(Lang::from_accept_language))
+        .or_else(|| {
+            headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(Lang::from_accept_language)
+        })
         .unwrap_or_default()
 }
 
-async fn scope_of(state: &AppState, u: &user::Model, role: Role) -> Result<Scope, devzone_db::DbError> {
+async fn scope_of(
+    state: &AppState,
+    u: &user::Model,
+    role: Role,
+) -> Result<Scope, devzone_db::DbError> {
     Ok(match role {
         Role::Admin => Scope::all(),
         Role::Enterprise => {
             let e = u.enterprise_id.unwrap_or(-1);
-            let zone = devzone_db::repo::enterprises::get(&state.db.conn, &Scope::all(), e).await?.map(|e| e.zone_id);
-            Scope { zones: Some(zone.into_iter().collect()), enterprise: Some(e) }
+            let zone = devzone_db::repo::enterprises::get(&state.db.conn, &Scope::all(), e)
+                .await?
+                .map(|e| e.zone_id);
+            Scope {
+                zones: Some(zone.into_iter().collect()),
+                enterprise: Some(e),
+            }
         }
-        _ => Scope { zones: Some(users::zones_of(&state.db.conn, u.id).await?), enterprise: None },
+        _ => Scope {
+            zones: Some(users::zones_of(&state.db.conn, u.id).await?),
+            enterprise: None,
+        },
     })
 }
 
 /// Resolves the viewer from a bearer token or a session cookie. `Ok(None)`: anonymous.
-pub async fn resolve(state: &AppState, parts: &Parts) -> Result<Option<Viewer>, devzone_db::DbError> {
-    let request_id = parts.extensions.get::<RequestId>().map(|r| r.0.clone()).unwrap_or_default();
+pub async fn resolve(
+    state: &AppState,
+    parts: &Parts,
+) -> Result<Option<Viewer>, devzone_db::DbError> {
+    let request_id = parts
+        .extensions
+        .get::<RequestId>()
+        .map(|r| r.0.clone())
+        .unwrap_or_default();
     let (u, csrf) = if let Some(token) = bearer(&parts.headers) {
         match users::token_user(&state.db.conn, token).await? {
             Some(u) => (u, None),
@@ -108,10 +141,19 @@ pub async fn resolve(state: &AppState, parts: &Parts) -> Result<Option<Viewer>, 
     } else {
         return Ok(None);
     };
-    let Some(role) = Role::parse(&u.role) else { return Ok(None) };
+    let Some(role) = Role::parse(&u.role) else {
+        return Ok(None);
+    };
     let scope = scope_of(state, &u, role).await?;
     let lang = request_lang(&parts.headers, u.locale.as_deref());
-    Ok(Some(Viewer { user: u, role, scope, csrf, lang, request_id }))
+    Ok(Some(Viewer {
+        user: u,
+        role,
+        scope,
+        csrf,
+        lang,
+        request_id,
+    }))
 }
 
 /// Extractor for pages: anonymous visitors are sent to the login page.
@@ -119,11 +161,18 @@ pub struct PageViewer(pub Viewer);
 
 impl FromRequestParts<AppState> for PageViewer {
     type Rejection = Response;
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         match resolve(state, parts).await {
             Ok(Some(v)) => Ok(PageViewer(v)),
             Ok(None) => {
-                let next = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+                let next = parts
+                    .uri
+                    .path_and_query()
+                    .map(|p| p.as_str())
+                    .unwrap_or("/");
                 Err(Redirect::to(&format!("/login?next={}", urlencode(next))).into_response())
             }
             Err(e) => Err(PageError::from(e).into_response()),
@@ -136,7 +185,10 @@ pub struct ApiViewer(pub Viewer);
 
 impl FromRequestParts<AppState> for ApiViewer {
     type Rejection = ApiError;
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         match resolve(state, parts).await {
             Ok(Some(v)) => Ok(ApiViewer(v)),
             Ok(None) => Err(ApiError::unauthorized()),
@@ -148,7 +200,9 @@ impl FromRequestParts<AppState> for ApiViewer {
 pub fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -156,13 +210,23 @@ pub fn urlencode(s: &str) -> String {
 
 /// Rejects state-changing requests that ride on the session cookie without its CSRF token.
 pub async fn require_csrf(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) || bearer(req.headers()).is_some() {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
+        || bearer(req.headers()).is_some()
+    {
         return next.run(req).await;
     }
     let (parts, body) = req.into_parts();
     let is_api = parts.uri.path().starts_with("/api/");
     let refuse = || -> Response {
-        if is_api { ApiError::new(StatusCode::FORBIDDEN, "csrf").into_response() } else { PageError { status: StatusCode::FORBIDDEN, message: "error.csrf" }.into_response() }
+        if is_api {
+            ApiError::new(StatusCode::FORBIDDEN, "csrf").into_response()
+        } else {
+            PageError {
+                status: StatusCode::FORBIDDEN,
+                message: "error.csrf",
+            }
+            .into_response()
+        }
     };
     // The login form has no session yet: it is protected by a double-submit cookie.
     let expected: Option<String> = if parts.uri.path() == "/login" {
@@ -178,33 +242,56 @@ pub async fn require_csrf(State(state): State<AppState>, req: Request, next: Nex
             None => return next.run(Request::from_parts(parts, body)).await,
         }
     };
-    let Some(expected) = expected else { return refuse() };
-    if let Some(h) = parts.headers.get("x-csrf-token").and_then(|v| v.to_str().ok()) {
+    let Some(expected) = expected else {
+        return refuse();
+    };
+    if let Some(h) = parts
+        .headers
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+    {
         if secret::constant_time_eq(h, &expected) {
             return next.run(Request::from_parts(parts, body)).await;
         }
         return refuse();
     }
-    let is_form = parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"));
+    let is_form = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"));
     if !is_form {
         return refuse();
     }
-    let Ok(bytes) = to_bytes(body, MAX_FORM_BYTES).await else { return StatusCode::PAYLOAD_TOO_LARGE.into_response() };
+    let Ok(bytes) = to_bytes(body, MAX_FORM_BYTES).await else {
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    };
     let sent = form_urlencoded_value(&bytes, "csrf");
-    if sent.as_deref().is_some_and(|s| secret::constant_time_eq(s, &expected)) {
-        next.run(Request::from_parts(parts, Body::from(bytes))).await
+    if sent
+        .as_deref()
+        .is_some_and(|s| secret::constant_time_eq(s, &expected))
+    {
+        next.run(Request::from_parts(parts, Body::from(bytes)))
+            .await
     } else {
         refuse()
     }
 }
 
 fn form_urlencoded_value(body: &[u8], key: &str) -> Option<String> {
-    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body).ok()?.into_iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
+        .ok()?
+        .into_iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v)
 }
 
 pub fn session_cookie(token: &str, secure: bool) -> String {
     let secure = if secure { "; Secure" } else { "" };
-    format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}", users::SESSION_HOURS * 3600)
+    format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+        users::SESSION_HOURS * 3600
+    )
 }
 
 pub fn clear_session_cookie() -> String {

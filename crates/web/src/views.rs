@@ -35,7 +35,10 @@ impl Chrome {
             is_admin: v.is_admin(),
             can_write: v.can_write(),
             enterprise_home: v.scope.enterprise,
-            zones: zones.iter().map(|z| (z.id, z.name.clone(), zone_id == Some(z.id))).collect(),
+            zones: zones
+                .iter()
+                .map(|z| (z.id, z.name.clone(), zone_id == Some(z.id)))
+                .collect(),
             zone_id,
             csrf: v.csrf.clone().unwrap_or_default(),
             request_id: v.request_id.clone(),
@@ -57,7 +60,12 @@ pub struct ErrorPage {
 
 pub fn error_page(e: &PageError, request_id: &str, lang: Lang) -> Response {
     let t = Tr(lang);
-    let page = ErrorPage { t, status: e.status.as_u16(), message: t.t(e.message).to_string(), request_id: request_id.to_string() };
+    let page = ErrorPage {
+        t,
+        status: e.status.as_u16(),
+        message: t.t(e.message).to_string(),
+        request_id: request_id.to_string(),
+    };
     let mut r = page.into_response();
     *r.status_mut() = e.status;
     r
@@ -71,7 +79,10 @@ pub fn api_error(e: &ApiError, request_id: &str, lang: Lang) -> Response {
         .map(|f| serde_json::json!({"field": f.field, "rule": f.rule, "value": f.value, "message": t.field_error(f)}))
         .collect();
     let message = match e.code {
-        "unauthorized" => "authentication required: a session cookie or an Authorization: Bearer token".to_string(),
+        "unauthorized" => {
+            "authentication required: a session cookie or an Authorization: Bearer token"
+                .to_string()
+        }
         "forbidden" => t.t("error.403").to_string(),
         "csrf" => t.t("error.csrf").to_string(),
         "not_found" => t.t("error.404").to_string(),
@@ -82,7 +93,10 @@ pub fn api_error(e: &ApiError, request_id: &str, lang: Lang) -> Response {
     let body = serde_json::json!({"error": {"code": e.code, "message": message, "fields": fields, "request_id": request_id}});
     let mut r = (e.status, Json(body)).into_response();
     if e.status == axum::http::StatusCode::UNAUTHORIZED {
-        r.headers_mut().insert(axum::http::header::WWW_AUTHENTICATE, axum::http::HeaderValue::from_static("Bearer"));
+        r.headers_mut().insert(
+            axum::http::header::WWW_AUTHENTICATE,
+            axum::http::HeaderValue::from_static("Bearer"),
+        );
     }
     r
 }
@@ -90,7 +104,10 @@ pub fn api_error(e: &ApiError, request_id: &str, lang: Lang) -> Response {
 /// 12345678.9 → "12,345,678.90"
 pub fn grouped(v: f64, decimals: usize) -> String {
     let s = format!("{:.*}", decimals, v.abs());
-    let (int, frac) = s.split_once('.').map(|(a, b)| (a.to_string(), Some(b.to_string()))).unwrap_or((s.clone(), None));
+    let (int, frac) = s
+        .split_once('.')
+        .map(|(a, b)| (a.to_string(), Some(b.to_string())))
+        .unwrap_or((s.clone(), None));
     let mut out = String::new();
     for (i, c) in int.chars().enumerate() {
         if i > 0 && (int.len() - i) % 3 == 0 {
@@ -107,5 +124,7 @@ pub fn grouped(v: f64, decimals: usize) -> String {
 
 /// Hundredths of a yuan shown in 万元 with two decimals.
 pub fn wan(centi: Option<i64>) -> String {
-    centi.map(|c| grouped(c as f64 / 100.0 / 10_000.0, 2)).unwrap_or_default()
+    centi
+        .map(|c| grouped(c as f64 / 100.0 / 10_000.0, 2))
+        .unwrap_or_default()
 }

@@ -10,34 +10,111 @@ use http_body_util::BodyExt;
 use tower::ServiceExt;
 
 async fn app(db: &Db) -> axum::Router {
-    devzone_web::router(devzone_web::AppState { db: db.clone(), secure_cookies: false })
+    devzone_web::router(devzone_web::AppState {
+        db: db.clone(),
+        secure_cookies: false,
+    })
 }
 
 async fn setup(t: &TestDb) -> (String, String, String) {
     let db = &t.db;
-    devzone_db::demo::load(db, 60, &mut |_, _| {}).await.unwrap();
+    devzone_db::demo::load(db, 60, &mut |_, _| {})
+        .await
+        .unwrap();
     let a = Actor::system("test");
-    users::create(&db.conn, &a, &users::NewUser { username: "officer", display_name: "o", password: "officer-pw-1", role: Role::Officer, enterprise_id: None, zones: &[1] }).await.unwrap();
-    users::create(&db.conn, &a, &users::NewUser { username: "analyst", display_name: "a", password: "analyst-pw-1", role: Role::Analyst, enterprise_id: None, zones: &[1] }).await.unwrap();
-    let first = devzone_db::repo::enterprises::list(&db.conn, &devzone_db::Scope::all(), &devzone_db::repo::enterprises::ListQuery { zone_id: Some(1), per_page: 1, page: 1, ..Default::default() }).await.unwrap().items[0].id;
-    users::create(&db.conn, &a, &users::NewUser { username: "ent", display_name: "e", password: "enterprise-pw", role: Role::Enterprise, enterprise_id: Some(first), zones: &[] }).await.unwrap();
-    let tok = |u: &'static str| async move { users::create_token(&db.conn, &Actor::system("t"), u, "t").await.unwrap().0 };
+    users::create(
+        &db.conn,
+        &a,
+        &users::NewUser {
+            username: "officer",
+            display_name: "o",
+            password: "officer-pw-1",
+            role: Role::Officer,
+            enterprise_id: None,
+            zones: &[1],
+        },
+    )
+    .await
+    .unwrap();
+    users::create(
+        &db.conn,
+        &a,
+        &users::NewUser {
+            username: "analyst",
+            display_name: "a",
+            password: "analyst-pw-1",
+            role: Role::Analyst,
+            enterprise_id: None,
+            zones: &[1],
+        },
+    )
+    .await
+    .unwrap();
+    let first = devzone_db::repo::enterprises::list(
+        &db.conn,
+        &devzone_db::Scope::all(),
+        &devzone_db::repo::enterprises::ListQuery {
+            zone_id: Some(1),
+            per_page: 1,
+            page: 1,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+    .items[0]
+        .id;
+    users::create(
+        &db.conn,
+        &a,
+        &users::NewUser {
+            username: "ent",
+            display_name: "e",
+            password: "enterprise-pw",
+            role: Role::Enterprise,
+            enterprise_id: Some(first),
+            zones: &[],
+        },
+    )
+    .await
+    .unwrap();
+    let tok = |u: &'static str| async move {
+        users::create_token(&db.conn, &Actor::system("t"), u, "t")
+            .await
+            .unwrap()
+            .0
+    };
     (tok("officer").await, tok("analyst").await, tok("ent").await)
 }
 
-async fn call(app: &axum::Router, method: &str, uri: &str, token: Option<&str>, body: Option<serde_json::Value>) -> (StatusCode, serde_json::Value) {
-    let mut req = Request::builder().method(method).uri(uri).header(header::ACCEPT_LANGUAGE, "zh-CN");
+async fn call(
+    app: &axum::Router,
+    method: &str,
+    uri: &str,
+    token: Option<&str>,
+    body: Option<serde_json::Value>,
+) -> (StatusCode, serde_json::Value) {
+    let mut req = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(header::ACCEPT_LANGUAGE, "zh-CN");
     if let Some(t) = token {
         req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
     }
     let req = match body {
-        Some(b) => req.header(header::CONTENT_TYPE, "application/json").body(Body::from(b.to_string())).unwrap(),
+        Some(b) => req
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(b.to_string()))
+            .unwrap(),
         None => req.body(Body::empty()).unwrap(),
     };
     let res = app.clone().oneshot(req).await.unwrap();
     let status = res.status();
     let bytes = res.into_body().collect().await.unwrap().to_bytes();
-    (status, serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null))
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null),
+    )
 }
 
 #[tokio::test]
@@ -45,49 +122,135 @@ async fn api_answers_and_refuses_correctly() {
     for t in all().await {
         let (officer, analyst, ent) = setup(&t).await;
         let app = app(&t.db).await;
-        let (s, body) = call(&app, "GET", "/api/v1/enterprises?zone_id=1&per_page=5&sort=revenue&order=desc", None, None).await;
+        let (s, body) = call(
+            &app,
+            "GET",
+            "/api/v1/enterprises?zone_id=1&per_page=5&sort=revenue&order=desc",
+            None,
+            None,
+        )
+        .await;
         assert_eq!(s, StatusCode::UNAUTHORIZED);
         assert_eq!(body["error"]["code"], "unauthorized");
         assert!(body["error"]["request_id"].as_str().unwrap().len() >= 8);
 
-        let (s, body) = call(&app, "GET", "/api/v1/enterprises?zone_id=1&per_page=5&sort=revenue&order=desc", Some(&officer), None).await;
+        let (s, body) = call(
+            &app,
+            "GET",
+            "/api/v1/enterprises?zone_id=1&per_page=5&sort=revenue&order=desc",
+            Some(&officer),
+            None,
+        )
+        .await;
         assert_eq!(s, StatusCode::OK, "{}", t.label);
         assert_eq!(body["items"].as_array().unwrap().len(), 5);
         assert!(body["total"].as_u64().unwrap() > 5);
-        let first = body["items"][0]["latest_revenue"].as_str().unwrap().parse::<f64>().unwrap();
-        let second = body["items"][1]["latest_revenue"].as_str().unwrap().parse::<f64>().unwrap();
+        let first = body["items"][0]["latest_revenue"]
+            .as_str()
+            .unwrap()
+            .parse::<f64>()
+            .unwrap();
+        let second = body["items"][1]["latest_revenue"]
+            .as_str()
+            .unwrap()
+            .parse::<f64>()
+            .unwrap();
         assert!(first >= second, "sorted by revenue, descending");
 
         let bad = serde_json::json!({"zone_id": 1, "credit_code": "914403001922038217", "name": "", "industry_code": "9999", "ownership": "private"});
-        let (s, body) = call(&app, "POST", "/api/v1/enterprises", Some(&officer), Some(bad)).await;
+        let (s, body) = call(
+            &app,
+            "POST",
+            "/api/v1/enterprises",
+            Some(&officer),
+            Some(bad),
+        )
+        .await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
-        let fields: Vec<&str> = body["error"]["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+        let fields: Vec<&str> = body["error"]["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["field"].as_str().unwrap())
+            .collect();
         assert_eq!(fields, vec!["credit_code", "name", "industry_code"]);
-        assert!(body["error"]["fields"][0]["message"].as_str().unwrap().contains("校验位"));
+        assert!(
+            body["error"]["fields"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("校验位")
+        );
 
         let good = serde_json::json!({"zone_id": 1, "credit_code": "914403001922038216", "name": "接口测试有限公司", "industry_code": "3491", "ownership": "private", "registered_capital": "5000000"});
-        let (s, body) = call(&app, "POST", "/api/v1/enterprises", Some(&officer), Some(good.clone())).await;
+        let (s, body) = call(
+            &app,
+            "POST",
+            "/api/v1/enterprises",
+            Some(&officer),
+            Some(good.clone()),
+        )
+        .await;
         assert_eq!(s, StatusCode::CREATED, "{body}");
         let id = body["id"].as_i64().unwrap();
         assert_eq!(body["registered_capital"], "5000000.00");
-        let (s, _) = call(&app, "POST", "/api/v1/enterprises", Some(&officer), Some(good)).await;
+        let (s, _) = call(
+            &app,
+            "POST",
+            "/api/v1/enterprises",
+            Some(&officer),
+            Some(good),
+        )
+        .await;
         assert_eq!(s, StatusCode::CONFLICT);
 
         let facts = serde_json::json!({"year": 2024, "source": "tax_bureau", "values": {"tax": "1200000", "land_area": "-5"}});
-        let (s, body) = call(&app, "POST", &format!("/api/v1/enterprises/{id}/facts"), Some(&officer), Some(facts)).await;
+        let (s, body) = call(
+            &app,
+            "POST",
+            &format!("/api/v1/enterprises/{id}/facts"),
+            Some(&officer),
+            Some(facts),
+        )
+        .await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(body["error"]["fields"][0]["rule"], "number.negative");
-        let facts = serde_json::json!({"year": 2024, "source": "tax_bureau", "values": {"tax": "1200000"}});
-        let (s, body) = call(&app, "POST", &format!("/api/v1/enterprises/{id}/facts"), Some(&officer), Some(facts)).await;
+        let facts =
+            serde_json::json!({"year": 2024, "source": "tax_bureau", "values": {"tax": "1200000"}});
+        let (s, body) = call(
+            &app,
+            "POST",
+            &format!("/api/v1/enterprises/{id}/facts"),
+            Some(&officer),
+            Some(facts),
+        )
+        .await;
         assert_eq!((s, body["inserted"].as_u64()), (StatusCode::OK, Some(1)));
-        let (_, body) = call(&app, "GET", &format!("/api/v1/enterprises/{id}/facts"), Some(&officer), None).await;
+        let (_, body) = call(
+            &app,
+            "GET",
+            &format!("/api/v1/enterprises/{id}/facts"),
+            Some(&officer),
+            None,
+        )
+        .await;
         assert_eq!(body["items"][0]["unit"], "yuan");
 
         let (s, _) = call(&app, "POST", "/api/v1/enterprises", Some(&analyst), Some(serde_json::json!({"zone_id": 1, "credit_code": "9144030071526726XG", "name": "x", "industry_code": "3491", "ownership": "private"}))).await;
         assert_eq!(s, StatusCode::FORBIDDEN, "analysts are read-only");
 
-        let (s, body) = call(&app, "GET", &format!("/api/v1/enterprises/{id}"), Some(&ent), None).await;
-        assert_eq!(s, StatusCode::NOT_FOUND, "an enterprise user sees nothing of another enterprise");
+        let (s, body) = call(
+            &app,
+            "GET",
+            &format!("/api/v1/enterprises/{id}"),
+            Some(&ent),
+            None,
+        )
+        .await;
+        assert_eq!(
+            s,
+            StatusCode::NOT_FOUND,
+            "an enterprise user sees nothing of another enterprise"
+        );
         assert_eq!(body["error"]["code"], "not_found");
         let (_, body) = call(&app, "GET", "/api/v1/enterprises", Some(&ent), None).await;
         assert_eq!(body["total"], 1);
@@ -106,7 +269,14 @@ async fn openapi_document_is_stable() {
 }
 
 fn cookie_of(res: &axum::response::Response, name: &str) -> Option<String> {
-    res.headers().get_all(header::SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|c| c.strip_prefix(&format!("{name}=")).map(|v| v.split(';').next().unwrap().to_string()))
+    res.headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|c| {
+            c.strip_prefix(&format!("{name}="))
+                .map(|v| v.split(';').next().unwrap().to_string())
+        })
 }
 
 async fn body_text(res: axum::response::Response) -> String {
@@ -118,41 +288,116 @@ async fn pages_need_login_and_csrf() {
     let t = devzone_db::testing::sqlite().await;
     setup(&t).await;
     let app = app(&t.db).await;
-    let res = app.clone().oneshot(Request::get("/zones/1").body(Body::empty()).unwrap()).await.unwrap();
+    let res = app
+        .clone()
+        .oneshot(Request::get("/zones/1").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
 
     // Log in through the form (double-submit CSRF cookie).
-    let res = app.clone().oneshot(Request::get("/login").body(Body::empty()).unwrap()).await.unwrap();
+    let res = app
+        .clone()
+        .oneshot(Request::get("/login").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
     let pre = cookie_of(&res, "dz_login_csrf").unwrap();
     let form = format!("csrf={pre}&username=officer&password=officer-pw-1&next=%2Fzones%2F1");
-    let res = app.clone().oneshot(Request::post("/login").header(header::COOKIE, format!("dz_login_csrf={pre}")).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from(form)).unwrap()).await.unwrap();
+    let res = app
+        .clone()
+        .oneshot(
+            Request::post("/login")
+                .header(header::COOKIE, format!("dz_login_csrf={pre}"))
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(form))
+                .unwrap(),
+        )
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let session = cookie_of(&res, "dz_session").unwrap();
     let cookie = format!("dz_session={session}");
-    let res = app.clone().oneshot(Request::get("/zones/1").header(header::COOKIE, &cookie).body(Body::empty()).unwrap()).await.unwrap();
+    let res = app
+        .clone()
+        .oneshot(
+            Request::get("/zones/1")
+                .header(header::COOKIE, &cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     let html = body_text(res).await;
-    let csrf = html.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let csrf = html
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
 
     // A state-changing request without the token is refused and changes nothing.
     let form = "credit_code=914403001922038216&name=%E6%B5%8B%E8%AF%95&industry_code=3491&ownership=private";
-    let post = |body: String| Request::post("/zones/1/enterprises").header(header::COOKIE, &cookie).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").header(header::ACCEPT_LANGUAGE, "en").body(Body::from(body)).unwrap();
+    let post = |body: String| {
+        Request::post("/zones/1/enterprises")
+            .header(header::COOKIE, &cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT_LANGUAGE, "en")
+            .body(Body::from(body))
+            .unwrap()
+    };
     let res = app.clone().oneshot(post(form.to_string())).await.unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     let html = body_text(res).await;
     assert!(html.contains("request-id"), "error pages show a request id");
-    let n = devzone_db::repo::enterprises::list(&t.db.conn, &devzone_db::Scope::all(), &devzone_db::repo::enterprises::ListQuery { q: Some("测试".into()), per_page: 5, page: 1, ..Default::default() }).await.unwrap().total;
+    let n = devzone_db::repo::enterprises::list(
+        &t.db.conn,
+        &devzone_db::Scope::all(),
+        &devzone_db::repo::enterprises::ListQuery {
+            q: Some("测试".into()),
+            per_page: 5,
+            page: 1,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+    .total;
     assert_eq!(n, 0);
     // With the token it is created.
-    let res = app.clone().oneshot(post(format!("csrf={csrf}&{form}"))).await.unwrap();
+    let res = app
+        .clone()
+        .oneshot(post(format!("csrf={csrf}&{form}")))
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     // The list page exports to a real XLSX.
-    let res = app.clone().oneshot(Request::get("/zones/1/enterprises/export?q=%E6%B5%8B%E8%AF%95").header(header::COOKIE, &cookie).body(Body::empty()).unwrap()).await.unwrap();
+    let res = app
+        .clone()
+        .oneshot(
+            Request::get("/zones/1/enterprises/export?q=%E6%B5%8B%E8%AF%95")
+                .header(header::COOKIE, &cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     let bytes = res.into_body().collect().await.unwrap().to_bytes();
     assert_eq!(&bytes[..2], b"PK");
     // An unknown page is a 404 page with a request id.
-    let res = app.clone().oneshot(Request::get("/nowhere").header(header::COOKIE, &cookie).body(Body::empty()).unwrap()).await.unwrap();
+    let res = app
+        .clone()
+        .oneshot(
+            Request::get("/nowhere")
+                .header(header::COOKIE, &cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     assert!(body_text(res).await.contains("request-id"));
 }

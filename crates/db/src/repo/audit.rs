@@ -2,7 +2,10 @@
 
 use crate::entities::audit;
 use crate::{Actor, DbResult};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder,
+};
 use serde::Serialize;
 
 pub struct Change<'a> {
@@ -47,7 +50,10 @@ pub struct AuditFilter {
     pub per_page: u64,
 }
 
-pub async fn list<C: ConnectionTrait>(db: &C, f: &AuditFilter) -> DbResult<super::Page<audit::Model>> {
+pub async fn list<C: ConnectionTrait>(
+    db: &C,
+    f: &AuditFilter,
+) -> DbResult<super::Page<audit::Model>> {
     let mut q = audit::Entity::find();
     if let Some(u) = f.username.as_ref().filter(|s| !s.is_empty()) {
         q = q.filter(audit::Column::Username.eq(u.clone()));
@@ -66,5 +72,10 @@ pub async fn list<C: ConnectionTrait>(db: &C, f: &AuditFilter) -> DbResult<super
     let total = pages.num_items().await?;
     let page = f.page.max(1);
     let items = pages.fetch_page(page - 1).await?;
-    Ok(super::Page { items, total, page, per_page })
+    Ok(super::Page {
+        items,
+        total,
+        page,
+        per_page,
+    })
 }

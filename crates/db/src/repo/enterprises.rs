@@ -9,8 +9,8 @@ use devzone_core::validate::{EnterpriseDraft, FieldError, QualificationDraft};
 use sea_orm::sea_query::ExprTrait;
 use sea_orm::sea_query::{Expr, Func, LikeExpr, Query};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
 };
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
@@ -68,7 +68,11 @@ fn scoped(scope: &Scope) -> Condition {
     c
 }
 
-pub async fn list<C: ConnectionTrait>(db: &C, scope: &Scope, lq: &ListQuery) -> DbResult<Page<enterprise::Model>> {
+pub async fn list<C: ConnectionTrait>(
+    db: &C,
+    scope: &Scope,
+    lq: &ListQuery,
+) -> DbResult<Page<enterprise::Model>> {
     let mut cond = scoped(scope);
     if let Some(z) = lq.zone_id {
         cond = cond.add(enterprise::Column::ZoneId.eq(z));
@@ -77,9 +81,19 @@ pub async fn list<C: ConnectionTrait>(db: &C, scope: &Scope, lq: &ListQuery) -> 
         // LOWER on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
         let pattern = like_contains(&q.to_lowercase());
         let mut any = Condition::any()
-            .add(Expr::expr(Func::lower(Expr::col(enterprise::Column::Name))).like(LikeExpr::new(pattern.clone()).escape('\\')))
-            .add(Expr::expr(Func::lower(Expr::col(enterprise::Column::FormerNames))).like(LikeExpr::new(pattern).escape('\\')));
-        let code: String = q.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
+            .add(
+                Expr::expr(Func::lower(Expr::col(enterprise::Column::Name)))
+                    .like(LikeExpr::new(pattern.clone()).escape('\\')),
+            )
+            .add(
+                Expr::expr(Func::lower(Expr::col(enterprise::Column::FormerNames)))
+                    .like(LikeExpr::new(pattern).escape('\\')),
+            );
+        let code: String = q
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_uppercase();
         if code.len() >= 2 && code.chars().all(|c| c.is_ascii_alphanumeric()) {
             any = any.add(enterprise::Column::CreditCode.starts_with(code));
         }
@@ -88,7 +102,12 @@ pub async fn list<C: ConnectionTrait>(db: &C, scope: &Scope, lq: &ListQuery) -> 
     if let Some(p) = lq.park_id {
         cond = cond.add(enterprise::Column::ParkId.eq(p));
     }
-    if let Some(ind) = lq.industry.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    if let Some(ind) = lq
+        .industry
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         cond = cond.add(match ind.len() {
             1 => {
                 let classes: Vec<String> = industries(IndustryEdition::Amended)
@@ -110,7 +129,11 @@ pub async fn list<C: ConnectionTrait>(db: &C, scope: &Scope, lq: &ListQuery) -> 
             .from(qualification::Entity)
             .and_where(qualification::Column::Kind.eq(kind))
             .and_where(qualification::Column::ValidFrom.lte(today))
-            .cond_where(Condition::any().add(qualification::Column::ValidTo.is_null()).add(qualification::Column::ValidTo.gte(today)))
+            .cond_where(
+                Condition::any()
+                    .add(qualification::Column::ValidTo.is_null())
+                    .add(qualification::Column::ValidTo.gte(today)),
+            )
             .take();
         cond = cond.add(enterprise::Column::Id.in_subquery(sub));
     }
@@ -119,21 +142,41 @@ pub async fn list<C: ConnectionTrait>(db: &C, scope: &Scope, lq: &ListQuery) -> 
     }
     let col = lq.sort.column();
     let mut q = enterprise::Entity::find().filter(cond);
-    q = if lq.descending { q.order_by_desc(col) } else { q.order_by_asc(col) };
+    q = if lq.descending {
+        q.order_by_desc(col)
+    } else {
+        q.order_by_asc(col)
+    };
     q = q.order_by_asc(enterprise::Column::Id);
     let per_page = Ord::clamp(lq.per_page, 1, MAX_PER_PAGE);
     let page = Ord::max(lq.page, 1);
     let pages = q.paginate(db, per_page);
     let total = pages.num_items().await?;
     let items = pages.fetch_page(page - 1).await?;
-    Ok(Page { items, total, page, per_page })
+    Ok(Page {
+        items,
+        total,
+        page,
+        per_page,
+    })
 }
 
-pub async fn get<C: ConnectionTrait>(db: &C, scope: &Scope, id: i64) -> DbResult<Option<enterprise::Model>> {
-    Ok(enterprise::Entity::find_by_id(id).filter(scoped(scope)).one(db).await?)
+pub async fn get<C: ConnectionTrait>(
+    db: &C,
+    scope: &Scope,
+    id: i64,
+) -> DbResult<Option<enterprise::Model>> {
+    Ok(enterprise::Entity::find_by_id(id)
+        .filter(scoped(scope))
+        .one(db)
+        .await?)
 }
 
-pub async fn by_code<C: ConnectionTrait>(db: &C, zone_id: i64, code: &str) -> DbResult<Option<enterprise::Model>> {
+pub async fn by_code<C: ConnectionTrait>(
+    db: &C,
+    zone_id: i64,
+    code: &str,
+) -> DbResult<Option<enterprise::Model>> {
     Ok(enterprise::Entity::find()
         .filter(enterprise::Column::ZoneId.eq(zone_id))
         .filter(enterprise::Column::CreditCode.eq(code))
@@ -142,11 +185,22 @@ pub async fn by_code<C: ConnectionTrait>(db: &C, zone_id: i64, code: &str) -> Db
 }
 
 /// Checks that the park, when given, belongs to the enterprise's zone.
-async fn check_park<C: ConnectionTrait>(db: &C, zone_id: i64, park_id: Option<i64>) -> DbResult<()> {
+async fn check_park<C: ConnectionTrait>(
+    db: &C,
+    zone_id: i64,
+    park_id: Option<i64>,
+) -> DbResult<()> {
     if let Some(p) = park_id {
-        let ok = park::Entity::find_by_id(p).one(db).await?.is_some_and(|p| p.zone_id == zone_id);
+        let ok = park::Entity::find_by_id(p)
+            .one(db)
+            .await?
+            .is_some_and(|p| p.zone_id == zone_id);
         if !ok {
-            return Err(DbError::Invalid(vec![FieldError::new("park_id", "park.other_zone", p.to_string())]));
+            return Err(DbError::Invalid(vec![FieldError::new(
+                "park_id",
+                "park.other_zone",
+                p.to_string(),
+            )]));
         }
     }
     Ok(())
@@ -187,36 +241,89 @@ pub fn new_active(zone_id: i64, d: &EnterpriseDraft) -> enterprise::ActiveModel 
     am
 }
 
-pub async fn create(db: &sea_orm::DatabaseConnection, actor: &Actor, zone_id: i64, d: &EnterpriseDraft) -> DbResult<enterprise::Model> {
+pub async fn create(
+    db: &sea_orm::DatabaseConnection,
+    actor: &Actor,
+    zone_id: i64,
+    d: &EnterpriseDraft,
+) -> DbResult<enterprise::Model> {
     let tx = db.begin().await?;
     check_park(&tx, zone_id, d.park_id).await?;
-    if by_code(&tx, zone_id, d.credit_code.as_str()).await?.is_some() {
-        return Err(DbError::Conflict { field: "credit_code".into(), value: d.credit_code.to_string() });
+    if by_code(&tx, zone_id, d.credit_code.as_str())
+        .await?
+        .is_some()
+    {
+        return Err(DbError::Conflict {
+            field: "credit_code".into(),
+            value: d.credit_code.to_string(),
+        });
     }
-    let m = new_active(zone_id, d).insert(&tx).await.map_err(|e| conflict_or(e, "credit_code", d.credit_code.as_str()))?;
-    audit::record(&tx, actor, Change { action: "create", entity: "enterprise", entity_id: Some(m.id), zone_id: Some(zone_id), before: None, after: json(&m) }).await?;
+    let m = new_active(zone_id, d)
+        .insert(&tx)
+        .await
+        .map_err(|e| conflict_or(e, "credit_code", d.credit_code.as_str()))?;
+    audit::record(
+        &tx,
+        actor,
+        Change {
+            action: "create",
+            entity: "enterprise",
+            entity_id: Some(m.id),
+            zone_id: Some(zone_id),
+            before: None,
+            after: json(&m),
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok(m)
 }
 
-pub async fn update(db: &sea_orm::DatabaseConnection, actor: &Actor, scope: &Scope, id: i64, d: &EnterpriseDraft) -> DbResult<enterprise::Model> {
+pub async fn update(
+    db: &sea_orm::DatabaseConnection,
+    actor: &Actor,
+    scope: &Scope,
+    id: i64,
+    d: &EnterpriseDraft,
+) -> DbResult<enterprise::Model> {
     let tx = db.begin().await?;
     let before = get(&tx, scope, id).await?.ok_or(DbError::NotFound)?;
     check_park(&tx, before.zone_id, d.park_id).await?;
     if let Some(other) = by_code(&tx, before.zone_id, d.credit_code.as_str()).await?
         && other.id != id
     {
-        return Err(DbError::Conflict { field: "credit_code".into(), value: d.credit_code.to_string() });
+        return Err(DbError::Conflict {
+            field: "credit_code".into(),
+            value: d.credit_code.to_string(),
+        });
     }
     let mut am: enterprise::ActiveModel = before.clone().into();
     apply(&mut am, d);
-    let after = am.update(&tx).await.map_err(|e| conflict_or(e, "credit_code", d.credit_code.as_str()))?;
-    audit::record(&tx, actor, Change { action: "update", entity: "enterprise", entity_id: Some(id), zone_id: Some(after.zone_id), before: json(&before), after: json(&after) }).await?;
+    let after = am
+        .update(&tx)
+        .await
+        .map_err(|e| conflict_or(e, "credit_code", d.credit_code.as_str()))?;
+    audit::record(
+        &tx,
+        actor,
+        Change {
+            action: "update",
+            entity: "enterprise",
+            entity_id: Some(id),
+            zone_id: Some(after.zone_id),
+            before: json(&before),
+            after: json(&after),
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok(after)
 }
 
-pub async fn qualifications<C: ConnectionTrait>(db: &C, enterprise_id: i64) -> DbResult<Vec<qualification::Model>> {
+pub async fn qualifications<C: ConnectionTrait>(
+    db: &C,
+    enterprise_id: i64,
+) -> DbResult<Vec<qualification::Model>> {
     Ok(qualification::Entity::find()
         .filter(qualification::Column::EnterpriseId.eq(enterprise_id))
         .order_by_asc(qualification::Column::ValidFrom)
@@ -235,27 +342,74 @@ pub fn new_qualification(enterprise_id: i64, q: &QualificationDraft) -> qualific
     }
 }
 
-pub async fn add_qualification(db: &sea_orm::DatabaseConnection, actor: &Actor, scope: &Scope, enterprise_id: i64, q: &QualificationDraft) -> DbResult<qualification::Model> {
+pub async fn add_qualification(
+    db: &sea_orm::DatabaseConnection,
+    actor: &Actor,
+    scope: &Scope,
+    enterprise_id: i64,
+    q: &QualificationDraft,
+) -> DbResult<qualification::Model> {
     let tx = db.begin().await?;
-    let e = get(&tx, scope, enterprise_id).await?.ok_or(DbError::NotFound)?;
+    let e = get(&tx, scope, enterprise_id)
+        .await?
+        .ok_or(DbError::NotFound)?;
     let m = new_qualification(enterprise_id, q).insert(&tx).await?;
-    audit::record(&tx, actor, Change { action: "create", entity: "qualification", entity_id: Some(m.id), zone_id: Some(e.zone_id), before: None, after: json(&m) }).await?;
+    audit::record(
+        &tx,
+        actor,
+        Change {
+            action: "create",
+            entity: "qualification",
+            entity_id: Some(m.id),
+            zone_id: Some(e.zone_id),
+            before: None,
+            after: json(&m),
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok(m)
 }
 
-pub async fn remove_qualification(db: &sea_orm::DatabaseConnection, actor: &Actor, scope: &Scope, enterprise_id: i64, id: i64) -> DbResult<()> {
+pub async fn remove_qualification(
+    db: &sea_orm::DatabaseConnection,
+    actor: &Actor,
+    scope: &Scope,
+    enterprise_id: i64,
+    id: i64,
+) -> DbResult<()> {
     let tx = db.begin().await?;
-    let e = get(&tx, scope, enterprise_id).await?.ok_or(DbError::NotFound)?;
-    let q = qualification::Entity::find_by_id(id).one(&tx).await?.filter(|q| q.enterprise_id == enterprise_id).ok_or(DbError::NotFound)?;
+    let e = get(&tx, scope, enterprise_id)
+        .await?
+        .ok_or(DbError::NotFound)?;
+    let q = qualification::Entity::find_by_id(id)
+        .one(&tx)
+        .await?
+        .filter(|q| q.enterprise_id == enterprise_id)
+        .ok_or(DbError::NotFound)?;
     qualification::Entity::delete_by_id(id).exec(&tx).await?;
-    audit::record(&tx, actor, Change { action: "delete", entity: "qualification", entity_id: Some(id), zone_id: Some(e.zone_id), before: json(&q), after: None }).await?;
+    audit::record(
+        &tx,
+        actor,
+        Change {
+            action: "delete",
+            entity: "qualification",
+            entity_id: Some(id),
+            zone_id: Some(e.zone_id),
+            before: json(&q),
+            after: None,
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
 
 /// Counts enterprises holding a currently valid qualification of each kind, in a zone.
-pub async fn qualification_counts<C: ConnectionTrait>(db: &C, zone_id: i64) -> DbResult<Vec<(String, i64)>> {
+pub async fn qualification_counts<C: ConnectionTrait>(
+    db: &C,
+    zone_id: i64,
+) -> DbResult<Vec<(String, i64)>> {
     use sea_orm::{FromQueryResult, QuerySelect};
     #[derive(FromQueryResult)]
     struct Row {
@@ -263,14 +417,25 @@ pub async fn qualification_counts<C: ConnectionTrait>(db: &C, zone_id: i64) -> D
         n: i64,
     }
     let today = chrono::Utc::now().date_naive();
-    let in_zone = Query::select().column(enterprise::Column::Id).from(enterprise::Entity).and_where(enterprise::Column::ZoneId.eq(zone_id)).take();
+    let in_zone = Query::select()
+        .column(enterprise::Column::Id)
+        .from(enterprise::Entity)
+        .and_where(enterprise::Column::ZoneId.eq(zone_id))
+        .take();
     let rows = qualification::Entity::find()
         .select_only()
         .column(qualification::Column::Kind)
-        .column_as(Expr::col(qualification::Column::EnterpriseId).count_distinct(), "n")
+        .column_as(
+            Expr::col(qualification::Column::EnterpriseId).count_distinct(),
+            "n",
+        )
         .filter(qualification::Column::EnterpriseId.in_subquery(in_zone))
         .filter(qualification::Column::ValidFrom.lte(today))
-        .filter(Condition::any().add(qualification::Column::ValidTo.is_null()).add(qualification::Column::ValidTo.gte(today)))
+        .filter(
+            Condition::any()
+                .add(qualification::Column::ValidTo.is_null())
+                .add(qualification::Column::ValidTo.gte(today)),
+        )
         .group_by(qualification::Column::Kind)
         .into_model::<Row>()
         .all(db)
@@ -280,5 +445,9 @@ pub async fn qualification_counts<C: ConnectionTrait>(db: &C, zone_id: i64) -> D
 
 /// Number of enterprises in the scope (used by the home page and health checks).
 pub async fn count<C: ConnectionTrait>(db: &C, scope: &Scope, zone_id: i64) -> DbResult<u64> {
-    Ok(enterprise::Entity::find().filter(scoped(scope)).filter(enterprise::Column::ZoneId.eq(zone_id)).count(db).await?)
+    Ok(enterprise::Entity::find()
+        .filter(scoped(scope))
+        .filter(enterprise::Column::ZoneId.eq(zone_id))
+        .count(db)
+        .await?)
 }

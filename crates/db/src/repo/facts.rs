@@ -9,7 +9,10 @@ use crate::{Actor, DbError, DbResult, Scope};
 use devzone_core::facts::{Centi, FactField};
 use devzone_core::validate::FactsDraft;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    TransactionTrait,
+};
 use std::collections::BTreeMap;
 
 /// Main-business revenue from which an enterprise counts as above designated size (yuan).
@@ -23,7 +26,10 @@ pub struct Outcome {
 }
 
 /// Every version of every value of an enterprise, newest first within each field.
-pub async fn history<C: ConnectionTrait>(db: &C, enterprise_id: i64) -> DbResult<Vec<fact_value::Model>> {
+pub async fn history<C: ConnectionTrait>(
+    db: &C,
+    enterprise_id: i64,
+) -> DbResult<Vec<fact_value::Model>> {
     Ok(fact_value::Entity::find()
         .filter(fact_value::Column::EnterpriseId.eq(enterprise_id))
         .order_by_asc(fact_value::Column::Year)
@@ -34,7 +40,10 @@ pub async fn history<C: ConnectionTrait>(db: &C, enterprise_id: i64) -> DbResult
 }
 
 /// The current values of an enterprise, by year.
-pub async fn current<C: ConnectionTrait>(db: &C, enterprise_id: i64) -> DbResult<BTreeMap<i32, Vec<fact_value::Model>>> {
+pub async fn current<C: ConnectionTrait>(
+    db: &C,
+    enterprise_id: i64,
+) -> DbResult<BTreeMap<i32, Vec<fact_value::Model>>> {
     let rows = fact_value::Entity::find()
         .filter(fact_value::Column::EnterpriseId.eq(enterprise_id))
         .filter(fact_value::Column::Current.eq(true))
@@ -48,7 +57,16 @@ pub async fn current<C: ConnectionTrait>(db: &C, enterprise_id: i64) -> DbResult
     Ok(by_year)
 }
 
-pub fn new_value(enterprise_id: i64, year: i32, field: FactField, value: Option<Centi>, text: Option<String>, source: &str, as_of: chrono::NaiveDate, by: &str) -> fact_value::ActiveModel {
+pub fn new_value(
+    enterprise_id: i64,
+    year: i32,
+    field: FactField,
+    value: Option<Centi>,
+    text: Option<String>,
+    source: &str,
+    as_of: chrono::NaiveDate,
+    by: &str,
+) -> fact_value::ActiveModel {
     fact_value::ActiveModel {
         enterprise_id: Set(enterprise_id),
         year: Set(year),
@@ -65,9 +83,17 @@ pub fn new_value(enterprise_id: i64, year: i32, field: FactField, value: Option<
 }
 
 /// Records a year of figures for an enterprise in one transaction.
-pub async fn record(db: &sea_orm::DatabaseConnection, actor: &Actor, scope: &Scope, enterprise_id: i64, d: &FactsDraft) -> DbResult<Outcome> {
+pub async fn record(
+    db: &sea_orm::DatabaseConnection,
+    actor: &Actor,
+    scope: &Scope,
+    enterprise_id: i64,
+    d: &FactsDraft,
+) -> DbResult<Outcome> {
     let tx = db.begin().await?;
-    let e = super::enterprises::get(&tx, scope, enterprise_id).await?.ok_or(DbError::NotFound)?;
+    let e = super::enterprises::get(&tx, scope, enterprise_id)
+        .await?
+        .ok_or(DbError::NotFound)?;
     let existing: BTreeMap<String, fact_value::Model> = fact_value::Entity::find()
         .filter(fact_value::Column::EnterpriseId.eq(enterprise_id))
         .filter(fact_value::Column::Year.eq(d.year))
@@ -77,7 +103,8 @@ pub async fn record(db: &sea_orm::DatabaseConnection, actor: &Actor, scope: &Sco
         .into_iter()
         .map(|m| (m.field.clone(), m))
         .collect();
-    let mut wanted: Vec<(FactField, Option<Centi>, Option<String>)> = d.values.iter().map(|(f, v)| (*f, Some(*v), None)).collect();
+    let mut wanted: Vec<(FactField, Option<Centi>, Option<String>)> =
+        d.values.iter().map(|(f, v)| (*f, Some(*v), None)).collect();
     if let Some(v) = &d.veto {
         wanted.push((FactField::Veto, None, Some(v.clone())));
     }
@@ -105,8 +132,20 @@ pub async fn record(db: &sea_orm::DatabaseConnection, actor: &Actor, scope: &Sco
         } else {
             out.inserted += 1;
         }
-        after.insert(field.id(), serde_json::json!({"value": value.map(|c| c.0), "text": text, "source": d.source.id()}));
-        inserts.push(new_value(enterprise_id, d.year, field, value, text, d.source.id(), d.as_of, &actor.username));
+        after.insert(
+            field.id(),
+            serde_json::json!({"value": value.map(|c| c.0), "text": text, "source": d.source.id()}),
+        );
+        inserts.push(new_value(
+            enterprise_id,
+            d.year,
+            field,
+            value,
+            text,
+            d.source.id(),
+            d.as_of,
+            &actor.username,
+        ));
     }
     if !inserts.is_empty() {
         fact_value::Entity::insert_many(inserts).exec(&tx).await?;
@@ -134,15 +173,26 @@ pub async fn refresh_derived<C: ConnectionTrait>(db: &C, enterprise_id: i64) -> 
     let rows = fact_value::Entity::find()
         .filter(fact_value::Column::EnterpriseId.eq(enterprise_id))
         .filter(fact_value::Column::Current.eq(true))
-        .filter(fact_value::Column::Field.is_in([FactField::Revenue.id(), FactField::MainRevenue.id(), FactField::AboveScale.id()]))
+        .filter(fact_value::Column::Field.is_in([
+            FactField::Revenue.id(),
+            FactField::MainRevenue.id(),
+            FactField::AboveScale.id(),
+        ]))
         .all(db)
         .await?;
     let latest_year = rows.iter().map(|r| r.year).max();
-    let of = |f: FactField| rows.iter().find(|r| Some(r.year) == latest_year && r.field == f.id()).and_then(|r| r.value);
+    let of = |f: FactField| {
+        rows.iter()
+            .find(|r| Some(r.year) == latest_year && r.field == f.id())
+            .and_then(|r| r.value)
+    };
     let above = derive_above_scale(of(FactField::AboveScale), of(FactField::MainRevenue));
     enterprise::Entity::update_many()
         .col_expr(enterprise::Column::LatestYear, Expr::value(latest_year))
-        .col_expr(enterprise::Column::LatestRevenue, Expr::value(of(FactField::Revenue)))
+        .col_expr(
+            enterprise::Column::LatestRevenue,
+            Expr::value(of(FactField::Revenue)),
+        )
         .col_expr(enterprise::Column::AboveScale, Expr::value(above))
         .filter(enterprise::Column::Id.eq(enterprise_id))
         .exec(db)
@@ -151,7 +201,10 @@ pub async fn refresh_derived<C: ConnectionTrait>(db: &C, enterprise_id: i64) -> 
 }
 
 /// The stated flag wins; otherwise main-business revenue ≥ 20 million yuan (per-mu spec).
-pub fn derive_above_scale(flag_centi: Option<i64>, main_revenue_centi: Option<i64>) -> Option<bool> {
+pub fn derive_above_scale(
+    flag_centi: Option<i64>,
+    main_revenue_centi: Option<i64>,
+) -> Option<bool> {
     match (flag_centi, main_revenue_centi) {
         (Some(f), _) => Some(f != 0),
         (None, Some(r)) => Some(r >= ABOVE_SCALE_MAIN_REVENUE_YUAN * 100),

@@ -8,7 +8,12 @@ use sea_orm::{ColumnTrait, ConnectionTrait};
 
 /// Revenue bands (yuan) used for the size chart: the NBS thresholds for industrial
 /// enterprises (micro < 3 million, small < 20 million, medium < 400 million, large).
-pub const SIZE_BANDS: [(&str, i64); 4] = [("micro", 3_000_000), ("small", 20_000_000), ("medium", 400_000_000), ("large", i64::MAX)];
+pub const SIZE_BANDS: [(&str, i64); 4] = [
+    ("micro", 3_000_000),
+    ("small", 20_000_000),
+    ("medium", 400_000_000),
+    ("large", i64::MAX),
+];
 
 #[derive(Debug, Default, Clone, serde::Serialize)]
 pub struct ZoneStats {
@@ -22,7 +27,11 @@ pub struct ZoneStats {
     pub totals: Vec<(i32, String, i64, i64)>,
 }
 
-pub async fn zone<C: ConnectionTrait>(db: &C, zone_id: i64, fields: &[&str]) -> DbResult<ZoneStats> {
+pub async fn zone<C: ConnectionTrait>(
+    db: &C,
+    zone_id: i64,
+    fields: &[&str],
+) -> DbResult<ZoneStats> {
     let mut s = ZoneStats::default();
 
     let q = Query::select()
@@ -33,7 +42,8 @@ pub async fn zone<C: ConnectionTrait>(db: &C, zone_id: i64, fields: &[&str]) -> 
         .group_by_col(enterprise::Column::IndustryCode)
         .take();
     for r in db.query_all(&q).await? {
-        s.by_class.push((r.try_get("", "industry_code")?, r.try_get("", "n")?));
+        s.by_class
+            .push((r.try_get("", "industry_code")?, r.try_get("", "n")?));
     }
     s.enterprises = s.by_class.iter().map(|(_, n)| n).sum();
 
@@ -41,13 +51,24 @@ pub async fn zone<C: ConnectionTrait>(db: &C, zone_id: i64, fields: &[&str]) -> 
     // the SQL identical on both databases.
     let mut sizes: Vec<(String, i64)> = Vec::new();
     let mut bands = Query::select();
-    bands.from(enterprise::Entity).and_where(enterprise::Column::ZoneId.eq(zone_id));
-    let mut case = sea_orm::sea_query::CaseStatement::new().case(Expr::col(enterprise::Column::LatestRevenue).is_null(), "unknown");
+    bands
+        .from(enterprise::Entity)
+        .and_where(enterprise::Column::ZoneId.eq(zone_id));
+    let mut case = sea_orm::sea_query::CaseStatement::new().case(
+        Expr::col(enterprise::Column::LatestRevenue).is_null(),
+        "unknown",
+    );
     for (band, max) in SIZE_BANDS.iter().take(3) {
-        case = case.case(Expr::col(enterprise::Column::LatestRevenue).lt(max * 100), *band);
+        case = case.case(
+            Expr::col(enterprise::Column::LatestRevenue).lt(max * 100),
+            *band,
+        );
     }
     case = case.finally("large");
-    bands.expr_as(case, Alias::new("band")).expr_as(Expr::col(enterprise::Column::Id).count(), Alias::new("n")).add_group_by([Expr::col(Alias::new("band")).into()]);
+    bands
+        .expr_as(case, Alias::new("band"))
+        .expr_as(Expr::col(enterprise::Column::Id).count(), Alias::new("n"))
+        .add_group_by([Expr::col(Alias::new("band")).into()]);
     for r in db.query_all(&bands).await? {
         sizes.push((r.try_get("", "band")?, r.try_get("", "n")?));
     }
@@ -65,12 +86,22 @@ pub async fn zone<C: ConnectionTrait>(db: &C, zone_id: i64, fields: &[&str]) -> 
         s.above_scale = r.try_get("", "n")?;
     }
 
-    let in_zone = Query::select().column(enterprise::Column::Id).from(enterprise::Entity).and_where(enterprise::Column::ZoneId.eq(zone_id)).take();
+    let in_zone = Query::select()
+        .column(enterprise::Column::Id)
+        .from(enterprise::Entity)
+        .and_where(enterprise::Column::ZoneId.eq(zone_id))
+        .take();
     let q = Query::select()
         .column(fact_value::Column::Year)
         .column(fact_value::Column::Field)
         // PostgreSQL sums BIGINT into NUMERIC; cast back so both databases return an integer.
-        .expr_as(Func::cast_as(Func::sum(Expr::col(fact_value::Column::Value)), Alias::new("BIGINT")), Alias::new("total"))
+        .expr_as(
+            Func::cast_as(
+                Func::sum(Expr::col(fact_value::Column::Value)),
+                Alias::new("BIGINT"),
+            ),
+            Alias::new("total"),
+        )
         .expr_as(Expr::col(fact_value::Column::Id).count(), Alias::new("n"))
         .from(fact_value::Entity)
         .and_where(fact_value::Column::Current.eq(true))
@@ -82,8 +113,12 @@ pub async fn zone<C: ConnectionTrait>(db: &C, zone_id: i64, fields: &[&str]) -> 
         .take();
     for r in db.query_all(&q).await? {
         let total: Option<i64> = r.try_get("", "total")?;
-        s.totals.push((r.try_get("", "year")?, r.try_get("", "field")?, total.unwrap_or(0), r.try_get("", "n")?));
+        s.totals.push((
+            r.try_get("", "year")?,
+            r.try_get("", "field")?,
+            total.unwrap_or(0),
+            r.try_get("", "n")?,
+        ));
     }
     Ok(s)
 }
-

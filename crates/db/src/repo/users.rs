@@ -7,7 +7,10 @@ use chrono::{DateTime, Duration, Utc};
 use devzone_core::model::Role;
 use devzone_core::secret;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, TransactionTrait,
+};
 
 /// Wrong passwords in a row after which an account is locked for [`LOCK_MINUTES`].
 pub const MAX_FAILED_LOGINS: i32 = 10;
@@ -24,18 +27,32 @@ pub struct NewUser<'a> {
 }
 
 pub fn check_username(name: &str) -> bool {
-    !name.is_empty() && name.len() <= 64 && name.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+    !name.is_empty()
+        && name.len() <= 64
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
 }
 
-pub async fn create(db: &sea_orm::DatabaseConnection, actor: &Actor, u: &NewUser<'_>) -> DbResult<user::Model> {
+pub async fn create(
+    db: &sea_orm::DatabaseConnection,
+    actor: &Actor,
+    u: &NewUser<'_>,
+) -> DbResult<user::Model> {
     if !check_username(u.username) {
-        return Err(DbError::Invalid(vec![devzone_core::validate::FieldError::new("username", "username.format", u.username)]));
+        return Err(DbError::Invalid(vec![
+            devzone_core::validate::FieldError::new("username", "username.format", u.username),
+        ]));
     }
     if u.password.chars().count() < secret::MIN_PASSWORD_CHARS {
-        return Err(DbError::Invalid(vec![devzone_core::validate::FieldError::new("password", "password.short", "")]));
+        return Err(DbError::Invalid(vec![
+            devzone_core::validate::FieldError::new("password", "password.short", ""),
+        ]));
     }
     if (u.role == Role::Enterprise) != u.enterprise_id.is_some() {
-        return Err(DbError::Invalid(vec![devzone_core::validate::FieldError::new("enterprise_id", "user.enterprise_binding", "")]));
+        return Err(DbError::Invalid(vec![
+            devzone_core::validate::FieldError::new("enterprise_id", "user.enterprise_binding", ""),
+        ]));
     }
     let hash = secret::hash_password(u.password).map_err(|e| DbError::Other(e.to_string()))?;
     let tx = db.begin().await?;
@@ -56,38 +73,80 @@ pub async fn create(db: &sea_orm::DatabaseConnection, actor: &Actor, u: &NewUser
     .await
     .map_err(|e| conflict_or(e, "username", u.username))?;
     set_zones(&tx, m.id, u.zones).await?;
-    audit::record(&tx, actor, Change { action: "create", entity: "user", entity_id: Some(m.id), zone_id: None, before: None, after: Some(serde_json::json!({"username": m.username, "role": m.role, "zones": u.zones}).to_string()) }).await?;
+    audit::record(
+        &tx,
+        actor,
+        Change {
+            action: "create",
+            entity: "user",
+            entity_id: Some(m.id),
+            zone_id: None,
+            before: None,
+            after: Some(
+                serde_json::json!({"username": m.username, "role": m.role, "zones": u.zones})
+                    .to_string(),
+            ),
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok(m)
 }
 
 pub async fn set_zones<C: ConnectionTrait>(db: &C, user_id: i64, zones: &[i64]) -> DbResult<()> {
-    user_zone::Entity::delete_many().filter(user_zone::Column::UserId.eq(user_id)).exec(db).await?;
+    user_zone::Entity::delete_many()
+        .filter(user_zone::Column::UserId.eq(user_id))
+        .exec(db)
+        .await?;
     if !zones.is_empty() {
-        user_zone::Entity::insert_many(zones.iter().map(|z| user_zone::ActiveModel { user_id: Set(user_id), zone_id: Set(*z) })).exec(db).await?;
+        user_zone::Entity::insert_many(zones.iter().map(|z| user_zone::ActiveModel {
+            user_id: Set(user_id),
+            zone_id: Set(*z),
+        }))
+        .exec(db)
+        .await?;
     }
     Ok(())
 }
 
 pub async fn zones_of<C: ConnectionTrait>(db: &C, user_id: i64) -> DbResult<Vec<i64>> {
-    Ok(user_zone::Entity::find().filter(user_zone::Column::UserId.eq(user_id)).all(db).await?.into_iter().map(|g| g.zone_id).collect())
+    Ok(user_zone::Entity::find()
+        .filter(user_zone::Column::UserId.eq(user_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|g| g.zone_id)
+        .collect())
 }
 
 pub async fn list<C: ConnectionTrait>(db: &C) -> DbResult<Vec<user::Model>> {
-    Ok(user::Entity::find().order_by_asc(user::Column::Username).all(db).await?)
+    Ok(user::Entity::find()
+        .order_by_asc(user::Column::Username)
+        .all(db)
+        .await?)
 }
 
 pub async fn by_name<C: ConnectionTrait>(db: &C, username: &str) -> DbResult<Option<user::Model>> {
-    Ok(user::Entity::find().filter(user::Column::Username.eq(username)).one(db).await?)
+    Ok(user::Entity::find()
+        .filter(user::Column::Username.eq(username))
+        .one(db)
+        .await?)
 }
 
 pub async fn by_id<C: ConnectionTrait>(db: &C, id: i64) -> DbResult<Option<user::Model>> {
     Ok(user::Entity::find_by_id(id).one(db).await?)
 }
 
-pub async fn set_password(db: &sea_orm::DatabaseConnection, actor: &Actor, username: &str, password: &str) -> DbResult<()> {
+pub async fn set_password(
+    db: &sea_orm::DatabaseConnection,
+    actor: &Actor,
+    username: &str,
+    password: &str,
+) -> DbResult<()> {
     if password.chars().count() < secret::MIN_PASSWORD_CHARS {
-        return Err(DbError::Invalid(vec![devzone_core::validate::FieldError::new("password", "password.short", "")]));
+        return Err(DbError::Invalid(vec![
+            devzone_core::validate::FieldError::new("password", "password.short", ""),
+        ]));
     }
     let hash = secret::hash_password(password).map_err(|e| DbError::Other(e.to_string()))?;
     let tx = db.begin().await?;
@@ -98,20 +157,43 @@ pub async fn set_password(db: &sea_orm::DatabaseConnection, actor: &Actor, usern
     am.locked_until = Set(None);
     am.update(&tx).await?;
     // A new password ends every open session of the account.
-    session::Entity::delete_many().filter(session::Column::UserId.eq(u.id)).exec(&tx).await?;
-    audit::record(&tx, actor, Change { action: "passwd", entity: "user", entity_id: Some(u.id), zone_id: None, before: None, after: None }).await?;
+    session::Entity::delete_many()
+        .filter(session::Column::UserId.eq(u.id))
+        .exec(&tx)
+        .await?;
+    audit::record(
+        &tx,
+        actor,
+        Change {
+            action: "passwd",
+            entity: "user",
+            entity_id: Some(u.id),
+            zone_id: None,
+            before: None,
+            after: None,
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
 
-pub async fn set_disabled(db: &sea_orm::DatabaseConnection, actor: &Actor, username: &str, disabled: bool) -> DbResult<()> {
+pub async fn set_disabled(
+    db: &sea_orm::DatabaseConnection,
+    actor: &Actor,
+    username: &str,
+    disabled: bool,
+) -> DbResult<()> {
     let tx = db.begin().await?;
     let u = by_name(&tx, username).await?.ok_or(DbError::NotFound)?;
     let mut am: user::ActiveModel = u.clone().into();
     am.disabled = Set(disabled);
     am.update(&tx).await?;
     if disabled {
-        session::Entity::delete_many().filter(session::Column::UserId.eq(u.id)).exec(&tx).await?;
+        session::Entity::delete_many()
+            .filter(session::Column::UserId.eq(u.id))
+            .exec(&tx)
+            .await?;
         api_token::Entity::update_many()
             .col_expr(api_token::Column::RevokedAt, Expr::value(Some(Utc::now())))
             .filter(api_token::Column::UserId.eq(u.id))
@@ -120,13 +202,29 @@ pub async fn set_disabled(db: &sea_orm::DatabaseConnection, actor: &Actor, usern
             .await?;
     }
     let action = if disabled { "disable" } else { "enable" };
-    audit::record(&tx, actor, Change { action, entity: "user", entity_id: Some(u.id), zone_id: None, before: Some(format!("{{\"disabled\":{}}}", u.disabled)), after: Some(format!("{{\"disabled\":{disabled}}}")) }).await?;
+    audit::record(
+        &tx,
+        actor,
+        Change {
+            action,
+            entity: "user",
+            entity_id: Some(u.id),
+            zone_id: None,
+            before: Some(format!("{{\"disabled\":{}}}", u.disabled)),
+            after: Some(format!("{{\"disabled\":{disabled}}}")),
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
 
 pub async fn set_locale<C: ConnectionTrait>(db: &C, user_id: i64, locale: &str) -> DbResult<()> {
-    user::Entity::update_many().col_expr(user::Column::Locale, Expr::value(Some(locale.to_string()))).filter(user::Column::Id.eq(user_id)).exec(db).await?;
+    user::Entity::update_many()
+        .col_expr(user::Column::Locale, Expr::value(Some(locale.to_string())))
+        .filter(user::Column::Id.eq(user_id))
+        .exec(db)
+        .await?;
     Ok(())
 }
 
@@ -134,12 +232,18 @@ pub async fn set_locale<C: ConnectionTrait>(db: &C, user_id: i64, locale: &str) 
 pub enum LoginError {
     /// Unknown user or wrong password: deliberately the same answer.
     BadCredentials,
-    Locked { until: DateTime<Utc> },
+    Locked {
+        until: DateTime<Utc>,
+    },
     Disabled,
 }
 
 /// Checks a password, counting failures and locking the account after too many in a row.
-pub async fn authenticate<C: ConnectionTrait>(db: &C, username: &str, password: &str) -> DbResult<Result<user::Model, LoginError>> {
+pub async fn authenticate<C: ConnectionTrait>(
+    db: &C,
+    username: &str,
+    password: &str,
+) -> DbResult<Result<user::Model, LoginError>> {
     let Some(u) = by_name(db, username).await? else {
         // Spend the same time as a real check so that timing does not reveal which names exist.
         secret::verify_against_dummy(password);
@@ -155,7 +259,10 @@ pub async fn authenticate<C: ConnectionTrait>(db: &C, username: &str, password: 
         let failed = u.failed_logins + 1;
         let lock = (failed >= MAX_FAILED_LOGINS).then(|| now + Duration::minutes(LOCK_MINUTES));
         user::Entity::update_many()
-            .col_expr(user::Column::FailedLogins, Expr::value(if lock.is_some() { 0 } else { failed }))
+            .col_expr(
+                user::Column::FailedLogins,
+                Expr::value(if lock.is_some() { 0 } else { failed }),
+            )
             .col_expr(user::Column::LockedUntil, Expr::value(lock))
             .filter(user::Column::Id.eq(u.id))
             .exec(db)
@@ -169,13 +276,20 @@ pub async fn authenticate<C: ConnectionTrait>(db: &C, username: &str, password: 
         return Ok(Err(LoginError::Disabled));
     }
     if u.failed_logins != 0 {
-        user::Entity::update_many().col_expr(user::Column::FailedLogins, Expr::value(0)).filter(user::Column::Id.eq(u.id)).exec(db).await?;
+        user::Entity::update_many()
+            .col_expr(user::Column::FailedLogins, Expr::value(0))
+            .filter(user::Column::Id.eq(u.id))
+            .exec(db)
+            .await?;
     }
     Ok(Ok(u))
 }
 
 /// Opens a session; returns the cookie token (shown once) and the session row.
-pub async fn open_session<C: ConnectionTrait>(db: &C, user_id: i64) -> DbResult<(String, session::Model)> {
+pub async fn open_session<C: ConnectionTrait>(
+    db: &C,
+    user_id: i64,
+) -> DbResult<(String, session::Model)> {
     let token = secret::new_token();
     let now = Utc::now();
     let m = session::ActiveModel {
@@ -192,24 +306,42 @@ pub async fn open_session<C: ConnectionTrait>(db: &C, user_id: i64) -> DbResult<
 }
 
 /// The live session and its (enabled) user for a cookie token.
-pub async fn session_user<C: ConnectionTrait>(db: &C, token: &str) -> DbResult<Option<(session::Model, user::Model)>> {
-    let Some(s) = session::Entity::find().filter(session::Column::TokenDigest.eq(secret::token_digest(token))).one(db).await? else {
+pub async fn session_user<C: ConnectionTrait>(
+    db: &C,
+    token: &str,
+) -> DbResult<Option<(session::Model, user::Model)>> {
+    let Some(s) = session::Entity::find()
+        .filter(session::Column::TokenDigest.eq(secret::token_digest(token)))
+        .one(db)
+        .await?
+    else {
         return Ok(None);
     };
     if s.expires_at <= Utc::now() {
         session::Entity::delete_by_id(s.id).exec(db).await?;
         return Ok(None);
     }
-    Ok(by_id(db, s.user_id).await?.filter(|u| !u.disabled).map(|u| (s, u)))
+    Ok(by_id(db, s.user_id)
+        .await?
+        .filter(|u| !u.disabled)
+        .map(|u| (s, u)))
 }
 
 pub async fn close_session<C: ConnectionTrait>(db: &C, token: &str) -> DbResult<()> {
-    session::Entity::delete_many().filter(session::Column::TokenDigest.eq(secret::token_digest(token))).exec(db).await?;
+    session::Entity::delete_many()
+        .filter(session::Column::TokenDigest.eq(secret::token_digest(token)))
+        .exec(db)
+        .await?;
     Ok(())
 }
 
 /// Creates an API token for scripts; returns the token (shown once).
-pub async fn create_token(db: &sea_orm::DatabaseConnection, actor: &Actor, username: &str, name: &str) -> DbResult<(String, api_token::Model)> {
+pub async fn create_token(
+    db: &sea_orm::DatabaseConnection,
+    actor: &Actor,
+    username: &str,
+    name: &str,
+) -> DbResult<(String, api_token::Model)> {
     let tx = db.begin().await?;
     let u = by_name(&tx, username).await?.ok_or(DbError::NotFound)?;
     let token = format!("dz_{}", secret::new_token());
@@ -224,29 +356,67 @@ pub async fn create_token(db: &sea_orm::DatabaseConnection, actor: &Actor, usern
     }
     .insert(&tx)
     .await?;
-    audit::record(&tx, actor, Change { action: "create", entity: "api_token", entity_id: Some(m.id), zone_id: None, before: None, after: Some(serde_json::json!({"user": username, "name": name}).to_string()) }).await?;
+    audit::record(
+        &tx,
+        actor,
+        Change {
+            action: "create",
+            entity: "api_token",
+            entity_id: Some(m.id),
+            zone_id: None,
+            before: None,
+            after: Some(serde_json::json!({"user": username, "name": name}).to_string()),
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok((token, m))
 }
 
 pub async fn tokens<C: ConnectionTrait>(db: &C) -> DbResult<Vec<api_token::Model>> {
-    Ok(api_token::Entity::find().order_by_asc(api_token::Column::Id).all(db).await?)
+    Ok(api_token::Entity::find()
+        .order_by_asc(api_token::Column::Id)
+        .all(db)
+        .await?)
 }
 
-pub async fn revoke_token(db: &sea_orm::DatabaseConnection, actor: &Actor, id: i64) -> DbResult<()> {
+pub async fn revoke_token(
+    db: &sea_orm::DatabaseConnection,
+    actor: &Actor,
+    id: i64,
+) -> DbResult<()> {
     let tx = db.begin().await?;
-    let t = api_token::Entity::find_by_id(id).one(&tx).await?.ok_or(DbError::NotFound)?;
+    let t = api_token::Entity::find_by_id(id)
+        .one(&tx)
+        .await?
+        .ok_or(DbError::NotFound)?;
     let mut am: api_token::ActiveModel = t.into();
     am.revoked_at = Set(Some(Utc::now()));
     am.update(&tx).await?;
-    audit::record(&tx, actor, Change { action: "revoke", entity: "api_token", entity_id: Some(id), zone_id: None, before: None, after: None }).await?;
+    audit::record(
+        &tx,
+        actor,
+        Change {
+            action: "revoke",
+            entity: "api_token",
+            entity_id: Some(id),
+            zone_id: None,
+            before: None,
+            after: None,
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
 
 /// The enabled user behind a bearer token that has not been revoked.
 pub async fn token_user<C: ConnectionTrait>(db: &C, token: &str) -> DbResult<Option<user::Model>> {
-    let Some(t) = api_token::Entity::find().filter(api_token::Column::TokenDigest.eq(secret::token_digest(token))).one(db).await? else {
+    let Some(t) = api_token::Entity::find()
+        .filter(api_token::Column::TokenDigest.eq(secret::token_digest(token)))
+        .one(db)
+        .await?
+    else {
         return Ok(None);
     };
     if t.revoked_at.is_some() {

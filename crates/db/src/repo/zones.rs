@@ -4,7 +4,10 @@ use super::audit::{self, Change, json};
 use crate::entities::{park, zone};
 use crate::{Actor, DbError, DbResult, Scope, conflict_or};
 use devzone_core::validate::{ParkDraft, ZoneDraft};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, TransactionTrait,
+};
 
 pub async fn list<C: ConnectionTrait>(db: &C, scope: &Scope) -> DbResult<Vec<zone::Model>> {
     let mut q = zone::Entity::find().order_by_asc(zone::Column::Id);
@@ -14,14 +17,22 @@ pub async fn list<C: ConnectionTrait>(db: &C, scope: &Scope) -> DbResult<Vec<zon
     Ok(q.all(db).await?)
 }
 
-pub async fn get<C: ConnectionTrait>(db: &C, scope: &Scope, id: i64) -> DbResult<Option<zone::Model>> {
+pub async fn get<C: ConnectionTrait>(
+    db: &C,
+    scope: &Scope,
+    id: i64,
+) -> DbResult<Option<zone::Model>> {
     if !scope.allows_zone(id) {
         return Ok(None);
     }
     Ok(zone::Entity::find_by_id(id).one(db).await?)
 }
 
-pub async fn create(db: &sea_orm::DatabaseConnection, actor: &Actor, d: &ZoneDraft) -> DbResult<zone::Model> {
+pub async fn create(
+    db: &sea_orm::DatabaseConnection,
+    actor: &Actor,
+    d: &ZoneDraft,
+) -> DbResult<zone::Model> {
     let tx = db.begin().await?;
     let m = zone::ActiveModel {
         name: Set(d.name.clone()),
@@ -34,12 +45,30 @@ pub async fn create(db: &sea_orm::DatabaseConnection, actor: &Actor, d: &ZoneDra
     }
     .insert(&tx)
     .await?;
-    audit::record(&tx, actor, Change { action: "create", entity: "zone", entity_id: Some(m.id), zone_id: Some(m.id), before: None, after: json(&m) }).await?;
+    audit::record(
+        &tx,
+        actor,
+        Change {
+            action: "create",
+            entity: "zone",
+            entity_id: Some(m.id),
+            zone_id: Some(m.id),
+            before: None,
+            after: json(&m),
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok(m)
 }
 
-pub async fn update(db: &sea_orm::DatabaseConnection, actor: &Actor, scope: &Scope, id: i64, d: &ZoneDraft) -> DbResult<zone::Model> {
+pub async fn update(
+    db: &sea_orm::DatabaseConnection,
+    actor: &Actor,
+    scope: &Scope,
+    id: i64,
+    d: &ZoneDraft,
+) -> DbResult<zone::Model> {
     let tx = db.begin().await?;
     let before = get(&tx, scope, id).await?.ok_or(DbError::NotFound)?;
     let mut am: zone::ActiveModel = before.clone().into();
@@ -49,21 +78,49 @@ pub async fn update(db: &sea_orm::DatabaseConnection, actor: &Actor, scope: &Sco
     am.province_code = Set(d.province_code.clone());
     am.city_code = Set(d.city_code.clone());
     let after = am.update(&tx).await?;
-    audit::record(&tx, actor, Change { action: "update", entity: "zone", entity_id: Some(id), zone_id: Some(id), before: json(&before), after: json(&after) }).await?;
+    audit::record(
+        &tx,
+        actor,
+        Change {
+            action: "update",
+            entity: "zone",
+            entity_id: Some(id),
+            zone_id: Some(id),
+            before: json(&before),
+            after: json(&after),
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok(after)
 }
 
 pub async fn parks<C: ConnectionTrait>(db: &C, zone_id: i64) -> DbResult<Vec<park::Model>> {
-    Ok(park::Entity::find().filter(park::Column::ZoneId.eq(zone_id)).order_by_asc(park::Column::Id).all(db).await?)
+    Ok(park::Entity::find()
+        .filter(park::Column::ZoneId.eq(zone_id))
+        .order_by_asc(park::Column::Id)
+        .all(db)
+        .await?)
 }
 
 /// A park, if it lies in a zone the scope allows.
-pub async fn park<C: ConnectionTrait>(db: &C, scope: &Scope, id: i64) -> DbResult<Option<park::Model>> {
-    Ok(park::Entity::find_by_id(id).one(db).await?.filter(|p| scope.allows_zone(p.zone_id)))
+pub async fn park<C: ConnectionTrait>(
+    db: &C,
+    scope: &Scope,
+    id: i64,
+) -> DbResult<Option<park::Model>> {
+    Ok(park::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .filter(|p| scope.allows_zone(p.zone_id)))
 }
 
-pub async fn create_park(db: &sea_orm::DatabaseConnection, actor: &Actor, zone_id: i64, d: &ParkDraft) -> DbResult<park::Model> {
+pub async fn create_park(
+    db: &sea_orm::DatabaseConnection,
+    actor: &Actor,
+    zone_id: i64,
+    d: &ParkDraft,
+) -> DbResult<park::Model> {
     let tx = db.begin().await?;
     let m = park::ActiveModel {
         zone_id: Set(zone_id),
@@ -75,20 +132,53 @@ pub async fn create_park(db: &sea_orm::DatabaseConnection, actor: &Actor, zone_i
     .insert(&tx)
     .await
     .map_err(|e| conflict_or(e, "name", &d.name))?;
-    audit::record(&tx, actor, Change { action: "create", entity: "park", entity_id: Some(m.id), zone_id: Some(zone_id), before: None, after: json(&m) }).await?;
+    audit::record(
+        &tx,
+        actor,
+        Change {
+            action: "create",
+            entity: "park",
+            entity_id: Some(m.id),
+            zone_id: Some(zone_id),
+            before: None,
+            after: json(&m),
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok(m)
 }
 
-pub async fn update_park(db: &sea_orm::DatabaseConnection, actor: &Actor, scope: &Scope, id: i64, d: &ParkDraft) -> DbResult<park::Model> {
+pub async fn update_park(
+    db: &sea_orm::DatabaseConnection,
+    actor: &Actor,
+    scope: &Scope,
+    id: i64,
+    d: &ParkDraft,
+) -> DbResult<park::Model> {
     let tx = db.begin().await?;
     let before = park(&tx, scope, id).await?.ok_or(DbError::NotFound)?;
     let mut am: park::ActiveModel = before.clone().into();
     am.name = Set(d.name.clone());
     am.theme = Set(d.theme.clone());
     am.boundary = Set(d.boundary.clone());
-    let after = am.update(&tx).await.map_err(|e| conflict_or(e, "name", &d.name))?;
-    audit::record(&tx, actor, Change { action: "update", entity: "park", entity_id: Some(id), zone_id: Some(after.zone_id), before: json(&before), after: json(&after) }).await?;
+    let after = am
+        .update(&tx)
+        .await
+        .map_err(|e| conflict_or(e, "name", &d.name))?;
+    audit::record(
+        &tx,
+        actor,
+        Change {
+            action: "update",
+            entity: "park",
+            entity_id: Some(id),
+            zone_id: Some(after.zone_id),
+            before: json(&before),
+            after: json(&after),
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok(after)
 }

@@ -16,7 +16,11 @@ use devzone_db::repo::{audit, users, zones};
 use serde::Deserialize;
 
 fn admin_only(v: &Viewer) -> Result<(), PageError> {
-    if v.is_admin() { Ok(()) } else { Err(PageError::forbidden()) }
+    if v.is_admin() {
+        Ok(())
+    } else {
+        Err(PageError::forbidden())
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -38,21 +42,49 @@ struct AuditPage {
     next: Option<String>,
 }
 
-pub async fn audit(State(state): State<AppState>, PageViewer(v): PageViewer, Query(p): Query<AuditParams>, RawQuery(raw): RawQuery) -> Result<Response, PageError> {
+pub async fn audit(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Query(p): Query<AuditParams>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, PageError> {
     admin_only(&v)?;
-    let f = audit::AuditFilter { username: nonempty(&p.user), entity: nonempty(&p.entity), action: nonempty(&p.action), entity_id: None, page: p.page.unwrap_or(1), per_page: 50 };
+    let f = audit::AuditFilter {
+        username: nonempty(&p.user),
+        entity: nonempty(&p.entity),
+        action: nonempty(&p.action),
+        entity_id: None,
+        page: p.page.unwrap_or(1),
+        per_page: 50,
+    };
     let page = audit::list(&state.db.conn, &f).await?;
     let t = v.tr();
     let raw = raw.unwrap_or_default();
     let link = |n: u64| {
-        let mut pairs: Vec<(String, String)> = serde_urlencoded::from_str::<Vec<(String, String)>>(&raw).unwrap_or_default().into_iter().filter(|(k, _)| k != "page").collect();
+        let mut pairs: Vec<(String, String)> =
+            serde_urlencoded::from_str::<Vec<(String, String)>>(&raw)
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|(k, _)| k != "page")
+                .collect();
         pairs.push(("page".into(), n.to_string()));
         serde_urlencoded::to_string(pairs).unwrap_or_default()
     };
     let pages = page.pages();
     Ok(AuditPage {
-        c: Chrome::new(&v, t.t("audit.title"), &zones::list(&state.db.conn, &v.scope).await?, None),
-        page_text: t.f("list.page", &[("page", &page.page.to_string()), ("pages", &pages.to_string())]),
+        c: Chrome::new(
+            &v,
+            t.t("audit.title"),
+            &zones::list(&state.db.conn, &v.scope).await?,
+            None,
+        ),
+        page_text: t.f(
+            "list.page",
+            &[
+                ("page", &page.page.to_string()),
+                ("pages", &pages.to_string()),
+            ],
+        ),
         prev: (page.page > 1).then(|| link(page.page - 1)),
         next: (page.page < pages).then(|| link(page.page + 1)),
         items: page.items,
@@ -77,23 +109,43 @@ struct UsersPage {
     errors: Vec<String>,
 }
 
-async fn users_page(state: &AppState, v: &Viewer, errors: Vec<String>) -> Result<Response, PageError> {
+async fn users_page(
+    state: &AppState,
+    v: &Viewer,
+    errors: Vec<String>,
+) -> Result<Response, PageError> {
     let db = &state.db.conn;
     let t = v.tr();
     let all_zones = zones::list(db, &v.scope).await?;
     let mut rows = Vec::new();
     for u in users::list(db).await? {
         let granted = users::zones_of(db, u.id).await?;
-        let zones = all_zones.iter().filter(|z| granted.contains(&z.id)).map(|z| z.name.clone()).collect::<Vec<_>>().join("、");
-        rows.push(UserRow { role: t.tv("role", &u.role), zones, u });
+        let zones = all_zones
+            .iter()
+            .filter(|z| granted.contains(&z.id))
+            .map(|z| z.name.clone())
+            .collect::<Vec<_>>()
+            .join("、");
+        rows.push(UserRow {
+            role: t.tv("role", &u.role),
+            zones,
+            u,
+        });
     }
-    let status = if errors.is_empty() { axum::http::StatusCode::OK } else { axum::http::StatusCode::UNPROCESSABLE_ENTITY };
+    let status = if errors.is_empty() {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    };
     Ok((
         status,
         UsersPage {
             c: Chrome::new(v, t.t("users.title"), &all_zones, None),
             rows,
-            roles: Role::ALL.iter().map(|r| (r.id().to_string(), t.tv("role", r.id()))).collect(),
+            roles: Role::ALL
+                .iter()
+                .map(|r| (r.id().to_string(), t.tv("role", r.id())))
+                .collect(),
             zone_choices: all_zones.iter().map(|z| (z.id, z.name.clone())).collect(),
             errors,
         },
@@ -101,26 +153,69 @@ async fn users_page(state: &AppState, v: &Viewer, errors: Vec<String>) -> Result
         .into_response())
 }
 
-pub async fn users(State(state): State<AppState>, PageViewer(v): PageViewer) -> Result<Response, PageError> {
+pub async fn users(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+) -> Result<Response, PageError> {
     admin_only(&v)?;
     users_page(&state, &v, vec![]).await
 }
 
-pub async fn create_user(State(state): State<AppState>, PageViewer(v): PageViewer, Form(form): Form<Vec<(String, String)>>) -> Result<Response, PageError> {
+pub async fn create_user(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
     admin_only(&v)?;
-    let get = |k: &str| form.iter().find(|(key, _)| key == k).map(|(_, val)| val.trim().to_string()).unwrap_or_default();
-    let zone_ids: Vec<i64> = form.iter().filter(|(k, _)| k == "zones").filter_map(|(_, val)| val.parse().ok()).collect();
+    let get = |k: &str| {
+        form.iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, val)| val.trim().to_string())
+            .unwrap_or_default()
+    };
+    let zone_ids: Vec<i64> = form
+        .iter()
+        .filter(|(k, _)| k == "zones")
+        .filter_map(|(_, val)| val.parse().ok())
+        .collect();
     let t = v.tr();
     let Some(role) = Role::parse(&get("role")) else {
-        return users_page(&state, &v, vec![t.field_error(&devzone_core::validate::FieldError::new("role", "choice.unknown", get("role")))]).await;
+        return users_page(
+            &state,
+            &v,
+            vec![t.field_error(&devzone_core::validate::FieldError::new(
+                "role",
+                "choice.unknown",
+                get("role"),
+            ))],
+        )
+        .await;
     };
     let enterprise_id = get("enterprise_id").parse().ok();
     let username = get("username");
-    let nu = users::NewUser { username: &username, display_name: &username, password: &get("password"), role, enterprise_id, zones: &zone_ids };
+    let nu = users::NewUser {
+        username: &username,
+        display_name: &username,
+        password: &get("password"),
+        role,
+        enterprise_id,
+        zones: &zone_ids,
+    };
     match users::create(&state.db.conn, &v.actor(), &nu).await {
         Ok(_) => Ok(Redirect::to("/admin/users").into_response()),
-        Err(devzone_db::DbError::Invalid(errs)) => users_page(&state, &v, errs.iter().map(|e| t.field_error(e)).collect()).await,
-        Err(devzone_db::DbError::Conflict { field, value }) => users_page(&state, &v, vec![t.field_error(&devzone_core::validate::FieldError::new(&field, "conflict", value))]).await,
+        Err(devzone_db::DbError::Invalid(errs)) => {
+            users_page(&state, &v, errs.iter().map(|e| t.field_error(e)).collect()).await
+        }
+        Err(devzone_db::DbError::Conflict { field, value }) => {
+            users_page(
+                &state,
+                &v,
+                vec![t.field_error(&devzone_core::validate::FieldError::new(
+                    &field, "conflict", value,
+                ))],
+            )
+            .await
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -130,7 +225,12 @@ pub struct DisableForm {
     disabled: String,
 }
 
-pub async fn set_disabled(State(state): State<AppState>, PageViewer(v): PageViewer, Path(name): Path<String>, Form(f): Form<DisableForm>) -> Result<Response, PageError> {
+pub async fn set_disabled(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(name): Path<String>,
+    Form(f): Form<DisableForm>,
+) -> Result<Response, PageError> {
     admin_only(&v)?;
     users::set_disabled(&state.db.conn, &v.actor(), &name, f.disabled == "true").await?;
     Ok(Redirect::to("/admin/users").into_response())

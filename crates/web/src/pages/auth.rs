@@ -38,12 +38,28 @@ fn safe_next(next: Option<&str>) -> String {
 
 fn login_page(t: Tr, next: String, username: String, message: Option<String>) -> Response {
     let csrf = devzone_core::secret::new_token();
-    let cookie = format!("{LOGIN_CSRF_COOKIE}={csrf}; Path=/login; HttpOnly; SameSite=Strict; Max-Age=3600");
-    ([(header::SET_COOKIE, cookie)], LoginPage { t, csrf, next, username, message }).into_response()
+    let cookie =
+        format!("{LOGIN_CSRF_COOKIE}={csrf}; Path=/login; HttpOnly; SameSite=Strict; Max-Age=3600");
+    (
+        [(header::SET_COOKIE, cookie)],
+        LoginPage {
+            t,
+            csrf,
+            next,
+            username,
+            message,
+        },
+    )
+        .into_response()
 }
 
 pub async fn login_form(headers: HeaderMap, Query(q): Query<NextQuery>) -> Response {
-    login_page(Tr(session::request_lang(&headers, None)), safe_next(q.next.as_deref()), String::new(), None)
+    login_page(
+        Tr(session::request_lang(&headers, None)),
+        safe_next(q.next.as_deref()),
+        String::new(),
+        None,
+    )
 }
 
 #[derive(Deserialize)]
@@ -53,7 +69,11 @@ pub struct LoginForm {
     next: Option<String>,
 }
 
-pub async fn login(State(state): State<AppState>, headers: HeaderMap, Form(f): Form<LoginForm>) -> Response {
+pub async fn login(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(f): Form<LoginForm>,
+) -> Response {
     let t = Tr(session::request_lang(&headers, None));
     let next = safe_next(f.next.as_deref());
     let username = f.username.trim().to_string();
@@ -64,23 +84,62 @@ pub async fn login(State(state): State<AppState>, headers: HeaderMap, Form(f): F
     match result {
         Ok(u) => {
             let Ok((token, _)) = users::open_session(&state.db.conn, u.id).await else {
-                return crate::error::PageError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR).into_response();
+                return crate::error::PageError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR)
+                    .into_response();
             };
-            let _ = audit::record(&state.db.conn, &Actor { user_id: Some(u.id), username: u.username.clone(), request_id: None }, audit::Change { action: "login", entity: "user", entity_id: Some(u.id), zone_id: None, before: None, after: None }).await;
+            let _ = audit::record(
+                &state.db.conn,
+                &Actor {
+                    user_id: Some(u.id),
+                    username: u.username.clone(),
+                    request_id: None,
+                },
+                audit::Change {
+                    action: "login",
+                    entity: "user",
+                    entity_id: Some(u.id),
+                    zone_id: None,
+                    before: None,
+                    after: None,
+                },
+            )
+            .await;
             let clear_pre = format!("{LOGIN_CSRF_COOKIE}=; Path=/login; Max-Age=0");
             (
-                axum::response::AppendHeaders([(header::SET_COOKIE, session::session_cookie(&token, state.secure_cookies)), (header::SET_COOKIE, clear_pre)]),
+                axum::response::AppendHeaders([
+                    (
+                        header::SET_COOKIE,
+                        session::session_cookie(&token, state.secure_cookies),
+                    ),
+                    (header::SET_COOKIE, clear_pre),
+                ]),
                 Redirect::to(&next),
             )
                 .into_response()
         }
         Err(users::LoginError::Locked { until }) => {
-            let until = until.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8")).format("%H:%M").to_string();
-            let resp = login_page(t, next, username, Some(t.f("login.locked", &[("until", &until)])));
+            let until = until
+                .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8"))
+                .format("%H:%M")
+                .to_string();
+            let resp = login_page(
+                t,
+                next,
+                username,
+                Some(t.f("login.locked", &[("until", &until)])),
+            );
             (axum::http::StatusCode::TOO_MANY_REQUESTS, resp).into_response()
         }
-        Err(users::LoginError::Disabled) => (axum::http::StatusCode::FORBIDDEN, login_page(t, next, username, Some(t.t("login.disabled").into()))).into_response(),
-        Err(users::LoginError::BadCredentials) => (axum::http::StatusCode::UNAUTHORIZED, login_page(t, next, username, Some(t.t("login.bad").into()))).into_response(),
+        Err(users::LoginError::Disabled) => (
+            axum::http::StatusCode::FORBIDDEN,
+            login_page(t, next, username, Some(t.t("login.disabled").into())),
+        )
+            .into_response(),
+        Err(users::LoginError::BadCredentials) => (
+            axum::http::StatusCode::UNAUTHORIZED,
+            login_page(t, next, username, Some(t.t("login.bad").into())),
+        )
+            .into_response(),
     }
 }
 
@@ -88,7 +147,11 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Respon
     if let Some(token) = session::cookie(&headers, SESSION_COOKIE) {
         let _ = users::close_session(&state.db.conn, token).await;
     }
-    ([(header::SET_COOKIE, session::clear_session_cookie())], Redirect::to("/login")).into_response()
+    (
+        [(header::SET_COOKIE, session::clear_session_cookie())],
+        Redirect::to("/login"),
+    )
+        .into_response()
 }
 
 #[derive(Deserialize)]
@@ -97,9 +160,31 @@ pub struct LangForm {
 }
 
 /// Remembers the language in a cookie and in the user's settings.
-pub async fn switch_lang(State(state): State<AppState>, PageViewer(v): PageViewer, headers: HeaderMap, Form(f): Form<LangForm>) -> Response {
+pub async fn switch_lang(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    headers: HeaderMap,
+    Form(f): Form<LangForm>,
+) -> Response {
     let lang = Lang::parse(&f.lang).unwrap_or_default();
     let _ = users::set_locale(&state.db.conn, v.user.id, lang.code()).await;
-    let back = headers.get(header::REFERER).and_then(|r| r.to_str().ok()).and_then(|r| r.find("://").and_then(|i| r[i + 3..].find('/').map(|j| r[i + 3 + j..].to_string()))).unwrap_or_else(|| "/".into());
-    ([(header::SET_COOKIE, format!("{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000", lang.code()))], Redirect::to(&safe_next(Some(&back)))).into_response()
+    let back = headers
+        .get(header::REFERER)
+        .and_then(|r| r.to_str().ok())
+        .and_then(|r| {
+            r.find("://")
+                .and_then(|i| r[i + 3..].find('/').map(|j| r[i + 3 + j..].to_string()))
+        })
+        .unwrap_or_else(|| "/".into());
+    (
+        [(
+            header::SET_COOKIE,
+            format!(
+                "{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000",
+                lang.code()
+            ),
+        )],
+        Redirect::to(&safe_next(Some(&back))),
+    )
+        .into_response()
 }

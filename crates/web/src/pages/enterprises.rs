@@ -16,7 +16,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use devzone_core::facts::{Centi, FactField, display_unit, display_value, from_display};
 use devzone_core::model::{FactSource, Ownership, QualificationKind};
 use devzone_core::reference::{IndustryEdition, divisions, industries};
-use devzone_core::validate::{EnterpriseInput, FactsInput, FieldError, QualificationInput, parse_number};
+use devzone_core::validate::{
+    EnterpriseInput, FactsInput, FieldError, QualificationInput, parse_number,
+};
 use devzone_db::entities::{enterprise, park};
 use devzone_db::repo::{Page, enterprises, facts, zones};
 use devzone_io::{Cell, Table};
@@ -49,7 +51,11 @@ impl ListParams {
                 Some("below") => Some(false),
                 _ => None,
             },
-            sort: self.sort.as_deref().and_then(enterprises::SortKey::parse).unwrap_or_default(),
+            sort: self
+                .sort
+                .as_deref()
+                .and_then(enterprises::SortKey::parse)
+                .unwrap_or_default(),
             descending: self.dir.as_deref() == Some("desc"),
             page: self.page.unwrap_or(1),
             per_page,
@@ -85,7 +91,10 @@ struct ListPage {
 }
 
 fn industry_label(code: &str) -> String {
-    industries(IndustryEdition::Amended).get(code).map(|e| format!("{code} {}", e.name)).unwrap_or_else(|| code.to_string())
+    industries(IndustryEdition::Amended)
+        .get(code)
+        .map(|e| format!("{code} {}", e.name))
+        .unwrap_or_else(|| code.to_string())
 }
 
 fn park_names(parks: &[park::Model]) -> BTreeMap<i64, String> {
@@ -100,7 +109,10 @@ fn rows(items: &[enterprise::Model], parks: &BTreeMap<i64, String>) -> Vec<Row> 
             name: e.name.clone(),
             credit_code: e.credit_code.clone(),
             industry: industry_label(&e.industry_code),
-            park: e.park_id.and_then(|p| parks.get(&p).cloned()).unwrap_or_default(),
+            park: e
+                .park_id
+                .and_then(|p| parks.get(&p).cloned())
+                .unwrap_or_default(),
             revenue: wan(e.latest_revenue),
             above_scale: e.above_scale == Some(true),
         })
@@ -108,7 +120,11 @@ fn rows(items: &[enterprise::Model], parks: &BTreeMap<i64, String>) -> Vec<Row> 
 }
 
 fn with_page(raw: &str, page: u64) -> String {
-    let mut pairs: Vec<(String, String)> = serde_urlencoded::from_str::<Vec<(String, String)>>(raw).unwrap_or_default().into_iter().filter(|(k, _)| k != "page" && k != "format").collect();
+    let mut pairs: Vec<(String, String)> = serde_urlencoded::from_str::<Vec<(String, String)>>(raw)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(k, _)| k != "page" && k != "format")
+        .collect();
     pairs.push(("page".into(), page.to_string()));
     serde_urlencoded::to_string(pairs).unwrap_or_default()
 }
@@ -117,42 +133,91 @@ const PER_PAGE: u64 = 20;
 /// Exports stop here; a larger extract is the data-export command's job.
 const MAX_EXPORT_ROWS: u64 = 100_000;
 
-async fn zone_for(state: &AppState, v: &Viewer, id: i64) -> Result<devzone_db::entities::zone::Model, PageError> {
+async fn zone_for(
+    state: &AppState,
+    v: &Viewer,
+    id: i64,
+) -> Result<devzone_db::entities::zone::Model, PageError> {
     if v.scope.enterprise.is_some() {
         return Err(PageError::not_found());
     }
-    zones::get(&state.db.conn, &v.scope, id).await?.ok_or_else(PageError::not_found)
+    zones::get(&state.db.conn, &v.scope, id)
+        .await?
+        .ok_or_else(PageError::not_found)
 }
 
-pub async fn list(State(state): State<AppState>, PageViewer(v): PageViewer, Path(id): Path<i64>, Query(p): Query<ListParams>, RawQuery(raw): RawQuery) -> Result<Response, PageError> {
+pub async fn list(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<i64>,
+    Query(p): Query<ListParams>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, PageError> {
     let zone = zone_for(&state, &v, id).await?;
     let db = &state.db.conn;
     let t = v.tr();
-    let page: Page<enterprise::Model> = enterprises::list(db, &v.scope, &p.query(id, PER_PAGE)).await?;
+    let page: Page<enterprise::Model> =
+        enterprises::list(db, &v.scope, &p.query(id, PER_PAGE)).await?;
     let parks = zones::parks(db, id).await?;
     let names = park_names(&parks);
     let raw = raw.unwrap_or_default();
     let pages = page.pages();
-    let export_query = serde_urlencoded::to_string(serde_urlencoded::from_str::<Vec<(String, String)>>(&raw).unwrap_or_default().into_iter().filter(|(k, _)| k != "page").collect::<Vec<_>>()).unwrap_or_default();
+    let export_query = serde_urlencoded::to_string(
+        serde_urlencoded::from_str::<Vec<(String, String)>>(&raw)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|(k, _)| k != "page")
+            .collect::<Vec<_>>(),
+    )
+    .unwrap_or_default();
     let list = ListPage {
-        c: Chrome::new(&v, &format!("{} · {}", t.t("list.title"), zone.name), &zones::list(db, &v.scope).await?, Some(id)),
+        c: Chrome::new(
+            &v,
+            &format!("{} · {}", t.t("list.title"), zone.name),
+            &zones::list(db, &v.scope).await?,
+            Some(id),
+        ),
         zone_id: id,
         rows: rows(&page.items, &names),
         total_text: t.f("list.total", &[("n", &grouped(page.total as f64, 0))]),
-        page_text: t.f("list.page", &[("page", &page.page.to_string()), ("pages", &pages.to_string())]),
+        page_text: t.f(
+            "list.page",
+            &[
+                ("page", &page.page.to_string()),
+                ("pages", &pages.to_string()),
+            ],
+        ),
         prev: (page.page > 1).then(|| with_page(&raw, page.page - 1)),
         next: (page.page < pages).then(|| with_page(&raw, page.page + 1)),
         export_query,
         parks: parks.iter().map(|p| (p.id, p.name.clone())).collect(),
-        qualifications: QualificationKind::ALL.iter().map(|k| (k.id().to_string(), t.tv("qualification", k.id()))).collect(),
-        sorts: ["name", "credit_code", "industry_code", "founded_on", "registered_capital", "revenue"].iter().map(|s| (s.to_string(), t.tv("sort", s))).collect(),
+        qualifications: QualificationKind::ALL
+            .iter()
+            .map(|k| (k.id().to_string(), t.tv("qualification", k.id())))
+            .collect(),
+        sorts: [
+            "name",
+            "credit_code",
+            "industry_code",
+            "founded_on",
+            "registered_capital",
+            "revenue",
+        ]
+        .iter()
+        .map(|s| (s.to_string(), t.tv("sort", s)))
+        .collect(),
         p,
     };
     Ok(list.into_response())
 }
 
 /// The current view of the list (same filters and sort, all pages) as XLSX or CSV.
-pub async fn export(State(state): State<AppState>, PageViewer(v): PageViewer, Path(id): Path<i64>, Query(p): Query<ListParams>) -> Result<Response, PageError> {
+pub async fn export(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<i64>,
+    Query(p): Query<ListParams>,
+) -> Result<Response, PageError> {
     let zone = zone_for(&state, &v, id).await?;
     let db = &state.db.conn;
     let t = v.tr();
@@ -162,7 +227,8 @@ pub async fn export(State(state): State<AppState>, PageViewer(v): PageViewer, Pa
     q.page = 1;
     loop {
         let page = enterprises::list(db, &v.scope, &q).await?;
-        let done = page.page >= page.pages() || out.len() as u64 + page.items.len() as u64 >= MAX_EXPORT_ROWS;
+        let done = page.page >= page.pages()
+            || out.len() as u64 + page.items.len() as u64 >= MAX_EXPORT_ROWS;
         out.extend(page.items);
         if done {
             break;
@@ -187,11 +253,21 @@ pub async fn export(State(state): State<AppState>, PageViewer(v): PageViewer, Pa
                 Cell::Text(e.credit_code.clone()),
                 Cell::Text(e.name.clone()),
                 Cell::Text(industry_label(&e.industry_code)),
-                Cell::Text(e.park_id.and_then(|p| names.get(&p).cloned()).unwrap_or_default()),
+                Cell::Text(
+                    e.park_id
+                        .and_then(|p| names.get(&p).cloned())
+                        .unwrap_or_default(),
+                ),
                 Cell::Text(t.tv("ownership", &e.ownership)),
-                e.founded_on.map(|d| Cell::Text(d.to_string())).unwrap_or(Cell::Empty),
-                e.registered_capital.map(|c| Cell::Number(c as f64 / 1_000_000.0)).unwrap_or(Cell::Empty),
-                e.latest_revenue.map(|c| Cell::Number(c as f64 / 1_000_000.0)).unwrap_or(Cell::Empty),
+                e.founded_on
+                    .map(|d| Cell::Text(d.to_string()))
+                    .unwrap_or(Cell::Empty),
+                e.registered_capital
+                    .map(|c| Cell::Number(c as f64 / 1_000_000.0))
+                    .unwrap_or(Cell::Empty),
+                e.latest_revenue
+                    .map(|c| Cell::Number(c as f64 / 1_000_000.0))
+                    .unwrap_or(Cell::Empty),
                 Cell::Text(match e.above_scale {
                     Some(true) => t.t("list.scale.above").into(),
                     Some(false) => t.t("list.scale.below").into(),
@@ -200,19 +276,37 @@ pub async fn export(State(state): State<AppState>, PageViewer(v): PageViewer, Pa
             ]
         })
         .collect();
-    let table = Table { sheet: t.t("list.title").to_string(), headers, rows };
+    let table = Table {
+        sheet: t.t("list.title").to_string(),
+        headers,
+        rows,
+    };
     let stem = format!("{}-{}", zone.name, chrono::Utc::now().format("%Y%m%d"));
     let (bytes, mime, ext) = if p.format.as_deref() == Some("csv") {
         (devzone_io::to_csv(&table), "text/csv; charset=utf-8", "csv")
     } else {
-        (devzone_io::to_xlsx(&table), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")
+        (
+            devzone_io::to_xlsx(&table),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+        )
     };
     let bytes = bytes.map_err(|e| {
         tracing::error!(error = %e, "export failed");
         PageError::new(StatusCode::INTERNAL_SERVER_ERROR)
     })?;
-    let disposition = format!("attachment; filename=\"enterprises.{ext}\"; filename*=UTF-8''{}.{ext}", crate::session::urlencode(&stem));
-    Ok(([(header::CONTENT_TYPE, mime.to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response())
+    let disposition = format!(
+        "attachment; filename=\"enterprises.{ext}\"; filename*=UTF-8''{}.{ext}",
+        crate::session::urlencode(&stem)
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, mime.to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 pub struct FactRow {
@@ -259,21 +353,52 @@ struct EnterprisePage {
 }
 
 fn profile(t: Tr, e: &enterprise::Model, zone: &str, park: Option<&str>) -> Vec<(String, String)> {
-    let list = |json: &str| serde_json::from_str::<Vec<String>>(json).unwrap_or_default().join("、");
-    let division = e.division_code.as_deref().map(|d| format!("{d} {}", divisions().get(d).map(|x| x.name.as_str()).unwrap_or(""))).unwrap_or_default();
+    let list = |json: &str| {
+        serde_json::from_str::<Vec<String>>(json)
+            .unwrap_or_default()
+            .join("、")
+    };
+    let division = e
+        .division_code
+        .as_deref()
+        .map(|d| {
+            format!(
+                "{d} {}",
+                divisions().get(d).map(|x| x.name.as_str()).unwrap_or("")
+            )
+        })
+        .unwrap_or_default();
     vec![
         (t.t("field.credit_code").into(), e.credit_code.clone()),
         (t.t("field.former_names").into(), list(&e.former_names)),
         (t.t("ent.industry").into(), industry_label(&e.industry_code)),
         (t.t("ent.zone").into(), zone.to_string()),
         (t.t("list.park").into(), park.unwrap_or("").to_string()),
-        (t.t("field.address").into(), e.address.clone().unwrap_or_default()),
+        (
+            t.t("field.address").into(),
+            e.address.clone().unwrap_or_default(),
+        ),
         (t.t("field.division_code").into(), division),
-        (t.t("field.ownership").into(), t.tv("ownership", &e.ownership)),
-        (t.t("field.source_country").into(), e.source_country.clone().unwrap_or_default()),
-        (t.t("field.fortune500_parent").into(), e.fortune500_parent.clone().unwrap_or_default()),
-        (t.t("field.founded_on").into(), e.founded_on.map(|d| d.to_string()).unwrap_or_default()),
-        (t.t("field.registered_capital").into(), wan(e.registered_capital)),
+        (
+            t.t("field.ownership").into(),
+            t.tv("ownership", &e.ownership),
+        ),
+        (
+            t.t("field.source_country").into(),
+            e.source_country.clone().unwrap_or_default(),
+        ),
+        (
+            t.t("field.fortune500_parent").into(),
+            e.fortune500_parent.clone().unwrap_or_default(),
+        ),
+        (
+            t.t("field.founded_on").into(),
+            e.founded_on.map(|d| d.to_string()).unwrap_or_default(),
+        ),
+        (
+            t.t("field.registered_capital").into(),
+            wan(e.registered_capital),
+        ),
         (t.t("field.tags").into(), list(&e.tags)),
     ]
 }
@@ -286,11 +411,20 @@ fn show_value(f: FactField, v: &devzone_db::entities::fact_value::Model) -> Stri
     }
 }
 
-async fn enterprise_page(state: &AppState, v: &Viewer, id: i64, errors: Vec<String>) -> Result<Response, PageError> {
+async fn enterprise_page(
+    state: &AppState,
+    v: &Viewer,
+    id: i64,
+    errors: Vec<String>,
+) -> Result<Response, PageError> {
     let db = &state.db.conn;
     let t = v.tr();
-    let e = enterprises::get(db, &v.scope, id).await?.ok_or_else(PageError::not_found)?;
-    let zone = zones::get(db, &devzone_db::Scope::all(), e.zone_id).await?.ok_or_else(PageError::not_found)?;
+    let e = enterprises::get(db, &v.scope, id)
+        .await?
+        .ok_or_else(PageError::not_found)?;
+    let zone = zones::get(db, &devzone_db::Scope::all(), e.zone_id)
+        .await?
+        .ok_or_else(PageError::not_found)?;
     let park = match e.park_id {
         Some(p) => zones::park(db, &devzone_db::Scope::all(), p).await?,
         None => None,
@@ -317,28 +451,64 @@ async fn enterprise_page(state: &AppState, v: &Viewer, id: i64, errors: Vec<Stri
             let cells = years
                 .iter()
                 .map(|y| {
-                    let versions: Vec<_> = history.iter().filter(|h| h.year == *y && h.field == f.id()).collect();
+                    let versions: Vec<_> = history
+                        .iter()
+                        .filter(|h| h.year == *y && h.field == f.id())
+                        .collect();
                     match versions.iter().find(|h| h.current) {
                         Some(cur) => {
-                            let earlier: Vec<String> = versions.iter().filter(|h| !h.current).map(|h| format!("{} ({}, {})", show_value(*f, h), t.tv("source", &h.source), h.entered_at.format("%Y-%m-%d"))).collect();
-                            let tip = if earlier.is_empty() { String::new() } else { format!("{}: {}", t.t("ent.earlier"), earlier.join("; ")) };
+                            let earlier: Vec<String> = versions
+                                .iter()
+                                .filter(|h| !h.current)
+                                .map(|h| {
+                                    format!(
+                                        "{} ({}, {})",
+                                        show_value(*f, h),
+                                        t.tv("source", &h.source),
+                                        h.entered_at.format("%Y-%m-%d")
+                                    )
+                                })
+                                .collect();
+                            let tip = if earlier.is_empty() {
+                                String::new()
+                            } else {
+                                format!("{}: {}", t.t("ent.earlier"), earlier.join("; "))
+                            };
                             (show_value(*f, cur), t.tv("source", &cur.source), tip)
                         }
                         None => (String::new(), String::new(), String::new()),
                     }
                 })
                 .collect();
-            FactRow { label: field_label(t, *f), unit: t.tv("unit", display_unit(*f)), cells }
+            FactRow {
+                label: field_label(t, *f),
+                unit: t.tv("unit", display_unit(*f)),
+                cells,
+            }
         })
         .collect();
-    let series: Vec<(String, Vec<Option<f64>>)> = [FactField::Revenue, FactField::ValueAdded, FactField::Tax]
-        .iter()
-        .map(|f| {
-            let vals = years.iter().map(|y| history.iter().find(|h| h.year == *y && h.field == f.id() && h.current).and_then(|h| h.value).map(|c| c as f64 / 1_000_000.0)).collect();
-            (field_label(t, *f), vals)
-        })
-        .collect();
-    let chart = devzone_charts::line_chart(t.t("ent.trend"), &years.iter().map(|y| y.to_string()).collect::<Vec<_>>(), &series);
+    let series: Vec<(String, Vec<Option<f64>>)> =
+        [FactField::Revenue, FactField::ValueAdded, FactField::Tax]
+            .iter()
+            .map(|f| {
+                let vals = years
+                    .iter()
+                    .map(|y| {
+                        history
+                            .iter()
+                            .find(|h| h.year == *y && h.field == f.id() && h.current)
+                            .and_then(|h| h.value)
+                            .map(|c| c as f64 / 1_000_000.0)
+                    })
+                    .collect();
+                (field_label(t, *f), vals)
+            })
+            .collect();
+    let chart = devzone_charts::line_chart(
+        t.t("ent.trend"),
+        &years.iter().map(|y| y.to_string()).collect::<Vec<_>>(),
+        &series,
+    );
     let history_rows = history
         .iter()
         .rev()
@@ -357,9 +527,18 @@ async fn enterprise_page(state: &AppState, v: &Viewer, id: i64, errors: Vec<Stri
             })
         })
         .collect();
-    let all_zones = if v.scope.enterprise.is_some() { vec![] } else { zones::list(db, &v.scope).await? };
+    let all_zones = if v.scope.enterprise.is_some() {
+        vec![]
+    } else {
+        zones::list(db, &v.scope).await?
+    };
     let page = EnterprisePage {
-        c: Chrome::new(v, &e.name, &all_zones, Some(e.zone_id).filter(|_| v.scope.enterprise.is_none())),
+        c: Chrome::new(
+            v,
+            &e.name,
+            &all_zones,
+            Some(e.zone_id).filter(|_| v.scope.enterprise.is_none()),
+        ),
         profile: profile(t, &e, &zone.name, park.as_ref().map(|p| p.name.as_str())),
         quals,
         next_year: years.last().map(|y| y + 1).unwrap_or(2024),
@@ -367,41 +546,81 @@ async fn enterprise_page(state: &AppState, v: &Viewer, id: i64, errors: Vec<Stri
         facts,
         history: history_rows,
         chart,
-        fact_fields: FactField::ALL.iter().filter(|f| f.is_numeric()).map(|f| (f.id().to_string(), field_label(t, *f), t.tv("unit", display_unit(*f)))).collect(),
-        sources: FactSource::ALL.iter().map(|s| (s.id().to_string(), t.tv("source", s.id()))).collect(),
-        qual_kinds: QualificationKind::ALL.iter().map(|k| (k.id().to_string(), t.tv("qualification", k.id()))).collect(),
+        fact_fields: FactField::ALL
+            .iter()
+            .filter(|f| f.is_numeric())
+            .map(|f| {
+                (
+                    f.id().to_string(),
+                    field_label(t, *f),
+                    t.tv("unit", display_unit(*f)),
+                )
+            })
+            .collect(),
+        sources: FactSource::ALL
+            .iter()
+            .map(|s| (s.id().to_string(), t.tv("source", s.id())))
+            .collect(),
+        qual_kinds: QualificationKind::ALL
+            .iter()
+            .map(|k| (k.id().to_string(), t.tv("qualification", k.id())))
+            .collect(),
         errors,
         e,
     };
-    let status = if page.errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let status = if page.errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     Ok((status, page).into_response())
 }
 
-pub async fn show(State(state): State<AppState>, PageViewer(v): PageViewer, Path(id): Path<i64>) -> Result<Response, PageError> {
+pub async fn show(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
     enterprise_page(&state, &v, id, vec![]).await
 }
 
 /// Fact values typed in display units (万元, 亩, 万千瓦时) plus year and source.
-pub async fn add_facts(State(state): State<AppState>, PageViewer(v): PageViewer, Path(id): Path<i64>, Form(form): Form<BTreeMap<String, String>>) -> Result<Response, PageError> {
+pub async fn add_facts(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<i64>,
+    Form(form): Form<BTreeMap<String, String>>,
+) -> Result<Response, PageError> {
     if !v.can_write() {
         return Err(PageError::forbidden());
     }
     let t = v.tr();
     let mut errors = Vec::new();
     let mut input = FactsInput {
-        year: form.get("year").and_then(|y| y.trim().parse().ok()).unwrap_or(0),
+        year: form
+            .get("year")
+            .and_then(|y| y.trim().parse().ok())
+            .unwrap_or(0),
         source: form.get("source").cloned().unwrap_or_default(),
         as_of: form.get("as_of").cloned(),
         veto: form.get("veto").cloned(),
         ..Default::default()
     };
     for f in FactField::ALL.iter().filter(|f| f.is_numeric()) {
-        let Some(raw) = form.get(f.id()).filter(|r| !r.trim().is_empty()) else { continue };
+        let Some(raw) = form.get(f.id()).filter(|r| !r.trim().is_empty()) else {
+            continue;
+        };
         match parse_number(raw).and_then(|d| from_display(*f, d)) {
             Some(c) => {
-                input.values.insert(f.id().to_string(), Some(c.to_decimal()));
+                input
+                    .values
+                    .insert(f.id().to_string(), Some(c.to_decimal()));
             }
-            None => errors.push(format!("{}: {}", field_label(t, *f), t.field_error(&FieldError::new(f.id(), "number.format", raw)))),
+            None => errors.push(format!(
+                "{}: {}",
+                field_label(t, *f),
+                t.field_error(&FieldError::new(f.id(), "number.format", raw))
+            )),
         }
     }
     match input.validate(chrono::Utc::now().date_naive()) {
@@ -411,13 +630,26 @@ pub async fn add_facts(State(state): State<AppState>, PageViewer(v): PageViewer,
         }
         Ok(_) => enterprise_page(&state, &v, id, errors).await,
         Err(errs) => {
-            errors.extend(errs.iter().map(|e| format!("{}: {}", FactField::parse(&e.field).map(|f| field_label(t, f)).unwrap_or_else(|| t.t(&format!("field.{}", e.field)).to_string()), t.field_error(e))));
+            errors.extend(errs.iter().map(|e| {
+                format!(
+                    "{}: {}",
+                    FactField::parse(&e.field)
+                        .map(|f| field_label(t, f))
+                        .unwrap_or_else(|| t.t(&format!("field.{}", e.field)).to_string()),
+                    t.field_error(e)
+                )
+            }));
             enterprise_page(&state, &v, id, errors).await
         }
     }
 }
 
-pub async fn add_qualification(State(state): State<AppState>, PageViewer(v): PageViewer, Path(id): Path<i64>, Form(q): Form<QualificationInput>) -> Result<Response, PageError> {
+pub async fn add_qualification(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<i64>,
+    Form(q): Form<QualificationInput>,
+) -> Result<Response, PageError> {
     if !v.can_write() {
         return Err(PageError::forbidden());
     }
@@ -428,7 +660,16 @@ pub async fn add_qualification(State(state): State<AppState>, PageViewer(v): Pag
         }
         Err(errs) => {
             let t = v.tr();
-            let msgs = errs.iter().map(|e| format!("{}: {}", t.t(&format!("field.{}", e.field)), t.field_error(e))).collect();
+            let msgs = errs
+                .iter()
+                .map(|e| {
+                    format!(
+                        "{}: {}",
+                        t.t(&format!("field.{}", e.field)),
+                        t.field_error(e)
+                    )
+                })
+                .collect();
             enterprise_page(&state, &v, id, msgs).await
         }
     }
@@ -467,7 +708,11 @@ pub struct EnterpriseForm {
 
 impl EnterpriseForm {
     fn from_model(e: &enterprise::Model) -> Self {
-        let list = |json: &str, sep: &str| serde_json::from_str::<Vec<String>>(json).unwrap_or_default().join(sep);
+        let list = |json: &str, sep: &str| {
+            serde_json::from_str::<Vec<String>>(json)
+                .unwrap_or_default()
+                .join(sep)
+        };
         Self {
             credit_code: e.credit_code.clone(),
             name: e.name.clone(),
@@ -480,7 +725,14 @@ impl EnterpriseForm {
             source_country: e.source_country.clone().unwrap_or_default(),
             fortune500_parent: e.fortune500_parent.clone().unwrap_or_default(),
             founded_on: e.founded_on.map(|d| d.to_string()).unwrap_or_default(),
-            registered_capital: e.registered_capital.map(|c| (rust_decimal::Decimal::new(c, 2) / rust_decimal::Decimal::from(10_000)).normalize().to_string()).unwrap_or_default(),
+            registered_capital: e
+                .registered_capital
+                .map(|c| {
+                    (rust_decimal::Decimal::new(c, 2) / rust_decimal::Decimal::from(10_000))
+                        .normalize()
+                        .to_string()
+                })
+                .unwrap_or_default(),
             tags: list(&e.tags, ", "),
         }
     }
@@ -539,38 +791,85 @@ impl FormPage {
     }
 }
 
-async fn form_page(state: &AppState, v: &Viewer, zone_id: i64, action: String, cancel: String, f: EnterpriseForm, errs: Vec<FieldError>) -> Result<Response, PageError> {
+async fn form_page(
+    state: &AppState,
+    v: &Viewer,
+    zone_id: i64,
+    action: String,
+    cancel: String,
+    f: EnterpriseForm,
+    errs: Vec<FieldError>,
+) -> Result<Response, PageError> {
     let t = v.tr();
     let db = &state.db.conn;
     let mut errors: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for e in &errs {
-        errors.entry(e.field.clone()).or_default().push(t.field_error(e));
+        errors
+            .entry(e.field.clone())
+            .or_default()
+            .push(t.field_error(e));
     }
-    let title = if f.name.is_empty() { t.t("list.new").to_string() } else { f.name.clone() };
+    let title = if f.name.is_empty() {
+        t.t("list.new").to_string()
+    } else {
+        f.name.clone()
+    };
     let page = FormPage {
         c: Chrome::new(v, &title, &zones::list(db, &v.scope).await?, Some(zone_id)),
         action,
         cancel,
         error_count: errs.len(),
         errors,
-        parks: zones::parks(db, zone_id).await?.into_iter().map(|p| (p.id.to_string(), p.name)).collect(),
-        ownerships: Ownership::ALL.iter().map(|o| (o.id().to_string(), t.tv("ownership", o.id()))).collect(),
+        parks: zones::parks(db, zone_id)
+            .await?
+            .into_iter()
+            .map(|p| (p.id.to_string(), p.name))
+            .collect(),
+        ownerships: Ownership::ALL
+            .iter()
+            .map(|o| (o.id().to_string(), t.tv("ownership", o.id())))
+            .collect(),
         f,
     };
-    let status = if errs.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let status = if errs.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     Ok((status, page).into_response())
 }
 
-pub async fn new_form(State(state): State<AppState>, PageViewer(v): PageViewer, Path(zone_id): Path<i64>) -> Result<Response, PageError> {
+pub async fn new_form(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(zone_id): Path<i64>,
+) -> Result<Response, PageError> {
     zone_for(&state, &v, zone_id).await?;
     if !v.can_write() {
         return Err(PageError::forbidden());
     }
-    let f = EnterpriseForm { ownership: "private".into(), ..Default::default() };
-    form_page(&state, &v, zone_id, format!("/zones/{zone_id}/enterprises"), format!("/zones/{zone_id}/enterprises"), f, vec![]).await
+    let f = EnterpriseForm {
+        ownership: "private".into(),
+        ..Default::default()
+    };
+    form_page(
+        &state,
+        &v,
+        zone_id,
+        format!("/zones/{zone_id}/enterprises"),
+        format!("/zones/{zone_id}/enterprises"),
+        f,
+        vec![],
+    )
+    .await
 }
 
-pub async fn create(State(state): State<AppState>, PageViewer(v): PageViewer, Path(zone_id): Path<i64>, Form(f): Form<EnterpriseForm>) -> Result<Response, PageError> {
+pub async fn create(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(zone_id): Path<i64>,
+    Form(f): Form<EnterpriseForm>,
+) -> Result<Response, PageError> {
     zone_for(&state, &v, zone_id).await?;
     if !v.can_write() {
         return Err(PageError::forbidden());
@@ -578,30 +877,94 @@ pub async fn create(State(state): State<AppState>, PageViewer(v): PageViewer, Pa
     let (input, mut errs) = f.to_input();
     let draft = match input.validate() {
         Ok(d) if errs.is_empty() => d,
-        Ok(_) => return form_page(&state, &v, zone_id, format!("/zones/{zone_id}/enterprises"), format!("/zones/{zone_id}/enterprises"), f, errs).await,
+        Ok(_) => {
+            return form_page(
+                &state,
+                &v,
+                zone_id,
+                format!("/zones/{zone_id}/enterprises"),
+                format!("/zones/{zone_id}/enterprises"),
+                f,
+                errs,
+            )
+            .await;
+        }
         Err(e) => {
             errs.extend(e);
-            return form_page(&state, &v, zone_id, format!("/zones/{zone_id}/enterprises"), format!("/zones/{zone_id}/enterprises"), f, errs).await;
+            return form_page(
+                &state,
+                &v,
+                zone_id,
+                format!("/zones/{zone_id}/enterprises"),
+                format!("/zones/{zone_id}/enterprises"),
+                f,
+                errs,
+            )
+            .await;
         }
     };
     match enterprises::create(&state.db.conn, &v.actor(), zone_id, &draft).await {
         Ok(e) => Ok(Redirect::to(&format!("/enterprises/{}", e.id)).into_response()),
-        Err(devzone_db::DbError::Conflict { field, value }) => form_page(&state, &v, zone_id, format!("/zones/{zone_id}/enterprises"), format!("/zones/{zone_id}/enterprises"), f, vec![FieldError::new(&field, "conflict", value).with_detail(field.clone())]).await,
-        Err(devzone_db::DbError::Invalid(e)) => form_page(&state, &v, zone_id, format!("/zones/{zone_id}/enterprises"), format!("/zones/{zone_id}/enterprises"), f, e).await,
+        Err(devzone_db::DbError::Conflict { field, value }) => {
+            form_page(
+                &state,
+                &v,
+                zone_id,
+                format!("/zones/{zone_id}/enterprises"),
+                format!("/zones/{zone_id}/enterprises"),
+                f,
+                vec![FieldError::new(&field, "conflict", value).with_detail(field.clone())],
+            )
+            .await
+        }
+        Err(devzone_db::DbError::Invalid(e)) => {
+            form_page(
+                &state,
+                &v,
+                zone_id,
+                format!("/zones/{zone_id}/enterprises"),
+                format!("/zones/{zone_id}/enterprises"),
+                f,
+                e,
+            )
+            .await
+        }
         Err(e) => Err(e.into()),
     }
 }
 
-pub async fn edit_form(State(state): State<AppState>, PageViewer(v): PageViewer, Path(id): Path<i64>) -> Result<Response, PageError> {
-    let e = enterprises::get(&state.db.conn, &v.scope, id).await?.ok_or_else(PageError::not_found)?;
+pub async fn edit_form(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let e = enterprises::get(&state.db.conn, &v.scope, id)
+        .await?
+        .ok_or_else(PageError::not_found)?;
     if !v.can_write() {
         return Err(PageError::forbidden());
     }
-    form_page(&state, &v, e.zone_id, format!("/enterprises/{id}"), format!("/enterprises/{id}"), EnterpriseForm::from_model(&e), vec![]).await
+    form_page(
+        &state,
+        &v,
+        e.zone_id,
+        format!("/enterprises/{id}"),
+        format!("/enterprises/{id}"),
+        EnterpriseForm::from_model(&e),
+        vec![],
+    )
+    .await
 }
 
-pub async fn update(State(state): State<AppState>, PageViewer(v): PageViewer, Path(id): Path<i64>, Form(f): Form<EnterpriseForm>) -> Result<Response, PageError> {
-    let e = enterprises::get(&state.db.conn, &v.scope, id).await?.ok_or_else(PageError::not_found)?;
+pub async fn update(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<i64>,
+    Form(f): Form<EnterpriseForm>,
+) -> Result<Response, PageError> {
+    let e = enterprises::get(&state.db.conn, &v.scope, id)
+        .await?
+        .ok_or_else(PageError::not_found)?;
     if !v.can_write() {
         return Err(PageError::forbidden());
     }
@@ -618,8 +981,21 @@ pub async fn update(State(state): State<AppState>, PageViewer(v): PageViewer, Pa
     };
     match enterprises::update(&state.db.conn, &v.actor(), &v.scope, id, &draft).await {
         Ok(_) => Ok(Redirect::to(&format!("/enterprises/{id}")).into_response()),
-        Err(devzone_db::DbError::Conflict { field, value }) => form_page(&state, &v, e.zone_id, action, cancel, f, vec![FieldError::new(&field, "conflict", value).with_detail(field.clone())]).await,
-        Err(devzone_db::DbError::Invalid(errs)) => form_page(&state, &v, e.zone_id, action, cancel, f, errs).await,
+        Err(devzone_db::DbError::Conflict { field, value }) => {
+            form_page(
+                &state,
+                &v,
+                e.zone_id,
+                action,
+                cancel,
+                f,
+                vec![FieldError::new(&field, "conflict", value).with_detail(field.clone())],
+            )
+            .await
+        }
+        Err(devzone_db::DbError::Invalid(errs)) => {
+            form_page(&state, &v, e.zone_id, action, cancel, f, errs).await
+        }
         Err(err) => Err(err.into()),
     }
 }

@@ -16,13 +16,22 @@ pub fn routes() -> Router<AppState> {
         .route("/logout", post(auth::logout))
         .route("/lang", post(auth::switch_lang))
         .route("/zones/{id}", get(home::zone_home))
-        .route("/zones/{id}/enterprises", get(enterprises::list).post(enterprises::create))
+        .route(
+            "/zones/{id}/enterprises",
+            get(enterprises::list).post(enterprises::create),
+        )
         .route("/zones/{id}/enterprises/export", get(enterprises::export))
         .route("/zones/{id}/enterprises/new", get(enterprises::new_form))
-        .route("/enterprises/{id}", get(enterprises::show).post(enterprises::update))
+        .route(
+            "/enterprises/{id}",
+            get(enterprises::show).post(enterprises::update),
+        )
         .route("/enterprises/{id}/edit", get(enterprises::edit_form))
         .route("/enterprises/{id}/facts", post(enterprises::add_facts))
-        .route("/enterprises/{id}/qualifications", post(enterprises::add_qualification))
+        .route(
+            "/enterprises/{id}/qualifications",
+            post(enterprises::add_qualification),
+        )
         .route("/admin/audit", get(admin::audit))
         .route("/admin/users", get(admin::users).post(admin::create_user))
         .route("/admin/users/{name}/disabled", post(admin::set_disabled))
@@ -30,5 +39,7 @@ pub fn routes() -> Router<AppState> {
 
 /// Reads a non-empty query/form value.
 pub(crate) fn nonempty(v: &Option<String>) -> Option<String> {
-    v.as_ref().map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+    v.as_ref()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
 }
