@@ -32,7 +32,7 @@ run() {
   for url in "$list" "$page"; do
     local code; code=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" "$url")
     echo "-- $label $url (HTTP $code)"
-    wrk -t4 -c32 -d20s --latency -H "Cookie: $cookie" "$url" | grep -E 'Latency|50%|90%|99%|Requests/sec|Non-2xx|Socket errors|requests in'
+    wrk -t4 -c32 -d"${DURATION:-20s}" --latency -H "Cookie: $cookie" "$url" | grep -E 'Latency|50%|90%|99%|Requests/sec|Non-2xx|Socket errors|requests in'
   done
   kill $pid; wait $pid 2>/dev/null || true
   rm -rf "$dir"

@@ -142,12 +142,13 @@ pub async fn list<C: ConnectionTrait>(
     }
     let col = lq.sort.column();
     let mut q = enterprise::Entity::find().filter(cond);
+    // The id tie-break runs in the same direction as the sort key, so that an index on
+    // (zone_id, …, key), which ends in the row id, delivers rows already in order.
     q = if lq.descending {
-        q.order_by_desc(col)
+        q.order_by_desc(col).order_by_desc(enterprise::Column::Id)
     } else {
-        q.order_by_asc(col)
+        q.order_by_asc(col).order_by_asc(enterprise::Column::Id)
     };
-    q = q.order_by_asc(enterprise::Column::Id);
     let per_page = Ord::clamp(lq.per_page, 1, MAX_PER_PAGE);
     let page = Ord::max(lq.page, 1);
     let pages = q.paginate(db, per_page);
