@@ -1,0 +1,142 @@
+//! The output rows of file mode (docs/per-mu-default.md, "Output of file mode"): one row per
+//! input row, in input order.
+
+use super::engine::{Evaluation, NO_CLASS, NOT_RATED, Placement};
+use super::scheme::Scheme;
+use super::table::Reader;
+
+/// Indicator ids over all groups, first appearance first (tax_per_mu appears once even when
+/// two groups use it).
+pub fn indicator_columns(scheme: &Scheme) -> Vec<&str> {
+    let mut ids: Vec<&str> = Vec::new();
+    for g in &scheme.groups {
+        for i in &g.indicators {
+            if !ids.contains(&i.id.as_str()) {
+                ids.push(&i.id);
+            }
+        }
+    }
+    ids
+}
+
+pub fn header(scheme: &Scheme) -> Vec<String> {
+    let mut h: Vec<String> = [
+        "credit_code", "name", "year", "group", "total", "rank", "group_size", "class", "reason",
+    ]
+    .map(String::from)
+    .to_vec();
+    for id in indicator_columns(scheme) {
+        for suffix in ["value", "score", "imputed"] {
+            h.push(format!("{id}_{suffix}"));
+        }
+    }
+    h
+}
+
+/// Writes output cells for input rows, reusing one buffer of cells.
+pub struct RowWriter<'a> {
+    scheme: &'a Scheme,
+    reader: &'a Reader,
+    ev: &'a Evaluation,
+    /// For each group, the output slot of each of its indicators.
+    slots: Vec<Vec<usize>>,
+    n_indicators: usize,
+    pub cells: Vec<String>,
+    num: ryu::Buffer,
+}
+
+impl<'a> RowWriter<'a> {
+    pub fn new(scheme: &'a Scheme, reader: &'a Reader, ev: &'a Evaluation) -> Self {
+        let ids = indicator_columns(scheme);
+        let slots = scheme
+            .groups
+            .iter()
+            .map(|g| {
+                g.indicators
+                    .iter()
+                    .map(|i| ids.iter().position(|x| *x == i.id).expect("collected above"))
+                    .collect()
+            })
+            .collect();
+        RowWriter {
+            scheme,
+            reader,
+            ev,
+            slots,
+            n_indicators: ids.len(),
+            cells: vec![String::new(); 9 + 3 * ids.len()],
+            num: ryu::Buffer::new(),
+        }
+    }
+
+    fn put_f64(&mut self, cell: usize, v: f64) {
+        self.cells[cell].push_str(trim_float(self.num.format_finite(v)));
+    }
+
+    /// Fills `self.cells` for input row `input` (0-based, in input order).
+    pub fn fill(&mut self, input: usize) {
+        for c in &mut self.cells {
+            c.clear();
+        }
+        let [code, name, year, veto] = self.reader.text.get(input);
+        self.cells[0].push_str(code);
+        self.cells[1].push_str(name);
+        self.cells[2].push_str(year);
+        let i = match &self.reader.order[input] {
+            Err(problems) => {
+                self.cells[3].push_str("invalid");
+                let reason: Vec<String> = problems
+                    .iter()
+                    .map(|p| format!("{} {:?}: {} ({})", p.column, p.value, p.message, p.rule))
+                    .collect();
+                self.cells[8].push_str(&reason.join("; "));
+                return;
+            }
+            Ok(i) => *i,
+        };
+        let g = match self.ev.placement[i] {
+            Placement::OutOfScope(why) => {
+                self.cells[3].push_str("out_of_scope");
+                self.cells[8].push_str(&why.describe(self.scheme));
+                return;
+            }
+            Placement::Group(g) => g,
+        };
+        let group = &self.scheme.groups[g];
+        self.cells[3].push_str(&group.id);
+        self.put_f64(4, self.ev.total[i]);
+        let cohort = self.ev.cohort_of(i).expect("placed in a group");
+        match self.ev.class[i] {
+            NOT_RATED => {
+                let label = self.scheme.not_rated.as_ref().map_or("not rated", |n| n.label.en.as_str());
+                self.cells[7].push_str(label);
+            }
+            NO_CLASS => {}
+            c => {
+                self.cells[5].push_str(itoa::Buffer::new().format(self.ev.rank[i]));
+                self.cells[6].push_str(itoa::Buffer::new().format(cohort.size));
+                self.cells[7].push_str(&group.classes.names[c as usize]);
+            }
+        }
+        self.cells[8].push_str(veto);
+        let row = &self.reader.data.rows[i];
+        let scores = self.ev.scores(i);
+        for (k, ind) in group.indicators.iter().enumerate() {
+            let base = 9 + 3 * self.slots[g][k];
+            if let (Some(n), Some(d)) = (row.value(ind.numerator), row.value(ind.denominator))
+                && d != 0.0
+            {
+                self.put_f64(base, n / d);
+            }
+            self.put_f64(base + 1, scores[k]);
+            let imputed = self.ev.imputed[i] & (1 << k) != 0;
+            self.cells[base + 2].push_str(if imputed { "true" } else { "false" });
+        }
+        debug_assert!(self.cells.len() == 9 + 3 * self.n_indicators);
+    }
+}
+
+/// ryu writes 1.0 as "1.0"; spreadsheets and diff tools prefer "1".
+fn trim_float(s: &str) -> &str {
+    s.strip_suffix(".0").unwrap_or(s)
+}

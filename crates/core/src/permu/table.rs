@@ -1,0 +1,314 @@
+//! Reading evaluation input rows from a table of text cells (CSV or spreadsheet): header
+//! recognition, unit suffixes, and the spec's validity rules, each failure reported with
+//! row, column, value and rule.
+
+use super::engine::{Dataset, MISSING, Row};
+use super::measure::{Measure, unit_factor};
+use crate::CreditCode;
+use crate::reference::{IndustryEdition, industries};
+use std::collections::HashMap;
+
+/// Which input column holds what.
+#[derive(Debug, Clone, Default)]
+pub struct Columns {
+    pub credit_code: usize,
+    pub name: Option<usize>,
+    pub year: usize,
+    pub industry_code: usize,
+    /// Column and factor to evaluation units, per measure.
+    pub measures: [Option<(usize, f64)>; 10],
+    pub above_scale: Option<usize>,
+    pub veto: Option<usize>,
+    pub established: Option<usize>,
+    /// Flag columns (for bonus, deduction and not-rated items), with the flag name.
+    pub flags: Vec<(usize, String)>,
+    /// Headers not recognised (reported, then ignored).
+    pub ignored: Vec<String>,
+}
+
+/// One rejected cell or row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    /// 1-based line of the input (the header is line 1).
+    pub line: usize,
+    pub column: String,
+    pub value: String,
+    pub rule: &'static str,
+    pub message: String,
+}
+
+const ALIASES: &[(&str, &[&str])] = &[
+    ("credit_code", &["credit_code", "统一社会信用代码", "社会信用代码", "信用代码", "纳税人识别号"]),
+    ("name", &["name", "企业名称", "单位名称", "纳税人名称", "企业"]),
+    ("year", &["year", "年度", "年份", "数据年度"]),
+    ("industry_code", &["industry_code", "行业代码", "国民经济行业代码", "行业小类代码"]),
+    ("above_scale", &["above_scale", "规上企业", "是否规上", "规模以上"]),
+    ("veto", &["veto", "一票否决", "否决原因"]),
+    ("established", &["established", "成立日期", "成立年份", "成立时间"]),
+];
+
+/// Splits `用地面积(亩)` / `revenue (万元)` into the name and the unit suffix.
+fn split_unit(header: &str) -> (String, Option<String>) {
+    let h = header.trim().trim_start_matches('\u{feff}').trim();
+    for (open, close) in [('(', ')'), ('（', '）'), ('[', ']')] {
+        if let Some(start) = h.rfind(open)
+            && h.ends_with(close)
+        {
+            let unit = &h[start + open.len_utf8()..h.len() - close.len_utf8()];
+            return (h[..start].trim().to_lowercase(), Some(unit.trim().to_string()));
+        }
+    }
+    (h.to_lowercase(), None)
+}
+
+/// Recognises the header row. `flag_names` are the flags the scheme reads.
+pub fn map_columns(headers: &[&str], flag_names: &[String]) -> Result<Columns, String> {
+    let mut found: HashMap<&str, usize> = HashMap::new();
+    let mut cols = Columns::default();
+    for (i, h) in headers.iter().enumerate() {
+        let (name, unit) = split_unit(h);
+        if name.is_empty() {
+            continue;
+        }
+        if let Some((key, _)) = ALIASES.iter().find(|(_, names)| names.contains(&name.as_str())) {
+            if found.insert(key, i).is_some() {
+                return Err(format!("column {key} appears twice (header {h:?})"));
+            }
+            continue;
+        }
+        if let Some(m) = Measure::ALL.iter().find(|m| m.id() == name || m.header_zh() == name) {
+            let factor = match &unit {
+                None => 1.0,
+                Some(u) => unit_factor(*m, u).ok_or_else(|| {
+                    format!("header {h:?}: unit {u:?} is not a unit of {} (expected {})", m.id(), m.unit())
+                })?,
+            };
+            if cols.measures[m.index()].replace((i, factor)).is_some() {
+                return Err(format!("column {} appears twice (header {h:?})", m.id()));
+            }
+            continue;
+        }
+        if let Some(f) = flag_names.iter().find(|f| f.to_lowercase() == name) {
+            cols.flags.push((i, f.clone()));
+            continue;
+        }
+        cols.ignored.push(h.to_string());
+    }
+    let missing: Vec<&str> = ["credit_code", "year", "industry_code"]
+        .into_iter()
+        .filter(|k| !found.contains_key(k))
+        .collect();
+    if !missing.is_empty() {
+        return Err(format!(
+            "required columns missing: {} (headers found: {})",
+            missing.join(", "),
+            headers.join(", ")
+        ));
+    }
+    cols.credit_code = found["credit_code"];
+    cols.year = found["year"];
+    cols.industry_code = found["industry_code"];
+    cols.name = found.get("name").copied();
+    cols.above_scale = found.get("above_scale").copied();
+    cols.veto = found.get("veto").copied();
+    cols.established = found.get("established").copied();
+    Ok(cols)
+}
+
+/// Reads an above-scale cell: 是/否, true/false, yes/no, y/n, 1/0 in any case.
+pub fn parse_flag(s: &str) -> Result<Option<bool>, ()> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    match t.to_lowercase().as_str() {
+        "是" | "true" | "yes" | "y" | "1" => Ok(Some(true)),
+        "否" | "false" | "no" | "n" | "0" => Ok(Some(false)),
+        _ => Err(()),
+    }
+}
+
+/// Reads a number cell: blank is missing; otherwise a finite decimal number.
+pub fn parse_number(s: &str) -> Result<f64, ()> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Ok(MISSING);
+    }
+    match t.parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(v),
+        _ => Err(()),
+    }
+}
+
+fn parse_year(s: &str) -> Option<i32> {
+    let t = s.trim();
+    let t = t.strip_suffix(".0").unwrap_or(t).strip_suffix('年').unwrap_or(t);
+    t.parse::<i32>().ok().filter(|y| (1900..=2200).contains(y))
+}
+
+/// The text that identifies each row in the output (credit code, name, year as given, veto
+/// reason), kept in one buffer: a million rows cost one allocation, not four million.
+#[derive(Debug, Default)]
+pub struct TextArena {
+    buf: String,
+    ends: Vec<u32>,
+}
+
+pub const TEXT_FIELDS: usize = 4;
+
+impl TextArena {
+    fn push(&mut self, fields: [&str; TEXT_FIELDS]) {
+        for f in fields {
+            self.buf.push_str(f);
+            self.ends.push(self.buf.len() as u32);
+        }
+    }
+    /// credit code, name, year, veto reason of input row `i`.
+    pub fn get(&self, i: usize) -> [&str; TEXT_FIELDS] {
+        std::array::from_fn(|k| {
+            let j = i * TEXT_FIELDS + k;
+            let start = if j == 0 { 0 } else { self.ends[j - 1] as usize };
+            &self.buf[start..self.ends[j] as usize]
+        })
+    }
+    pub fn len(&self) -> usize {
+        self.ends.len() / TEXT_FIELDS
+    }
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+}
+
+/// Rows as they are read: valid ones go into the dataset, invalid ones keep their problems.
+#[derive(Debug, Default)]
+pub struct Reader {
+    pub data: Dataset,
+    /// Per input row in order: Ok(index into data.rows) or Err(problems).
+    pub order: Vec<Result<usize, Vec<Problem>>>,
+    pub text: TextArena,
+    seen: HashMap<([u8; 18], i32), usize>,
+}
+
+impl Reader {
+    pub fn new(flag_names: &[String]) -> Self {
+        let mut r = Reader::default();
+        for f in flag_names {
+            r.data.flag_bit(f);
+        }
+        r
+    }
+
+    /// Reads one data row; `line` is its 1-based line in the input.
+    pub fn push(&mut self, cols: &Columns, headers: &[&str], line: usize, cells: &[&str]) {
+        let cell = |i: usize| cells.get(i).copied().unwrap_or("");
+        let mut problems = Vec::new();
+        let mut problem = |col: usize, rule: &'static str, message: String| {
+            problems.push(Problem {
+                line,
+                column: headers.get(col).map(|h| h.trim().to_string()).unwrap_or_default(),
+                value: truncate(cell(col)),
+                rule,
+                message,
+            });
+        };
+        let code = match CreditCode::parse(cell(cols.credit_code)) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                problem(cols.credit_code, e.rule(), e.to_string());
+                None
+            }
+        };
+        let year = parse_year(cell(cols.year));
+        if year.is_none() {
+            problem(cols.year, "year.unreadable", "the year cannot be read".into());
+        }
+        let industry = cell(cols.industry_code).trim();
+        let entry = industries(IndustryEdition::Amended)
+            .get(industry)
+            .filter(|e| e.level == "小类");
+        if entry.is_none() {
+            problem(
+                cols.industry_code,
+                "industry_code.not_a_class",
+                "not a 4-digit class of GB/T 4754-2017".into(),
+            );
+        }
+        let mut values = [MISSING; 10];
+        for m in Measure::ALL {
+            let Some((col, factor)) = cols.measures[m.index()] else { continue };
+            match parse_number(cell(col)) {
+                Err(()) => problem(col, "number.invalid", "not a number".into()),
+                Ok(v) if v < 0.0 && m != Measure::ValueAdded => {
+                    problem(col, "number.negative", format!("{} must not be negative", m.id()))
+                }
+                Ok(v) => values[m.index()] = v * factor,
+            }
+        }
+        let above_scale = match cols.above_scale.map(|c| (c, parse_flag(cell(c)))) {
+            None => None,
+            Some((_, Ok(v))) => v,
+            Some((c, Err(()))) => {
+                problem(c, "above_scale.invalid", "use 是/否, true/false, yes/no, y/n or 1/0".into());
+                None
+            }
+        };
+        let mut flags = 0u64;
+        for (c, name) in &cols.flags {
+            match parse_flag(cell(*c)) {
+                Ok(Some(true)) => flags |= self.data.flag_bit(name).unwrap_or(0),
+                Ok(_) => {}
+                Err(()) => problem(*c, "flag.invalid", "use 是/否, true/false, yes/no, y/n or 1/0".into()),
+            }
+        }
+        let established = cols
+            .established
+            .map(cell)
+            .and_then(|s| s.trim().get(..4).and_then(|y| y.parse::<i32>().ok()));
+        if let (Some(code), Some(year)) = (&code, year) {
+            let mut key = ([0u8; 18], year);
+            key.0.copy_from_slice(code.as_str().as_bytes());
+            if let Some(first) = self.seen.get(&key) {
+                problem(
+                    cols.credit_code,
+                    "row.duplicate",
+                    format!("credit code and year repeat the row on line {first}"),
+                );
+            } else {
+                self.seen.insert(key, line);
+            }
+        }
+        let veto = cols.veto.map(cell).unwrap_or("").trim();
+        self.text.push([
+            code.as_ref().map_or(cell(cols.credit_code).trim(), |c| c.as_str()),
+            cols.name.map(cell).unwrap_or("").trim(),
+            cell(cols.year).trim(),
+            veto,
+        ]);
+        if !problems.is_empty() {
+            self.order.push(Err(problems));
+            return;
+        }
+        let entry = entry.expect("checked above");
+        self.data.rows.push(Row {
+            year: year.expect("checked above"),
+            section: entry.section.as_bytes()[0],
+            division: entry.division.parse().unwrap_or(0),
+            values,
+            above_scale,
+            vetoed: !veto.is_empty(),
+            flags,
+            established,
+        });
+        self.order.push(Ok(self.data.rows.len() - 1));
+    }
+}
+
+/// Long cells are cut for reports (a 1 MB cell must not become a 1 MB message).
+fn truncate(s: &str) -> String {
+    const MAX: usize = 60;
+    if s.chars().count() <= MAX {
+        s.to_string()
+    } else {
+        format!("{}…", s.chars().take(MAX).collect::<String>())
+    }
+}
