@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 mod config;
+mod evaluate;
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
@@ -76,6 +77,37 @@ enum Command {
     },
     /// Restore a backup or export into an empty database.
     Restore { file: PathBuf },
+    /// Per-mu evaluation of a CSV or XLSX file (file mode; no database needed).
+    Evaluate {
+        /// Input rows in the layout of docs/per-mu-default.md (.csv, .xlsx, .xls).
+        #[arg(long)]
+        input: PathBuf,
+        /// Results, one row per input row (.csv or .xlsx).
+        #[arg(long)]
+        output: PathBuf,
+        /// A built-in scheme (default, huangyan-2022) or the path of a scheme TOML file.
+        #[arg(long, default_value = "default")]
+        scheme: String,
+        /// Evaluate only this data year; rows of other years are reported out of scope.
+        #[arg(long)]
+        year: Option<i32>,
+    },
+    /// Write sample files from the demo generator.
+    #[command(subcommand)]
+    Generate(GenerateCommand),
+}
+
+#[derive(Subcommand)]
+enum GenerateCommand {
+    /// Per-mu evaluation input in the spec's layout, with a few planted problems.
+    EvaluationInput {
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, default_value_t = 10_000)]
+        rows: usize,
+        #[arg(long, default_value_t = 2024)]
+        year: i32,
+    },
 }
 
 #[derive(Subcommand)]
@@ -208,6 +240,15 @@ async fn main() -> anyhow::Result<()> {
     }
     match cli.command {
         Command::DefaultConfig => print!("{}", config::DEFAULT_TOML),
+        Command::Evaluate {
+            input,
+            output,
+            scheme,
+            year,
+        } => evaluate::run_file(&input, &output, &scheme, year)?,
+        Command::Generate(GenerateCommand::EvaluationInput { out, rows, year }) => {
+            evaluate::generate_input(&out, rows, year)?
+        }
         Command::Serve { bind } => {
             if let Some(b) = bind {
                 cfg.server.bind = b;

@@ -47,7 +47,7 @@ fn run_with(scheme: &Scheme, csv_text: &str, options: Options) -> Out {
     let ev = evaluate(scheme, &reader.data, options);
     let names = header(scheme);
     let mut w = RowWriter::new(scheme, &reader, &ev);
-    (0..reader.order.len())
+    (0..reader.len())
         .map(|i| {
             w.fill(i);
             names.iter().cloned().zip(w.cells.iter().cloned()).collect()

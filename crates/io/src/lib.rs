@@ -1,4 +1,6 @@
-//! Spreadsheet and CSV output for lists. (Import arrives with the data-import work.)
+//! Spreadsheet and CSV output for lists, and reading tables of text cells from files.
+
+pub mod read;
 
 use rust_xlsxwriter::{Format, Workbook};
 

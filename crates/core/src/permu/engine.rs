@@ -195,7 +195,10 @@ const SCALE: f64 = 1e9;
 
 impl ExactSum {
     pub fn add(&mut self, v: f64) {
-        self.0 += (v * SCALE).round() as i128;
+        let x = (v * SCALE).round();
+        // Converting through i64 uses the hardware instruction; f64 → i128 is a slow
+        // library call. Both give the same integer wherever i64 suffices.
+        self.0 += if x.abs() < 9.0e18 { x as i64 as i128 } else { x as i128 };
     }
     pub fn value(self) -> f64 {
         self.0 as f64 / SCALE
@@ -309,12 +312,16 @@ pub fn evaluate(scheme: &Scheme, data: &Dataset, options: Options) -> Evaluation
         cohorts: Vec::new(),
     };
     // 1. Placement and cohorts (group × year).
-    let mut cohort_index: HashMap<(i32, usize), u32> = HashMap::new();
+    // Few cohorts (years × groups): a short list searched linearly beats hashing.
+    let mut cohort_keys: Vec<(i32, usize)> = Vec::new();
     let mut rated = vec![false; n];
     for (i, row) in data.rows.iter().enumerate() {
         let p = place(scheme, row, options.year);
         if let Placement::Group(g) = p {
-            let c = *cohort_index.entry((row.year, g)).or_insert_with(|| {
+            let c = match cohort_keys.iter().position(|k| *k == (row.year, g)) {
+                Some(c) => c as u32,
+                None => {
+                    cohort_keys.push((row.year, g));
                 ev.cohorts.push(Cohort {
                     year: row.year,
                     group: g,
@@ -325,7 +332,8 @@ pub fn evaluate(scheme: &Scheme, data: &Dataset, options: Options) -> Evaluation
                     totals_desc: Vec::new(),
                 });
                 (ev.cohorts.len() - 1) as u32
-            });
+                }
+            };
             ev.cohort[i] = c;
             rated[i] = !not_rated(scheme, data, row);
             if rated[i] {

@@ -4,6 +4,7 @@
 pub mod engine;
 pub mod measure;
 pub mod output;
+pub mod sample;
 pub mod scheme;
 pub mod table;
 

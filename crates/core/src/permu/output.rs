@@ -1,7 +1,7 @@
 //! The output rows of file mode (docs/per-mu-default.md, "Output of file mode"): one row per
 //! input row, in input order.
 
-use super::engine::{Evaluation, NO_CLASS, NOT_RATED, Placement};
+use super::engine::{Evaluation, NO_CLASS, NOT_RATED, Placement, round_half_away};
 use super::scheme::Scheme;
 use super::table::Reader;
 
@@ -73,6 +73,12 @@ impl<'a> RowWriter<'a> {
         self.cells[cell].push_str(trim_float(self.num.format_finite(v)));
     }
 
+    /// Values and scores are written to 6 decimal places: enough to check any total (4
+    /// places) by hand, without the noise digits of binary fractions.
+    fn put_rounded(&mut self, cell: usize, v: f64) {
+        self.put_f64(cell, round_half_away(v, 6));
+    }
+
     /// Fills `self.cells` for input row `input` (0-based, in input order).
     pub fn fill(&mut self, input: usize) {
         for c in &mut self.cells {
@@ -82,7 +88,7 @@ impl<'a> RowWriter<'a> {
         self.cells[0].push_str(code);
         self.cells[1].push_str(name);
         self.cells[2].push_str(year);
-        let i = match &self.reader.order[input] {
+        let i = match self.reader.row(input) {
             Err(problems) => {
                 self.cells[3].push_str("invalid");
                 let reason: Vec<String> = problems
@@ -92,7 +98,7 @@ impl<'a> RowWriter<'a> {
                 self.cells[8].push_str(&reason.join("; "));
                 return;
             }
-            Ok(i) => *i,
+            Ok(i) => i,
         };
         let g = match self.ev.placement[i] {
             Placement::OutOfScope(why) => {
@@ -126,9 +132,9 @@ impl<'a> RowWriter<'a> {
             if let (Some(n), Some(d)) = (row.value(ind.numerator), row.value(ind.denominator))
                 && d != 0.0
             {
-                self.put_f64(base, n / d);
+                self.put_rounded(base, n / d);
             }
-            self.put_f64(base + 1, scores[k]);
+            self.put_rounded(base + 1, scores[k]);
             let imputed = self.ev.imputed[i] & (1 << k) != 0;
             self.cells[base + 2].push_str(if imputed { "true" } else { "false" });
         }

@@ -183,11 +183,18 @@ impl TextArena {
 #[derive(Debug, Default)]
 pub struct Reader {
     pub data: Dataset,
-    /// Per input row in order: Ok(index into data.rows) or Err(problems).
-    pub order: Vec<Result<usize, Vec<Problem>>>,
+    /// Per input row in order: the index into data.rows, or INVALID.
+    order: Vec<u32>,
+    /// Problems of the invalid rows, by input row.
+    problems: HashMap<usize, Vec<Problem>>,
     pub text: TextArena,
-    seen: HashMap<([u8; 18], i32), usize>,
+    /// (credit code, year) → line of its first row. Freed by `finish`.
+    seen: rustc_hash::FxHashMap<([u8; 18], i32), u32>,
+    /// GB/T 4754 class (as a number) → (section, division); built once.
+    classes: Vec<Option<(u8, u8)>>,
 }
+
+const INVALID: u32 = u32::MAX;
 
 impl Reader {
     pub fn new(flag_names: &[String]) -> Self {
@@ -195,7 +202,48 @@ impl Reader {
         for f in flag_names {
             r.data.flag_bit(f);
         }
+        r.classes = vec![None; 10_000];
+        for e in industries(IndustryEdition::Amended).entries.iter().filter(|e| e.level == "小类") {
+            if let Ok(n) = e.code.parse::<usize>() {
+                r.classes[n] = Some((e.section.as_bytes()[0], e.division.parse().unwrap_or(0)));
+            }
+        }
         r
+    }
+
+    /// Input rows read so far.
+    pub fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.order.is_empty()
+    }
+
+    /// Input row `input`: its index in `data.rows`, or its problems.
+    pub fn row(&self, input: usize) -> Result<usize, &[Problem]> {
+        match self.order[input] {
+            INVALID => Err(self.problems.get(&input).map_or(&[], Vec::as_slice)),
+            i => Ok(i as usize),
+        }
+    }
+
+    /// Invalid rows in input order.
+    pub fn invalid(&self) -> impl Iterator<Item = &[Problem]> {
+        (0..self.len()).filter_map(|i| self.row(i).err())
+    }
+
+    /// Frees what only reading needs.
+    pub fn finish(&mut self) {
+        self.seen = Default::default();
+        self.classes = Vec::new();
+    }
+
+    fn class(&self, code: &str) -> Option<(u8, u8)> {
+        if code.len() != 4 || !code.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        self.classes.get(code.parse::<usize>().ok()?).copied().flatten()
     }
 
     /// Reads one data row; `line` is its 1-based line in the input.
@@ -211,7 +259,7 @@ impl Reader {
                 message,
             });
         };
-        let code = match CreditCode::parse(cell(cols.credit_code)) {
+        let code = match CreditCode::check(cell(cols.credit_code)) {
             Ok(c) => Some(c),
             Err(e) => {
                 problem(cols.credit_code, e.rule(), e.to_string());
@@ -223,9 +271,7 @@ impl Reader {
             problem(cols.year, "year.unreadable", "the year cannot be read".into());
         }
         let industry = cell(cols.industry_code).trim();
-        let entry = industries(IndustryEdition::Amended)
-            .get(industry)
-            .filter(|e| e.level == "小类");
+        let entry = self.class(industry);
         if entry.is_none() {
             problem(
                 cols.industry_code,
@@ -265,8 +311,7 @@ impl Reader {
             .map(cell)
             .and_then(|s| s.trim().get(..4).and_then(|y| y.parse::<i32>().ok()));
         if let (Some(code), Some(year)) = (&code, year) {
-            let mut key = ([0u8; 18], year);
-            key.0.copy_from_slice(code.as_str().as_bytes());
+            let key = (*code, year);
             if let Some(first) = self.seen.get(&key) {
                 problem(
                     cols.credit_code,
@@ -274,32 +319,34 @@ impl Reader {
                     format!("credit code and year repeat the row on line {first}"),
                 );
             } else {
-                self.seen.insert(key, line);
+                self.seen.insert(key, line as u32);
             }
         }
         let veto = cols.veto.map(cell).unwrap_or("").trim();
         self.text.push([
-            code.as_ref().map_or(cell(cols.credit_code).trim(), |c| c.as_str()),
+            code.as_ref()
+                .map_or(cell(cols.credit_code).trim(), |c| std::str::from_utf8(c).expect("ASCII")),
             cols.name.map(cell).unwrap_or("").trim(),
             cell(cols.year).trim(),
             veto,
         ]);
         if !problems.is_empty() {
-            self.order.push(Err(problems));
+            self.problems.insert(self.order.len(), problems);
+            self.order.push(INVALID);
             return;
         }
-        let entry = entry.expect("checked above");
+        let (section, division) = entry.expect("checked above");
         self.data.rows.push(Row {
             year: year.expect("checked above"),
-            section: entry.section.as_bytes()[0],
-            division: entry.division.parse().unwrap_or(0),
+            section,
+            division,
             values,
             above_scale,
             vetoed: !veto.is_empty(),
             flags,
             established,
         });
-        self.order.push(Ok(self.data.rows.len() - 1));
+        self.order.push((self.data.rows.len() - 1) as u32);
     }
 }
 

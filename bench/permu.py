@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+"""Benchmark of `devzone evaluate` (file mode) against the DuckDB implementation of the same
+scheme (bench/permu_duckdb.py), with a row-by-row comparison of their results.
+
+Usage: bench/permu.py [ROWS ...]      (default: 10000 100000 1000000)
+Needs: a release build (cargo build --release), `pip install duckdb`, /usr/bin/time (GNU).
+Prints wall time and peak resident memory of each, and the number of rows whose group,
+rank, group size or class differ, and the largest difference of totals.
+"""
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+import duckdb
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DEVZONE = os.path.join(ROOT, "target/release/devzone")
+
+
+def timed(cmd):
+    """Runs cmd under GNU time; returns (wall seconds, peak RSS in MB)."""
+    r = subprocess.run(["/usr/bin/time", "-f", "%e %M"] + cmd, capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.exit(f"{' '.join(cmd)} failed:\n{r.stderr}")
+    wall, rss = r.stderr.strip().splitlines()[-1].split()
+    return float(wall), int(rss) / 1024
+
+
+def compare(ours, theirs):
+    con = duckdb.connect()
+    return con.execute(f"""
+        WITH o AS (SELECT row_number() OVER () + 1 AS line, "group" AS grp, total, rank, group_size, class
+                   FROM read_csv('{ours}', all_varchar = true)),
+             d AS (SELECT line, grp, total, rank, group_size, class FROM read_csv('{theirs}', all_varchar = true))
+        SELECT count(*) AS rows,
+            count(*) FILTER (WHERE o.grp IS DISTINCT FROM d.grp) AS group_diff,
+            count(*) FILTER (WHERE coalesce(o.rank, '') <> coalesce(d.rank, '')) AS rank_diff,
+            count(*) FILTER (WHERE coalesce(o.group_size, '') <> coalesce(d.group_size, '')) AS size_diff,
+            count(*) FILTER (WHERE coalesce(o.class, '') <> coalesce(d.class, '')) AS class_diff,
+            coalesce(max(abs(TRY_CAST(o.total AS DOUBLE) - TRY_CAST(d.total AS DOUBLE))), 0) AS max_total_diff,
+            count(*) FILTER (WHERE (o.total = '') <> (d.total IS NULL OR d.total = '')) AS total_presence_diff
+        FROM o JOIN d USING (line)""").fetchone()
+
+
+def main():
+    sizes = [int(a) for a in sys.argv[1:]] or [10_000, 100_000, 1_000_000]
+    work = tempfile.mkdtemp(prefix="devzone-permu-")
+    print(f"{'rows':>9} | {'devzone s':>9} {'MB':>6} | {'duckdb s':>8} {'MB':>6} | {'speed-up':>8} | "
+          f"diff: group rank size class max|total|")
+    for n in sizes:
+        inp = os.path.join(work, f"in{n}.csv")
+        subprocess.run([DEVZONE, "generate", "evaluation-input", "--rows", str(n), "--out", inp],
+                       check=True, capture_output=True)
+        ours = os.path.join(work, f"ours{n}.csv")
+        theirs = os.path.join(work, f"duck{n}.csv")
+        t_ours, m_ours = timed([DEVZONE, "evaluate", "--input", inp, "--output", ours])
+        t_duck, m_duck = timed([sys.executable, os.path.join(ROOT, "bench/permu_duckdb.py"), inp, theirs])
+        rows, g, r, s, c, total, presence = compare(ours, theirs)
+        assert rows == n, (rows, n)
+        print(f"{n:>9} | {t_ours:>9.2f} {m_ours:>6.0f} | {t_duck:>8.2f} {m_duck:>6.0f} | {t_duck / t_ours:>7.1f}x | "
+              f"{g} {r} {s} {c} {total:.2e} (presence {presence})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,274 @@
+//! `devzone evaluate` (file mode of the per-mu evaluation) and `devzone generate
+//! evaluation-input` (its sample input). No database is involved.
+
+use anyhow::{Context, bail};
+use devzone_core::permu::engine::{NO_CLASS, NOT_RATED, Placement};
+use devzone_core::permu::output::{RowWriter, header};
+use devzone_core::permu::table::{Columns, Reader, map_columns};
+use devzone_core::permu::{Options, Scheme, evaluate, sample};
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
+use std::time::Instant;
+
+/// A scheme by built-in name or by the path of a TOML file.
+pub fn load_scheme(arg: &str) -> anyhow::Result<Scheme> {
+    if let Some(s) = Scheme::built_in(arg) {
+        return Ok(s);
+    }
+    let path = Path::new(arg);
+    if !path.exists() {
+        let names: Vec<&str> = devzone_core::permu::scheme::BUILT_IN.iter().map(|(n, _)| *n).collect();
+        bail!("scheme {arg:?} is neither a built-in scheme ({}) nor a file", names.join(", "));
+    }
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {arg}"))?;
+    Scheme::parse(&text).map_err(|e| anyhow::anyhow!("{arg}: {e}"))
+}
+
+/// Reads the input file into a `Reader` (valid rows as a dataset, invalid ones with problems).
+pub fn read_input(path: &Path, scheme: &Scheme) -> anyhow::Result<Reader> {
+    let mut flags: Vec<String> = scheme.adjustments.iter().map(|a| a.flag.clone()).collect();
+    flags.extend(scheme.not_rated.iter().filter_map(|n| n.flag.clone()));
+    let mut reader = Reader::new(&flags);
+    let mut header: Option<(Vec<String>, Columns)> = None;
+    let mut header_error = None;
+    devzone_io::read::visit_rows(path, |line, cells| {
+        if header_error.is_some() {
+            return;
+        }
+        match &header {
+            None => {
+                if cells.iter().all(|c| c.trim().is_empty()) {
+                    return;
+                }
+                match map_columns(cells, &flags) {
+                    Ok(cols) => header = Some((cells.iter().map(|c| c.to_string()).collect(), cols)),
+                    Err(e) => header_error = Some(format!("line {line}: {e}")),
+                }
+            }
+            Some((names, cols)) => {
+                if cells.iter().all(|c| c.trim().is_empty()) {
+                    return;
+                }
+                let names: Vec<&str> = names.iter().map(String::as_str).collect();
+                reader.push(cols, &names, line, cells);
+            }
+        }
+    })?;
+    if let Some(e) = header_error {
+        bail!("{}: {e}", path.display());
+    }
+    let Some((_, cols)) = header else {
+        bail!("{}: no header row", path.display());
+    };
+    reader.finish();
+    if !cols.ignored.is_empty() {
+        eprintln!("columns ignored: {}", cols.ignored.join(", "));
+    }
+    Ok(reader)
+}
+
+pub fn run_file(input: &Path, output: &Path, scheme_arg: &str, year: Option<i32>) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let scheme = load_scheme(scheme_arg)?;
+    let out_is_xlsx = devzone_io::read::is_spreadsheet(output);
+    if !out_is_xlsx && !output.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) {
+        bail!("{}: the output must end in .csv or .xlsx", output.display());
+    }
+    let reader = read_input(input, &scheme)?;
+    let read_time = started.elapsed();
+    let t = Instant::now();
+    let ev = evaluate(&scheme, &reader.data, Options { year });
+    let eval_time = t.elapsed();
+    let t = Instant::now();
+    let rows = reader.len();
+    if out_is_xlsx {
+        write_xlsx(output, &scheme, &reader, &ev)?;
+    } else {
+        write_csv(output, &scheme, &reader, &ev)?;
+    }
+    let write_time = t.elapsed();
+
+    // Summary on stderr.
+    let mut by_group: BTreeMap<(usize, String), usize> = BTreeMap::new();
+    let mut out_of_scope: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, p) in ev.placement.iter().enumerate() {
+        match p {
+            Placement::Group(g) => {
+                let group = &scheme.groups[*g];
+                let class = match ev.class[i] {
+                    NOT_RATED => "not rated".to_string(),
+                    NO_CLASS => "-".to_string(),
+                    c => group.classes.names[c as usize].clone(),
+                };
+                *by_group.entry((*g, class)).or_default() += 1;
+            }
+            Placement::OutOfScope(why) => *out_of_scope.entry(why.rule()).or_default() += 1,
+        }
+    }
+    let invalid: Vec<_> = reader.invalid().collect();
+    let mut err = std::io::stderr().lock();
+    writeln!(err, "scheme {} v{} ({})", scheme.name, scheme.version, scheme.title.en)?;
+    writeln!(err, "rows read: {rows}")?;
+    for (gi, group) in scheme.groups.iter().enumerate() {
+        let parts: Vec<String> = by_group
+            .iter()
+            .filter(|((g, _), _)| *g == gi)
+            .map(|((_, c), n)| format!("{c} {n}"))
+            .collect();
+        let total: usize = by_group.iter().filter(|((g, _), _)| *g == gi).map(|(_, n)| n).sum();
+        writeln!(err, "group {}: {total} rows ({})", group.id, parts.join(", "))?;
+    }
+    for (rule, n) in &out_of_scope {
+        writeln!(err, "out of scope ({rule}): {n}")?;
+    }
+    writeln!(err, "invalid rows: {}", invalid.len())?;
+    for problems in invalid.iter().take(20) {
+        for p in problems.iter() {
+            writeln!(err, "  line {}, {} {:?}: {} [{}]", p.line, p.column, p.value, p.message, p.rule)?;
+        }
+    }
+    if invalid.len() > 20 {
+        writeln!(err, "  … and {} more invalid rows (see the reason column)", invalid.len() - 20)?;
+    }
+    writeln!(
+        err,
+        "time: read {:.2} s, evaluate {:.2} s, write {:.2} s, total {:.2} s",
+        read_time.as_secs_f64(),
+        eval_time.as_secs_f64(),
+        write_time.as_secs_f64(),
+        started.elapsed().as_secs_f64()
+    )?;
+    Ok(())
+}
+
+fn write_csv(
+    path: &Path,
+    scheme: &Scheme,
+    reader: &Reader,
+    ev: &devzone_core::permu::Evaluation,
+) -> anyhow::Result<()> {
+    // Formatting numbers is most of the work: two threads format alternate chunks of rows
+    // into buffers, which are written in order.
+    const CHUNK: usize = 16_384;
+    let file = std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
+    // A byte-order mark, so that Excel reads the Chinese names.
+    out.write_all(b"\xEF\xBB\xBF")?;
+    let mut w = csv::Writer::from_writer(&mut out);
+    w.write_record(header(scheme))?;
+    w.flush()?;
+    drop(w);
+    let format = |range: std::ops::Range<usize>, buf: Vec<u8>| -> csv::Result<Vec<u8>> {
+        let mut rw = RowWriter::new(scheme, reader, ev);
+        let mut w = csv::Writer::from_writer(buf);
+        for i in range {
+            rw.fill(i);
+            w.write_record(&rw.cells)?;
+        }
+        w.into_inner().map_err(|e| e.into_error().into())
+    };
+    let n = reader.len();
+    let mut bufs = (Vec::new(), Vec::new());
+    let mut start = 0;
+    while start < n {
+        let mid = (start + CHUNK).min(n);
+        let end = (mid + CHUNK).min(n);
+        let (a, b) = std::thread::scope(|s| {
+            let (ba, bb) = (std::mem::take(&mut bufs.0), std::mem::take(&mut bufs.1));
+            let second = s.spawn(|| format(mid..end, bb));
+            let first = format(start..mid, ba);
+            (first, second.join().expect("formatting thread"))
+        });
+        let (mut a, mut b) = (a?, b?);
+        out.write_all(&a)?;
+        out.write_all(&b)?;
+        a.clear();
+        b.clear();
+        bufs = (a, b);
+        start = end;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn write_xlsx(
+    path: &Path,
+    scheme: &Scheme,
+    reader: &Reader,
+    ev: &devzone_core::permu::Evaluation,
+) -> anyhow::Result<()> {
+    use devzone_io::{Cell, Table};
+    const MAX_ROWS: usize = 1_048_575;
+    if reader.len() > MAX_ROWS {
+        bail!(
+            "{} rows do not fit in one Excel sheet ({MAX_ROWS} at most); write a .csv instead",
+            reader.len()
+        );
+    }
+    let headers = header(scheme);
+    // Text columns stay text; the others are written as numbers where they parse.
+    let text_columns = ["credit_code", "name", "year", "group", "class", "reason"];
+    let numeric: Vec<bool> = headers
+        .iter()
+        .map(|h| !text_columns.contains(&h.as_str()) && !h.ends_with("_imputed"))
+        .collect();
+    let mut rw = RowWriter::new(scheme, reader, ev);
+    let mut rows = Vec::with_capacity(reader.len());
+    for i in 0..reader.len() {
+        rw.fill(i);
+        rows.push(
+            rw.cells
+                .iter()
+                .zip(&numeric)
+                .map(|(c, &num)| match (c.is_empty(), num, c.parse::<f64>()) {
+                    (true, _, _) => Cell::Empty,
+                    (false, true, Ok(v)) => Cell::Number(v),
+                    _ => Cell::Text(c.clone()),
+                })
+                .collect(),
+        );
+    }
+    let bytes = devzone_io::to_xlsx(&Table { sheet: "evaluation".into(), headers, rows })?;
+    std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
+}
+
+/// Writes `rows` sample rows for data year `year` to a CSV or XLSX file.
+pub fn generate_input(out: &Path, rows: usize, year: i32) -> anyhow::Result<()> {
+    let zones = devzone_core::demo::zones();
+    let started = Instant::now();
+    if devzone_io::read::is_spreadsheet(out) {
+        use devzone_io::{Cell, Table};
+        let table = Table {
+            sheet: "亩均评价数据".into(),
+            headers: sample::header().into_iter().map(String::from).collect(),
+            rows: (0..rows)
+                .map(|i| {
+                    let cells = sample::row(i, year, &zones);
+                    cells
+                        .into_iter()
+                        .enumerate()
+                        .map(|(k, c)| match (c.parse::<f64>(), k) {
+                            _ if c.is_empty() => Cell::Empty,
+                            // Figures as numbers, as the bureaus' sheets hold them.
+                            (Ok(v), 4..=13) => Cell::Number(v),
+                            _ => Cell::Text(c),
+                        })
+                        .collect()
+                })
+                .collect(),
+        };
+        std::fs::write(out, devzone_io::to_xlsx(&table)?)?;
+    } else {
+        let file = std::fs::File::create(out).with_context(|| format!("creating {}", out.display()))?;
+        let mut w = csv::Writer::from_writer(std::io::BufWriter::with_capacity(1 << 20, file));
+        w.write_record(sample::header())?;
+        for i in 0..rows {
+            w.write_record(sample::row(i, year, &zones))?;
+        }
+        w.flush()?;
+    }
+    eprintln!("wrote {rows} rows to {} in {:.1} s", out.display(), started.elapsed().as_secs_f64());
+    Ok(())
+}
