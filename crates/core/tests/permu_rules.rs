@@ -457,3 +457,56 @@ years_since_established = 2
     assert_eq!(out[2]["rank"], "");
     assert_eq!(out[0]["group_size"], "2");
 }
+
+#[test]
+fn what_if_and_smallest_lift_against_the_same_benchmarks() {
+    let scheme = Scheme::built_in("default").unwrap();
+    let text = format!("{BELOW}\n#1,甲,2024,1311,10,100,50,否\n#2,乙,2024,1311,5,20,40,否\n#3,丙,2024,1311,20,60,10,否");
+    let mut rdr = csv::ReaderBuilder::new().has_headers(false).from_reader(text.as_bytes());
+    let records: Vec<Vec<String>> = rdr
+        .records()
+        .map(|r| {
+            r.unwrap()
+                .iter()
+                .map(|c| match c.trim().strip_prefix('#') {
+                    Some(n) => code(n.parse().unwrap()),
+                    None => c.trim().to_string(),
+                })
+                .collect()
+        })
+        .collect();
+    let headers: Vec<&str> = records[0].iter().map(String::as_str).collect();
+    let cols = map_columns(&headers, &[]).unwrap();
+    let mut reader = Reader::new(&[]);
+    for (i, r) in records[1..].iter().enumerate() {
+        let cells: Vec<&str> = r.iter().map(String::as_str).collect();
+        reader.push(&cols, &headers, i + 2, &cells);
+    }
+    let ev = evaluate(&scheme, &reader.data, Options::default());
+    // 乙 (row 1): total 52.7778, rank 3, class C (index 2).
+    assert_eq!((ev.rank[1], ev.class[1]), (3, 2));
+    let mut row = reader.data.rows[1].clone();
+    // Electricity 40 → 10: tax_per_electricity 2/1.8 → 55.5556; total 38.8889 + 55.5556 =
+    // 94.4444; the others keep 152.7778 and 129.1667 → still rank 3, C.
+    row.values[devzone_core::permu::Measure::Electricity.index()] = 10.0;
+    let w = ev.what_if(&scheme, &reader.data, 1, &row).unwrap();
+    assert_eq!((w.total, w.rank, w.class), (94.4444, 3, 2));
+    // Electricity 5: 4/1.8 = 2.22 → cap 2 → 100; total 138.8889 > 129.1667 → rank 2, B.
+    row.values[devzone_core::permu::Measure::Electricity.index()] = 5.0;
+    let w = ev.what_if(&scheme, &reader.data, 1, &row).unwrap();
+    assert_eq!((w.total, w.rank, w.class), (138.8889, 2, 1));
+    // Benchmarks did not move: the what-if trace shows the run's 1.8.
+    close(w.indicators[1].benchmark.unwrap(), 1.8);
+
+    // Smallest lift to B: reach 丙's 129.1667, a gap of 76.3889.
+    let lifts = ev.lifts(&scheme, &reader.data, 1);
+    close(lifts[0].target_total, 129.1667);
+    // tax_per_mu alone would need 38.8889 + 76.3889 = 115.28 points > 50 × cap 2 = 100.
+    assert_eq!(lifts[0].required_value, None);
+    // tax_per_electricity: 13.8889 + 76.3889 = 90.2778 points → ratio 1.805556 →
+    // value 1.805556 × 1.8 = 3.25 万元 per 万千瓦时 → tax 3.25 × 40 = 130, i.e. +110.
+    close(lifts[1].required_value.unwrap(), 3.25);
+    close(lifts[1].numerator_change.unwrap(), 110.0);
+    // The best class has nothing to lift to.
+    assert!(ev.lifts(&scheme, &reader.data, 0).is_empty());
+}

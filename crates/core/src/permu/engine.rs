@@ -63,9 +63,10 @@ impl Dataset {
         };
         Some(1 << i)
     }
-    fn bit_of(&self, name: &str) -> u64 {
-        self.flag_names.iter().position(|n| n == name).map_or(0, |i| 1 << i)
-    }
+}
+
+fn bit_of(flag_names: &[String], name: &str) -> u64 {
+    flag_names.iter().position(|n| n == name).map_or(0, |i| 1 << i)
 }
 
 /// Why a row was not evaluated.
@@ -253,7 +254,7 @@ pub fn is_above_scale(scheme: &Scheme, row: &Row) -> bool {
 
 fn not_rated(scheme: &Scheme, data: &Dataset, row: &Row) -> bool {
     let Some(nr) = &scheme.not_rated else { return false };
-    let by_flag = nr.flag.as_deref().is_some_and(|f| row.flags & data.bit_of(f) != 0);
+    let by_flag = nr.flag.as_deref().is_some_and(|f| row.flags & bit_of(&data.flag_names, f) != 0);
     let by_age = match (nr.years_since_established, row.established) {
         (Some(years), Some(est)) => row.year - est < years,
         _ => false,
@@ -286,12 +287,12 @@ fn raw_score(group: &Group, k: usize, row: &Row, benchmark: f64) -> Option<f64> 
     Some(ind.weight * ratio)
 }
 
-fn adjustment_points(scheme: &Scheme, data: &Dataset, group: &Group, row: &Row) -> f64 {
+fn adjustment_points(scheme: &Scheme, flag_names: &[String], group: &Group, row: &Row) -> f64 {
     scheme
         .adjustments
         .iter()
         .filter(|a| a.groups.is_empty() || a.groups.contains(&group.id))
-        .filter(|a| row.flags & data.bit_of(&a.flag) != 0)
+        .filter(|a| row.flags & bit_of(flag_names, &a.flag) != 0)
         .map(|a| a.points)
         .sum()
 }
@@ -453,7 +454,7 @@ pub fn evaluate(scheme: &Scheme, data: &Dataset, options: Options) -> Evaluation
             }
             sum += ev.scores[i * stride + k];
         }
-        let adj = adjustment_points(scheme, data, group, row);
+        let adj = adjustment_points(scheme, &data.flag_names, group, row);
         ev.adjustment[i] = adj;
         ev.total[i] = round_half_away(sum + adj, scheme.decimals);
         if rated[i] {
@@ -566,102 +567,165 @@ pub struct Lift {
     pub numerator_change: Option<f64>,
 }
 
-impl Evaluation {
-    /// Scores `row` (the figures of row `i`, changed) against the same benchmarks.
-    pub fn what_if(&self, scheme: &Scheme, data: &Dataset, i: usize, row: &Row) -> Option<WhatIf> {
-        let cohort = self.cohort_of(i)?;
-        if self.class[i] == NOT_RATED {
-            return None;
+/// What a stored run keeps of a cohort (JSON-friendly: absent benchmarks are None).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct CohortSnapshot {
+    pub year: i32,
+    pub group: String,
+    pub size: usize,
+    pub benchmarks: Vec<Option<f64>>,
+    #[serde(default)]
+    pub division_benchmarks: std::collections::BTreeMap<u8, Vec<Option<f64>>>,
+    pub imputed_score: Vec<f64>,
+}
+
+fn opt(v: f64) -> Option<f64> {
+    (!v.is_nan()).then_some(v)
+}
+
+impl Cohort {
+    pub fn snapshot(&self, scheme: &Scheme) -> CohortSnapshot {
+        CohortSnapshot {
+            year: self.year,
+            group: scheme.groups[self.group].id.clone(),
+            size: self.size,
+            benchmarks: self.benchmarks.iter().copied().map(opt).collect(),
+            division_benchmarks: self
+                .division_benchmarks
+                .iter()
+                .map(|(d, b)| (*d, b.iter().copied().map(opt).collect()))
+                .collect(),
+            imputed_score: self.imputed_score.clone(),
         }
-        let group = &scheme.groups[cohort.group];
-        let mut scores = vec![0.0; group.indicators.len()];
-        let mut imputed = 0u16;
-        for (k, s) in scores.iter_mut().enumerate() {
-            *s = match raw_score(group, k, row, cohort.benchmark(k, row.division)) {
-                Some(s) => s,
-                None => {
-                    imputed |= 1 << k;
-                    cohort.imputed_score[k]
-                }
-            };
-        }
-        let total = round_half_away(
-            scores.iter().sum::<f64>() + adjustment_points(scheme, data, group, row),
-            scheme.decimals,
-        );
-        let rank = self.rank_among_others(cohort, self.total[i], total);
-        let class = if row.vetoed {
-            group.veto_class
-        } else {
-            group.classes.classify(rank, total, cohort.size)
-        };
-        Some(WhatIf {
-            total,
-            rank,
-            class,
-            indicators: trace_with(group, cohort, row, &scores, imputed),
+    }
+
+    /// Rebuilds a cohort from its snapshot and the stored totals of its rated rows.
+    pub fn from_snapshot(scheme: &Scheme, s: &CohortSnapshot, mut totals_desc: Vec<f64>) -> Option<Self> {
+        let (group, _) = scheme.group(&s.group)?;
+        totals_desc.sort_unstable_by(|a, b| b.total_cmp(a));
+        let un = |v: &Vec<Option<f64>>| v.iter().map(|b| b.unwrap_or(MISSING)).collect::<Vec<f64>>();
+        Some(Cohort {
+            year: s.year,
+            group,
+            size: s.size,
+            benchmarks: un(&s.benchmarks),
+            division_benchmarks: s.division_benchmarks.iter().map(|(d, b)| (*d, un(b))).collect(),
+            imputed_score: s.imputed_score.clone(),
+            totals_desc,
         })
     }
 
     /// Rank of a total `new` among the cohort's totals with one occurrence of `own` removed.
-    fn rank_among_others(&self, cohort: &Cohort, own: f64, new: f64) -> u32 {
-        let higher = cohort.totals_desc.partition_point(|&t| t > new);
-        let own_counted = own > new;
-        (higher - usize::from(own_counted)) as u32 + 1
+    fn rank_among_others(&self, own: f64, new: f64) -> u32 {
+        let higher = self.totals_desc.partition_point(|&t| t > new);
+        (higher - usize::from(own > new)) as u32 + 1
     }
+}
 
-    /// For each indicator of row `i`'s group, the smallest change that alone lifts the row
-    /// to the next better class. Empty when the row is in the best class, vetoed or unrated.
-    pub fn lifts(&self, scheme: &Scheme, data: &Dataset, i: usize) -> Vec<Lift> {
-        let Some(cohort) = self.cohort_of(i) else { return Vec::new() };
-        let class = self.class[i] as usize;
-        let row = &data.rows[i];
-        if class == 0 || self.class[i] >= NOT_RATED || row.vetoed {
-            return Vec::new();
-        }
-        let group = &scheme.groups[cohort.group];
-        let target_class = class - 1;
-        let target_total = match &group.classes.rule {
-            super::scheme::ClassRule::MinScore(mins) => mins[target_class],
-            super::scheme::ClassRule::TopShare(shares) => {
-                let k = super::scheme::ceil_share(shares[target_class], cohort.size) as usize;
-                // The k-th highest total among the others (own total removed once).
-                let own = self.total[i];
-                let others = cohort.totals_desc.iter().copied().enumerate().filter(|&(p, t)| {
-                    // Remove exactly one occurrence of the row's own total.
-                    !(t == own && p == cohort.totals_desc.partition_point(|&x| x > own))
-                });
-                match others.map(|(_, t)| t).nth(k.saturating_sub(1)) {
-                    Some(t) => t,
-                    None => f64::NEG_INFINITY,
-                }
+/// Scores `row` (a row's figures, changed) against a finished cohort's benchmarks,
+/// imputation scores and the other rows' totals. `own_total` is the row's stored total.
+pub fn what_if(scheme: &Scheme, flag_names: &[String], cohort: &Cohort, own_total: f64, row: &Row) -> WhatIf {
+    let group = &scheme.groups[cohort.group];
+    let mut scores = vec![0.0; group.indicators.len()];
+    let mut imputed = 0u16;
+    for (k, s) in scores.iter_mut().enumerate() {
+        *s = match raw_score(group, k, row, cohort.benchmark(k, row.division)) {
+            Some(s) => s,
+            None => {
+                imputed |= 1 << k;
+                cohort.imputed_score[k]
             }
         };
-        let gap = target_total - self.total[i];
-        let scores = self.scores(i);
-        group
-            .indicators
-            .iter()
-            .enumerate()
-            .map(|(k, ind)| {
-                let bench = cohort.benchmark(k, row.division);
-                let needed = scores[k] + gap.max(0.0) + 1e-6;
-                let max = group.cap.map_or(f64::INFINITY, |c| ind.weight * c);
-                let required_value = (ind.weight > 0.0 && bench > 0.0 && needed <= max)
-                    .then(|| needed / ind.weight * bench);
-                let numerator_change = required_value.and_then(|v| {
-                    let den = row.value(ind.denominator).filter(|d| *d > 0.0)?;
-                    let num = row.value(ind.numerator).unwrap_or(0.0);
-                    Some((v * den - num).max(0.0))
-                });
-                Lift {
-                    index: k,
-                    class: target_class,
-                    target_total,
-                    required_value,
-                    numerator_change,
-                }
-            })
-            .collect()
+    }
+    let total = round_half_away(
+        scores.iter().sum::<f64>() + adjustment_points(scheme, flag_names, group, row),
+        scheme.decimals,
+    );
+    let rank = cohort.rank_among_others(own_total, total);
+    let class = if row.vetoed {
+        group.veto_class
+    } else {
+        group.classes.classify(rank, total, cohort.size)
+    };
+    WhatIf {
+        total,
+        rank,
+        class,
+        indicators: trace_with(group, cohort, row, &scores, imputed),
+    }
+}
+
+/// For each indicator of the row's group, the smallest change that alone lifts the row
+/// from `class` to the next better class. Empty in the best class or when vetoed.
+pub fn lifts(scheme: &Scheme, cohort: &Cohort, row: &Row, total: f64, class: usize, scores: &[f64]) -> Vec<Lift> {
+    if class == 0 || row.vetoed {
+        return Vec::new();
+    }
+    let group = &scheme.groups[cohort.group];
+    let target_class = class - 1;
+    let target_total = match &group.classes.rule {
+        super::scheme::ClassRule::MinScore(mins) => mins[target_class],
+        super::scheme::ClassRule::TopShare(shares) => {
+            let k = super::scheme::ceil_share(shares[target_class], cohort.size) as usize;
+            // Rank ≤ k needs a total at least the k-th highest of the *other* rows.
+            let own_at = cohort.totals_desc.partition_point(|&t| t > total);
+            cohort
+                .totals_desc
+                .iter()
+                .enumerate()
+                .filter(|&(p, _)| p != own_at)
+                .map(|(_, t)| *t)
+                .nth(k.saturating_sub(1))
+                .unwrap_or(f64::NEG_INFINITY)
+        }
+    };
+    let gap = (target_total - total).max(0.0);
+    group
+        .indicators
+        .iter()
+        .enumerate()
+        .map(|(k, ind)| {
+            let bench = cohort.benchmark(k, row.division);
+            // A hair above the gap, so that rounding the new total cannot fall short.
+            let needed = scores[k] + gap + 1e-6;
+            let max = group.cap.map_or(f64::INFINITY, |c| ind.weight * c);
+            let required_value =
+                (ind.weight > 0.0 && bench > 0.0 && needed <= max).then(|| needed / ind.weight * bench);
+            let numerator_change = required_value.and_then(|v| {
+                let den = row.value(ind.denominator).filter(|d| *d > 0.0)?;
+                let num = row.value(ind.numerator).unwrap_or(0.0);
+                Some((v * den - num).max(0.0))
+            });
+            Lift {
+                index: k,
+                class: target_class,
+                target_total,
+                required_value,
+                numerator_change,
+            }
+        })
+        .collect()
+}
+
+impl Evaluation {
+    /// `what_if` for row `i` of this evaluation; None when out of scope or not rated.
+    pub fn what_if(&self, scheme: &Scheme, data: &Dataset, i: usize, row: &Row) -> Option<WhatIf> {
+        let cohort = self.cohort_of(i)?;
+        (self.class[i] != NOT_RATED).then(|| what_if(scheme, &data.flag_names, cohort, self.total[i], row))
+    }
+
+    /// `lifts` for row `i` of this evaluation.
+    pub fn lifts(&self, scheme: &Scheme, data: &Dataset, i: usize) -> Vec<Lift> {
+        match self.cohort_of(i) {
+            Some(cohort) if self.class[i] < NOT_RATED => lifts(
+                scheme,
+                cohort,
+                &data.rows[i],
+                self.total[i],
+                self.class[i] as usize,
+                self.scores(i),
+            ),
+            _ => Vec::new(),
+        }
     }
 }

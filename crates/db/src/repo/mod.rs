@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod backup;
 pub mod enterprises;
+pub mod evaluation;
 pub mod facts;
 pub mod meta;
 pub mod stats;

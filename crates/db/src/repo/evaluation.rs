@@ -1,0 +1,934 @@
+//! Per-mu evaluation in database mode: zone schemes, runs over the stored annual facts,
+//! their results, publication, comparison and the check that a stored run reproduces.
+//!
+//! A run reads each enterprise's *current* fact versions for the year and stores, per
+//! enterprise, the values it used with the ids of those versions, next to the scheme text.
+//! Later corrections of facts therefore never change a finished run; `verify` recomputes a
+//! run from what it stored and reports any difference.
+
+use super::audit::{self, Change};
+use super::{Page, like_contains};
+use crate::entities::{
+    enterprise, evaluation_result as result, evaluation_run as run, evaluation_scheme as scheme_row,
+    fact_value, qualification,
+};
+use crate::{Actor, DbError, DbResult};
+use devzone_core::model::QualificationKind;
+use devzone_core::permu::engine::{
+    Cohort, CohortSnapshot, IndicatorTrace, MISSING, NO_CLASS, NOT_RATED, Placement,
+};
+use devzone_core::permu::{Dataset, Measure, Options, Row, Scheme, evaluate};
+use devzone_core::reference::{IndustryEdition, industries};
+use devzone_core::FactField;
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, HashMap};
+
+/// A scheme a zone can run: a built-in one, or one of the zone's own versions.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct SchemeInfo {
+    /// `builtin:NAME` or `zone:ID`.
+    pub key: String,
+    pub name: String,
+    pub version: u32,
+    pub effective_year: i32,
+    pub title_zh: String,
+    pub title_en: String,
+    pub built_in: bool,
+}
+
+fn info(key: String, s: &Scheme, built_in: bool) -> SchemeInfo {
+    SchemeInfo {
+        key,
+        name: s.name.clone(),
+        version: s.version,
+        effective_year: s.effective_year,
+        title_zh: s.title.zh.clone(),
+        title_en: s.title.en.clone(),
+        built_in,
+    }
+}
+
+/// Built-in schemes first, then the zone's own, newest version first.
+pub async fn schemes<C: ConnectionTrait>(db: &C, zone_id: i64) -> DbResult<Vec<SchemeInfo>> {
+    let mut out: Vec<SchemeInfo> = devzone_core::permu::scheme::BUILT_IN
+        .iter()
+        .filter_map(|(name, _)| Scheme::built_in(name).map(|s| info(format!("builtin:{name}"), &s, true)))
+        .collect();
+    let rows = scheme_row::Entity::find()
+        .filter(scheme_row::Column::ZoneId.eq(zone_id))
+        .order_by_asc(scheme_row::Column::Name)
+        .order_by_desc(scheme_row::Column::Version)
+        .all(db)
+        .await?;
+    for r in rows {
+        if let Ok(s) = Scheme::parse(&r.source) {
+            out.push(info(format!("zone:{}", r.id), &s, false));
+        }
+    }
+    Ok(out)
+}
+
+/// The scheme and its source text for a key from `schemes`.
+pub async fn scheme_by_key<C: ConnectionTrait>(db: &C, zone_id: i64, key: &str) -> DbResult<(Scheme, String)> {
+    if let Some(name) = key.strip_prefix("builtin:") {
+        let src = devzone_core::permu::Scheme::built_in_source(name);
+        let s = Scheme::parse(src).map_err(|_| DbError::NotFound)?;
+        return Ok((s, src.to_string()));
+    }
+    let id: i64 = key.strip_prefix("zone:").and_then(|i| i.parse().ok()).ok_or(DbError::NotFound)?;
+    let r = scheme_row::Entity::find_by_id(id)
+        .filter(scheme_row::Column::ZoneId.eq(zone_id))
+        .one(db)
+        .await?
+        .ok_or(DbError::NotFound)?;
+    let s = Scheme::parse(&r.source).map_err(|e| DbError::Other(e.to_string()))?;
+    Ok((s, r.source))
+}
+
+/// Adds a scheme version to a zone. The text is validated first; a (name, version) the zone
+/// already has is a conflict, since stored versions never change.
+pub async fn add_scheme(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    zone_id: i64,
+    source: &str,
+) -> DbResult<Result<scheme_row::Model, devzone_core::permu::scheme::SchemeError>> {
+    let s = match Scheme::parse(source) {
+        Ok(s) => s,
+        Err(e) => return Ok(Err(e)),
+    };
+    let taken = scheme_row::Entity::find()
+        .filter(scheme_row::Column::ZoneId.eq(zone_id))
+        .filter(scheme_row::Column::Name.eq(s.name.clone()))
+        .filter(scheme_row::Column::Version.eq(s.version as i32))
+        .count(db)
+        .await?;
+    if taken > 0 || Scheme::built_in(&s.name).is_some_and(|b| b.version == s.version) {
+        return Err(DbError::Conflict {
+            field: "scheme".into(),
+            value: format!("{} v{}", s.name, s.version),
+        });
+    }
+    let row = scheme_row::ActiveModel {
+        zone_id: Set(zone_id),
+        name: Set(s.name.clone()),
+        version: Set(s.version as i32),
+        effective_year: Set(s.effective_year),
+        source: Set(source.to_string()),
+        created_by: Set(actor.username.clone()),
+        created_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    };
+    let saved = scheme_row::Entity::insert(row).exec_with_returning(db).await?;
+    audit::record(
+        db,
+        actor,
+        Change {
+            action: "create",
+            entity: "evaluation_scheme",
+            entity_id: Some(saved.id),
+            zone_id: Some(zone_id),
+            before: None,
+            after: Some(format!("{} v{}", s.name, s.version)),
+        },
+    )
+    .await?;
+    Ok(Ok(saved))
+}
+
+/// Creates a run in state `running`; `execute` does the work.
+pub async fn start(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    zone_id: i64,
+    year: i32,
+    scheme_key: &str,
+) -> DbResult<run::Model> {
+    let (s, source) = scheme_by_key(db, zone_id, scheme_key).await?;
+    let row = run::ActiveModel {
+        zone_id: Set(zone_id),
+        year: Set(year),
+        scheme_name: Set(s.name.clone()),
+        scheme_version: Set(s.version as i32),
+        scheme_source: Set(source),
+        status: Set("running".into()),
+        progress: Set(0),
+        created_by: Set(actor.username.clone()),
+        created_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    };
+    let saved = run::Entity::insert(row).exec_with_returning(db).await?;
+    audit::record(
+        db,
+        actor,
+        Change {
+            action: "create",
+            entity: "evaluation_run",
+            entity_id: Some(saved.id),
+            zone_id: Some(zone_id),
+            before: None,
+            after: Some(format!("{} v{} {}", s.name, s.version, year)),
+        },
+    )
+    .await?;
+    Ok(saved)
+}
+
+/// One input value and the fact version it came from.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Used<T> {
+    pub v: T,
+    /// fact_values.id
+    pub fact: i64,
+}
+
+/// The inputs of one enterprise, as stored with its result.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct Inputs {
+    pub industry_code: String,
+    /// Measure id → value in evaluation units.
+    pub values: BTreeMap<String, Used<f64>>,
+    pub above_scale: Option<Used<bool>>,
+    pub veto: Option<Used<String>>,
+    /// Qualification kinds held during the year.
+    pub flags: Vec<String>,
+    pub established: Option<i32>,
+}
+
+/// The flags a database-mode row can carry: qualification kinds.
+pub fn flag_names() -> Vec<String> {
+    QualificationKind::ALL.iter().map(|k| k.id().to_string()).collect()
+}
+
+impl Inputs {
+    /// The engine row; None when the industry code is not a GB/T 4754-2017 class.
+    pub fn row(&self, year: i32, flag_names: &[String]) -> Option<Row> {
+        let e = industries(IndustryEdition::Amended)
+            .get(&self.industry_code)
+            .filter(|e| e.level == "小类")?;
+        let mut values = [MISSING; 10];
+        for m in Measure::ALL {
+            if let Some(u) = self.values.get(m.id()) {
+                values[m.index()] = u.v;
+            }
+        }
+        let flags = self
+            .flags
+            .iter()
+            .filter_map(|f| flag_names.iter().position(|n| n == f))
+            .fold(0u64, |acc, i| acc | 1 << i);
+        Some(Row {
+            year,
+            section: e.section.as_bytes()[0],
+            division: e.division.parse().unwrap_or(0),
+            values,
+            above_scale: self.above_scale.as_ref().map(|u| u.v),
+            vetoed: self.veto.is_some(),
+            flags,
+            established: self.established,
+        })
+    }
+}
+
+/// The per-indicator trace as stored (JSON-friendly).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct StoredIndicator {
+    pub id: String,
+    pub value: Option<f64>,
+    pub benchmark: Option<f64>,
+    pub ratio: Option<f64>,
+    pub score: f64,
+    pub imputed: bool,
+}
+
+pub fn store_trace(s: &Scheme, group: usize, t: &[IndicatorTrace]) -> Vec<StoredIndicator> {
+    t.iter()
+        .map(|x| StoredIndicator {
+            id: s.groups[group].indicators[x.index].id.clone(),
+            value: x.value,
+            benchmark: x.benchmark,
+            ratio: x.ratio,
+            score: x.score,
+            imputed: x.imputed,
+        })
+        .collect()
+}
+
+/// What a finished run records about itself as a whole.
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+pub struct Summary {
+    pub enterprises: usize,
+    /// (group, class) → count; class "not_rated" for unrated rows.
+    pub counts: Vec<(String, String, usize)>,
+    pub out_of_scope: BTreeMap<String, usize>,
+    pub invalid: usize,
+    pub cohorts: Vec<CohortSnapshot>,
+    pub flag_names: Vec<String>,
+    pub millis: u128,
+}
+
+impl Summary {
+    pub fn parse(run: &run::Model) -> Summary {
+        run.summary.as_deref().and_then(|s| serde_json::from_str(s).ok()).unwrap_or_default()
+    }
+}
+
+#[derive(Debug, FromQueryResult)]
+struct FactRow {
+    id: i64,
+    enterprise_id: i64,
+    field: String,
+    value: Option<i64>,
+    text_value: Option<String>,
+}
+
+/// Reads the inputs of every enterprise of the zone for the year, in enterprise id order.
+pub async fn load_inputs<C: ConnectionTrait>(
+    db: &C,
+    zone_id: i64,
+    year: i32,
+) -> DbResult<Vec<(enterprise::Model, Inputs)>> {
+    let ents = enterprise::Entity::find()
+        .filter(enterprise::Column::ZoneId.eq(zone_id))
+        .order_by_asc(enterprise::Column::Id)
+        .all(db)
+        .await?;
+    let mut fields: Vec<String> = Measure::ALL.iter().map(|m| m.fact().id().to_string()).collect();
+    fields.push(FactField::AboveScale.id().into());
+    fields.push(FactField::Veto.id().into());
+    let in_zone = Query::select()
+        .column(enterprise::Column::Id)
+        .from(enterprise::Entity)
+        .and_where(Expr::col(enterprise::Column::ZoneId).eq(zone_id))
+        .to_owned();
+    let facts: Vec<FactRow> = fact_value::Entity::find()
+        .select_only()
+        .columns([
+            fact_value::Column::Id,
+            fact_value::Column::EnterpriseId,
+            fact_value::Column::Field,
+            fact_value::Column::Value,
+            fact_value::Column::TextValue,
+        ])
+        .filter(fact_value::Column::EnterpriseId.in_subquery(in_zone.clone()))
+        .filter(fact_value::Column::Year.eq(year))
+        .filter(fact_value::Column::Current.eq(true))
+        .filter(fact_value::Column::Field.is_in(fields))
+        .into_model::<FactRow>()
+        .all(db)
+        .await?;
+    let quals = qualification::Entity::find()
+        .filter(qualification::Column::EnterpriseId.in_subquery(in_zone))
+        .all(db)
+        .await?;
+    let year_start = chrono::NaiveDate::from_ymd_opt(year, 1, 1).ok_or(DbError::NotFound)?;
+    let year_end = chrono::NaiveDate::from_ymd_opt(year, 12, 31).ok_or(DbError::NotFound)?;
+    let mut by_ent: HashMap<i64, Inputs> = HashMap::with_capacity(ents.len());
+    let by_fact: HashMap<&str, Measure> = Measure::ALL.iter().map(|m| (m.fact().id(), *m)).collect();
+    for f in &facts {
+        let inp = by_ent.entry(f.enterprise_id).or_default();
+        if let Some(m) = by_fact.get(f.field.as_str()) {
+            if let Some(v) = f.value {
+                inp.values.insert(
+                    m.id().to_string(),
+                    Used { v: v as f64 / 100.0 / m.stored_per_unit(), fact: f.id },
+                );
+            }
+        } else if f.field == FactField::AboveScale.id() {
+            inp.above_scale = f.value.map(|v| Used { v: v != 0, fact: f.id });
+        } else if f.field == FactField::Veto.id() {
+            inp.veto = f
+                .text_value
+                .clone()
+                .filter(|t| !t.trim().is_empty())
+                .map(|t| Used { v: t, fact: f.id });
+        }
+    }
+    for q in quals {
+        let held = q.valid_from <= year_end && q.valid_to.is_none_or(|t| t >= year_start);
+        if held {
+            let flags = &mut by_ent.entry(q.enterprise_id).or_default().flags;
+            if !flags.contains(&q.kind) {
+                flags.push(q.kind);
+            }
+        }
+    }
+    Ok(ents
+        .into_iter()
+        .map(|e| {
+            let mut inp = by_ent.remove(&e.id).unwrap_or_default();
+            inp.industry_code = e.industry_code.clone();
+            inp.flags.sort();
+            inp.established = e.founded_on.map(|d| chrono::Datelike::year(&d));
+            (e, inp)
+        })
+        .collect())
+}
+
+async fn set_progress(db: &DatabaseConnection, run_id: i64, progress: i32) -> DbResult<()> {
+    run::Entity::update_many()
+        .col_expr(run::Column::Progress, Expr::value(progress))
+        .filter(run::Column::Id.eq(run_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Does the work of a run created by `start`: reads, evaluates, stores. On failure the
+/// partial results are removed and the run is marked failed with the message.
+pub async fn execute(db: &DatabaseConnection, run_id: i64) -> DbResult<()> {
+    match execute_inner(db, run_id).await {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            result::Entity::delete_many().filter(result::Column::RunId.eq(run_id)).exec(db).await?;
+            run::Entity::update_many()
+                .col_expr(run::Column::Status, Expr::value("failed"))
+                .col_expr(run::Column::Error, Expr::value(e.to_string()))
+                .col_expr(run::Column::FinishedAt, Expr::value(chrono::Utc::now()))
+                .filter(run::Column::Id.eq(run_id))
+                .exec(db)
+                .await?;
+            Err(e)
+        }
+    }
+}
+
+/// The results of evaluating stored inputs: what `execute` stores and `verify` compares.
+struct Computed {
+    results: Vec<result::ActiveModel>,
+    summary: Summary,
+    digest: String,
+}
+
+fn compute(scheme: &Scheme, year: i32, inputs: &[(enterprise::Model, Inputs)], run_id: i64) -> Computed {
+    let started = std::time::Instant::now();
+    let flags = flag_names();
+    let mut data = Dataset { rows: Vec::with_capacity(inputs.len()), flag_names: flags.clone() };
+    let mut index: Vec<Option<usize>> = Vec::with_capacity(inputs.len());
+    let mut hasher = Sha256::new();
+    let input_json: Vec<String> = inputs
+        .iter()
+        .map(|(e, inp)| {
+            let j = serde_json::to_string(inp).unwrap_or_default();
+            hasher.update(e.id.to_le_bytes());
+            hasher.update(j.as_bytes());
+            j
+        })
+        .collect();
+    for (_, inp) in inputs {
+        match inp.row(year, &flags) {
+            Some(r) => {
+                data.rows.push(r);
+                index.push(Some(data.rows.len() - 1));
+            }
+            None => index.push(None),
+        }
+    }
+    let ev = evaluate(scheme, &data, Options { year: Some(year) });
+    let mut summary = Summary { enterprises: inputs.len(), flag_names: flags, ..Default::default() };
+    let mut counts: BTreeMap<(String, String), usize> = BTreeMap::new();
+    let mut results = Vec::with_capacity(inputs.len());
+    for (k, ((e, inp), json)) in inputs.iter().zip(input_json).enumerate() {
+        let mut m = result::ActiveModel {
+            run_id: Set(run_id),
+            enterprise_id: Set(e.id),
+            credit_code: Set(e.credit_code.clone()),
+            name: Set(e.name.clone()),
+            park_id: Set(e.park_id),
+            industry_code: Set(e.industry_code.clone()),
+            land_mu: Set(inp.values.get("land_mu").map(|u| u.v)),
+            tax: Set(inp.values.get("tax").map(|u| u.v)),
+            value_added: Set(inp.values.get("value_added").map(|u| u.v)),
+            inputs: Set(json),
+            trace: Set("[]".into()),
+            total: Set(None),
+            rank: Set(None),
+            group_size: Set(None),
+            class: Set(None),
+            reason: Set(None),
+            ..Default::default()
+        };
+        let Some(i) = index[k] else {
+            m.grp = Set("invalid".into());
+            m.reason = Set(Some(format!(
+                "industry_code.not_a_class: {} is not a 4-digit class of GB/T 4754-2017",
+                e.industry_code
+            )));
+            summary.invalid += 1;
+            results.push(m);
+            continue;
+        };
+        match ev.placement[i] {
+            Placement::OutOfScope(why) => {
+                m.grp = Set("out_of_scope".into());
+                m.reason = Set(Some(format!("{}: {}", why.rule(), why.describe(scheme))));
+                *summary.out_of_scope.entry(why.rule().to_string()).or_default() += 1;
+            }
+            Placement::Group(g) => {
+                let group = &scheme.groups[g];
+                m.grp = Set(group.id.clone());
+                m.total = Set(Some(ev.total[i]));
+                let class = match ev.class[i] {
+                    NOT_RATED => "not_rated".to_string(),
+                    NO_CLASS => String::new(),
+                    c => {
+                        m.rank = Set(Some(ev.rank[i] as i32));
+                        m.group_size = Set(ev.cohort_of(i).map(|c| c.size as i32));
+                        group.classes.names[c as usize].clone()
+                    }
+                };
+                *counts.entry((group.id.clone(), class.clone())).or_default() += 1;
+                m.class = Set(Some(class));
+                m.reason = Set(inp.veto.as_ref().map(|v| v.v.clone()));
+                let trace = ev.trace(scheme, &data.rows[i], i);
+                m.trace = Set(serde_json::to_string(&store_trace(scheme, g, &trace)).unwrap_or_default());
+            }
+        }
+        results.push(m);
+    }
+    summary.counts = counts.into_iter().map(|((g, c), n)| (g, c, n)).collect();
+    summary.cohorts = ev.cohorts.iter().map(|c| c.snapshot(scheme)).collect();
+    summary.millis = started.elapsed().as_millis();
+    Computed { results, summary, digest: format!("{:x}", hasher.finalize()) }
+}
+
+async fn execute_inner(db: &DatabaseConnection, run_id: i64) -> DbResult<()> {
+    let r = run::Entity::find_by_id(run_id).one(db).await?.ok_or(DbError::NotFound)?;
+    let scheme = Scheme::parse(&r.scheme_source).map_err(|e| DbError::Other(e.to_string()))?;
+    let inputs = load_inputs(db, r.zone_id, r.year).await?;
+    set_progress(db, run_id, 20).await?;
+    let computed = compute(&scheme, r.year, &inputs, run_id);
+    drop(inputs);
+    set_progress(db, run_id, 30).await?;
+    // Batches keep each statement under SQLite's variable limit and let the progress move;
+    // readers ignore results until the run is marked done.
+    const BATCH: usize = 1000;
+    let n = computed.results.len().max(1);
+    let mut stored = 0;
+    let mut results = computed.results;
+    while !results.is_empty() {
+        let rest = results.split_off(results.len().min(BATCH));
+        let batch = std::mem::replace(&mut results, rest);
+        stored += batch.len();
+        result::Entity::insert_many(batch).exec(db).await?;
+        set_progress(db, run_id, 30 + (70 * stored / n) as i32).await?;
+    }
+    run::Entity::update_many()
+        .col_expr(run::Column::Status, Expr::value("done"))
+        .col_expr(run::Column::Progress, Expr::value(100))
+        .col_expr(run::Column::Summary, Expr::value(serde_json::to_string(&computed.summary).unwrap_or_default()))
+        .col_expr(run::Column::InputsDigest, Expr::value(computed.digest))
+        .col_expr(run::Column::FinishedAt, Expr::value(chrono::Utc::now()))
+        .filter(run::Column::Id.eq(run_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn get<C: ConnectionTrait>(db: &C, run_id: i64) -> DbResult<Option<run::Model>> {
+    Ok(run::Entity::find_by_id(run_id).one(db).await?)
+}
+
+/// Runs of a zone, newest first.
+pub async fn runs<C: ConnectionTrait>(db: &C, zone_id: i64) -> DbResult<Vec<run::Model>> {
+    Ok(run::Entity::find()
+        .filter(run::Column::ZoneId.eq(zone_id))
+        .order_by_desc(run::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// The latest published run of a zone, optionally for one year.
+pub async fn latest_published<C: ConnectionTrait>(db: &C, zone_id: i64, year: Option<i32>) -> DbResult<Option<run::Model>> {
+    let mut q = run::Entity::find()
+        .filter(run::Column::ZoneId.eq(zone_id))
+        .filter(run::Column::PublishedAt.is_not_null());
+    if let Some(y) = year {
+        q = q.filter(run::Column::Year.eq(y));
+    }
+    Ok(q.order_by_desc(run::Column::Year).order_by_desc(run::Column::PublishedAt).one(db).await?)
+}
+
+pub async fn publish(db: &DatabaseConnection, actor: &Actor, run_id: i64) -> DbResult<run::Model> {
+    let r = get(db, run_id).await?.ok_or(DbError::NotFound)?;
+    if r.status != "done" {
+        return Err(DbError::Other("only a finished run can be published".into()));
+    }
+    if r.published_at.is_some() {
+        return Ok(r);
+    }
+    run::Entity::update_many()
+        .col_expr(run::Column::PublishedAt, Expr::value(chrono::Utc::now()))
+        .col_expr(run::Column::PublishedBy, Expr::value(actor.username.clone()))
+        .filter(run::Column::Id.eq(run_id))
+        .exec(db)
+        .await?;
+    audit::record(
+        db,
+        actor,
+        Change {
+            action: "publish",
+            entity: "evaluation_run",
+            entity_id: Some(run_id),
+            zone_id: Some(r.zone_id),
+            before: None,
+            after: None,
+        },
+    )
+    .await?;
+    get(db, run_id).await?.ok_or(DbError::NotFound)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ResultSort {
+    #[default]
+    Rank,
+    Total,
+    Name,
+    TaxPerMu,
+}
+
+impl ResultSort {
+    pub const ALL: [ResultSort; 4] = [Self::Rank, Self::Total, Self::Name, Self::TaxPerMu];
+    pub fn id(self) -> &'static str {
+        match self {
+            Self::Rank => "rank",
+            Self::Total => "total",
+            Self::Name => "name",
+            Self::TaxPerMu => "tax_per_mu",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.id() == s)
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ResultQuery {
+    pub run_id: i64,
+    pub group: Option<String>,
+    pub class: Option<String>,
+    pub park_id: Option<i64>,
+    /// A GB/T 4754 division (2 digits) or class prefix.
+    pub industry: Option<String>,
+    pub q: Option<String>,
+    /// Only this enterprise (enterprise users).
+    pub enterprise_id: Option<i64>,
+    pub sort: ResultSort,
+    pub descending: bool,
+    pub page: u64,
+    pub per_page: u64,
+}
+
+fn filtered(f: &ResultQuery) -> sea_orm::Select<result::Entity> {
+    let mut q = result::Entity::find().filter(result::Column::RunId.eq(f.run_id));
+    if let Some(g) = &f.group {
+        q = q.filter(result::Column::Grp.eq(g.clone()));
+    }
+    if let Some(c) = &f.class {
+        q = q.filter(result::Column::Class.eq(c.clone()));
+    }
+    if let Some(p) = f.park_id {
+        q = q.filter(result::Column::ParkId.eq(p));
+    }
+    if let Some(i) = &f.industry {
+        q = q.filter(result::Column::IndustryCode.starts_with(i.clone()));
+    }
+    if let Some(e) = f.enterprise_id {
+        q = q.filter(result::Column::EnterpriseId.eq(e));
+    }
+    if let Some(text) = f.q.as_ref().map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        let code = text.to_ascii_uppercase();
+        q = q.filter(
+            sea_orm::Condition::any()
+                .add(result::Column::Name.like(like_contains(text)))
+                .add(result::Column::CreditCode.starts_with(code)),
+        );
+    }
+    q
+}
+
+pub async fn results<C: ConnectionTrait>(db: &C, f: &ResultQuery) -> DbResult<Page<result::Model>> {
+    let q = filtered(f);
+    let total = q.clone().count(db).await?;
+    let order = if f.descending { sea_orm::Order::Desc } else { sea_orm::Order::Asc };
+    let q = match f.sort {
+        // Unranked rows (out of scope, invalid) last in either direction.
+        ResultSort::Rank => q
+            .order_by(Expr::col(result::Column::Rank).is_null(), sea_orm::Order::Asc)
+            .order_by(result::Column::Grp, sea_orm::Order::Asc)
+            .order_by(result::Column::Rank, order.clone()),
+        ResultSort::Total => q
+            .order_by(Expr::col(result::Column::Total).is_null(), sea_orm::Order::Asc)
+            .order_by(result::Column::Total, order.clone()),
+        ResultSort::Name => q.order_by(result::Column::Name, order.clone()),
+        ResultSort::TaxPerMu => q
+            .order_by(Expr::col(result::Column::LandMu).is_null(), sea_orm::Order::Asc)
+            .order_by(
+                Expr::col(result::Column::Tax).div(Expr::col(result::Column::LandMu)),
+                order.clone(),
+            ),
+    };
+    let per_page = Ord::clamp(f.per_page, 1, super::MAX_PER_PAGE * 500);
+    let page = Ord::max(f.page, 1);
+    let items = q
+        .order_by(result::Column::Id, order)
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+        .all(db)
+        .await?;
+    Ok(Page { items, total, page, per_page })
+}
+
+pub async fn result_for<C: ConnectionTrait>(db: &C, run_id: i64, enterprise_id: i64) -> DbResult<Option<result::Model>> {
+    Ok(result::Entity::find()
+        .filter(result::Column::RunId.eq(run_id))
+        .filter(result::Column::EnterpriseId.eq(enterprise_id))
+        .one(db)
+        .await?)
+}
+
+/// The cohort of a stored result, rebuilt with the totals of its rated rows.
+pub async fn cohort_of<C: ConnectionTrait>(
+    db: &C,
+    scheme: &Scheme,
+    run: &run::Model,
+    grp: &str,
+) -> DbResult<Option<Cohort>> {
+    let summary = Summary::parse(run);
+    let Some(snap) = summary.cohorts.iter().find(|c| c.group == grp && c.year == run.year) else {
+        return Ok(None);
+    };
+    let totals: Vec<Option<f64>> = result::Entity::find()
+        .select_only()
+        .column(result::Column::Total)
+        .filter(result::Column::RunId.eq(run.id))
+        .filter(result::Column::Grp.eq(grp))
+        .filter(result::Column::Rank.is_not_null())
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(Cohort::from_snapshot(scheme, snap, totals.into_iter().flatten().collect()))
+}
+
+/// Aggregates per park or per industry division: tax and value added per mu.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Ranking {
+    pub key: String,
+    pub enterprises: i64,
+    pub land_mu: f64,
+    pub tax: f64,
+    pub value_added: f64,
+    pub tax_per_mu: Option<f64>,
+    pub va_per_mu: Option<f64>,
+    /// Enterprises in the lowest class of their group.
+    pub lowest_class: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RankBy {
+    Park,
+    Division,
+}
+
+/// Aggregate tax and value added per mu over the run's evaluated enterprises, best first.
+pub async fn rankings<C: ConnectionTrait>(db: &C, scheme: &Scheme, run_id: i64, by: RankBy) -> DbResult<Vec<Ranking>> {
+    let rows: Vec<(Option<i64>, String, String, Option<String>, Option<f64>, Option<f64>, Option<f64>)> =
+        result::Entity::find()
+            .select_only()
+            .columns([
+                result::Column::ParkId,
+                result::Column::IndustryCode,
+                result::Column::Grp,
+                result::Column::Class,
+                result::Column::LandMu,
+                result::Column::Tax,
+                result::Column::ValueAdded,
+            ])
+            .filter(result::Column::RunId.eq(run_id))
+            .filter(result::Column::Total.is_not_null())
+            .into_tuple()
+            .all(db)
+            .await?;
+    let mut acc: BTreeMap<String, Ranking> = BTreeMap::new();
+    for (park, industry, grp, class, land, tax, va) in rows {
+        let key = match by {
+            RankBy::Park => park.map(|p| p.to_string()).unwrap_or_default(),
+            RankBy::Division => industry.get(..2).unwrap_or("").to_string(),
+        };
+        let r = acc.entry(key.clone()).or_insert_with(|| Ranking {
+            key,
+            enterprises: 0,
+            land_mu: 0.0,
+            tax: 0.0,
+            value_added: 0.0,
+            tax_per_mu: None,
+            va_per_mu: None,
+            lowest_class: 0,
+        });
+        r.enterprises += 1;
+        let lowest = scheme.group(&grp).and_then(|(_, g)| g.classes.names.last().cloned());
+        if class.is_some() && class == lowest {
+            r.lowest_class += 1;
+        }
+        if let Some(l) = land.filter(|l| *l > 0.0) {
+            r.land_mu += l;
+            r.tax += tax.unwrap_or(0.0);
+            r.value_added += va.unwrap_or(0.0);
+        }
+    }
+    let mut out: Vec<Ranking> = acc
+        .into_values()
+        .map(|mut r| {
+            if r.land_mu > 0.0 {
+                r.tax_per_mu = Some(r.tax / r.land_mu);
+                r.va_per_mu = Some(r.value_added / r.land_mu);
+            }
+            r
+        })
+        .collect();
+    out.sort_by(|a, b| b.tax_per_mu.unwrap_or(-1.0).total_cmp(&a.tax_per_mu.unwrap_or(-1.0)));
+    Ok(out)
+}
+
+/// An enterprise whose class differs between two runs, and the indicators that moved it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Move {
+    pub enterprise_id: i64,
+    pub name: String,
+    pub credit_code: String,
+    pub grp: String,
+    pub class_before: Option<String>,
+    pub class_after: Option<String>,
+    pub total_before: Option<f64>,
+    pub total_after: Option<f64>,
+    /// (indicator id, score change), largest change first.
+    pub drivers: Vec<(String, f64)>,
+}
+
+/// Enterprises whose class changed from run `a` to run `b` (same zone; any years).
+pub async fn compare<C: ConnectionTrait>(db: &C, a: i64, b: i64) -> DbResult<Vec<Move>> {
+    let load = |id: i64| {
+        result::Entity::find()
+            .filter(result::Column::RunId.eq(id))
+            .order_by_asc(result::Column::EnterpriseId)
+            .all(db)
+    };
+    let before: HashMap<i64, result::Model> = load(a).await?.into_iter().map(|r| (r.enterprise_id, r)).collect();
+    let mut out = Vec::new();
+    for r in load(b).await? {
+        let old = before.get(&r.enterprise_id);
+        let class_before = old.and_then(|o| o.class.clone());
+        if class_before == r.class {
+            continue;
+        }
+        let scores = |t: &str| -> HashMap<String, f64> {
+            serde_json::from_str::<Vec<StoredIndicator>>(t)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|i| (i.id, i.score))
+                .collect()
+        };
+        let after_scores = scores(&r.trace);
+        let before_scores = old.map(|o| scores(&o.trace)).unwrap_or_default();
+        let mut drivers: Vec<(String, f64)> = after_scores
+            .iter()
+            .map(|(id, s)| (id.clone(), s - before_scores.get(id).copied().unwrap_or(0.0)))
+            .filter(|(_, d)| d.abs() > 1e-9)
+            .collect();
+        drivers.sort_by(|x, y| y.1.abs().total_cmp(&x.1.abs()));
+        out.push(Move {
+            enterprise_id: r.enterprise_id,
+            name: r.name,
+            credit_code: r.credit_code,
+            grp: r.grp,
+            class_before,
+            class_after: r.class,
+            total_before: old.and_then(|o| o.total),
+            total_after: r.total,
+            drivers,
+        });
+    }
+    Ok(out)
+}
+
+/// The outcome of recomputing a stored run from its stored scheme text and inputs.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Verification {
+    pub results: usize,
+    /// Enterprises whose recomputed group, total, rank or class differ from the stored.
+    pub differences: Vec<i64>,
+    pub digest_matches: bool,
+}
+
+pub async fn verify<C: ConnectionTrait>(db: &C, run_id: i64) -> DbResult<Verification> {
+    let r = get(db, run_id).await?.ok_or(DbError::NotFound)?;
+    let scheme = Scheme::parse(&r.scheme_source).map_err(|e| DbError::Other(e.to_string()))?;
+    let stored = result::Entity::find()
+        .filter(result::Column::RunId.eq(run_id))
+        .order_by_asc(result::Column::EnterpriseId)
+        .all(db)
+        .await?;
+    let inputs: Vec<(enterprise::Model, Inputs)> = stored
+        .iter()
+        .map(|s| {
+            let e = enterprise::Model {
+                id: s.enterprise_id,
+                credit_code: s.credit_code.clone(),
+                name: s.name.clone(),
+                park_id: s.park_id,
+                industry_code: s.industry_code.clone(),
+                ..placeholder_enterprise()
+            };
+            (e, serde_json::from_str(&s.inputs).unwrap_or_default())
+        })
+        .collect();
+    let c = compute(&scheme, r.year, &inputs, run_id);
+    let mut differences = Vec::new();
+    for (s, m) in stored.iter().zip(&c.results) {
+        let same = m.grp.as_ref() == &s.grp
+            && m.total.as_ref() == &s.total
+            && m.rank.as_ref() == &s.rank
+            && m.class.as_ref() == &s.class
+            && m.trace.as_ref() == &s.trace;
+        if !same {
+            differences.push(s.enterprise_id);
+        }
+    }
+    Ok(Verification {
+        results: stored.len(),
+        differences,
+        digest_matches: r.inputs_digest.as_deref() == Some(c.digest.as_str()),
+    })
+}
+
+fn placeholder_enterprise() -> enterprise::Model {
+    enterprise::Model {
+        id: 0,
+        zone_id: 0,
+        park_id: None,
+        credit_code: String::new(),
+        name: String::new(),
+        former_names: "[]".into(),
+        industry_code: String::new(),
+        address: None,
+        division_code: None,
+        ownership: String::new(),
+        source_country: None,
+        fortune500_parent: None,
+        founded_on: None,
+        registered_capital: None,
+        tags: "[]".into(),
+        above_scale: None,
+        latest_revenue: None,
+        latest_year: None,
+        created_at: chrono::Utc::now(),
+        updated_at: chrono::Utc::now(),
+    }
+}
