@@ -180,6 +180,10 @@ async fn open(cfg: &Config) -> anyhow::Result<Db> {
 }
 
 async fn serve(db: Db, cfg: &Config) -> anyhow::Result<()> {
+    let interrupted = devzone_db::repo::evaluation::fail_interrupted(&db.conn).await?;
+    if interrupted > 0 {
+        tracing::warn!(runs = interrupted, "evaluation runs interrupted by the last stop marked failed");
+    }
     let app = devzone_web::router(devzone_web::AppState {
         db,
         secure_cookies: cfg.server.secure_cookies,

@@ -36,17 +36,26 @@ async fn shot(c: &fantoccini::Client, name: &str) {
     }
 }
 
-#[tokio::test]
-async fn login_search_and_open_an_enterprise() {
+/// A demo database with an administrator, devzone serving it on a loopback port, and a
+/// headless chromium driven through chromedriver. None when chromedriver is missing.
+struct Browser {
+    c: fantoccini::Client,
+    base: String,
+    db: devzone_db::Db,
+    _driver: Driver,
+    _t: devzone_db::testing::TestDb,
+}
+
+async fn browser(demo_enterprises: usize) -> Option<Browser> {
     let chromedriver =
         std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
     if !std::path::Path::new(&chromedriver).exists() {
         eprintln!("SKIPPED: {chromedriver} not found (install chromium-driver)");
-        return;
+        return None;
     }
     let t = devzone_db::testing::sqlite().await;
     let db = t.db.clone();
-    devzone_db::demo::load(&db, 400, &mut |_, _| {})
+    devzone_db::demo::load(&db, demo_enterprises, &mut |_, _| {})
         .await
         .unwrap();
     users::create(
@@ -63,37 +72,6 @@ async fn login_search_and_open_an_enterprise() {
     )
     .await
     .unwrap();
-
-    // Pick a zone-1 enterprise and search for the first two characters of its name.
-    let page = enterprises::list(
-        &db.conn,
-        &Scope::all(),
-        &enterprises::ListQuery {
-            zone_id: Some(1),
-            per_page: 1,
-            page: 1,
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
-    let target = page.items[0].clone();
-    let fragment: String = target.name.chars().take(2).collect();
-    let expected_matches = enterprises::list(
-        &db.conn,
-        &Scope::all(),
-        &enterprises::ListQuery {
-            zone_id: Some(1),
-            q: Some(fragment.clone()),
-            per_page: 1,
-            page: 1,
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap()
-    .total;
-
     let port = free_port();
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
         .await
@@ -138,13 +116,11 @@ async fn login_search_and_open_an_enterprise() {
     }
     let c = client.expect("chromedriver answers");
     let base = format!("http://127.0.0.1:{port}");
+    Some(Browser { c, base, db, _driver, _t: t })
+}
 
-    c.goto(&format!("{base}/")).await.unwrap();
-    assert!(
-        c.current_url().await.unwrap().path().starts_with("/login"),
-        "anonymous visitors are sent to the login page"
-    );
-    shot(&c, "01-login").await;
+/// Logs in as the administrator from the login page.
+async fn log_in(c: &fantoccini::Client) {
     c.find(Locator::Css("input[name=username]"))
         .await
         .unwrap()
@@ -164,6 +140,50 @@ async fn login_search_and_open_an_enterprise() {
         .await
         .unwrap();
     c.wait().for_element(Locator::Css(".kpis")).await.unwrap();
+}
+
+#[tokio::test]
+async fn login_search_and_open_an_enterprise() {
+    let Some(b) = browser(400).await else { return };
+    let (c, base, db) = (b.c.clone(), b.base.clone(), b.db.clone());
+
+    // Pick a zone-1 enterprise and search for the first two characters of its name.
+    let page = enterprises::list(
+        &db.conn,
+        &Scope::all(),
+        &enterprises::ListQuery {
+            zone_id: Some(1),
+            per_page: 1,
+            page: 1,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let target = page.items[0].clone();
+    let fragment: String = target.name.chars().take(2).collect();
+    let expected_matches = enterprises::list(
+        &db.conn,
+        &Scope::all(),
+        &enterprises::ListQuery {
+            zone_id: Some(1),
+            q: Some(fragment.clone()),
+            per_page: 1,
+            page: 1,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+    .total;
+
+    c.goto(&format!("{base}/")).await.unwrap();
+    assert!(
+        c.current_url().await.unwrap().path().starts_with("/login"),
+        "anonymous visitors are sent to the login page"
+    );
+    shot(&c, "01-login").await;
+    log_in(&c).await;
     let svgs = c.find_all(Locator::Css("svg.chart")).await.unwrap();
     assert_eq!(svgs.len(), 4, "the zone home shows its four charts");
     shot(&c, "02-home").await;
@@ -276,5 +296,90 @@ async fn login_search_and_open_an_enterprise() {
         .unwrap()
         .unwrap();
     assert_eq!(unchanged.credit_code, target.credit_code);
+    c.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn evaluation_run_breakdown_and_what_if() {
+    let Some(b) = browser(600).await else { return };
+    let (c, base, db) = (b.c.clone(), b.base.clone(), b.db.clone());
+    c.goto(&format!("{base}/login")).await.unwrap();
+    log_in(&c).await;
+    // Start a run of the default scheme for 2024 on the first demo zone.
+    c.goto(&format!("{base}/zones/1/evaluations")).await.unwrap();
+    c.wait().for_element(Locator::Css("#start-run")).await.unwrap();
+    shot(&c, "10-evaluations").await;
+    c.find(Locator::Css("#start-run button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    // The run page refreshes itself until the results table appears.
+    c.wait()
+        .at_most(Duration::from_secs(60))
+        .for_element(Locator::Css("#results"))
+        .await
+        .unwrap();
+    assert_eq!(c.find_all(Locator::Css("svg.chart")).await.unwrap().len(), 2);
+    shot(&c, "11-run").await;
+    let run_path = c.current_url().await.unwrap().path().to_string();
+    let run_id: i64 = run_path.rsplit('/').next().unwrap().parse().unwrap();
+    let stored = devzone_db::repo::evaluation::get(&db.conn, run_id).await.unwrap().unwrap();
+    assert_eq!(stored.status, "done");
+
+    // Class D only: choosing it in the filter applies at once.
+    let class = c.find(Locator::Css("select[name=class]")).await.unwrap();
+    class.select_by_value("D").await.unwrap();
+    c.wait()
+        .for_element(Locator::XPath("//select[@name='class']/option[@value='D' and @selected]"))
+        .await
+        .unwrap();
+    let first = c.find(Locator::Css("#results tbody tr td a")).await.unwrap();
+    first.click().await.unwrap();
+    let class_now = c
+        .wait()
+        .for_element(Locator::Css("#class"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(class_now, "D");
+    assert!(c.find(Locator::Css("#indicators")).await.is_ok());
+    assert!(c.find(Locator::Css("#lifts")).await.is_ok(), "a D-class enterprise is shown what would lift it");
+    shot(&c, "12-breakdown").await;
+
+    // What if it paid far more tax: against the same benchmarks it leaves class D.
+    let tax = c.find(Locator::Css("#whatif input[name=tax]")).await.unwrap();
+    tax.clear().await.unwrap();
+    tax.send_keys("100000").await.unwrap();
+    c.find(Locator::Css("#whatif button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let new_class = c
+        .wait()
+        .for_element(Locator::Css("#whatif-class"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_ne!(new_class, "D", "the what-if class changes");
+    shot(&c, "13-what-if").await;
+    // Nothing was saved: the stored result is still D.
+    let url = c.current_url().await.unwrap();
+    let eid: i64 = url.path().rsplit('/').next().unwrap().parse().unwrap();
+    let r = devzone_db::repo::evaluation::result_for(&db.conn, run_id, eid).await.unwrap().unwrap();
+    assert_eq!(r.class.as_deref(), Some("D"));
+
+    for (path, name) in [("rankings", "14-rankings"), ("measures", "15-measures")] {
+        c.goto(&format!("{base}/evaluations/{run_id}/{path}")).await.unwrap();
+        c.wait().for_element(Locator::Css("main h1")).await.unwrap();
+        shot(&c, name).await;
+    }
     c.close().await.unwrap();
 }

@@ -128,3 +128,39 @@ pub fn wan(centi: Option<i64>) -> String {
         .map(|c| grouped(c as f64 / 100.0 / 10_000.0, 2))
         .unwrap_or_default()
 }
+
+/// A table as an XLSX (default) or CSV (`format = "csv"`) download. `ascii_name` is the
+/// file name for old clients; `stem` the full (Chinese) name sent as RFC 5987 filename*.
+pub fn download(
+    table: &devzone_io::Table,
+    format: Option<&str>,
+    ascii_name: &str,
+    stem: &str,
+) -> Result<Response, PageError> {
+    use axum::http::header;
+    let (bytes, mime, ext) = if format == Some("csv") {
+        (devzone_io::to_csv(table), "text/csv; charset=utf-8", "csv")
+    } else {
+        (
+            devzone_io::to_xlsx(table),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+        )
+    };
+    let bytes = bytes.map_err(|e| {
+        tracing::error!(error = %e, "export failed");
+        PageError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR)
+    })?;
+    let disposition = format!(
+        "attachment; filename=\"{ascii_name}.{ext}\"; filename*=UTF-8''{}.{ext}",
+        crate::session::urlencode(stem)
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, mime.to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
+}

@@ -932,3 +932,37 @@ fn placeholder_enterprise() -> enterprise::Model {
         updated_at: chrono::Utc::now(),
     }
 }
+
+/// Totals of the rated rows of a run (for the score histogram).
+pub async fn totals<C: ConnectionTrait>(db: &C, run_id: i64) -> DbResult<Vec<f64>> {
+    let v: Vec<Option<f64>> = result::Entity::find()
+        .select_only()
+        .column(result::Column::Total)
+        .filter(result::Column::RunId.eq(run_id))
+        .filter(result::Column::Rank.is_not_null())
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(v.into_iter().flatten().collect())
+}
+
+/// Marks runs left `running` by a stopped server as failed, so nobody waits for them.
+pub async fn fail_interrupted(db: &DatabaseConnection) -> DbResult<u64> {
+    let ids: Vec<i64> = run::Entity::find()
+        .select_only()
+        .column(run::Column::Id)
+        .filter(run::Column::Status.eq("running"))
+        .into_tuple()
+        .all(db)
+        .await?;
+    for id in &ids {
+        result::Entity::delete_many().filter(result::Column::RunId.eq(*id)).exec(db).await?;
+    }
+    let r = run::Entity::update_many()
+        .col_expr(run::Column::Status, Expr::value("failed"))
+        .col_expr(run::Column::Error, Expr::value("interrupted: the server stopped during the run"))
+        .filter(run::Column::Status.eq("running"))
+        .exec(db)
+        .await?;
+    Ok(r.rows_affected)
+}

@@ -11,7 +11,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::{Path, Query, RawQuery, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use devzone_core::facts::{Centi, FactField, display_unit, display_value, from_display};
 use devzone_core::model::{FactSource, Ownership, QualificationKind};
@@ -282,31 +282,7 @@ pub async fn export(
         rows,
     };
     let stem = format!("{}-{}", zone.name, chrono::Utc::now().format("%Y%m%d"));
-    let (bytes, mime, ext) = if p.format.as_deref() == Some("csv") {
-        (devzone_io::to_csv(&table), "text/csv; charset=utf-8", "csv")
-    } else {
-        (
-            devzone_io::to_xlsx(&table),
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "xlsx",
-        )
-    };
-    let bytes = bytes.map_err(|e| {
-        tracing::error!(error = %e, "export failed");
-        PageError::new(StatusCode::INTERNAL_SERVER_ERROR)
-    })?;
-    let disposition = format!(
-        "attachment; filename=\"enterprises.{ext}\"; filename*=UTF-8''{}.{ext}",
-        crate::session::urlencode(&stem)
-    );
-    Ok((
-        [
-            (header::CONTENT_TYPE, mime.to_string()),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        bytes,
-    )
-        .into_response())
+    crate::views::download(&table, p.format.as_deref(), "enterprises", &stem)
 }
 
 pub struct FactRow {
@@ -350,6 +326,8 @@ struct EnterprisePage {
     qual_kinds: Vec<(String, String)>,
     next_year: i32,
     errors: Vec<String>,
+    /// The latest published per-mu evaluation of the enterprise: (link, text).
+    evaluation: Option<(String, String)>,
 }
 
 fn profile(t: Tr, e: &enterprise::Model, zone: &str, park: Option<&str>) -> Vec<(String, String)> {
@@ -532,7 +510,24 @@ async fn enterprise_page(
     } else {
         zones::list(db, &v.scope).await?
     };
+    let evaluation = match devzone_db::repo::evaluation::latest_published(db, e.zone_id, None).await? {
+        Some(run) => devzone_db::repo::evaluation::result_for(db, run.id, e.id).await?.map(|r| {
+            (
+                format!("/evaluations/{}/enterprises/{}", run.id, e.id),
+                t.f(
+                    "ent.evaluation_link",
+                    &[
+                        ("class", &crate::pages::evaluation::class_label(&t, r.class.as_deref())),
+                        ("year", &run.year.to_string()),
+                        ("scheme", &run.scheme_name),
+                    ],
+                ),
+            )
+        }),
+        None => None,
+    };
     let page = EnterprisePage {
+        evaluation,
         c: Chrome::new(
             v,
             &e.name,

@@ -3,6 +3,8 @@
 mod admin;
 mod auth;
 mod enterprises;
+pub(crate) mod evaluation;
+mod evaluation_breakdown;
 mod home;
 
 use crate::AppState;
@@ -31,6 +33,24 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/enterprises/{id}/qualifications",
             post(enterprises::add_qualification),
+        )
+        .route(
+            "/zones/{id}/evaluations",
+            get(evaluation::runs).post(evaluation::start),
+        )
+        .route("/zones/{id}/evaluations/compare", get(evaluation::compare))
+        .route(
+            "/zones/{id}/evaluation-schemes",
+            get(evaluation::scheme_form).post(evaluation::add_scheme),
+        )
+        .route("/evaluations/{id}", get(evaluation::show))
+        .route("/evaluations/{id}/export", get(evaluation::export))
+        .route("/evaluations/{id}/publish", post(evaluation::publish))
+        .route("/evaluations/{id}/rankings", get(evaluation::rankings))
+        .route("/evaluations/{id}/measures", get(evaluation::measures))
+        .route(
+            "/evaluations/{id}/enterprises/{enterprise}",
+            get(evaluation_breakdown::show),
         )
         .route("/admin/audit", get(admin::audit))
         .route("/admin/users", get(admin::users).post(admin::create_user))
