@@ -38,12 +38,13 @@ pub fn routes() -> Router<AppState> {
             "/enterprises/{id}/facts",
             get(list_facts).post(record_facts),
         )
+        .merge(crate::api_evaluation::routes())
         .fallback(|| async { ApiError::not_found() })
 }
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "devzone API", version = "1", description = "Zones, parks, enterprises and annual facts. Authenticate with `Authorization: Bearer <token>` (see `devzone token create`)."),
+    info(title = "devzone API", version = "1", description = "Zones, parks, enterprises, annual facts and per-mu evaluation. Authenticate with `Authorization: Bearer <token>` (see `devzone token create`)."),
     paths(list_zones, create_zone, get_zone, update_zone, list_parks, create_park, get_park, update_park, list_enterprises, create_enterprise, get_enterprise, update_enterprise, list_facts, record_facts),
     components(schemas(ZoneOut, ParkOut, EnterpriseOut, FactValueOut, ZoneList, ParkList, EnterpriseList, FactList, ErrorEnvelope, ErrorBody, FieldErrorOut, ZoneInput, ParkInput, EnterpriseInput, FactsInput, FactsOutcome)),
     modifiers(&BearerAuth),
@@ -64,8 +65,15 @@ impl utoipa::Modify for BearerAuth {
     }
 }
 
+/// The whole API: the core document with the evaluation paths merged in.
+pub fn document() -> utoipa::openapi::OpenApi {
+    let mut doc = ApiDoc::openapi();
+    doc.merge(crate::api_evaluation::EvaluationDoc::openapi());
+    doc
+}
+
 async fn openapi() -> impl IntoResponse {
-    Json(ApiDoc::openapi())
+    Json(document())
 }
 
 #[derive(Serialize, ToSchema)]

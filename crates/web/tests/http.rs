@@ -401,3 +401,67 @@ async fn pages_need_login_and_csrf() {
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     assert!(body_text(res).await.contains("request-id"));
 }
+
+#[tokio::test]
+async fn evaluation_api_runs_publishes_and_scopes() {
+    for t in all().await {
+        let (officer, analyst, ent) = setup(&t).await;
+        let app = app(&t.db).await;
+        let (s, body) = call(&app, "GET", "/api/v1/zones/1/evaluation-schemes", Some(&officer), None).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(body[0]["key"], "builtin:default");
+        // Analysts read but do not start runs; an unknown scheme is a 422 naming the field.
+        let start = serde_json::json!({"year": 2024, "scheme": "builtin:default"});
+        let (s, _) = call(&app, "POST", "/api/v1/zones/1/evaluation-runs", Some(&analyst), Some(start.clone())).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        let bad = serde_json::json!({"year": 2024, "scheme": "builtin:nope"});
+        let (s, body) = call(&app, "POST", "/api/v1/zones/1/evaluation-runs", Some(&officer), Some(bad)).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(body["error"]["fields"][0]["field"], "scheme");
+        // A broken scheme is refused with its line, in the caller's language.
+        let broken = serde_json::json!({"source": "name = \"x\"\nversion = \"one\"\n"});
+        let (s, body) = call(&app, "POST", "/api/v1/zones/1/evaluation-schemes", Some(&officer), Some(broken)).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(body["error"]["fields"][0]["value"], "line 2");
+        assert!(body["error"]["fields"][0]["message"].as_str().unwrap().starts_with("方案有误"));
+
+        let (s, run) = call(&app, "POST", "/api/v1/zones/1/evaluation-runs", Some(&officer), Some(start)).await;
+        assert_eq!(s, StatusCode::ACCEPTED, "{run}");
+        let id = run["id"].as_i64().unwrap();
+        // Poll until done (the run works in the background).
+        let mut status = String::new();
+        for _ in 0..100 {
+            let (_, r) = call(&app, "GET", &format!("/api/v1/evaluation-runs/{id}"), Some(&officer), None).await;
+            status = r["status"].as_str().unwrap().to_string();
+            if status != "running" {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        assert_eq!(status, "done", "{}", t.label);
+        let (_, list) = call(&app, "GET", &format!("/api/v1/evaluation-runs/{id}/results?per_page=3"), Some(&officer), None).await;
+        assert_eq!(list["items"].as_array().unwrap().len(), 3);
+        assert!(list["items"][0]["indicators"].as_array().is_some());
+
+        // Enterprise users see nothing of an unpublished run …
+        let (s, _) = call(&app, "GET", &format!("/api/v1/evaluation-runs/{id}"), Some(&ent), None).await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+        let (s, _) = call(&app, "POST", &format!("/api/v1/evaluation-runs/{id}/publish"), Some(&analyst), None).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        let (s, _) = call(&app, "POST", &format!("/api/v1/evaluation-runs/{id}/publish"), Some(&officer), None).await;
+        assert_eq!(s, StatusCode::OK);
+        // … and of a published one, only their own result.
+        let (s, mine) = call(&app, "GET", &format!("/api/v1/evaluation-runs/{id}/results"), Some(&ent), None).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(mine["total"], 1);
+        let own = mine["items"][0]["enterprise_id"].as_i64().unwrap();
+        let other = list["items"].as_array().unwrap().iter().map(|r| r["enterprise_id"].as_i64().unwrap()).find(|e| *e != own).unwrap();
+        let (s, _) = call(&app, "GET", &format!("/api/v1/evaluation-runs/{id}/results/{other}"), Some(&ent), None).await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+        let (s, _) = call(&app, "GET", &format!("/api/v1/evaluation-runs/{id}/results/{own}"), Some(&ent), None).await;
+        assert_eq!(s, StatusCode::OK);
+        let (s, v) = call(&app, "GET", &format!("/api/v1/evaluation-runs/{id}/verify"), Some(&officer), None).await;
+        assert_eq!(s, StatusCode::OK);
+        assert_eq!(v["differences"].as_array().unwrap().len(), 0);
+    }
+}
