@@ -4,7 +4,8 @@
 use anyhow::{Context, bail};
 use devzone_core::permu::engine::{NO_CLASS, NOT_RATED, Placement};
 use devzone_core::permu::output::{RowWriter, header};
-use devzone_core::permu::table::{Columns, Reader, map_columns};
+use devzone_core::permu::table::{Columns, Parsed, Reader, RowParser, map_columns};
+use std::sync::OnceLock;
 use devzone_core::permu::{Options, Scheme, evaluate, sample};
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -25,40 +26,55 @@ pub fn load_scheme(arg: &str) -> anyhow::Result<Scheme> {
     Scheme::parse(&text).map_err(|e| anyhow::anyhow!("{arg}: {e}"))
 }
 
+/// One row of the input as the parsing thread leaves it.
+enum Item {
+    Blank,
+    Header,
+    HeaderError(String),
+    Row(Parsed),
+}
+
 /// Reads the input file into a `Reader` (valid rows as a dataset, invalid ones with problems).
+/// Rows are parsed on the CSV thread; the reader takes them in file order on this one.
 pub fn read_input(path: &Path, scheme: &Scheme) -> anyhow::Result<Reader> {
     let mut flags: Vec<String> = scheme.adjustments.iter().map(|a| a.flag.clone()).collect();
     flags.extend(scheme.not_rated.iter().filter_map(|n| n.flag.clone()));
+    let parser = RowParser::new(&flags);
     let mut reader = Reader::new(&flags);
-    let mut header: Option<(Vec<String>, Columns)> = None;
-    let mut header_error = None;
-    devzone_io::read::visit_rows(path, |line, cells| {
-        if header_error.is_some() {
-            return;
+    // The header: the first row that is not blank. Set once, by the parsing thread.
+    let header: OnceLock<(Vec<String>, Columns)> = OnceLock::new();
+    let map = |line: usize, cells: &[&str]| -> Item {
+        if cells.iter().all(|c| c.trim().is_empty()) {
+            return Item::Blank;
         }
-        match &header {
-            None => {
-                if cells.iter().all(|c| c.trim().is_empty()) {
-                    return;
-                }
-                match map_columns(cells, &flags) {
-                    Ok(cols) => header = Some((cells.iter().map(|c| c.to_string()).collect(), cols)),
-                    Err(e) => header_error = Some(format!("line {line}: {e}")),
-                }
-            }
+        match header.get() {
             Some((names, cols)) => {
-                if cells.iter().all(|c| c.trim().is_empty()) {
-                    return;
-                }
                 let names: Vec<&str> = names.iter().map(String::as_str).collect();
-                reader.push(cols, &names, line, cells);
+                Item::Row(parser.parse(cols, &names, line, cells))
             }
+            None => match map_columns(cells, &flags) {
+                Ok(cols) => {
+                    let _ = header.set((cells.iter().map(|c| c.to_string()).collect(), cols));
+                    Item::Header
+                }
+                Err(e) => Item::HeaderError(format!("line {line}: {e}")),
+            },
         }
+    };
+    let mut header_error = None;
+    devzone_io::read::visit_rows(path, &map, |item| match item {
+        Item::Row(p) if header_error.is_none() => {
+            let (names, cols) = header.get().expect("rows come after the header");
+            let names: Vec<&str> = names.iter().map(String::as_str).collect();
+            reader.accept(cols, &names, p);
+        }
+        Item::HeaderError(e) if header_error.is_none() => header_error = Some(e),
+        _ => {}
     })?;
     if let Some(e) = header_error {
         bail!("{}: {e}", path.display());
     }
-    let Some((_, cols)) = header else {
+    let Some((_, cols)) = header.get() else {
         bail!("{}: no header row", path.display());
     };
     reader.finish();
@@ -270,5 +286,41 @@ pub fn generate_input(out: &Path, rows: usize, year: i32) -> anyhow::Result<()> 
         w.flush()?;
     }
     eprintln!("wrote {rows} rows to {} in {:.1} s", out.display(), started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// Database mode from the command line: start, execute and report a run.
+pub async fn run_db(
+    db: &devzone_db::Db,
+    zone: i64,
+    year: i32,
+    scheme: &str,
+    publish: bool,
+) -> anyhow::Result<()> {
+    use devzone_db::repo::evaluation as ev;
+    let started = Instant::now();
+    let key = if scheme.contains(':') { scheme.to_string() } else { format!("builtin:{scheme}") };
+    let actor = devzone_db::Actor::system("cli");
+    let run = ev::start(&db.conn, &actor, zone, year, &key)
+        .await
+        .with_context(|| format!("zone {zone} or scheme {key} not found"))?;
+    ev::execute(&db.conn, run.id).await?;
+    let run = ev::get(&db.conn, run.id).await?.context("run vanished")?;
+    let summary = ev::Summary::parse(&run);
+    eprintln!("run {} of zone {zone}, {year}, scheme {} v{}", run.id, run.scheme_name, run.scheme_version);
+    eprintln!("enterprises: {}", summary.enterprises);
+    for (g, c, n) in &summary.counts {
+        eprintln!("group {g} class {c}: {n}");
+    }
+    for (rule, n) in &summary.out_of_scope {
+        eprintln!("out of scope ({rule}): {n}");
+    }
+    eprintln!("invalid: {}", summary.invalid);
+    eprintln!("engine {} ms; run to results stored {:.2} s", summary.millis, started.elapsed().as_secs_f64());
+    if publish {
+        ev::publish(&db.conn, &actor, run.id).await?;
+        eprintln!("published");
+    }
+    println!("{}", run.id);
     Ok(())
 }

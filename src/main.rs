@@ -51,6 +51,9 @@ enum Command {
         /// Load the demo and exit without serving (for benchmarks and scripts).
         #[arg(long)]
         no_serve: bool,
+        /// Use only the first N demo zones (1 puts every enterprise in one zone).
+        #[arg(long, default_value_t = 6)]
+        zones: usize,
     },
     /// Apply database migrations and exit.
     Migrate,
@@ -77,14 +80,21 @@ enum Command {
     },
     /// Restore a backup or export into an empty database.
     Restore { file: PathBuf },
-    /// Per-mu evaluation of a CSV or XLSX file (file mode; no database needed).
+    /// Per-mu evaluation. File mode (--input, --output): no database needed. Database mode
+    /// (--zone, --year): a stored run over the zone's current facts, like the web page's.
     Evaluate {
         /// Input rows in the layout of docs/per-mu-default.md (.csv, .xlsx, .xls).
-        #[arg(long)]
-        input: PathBuf,
+        #[arg(long, requires = "output", conflicts_with = "zone")]
+        input: Option<PathBuf>,
         /// Results, one row per input row (.csv or .xlsx).
         #[arg(long)]
-        output: PathBuf,
+        output: Option<PathBuf>,
+        /// Database mode: the zone to evaluate (needs --year).
+        #[arg(long, requires = "year")]
+        zone: Option<i64>,
+        /// Publish the database-mode run when it is done.
+        #[arg(long, requires = "zone")]
+        publish: bool,
         /// A built-in scheme (default, huangyan-2022) or the path of a scheme TOML file.
         #[arg(long, default_value = "default")]
         scheme: String,
@@ -247,9 +257,19 @@ async fn main() -> anyhow::Result<()> {
         Command::Evaluate {
             input,
             output,
+            zone,
+            publish,
             scheme,
             year,
-        } => evaluate::run_file(&input, &output, &scheme, year)?,
+        } => match (input, output, zone) {
+            (Some(input), Some(output), None) => evaluate::run_file(&input, &output, &scheme, year)?,
+            (None, None, Some(zone)) => {
+                let db = open(&cfg).await?;
+                let year = year.context("--year is required with --zone")?;
+                evaluate::run_db(&db, zone, year, &scheme, publish).await?
+            }
+            _ => bail!("use --input and --output (file mode) or --zone and --year (database mode)"),
+        },
         Command::Generate(GenerateCommand::EvaluationInput { out, rows, year }) => {
             evaluate::generate_input(&out, rows, year)?
         }
@@ -267,6 +287,7 @@ async fn main() -> anyhow::Result<()> {
             bind,
             enterprises,
             no_serve,
+            zones,
         } => {
             if let Some(b) = bind {
                 cfg.server.bind = b;
@@ -289,7 +310,7 @@ async fn main() -> anyhow::Result<()> {
                         );
                     }
                     let mut last = 0;
-                    devzone_db::demo::load(&db, enterprises, &mut |done, total| {
+                    devzone_db::demo::load_zones(&db, enterprises, zones, &mut |done, total| {
                         let pct = done * 100 / total.max(1);
                         if pct / 10 != last / 10 || done == total {
                             eprint!("\rloading demo: {done}/{total} enterprises ({pct}%)");
@@ -299,6 +320,9 @@ async fn main() -> anyhow::Result<()> {
                     })
                     .await?;
                     eprintln!();
+                    let t = std::time::Instant::now();
+                    let n = devzone_db::demo::evaluate(&db).await?;
+                    eprintln!("per-mu evaluation of {n} zones published in {:.1} s", t.elapsed().as_secs_f64());
                     let pw = ensure_admin(&db).await?;
                     println!("demo loaded in {:.1} s", started.elapsed().as_secs_f64());
                     pw

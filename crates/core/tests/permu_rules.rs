@@ -4,7 +4,7 @@
 use devzone_core::CreditCode;
 use devzone_core::permu::engine::round_half_away;
 use devzone_core::permu::output::{RowWriter, header};
-use devzone_core::permu::table::{Reader, map_columns};
+use devzone_core::permu::table::{Reader, RowParser, map_columns};
 use devzone_core::permu::{Options, Scheme, evaluate};
 use std::collections::HashMap;
 
@@ -39,10 +39,11 @@ fn run_with(scheme: &Scheme, csv_text: &str, options: Options) -> Out {
     let headers: Vec<&str> = records[0].iter().collect();
     let flags: Vec<String> = scheme.adjustments.iter().map(|a| a.flag.clone()).collect();
     let cols = map_columns(&headers, &flags).unwrap();
+    let parser = RowParser::new(&flags);
     let mut reader = Reader::new(&flags);
     for (i, r) in records[1..].iter().enumerate() {
         let cells: Vec<&str> = r.iter().collect();
-        reader.push(&cols, &headers, i + 2, &cells);
+        reader.push(&parser, &cols, &headers, i + 2, &cells);
     }
     let ev = evaluate(scheme, &reader.data, options);
     let names = header(scheme);
@@ -477,10 +478,11 @@ fn what_if_and_smallest_lift_against_the_same_benchmarks() {
         .collect();
     let headers: Vec<&str> = records[0].iter().map(String::as_str).collect();
     let cols = map_columns(&headers, &[]).unwrap();
+    let parser = RowParser::new(&[]);
     let mut reader = Reader::new(&[]);
     for (i, r) in records[1..].iter().enumerate() {
         let cells: Vec<&str> = r.iter().map(String::as_str).collect();
-        reader.push(&cols, &headers, i + 2, &cells);
+        reader.push(&parser, &cols, &headers, i + 2, &cells);
     }
     let ev = evaluate(&scheme, &reader.data, Options::default());
     // 乙 (row 1): total 52.7778, rank 3, class C (index 2).

@@ -18,7 +18,19 @@ pub async fn load(
     n_enterprises: usize,
     progress: &mut dyn FnMut(usize, usize),
 ) -> DbResult<()> {
-    let zones = demo::zones();
+    load_zones(db, n_enterprises, usize::MAX, progress).await
+}
+
+/// As `load`, with only the first `zone_count` demo zones (all enterprises go to them).
+/// One zone holding every enterprise is how the per-zone benchmarks reach 100,000.
+pub async fn load_zones(
+    db: &Db,
+    n_enterprises: usize,
+    zone_count: usize,
+    progress: &mut dyn FnMut(usize, usize),
+) -> DbResult<()> {
+    let mut zones = demo::zones();
+    zones.truncate(zone_count.max(1));
     let tx = db.conn.begin().await?;
     let mut zone_ids = Vec::new();
     let mut park_ids: Vec<Vec<i64>> = Vec::new();
@@ -141,4 +153,19 @@ pub async fn loaded(db: &Db) -> DbResult<Option<usize>> {
     Ok(meta::get(&db.conn, META_KEY)
         .await?
         .and_then(|v| v.parse().ok()))
+}
+
+/// Evaluates every demo zone's latest year with the default scheme and publishes the
+/// result, so that a newcomer finds the per-mu pages filled.
+pub async fn evaluate(db: &Db) -> DbResult<usize> {
+    use crate::repo::evaluation;
+    let actor = crate::Actor::system("demo");
+    let year = *demo::YEARS.last().expect("demo years");
+    let zones = zone::Entity::find().all(&db.conn).await?;
+    for z in &zones {
+        let run = evaluation::start(&db.conn, &actor, z.id, year, "builtin:default").await?;
+        evaluation::execute(&db.conn, run.id).await?;
+        evaluation::publish(&db.conn, &actor, run.id).await?;
+    }
+    Ok(zones.len())
 }

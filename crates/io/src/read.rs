@@ -44,8 +44,14 @@ fn extension(path: &Path) -> String {
         .to_ascii_lowercase()
 }
 
-/// Calls `f(line, cells)` for every row, the header included (line 1 is the first row).
-pub fn visit_rows(path: &Path, mut f: impl FnMut(usize, &[&str])) -> Result<(), ReadError> {
+/// Calls `map(line, cells)` for every row, the header included (line 1 is the first row),
+/// in file order, and hands each result to `sink`, also in file order. For CSV, `map` runs
+/// on the parsing thread, so the work it does overlaps with `sink`'s.
+pub fn visit_rows<T: Send>(
+    path: &Path,
+    map: &(dyn Fn(usize, &[&str]) -> T + Sync),
+    mut sink: impl FnMut(T),
+) -> Result<(), ReadError> {
     let name = path.display().to_string();
     let io = |source| ReadError::Io { path: name.clone(), source };
     match extension(path).as_str() {
@@ -62,19 +68,16 @@ pub fn visit_rows(path: &Path, mut f: impl FnMut(usize, &[&str])) -> Result<(), 
             }
             if looks_utf8(&head) {
                 let file = File::open(path).map_err(io)?;
-                let result = csv_rows(BufReader::with_capacity(1 << 20, file), &mut f);
-                match result {
-                    Err(CsvStop::NotUtf8) => {}
-                    other => return other.map_err(CsvStop::into_error),
-                }
+                return csv_rows(BufReader::with_capacity(1 << 20, file), map, &mut sink)
+                    .map_err(CsvStop::into_error);
             }
-            // Not UTF-8: decode the whole file as GB18030.
+            // The start is not UTF-8: decode the whole file as GB18030.
             let mut bytes = Vec::new();
             File::open(path).map_err(io)?.read_to_end(&mut bytes).map_err(io)?;
             let (text, _, _) = encoding_rs::GB18030.decode(&bytes);
-            csv_rows(text.as_bytes(), &mut f).map_err(CsvStop::into_error)
+            csv_rows(text.as_bytes(), map, &mut sink).map_err(CsvStop::into_error)
         }
-        "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => sheet_rows(path, &mut f),
+        "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => sheet_rows(path, &mut |line, cells| sink(map(line, cells))),
         _ => Err(ReadError::UnknownType(name)),
     }
 }
@@ -99,88 +102,87 @@ fn looks_utf8(sample: &[u8]) -> bool {
 }
 
 enum CsvStop {
-    NotUtf8,
+    /// The line that is not UTF-8 although the start of the file is.
+    NotUtf8(u64),
     Error(ReadError),
 }
 
 impl CsvStop {
     fn into_error(self) -> ReadError {
         match self {
-            CsvStop::NotUtf8 => ReadError::Csv { line: 0, message: "the file is neither UTF-8 nor GB18030".into() },
+            CsvStop::NotUtf8(line) => ReadError::Csv {
+                line,
+                message: "this line is not UTF-8 although the start of the file is; save the whole file in one encoding".into(),
+            },
             CsvStop::Error(e) => e,
         }
     }
 }
 
-/// Parses CSV on a second thread while the caller's `f` consumes rows on this one: on a
-/// million-row file the two halves take similar time, so this nearly halves the read.
-fn csv_rows(input: impl Read + Send, f: &mut impl FnMut(usize, &[&str])) -> Result<(), CsvStop> {
+/// Parses CSV and maps its rows on a second thread while `sink` consumes them on this one.
+fn csv_rows<T: Send>(
+    input: impl Read + Send,
+    map: &(dyn Fn(usize, &[&str]) -> T + Sync),
+    sink: &mut impl FnMut(T),
+) -> Result<(), CsvStop> {
     const BATCH: usize = 4096;
-    // Batches of records, recycled so that their buffers are allocated once. A batch that
-    // ends early with `not_utf8` set stops the reading.
-    struct Batch {
-        records: Vec<csv::StringRecord>,
-        filled: usize,
-        not_utf8: bool,
+    // Batches of mapped rows. A batch that ends early with `not_utf8` set stops the reading.
+    struct Batch<T> {
+        items: Vec<T>,
+        /// The line that is not UTF-8, which ends the reading.
+        not_utf8: Option<u64>,
     }
-    let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<Batch>(2);
-    let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Batch>();
+    let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<Batch<T>>(2);
     std::thread::scope(|scope| {
         let parser = scope.spawn(move || -> Result<(), ReadError> {
             let mut rdr = csv::ReaderBuilder::new()
                 .has_headers(false)
                 .flexible(true)
                 .from_reader(input);
-            let mut lines = 0u64;
+            let mut record = csv::StringRecord::new();
+            let mut line = 0usize;
             loop {
-                let mut batch = empty_rx.try_recv().unwrap_or_else(|_| Batch {
-                    records: vec![csv::StringRecord::new(); BATCH],
-                    filled: 0,
-                    not_utf8: false,
-                });
-                batch.filled = 0;
-                while batch.filled < BATCH {
-                    match rdr.read_record(&mut batch.records[batch.filled]) {
-                        Ok(true) => batch.filled += 1,
+                let mut batch = Batch { items: Vec::with_capacity(BATCH), not_utf8: None };
+                while batch.items.len() < BATCH {
+                    match rdr.read_record(&mut record) {
+                        Ok(true) => {
+                            line += 1;
+                            let mut cells: Vec<&str> = record.iter().collect();
+                            if line == 1
+                                && let Some(first) = cells.first_mut()
+                            {
+                                *first = first.trim_start_matches('\u{feff}');
+                            }
+                            batch.items.push(map(line, &cells));
+                        }
                         Ok(false) => break,
                         Err(e) if matches!(e.kind(), csv::ErrorKind::Utf8 { .. }) => {
-                            batch.not_utf8 = true;
+                            batch.not_utf8 = Some(line as u64 + 1);
                             break;
                         }
                         Err(e) => {
                             return Err(ReadError::Csv {
-                                line: e.position().map_or(lines + batch.filled as u64 + 1, |p| p.line()),
+                                line: e.position().map_or(line as u64 + 1, |p| p.line()),
                                 message: e.to_string(),
                             });
                         }
                     }
                 }
-                lines += batch.filled as u64;
-                let done = batch.filled < BATCH;
+                let done = batch.items.len() < BATCH || batch.not_utf8.is_some();
                 // The consumer has stopped (not UTF-8): nothing more to do.
                 if full_tx.send(batch).is_err() || done {
                     return Ok(());
                 }
             }
         });
-        let mut line = 0usize;
         let mut outcome = Ok(());
         for batch in full_rx.iter() {
-            for record in &batch.records[..batch.filled] {
-                line += 1;
-                let mut cells: Vec<&str> = record.iter().collect();
-                if line == 1
-                    && let Some(first) = cells.first_mut()
-                {
-                    *first = first.trim_start_matches('\u{feff}');
-                }
-                f(line, &cells);
-            }
-            if batch.not_utf8 {
-                outcome = Err(CsvStop::NotUtf8);
+            let stop = batch.not_utf8;
+            batch.items.into_iter().for_each(&mut *sink);
+            if let Some(line) = stop {
+                outcome = Err(CsvStop::NotUtf8(line));
                 break;
             }
-            let _ = empty_tx.send(batch);
         }
         drop(full_rx);
         let parsed = parser.join().expect("CSV parser thread");

@@ -179,64 +179,37 @@ impl TextArena {
     }
 }
 
-/// Rows as they are read: valid ones go into the dataset, invalid ones keep their problems.
-#[derive(Debug, Default)]
-pub struct Reader {
-    pub data: Dataset,
-    /// Per input row in order: the index into data.rows, or INVALID.
-    order: Vec<u32>,
-    /// Problems of the invalid rows, by input row.
-    problems: HashMap<usize, Vec<Problem>>,
-    pub text: TextArena,
-    /// (credit code, year) → line of its first row. Freed by `finish`.
-    seen: rustc_hash::FxHashMap<([u8; 18], i32), u32>,
-    /// GB/T 4754 class (as a number) → (section, division); built once.
-    classes: Vec<Option<(u8, u8)>>,
+/// One input row, worked out as far as it can be without the rows before it: what
+/// `RowParser::parse` produces (on any thread) and `Reader::accept` takes in file order.
+#[derive(Debug)]
+pub struct Parsed {
+    line: usize,
+    /// Credit code (normalised when valid), name, year as given, veto reason, in one buffer.
+    text: String,
+    ends: [usize; TEXT_FIELDS],
+    /// (credit code, year) when both could be read, for the duplicate rule.
+    key: Option<([u8; 18], i32)>,
+    row: Option<Row>,
+    problems: Vec<Problem>,
 }
 
-const INVALID: u32 = u32::MAX;
+/// The read-only context of parsing rows: the GB/T 4754 class table and the flag names.
+#[derive(Debug)]
+pub struct RowParser {
+    /// GB/T 4754 class (as a number) → (section, division).
+    classes: Vec<Option<(u8, u8)>>,
+    flag_names: Vec<String>,
+}
 
-impl Reader {
+impl RowParser {
     pub fn new(flag_names: &[String]) -> Self {
-        let mut r = Reader::default();
-        for f in flag_names {
-            r.data.flag_bit(f);
-        }
-        r.classes = vec![None; 10_000];
+        let mut classes = vec![None; 10_000];
         for e in industries(IndustryEdition::Amended).entries.iter().filter(|e| e.level == "小类") {
             if let Ok(n) = e.code.parse::<usize>() {
-                r.classes[n] = Some((e.section.as_bytes()[0], e.division.parse().unwrap_or(0)));
+                classes[n] = Some((e.section.as_bytes()[0], e.division.parse().unwrap_or(0)));
             }
         }
-        r
-    }
-
-    /// Input rows read so far.
-    pub fn len(&self) -> usize {
-        self.order.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.order.is_empty()
-    }
-
-    /// Input row `input`: its index in `data.rows`, or its problems.
-    pub fn row(&self, input: usize) -> Result<usize, &[Problem]> {
-        match self.order[input] {
-            INVALID => Err(self.problems.get(&input).map_or(&[], Vec::as_slice)),
-            i => Ok(i as usize),
-        }
-    }
-
-    /// Invalid rows in input order.
-    pub fn invalid(&self) -> impl Iterator<Item = &[Problem]> {
-        (0..self.len()).filter_map(|i| self.row(i).err())
-    }
-
-    /// Frees what only reading needs.
-    pub fn finish(&mut self) {
-        self.seen = Default::default();
-        self.classes = Vec::new();
+        RowParser { classes, flag_names: flag_names.iter().take(64).cloned().collect() }
     }
 
     fn class(&self, code: &str) -> Option<(u8, u8)> {
@@ -246,8 +219,8 @@ impl Reader {
         self.classes.get(code.parse::<usize>().ok()?).copied().flatten()
     }
 
-    /// Reads one data row; `line` is its 1-based line in the input.
-    pub fn push(&mut self, cols: &Columns, headers: &[&str], line: usize, cells: &[&str]) {
+    /// Parses one data row; `line` is its 1-based line in the input.
+    pub fn parse(&self, cols: &Columns, headers: &[&str], line: usize, cells: &[&str]) -> Parsed {
         let cell = |i: usize| cells.get(i).copied().unwrap_or("");
         let mut problems = Vec::new();
         let mut problem = |col: usize, rule: &'static str, message: String| {
@@ -270,8 +243,7 @@ impl Reader {
         if year.is_none() {
             problem(cols.year, "year.unreadable", "the year cannot be read".into());
         }
-        let industry = cell(cols.industry_code).trim();
-        let entry = self.class(industry);
+        let entry = self.class(cell(cols.industry_code).trim());
         if entry.is_none() {
             problem(
                 cols.industry_code,
@@ -301,7 +273,11 @@ impl Reader {
         let mut flags = 0u64;
         for (c, name) in &cols.flags {
             match parse_flag(cell(*c)) {
-                Ok(Some(true)) => flags |= self.data.flag_bit(name).unwrap_or(0),
+                Ok(Some(true)) => {
+                    if let Some(i) = self.flag_names.iter().position(|n| n == name) {
+                        flags |= 1 << i;
+                    }
+                }
                 Ok(_) => {}
                 Err(()) => problem(*c, "flag.invalid", "use 是/否, true/false, yes/no, y/n or 1/0".into()),
             }
@@ -310,43 +286,128 @@ impl Reader {
             .established
             .map(cell)
             .and_then(|s| s.trim().get(..4).and_then(|y| y.parse::<i32>().ok()));
-        if let (Some(code), Some(year)) = (&code, year) {
-            let key = (*code, year);
-            if let Some(first) = self.seen.get(&key) {
-                problem(
-                    cols.credit_code,
-                    "row.duplicate",
-                    format!("credit code and year repeat the row on line {first}"),
-                );
-            } else {
-                self.seen.insert(key, line as u32);
-            }
-        }
         let veto = cols.veto.map(cell).unwrap_or("").trim();
-        self.text.push([
+        let fields = [
             code.as_ref()
                 .map_or(cell(cols.credit_code).trim(), |c| std::str::from_utf8(c).expect("ASCII")),
             cols.name.map(cell).unwrap_or("").trim(),
             cell(cols.year).trim(),
             veto,
-        ]);
-        if !problems.is_empty() {
-            self.problems.insert(self.order.len(), problems);
-            self.order.push(INVALID);
-            return;
-        }
-        let (section, division) = entry.expect("checked above");
-        self.data.rows.push(Row {
-            year: year.expect("checked above"),
-            section,
-            division,
-            values,
-            above_scale,
-            vetoed: !veto.is_empty(),
-            flags,
-            established,
+        ];
+        let mut text = String::with_capacity(fields.iter().map(|f| f.len()).sum());
+        let ends = fields.map(|f| {
+            text.push_str(f);
+            text.len()
         });
-        self.order.push((self.data.rows.len() - 1) as u32);
+        let key = code.zip(year);
+        let row = (problems.is_empty()).then(|| {
+            let (section, division) = entry.expect("checked above");
+            Row {
+                year: year.expect("checked above"),
+                section,
+                division,
+                values,
+                above_scale,
+                vetoed: !veto.is_empty(),
+                flags,
+                established,
+            }
+        });
+        Parsed { line, text, ends, key, row, problems }
+    }
+}
+
+/// Rows as they are read: valid ones go into the dataset, invalid ones keep their problems.
+#[derive(Debug, Default)]
+pub struct Reader {
+    pub data: Dataset,
+    /// Per input row in order: the index into data.rows, or INVALID.
+    order: Vec<u32>,
+    /// Problems of the invalid rows, by input row.
+    problems: HashMap<usize, Vec<Problem>>,
+    pub text: TextArena,
+    /// (credit code, year) → line of its first row. Freed by `finish`.
+    seen: rustc_hash::FxHashMap<([u8; 18], i32), u32>,
+}
+
+const INVALID: u32 = u32::MAX;
+
+impl Reader {
+    /// A reader whose rows carry the flags of `flag_names`, in the bit order `RowParser` uses.
+    pub fn new(flag_names: &[String]) -> Self {
+        let mut r = Reader::default();
+        for f in flag_names {
+            r.data.flag_bit(f);
+        }
+        r
+    }
+
+    /// Input rows read so far.
+    pub fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.order.is_empty()
+    }
+
+    /// Input row `input`: its index in `data.rows`, or its problems.
+    pub fn row(&self, input: usize) -> Result<usize, &[Problem]> {
+        match self.order[input] {
+            INVALID => Err(self.problems.get(&input).map_or(&[], Vec::as_slice)),
+            i => Ok(i as usize),
+        }
+    }
+
+    /// Invalid rows in input order.
+    pub fn invalid(&self) -> impl Iterator<Item = &[Problem]> {
+        (0..self.len()).filter_map(|i| self.row(i).err())
+    }
+
+    /// Frees what only reading needs.
+    pub fn finish(&mut self) {
+        self.seen = Default::default();
+    }
+
+    /// Parses and takes one row (for callers that parse on the same thread).
+    pub fn push(&mut self, parser: &RowParser, cols: &Columns, headers: &[&str], line: usize, cells: &[&str]) {
+        let p = parser.parse(cols, headers, line, cells);
+        self.accept(cols, headers, p);
+    }
+
+    /// Takes the next row in file order: applies the one rule that needs the rows before it
+    /// (a repeated credit code and year) and stores the row.
+    pub fn accept(&mut self, cols: &Columns, headers: &[&str], mut p: Parsed) {
+        if let Some(key) = p.key {
+            if let Some(first) = self.seen.get(&key) {
+                p.problems.push(Problem {
+                    line: p.line,
+                    column: headers.get(cols.credit_code).map(|h| h.trim().to_string()).unwrap_or_default(),
+                    value: truncate(&p.text[..p.ends[0]]),
+                    rule: "row.duplicate",
+                    message: format!("credit code and year repeat the row on line {first}"),
+                });
+            } else {
+                self.seen.insert(key, p.line as u32);
+            }
+        }
+        let mut start = 0;
+        let fields: [&str; TEXT_FIELDS] = std::array::from_fn(|k| {
+            let f = &p.text[start..p.ends[k]];
+            start = p.ends[k];
+            f
+        });
+        self.text.push(fields);
+        match p.row {
+            Some(row) if p.problems.is_empty() => {
+                self.data.rows.push(row);
+                self.order.push((self.data.rows.len() - 1) as u32);
+            }
+            _ => {
+                self.problems.insert(self.order.len(), p.problems);
+                self.order.push(INVALID);
+            }
+        }
     }
 }
 

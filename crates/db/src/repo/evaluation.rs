@@ -20,7 +20,7 @@ use devzone_core::permu::engine::{
 use devzone_core::permu::{Dataset, Measure, Options, Row, Scheme, evaluate};
 use devzone_core::reference::{IndustryEdition, industries};
 use devzone_core::FactField;
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -279,96 +279,98 @@ impl Summary {
     }
 }
 
-#[derive(Debug, FromQueryResult)]
-struct FactRow {
-    id: i64,
-    enterprise_id: i64,
-    field: String,
-    value: Option<i64>,
-    text_value: Option<String>,
+
+/// A slim enterprise row: what a run reads and stores of each enterprise.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct Subject {
+    pub id: i64,
+    pub credit_code: String,
+    pub name: String,
+    pub park_id: Option<i64>,
+    pub industry_code: String,
+    pub founded_on: Option<chrono::NaiveDate>,
 }
 
 /// Reads the inputs of every enterprise of the zone for the year, in enterprise id order.
-pub async fn load_inputs<C: ConnectionTrait>(
-    db: &C,
-    zone_id: i64,
-    year: i32,
-) -> DbResult<Vec<(enterprise::Model, Inputs)>> {
-    let ents = enterprise::Entity::find()
+/// Facts are read for a few thousand enterprises at a time, so that memory stays bounded
+/// by the inputs, not by the database driver's rows.
+pub async fn load_inputs<C: ConnectionTrait>(db: &C, zone_id: i64, year: i32) -> DbResult<Vec<(Subject, Inputs)>> {
+    const CHUNK: usize = 10_000;
+    let ents: Vec<Subject> = enterprise::Entity::find()
+        .select_only()
+        .columns([
+            enterprise::Column::Id,
+            enterprise::Column::CreditCode,
+            enterprise::Column::Name,
+            enterprise::Column::ParkId,
+            enterprise::Column::IndustryCode,
+            enterprise::Column::FoundedOn,
+        ])
         .filter(enterprise::Column::ZoneId.eq(zone_id))
         .order_by_asc(enterprise::Column::Id)
+        .into_model::<Subject>()
         .all(db)
         .await?;
     let mut fields: Vec<String> = Measure::ALL.iter().map(|m| m.fact().id().to_string()).collect();
     fields.push(FactField::AboveScale.id().into());
     fields.push(FactField::Veto.id().into());
-    let in_zone = Query::select()
-        .column(enterprise::Column::Id)
-        .from(enterprise::Entity)
-        .and_where(Expr::col(enterprise::Column::ZoneId).eq(zone_id))
-        .to_owned();
-    let facts: Vec<FactRow> = fact_value::Entity::find()
-        .select_only()
-        .columns([
-            fact_value::Column::Id,
-            fact_value::Column::EnterpriseId,
-            fact_value::Column::Field,
-            fact_value::Column::Value,
-            fact_value::Column::TextValue,
-        ])
-        .filter(fact_value::Column::EnterpriseId.in_subquery(in_zone.clone()))
-        .filter(fact_value::Column::Year.eq(year))
-        .filter(fact_value::Column::Current.eq(true))
-        .filter(fact_value::Column::Field.is_in(fields))
-        .into_model::<FactRow>()
-        .all(db)
-        .await?;
-    let quals = qualification::Entity::find()
-        .filter(qualification::Column::EnterpriseId.in_subquery(in_zone))
-        .all(db)
-        .await?;
+    let by_fact: HashMap<&str, Measure> = Measure::ALL.iter().map(|m| (m.fact().id(), *m)).collect();
     let year_start = chrono::NaiveDate::from_ymd_opt(year, 1, 1).ok_or(DbError::NotFound)?;
     let year_end = chrono::NaiveDate::from_ymd_opt(year, 12, 31).ok_or(DbError::NotFound)?;
-    let mut by_ent: HashMap<i64, Inputs> = HashMap::with_capacity(ents.len());
-    let by_fact: HashMap<&str, Measure> = Measure::ALL.iter().map(|m| (m.fact().id(), *m)).collect();
-    for f in &facts {
-        let inp = by_ent.entry(f.enterprise_id).or_default();
-        if let Some(m) = by_fact.get(f.field.as_str()) {
-            if let Some(v) = f.value {
-                inp.values.insert(
-                    m.id().to_string(),
-                    Used { v: v as f64 / 100.0 / m.stored_per_unit(), fact: f.id },
-                );
+    let mut out = Vec::with_capacity(ents.len());
+    for chunk in ents.chunks(CHUNK) {
+        let ids: Vec<i64> = chunk.iter().map(|e| e.id).collect();
+        // Tuples decode by position, markedly faster than models by column name.
+        let facts: Vec<(i64, i64, String, Option<i64>, Option<String>)> = fact_value::Entity::find()
+            .select_only()
+            .columns([
+                fact_value::Column::Id,
+                fact_value::Column::EnterpriseId,
+                fact_value::Column::Field,
+                fact_value::Column::Value,
+                fact_value::Column::TextValue,
+            ])
+            .filter(fact_value::Column::EnterpriseId.is_in(ids.clone()))
+            .filter(fact_value::Column::Year.eq(year))
+            .filter(fact_value::Column::Current.eq(true))
+            .filter(fact_value::Column::Field.is_in(fields.clone()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        let quals = qualification::Entity::find()
+            .filter(qualification::Column::EnterpriseId.is_in(ids))
+            .all(db)
+            .await?;
+        let mut by_ent: HashMap<i64, Inputs> = HashMap::with_capacity(chunk.len());
+        for (id, enterprise_id, field, value, text_value) in facts {
+            let inp = by_ent.entry(enterprise_id).or_default();
+            if let Some(m) = by_fact.get(field.as_str()) {
+                if let Some(v) = value {
+                    inp.values.insert(m.id().to_string(), Used { v: v as f64 / 100.0 / m.stored_per_unit(), fact: id });
+                }
+            } else if field == FactField::AboveScale.id() {
+                inp.above_scale = value.map(|v| Used { v: v != 0, fact: id });
+            } else if field == FactField::Veto.id() {
+                inp.veto = text_value.filter(|t| !t.trim().is_empty()).map(|t| Used { v: t, fact: id });
             }
-        } else if f.field == FactField::AboveScale.id() {
-            inp.above_scale = f.value.map(|v| Used { v: v != 0, fact: f.id });
-        } else if f.field == FactField::Veto.id() {
-            inp.veto = f
-                .text_value
-                .clone()
-                .filter(|t| !t.trim().is_empty())
-                .map(|t| Used { v: t, fact: f.id });
         }
-    }
-    for q in quals {
-        let held = q.valid_from <= year_end && q.valid_to.is_none_or(|t| t >= year_start);
-        if held {
-            let flags = &mut by_ent.entry(q.enterprise_id).or_default().flags;
-            if !flags.contains(&q.kind) {
-                flags.push(q.kind);
+        for q in quals {
+            if q.valid_from <= year_end && q.valid_to.is_none_or(|t| t >= year_start) {
+                let flags = &mut by_ent.entry(q.enterprise_id).or_default().flags;
+                if !flags.contains(&q.kind) {
+                    flags.push(q.kind);
+                }
             }
         }
-    }
-    Ok(ents
-        .into_iter()
-        .map(|e| {
+        for e in chunk {
             let mut inp = by_ent.remove(&e.id).unwrap_or_default();
             inp.industry_code = e.industry_code.clone();
             inp.flags.sort();
             inp.established = e.founded_on.map(|d| chrono::Datelike::year(&d));
-            (e, inp)
-        })
-        .collect())
+            out.push((e.clone(), inp));
+        }
+    }
+    Ok(out)
 }
 
 async fn set_progress(db: &DatabaseConnection, run_id: i64, progress: i32) -> DbResult<()> {
@@ -400,28 +402,32 @@ pub async fn execute(db: &DatabaseConnection, run_id: i64) -> DbResult<()> {
 }
 
 /// The results of evaluating stored inputs: what `execute` stores and `verify` compares.
-struct Computed {
-    results: Vec<result::ActiveModel>,
+/// Result rows are built on demand (`model`), a batch at a time, not all at once.
+struct Computed<'a> {
+    scheme: &'a Scheme,
+    inputs: &'a [(Subject, Inputs)],
+    data: Dataset,
+    /// Per input: its row in `data`, or None when its industry code is not a class.
+    index: Vec<Option<usize>>,
+    ev: devzone_core::permu::Evaluation,
     summary: Summary,
     digest: String,
+    run_id: i64,
 }
 
-fn compute(scheme: &Scheme, year: i32, inputs: &[(enterprise::Model, Inputs)], run_id: i64) -> Computed {
+fn inputs_json(inp: &Inputs) -> String {
+    serde_json::to_string(inp).unwrap_or_default()
+}
+
+fn compute<'a>(scheme: &'a Scheme, year: i32, inputs: &'a [(Subject, Inputs)], run_id: i64) -> Computed<'a> {
     let started = std::time::Instant::now();
     let flags = flag_names();
     let mut data = Dataset { rows: Vec::with_capacity(inputs.len()), flag_names: flags.clone() };
     let mut index: Vec<Option<usize>> = Vec::with_capacity(inputs.len());
     let mut hasher = Sha256::new();
-    let input_json: Vec<String> = inputs
-        .iter()
-        .map(|(e, inp)| {
-            let j = serde_json::to_string(inp).unwrap_or_default();
-            hasher.update(e.id.to_le_bytes());
-            hasher.update(j.as_bytes());
-            j
-        })
-        .collect();
-    for (_, inp) in inputs {
+    for (e, inp) in inputs {
+        hasher.update(e.id.to_le_bytes());
+        hasher.update(inputs_json(inp).as_bytes());
         match inp.row(year, &flags) {
             Some(r) => {
                 data.rows.push(r);
@@ -433,10 +439,35 @@ fn compute(scheme: &Scheme, year: i32, inputs: &[(enterprise::Model, Inputs)], r
     let ev = evaluate(scheme, &data, Options { year: Some(year) });
     let mut summary = Summary { enterprises: inputs.len(), flag_names: flags, ..Default::default() };
     let mut counts: BTreeMap<(String, String), usize> = BTreeMap::new();
-    let mut results = Vec::with_capacity(inputs.len());
-    for (k, ((e, inp), json)) in inputs.iter().zip(input_json).enumerate() {
+    for k in 0..inputs.len() {
+        match index[k].map(|i| (i, ev.placement[i])) {
+            None => summary.invalid += 1,
+            Some((_, Placement::OutOfScope(why))) => {
+                *summary.out_of_scope.entry(why.rule().to_string()).or_default() += 1
+            }
+            Some((i, Placement::Group(g))) => {
+                let group = &scheme.groups[g];
+                let class = match ev.class[i] {
+                    NOT_RATED => "not_rated".to_string(),
+                    NO_CLASS => String::new(),
+                    c => group.classes.names[c as usize].clone(),
+                };
+                *counts.entry((group.id.clone(), class)).or_default() += 1;
+            }
+        }
+    }
+    summary.counts = counts.into_iter().map(|((g, c), n)| (g, c, n)).collect();
+    summary.cohorts = ev.cohorts.iter().map(|c| c.snapshot(scheme)).collect();
+    summary.millis = started.elapsed().as_millis();
+    Computed { scheme, inputs, data, index, ev, summary, digest: format!("{:x}", hasher.finalize()), run_id }
+}
+
+impl Computed<'_> {
+    /// The stored row of input `k`.
+    fn model(&self, k: usize) -> result::ActiveModel {
+        let (e, inp) = &self.inputs[k];
         let mut m = result::ActiveModel {
-            run_id: Set(run_id),
+            run_id: Set(self.run_id),
             enterprise_id: Set(e.id),
             credit_code: Set(e.credit_code.clone()),
             name: Set(e.name.clone()),
@@ -445,7 +476,7 @@ fn compute(scheme: &Scheme, year: i32, inputs: &[(enterprise::Model, Inputs)], r
             land_mu: Set(inp.values.get("land_mu").map(|u| u.v)),
             tax: Set(inp.values.get("tax").map(|u| u.v)),
             value_added: Set(inp.values.get("value_added").map(|u| u.v)),
-            inputs: Set(json),
+            inputs: Set(inputs_json(inp)),
             trace: Set("[]".into()),
             total: Set(None),
             rank: Set(None),
@@ -454,21 +485,19 @@ fn compute(scheme: &Scheme, year: i32, inputs: &[(enterprise::Model, Inputs)], r
             reason: Set(None),
             ..Default::default()
         };
-        let Some(i) = index[k] else {
+        let Some(i) = self.index[k] else {
             m.grp = Set("invalid".into());
             m.reason = Set(Some(format!(
                 "industry_code.not_a_class: {} is not a 4-digit class of GB/T 4754-2017",
                 e.industry_code
             )));
-            summary.invalid += 1;
-            results.push(m);
-            continue;
+            return m;
         };
+        let (scheme, ev) = (self.scheme, &self.ev);
         match ev.placement[i] {
             Placement::OutOfScope(why) => {
                 m.grp = Set("out_of_scope".into());
                 m.reason = Set(Some(format!("{}: {}", why.rule(), why.describe(scheme))));
-                *summary.out_of_scope.entry(why.rule().to_string()).or_default() += 1;
             }
             Placement::Group(g) => {
                 let group = &scheme.groups[g];
@@ -483,42 +512,43 @@ fn compute(scheme: &Scheme, year: i32, inputs: &[(enterprise::Model, Inputs)], r
                         group.classes.names[c as usize].clone()
                     }
                 };
-                *counts.entry((group.id.clone(), class.clone())).or_default() += 1;
                 m.class = Set(Some(class));
                 m.reason = Set(inp.veto.as_ref().map(|v| v.v.clone()));
-                let trace = ev.trace(scheme, &data.rows[i], i);
+                let trace = ev.trace(scheme, &self.data.rows[i], i);
                 m.trace = Set(serde_json::to_string(&store_trace(scheme, g, &trace)).unwrap_or_default());
             }
         }
-        results.push(m);
+        m
     }
-    summary.counts = counts.into_iter().map(|((g, c), n)| (g, c, n)).collect();
-    summary.cohorts = ev.cohorts.iter().map(|c| c.snapshot(scheme)).collect();
-    summary.millis = started.elapsed().as_millis();
-    Computed { results, summary, digest: format!("{:x}", hasher.finalize()) }
 }
 
 async fn execute_inner(db: &DatabaseConnection, run_id: i64) -> DbResult<()> {
     let r = run::Entity::find_by_id(run_id).one(db).await?.ok_or(DbError::NotFound)?;
     let scheme = Scheme::parse(&r.scheme_source).map_err(|e| DbError::Other(e.to_string()))?;
+    let t = std::time::Instant::now();
     let inputs = load_inputs(db, r.zone_id, r.year).await?;
+    let load_time = t.elapsed();
     set_progress(db, run_id, 20).await?;
     let computed = compute(&scheme, r.year, &inputs, run_id);
-    drop(inputs);
     set_progress(db, run_id, 30).await?;
     // Batches keep each statement under SQLite's variable limit and let the progress move;
     // readers ignore results until the run is marked done.
     const BATCH: usize = 1000;
-    let n = computed.results.len().max(1);
-    let mut stored = 0;
-    let mut results = computed.results;
-    while !results.is_empty() {
-        let rest = results.split_off(results.len().min(BATCH));
-        let batch = std::mem::replace(&mut results, rest);
-        stored += batch.len();
-        result::Entity::insert_many(batch).exec(db).await?;
-        set_progress(db, run_id, 30 + (70 * stored / n) as i32).await?;
+    let t = std::time::Instant::now();
+    let n = inputs.len();
+    for start in (0..n).step_by(BATCH) {
+        let end = (start + BATCH).min(n);
+        result::Entity::insert_many((start..end).map(|k| computed.model(k))).exec(db).await?;
+        set_progress(db, run_id, 30 + (70 * end / n.max(1)) as i32).await?;
     }
+    tracing::info!(
+        run = run_id,
+        enterprises = n,
+        load_ms = load_time.as_millis() as u64,
+        compute_ms = computed.summary.millis as u64,
+        store_ms = t.elapsed().as_millis() as u64,
+        "evaluation run stored"
+    );
     run::Entity::update_many()
         .col_expr(run::Column::Status, Expr::value("done"))
         .col_expr(run::Column::Progress, Expr::value(100))
@@ -875,23 +905,24 @@ pub async fn verify<C: ConnectionTrait>(db: &C, run_id: i64) -> DbResult<Verific
         .order_by_asc(result::Column::EnterpriseId)
         .all(db)
         .await?;
-    let inputs: Vec<(enterprise::Model, Inputs)> = stored
+    let inputs: Vec<(Subject, Inputs)> = stored
         .iter()
         .map(|s| {
-            let e = enterprise::Model {
+            let e = Subject {
                 id: s.enterprise_id,
                 credit_code: s.credit_code.clone(),
                 name: s.name.clone(),
                 park_id: s.park_id,
                 industry_code: s.industry_code.clone(),
-                ..placeholder_enterprise()
+                founded_on: None,
             };
             (e, serde_json::from_str(&s.inputs).unwrap_or_default())
         })
         .collect();
     let c = compute(&scheme, r.year, &inputs, run_id);
     let mut differences = Vec::new();
-    for (s, m) in stored.iter().zip(&c.results) {
+    for (k, s) in stored.iter().enumerate() {
+        let m = c.model(k);
         let same = m.grp.as_ref() == &s.grp
             && m.total.as_ref() == &s.total
             && m.rank.as_ref() == &s.rank
@@ -906,31 +937,6 @@ pub async fn verify<C: ConnectionTrait>(db: &C, run_id: i64) -> DbResult<Verific
         differences,
         digest_matches: r.inputs_digest.as_deref() == Some(c.digest.as_str()),
     })
-}
-
-fn placeholder_enterprise() -> enterprise::Model {
-    enterprise::Model {
-        id: 0,
-        zone_id: 0,
-        park_id: None,
-        credit_code: String::new(),
-        name: String::new(),
-        former_names: "[]".into(),
-        industry_code: String::new(),
-        address: None,
-        division_code: None,
-        ownership: String::new(),
-        source_country: None,
-        fortune500_parent: None,
-        founded_on: None,
-        registered_capital: None,
-        tags: "[]".into(),
-        above_scale: None,
-        latest_revenue: None,
-        latest_year: None,
-        created_at: chrono::Utc::now(),
-        updated_at: chrono::Utc::now(),
-    }
 }
 
 /// Totals of the rated rows of a run (for the score histogram).
