@@ -4,7 +4,7 @@ scheme (bench/permu_duckdb.py), with a row-by-row comparison of their results.
 
 Usage: bench/permu.py [ROWS ...]      (default: 10000 100000 1000000)
 Needs: a release build (cargo build --release), `pip install duckdb`, /usr/bin/time (GNU).
-Prints wall time and peak resident memory of each, and the number of rows whose group,
+Prints the median wall time of REPEAT runs (default 3) and the peak resident memory of each, and the number of rows whose group,
 rank, group size or class differ, and the largest difference of totals.
 """
 import os
@@ -19,13 +19,21 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEVZONE = os.path.join(ROOT, "target/release/devzone")
 
 
+REPEAT = int(os.environ.get("REPEAT", "3"))
+
+
 def timed(cmd):
-    """Runs cmd under GNU time; returns (wall seconds, peak RSS in MB)."""
-    r = subprocess.run(["/usr/bin/time", "-f", "%e %M"] + cmd, capture_output=True, text=True)
-    if r.returncode != 0:
-        sys.exit(f"{' '.join(cmd)} failed:\n{r.stderr}")
-    wall, rss = r.stderr.strip().splitlines()[-1].split()
-    return float(wall), int(rss) / 1024
+    """Runs cmd REPEAT times under GNU time; returns the median wall seconds and the
+    largest peak RSS in MB."""
+    walls, rss = [], []
+    for _ in range(REPEAT):
+        r = subprocess.run(["/usr/bin/time", "-f", "%e %M"] + cmd, capture_output=True, text=True)
+        if r.returncode != 0:
+            sys.exit(f"{' '.join(cmd)} failed:\n{r.stderr}")
+        w, m = r.stderr.strip().splitlines()[-1].split()
+        walls.append(float(w))
+        rss.append(int(m) / 1024)
+    return sorted(walls)[len(walls) // 2], max(rss)
 
 
 def compare(ours, theirs):

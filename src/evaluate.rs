@@ -41,6 +41,11 @@ pub fn read_input(path: &Path, scheme: &Scheme) -> anyhow::Result<Reader> {
     flags.extend(scheme.not_rated.iter().filter_map(|n| n.flag.clone()));
     let parser = RowParser::new(&flags);
     let mut reader = Reader::new(&flags);
+    if !devzone_io::read::is_spreadsheet(path) {
+        // A data row of the spec's layout takes at least ~64 bytes of CSV.
+        let len = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        reader.reserve((len / 64) as usize);
+    }
     // The header: the first row that is not blank. Set once, by the parsing thread.
     let header: OnceLock<(Vec<String>, Columns)> = OnceLock::new();
     let map = |line: usize, cells: &[&str]| -> Item {
@@ -175,37 +180,67 @@ fn write_csv(
     w.write_record(header(scheme))?;
     w.flush()?;
     drop(w);
-    let format = |range: std::ops::Range<usize>, buf: Vec<u8>| -> csv::Result<Vec<u8>> {
+    let format = |range: std::ops::Range<usize>, mut buf: Vec<u8>| -> std::io::Result<Vec<u8>> {
         let mut rw = RowWriter::new(scheme, reader, ev);
-        let mut w = csv::Writer::from_writer(buf);
         for i in range {
             rw.fill(i);
-            w.write_record(&rw.cells)?;
+            csv_line(&mut buf, &rw.cells);
         }
-        w.into_inner().map_err(|e| e.into_error().into())
+        Ok(buf)
     };
     let n = reader.len();
-    let mut bufs = (Vec::new(), Vec::new());
-    let mut start = 0;
-    while start < n {
-        let mid = (start + CHUNK).min(n);
-        let end = (mid + CHUNK).min(n);
-        let (a, b) = std::thread::scope(|s| {
-            let (ba, bb) = (std::mem::take(&mut bufs.0), std::mem::take(&mut bufs.1));
-            let second = s.spawn(|| format(mid..end, bb));
-            let first = format(start..mid, ba);
-            (first, second.join().expect("formatting thread"))
+    // A third thread writes finished chunks while the next ones are formatted.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(4);
+    std::thread::scope(|s| -> anyhow::Result<()> {
+        let writer = s.spawn(move || -> std::io::Result<std::io::BufWriter<std::fs::File>> {
+            for buf in rx {
+                out.write_all(&buf)?;
+            }
+            Ok(out)
         });
-        let (mut a, mut b) = (a?, b?);
-        out.write_all(&a)?;
-        out.write_all(&b)?;
-        a.clear();
-        b.clear();
-        bufs = (a, b);
-        start = end;
-    }
-    out.flush()?;
+        let mut start = 0;
+        while start < n {
+            let mid = (start + CHUNK).min(n);
+            let end = (mid + CHUNK).min(n);
+            let range = mid..end;
+            let second = s.spawn(|| format(range, Vec::with_capacity(4 << 20)));
+            let first = format(start..mid, Vec::with_capacity(4 << 20))?;
+            let second = second.join().expect("formatting thread")?;
+            // A send fails only when the writer stopped on an error, reported below.
+            if tx.send(first).is_err() || tx.send(second).is_err() {
+                break;
+            }
+            start = end;
+        }
+        drop(tx);
+        let mut out = writer.join().expect("writing thread")?;
+        out.flush()?;
+        Ok(())
+    })?;
     Ok(())
+}
+
+/// Appends one CSV line (RFC 4180: a field with a comma, quote or line break is quoted,
+/// quotes doubled). Most fields are numbers, for which the check is a short scan.
+fn csv_line(out: &mut Vec<u8>, cells: &[String]) {
+    for (k, c) in cells.iter().enumerate() {
+        if k > 0 {
+            out.push(b',');
+        }
+        if c.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
+            out.push(b'"');
+            for b in c.bytes() {
+                if b == b'"' {
+                    out.push(b'"');
+                }
+                out.push(b);
+            }
+            out.push(b'"');
+        } else {
+            out.extend_from_slice(c.as_bytes());
+        }
+    }
+    out.push(b'\n');
 }
 
 fn write_xlsx(
