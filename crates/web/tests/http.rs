@@ -279,6 +279,52 @@ fn cookie_of(res: &axum::response::Response, name: &str) -> Option<String> {
         })
 }
 
+/// Logs in through the form (double-submit CSRF cookie); the session cookie header value.
+async fn log_in(app: &axum::Router, user: &str, password: &str) -> String {
+    let res = app
+        .clone()
+        .oneshot(Request::get("/login").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let pre = cookie_of(&res, "dz_login_csrf").unwrap();
+    let form = format!("csrf={pre}&username={user}&password={password}&next=%2F");
+    let res = app
+        .clone()
+        .oneshot(
+            Request::post("/login")
+                .header(header::COOKIE, format!("dz_login_csrf={pre}"))
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(form))
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let session = cookie_of(&res, "dz_session").unwrap();
+    format!("dz_session={session}")
+}
+
+/// GET as a signed-in user (Chinese); status and body.
+async fn page(app: &axum::Router, cookie: &str, uri: &str) -> (StatusCode, String) {
+    let res = app
+        .clone()
+        .oneshot(
+            Request::get(uri)
+                .header(header::COOKIE, cookie)
+                .header(header::ACCEPT_LANGUAGE, "zh-CN")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let status = res.status();
+    (status, body_text(res).await)
+}
+
+fn csrf_of(html: &str) -> String {
+    html.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string()
+}
+
 async fn body_text(res: axum::response::Response) -> String {
     String::from_utf8(res.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap()
 }
@@ -295,28 +341,7 @@ async fn pages_need_login_and_csrf() {
         .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
 
-    // Log in through the form (double-submit CSRF cookie).
-    let res = app
-        .clone()
-        .oneshot(Request::get("/login").body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let pre = cookie_of(&res, "dz_login_csrf").unwrap();
-    let form = format!("csrf={pre}&username=officer&password=officer-pw-1&next=%2Fzones%2F1");
-    let res = app
-        .clone()
-        .oneshot(
-            Request::post("/login")
-                .header(header::COOKIE, format!("dz_login_csrf={pre}"))
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(Body::from(form))
-                .unwrap(),
-        )
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let session = cookie_of(&res, "dz_session").unwrap();
-    let cookie = format!("dz_session={session}");
+    let cookie = log_in(&app, "officer", "officer-pw-1").await;
     let res = app
         .clone()
         .oneshot(
@@ -464,4 +489,106 @@ async fn evaluation_api_runs_publishes_and_scopes() {
         assert_eq!(s, StatusCode::OK);
         assert_eq!(v["differences"].as_array().unwrap().len(), 0);
     }
+}
+
+#[tokio::test]
+async fn evaluation_pages_for_officials_and_enterprises() {
+    let t = devzone_db::testing::sqlite().await;
+    setup(&t).await;
+    let app = app(&t.db).await;
+    let officer = log_in(&app, "officer", "officer-pw-1").await;
+    let (s, html) = page(&app, &officer, "/zones/1/evaluations").await;
+    assert_eq!(s, StatusCode::OK);
+    let csrf = csrf_of(&html);
+    let post = |cookie: &str, uri: &str, body: String| {
+        Request::post(uri)
+            .header(header::COOKIE, cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap()
+    };
+    // Analysts may look but not start a run.
+    let analyst = log_in(&app, "analyst", "analyst-pw-1").await;
+    let (_, ahtml) = page(&app, &analyst, "/zones/1/evaluations").await;
+    let res = app
+        .clone()
+        .oneshot(post(&analyst, "/zones/1/evaluations", format!("csrf={}&year=2024&scheme=builtin%3Adefault", csrf_of(&ahtml))))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let res = app
+        .clone()
+        .oneshot(post(&officer, "/zones/1/evaluations", format!("csrf={csrf}&year=2024&scheme=builtin%3Adefault")))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let location = res.headers()[header::LOCATION].to_str().unwrap().to_string();
+    let run_id: i64 = location.rsplit('/').next().unwrap().parse().unwrap();
+    for _ in 0..200 {
+        let r = devzone_db::repo::evaluation::get(&t.db.conn, run_id).await.unwrap().unwrap();
+        if r.status != "running" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    let (s, html) = page(&app, &officer, &location).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("id=\"results\""), "the results table");
+    for uri in [
+        format!("/evaluations/{run_id}/rankings"),
+        format!("/evaluations/{run_id}/measures"),
+        format!("/evaluations/{run_id}?class=D&sort=total&dir=desc&verify=1"),
+        format!("/zones/1/evaluations/compare?a={run_id}&b={run_id}"),
+        "/zones/1/evaluation-schemes?key=builtin:huangyan-2022".to_string(),
+    ] {
+        let (s, _) = page(&app, &officer, &uri).await;
+        assert_eq!(s, StatusCode::OK, "{uri}");
+    }
+    let (_, html) = page(&app, &officer, &format!("/evaluations/{run_id}?verify=1")).await;
+    assert!(html.contains("全部"), "the reproduction check reports identical results");
+    // Exports: the results as a workbook, a class list as CSV.
+    let res = app
+        .clone()
+        .oneshot(Request::get(format!("/evaluations/{run_id}/export")).header(header::COOKIE, &officer).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.headers()[header::CONTENT_TYPE].to_str().unwrap().contains("spreadsheetml"));
+    let (s, csv) = page(&app, &officer, &format!("/evaluations/{run_id}/measures?class=D&format=csv")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(csv.contains("差别化电价加价"), "the class list carries the scheme's measures");
+
+    // The enterprise account: nothing before publication, then only its own page.
+    let own = devzone_db::repo::users::list(&t.db.conn).await.unwrap().into_iter().find(|u| u.username == "ent").unwrap().enterprise_id.unwrap();
+    let ent = log_in(&app, "ent", "enterprise-pw").await;
+    let (s, _) = page(&app, &ent, &format!("/evaluations/{run_id}/enterprises/{own}")).await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "unpublished runs are invisible to enterprises");
+    devzone_db::repo::evaluation::publish(&t.db.conn, &devzone_db::Actor::system("t"), run_id).await.unwrap();
+    let (s, html) = page(&app, &ent, &format!("/evaluations/{run_id}/enterprises/{own}?tax=abc")).await;
+    assert_eq!(s, StatusCode::OK);
+    let mine = devzone_db::repo::evaluation::result_for(&t.db.conn, run_id, own).await.unwrap().unwrap();
+    if mine.total.is_some() {
+        assert!(html.contains("不是数字"), "a what-if figure that is not a number is reported");
+    } else {
+        // Out of scope: the page says why instead of offering a what-if.
+        assert!(html.contains("原因"), "{html}");
+    }
+    let other = devzone_db::repo::evaluation::results(
+        &t.db.conn,
+        &devzone_db::repo::evaluation::ResultQuery { run_id, per_page: 5, page: 1, ..Default::default() },
+    )
+    .await
+    .unwrap()
+    .items
+    .into_iter()
+    .map(|r| r.enterprise_id)
+    .find(|e| *e != own)
+    .unwrap();
+    let (s, _) = page(&app, &ent, &format!("/evaluations/{run_id}/enterprises/{other}")).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, _) = page(&app, &ent, &format!("/evaluations/{run_id}")).await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "enterprises do not see the results list");
+    let (s, html) = page(&app, &ent, &format!("/enterprises/{own}")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("evaluation-link"), "the enterprise page links to the published result");
 }

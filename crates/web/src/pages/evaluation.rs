@@ -74,6 +74,18 @@ pub(crate) fn group_label(t: &Tr, scheme: &Scheme, grp: &str) -> String {
     }
 }
 
+/// A stored reason ("rule: English explanation", or a veto reason as entered) for display:
+/// in Chinese the rule's label, in English the explanation.
+pub(crate) fn reason_text(t: &Tr, reason: Option<&str>) -> String {
+    let Some(r) = reason else { return String::new() };
+    match r.split_once(": ") {
+        Some((rule, detail)) if t.tv("eval.rule", rule) != rule => {
+            if t.lang().starts_with("zh") { t.tv("eval.rule", rule) } else { detail.to_string() }
+        }
+        _ => r.to_string(),
+    }
+}
+
 pub(crate) fn num(v: Option<f64>, decimals: usize) -> String {
     v.map(|x| grouped(x, decimals)).unwrap_or_default()
 }
@@ -396,7 +408,7 @@ pub async fn show(
             },
             park: r.park_id.and_then(|id| park_names.get(&id).cloned()).unwrap_or_default(),
             industry: industry_name(&r.industry_code),
-            reason: r.reason.clone().unwrap_or_default(),
+            reason: reason_text(&t, r.reason.as_deref()),
         })
         .collect();
     // Charts: class distribution per group, and a histogram of totals in 10-point bins.
@@ -536,7 +548,7 @@ pub async fn export(
                 opt_num(r.rank.map(f64::from)),
                 opt_num(r.group_size.map(f64::from)),
                 Cell::Text(class_label(&t, r.class.as_deref())),
-                Cell::Text(r.reason.clone().unwrap_or_default()),
+                Cell::Text(reason_text(&t, r.reason.as_deref())),
                 Cell::Text(r.park_id.and_then(|id| park_names.get(&id).cloned()).unwrap_or_default()),
                 Cell::Text(industry_name(&r.industry_code)),
             ];

@@ -107,7 +107,7 @@ pub async fn show(
         total: num(r.total, 4),
         rank: r.rank.map(|x| format!("{x} / {}", r.group_size.unwrap_or(0))).unwrap_or_default(),
         class: class_label(&t, r.class.as_deref()),
-        reason: r.reason.clone().unwrap_or_default(),
+        reason: super::evaluation::reason_text(&t, r.reason.as_deref()),
         out_of_scope: group.is_none(),
         indicators: Vec::new(),
         adjustments: Vec::new(),
