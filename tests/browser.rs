@@ -381,5 +381,24 @@ async fn evaluation_run_breakdown_and_what_if() {
         c.wait().for_element(Locator::Css("main h1")).await.unwrap();
         shot(&c, name).await;
     }
+    // The same breakdown in English, through the language switch in the header.
+    c.goto(url.as_str()).await.unwrap();
+    c.wait().for_element(Locator::Css("#whatif-class")).await.unwrap();
+    c.find(Locator::Css("header .who form.inline button.link"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let h2 = c
+        .wait()
+        .for_element(Locator::Css("main section.card h2"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(h2, "Why this class");
+    shot(&c, "16-breakdown-en").await;
     c.close().await.unwrap();
 }
