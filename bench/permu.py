@@ -3,6 +3,8 @@
 scheme (bench/permu_duckdb.py), with a row-by-row comparison of their results.
 
 Usage: bench/permu.py [ROWS ...]      (default: 10000 100000 1000000)
+Environment: DEVZONE (binary, default target/release/devzone), REPEAT (runs per timing, 3).
+Exits 1 when the two implementations disagree on any row; CI runs it on 10,000 rows.
 Needs: a release build (cargo build --release), `pip install duckdb`, /usr/bin/time (GNU).
 Prints the median wall time of REPEAT runs (default 3) and the peak resident memory of each, and the number of rows whose group,
 rank, group size or class differ, and the largest difference of totals.
@@ -16,7 +18,7 @@ import tempfile
 import duckdb
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-DEVZONE = os.path.join(ROOT, "target/release/devzone")
+DEVZONE = os.environ.get("DEVZONE", os.path.join(ROOT, "target/release/devzone"))
 
 
 REPEAT = int(os.environ.get("REPEAT", "3"))
@@ -55,6 +57,7 @@ def compare(ours, theirs):
 def main():
     sizes = [int(a) for a in sys.argv[1:]] or [10_000, 100_000, 1_000_000]
     work = tempfile.mkdtemp(prefix="devzone-permu-")
+    failed = False
     print(f"{'rows':>9} | {'devzone s':>9} {'MB':>6} | {'duckdb s':>8} {'MB':>6} | {'speed-up':>8} | "
           f"diff: group rank size class max|total|")
     for n in sizes:
@@ -68,7 +71,10 @@ def main():
         rows, g, r, s, c, total, presence = compare(ours, theirs)
         assert rows == n, (rows, n)
         print(f"{n:>9} | {t_ours:>9.2f} {m_ours:>6.0f} | {t_duck:>8.2f} {m_duck:>6.0f} | {t_duck / t_ours:>7.1f}x | "
-              f"{g} {r} {s} {c} {total:.2e} (presence {presence})")
+              f"{g} {r} {s} {c} {total:.2e} (presence {presence})", flush=True)
+        failed |= bool(g or r or s or c or presence or total > 1e-4)
+    if failed:
+        sys.exit("devzone and DuckDB disagree (see the diff columns)")
 
 
 if __name__ == "__main__":

@@ -124,6 +124,8 @@ struct RunsPage {
     c: Chrome,
     zone_id: i64,
     runs: Vec<RunRow>,
+    /// A run is in progress: the page refreshes itself.
+    any_running: bool,
     schemes: Vec<SchemeRow>,
     years: Vec<i32>,
     default_year: i32,
@@ -195,6 +197,7 @@ pub async fn runs(
     let page = RunsPage {
         c: Chrome::new(&v, &format!("{} · {}", t.t("eval.title"), zone.name), &zones::list(db, &v.scope).await?, Some(id)),
         zone_id: id,
+        any_running: runs.iter().any(|r| r.status == "running"),
         runs: rows,
         schemes,
         years: (2015..=this_year).rev().collect(),
