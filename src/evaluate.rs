@@ -351,7 +351,13 @@ pub async fn run_db(
         eprintln!("out of scope ({rule}): {n}");
     }
     eprintln!("invalid: {}", summary.invalid);
-    eprintln!("engine {} ms; run to results stored {:.2} s", summary.millis, started.elapsed().as_secs_f64());
+    eprintln!(
+        "read inputs {} ms, evaluate {} ms, store results {} ms; run to results stored {:.2} s",
+        summary.load_millis,
+        summary.millis,
+        summary.store_millis,
+        started.elapsed().as_secs_f64()
+    );
     if publish {
         ev::publish(&db.conn, &actor, run.id).await?;
         eprintln!("published");

@@ -270,7 +270,12 @@ pub struct Summary {
     pub invalid: usize,
     pub cohorts: Vec<CohortSnapshot>,
     pub flag_names: Vec<String>,
+    /// Time spent evaluating, reading the inputs and storing the results.
     pub millis: u128,
+    #[serde(default)]
+    pub load_millis: u128,
+    #[serde(default)]
+    pub store_millis: u128,
 }
 
 impl Summary {
@@ -529,7 +534,7 @@ async fn execute_inner(db: &DatabaseConnection, run_id: i64) -> DbResult<()> {
     let inputs = load_inputs(db, r.zone_id, r.year).await?;
     let load_time = t.elapsed();
     set_progress(db, run_id, 20).await?;
-    let computed = compute(&scheme, r.year, &inputs, run_id);
+    let mut computed = compute(&scheme, r.year, &inputs, run_id);
     set_progress(db, run_id, 30).await?;
     // Batches keep each statement under SQLite's variable limit and let the progress move;
     // readers ignore results until the run is marked done.
@@ -541,14 +546,8 @@ async fn execute_inner(db: &DatabaseConnection, run_id: i64) -> DbResult<()> {
         result::Entity::insert_many((start..end).map(|k| computed.model(k))).exec(db).await?;
         set_progress(db, run_id, 30 + (70 * end / n.max(1)) as i32).await?;
     }
-    tracing::info!(
-        run = run_id,
-        enterprises = n,
-        load_ms = load_time.as_millis() as u64,
-        compute_ms = computed.summary.millis as u64,
-        store_ms = t.elapsed().as_millis() as u64,
-        "evaluation run stored"
-    );
+    computed.summary.load_millis = load_time.as_millis();
+    computed.summary.store_millis = t.elapsed().as_millis();
     run::Entity::update_many()
         .col_expr(run::Column::Status, Expr::value("done"))
         .col_expr(run::Column::Progress, Expr::value(100))

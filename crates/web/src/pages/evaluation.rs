@@ -330,6 +330,8 @@ struct RunPage {
     out_of_scope: Vec<(String, usize)>,
     invalid: usize,
     verified: Option<String>,
+    /// Who ran it, when, with which inputs, and how long it took.
+    timing: String,
 }
 
 /// A cohort's benchmarks, for the run page.
@@ -495,6 +497,16 @@ pub async fn show(
         out_of_scope: summary.out_of_scope.iter().map(|(k, n)| (t.tv("eval.rule", k), *n)).collect(),
         invalid: summary.invalid,
         verified,
+        timing: t.f(
+            "eval.timing",
+            &[
+                ("by", &run.created_by),
+                ("at", &run.created_at.format("%Y-%m-%d %H:%M").to_string()),
+                ("n", &grouped(summary.enterprises as f64, 0)),
+                ("s", &format!("{:.1}", (summary.load_millis + summary.millis + summary.store_millis) as f64 / 1000.0)),
+                ("digest", run.inputs_digest.as_deref().map_or("", |d| &d[..d.len().min(12)])),
+            ],
+        ),
         run,
     };
     Ok(page.into_response())
