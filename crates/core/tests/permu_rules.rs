@@ -45,6 +45,7 @@ fn run_with(scheme: &Scheme, csv_text: &str, options: Options) -> Out {
         let cells: Vec<&str> = r.iter().collect();
         reader.push(&parser, &cols, &headers, i + 2, &cells);
     }
+    reader.finish();
     let ev = evaluate(scheme, &reader.data, options);
     let names = header(scheme);
     let mut w = RowWriter::new(scheme, &reader, &ev);
@@ -267,6 +268,27 @@ fn invalid_rows_are_reported_and_change_nothing_else() {
 }
 
 #[test]
+fn repeated_rows_are_invalid_after_the_first() {
+    let out = run(&format!(
+        "{BELOW}
+         #1,甲,2024,1311,10,100,50,否
+         #2,乙,2024,1311,10,50,50,否
+         #1,甲二,2024,1311,10,70,50,否
+         #1,甲三,2024,9999,10,70,50,否
+         #3,丙,2024,1311,10,30,50,否"
+    ));
+    // Lines 4 and 5 repeat line 2's code and year; line 5 also has a bad industry code.
+    assert_eq!(out[2]["group"], "invalid");
+    assert!(out[2]["reason"].contains("row.duplicate") && out[2]["reason"].contains("line 2"));
+    assert!(out[3]["reason"].contains("industry_code.not_a_class") && out[3]["reason"].contains("row.duplicate"));
+    // The first row and the others are evaluated as if the repeats were not there: n = 3.
+    assert_eq!(out[0]["group_size"], "3");
+    assert_eq!(out[4]["group"], "below");
+    let ranks: Vec<&str> = [0, 1, 4].iter().map(|&i| out[i]["rank"].as_str()).collect();
+    assert_eq!(ranks, ["1", "2", "3"]);
+}
+
+#[test]
 fn years_are_evaluated_separately() {
     let out = run(&format!(
         "{BELOW}
@@ -484,6 +506,7 @@ fn what_if_and_smallest_lift_against_the_same_benchmarks() {
         let cells: Vec<&str> = r.iter().map(String::as_str).collect();
         reader.push(&parser, &cols, &headers, i + 2, &cells);
     }
+    reader.finish();
     let ev = evaluate(&scheme, &reader.data, Options::default());
     // 乙 (row 1): total 52.7778, rank 3, class C (index 2).
     assert_eq!((ev.rank[1], ev.class[1]), (3, 2));

@@ -301,6 +301,11 @@ impl Scheme {
         Self::from_raw(raw, source)
     }
 
+    /// The TOML text of a built-in scheme; empty when there is none of that name.
+    pub fn built_in_source(name: &str) -> &'static str {
+        BUILT_IN.iter().find(|(n, _)| *n == name).map(|(_, s)| *s).unwrap_or("")
+    }
+
     /// A built-in scheme by name.
     pub fn built_in(name: &str) -> Option<Self> {
         BUILT_IN
@@ -661,12 +666,5 @@ mod tests {
         assert_eq!(ceil_share(0.10, 11), 2.0);
         assert_eq!(ceil_share(0.90, 10), 9.0);
         assert_eq!(ceil_share(0.1, 3), 1.0);
-    }
-}
-
-impl Scheme {
-    /// The TOML text of a built-in scheme.
-    pub fn built_in_source(name: &str) -> &'static str {
-        BUILT_IN.iter().find(|(n, _)| *n == name).map(|(_, s)| *s).unwrap_or("")
     }
 }

@@ -285,6 +285,12 @@ impl Summary {
 }
 
 
+/// id, enterprise_id, field, value, text_value of a fact version.
+type FactTuple = (i64, i64, String, Option<i64>, Option<String>);
+
+/// park, industry code, group, class, land, tax, value added of a result.
+type RankingTuple = (Option<i64>, String, String, Option<String>, Option<f64>, Option<f64>, Option<f64>);
+
 /// A slim enterprise row: what a run reads and stores of each enterprise.
 #[derive(Debug, Clone, FromQueryResult)]
 pub struct Subject {
@@ -326,7 +332,7 @@ pub async fn load_inputs<C: ConnectionTrait>(db: &C, zone_id: i64, year: i32) ->
     for chunk in ents.chunks(CHUNK) {
         let ids: Vec<i64> = chunk.iter().map(|e| e.id).collect();
         // Tuples decode by position, markedly faster than models by column name.
-        let facts: Vec<(i64, i64, String, Option<i64>, Option<String>)> = fact_value::Entity::find()
+        let facts: Vec<FactTuple> = fact_value::Entity::find()
             .select_only()
             .columns([
                 fact_value::Column::Id,
@@ -444,8 +450,8 @@ fn compute<'a>(scheme: &'a Scheme, year: i32, inputs: &'a [(Subject, Inputs)], r
     let ev = evaluate(scheme, &data, Options { year: Some(year) });
     let mut summary = Summary { enterprises: inputs.len(), flag_names: flags, ..Default::default() };
     let mut counts: BTreeMap<(String, String), usize> = BTreeMap::new();
-    for k in 0..inputs.len() {
-        match index[k].map(|i| (i, ev.placement[i])) {
+    for idx in &index {
+        match idx.map(|i| (i, ev.placement[i])) {
             None => summary.invalid += 1,
             Some((_, Placement::OutOfScope(why))) => {
                 *summary.out_of_scope.entry(why.rule().to_string()).or_default() += 1
@@ -768,7 +774,7 @@ pub enum RankBy {
 
 /// Aggregate tax and value added per mu over the run's evaluated enterprises, best first.
 pub async fn rankings<C: ConnectionTrait>(db: &C, scheme: &Scheme, run_id: i64, by: RankBy) -> DbResult<Vec<Ranking>> {
-    let rows: Vec<(Option<i64>, String, String, Option<String>, Option<f64>, Option<f64>, Option<f64>)> =
+    let rows: Vec<RankingTuple> =
         result::Entity::find()
             .select_only()
             .columns([
