@@ -6,7 +6,8 @@ Usage: bench/permu.py [ROWS ...]      (default: 10000 100000 1000000)
 Environment: DEVZONE (binary, default target/release/devzone), REPEAT (runs per timing, 3).
 Exits 1 when the two implementations disagree on any row; CI runs it on 10,000 rows.
 Needs: a release build (cargo build --release), `pip install duckdb`, /usr/bin/time (GNU).
-Prints the median wall time of REPEAT runs (default 3) and the peak resident memory of each, and the number of rows whose group,
+The two are run alternately REPEAT times (default 3); prints the median wall and CPU time
+(user + system) and the peak resident memory of each, and the number of rows whose group,
 rank, group size or class differ, and the largest difference of totals.
 """
 import os
@@ -24,18 +25,28 @@ DEVZONE = os.environ.get("DEVZONE", os.path.join(ROOT, "target/release/devzone")
 REPEAT = int(os.environ.get("REPEAT", "3"))
 
 
-def timed(cmd):
-    """Runs cmd REPEAT times under GNU time; returns the median wall seconds and the
-    largest peak RSS in MB."""
-    walls, rss = [], []
+def run_timed(cmd):
+    """Runs cmd once under GNU time; returns (wall s, CPU s = user + system, peak RSS MB)."""
+    r = subprocess.run(["/usr/bin/time", "-f", "%e %U %S %M"] + cmd, capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.exit(f"{' '.join(cmd)} failed:\n{r.stderr}")
+    wall, user, system, rss = r.stderr.strip().splitlines()[-1].split()
+    return float(wall), float(user) + float(system), int(rss) / 1024
+
+
+def timed_pair(a, b):
+    """Runs the two commands alternately REPEAT times, so that a slow spell of the machine
+    hits both; returns for each the median wall time, median CPU time and largest RSS."""
+    runs = {0: [], 1: []}
     for _ in range(REPEAT):
-        r = subprocess.run(["/usr/bin/time", "-f", "%e %M"] + cmd, capture_output=True, text=True)
-        if r.returncode != 0:
-            sys.exit(f"{' '.join(cmd)} failed:\n{r.stderr}")
-        w, m = r.stderr.strip().splitlines()[-1].split()
-        walls.append(float(w))
-        rss.append(int(m) / 1024)
-    return sorted(walls)[len(walls) // 2], max(rss)
+        for k, cmd in ((0, a), (1, b)):
+            runs[k].append(run_timed(cmd))
+
+    def summary(xs):
+        med = lambda v: sorted(v)[len(v) // 2]
+        return med([x[0] for x in xs]), med([x[1] for x in xs]), max(x[2] for x in xs)
+
+    return summary(runs[0]), summary(runs[1])
 
 
 def compare(ours, theirs):
@@ -58,19 +69,22 @@ def main():
     sizes = [int(a) for a in sys.argv[1:]] or [10_000, 100_000, 1_000_000]
     work = tempfile.mkdtemp(prefix="devzone-permu-")
     failed = False
-    print(f"{'rows':>9} | {'devzone s':>9} {'MB':>6} | {'duckdb s':>8} {'MB':>6} | {'speed-up':>8} | "
-          f"diff: group rank size class max|total|")
+    print(f"{'rows':>9} | {'devzone s':>9} {'cpu s':>6} {'MB':>6} | {'duckdb s':>8} {'cpu s':>6} {'MB':>6} | "
+          f"{'speed-up':>8} | diff: group rank size class max|total|")
     for n in sizes:
         inp = os.path.join(work, f"in{n}.csv")
         subprocess.run([DEVZONE, "generate", "evaluation-input", "--rows", str(n), "--out", inp],
                        check=True, capture_output=True)
         ours = os.path.join(work, f"ours{n}.csv")
         theirs = os.path.join(work, f"duck{n}.csv")
-        t_ours, m_ours = timed([DEVZONE, "evaluate", "--input", inp, "--output", ours])
-        t_duck, m_duck = timed([sys.executable, os.path.join(ROOT, "bench/permu_duckdb.py"), inp, theirs])
+        (t_ours, c_ours, m_ours), (t_duck, c_duck, m_duck) = timed_pair(
+            [DEVZONE, "evaluate", "--input", inp, "--output", ours],
+            [sys.executable, os.path.join(ROOT, "bench/permu_duckdb.py"), inp, theirs],
+        )
         rows, g, r, s, c, total, presence = compare(ours, theirs)
         assert rows == n, (rows, n)
-        print(f"{n:>9} | {t_ours:>9.2f} {m_ours:>6.0f} | {t_duck:>8.2f} {m_duck:>6.0f} | {t_duck / t_ours:>7.1f}x | "
+        print(f"{n:>9} | {t_ours:>9.2f} {c_ours:>6.2f} {m_ours:>6.0f} | {t_duck:>8.2f} {c_duck:>6.2f} {m_duck:>6.0f} | "
+              f"{t_duck / t_ours:>7.1f}x | "
               f"{g} {r} {s} {c} {total:.2e} (presence {presence})", flush=True)
         failed |= bool(g or r or s or c or presence or total > 1e-4)
     if failed:
