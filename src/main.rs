@@ -300,7 +300,8 @@ async fn main() -> anyhow::Result<()> {
                         "reusing the demo in {} ({n} enterprises)",
                         cfg.data_dir.display()
                     );
-                    None
+                    // An earlier start may have stopped before the administrator existed.
+                    ensure_admin(&db).await?
                 }
                 None => {
                     if !backup::is_empty(&db).await? {

@@ -28,7 +28,7 @@ pub enum DbError {
     /// The request names a record that does not exist or is outside the caller's scope.
     #[error("not found")]
     NotFound,
-    #[error("invalid input")]
+    #[error("invalid input: {}", describe(.0))]
     Invalid(Vec<FieldError>),
     #[error("the database URL {0:?} is not supported: use sqlite://PATH or postgres://…")]
     UnsupportedUrl(String),
@@ -37,6 +37,18 @@ pub enum DbError {
 }
 
 pub type DbResult<T> = Result<T, DbError>;
+
+/// "password password.short (…); …" for messages on the command line and in logs.
+fn describe(errors: &[FieldError]) -> String {
+    errors
+        .iter()
+        .map(|e| match &e.detail {
+            Some(d) => format!("{} {} ({d})", e.field, e.rule),
+            None => format!("{} {}", e.field, e.rule),
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
 
 /// A connected, migrated database.
 #[derive(Clone, Debug)]
