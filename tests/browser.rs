@@ -321,7 +321,8 @@ async fn evaluation_run_breakdown_and_what_if() {
         .for_element(Locator::Css("#results"))
         .await
         .unwrap();
-    assert_eq!(c.find_all(Locator::Css("svg.chart")).await.unwrap().len(), 2);
+    // Class distribution, and one score histogram per group (above and below scale).
+    assert_eq!(c.find_all(Locator::Css("svg.chart")).await.unwrap().len(), 3);
     shot(&c, "11-run").await;
     let run_path = c.current_url().await.unwrap().path().to_string();
     let run_id: i64 = run_path.rsplit('/').next().unwrap().parse().unwrap();

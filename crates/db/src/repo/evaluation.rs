@@ -944,17 +944,17 @@ pub async fn verify<C: ConnectionTrait>(db: &C, run_id: i64) -> DbResult<Verific
     })
 }
 
-/// Totals of the rated rows of a run (for the score histogram).
-pub async fn totals<C: ConnectionTrait>(db: &C, run_id: i64) -> DbResult<Vec<f64>> {
-    let v: Vec<Option<f64>> = result::Entity::find()
+/// (group, total) of the rated rows of a run (for the score histograms).
+pub async fn totals<C: ConnectionTrait>(db: &C, run_id: i64) -> DbResult<Vec<(String, f64)>> {
+    let v: Vec<(String, Option<f64>)> = result::Entity::find()
         .select_only()
-        .column(result::Column::Total)
+        .columns([result::Column::Grp, result::Column::Total])
         .filter(result::Column::RunId.eq(run_id))
         .filter(result::Column::Rank.is_not_null())
         .into_tuple()
         .all(db)
         .await?;
-    Ok(v.into_iter().flatten().collect())
+    Ok(v.into_iter().filter_map(|(g, t)| t.map(|t| (g, t))).collect())
 }
 
 /// Marks runs left `running` by a stopped server as failed, so nobody waits for them.

@@ -325,7 +325,7 @@ struct RunPage {
     parks: Vec<(i64, String)>,
     sorts: Vec<(String, String)>,
     chart_classes: String,
-    chart_histogram: String,
+    charts_histogram: Vec<String>,
     cohorts: Vec<CohortRow>,
     out_of_scope: Vec<(String, usize)>,
     invalid: usize,
@@ -428,17 +428,31 @@ pub async fn show(
         }
     }
     let chart_classes = devzone_charts::bar_chart(t.t("eval.chart_classes"), &class_items);
-    let chart_histogram = if done {
-        let totals = ev::totals(db, run_id).await?;
-        let mut bins: BTreeMap<i64, f64> = BTreeMap::new();
-        for x in totals {
-            *bins.entry((x / 10.0).floor() as i64).or_default() += 1.0;
+    // One histogram per group: the groups' scores are on different scales.
+    let charts_histogram: Vec<String> = if done {
+        let mut bins: BTreeMap<(String, i64), f64> = BTreeMap::new();
+        for (grp, x) in ev::totals(db, run_id).await? {
+            *bins.entry((grp, (x / 10.0).floor() as i64)).or_default() += 1.0;
         }
-        let items: Vec<(String, f64)> =
-            bins.into_iter().map(|(b, n)| (format!("{}–{}", b * 10, b * 10 + 10), n)).collect();
-        devzone_charts::bar_chart(t.t("eval.chart_histogram"), &items)
+        scheme
+            .groups
+            .iter()
+            .filter_map(|g| {
+                let items: Vec<(String, f64)> = bins
+                    .iter()
+                    .filter(|((grp, _), _)| grp == &g.id)
+                    .map(|((_, b), n)| (format!("{}–{}", b * 10, b * 10 + 10), *n))
+                    .collect();
+                (!items.is_empty()).then(|| {
+                    devzone_charts::bar_chart(
+                        &format!("{} · {}", t.t("eval.chart_histogram"), g.label.get(t.lang())),
+                        &items,
+                    )
+                })
+            })
+            .collect()
     } else {
-        String::new()
+        Vec::new()
     };
     let verified = if raw.contains("verify=1") && done {
         let vr = ev::verify(db, run_id).await?;
@@ -492,7 +506,7 @@ pub async fn show(
         parks: parks.iter().map(|p| (p.id, p.name.clone())).collect(),
         sorts: ResultSort::ALL.iter().map(|s| (s.id().to_string(), t.tv("eval.sort", s.id()))).collect(),
         chart_classes,
-        chart_histogram,
+        charts_histogram,
         cohorts: cohort_rows(&t, &scheme, &summary),
         out_of_scope: summary.out_of_scope.iter().map(|(k, n)| (t.tv("eval.rule", k), *n)).collect(),
         invalid: summary.invalid,
