@@ -268,7 +268,7 @@ pub struct FactsOutcome {
     pub unchanged: u32,
 }
 
-fn writer(v: &Viewer) -> Result<(), ApiError> {
+pub(crate) fn writer(v: &Viewer) -> Result<(), ApiError> {
     if v.can_write() {
         Ok(())
     } else {
@@ -276,7 +276,7 @@ fn writer(v: &Viewer) -> Result<(), ApiError> {
     }
 }
 
-type ApiResult<T> = Result<T, ApiError>;
+pub(crate) type ApiResult<T> = Result<T, ApiError>;
 
 #[utoipa::path(get, path = "/api/v1/zones", responses((status = 200, body = ZoneList), (status = 401, body = ErrorEnvelope)))]
 async fn list_zones(
@@ -342,7 +342,7 @@ async fn update_zone(
     ))
 }
 
-async fn zone_in_scope(s: &AppState, v: &Viewer, id: i64) -> ApiResult<()> {
+pub(crate) async fn zone_in_scope(s: &AppState, v: &Viewer, id: i64) -> ApiResult<()> {
     if v.scope.enterprise.is_some() {
         return Err(ApiError::not_found());
     }

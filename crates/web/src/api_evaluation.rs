@@ -2,6 +2,7 @@
 //! results with their trace. Enterprise tokens see published runs and their own result only.
 
 use crate::AppState;
+use crate::api::{ApiResult, writer, zone_in_scope};
 use crate::error::ApiError;
 use crate::session::{ApiViewer, Viewer};
 use axum::extract::{Path, Query, State};
@@ -11,7 +12,6 @@ use axum::{Json, Router};
 use devzone_core::validate::FieldError;
 use devzone_db::entities::{evaluation_result, evaluation_run};
 use devzone_db::repo::evaluation::{self as ev, Inputs, ResultQuery, ResultSort, SchemeInfo, StoredIndicator, Summary, Verification};
-use devzone_db::repo::zones;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
@@ -33,28 +33,10 @@ pub fn routes() -> Router<AppState> {
 )]
 pub struct EvaluationDoc;
 
-type ApiResult<T> = Result<T, ApiError>;
-
-async fn zone_in_scope(s: &AppState, v: &Viewer, id: i64) -> ApiResult<()> {
-    if v.scope.enterprise.is_some() {
-        return Err(ApiError::not_found());
-    }
-    zones::get(&s.db.conn, &v.scope, id).await?.map(|_| ()).ok_or_else(ApiError::not_found)
-}
-
-/// The run, if the caller may see it (enterprise callers: published runs of their zone).
+/// The run, if the caller may see it (`evaluation::visible`).
 async fn run_in_scope(s: &AppState, v: &Viewer, id: i64) -> ApiResult<evaluation_run::Model> {
-    let run = ev::get(&s.db.conn, id).await?.ok_or_else(ApiError::not_found)?;
-    if v.scope.enterprise.is_some() && run.published_at.is_none() {
-        return Err(ApiError::not_found());
-    }
-    let scope = devzone_db::Scope { enterprise: None, ..v.scope.clone() };
-    zones::get(&s.db.conn, &scope, run.zone_id).await?.ok_or_else(ApiError::not_found)?;
+    let (run, _) = ev::visible(&s.db.conn, &v.scope, id).await?.ok_or_else(ApiError::not_found)?;
     Ok(run)
-}
-
-fn writer(v: &Viewer) -> ApiResult<()> {
-    if v.can_write() { Ok(()) } else { Err(ApiError::forbidden()) }
 }
 
 #[utoipa::path(get, path = "/api/v1/zones/{id}/evaluation-schemes", params(("id" = i64, Path)), responses((status = 200, body = [SchemeInfo]), (status = 404, body = crate::api::ErrorEnvelope)))]

@@ -570,6 +570,20 @@ pub async fn get<C: ConnectionTrait>(db: &C, run_id: i64) -> DbResult<Option<run
     Ok(run::Entity::find_by_id(run_id).one(db).await?)
 }
 
+/// A run and its zone, if `scope` may see them: the zone must be granted, and enterprise
+/// accounts see published runs only (their own result is narrowed by the caller).
+pub async fn visible<C: ConnectionTrait>(
+    db: &C,
+    scope: &crate::Scope,
+    run_id: i64,
+) -> DbResult<Option<(run::Model, crate::entities::zone::Model)>> {
+    let Some(run) = get(db, run_id).await? else { return Ok(None) };
+    if scope.enterprise.is_some() && run.published_at.is_none() {
+        return Ok(None);
+    }
+    Ok(super::zones::get(db, scope, run.zone_id).await?.map(|z| (run, z)))
+}
+
 /// Runs of a zone, newest first.
 pub async fn runs<C: ConnectionTrait>(db: &C, zone_id: i64) -> DbResult<Vec<run::Model>> {
     Ok(run::Entity::find()

@@ -1,6 +1,6 @@
 //! Enterprise list, export, page, and the create/edit, facts and qualification forms.
 
-use super::nonempty;
+use super::{nonempty, query_without, with_page, zone_for};
 use crate::AppState;
 use crate::error::PageError;
 use crate::i18n::Tr;
@@ -119,32 +119,9 @@ fn rows(items: &[enterprise::Model], parks: &BTreeMap<i64, String>) -> Vec<Row> 
         .collect()
 }
 
-fn with_page(raw: &str, page: u64) -> String {
-    let mut pairs: Vec<(String, String)> = serde_urlencoded::from_str::<Vec<(String, String)>>(raw)
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|(k, _)| k != "page" && k != "format")
-        .collect();
-    pairs.push(("page".into(), page.to_string()));
-    serde_urlencoded::to_string(pairs).unwrap_or_default()
-}
-
 const PER_PAGE: u64 = 20;
 /// Exports stop here; a larger extract is the data-export command's job.
 const MAX_EXPORT_ROWS: u64 = 100_000;
-
-async fn zone_for(
-    state: &AppState,
-    v: &Viewer,
-    id: i64,
-) -> Result<devzone_db::entities::zone::Model, PageError> {
-    if v.scope.enterprise.is_some() {
-        return Err(PageError::not_found());
-    }
-    zones::get(&state.db.conn, &v.scope, id)
-        .await?
-        .ok_or_else(PageError::not_found)
-}
 
 pub async fn list(
     State(state): State<AppState>,
@@ -162,14 +139,7 @@ pub async fn list(
     let names = park_names(&parks);
     let raw = raw.unwrap_or_default();
     let pages = page.pages();
-    let export_query = serde_urlencoded::to_string(
-        serde_urlencoded::from_str::<Vec<(String, String)>>(&raw)
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|(k, _)| k != "page")
-            .collect::<Vec<_>>(),
-    )
-    .unwrap_or_default();
+    let export_query = query_without(&raw, &["page"]);
     let list = ListPage {
         c: Chrome::new(
             &v,

@@ -3,7 +3,7 @@
 //! lists with the scheme's differentiated measures, and zone schemes.
 //! The per-enterprise breakdown with what-if lives in `evaluation_breakdown`.
 
-use super::nonempty;
+use super::{nonempty, query_without, with_page, zone_for};
 use crate::AppState;
 use crate::error::PageError;
 use crate::i18n::Tr;
@@ -24,31 +24,18 @@ use devzone_io::{Cell, Table};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
-/// The run and its zone, if the viewer may see them. Enterprise users see published runs
-/// only (and, through the breakdown page, only their own result).
+/// The run and its zone, if the viewer may see them (`evaluation::visible`).
 pub(crate) async fn run_for(
     state: &AppState,
     v: &Viewer,
     run_id: i64,
 ) -> Result<(evaluation_run::Model, zone::Model), PageError> {
-    let run = ev::get(&state.db.conn, run_id).await?.ok_or_else(PageError::not_found)?;
-    if v.scope.enterprise.is_some() && run.published_at.is_none() {
-        return Err(PageError::not_found());
-    }
-    let zone = zones::get(&state.db.conn, &devzone_db::Scope { enterprise: None, ..v.scope.clone() }, run.zone_id)
-        .await?
-        .ok_or_else(PageError::not_found)?;
-    Ok((run, zone))
+    ev::visible(&state.db.conn, &v.scope, run_id).await?.ok_or_else(PageError::not_found)
 }
 
 /// For zone-wide pages: enterprise users have none.
 fn officials_only(v: &Viewer) -> Result<(), PageError> {
     if v.scope.enterprise.is_some() { Err(PageError::not_found()) } else { Ok(()) }
-}
-
-async fn zone_for(state: &AppState, v: &Viewer, id: i64) -> Result<zone::Model, PageError> {
-    officials_only(v)?;
-    zones::get(&state.db.conn, &v.scope, id).await?.ok_or_else(PageError::not_found)
 }
 
 pub(crate) fn scheme_of(run: &evaluation_run::Model) -> Result<Scheme, PageError> {
@@ -360,16 +347,6 @@ fn cohort_rows(t: &Tr, scheme: &Scheme, s: &Summary) -> Vec<CohortRow> {
         .collect()
 }
 
-fn with_page(raw: &str, page: u64) -> String {
-    let mut pairs: Vec<(String, String)> = serde_urlencoded::from_str::<Vec<(String, String)>>(raw)
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|(k, _)| k != "page" && k != "format" && k != "verify")
-        .collect();
-    pairs.push(("page".into(), page.to_string()));
-    serde_urlencoded::to_string(pairs).unwrap_or_default()
-}
-
 const PER_PAGE: u64 = 25;
 const MAX_EXPORT_ROWS: u64 = 200_000;
 
@@ -464,14 +441,7 @@ pub async fn show(
     } else {
         None
     };
-    let export_query = serde_urlencoded::to_string(
-        serde_urlencoded::from_str::<Vec<(String, String)>>(&raw)
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|(k, _)| k != "page" && k != "verify")
-            .collect::<Vec<_>>(),
-    )
-    .unwrap_or_default();
+    let export_query = query_without(&raw, &["page", "verify"]);
     let title = format!("{} · {} · {}", zone.name, run.year, scheme.title.get(t.lang()));
     let page = RunPage {
         c: Chrome::new(&v, &title, &zones::list(db, &v.scope).await?, Some(zone.id)),

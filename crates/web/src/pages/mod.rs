@@ -63,3 +63,38 @@ pub(crate) fn nonempty(v: &Option<String>) -> Option<String> {
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty())
 }
+
+/// The query string without the named parameters.
+pub(crate) fn query_without(raw: &str, drop: &[&str]) -> String {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str::<Vec<(String, String)>>(raw)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(k, _)| !drop.contains(&k.as_str()))
+        .collect();
+    serde_urlencoded::to_string(pairs).unwrap_or_default()
+}
+
+/// The same list view on another page; a download (`format`) or a one-off action (`verify`)
+/// is not carried over.
+pub(crate) fn with_page(raw: &str, page: u64) -> String {
+    let rest = query_without(raw, &["page", "format", "verify"]);
+    if rest.is_empty() {
+        format!("page={page}")
+    } else {
+        format!("{rest}&page={page}")
+    }
+}
+
+/// A zone the viewer may see; enterprise accounts have no zone pages.
+pub(crate) async fn zone_for(
+    state: &AppState,
+    v: &crate::session::Viewer,
+    id: i64,
+) -> Result<devzone_db::entities::zone::Model, crate::error::PageError> {
+    if v.scope.enterprise.is_some() {
+        return Err(crate::error::PageError::not_found());
+    }
+    devzone_db::repo::zones::get(&state.db.conn, &v.scope, id)
+        .await?
+        .ok_or_else(crate::error::PageError::not_found)
+}
