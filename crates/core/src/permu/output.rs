@@ -5,27 +5,13 @@ use super::engine::{Evaluation, NO_CLASS, NOT_RATED, Placement, round_half_away}
 use super::scheme::Scheme;
 use super::table::Reader;
 
-/// Indicator ids over all groups, first appearance first (tax_per_mu appears once even when
-/// two groups use it).
-pub fn indicator_columns(scheme: &Scheme) -> Vec<&str> {
-    let mut ids: Vec<&str> = Vec::new();
-    for g in &scheme.groups {
-        for i in &g.indicators {
-            if !ids.contains(&i.id.as_str()) {
-                ids.push(&i.id);
-            }
-        }
-    }
-    ids
-}
-
 pub fn header(scheme: &Scheme) -> Vec<String> {
     let mut h: Vec<String> = [
         "credit_code", "name", "year", "group", "total", "rank", "group_size", "class", "reason",
     ]
     .map(String::from)
     .to_vec();
-    for id in indicator_columns(scheme) {
+    for id in scheme.indicator_ids() {
         for suffix in ["value", "score", "imputed"] {
             h.push(format!("{id}_{suffix}"));
         }
@@ -47,7 +33,7 @@ pub struct RowWriter<'a> {
 
 impl<'a> RowWriter<'a> {
     pub fn new(scheme: &'a Scheme, reader: &'a Reader, ev: &'a Evaluation) -> Self {
-        let ids = indicator_columns(scheme);
+        let ids = scheme.indicator_ids();
         let slots = scheme
             .groups
             .iter()

@@ -318,6 +318,34 @@ impl Scheme {
         self.groups.iter().enumerate().find(|(_, g)| g.id == id)
     }
 
+    /// Indicator ids over all groups, first appearance first (`tax_per_mu` once even when two
+    /// groups use it): the indicator columns of outputs.
+    pub fn indicator_ids(&self) -> Vec<&str> {
+        let mut ids: Vec<&str> = Vec::new();
+        for i in self.groups.iter().flat_map(|g| &g.indicators) {
+            if !ids.contains(&i.id.as_str()) {
+                ids.push(&i.id);
+            }
+        }
+        ids
+    }
+
+    /// The first indicator of that id in any group (for its label and unit).
+    pub fn indicator(&self, id: &str) -> Option<&Indicator> {
+        self.groups.iter().flat_map(|g| &g.indicators).find(|i| i.id == id)
+    }
+
+    /// Class names over all groups, best first, each once.
+    pub fn class_names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = Vec::new();
+        for c in self.groups.iter().flat_map(|g| &g.classes.names) {
+            if !names.contains(&c.as_str()) {
+                names.push(c);
+            }
+        }
+        names
+    }
+
     /// The largest number of indicators of any group.
     pub fn max_indicators(&self) -> usize {
         self.groups.iter().map(|g| g.indicators.len()).max().unwrap_or(0)

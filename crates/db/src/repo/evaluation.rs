@@ -422,7 +422,6 @@ struct Computed<'a> {
     index: Vec<Option<usize>>,
     ev: devzone_core::permu::Evaluation,
     summary: Summary,
-    digest: String,
     run_id: i64,
 }
 
@@ -435,10 +434,7 @@ fn compute<'a>(scheme: &'a Scheme, year: i32, inputs: &'a [(Subject, Inputs)], r
     let flags = flag_names();
     let mut data = Dataset { rows: Vec::with_capacity(inputs.len()), flag_names: flags.clone() };
     let mut index: Vec<Option<usize>> = Vec::with_capacity(inputs.len());
-    let mut hasher = Sha256::new();
-    for (e, inp) in inputs {
-        hasher.update(e.id.to_le_bytes());
-        hasher.update(inputs_json(inp).as_bytes());
+    for (_, inp) in inputs {
         match inp.row(year, &flags) {
             Some(r) => {
                 data.rows.push(r);
@@ -470,7 +466,14 @@ fn compute<'a>(scheme: &'a Scheme, year: i32, inputs: &'a [(Subject, Inputs)], r
     summary.counts = counts.into_iter().map(|((g, c), n)| (g, c, n)).collect();
     summary.cohorts = ev.cohorts.iter().map(|c| c.snapshot(scheme)).collect();
     summary.millis = started.elapsed().as_millis();
-    Computed { scheme, inputs, data, index, ev, summary, digest: format!("{:x}", hasher.finalize()), run_id }
+    Computed { scheme, inputs, data, index, ev, summary, run_id }
+}
+
+/// Adds a stored row to the digest of a run's inputs: enterprise id and inputs JSON, taken in
+/// enterprise order from the rows as they are stored, so the JSON is written once.
+fn hash_row(h: &mut Sha256, m: &result::ActiveModel) {
+    h.update(m.enterprise_id.as_ref().to_le_bytes());
+    h.update(m.inputs.as_ref().as_bytes());
 }
 
 impl Computed<'_> {
@@ -547,9 +550,12 @@ async fn execute_inner(db: &DatabaseConnection, run_id: i64) -> DbResult<()> {
     const BATCH: usize = 1000;
     let t = std::time::Instant::now();
     let n = inputs.len();
+    let mut digest = Sha256::new();
     for start in (0..n).step_by(BATCH) {
         let end = (start + BATCH).min(n);
-        result::Entity::insert_many((start..end).map(|k| computed.model(k))).exec(db).await?;
+        let batch: Vec<result::ActiveModel> = (start..end).map(|k| computed.model(k)).collect();
+        batch.iter().for_each(|m| hash_row(&mut digest, m));
+        result::Entity::insert_many(batch).exec(db).await?;
         set_progress(db, run_id, 30 + (70 * end / n.max(1)) as i32).await?;
     }
     computed.summary.load_millis = load_time.as_millis();
@@ -558,7 +564,7 @@ async fn execute_inner(db: &DatabaseConnection, run_id: i64) -> DbResult<()> {
         .col_expr(run::Column::Status, Expr::value("done"))
         .col_expr(run::Column::Progress, Expr::value(100))
         .col_expr(run::Column::Summary, Expr::value(serde_json::to_string(&computed.summary).unwrap_or_default()))
-        .col_expr(run::Column::InputsDigest, Expr::value(computed.digest))
+        .col_expr(run::Column::InputsDigest, Expr::value(format!("{:x}", digest.finalize())))
         .col_expr(run::Column::FinishedAt, Expr::value(chrono::Utc::now()))
         .filter(run::Column::Id.eq(run_id))
         .exec(db)
@@ -940,8 +946,10 @@ pub async fn verify<C: ConnectionTrait>(db: &C, run_id: i64) -> DbResult<Verific
         .collect();
     let c = compute(&scheme, r.year, &inputs, run_id);
     let mut differences = Vec::new();
+    let mut digest = Sha256::new();
     for (k, s) in stored.iter().enumerate() {
         let m = c.model(k);
+        hash_row(&mut digest, &m);
         let same = m.grp.as_ref() == &s.grp
             && m.total.as_ref() == &s.total
             && m.rank.as_ref() == &s.rank
@@ -954,7 +962,7 @@ pub async fn verify<C: ConnectionTrait>(db: &C, run_id: i64) -> DbResult<Verific
     Ok(Verification {
         results: stored.len(),
         differences,
-        digest_matches: r.inputs_digest.as_deref() == Some(c.digest.as_str()),
+        digest_matches: r.inputs_digest.as_deref() == Some(format!("{:x}", digest.finalize()).as_str()),
     })
 }
 

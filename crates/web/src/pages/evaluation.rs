@@ -73,6 +73,10 @@ pub(crate) fn reason_text(t: &Tr, reason: Option<&str>) -> String {
     }
 }
 
+fn indicator_label(t: &Tr, scheme: &Scheme, id: &str) -> String {
+    scheme.indicator(id).map_or_else(|| id.to_string(), |i| i.label.get(t.lang()).to_string())
+}
+
 pub(crate) fn num(v: Option<f64>, decimals: usize) -> String {
     v.map(|x| grouped(x, decimals)).unwrap_or_default()
 }
@@ -462,17 +466,7 @@ pub async fn show(
             .map(|g| (g.id.clone(), g.label.get(t.lang()).to_string()))
             .chain(["out_of_scope", "invalid"].map(|g| (g.to_string(), t.tv("eval.grp", g))))
             .collect(),
-        classes: {
-            let mut names: Vec<String> = Vec::new();
-            for g in &scheme.groups {
-                for c in &g.classes.names {
-                    if !names.contains(c) {
-                        names.push(c.clone());
-                    }
-                }
-            }
-            names
-        },
+        classes: scheme.class_names().into_iter().map(String::from).collect(),
         parks: parks.iter().map(|p| (p.id, p.name.clone())).collect(),
         sorts: ResultSort::ALL.iter().map(|s| (s.id().to_string(), t.tv("eval.sort", s.id()))).collect(),
         chart_classes,
@@ -511,16 +505,7 @@ pub async fn export(
     let park_names: BTreeMap<i64, String> =
         zones::parks(db, zone.id).await?.into_iter().map(|p| (p.id, p.name)).collect();
     let items = ev::results(db, &p.query(run_id, MAX_EXPORT_ROWS)).await?.items;
-    let indicators = devzone_core::permu::output::indicator_columns(&scheme);
-    let label_of = |id: &str| {
-        scheme
-            .groups
-            .iter()
-            .flat_map(|g| &g.indicators)
-            .find(|i| i.id == id)
-            .map(|i| i.label.get(t.lang()).to_string())
-            .unwrap_or_else(|| id.to_string())
-    };
+    let indicators = scheme.indicator_ids();
     let mut headers: Vec<String> = [
         "field.credit_code", "field.name", "eval.group", "eval.total", "eval.rank", "eval.group_size",
         "eval.class", "eval.reason", "list.park", "ent.industry",
@@ -529,7 +514,7 @@ pub async fn export(
     .map(|k| t.t(k).to_string())
     .collect();
     for id in &indicators {
-        let l = label_of(id);
+        let l = indicator_label(&t, &scheme, id);
         headers.push(format!("{l} {}", t.t("eval.value")));
         headers.push(format!("{l} {}", t.t("eval.score")));
         headers.push(format!("{l} {}", t.t("eval.imputed")));
@@ -685,14 +670,6 @@ pub async fn measures(
     let db = &state.db.conn;
     let t = v.tr();
     let scheme = scheme_of(&run)?;
-    let mut classes: Vec<String> = Vec::new();
-    for g in &scheme.groups {
-        for c in &g.classes.names {
-            if !classes.contains(c) {
-                classes.push(c.clone());
-            }
-        }
-    }
     if let Some(class) = nonempty(&p.class) {
         // The export for a utility or a bank: one class, every enterprise, its measures.
         let measures: Vec<&devzone_core::permu::scheme::ClassMeasure> =
@@ -733,7 +710,7 @@ pub async fn measures(
         return download(&table, p.format.as_deref(), "class-list", &stem);
     }
     let mut lists = Vec::new();
-    for class in classes {
+    for class in scheme.class_names().into_iter().map(String::from) {
         let q = ResultQuery { run_id, class: Some(class.clone()), per_page: 10, page: 1, ..Default::default() };
         let page = ev::results(db, &q).await?;
         lists.push(ClassList {
@@ -811,15 +788,6 @@ pub async fn compare(
     let mut summary = String::new();
     if let (Some(ra), Some(rb)) = (ra, rb) {
         let scheme = scheme_of(rb)?;
-        let label_of = |id: &str| {
-            scheme
-                .groups
-                .iter()
-                .flat_map(|g| &g.indicators)
-                .find(|i| i.id == id)
-                .map(|i| i.label.get(t.lang()).to_string())
-                .unwrap_or_else(|| id.to_string())
-        };
         let rank_of = |c: &Option<String>, grp: &str| {
             scheme.group(grp).and_then(|(_, g)| c.as_ref().and_then(|c| g.classes.names.iter().position(|n| n == c)))
         };
@@ -842,7 +810,7 @@ pub async fn compare(
                     .drivers
                     .iter()
                     .take(3)
-                    .map(|(id, d)| format!("{} {}{}", label_of(id), if *d > 0.0 { "+" } else { "" }, grouped(*d, 2)))
+                    .map(|(id, d)| format!("{} {}{}", indicator_label(&t, &scheme, id), if *d > 0.0 { "+" } else { "" }, grouped(*d, 2)))
                     .collect::<Vec<_>>()
                     .join("；"),
                 name: m.name,
