@@ -703,6 +703,19 @@ impl EnterpriseForm {
     }
 
     /// Converts to the API/core input; number and id format problems are reported too.
+    /// The checked draft, or every problem of the form (its own and the validation's).
+    fn validated(&self) -> Result<devzone_core::validate::EnterpriseDraft, Vec<FieldError>> {
+        let (input, mut errs) = self.to_input();
+        match input.validate() {
+            Ok(d) if errs.is_empty() => Ok(d),
+            Ok(_) => Err(errs),
+            Err(e) => {
+                errs.extend(e);
+                Err(errs)
+            }
+        }
+    }
+
     fn to_input(&self) -> (EnterpriseInput, Vec<FieldError>) {
         let mut errs = Vec::new();
         let opt = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
@@ -839,60 +852,36 @@ pub async fn create(
     if !v.can_write() {
         return Err(PageError::forbidden());
     }
-    let (input, mut errs) = f.to_input();
-    let draft = match input.validate() {
-        Ok(d) if errs.is_empty() => d,
-        Ok(_) => {
-            return form_page(
-                &state,
-                &v,
-                zone_id,
-                format!("/zones/{zone_id}/enterprises"),
-                format!("/zones/{zone_id}/enterprises"),
-                f,
-                errs,
-            )
-            .await;
-        }
-        Err(e) => {
-            errs.extend(e);
-            return form_page(
-                &state,
-                &v,
-                zone_id,
-                format!("/zones/{zone_id}/enterprises"),
-                format!("/zones/{zone_id}/enterprises"),
-                f,
-                errs,
-            )
-            .await;
-        }
+    let action = format!("/zones/{zone_id}/enterprises");
+    let draft = match f.validated() {
+        Ok(d) => d,
+        Err(errs) => return form_page(&state, &v, zone_id, action.clone(), action, f, errs).await,
     };
-    match enterprises::create(&state.db.conn, &v.actor(), zone_id, &draft).await {
-        Ok(e) => Ok(Redirect::to(&format!("/enterprises/{}", e.id)).into_response()),
+    let saved = enterprises::create(&state.db.conn, &v.actor(), zone_id, &draft)
+        .await
+        .map(|e| e.id);
+    after_save(&state, &v, zone_id, action.clone(), action, f, saved).await
+}
+
+/// The page after saving the form: the enterprise, or the form again with the database's
+/// objection (a credit code already taken, a park of another zone).
+async fn after_save(
+    state: &AppState,
+    v: &Viewer,
+    zone_id: i64,
+    action: String,
+    cancel: String,
+    f: EnterpriseForm,
+    saved: Result<i64, devzone_db::DbError>,
+) -> Result<Response, PageError> {
+    match saved {
+        Ok(id) => Ok(Redirect::to(&format!("/enterprises/{id}")).into_response()),
         Err(devzone_db::DbError::Conflict { field, value }) => {
-            form_page(
-                &state,
-                &v,
-                zone_id,
-                format!("/zones/{zone_id}/enterprises"),
-                format!("/zones/{zone_id}/enterprises"),
-                f,
-                vec![FieldError::new(&field, "conflict", value).with_detail(field.clone())],
-            )
-            .await
+            let errs = vec![FieldError::new(&field, "conflict", value).with_detail(field.clone())];
+            form_page(state, v, zone_id, action, cancel, f, errs).await
         }
-        Err(devzone_db::DbError::Invalid(e)) => {
-            form_page(
-                &state,
-                &v,
-                zone_id,
-                format!("/zones/{zone_id}/enterprises"),
-                format!("/zones/{zone_id}/enterprises"),
-                f,
-                e,
-            )
-            .await
+        Err(devzone_db::DbError::Invalid(errs)) => {
+            form_page(state, v, zone_id, action, cancel, f, errs).await
         }
         Err(e) => Err(e.into()),
     }
@@ -933,34 +922,13 @@ pub async fn update(
     if !v.can_write() {
         return Err(PageError::forbidden());
     }
-    let (action, cancel) = (format!("/enterprises/{id}"), format!("/enterprises/{id}"));
-    let (input, mut errs) = f.to_input();
-    let draft = match input.validate() {
-        Ok(d) if errs.is_empty() => d,
-        other => {
-            if let Err(e) = other {
-                errs.extend(e);
-            }
-            return form_page(&state, &v, e.zone_id, action, cancel, f, errs).await;
-        }
+    let action = format!("/enterprises/{id}");
+    let draft = match f.validated() {
+        Ok(d) => d,
+        Err(errs) => return form_page(&state, &v, e.zone_id, action.clone(), action, f, errs).await,
     };
-    match enterprises::update(&state.db.conn, &v.actor(), &v.scope, id, &draft).await {
-        Ok(_) => Ok(Redirect::to(&format!("/enterprises/{id}")).into_response()),
-        Err(devzone_db::DbError::Conflict { field, value }) => {
-            form_page(
-                &state,
-                &v,
-                e.zone_id,
-                action,
-                cancel,
-                f,
-                vec![FieldError::new(&field, "conflict", value).with_detail(field.clone())],
-            )
-            .await
-        }
-        Err(devzone_db::DbError::Invalid(errs)) => {
-            form_page(&state, &v, e.zone_id, action, cancel, f, errs).await
-        }
-        Err(err) => Err(err.into()),
-    }
+    let saved = enterprises::update(&state.db.conn, &v.actor(), &v.scope, id, &draft)
+        .await
+        .map(|_| id);
+    after_save(&state, &v, e.zone_id, action.clone(), action, f, saved).await
 }
