@@ -5,11 +5,11 @@ use anyhow::{Context, bail};
 use devzone_core::permu::engine::{NO_CLASS, NOT_RATED, Placement};
 use devzone_core::permu::output::{RowWriter, header};
 use devzone_core::permu::table::{Columns, Parsed, Reader, RowParser, map_columns};
-use std::sync::OnceLock;
 use devzone_core::permu::{Options, Scheme, evaluate, sample};
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
+use std::sync::OnceLock;
 use std::time::Instant;
 
 /// A scheme by built-in name or by the path of a TOML file.
@@ -19,8 +19,14 @@ pub fn load_scheme(arg: &str) -> anyhow::Result<Scheme> {
     }
     let path = Path::new(arg);
     if !path.exists() {
-        let names: Vec<&str> = devzone_core::permu::scheme::BUILT_IN.iter().map(|(n, _)| *n).collect();
-        bail!("scheme {arg:?} is neither a built-in scheme ({}) nor a file", names.join(", "));
+        let names: Vec<&str> = devzone_core::permu::scheme::BUILT_IN
+            .iter()
+            .map(|(n, _)| *n)
+            .collect();
+        bail!(
+            "scheme {arg:?} is neither a built-in scheme ({}) nor a file",
+            names.join(", ")
+        );
     }
     let text = std::fs::read_to_string(path).with_context(|| format!("reading {arg}"))?;
     Scheme::parse(&text).map_err(|e| anyhow::anyhow!("{arg}: {e}"))
@@ -89,11 +95,20 @@ pub fn read_input(path: &Path, scheme: &Scheme) -> anyhow::Result<Reader> {
     Ok(reader)
 }
 
-pub fn run_file(input: &Path, output: &Path, scheme_arg: &str, year: Option<i32>) -> anyhow::Result<()> {
+pub fn run_file(
+    input: &Path,
+    output: &Path,
+    scheme_arg: &str,
+    year: Option<i32>,
+) -> anyhow::Result<()> {
     let started = Instant::now();
     let scheme = load_scheme(scheme_arg)?;
     let out_is_xlsx = devzone_io::read::is_spreadsheet(output);
-    if !out_is_xlsx && !output.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) {
+    if !out_is_xlsx
+        && !output
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+    {
         bail!("{}: the output must end in .csv or .xlsx", output.display());
     }
     let reader = read_input(input, &scheme)?;
@@ -129,7 +144,11 @@ pub fn run_file(input: &Path, output: &Path, scheme_arg: &str, year: Option<i32>
     }
     let invalid: Vec<_> = reader.invalid().collect();
     let mut err = std::io::stderr().lock();
-    writeln!(err, "scheme {} v{} ({})", scheme.name, scheme.version, scheme.title.en)?;
+    writeln!(
+        err,
+        "scheme {} v{} ({})",
+        scheme.name, scheme.version, scheme.title.en
+    )?;
     writeln!(err, "rows read: {rows}")?;
     for (gi, group) in scheme.groups.iter().enumerate() {
         let parts: Vec<String> = by_group
@@ -137,8 +156,17 @@ pub fn run_file(input: &Path, output: &Path, scheme_arg: &str, year: Option<i32>
             .filter(|((g, _), _)| *g == gi)
             .map(|((_, c), n)| format!("{c} {n}"))
             .collect();
-        let total: usize = by_group.iter().filter(|((g, _), _)| *g == gi).map(|(_, n)| n).sum();
-        writeln!(err, "group {}: {total} rows ({})", group.id, parts.join(", "))?;
+        let total: usize = by_group
+            .iter()
+            .filter(|((g, _), _)| *g == gi)
+            .map(|(_, n)| n)
+            .sum();
+        writeln!(
+            err,
+            "group {}: {total} rows ({})",
+            group.id,
+            parts.join(", ")
+        )?;
     }
     for (rule, n) in &out_of_scope {
         writeln!(err, "out of scope ({rule}): {n}")?;
@@ -146,11 +174,19 @@ pub fn run_file(input: &Path, output: &Path, scheme_arg: &str, year: Option<i32>
     writeln!(err, "invalid rows: {}", invalid.len())?;
     for problems in invalid.iter().take(20) {
         for p in problems.iter() {
-            writeln!(err, "  line {}, {} {:?}: {} [{}]", p.line, p.column, p.value, p.message, p.rule)?;
+            writeln!(
+                err,
+                "  line {}, {} {:?}: {} [{}]",
+                p.line, p.column, p.value, p.message, p.rule
+            )?;
         }
     }
     if invalid.len() > 20 {
-        writeln!(err, "  … and {} more invalid rows (see the reason column)", invalid.len() - 20)?;
+        writeln!(
+            err,
+            "  … and {} more invalid rows (see the reason column)",
+            invalid.len() - 20
+        )?;
     }
     writeln!(
         err,
@@ -172,7 +208,8 @@ fn write_csv(
     // Formatting numbers is most of the work: two threads format alternate chunks of rows
     // into buffers, which are written in order.
     const CHUNK: usize = 16_384;
-    let file = std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
+    let file =
+        std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
     let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
     // A byte-order mark, so that Excel reads the Chinese names.
     out.write_all(b"\xEF\xBB\xBF")?;
@@ -192,12 +229,14 @@ fn write_csv(
     // A third thread writes finished chunks while the next ones are formatted.
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(4);
     std::thread::scope(|s| -> anyhow::Result<()> {
-        let writer = s.spawn(move || -> std::io::Result<std::io::BufWriter<std::fs::File>> {
-            for buf in rx {
-                out.write_all(&buf)?;
-            }
-            Ok(out)
-        });
+        let writer = s.spawn(
+            move || -> std::io::Result<std::io::BufWriter<std::fs::File>> {
+                for buf in rx {
+                    out.write_all(&buf)?;
+                }
+                Ok(out)
+            },
+        );
         let mut start = 0;
         while start < n {
             let mid = (start + CHUNK).min(n);
@@ -280,7 +319,11 @@ fn write_xlsx(
                 .collect(),
         );
     }
-    let bytes = devzone_io::to_xlsx(&Table { sheet: "evaluation".into(), headers, rows })?;
+    let bytes = devzone_io::to_xlsx(&Table {
+        sheet: "evaluation".into(),
+        headers,
+        rows,
+    })?;
     std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))?;
     Ok(())
 }
@@ -312,7 +355,8 @@ pub fn generate_input(out: &Path, rows: usize, year: i32) -> anyhow::Result<()> 
         };
         std::fs::write(out, devzone_io::to_xlsx(&table)?)?;
     } else {
-        let file = std::fs::File::create(out).with_context(|| format!("creating {}", out.display()))?;
+        let file =
+            std::fs::File::create(out).with_context(|| format!("creating {}", out.display()))?;
         let mut w = csv::Writer::from_writer(std::io::BufWriter::with_capacity(1 << 20, file));
         w.write_record(sample::header())?;
         for i in 0..rows {
@@ -320,7 +364,11 @@ pub fn generate_input(out: &Path, rows: usize, year: i32) -> anyhow::Result<()> 
         }
         w.flush()?;
     }
-    eprintln!("wrote {rows} rows to {} in {:.1} s", out.display(), started.elapsed().as_secs_f64());
+    eprintln!(
+        "wrote {rows} rows to {} in {:.1} s",
+        out.display(),
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 
@@ -334,7 +382,11 @@ pub async fn run_db(
 ) -> anyhow::Result<()> {
     use devzone_db::repo::evaluation as ev;
     let started = Instant::now();
-    let key = if scheme.contains(':') { scheme.to_string() } else { format!("builtin:{scheme}") };
+    let key = if scheme.contains(':') {
+        scheme.to_string()
+    } else {
+        format!("builtin:{scheme}")
+    };
     let actor = devzone_db::Actor::system("cli");
     let run = ev::start(&db.conn, &actor, zone, year, &key)
         .await
@@ -342,7 +394,10 @@ pub async fn run_db(
     ev::execute(&db.conn, run.id).await?;
     let run = ev::get(&db.conn, run.id).await?.context("run vanished")?;
     let summary = ev::Summary::parse(&run);
-    eprintln!("run {} of zone {zone}, {year}, scheme {} v{}", run.id, run.scheme_name, run.scheme_version);
+    eprintln!(
+        "run {} of zone {zone}, {year}, scheme {} v{}",
+        run.id, run.scheme_name, run.scheme_version
+    );
     eprintln!("enterprises: {}", summary.enterprises);
     for (g, c, n) in &summary.counts {
         eprintln!("group {g} class {c}: {n}");

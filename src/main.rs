@@ -192,7 +192,10 @@ async fn open(cfg: &Config) -> anyhow::Result<Db> {
 async fn serve(db: Db, cfg: &Config) -> anyhow::Result<()> {
     let interrupted = devzone_db::repo::evaluation::fail_interrupted(&db.conn).await?;
     if interrupted > 0 {
-        tracing::warn!(runs = interrupted, "evaluation runs interrupted by the last stop marked failed");
+        tracing::warn!(
+            runs = interrupted,
+            "evaluation runs interrupted by the last stop marked failed"
+        );
     }
     let app = devzone_web::router(devzone_web::AppState {
         db,
@@ -262,7 +265,9 @@ async fn main() -> anyhow::Result<()> {
             scheme,
             year,
         } => match (input, output, zone) {
-            (Some(input), Some(output), None) => evaluate::run_file(&input, &output, &scheme, year)?,
+            (Some(input), Some(output), None) => {
+                evaluate::run_file(&input, &output, &scheme, year)?
+            }
             (None, None, Some(zone)) => {
                 let db = open(&cfg).await?;
                 let year = year.context("--year is required with --zone")?;
@@ -323,7 +328,10 @@ async fn main() -> anyhow::Result<()> {
                     eprintln!();
                     let t = std::time::Instant::now();
                     let n = devzone_db::demo::evaluate(&db).await?;
-                    eprintln!("per-mu evaluation of {n} zones published in {:.1} s", t.elapsed().as_secs_f64());
+                    eprintln!(
+                        "per-mu evaluation of {n} zones published in {:.1} s",
+                        t.elapsed().as_secs_f64()
+                    );
                     let pw = ensure_admin(&db).await?;
                     println!("demo loaded in {:.1} s", started.elapsed().as_secs_f64());
                     pw

@@ -116,7 +116,13 @@ async fn browser(demo_enterprises: usize) -> Option<Browser> {
     }
     let c = client.expect("chromedriver answers");
     let base = format!("http://127.0.0.1:{port}");
-    Some(Browser { c, base, db, _driver, _t: t })
+    Some(Browser {
+        c,
+        base,
+        db,
+        _driver,
+        _t: t,
+    })
 }
 
 /// Logs in as the administrator from the login page.
@@ -306,8 +312,13 @@ async fn evaluation_run_breakdown_and_what_if() {
     c.goto(&format!("{base}/login")).await.unwrap();
     log_in(&c).await;
     // Start a run of the default scheme for 2024 on the first demo zone.
-    c.goto(&format!("{base}/zones/1/evaluations")).await.unwrap();
-    c.wait().for_element(Locator::Css("#start-run")).await.unwrap();
+    c.goto(&format!("{base}/zones/1/evaluations"))
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("#start-run"))
+        .await
+        .unwrap();
     shot(&c, "10-evaluations").await;
     c.find(Locator::Css("#start-run button[type=submit]"))
         .await
@@ -322,21 +333,32 @@ async fn evaluation_run_breakdown_and_what_if() {
         .await
         .unwrap();
     // Class distribution, and one score histogram per group (above and below scale).
-    assert_eq!(c.find_all(Locator::Css("svg.chart")).await.unwrap().len(), 3);
+    assert_eq!(
+        c.find_all(Locator::Css("svg.chart")).await.unwrap().len(),
+        3
+    );
     shot(&c, "11-run").await;
     let run_path = c.current_url().await.unwrap().path().to_string();
     let run_id: i64 = run_path.rsplit('/').next().unwrap().parse().unwrap();
-    let stored = devzone_db::repo::evaluation::get(&db.conn, run_id).await.unwrap().unwrap();
+    let stored = devzone_db::repo::evaluation::get(&db.conn, run_id)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(stored.status, "done");
 
     // Class D only: choosing it in the filter applies at once.
     let class = c.find(Locator::Css("select[name=class]")).await.unwrap();
     class.select_by_value("D").await.unwrap();
     c.wait()
-        .for_element(Locator::XPath("//select[@name='class']/option[@value='D' and @selected]"))
+        .for_element(Locator::XPath(
+            "//select[@name='class']/option[@value='D' and @selected]",
+        ))
         .await
         .unwrap();
-    let first = c.find(Locator::Css("#results tbody tr td a")).await.unwrap();
+    let first = c
+        .find(Locator::Css("#results tbody tr td a"))
+        .await
+        .unwrap();
     first.click().await.unwrap();
     let class_now = c
         .wait()
@@ -348,11 +370,17 @@ async fn evaluation_run_breakdown_and_what_if() {
         .unwrap();
     assert_eq!(class_now, "D");
     assert!(c.find(Locator::Css("#indicators")).await.is_ok());
-    assert!(c.find(Locator::Css("#lifts")).await.is_ok(), "a D-class enterprise is shown what would lift it");
+    assert!(
+        c.find(Locator::Css("#lifts")).await.is_ok(),
+        "a D-class enterprise is shown what would lift it"
+    );
     shot(&c, "12-breakdown").await;
 
     // What if it paid far more tax: against the same benchmarks it leaves class D.
-    let tax = c.find(Locator::Css("#whatif input[name=tax]")).await.unwrap();
+    let tax = c
+        .find(Locator::Css("#whatif input[name=tax]"))
+        .await
+        .unwrap();
     tax.clear().await.unwrap();
     tax.send_keys("100000").await.unwrap();
     c.find(Locator::Css("#whatif button[type=submit]"))
@@ -374,17 +402,25 @@ async fn evaluation_run_breakdown_and_what_if() {
     // Nothing was saved: the stored result is still D.
     let url = c.current_url().await.unwrap();
     let eid: i64 = url.path().rsplit('/').next().unwrap().parse().unwrap();
-    let r = devzone_db::repo::evaluation::result_for(&db.conn, run_id, eid).await.unwrap().unwrap();
+    let r = devzone_db::repo::evaluation::result_for(&db.conn, run_id, eid)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(r.class.as_deref(), Some("D"));
 
     for (path, name) in [("rankings", "14-rankings"), ("measures", "15-measures")] {
-        c.goto(&format!("{base}/evaluations/{run_id}/{path}")).await.unwrap();
+        c.goto(&format!("{base}/evaluations/{run_id}/{path}"))
+            .await
+            .unwrap();
         c.wait().for_element(Locator::Css("main h1")).await.unwrap();
         shot(&c, name).await;
     }
     // The same breakdown in English, through the language switch in the header.
     c.goto(url.as_str()).await.unwrap();
-    c.wait().for_element(Locator::Css("#whatif-class")).await.unwrap();
+    c.wait()
+        .for_element(Locator::Css("#whatif-class"))
+        .await
+        .unwrap();
     c.find(Locator::Css("header .who form.inline button.link"))
         .await
         .unwrap()

@@ -5,7 +5,10 @@ use std::path::Path;
 use std::process::Command;
 
 fn devzone(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_devzone")).args(args).output().expect("run devzone")
+    Command::new(env!("CARGO_BIN_EXE_devzone"))
+        .args(args)
+        .output()
+        .expect("run devzone")
 }
 
 fn dir() -> devzone_db::testing::TempDir {
@@ -20,14 +23,28 @@ fn path(d: &devzone_db::testing::TempDir, name: &str) -> String {
 fn sample_file_in_csv_out_and_xlsx_out() {
     let d = dir();
     let input = path(&d, "in.csv");
-    let out = devzone(&["generate", "evaluation-input", "--rows", "3000", "--out", &input]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = devzone(&[
+        "generate",
+        "evaluation-input",
+        "--rows",
+        "3000",
+        "--out",
+        &input,
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let csv_out = path(&d, "out.csv");
     let out = devzone(&["evaluate", "--input", &input, "--output", &csv_out]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     assert!(stderr.contains("rows read: 3000"), "{stderr}");
-    assert!(stderr.contains("group above:") && stderr.contains("invalid rows:"), "{stderr}");
+    assert!(
+        stderr.contains("group above:") && stderr.contains("invalid rows:"),
+        "{stderr}"
+    );
     // One output row per input row, in input order, with the spec's columns.
     let mut r = csv::Reader::from_path(&csv_out).unwrap();
     let headers = r.headers().unwrap().clone();
@@ -41,8 +58,20 @@ fn sample_file_in_csv_out_and_xlsx_out() {
     }
     // The same as a workbook.
     let xlsx_out = path(&d, "out.xlsx");
-    let out = devzone(&["evaluate", "--input", &input, "--output", &xlsx_out, "--scheme", "huangyan-2022"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = devzone(&[
+        "evaluate",
+        "--input",
+        &input,
+        "--output",
+        &xlsx_out,
+        "--scheme",
+        "huangyan-2022",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(std::fs::metadata(&xlsx_out).unwrap().len() > 10_000);
 }
 
@@ -60,9 +89,16 @@ fn gbk_csv_with_chinese_headers_and_units() {
     std::fs::write(&input, &gbk).unwrap();
     let output = path(&d, "out.csv");
     let out = devzone(&["evaluate", "--input", &input, "--output", &output]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = std::fs::read_to_string(&output).unwrap();
-    assert!(text.contains("苏州测试机械有限公司,2024,below,100"), "{text}");
+    assert!(
+        text.contains("苏州测试机械有限公司,2024,below,100"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -70,15 +106,33 @@ fn refused_inputs_say_why() {
     let d = dir();
     let cases: Vec<(&str, Vec<u8>, &str)> = vec![
         ("empty.csv", Vec::new(), "is empty"),
-        ("header_only.csv", b"name,year\n".to_vec(), "required columns missing: credit_code"),
-        ("book.csv", b"PK\x03\x04rest of a zip".to_vec(), "rename it to .xlsx"),
-        ("broken.xlsx", b"PK\x03\x04 truncated".to_vec(), "spreadsheet"),
+        (
+            "header_only.csv",
+            b"name,year\n".to_vec(),
+            "required columns missing: credit_code",
+        ),
+        (
+            "book.csv",
+            b"PK\x03\x04rest of a zip".to_vec(),
+            "rename it to .xlsx",
+        ),
+        (
+            "broken.xlsx",
+            b"PK\x03\x04 truncated".to_vec(),
+            "spreadsheet",
+        ),
         ("data.txt.json", b"{}".to_vec(), "unknown file type"),
     ];
     for (name, bytes, message) in cases {
         let input = path(&d, name);
         std::fs::write(&input, bytes).unwrap();
-        let out = devzone(&["evaluate", "--input", &input, "--output", &path(&d, "o.csv")]);
+        let out = devzone(&[
+            "evaluate",
+            "--input",
+            &input,
+            "--output",
+            &path(&d, "o.csv"),
+        ]);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(!out.status.success(), "{name} was accepted");
         assert!(stderr.contains(message), "{name}: {stderr}");
@@ -86,14 +140,39 @@ fn refused_inputs_say_why() {
     }
     // A scheme file with a mistake names its line.
     let scheme = path(&d, "bad.toml");
-    std::fs::write(&scheme, devzone_core::permu::Scheme::built_in_source("default").replace("cap = 2.0", "cap = -1")).unwrap();
+    std::fs::write(
+        &scheme,
+        devzone_core::permu::Scheme::built_in_source("default").replace("cap = 2.0", "cap = -1"),
+    )
+    .unwrap();
     let input = path(&d, "in.csv");
-    devzone(&["generate", "evaluation-input", "--rows", "10", "--out", &input]);
-    let out = devzone(&["evaluate", "--input", &input, "--output", &path(&d, "o.csv"), "--scheme", &scheme]);
+    devzone(&[
+        "generate",
+        "evaluation-input",
+        "--rows",
+        "10",
+        "--out",
+        &input,
+    ]);
+    let out = devzone(&[
+        "evaluate",
+        "--input",
+        &input,
+        "--output",
+        &path(&d, "o.csv"),
+        "--scheme",
+        &scheme,
+    ]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
-    assert!(stderr.contains("line ") && stderr.contains("cap -1"), "{stderr}");
-    assert!(!Path::new(&path(&d, "o.csv")).exists(), "nothing is written when the scheme is refused");
+    assert!(
+        stderr.contains("line ") && stderr.contains("cap -1"),
+        "{stderr}"
+    );
+    assert!(
+        !Path::new(&path(&d, "o.csv")).exists(),
+        "nothing is written when the scheme is refused"
+    );
 }
 
 #[test]
@@ -101,17 +180,30 @@ fn a_huge_cell_is_reported_short() {
     let d = dir();
     let big = "9".repeat(1 << 20);
     let code = devzone_core::CreditCode::assemble("91", "320506", "MA000002").unwrap();
-    let text = format!("credit_code,name,year,industry_code,land_mu,tax\n{},名,2024,3311,10,{big}\n", code.as_str());
+    let text = format!(
+        "credit_code,name,year,industry_code,land_mu,tax\n{},名,2024,3311,10,{big}\n",
+        code.as_str()
+    );
     let input = path(&d, "huge.csv");
     std::fs::write(&input, text).unwrap();
     let output = path(&d, "out.csv");
     let out = devzone(&["evaluate", "--input", &input, "--output", &output]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let stderr = String::from_utf8_lossy(&out.stderr);
     // A million 9s overflow to infinity, which is not a number: the row is invalid, and the
     // report quotes the cell cut to 60 characters.
     assert!(stderr.contains("number.invalid"), "{stderr}");
-    assert!(stderr.lines().all(|l| l.len() < 400), "a report line carries the whole cell");
+    assert!(
+        stderr.lines().all(|l| l.len() < 400),
+        "a report line carries the whole cell"
+    );
     let written = std::fs::read_to_string(&output).unwrap();
-    assert!(written.len() < 10_000, "the output does not repeat the cell either");
+    assert!(
+        written.len() < 10_000,
+        "the output does not repeat the cell either"
+    );
 }

@@ -66,7 +66,11 @@ fn value_of_byte(b: u8) -> Option<u32> {
         }
         t
     };
-    TABLE.get(b as usize).copied().filter(|v| *v != 255).map(u32::from)
+    TABLE
+        .get(b as usize)
+        .copied()
+        .filter(|v| *v != 255)
+        .map(u32::from)
 }
 
 /// The GB 32100 check character for the first 17 characters (which must be valid symbols).
@@ -96,7 +100,9 @@ pub fn org_check_char(body8: &str) -> Option<char> {
 impl CreditCode {
     pub fn parse(input: &str) -> Result<Self, CreditCodeError> {
         let bytes = Self::check(input)?;
-        Ok(Self(String::from_utf8(bytes.to_vec()).expect("ASCII alphabet")))
+        Ok(Self(
+            String::from_utf8(bytes.to_vec()).expect("ASCII alphabet"),
+        ))
     }
 
     /// Normalises and verifies a code without allocating; the verified code as bytes.
@@ -127,8 +133,15 @@ impl CreditCode {
             match value_of_byte(*b) {
                 Some(v) => values[i] = v,
                 None => {
-                    let ch = input.chars().filter(|c| !c.is_whitespace()).nth(i).unwrap_or('?');
-                    return Err(CreditCodeError::Character { pos: i + 1, ch: ch.to_ascii_uppercase() });
+                    let ch = input
+                        .chars()
+                        .filter(|c| !c.is_whitespace())
+                        .nth(i)
+                        .unwrap_or('?');
+                    return Err(CreditCodeError::Character {
+                        pos: i + 1,
+                        ch: ch.to_ascii_uppercase(),
+                    });
                 }
             }
         }

@@ -39,7 +39,10 @@ fn row(missing_ok: bool) -> impl Strategy<Value = Row> {
 }
 
 fn data(rows: Vec<Row>) -> Dataset {
-    Dataset { rows, flag_names: Vec::new() }
+    Dataset {
+        rows,
+        flag_names: Vec::new(),
+    }
 }
 
 proptest! {

@@ -34,7 +34,10 @@ fn run_with(scheme: &Scheme, csv_text: &str, options: Options) -> Out {
         })
         .collect::<Vec<_>>()
         .join("\n");
-    let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
     let records: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
     let headers: Vec<&str> = records[0].iter().collect();
     let flags: Vec<String> = scheme.adjustments.iter().map(|a| a.flag.clone()).collect();
@@ -58,11 +61,17 @@ fn run_with(scheme: &Scheme, csv_text: &str, options: Options) -> Out {
 }
 
 fn run(csv_text: &str) -> Out {
-    run_with(&Scheme::built_in("default").unwrap(), csv_text, Options::default())
+    run_with(
+        &Scheme::built_in("default").unwrap(),
+        csv_text,
+        Options::default(),
+    )
 }
 
 fn num(row: &HashMap<String, String>, col: &str) -> f64 {
-    row[col].parse().unwrap_or_else(|_| panic!("{col} = {:?}", row[col]))
+    row[col]
+        .parse()
+        .unwrap_or_else(|_| panic!("{col} = {:?}", row[col]))
 }
 
 fn close(a: f64, b: f64) {
@@ -82,8 +91,14 @@ fn aggregate_benchmark_cap_and_class_boundaries() {
     // tax_per_mu benchmark = (100+20+60)/(10+5+20) = 180/35 = 5.142857…
     // 甲: 10/5.142857 = 1.944444 → 50 × 1.944444 = 97.2222
     // 乙:  4/5.142857 = 0.777778 → 38.8889;  丙: 3/5.142857 = 0.583333 → 29.1667
-    close(num(&out[0], "tax_per_mu_score"), 50.0 * 10.0 / (180.0 / 35.0));
-    close(num(&out[1], "tax_per_mu_score"), 50.0 * 4.0 / (180.0 / 35.0));
+    close(
+        num(&out[0], "tax_per_mu_score"),
+        50.0 * 10.0 / (180.0 / 35.0),
+    );
+    close(
+        num(&out[1], "tax_per_mu_score"),
+        50.0 * 4.0 / (180.0 / 35.0),
+    );
     // tax_per_electricity benchmark = 180/100 = 1.8
     // 甲: 2/1.8 = 1.1111 → 55.5556;  乙: 0.5/1.8 → 13.8889;  丙: 6/1.8 = 3.33 → cap 2.0 → 100
     close(num(&out[2], "tax_per_electricity_score"), 100.0);
@@ -92,9 +107,18 @@ fn aggregate_benchmark_cap_and_class_boundaries() {
     assert_eq!(out[1]["total"], "52.7778");
     assert_eq!(out[2]["total"], "129.1667");
     // n = 3: A ≤ ceil(0.3) = 1, B ≤ ceil(1.35) = 2, C ≤ ceil(2.7) = 3
-    assert_eq!([&out[0]["rank"], &out[2]["rank"], &out[1]["rank"]], ["1", "2", "3"]);
-    assert_eq!([&out[0]["class"], &out[2]["class"], &out[1]["class"]], ["A", "B", "C"]);
-    assert!(out.iter().all(|r| r["group"] == "below" && r["group_size"] == "3"));
+    assert_eq!(
+        [&out[0]["rank"], &out[2]["rank"], &out[1]["rank"]],
+        ["1", "2", "3"]
+    );
+    assert_eq!(
+        [&out[0]["class"], &out[2]["class"], &out[1]["class"]],
+        ["A", "B", "C"]
+    );
+    assert!(
+        out.iter()
+            .all(|r| r["group"] == "below" && r["group_size"] == "3")
+    );
 }
 
 #[test]
@@ -204,7 +228,10 @@ fn veto_keeps_the_rank_and_gives_d() {
     assert_eq!(out[0]["class"], "D");
     assert_eq!(out[0]["reason"], "重大安全事故");
     // The vetoed row still counts: 乙 is rank 2, B (ceil(1.35) = 2).
-    assert_eq!((out[1]["rank"].as_str(), out[1]["class"].as_str()), ("2", "B"));
+    assert_eq!(
+        (out[1]["rank"].as_str(), out[1]["class"].as_str()),
+        ("2", "B")
+    );
 }
 
 #[test]
@@ -222,9 +249,17 @@ fn out_of_scope_rows_say_why() {
         assert_eq!(r["class"], "");
         assert_eq!(r["total"], "");
     }
-    assert!(out[0]["reason"].contains("section F"), "{}", out[0]["reason"]);
+    assert!(
+        out[0]["reason"].contains("section F"),
+        "{}",
+        out[0]["reason"]
+    );
     assert!(out[1]["reason"].contains("land_mu"));
-    assert!(out[2]["reason"].contains("below needs land_mu ≥ 3"), "{}", out[2]["reason"]);
+    assert!(
+        out[2]["reason"].contains("below needs land_mu ≥ 3"),
+        "{}",
+        out[2]["reason"]
+    );
     // The in-scope row is alone in its group.
     assert_eq!(out[4]["group_size"], "1");
     assert_eq!(out[4]["class"], "A");
@@ -257,13 +292,21 @@ fn invalid_rows_are_reported_and_change_nothing_else() {
         assert_eq!(a, b, "invalid rows changed a valid row's result");
     }
     let reasons: Vec<&str> = mixed[3..].iter().map(|r| r["reason"].as_str()).collect();
-    assert!(mixed[3..].iter().all(|r| r["group"] == "invalid" && r["class"].is_empty()));
+    assert!(
+        mixed[3..]
+            .iter()
+            .all(|r| r["group"] == "invalid" && r["class"].is_empty())
+    );
     assert!(reasons[0].contains("credit_code.check"), "{}", reasons[0]);
     assert!(reasons[1].contains("year.unreadable"));
     assert!(reasons[2].contains("industry_code.not_a_class"));
     assert!(reasons[3].contains("number.invalid") && reasons[3].contains("\"abc\""));
     assert!(reasons[4].contains("number.negative"));
-    assert!(reasons[5].contains("row.duplicate") && reasons[5].contains("line 2"), "{}", reasons[5]);
+    assert!(
+        reasons[5].contains("row.duplicate") && reasons[5].contains("line 2"),
+        "{}",
+        reasons[5]
+    );
     assert!(reasons[6].contains("above_scale.invalid"));
 }
 
@@ -280,7 +323,10 @@ fn repeated_rows_are_invalid_after_the_first() {
     // Lines 4 and 5 repeat line 2's code and year; line 5 also has a bad industry code.
     assert_eq!(out[2]["group"], "invalid");
     assert!(out[2]["reason"].contains("row.duplicate") && out[2]["reason"].contains("line 2"));
-    assert!(out[3]["reason"].contains("industry_code.not_a_class") && out[3]["reason"].contains("row.duplicate"));
+    assert!(
+        out[3]["reason"].contains("industry_code.not_a_class")
+            && out[3]["reason"].contains("row.duplicate")
+    );
     // The first row and the others are evaluated as if the repeats were not there: n = 3.
     assert_eq!(out[0]["group_size"], "3");
     assert_eq!(out[4]["group"], "below");
@@ -299,7 +345,10 @@ fn years_are_evaluated_separately() {
     ));
     // The same enterprise in two years is not a duplicate; each year has its own group of 2.
     assert!(out.iter().all(|r| r["group_size"] == "2"));
-    assert_eq!((out[0]["rank"].as_str(), out[2]["rank"].as_str()), ("1", "2"));
+    assert_eq!(
+        (out[0]["rank"].as_str(), out[2]["rank"].as_str()),
+        ("1", "2")
+    );
     // With --year 2024 the 2023 rows are out of scope.
     let only = run_with(
         &Scheme::built_in("default").unwrap(),
@@ -331,7 +380,10 @@ fn headers_in_chinese_with_units_are_converted() {
          #2,乙,2024,1311,13333.33,1000000,1000000,否",
     );
     // 甲: 10 亩, 100 万元, 50 万千瓦时 → tax_per_mu value 10.
-    close(num(&out[0], "tax_per_mu_value"), 100.0 / (6666.67 / (10_000.0 / 15.0)));
+    close(
+        num(&out[0], "tax_per_mu_value"),
+        100.0 / (6666.67 / (10_000.0 / 15.0)),
+    );
     close(num(&out[0], "tax_per_electricity_value"), 2.0);
 }
 
@@ -355,20 +407,31 @@ fn huangyan_fixed_benchmarks() {
     close(num(&out[0], "tax_per_mu_score"), 30.0);
     close(num(&out[0], "va_per_mu_score"), 20.0);
     close(num(&out[0], "va_per_energy_score"), 20.0 * 1.3616 / 2.694);
-    close(num(&out[0], "va_per_emission_score"), 10.0 * 1361.6 / 4929.81);
-    close(num(&out[0], "labour_productivity_score"), 10.0 * (1361.6 / 150.0) / 18.14);
+    close(
+        num(&out[0], "va_per_emission_score"),
+        10.0 * 1361.6 / 4929.81,
+    );
+    close(
+        num(&out[0], "labour_productivity_score"),
+        10.0 * (1361.6 / 150.0) / 18.14,
+    );
     close(num(&out[0], "rd_intensity_score"), 10.0);
-    let total = 30.0 + 20.0 + 20.0 * 1.3616 / 2.694 + 10.0 * 1361.6 / 4929.81
-        + 10.0 * (1361.6 / 150.0) / 18.14 + 10.0;
+    let total = 30.0
+        + 20.0
+        + 20.0 * 1.3616 / 2.694
+        + 10.0 * 1361.6 / 4929.81
+        + 10.0 * (1361.6 / 150.0) / 18.14
+        + 10.0;
     close(num(&out[0], "total"), round_half_away(total, 4));
     // With the default scheme the benchmark would come from the two rows instead.
-    let computed = run(
-        "credit_code,name,year,industry_code,land_mu,tax,above_scale
+    let computed = run("credit_code,name,year,industry_code,land_mu,tax,above_scale
          #1,甲,2022,3311,10,240.97,是
-         #2,乙,2022,3311,10,100,是",
-    );
+         #2,乙,2022,3311,10,100,是");
     // tax_per_mu benchmark = 340.97/20 = 17.0485; 甲 24.097/17.0485 × 30 = 42.4036
-    close(num(&computed[0], "tax_per_mu_score"), 30.0 * 24.097 / (340.97 / 20.0));
+    close(
+        num(&computed[0], "tax_per_mu_score"),
+        30.0 * 24.097 / (340.97 / 20.0),
+    );
 }
 
 /// A scheme variant: the default text with replacements.
@@ -416,7 +479,10 @@ fn variant_no_cap() {
         Options::default(),
     );
     // tax_per_electricity benchmark 160/60 = 2.6667; 丙: 6 ÷ 2.6667 = 2.25 → 112.5 (no cap)
-    close(num(&out[0], "tax_per_electricity_score"), 50.0 * 6.0 / (160.0 / 60.0));
+    close(
+        num(&out[0], "tax_per_electricity_score"),
+        50.0 * 6.0 / (160.0 / 60.0),
+    );
 }
 
 #[test]
@@ -435,7 +501,10 @@ fn variant_division_benchmarks() {
     assert_eq!(out[0]["total"], "100");
     assert_eq!(out[1]["total"], "100");
     // They still rank together in one group; equal totals share rank 1.
-    assert_eq!((out[0]["rank"].as_str(), out[1]["rank"].as_str()), ("1", "1"));
+    assert_eq!(
+        (out[0]["rank"].as_str(), out[1]["rank"].as_str()),
+        ("1", "1")
+    );
 }
 
 #[test]
@@ -484,8 +553,12 @@ years_since_established = 2
 #[test]
 fn what_if_and_smallest_lift_against_the_same_benchmarks() {
     let scheme = Scheme::built_in("default").unwrap();
-    let text = format!("{BELOW}\n#1,甲,2024,1311,10,100,50,否\n#2,乙,2024,1311,5,20,40,否\n#3,丙,2024,1311,20,60,10,否");
-    let mut rdr = csv::ReaderBuilder::new().has_headers(false).from_reader(text.as_bytes());
+    let text = format!(
+        "{BELOW}\n#1,甲,2024,1311,10,100,50,否\n#2,乙,2024,1311,5,20,40,否\n#3,丙,2024,1311,20,60,10,否"
+    );
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes());
     let records: Vec<Vec<String>> = rdr
         .records()
         .map(|r| {

@@ -462,7 +462,11 @@ mod m0004_evaluation {
                     .col(text("source"))
                     .col(string("created_by"))
                     .col(timestamp_with_time_zone("created_at"))
-                    .foreign_key(&mut fk(("evaluation_schemes", "zone_id"), ("zones", "id"), Cascade))
+                    .foreign_key(&mut fk(
+                        ("evaluation_schemes", "zone_id"),
+                        ("zones", "id"),
+                        Cascade,
+                    ))
                     .take(),
             )
             .await?;
@@ -492,12 +496,21 @@ mod m0004_evaluation {
                     .col(timestamp_with_time_zone_null("finished_at"))
                     .col(string_null("published_by"))
                     .col(timestamp_with_time_zone_null("published_at"))
-                    .foreign_key(&mut fk(("evaluation_runs", "zone_id"), ("zones", "id"), Cascade))
+                    .foreign_key(&mut fk(
+                        ("evaluation_runs", "zone_id"),
+                        ("zones", "id"),
+                        Cascade,
+                    ))
                     .take(),
             )
             .await?;
-            m.create_index(index("evaluation_runs", "evaluation_runs_zone_year", &["zone_id", "year"], false))
-                .await?;
+            m.create_index(index(
+                "evaluation_runs",
+                "evaluation_runs_zone_year",
+                &["zone_id", "year"],
+                false,
+            ))
+            .await?;
             m.create_table(
                 Table::create()
                     .table("evaluation_results")
@@ -519,7 +532,11 @@ mod m0004_evaluation {
                     .col(double_null("value_added"))
                     .col(text("inputs"))
                     .col(text("trace"))
-                    .foreign_key(&mut fk(("evaluation_results", "run_id"), ("evaluation_runs", "id"), Cascade))
+                    .foreign_key(&mut fk(
+                        ("evaluation_results", "run_id"),
+                        ("evaluation_runs", "id"),
+                        Cascade,
+                    ))
                     .take(),
             )
             .await?;

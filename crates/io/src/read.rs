@@ -14,7 +14,10 @@ use std::path::Path;
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
     #[error("cannot read {path}: {source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("{0} is empty")]
     Empty(String),
     #[error("{0} is a spreadsheet (xlsx/zip) with a .csv name; rename it to .xlsx")]
@@ -53,7 +56,10 @@ pub fn visit_rows<T: Send>(
     mut sink: impl FnMut(T),
 ) -> Result<(), ReadError> {
     let name = path.display().to_string();
-    let io = |source| ReadError::Io { path: name.clone(), source };
+    let io = |source| ReadError::Io {
+        path: name.clone(),
+        source,
+    };
     match extension(path).as_str() {
         "csv" | "txt" => {
             let mut file = File::open(path).map_err(io)?;
@@ -73,11 +79,16 @@ pub fn visit_rows<T: Send>(
             }
             // The start is not UTF-8: decode the whole file as GB18030.
             let mut bytes = Vec::new();
-            File::open(path).map_err(io)?.read_to_end(&mut bytes).map_err(io)?;
+            File::open(path)
+                .map_err(io)?
+                .read_to_end(&mut bytes)
+                .map_err(io)?;
             let (text, _, _) = encoding_rs::GB18030.decode(&bytes);
             csv_rows(text.as_bytes(), map, &mut sink).map_err(CsvStop::into_error)
         }
-        "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => sheet_rows(path, &mut |line, cells| sink(map(line, cells))),
+        "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => {
+            sheet_rows(path, &mut |line, cells| sink(map(line, cells)))
+        }
         _ => Err(ReadError::UnknownType(name)),
     }
 }
@@ -142,7 +153,10 @@ fn csv_rows<T: Send>(
             let mut record = csv::StringRecord::new();
             let mut line = 0usize;
             loop {
-                let mut batch = Batch { items: Vec::with_capacity(BATCH), not_utf8: None };
+                let mut batch = Batch {
+                    items: Vec::with_capacity(BATCH),
+                    not_utf8: None,
+                };
                 while batch.items.len() < BATCH {
                     match rdr.read_record(&mut record) {
                         Ok(true) => {

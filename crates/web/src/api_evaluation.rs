@@ -11,36 +11,73 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use devzone_core::validate::FieldError;
 use devzone_db::entities::{evaluation_result, evaluation_run};
-use devzone_db::repo::evaluation::{self as ev, Inputs, ResultQuery, ResultSort, SchemeInfo, StoredIndicator, Summary, Verification};
+use devzone_db::repo::evaluation::{
+    self as ev, Inputs, ResultQuery, ResultSort, SchemeInfo, StoredIndicator, Summary, Verification,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/zones/{id}/evaluation-schemes", get(list_schemes).post(add_scheme))
-        .route("/zones/{id}/evaluation-runs", get(list_runs).post(start_run))
+        .route(
+            "/zones/{id}/evaluation-schemes",
+            get(list_schemes).post(add_scheme),
+        )
+        .route(
+            "/zones/{id}/evaluation-runs",
+            get(list_runs).post(start_run),
+        )
         .route("/evaluation-runs/{id}", get(get_run))
         .route("/evaluation-runs/{id}/publish", post(publish_run))
         .route("/evaluation-runs/{id}/verify", get(verify_run))
         .route("/evaluation-runs/{id}/results", get(list_results))
-        .route("/evaluation-runs/{id}/results/{enterprise}", get(get_result))
+        .route(
+            "/evaluation-runs/{id}/results/{enterprise}",
+            get(get_result),
+        )
 }
 
 #[derive(OpenApi)]
 #[openapi(
-    paths(list_schemes, add_scheme, list_runs, start_run, get_run, publish_run, verify_run, list_results, get_result),
-    components(schemas(SchemeInfo, SchemeIn, RunOut, RunList, StartRun, ResultOut, ResultList, IndicatorOut, Verification))
+    paths(
+        list_schemes,
+        add_scheme,
+        list_runs,
+        start_run,
+        get_run,
+        publish_run,
+        verify_run,
+        list_results,
+        get_result
+    ),
+    components(schemas(
+        SchemeInfo,
+        SchemeIn,
+        RunOut,
+        RunList,
+        StartRun,
+        ResultOut,
+        ResultList,
+        IndicatorOut,
+        Verification
+    ))
 )]
 pub struct EvaluationDoc;
 
 /// The run, if the caller may see it (`evaluation::visible`).
 async fn run_in_scope(s: &AppState, v: &Viewer, id: i64) -> ApiResult<evaluation_run::Model> {
-    let (run, _) = ev::visible(&s.db.conn, &v.scope, id).await?.ok_or_else(ApiError::not_found)?;
+    let (run, _) = ev::visible(&s.db.conn, &v.scope, id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     Ok(run)
 }
 
 #[utoipa::path(get, path = "/api/v1/zones/{id}/evaluation-schemes", params(("id" = i64, Path)), responses((status = 200, body = [SchemeInfo]), (status = 404, body = crate::api::ErrorEnvelope)))]
-async fn list_schemes(State(s): State<AppState>, ApiViewer(v): ApiViewer, Path(id): Path<i64>) -> ApiResult<Json<Vec<SchemeInfo>>> {
+async fn list_schemes(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Vec<SchemeInfo>>> {
     zone_in_scope(&s, &v, id).await?;
     Ok(Json(ev::schemes(&s.db.conn, id).await?))
 }
@@ -71,8 +108,12 @@ async fn add_scheme(
             Ok((StatusCode::CREATED, Json(info)))
         }
         Err(e) => Err(ApiError::invalid(vec![
-            FieldError::new("source", "scheme.invalid", e.line.map(|l| format!("line {l}")).unwrap_or_default())
-                .with_detail(e.message),
+            FieldError::new(
+                "source",
+                "scheme.invalid",
+                e.line.map(|l| format!("line {l}")).unwrap_or_default(),
+            )
+            .with_detail(e.message),
         ])),
     }
 }
@@ -102,7 +143,10 @@ pub struct RunOut {
 
 impl From<evaluation_run::Model> for RunOut {
     fn from(r: evaluation_run::Model) -> Self {
-        let summary = r.summary.as_ref().map(|_| serde_json::to_value(Summary::parse(&r)).unwrap_or_default());
+        let summary = r
+            .summary
+            .as_ref()
+            .map(|_| serde_json::to_value(Summary::parse(&r)).unwrap_or_default());
         Self {
             id: r.id,
             zone_id: r.zone_id,
@@ -129,10 +173,21 @@ pub struct RunList {
 }
 
 #[utoipa::path(get, path = "/api/v1/zones/{id}/evaluation-runs", params(("id" = i64, Path)), responses((status = 200, body = RunList), (status = 404, body = crate::api::ErrorEnvelope)))]
-async fn list_runs(State(s): State<AppState>, ApiViewer(v): ApiViewer, Path(id): Path<i64>) -> ApiResult<Json<RunList>> {
+async fn list_runs(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<RunList>> {
     zone_in_scope(&s, &v, id).await?;
-    let items: Vec<RunOut> = ev::runs(&s.db.conn, id).await?.into_iter().map(Into::into).collect();
-    Ok(Json(RunList { total: items.len() as u64, items }))
+    let items: Vec<RunOut> = ev::runs(&s.db.conn, id)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect();
+    Ok(Json(RunList {
+        total: items.len() as u64,
+        items,
+    }))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -153,11 +208,19 @@ async fn start_run(
     writer(&v)?;
     use devzone_core::validate::{MAX_YEAR, MIN_YEAR};
     if !(MIN_YEAR..=MAX_YEAR).contains(&input.year) {
-        return Err(ApiError::invalid(vec![FieldError::new("year", "year.range", input.year.to_string())]));
+        return Err(ApiError::invalid(vec![FieldError::new(
+            "year",
+            "year.range",
+            input.year.to_string(),
+        )]));
     }
     let run = match ev::start(&s.db.conn, &v.actor(), id, input.year, &input.scheme).await {
         Err(devzone_db::DbError::NotFound) => {
-            return Err(ApiError::invalid(vec![FieldError::new("scheme", "scheme.unknown", input.scheme)]));
+            return Err(ApiError::invalid(vec![FieldError::new(
+                "scheme",
+                "scheme.unknown",
+                input.scheme,
+            )]));
         }
         other => other?,
     };
@@ -166,12 +229,20 @@ async fn start_run(
 }
 
 #[utoipa::path(get, path = "/api/v1/evaluation-runs/{id}", params(("id" = i64, Path)), responses((status = 200, body = RunOut), (status = 404, body = crate::api::ErrorEnvelope)))]
-async fn get_run(State(s): State<AppState>, ApiViewer(v): ApiViewer, Path(id): Path<i64>) -> ApiResult<Json<RunOut>> {
+async fn get_run(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<RunOut>> {
     Ok(Json(run_in_scope(&s, &v, id).await?.into()))
 }
 
 #[utoipa::path(post, path = "/api/v1/evaluation-runs/{id}/publish", params(("id" = i64, Path)), responses((status = 200, body = RunOut), (status = 403, body = crate::api::ErrorEnvelope), (status = 409, body = crate::api::ErrorEnvelope)))]
-async fn publish_run(State(s): State<AppState>, ApiViewer(v): ApiViewer, Path(id): Path<i64>) -> ApiResult<Json<RunOut>> {
+async fn publish_run(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<RunOut>> {
     let run = run_in_scope(&s, &v, id).await?;
     if v.scope.enterprise.is_some() {
         return Err(ApiError::not_found());
@@ -184,7 +255,11 @@ async fn publish_run(State(s): State<AppState>, ApiViewer(v): ApiViewer, Path(id
 }
 
 #[utoipa::path(get, path = "/api/v1/evaluation-runs/{id}/verify", params(("id" = i64, Path)), responses((status = 200, description = "recomputed from the stored scheme text and inputs", body = Verification)))]
-async fn verify_run(State(s): State<AppState>, ApiViewer(v): ApiViewer, Path(id): Path<i64>) -> ApiResult<Json<Verification>> {
+async fn verify_run(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Verification>> {
     run_in_scope(&s, &v, id).await?;
     if v.scope.enterprise.is_some() {
         return Err(ApiError::not_found());
@@ -241,7 +316,14 @@ impl From<evaluation_result::Model> for ResultOut {
             reason: r.reason,
             indicators: trace
                 .into_iter()
-                .map(|i| IndicatorOut { id: i.id, value: i.value, benchmark: i.benchmark, ratio: i.ratio, score: i.score, imputed: i.imputed })
+                .map(|i| IndicatorOut {
+                    id: i.id,
+                    value: i.value,
+                    benchmark: i.benchmark,
+                    ratio: i.ratio,
+                    score: i.score,
+                    imputed: i.imputed,
+                })
                 .collect(),
             inputs: serde_json::to_value(inputs).unwrap_or_default(),
         }
@@ -291,7 +373,11 @@ async fn list_results(
             industry: p.industry,
             q: p.q,
             enterprise_id: v.scope.enterprise,
-            sort: p.sort.as_deref().and_then(ResultSort::parse).unwrap_or_default(),
+            sort: p
+                .sort
+                .as_deref()
+                .and_then(ResultSort::parse)
+                .unwrap_or_default(),
             descending: p.dir.as_deref() == Some("desc"),
             page: p.page.unwrap_or(1),
             per_page: p.per_page.unwrap_or(50).min(devzone_db::repo::MAX_PER_PAGE),
@@ -316,6 +402,8 @@ async fn get_result(
     if v.scope.enterprise.is_some_and(|e| e != enterprise_id) {
         return Err(ApiError::not_found());
     }
-    let r = ev::result_for(&s.db.conn, id, enterprise_id).await?.ok_or_else(ApiError::not_found)?;
+    let r = ev::result_for(&s.db.conn, id, enterprise_id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
     Ok(Json(r.into()))
 }

@@ -322,7 +322,13 @@ async fn page(app: &axum::Router, cookie: &str, uri: &str) -> (StatusCode, Strin
 }
 
 fn csrf_of(html: &str) -> String {
-    html.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string()
+    html.split("name=\"csrf\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string()
 }
 
 async fn body_text(res: axum::response::Response) -> String {
@@ -432,31 +438,78 @@ async fn evaluation_api_runs_publishes_and_scopes() {
     for t in all().await {
         let (officer, analyst, ent) = setup(&t).await;
         let app = app(&t.db).await;
-        let (s, body) = call(&app, "GET", "/api/v1/zones/1/evaluation-schemes", Some(&officer), None).await;
+        let (s, body) = call(
+            &app,
+            "GET",
+            "/api/v1/zones/1/evaluation-schemes",
+            Some(&officer),
+            None,
+        )
+        .await;
         assert_eq!(s, StatusCode::OK);
         assert_eq!(body[0]["key"], "builtin:default");
         // Analysts read but do not start runs; an unknown scheme is a 422 naming the field.
         let start = serde_json::json!({"year": 2024, "scheme": "builtin:default"});
-        let (s, _) = call(&app, "POST", "/api/v1/zones/1/evaluation-runs", Some(&analyst), Some(start.clone())).await;
+        let (s, _) = call(
+            &app,
+            "POST",
+            "/api/v1/zones/1/evaluation-runs",
+            Some(&analyst),
+            Some(start.clone()),
+        )
+        .await;
         assert_eq!(s, StatusCode::FORBIDDEN);
         let bad = serde_json::json!({"year": 2024, "scheme": "builtin:nope"});
-        let (s, body) = call(&app, "POST", "/api/v1/zones/1/evaluation-runs", Some(&officer), Some(bad)).await;
+        let (s, body) = call(
+            &app,
+            "POST",
+            "/api/v1/zones/1/evaluation-runs",
+            Some(&officer),
+            Some(bad),
+        )
+        .await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(body["error"]["fields"][0]["field"], "scheme");
         // A broken scheme is refused with its line, in the caller's language.
         let broken = serde_json::json!({"source": "name = \"x\"\nversion = \"one\"\n"});
-        let (s, body) = call(&app, "POST", "/api/v1/zones/1/evaluation-schemes", Some(&officer), Some(broken)).await;
+        let (s, body) = call(
+            &app,
+            "POST",
+            "/api/v1/zones/1/evaluation-schemes",
+            Some(&officer),
+            Some(broken),
+        )
+        .await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
         assert_eq!(body["error"]["fields"][0]["value"], "line 2");
-        assert!(body["error"]["fields"][0]["message"].as_str().unwrap().starts_with("方案有误"));
+        assert!(
+            body["error"]["fields"][0]["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("方案有误")
+        );
 
-        let (s, run) = call(&app, "POST", "/api/v1/zones/1/evaluation-runs", Some(&officer), Some(start)).await;
+        let (s, run) = call(
+            &app,
+            "POST",
+            "/api/v1/zones/1/evaluation-runs",
+            Some(&officer),
+            Some(start),
+        )
+        .await;
         assert_eq!(s, StatusCode::ACCEPTED, "{run}");
         let id = run["id"].as_i64().unwrap();
         // Poll until done (the run works in the background).
         let mut status = String::new();
         for _ in 0..100 {
-            let (_, r) = call(&app, "GET", &format!("/api/v1/evaluation-runs/{id}"), Some(&officer), None).await;
+            let (_, r) = call(
+                &app,
+                "GET",
+                &format!("/api/v1/evaluation-runs/{id}"),
+                Some(&officer),
+                None,
+            )
+            .await;
             status = r["status"].as_str().unwrap().to_string();
             if status != "running" {
                 break;
@@ -464,28 +517,90 @@ async fn evaluation_api_runs_publishes_and_scopes() {
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
         assert_eq!(status, "done", "{}", t.label);
-        let (_, list) = call(&app, "GET", &format!("/api/v1/evaluation-runs/{id}/results?per_page=3"), Some(&officer), None).await;
+        let (_, list) = call(
+            &app,
+            "GET",
+            &format!("/api/v1/evaluation-runs/{id}/results?per_page=3"),
+            Some(&officer),
+            None,
+        )
+        .await;
         assert_eq!(list["items"].as_array().unwrap().len(), 3);
         assert!(list["items"][0]["indicators"].as_array().is_some());
 
         // Enterprise users see nothing of an unpublished run …
-        let (s, _) = call(&app, "GET", &format!("/api/v1/evaluation-runs/{id}"), Some(&ent), None).await;
+        let (s, _) = call(
+            &app,
+            "GET",
+            &format!("/api/v1/evaluation-runs/{id}"),
+            Some(&ent),
+            None,
+        )
+        .await;
         assert_eq!(s, StatusCode::NOT_FOUND);
-        let (s, _) = call(&app, "POST", &format!("/api/v1/evaluation-runs/{id}/publish"), Some(&analyst), None).await;
+        let (s, _) = call(
+            &app,
+            "POST",
+            &format!("/api/v1/evaluation-runs/{id}/publish"),
+            Some(&analyst),
+            None,
+        )
+        .await;
         assert_eq!(s, StatusCode::FORBIDDEN);
-        let (s, _) = call(&app, "POST", &format!("/api/v1/evaluation-runs/{id}/publish"), Some(&officer), None).await;
+        let (s, _) = call(
+            &app,
+            "POST",
+            &format!("/api/v1/evaluation-runs/{id}/publish"),
+            Some(&officer),
+            None,
+        )
+        .await;
         assert_eq!(s, StatusCode::OK);
         // … and of a published one, only their own result.
-        let (s, mine) = call(&app, "GET", &format!("/api/v1/evaluation-runs/{id}/results"), Some(&ent), None).await;
+        let (s, mine) = call(
+            &app,
+            "GET",
+            &format!("/api/v1/evaluation-runs/{id}/results"),
+            Some(&ent),
+            None,
+        )
+        .await;
         assert_eq!(s, StatusCode::OK);
         assert_eq!(mine["total"], 1);
         let own = mine["items"][0]["enterprise_id"].as_i64().unwrap();
-        let other = list["items"].as_array().unwrap().iter().map(|r| r["enterprise_id"].as_i64().unwrap()).find(|e| *e != own).unwrap();
-        let (s, _) = call(&app, "GET", &format!("/api/v1/evaluation-runs/{id}/results/{other}"), Some(&ent), None).await;
+        let other = list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["enterprise_id"].as_i64().unwrap())
+            .find(|e| *e != own)
+            .unwrap();
+        let (s, _) = call(
+            &app,
+            "GET",
+            &format!("/api/v1/evaluation-runs/{id}/results/{other}"),
+            Some(&ent),
+            None,
+        )
+        .await;
         assert_eq!(s, StatusCode::NOT_FOUND);
-        let (s, _) = call(&app, "GET", &format!("/api/v1/evaluation-runs/{id}/results/{own}"), Some(&ent), None).await;
+        let (s, _) = call(
+            &app,
+            "GET",
+            &format!("/api/v1/evaluation-runs/{id}/results/{own}"),
+            Some(&ent),
+            None,
+        )
+        .await;
         assert_eq!(s, StatusCode::OK);
-        let (s, v) = call(&app, "GET", &format!("/api/v1/evaluation-runs/{id}/verify"), Some(&officer), None).await;
+        let (s, v) = call(
+            &app,
+            "GET",
+            &format!("/api/v1/evaluation-runs/{id}/verify"),
+            Some(&officer),
+            None,
+        )
+        .await;
         assert_eq!(s, StatusCode::OK);
         assert_eq!(v["differences"].as_array().unwrap().len(), 0);
     }
@@ -512,20 +627,37 @@ async fn evaluation_pages_for_officials_and_enterprises() {
     let (_, ahtml) = page(&app, &analyst, "/zones/1/evaluations").await;
     let res = app
         .clone()
-        .oneshot(post(&analyst, "/zones/1/evaluations", format!("csrf={}&year=2024&scheme=builtin%3Adefault", csrf_of(&ahtml))))
+        .oneshot(post(
+            &analyst,
+            "/zones/1/evaluations",
+            format!(
+                "csrf={}&year=2024&scheme=builtin%3Adefault",
+                csrf_of(&ahtml)
+            ),
+        ))
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     let res = app
         .clone()
-        .oneshot(post(&officer, "/zones/1/evaluations", format!("csrf={csrf}&year=2024&scheme=builtin%3Adefault")))
+        .oneshot(post(
+            &officer,
+            "/zones/1/evaluations",
+            format!("csrf={csrf}&year=2024&scheme=builtin%3Adefault"),
+        ))
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let location = res.headers()[header::LOCATION].to_str().unwrap().to_string();
+    let location = res.headers()[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_string();
     let run_id: i64 = location.rsplit('/').next().unwrap().parse().unwrap();
     for _ in 0..200 {
-        let r = devzone_db::repo::evaluation::get(&t.db.conn, run_id).await.unwrap().unwrap();
+        let r = devzone_db::repo::evaluation::get(&t.db.conn, run_id)
+            .await
+            .unwrap()
+            .unwrap();
         if r.status != "running" {
             break;
         }
@@ -545,37 +677,92 @@ async fn evaluation_pages_for_officials_and_enterprises() {
         assert_eq!(s, StatusCode::OK, "{uri}");
     }
     let (_, html) = page(&app, &officer, &format!("/evaluations/{run_id}?verify=1")).await;
-    assert!(html.contains("全部"), "the reproduction check reports identical results");
+    assert!(
+        html.contains("全部"),
+        "the reproduction check reports identical results"
+    );
     // Exports: the results as a workbook, a class list as CSV.
     let res = app
         .clone()
-        .oneshot(Request::get(format!("/evaluations/{run_id}/export")).header(header::COOKIE, &officer).body(Body::empty()).unwrap())
+        .oneshot(
+            Request::get(format!("/evaluations/{run_id}/export"))
+                .header(header::COOKIE, &officer)
+                .body(Body::empty())
+                .unwrap(),
+        )
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
-    assert!(res.headers()[header::CONTENT_TYPE].to_str().unwrap().contains("spreadsheetml"));
-    let (s, csv) = page(&app, &officer, &format!("/evaluations/{run_id}/measures?class=D&format=csv")).await;
+    assert!(
+        res.headers()[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .contains("spreadsheetml")
+    );
+    let (s, csv) = page(
+        &app,
+        &officer,
+        &format!("/evaluations/{run_id}/measures?class=D&format=csv"),
+    )
+    .await;
     assert_eq!(s, StatusCode::OK);
-    assert!(csv.contains("差别化电价加价"), "the class list carries the scheme's measures");
+    assert!(
+        csv.contains("差别化电价加价"),
+        "the class list carries the scheme's measures"
+    );
 
     // The enterprise account: nothing before publication, then only its own page.
-    let own = devzone_db::repo::users::list(&t.db.conn).await.unwrap().into_iter().find(|u| u.username == "ent").unwrap().enterprise_id.unwrap();
+    let own = devzone_db::repo::users::list(&t.db.conn)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|u| u.username == "ent")
+        .unwrap()
+        .enterprise_id
+        .unwrap();
     let ent = log_in(&app, "ent", "enterprise-pw").await;
-    let (s, _) = page(&app, &ent, &format!("/evaluations/{run_id}/enterprises/{own}")).await;
-    assert_eq!(s, StatusCode::NOT_FOUND, "unpublished runs are invisible to enterprises");
-    devzone_db::repo::evaluation::publish(&t.db.conn, &devzone_db::Actor::system("t"), run_id).await.unwrap();
-    let (s, html) = page(&app, &ent, &format!("/evaluations/{run_id}/enterprises/{own}?tax=abc")).await;
+    let (s, _) = page(
+        &app,
+        &ent,
+        &format!("/evaluations/{run_id}/enterprises/{own}"),
+    )
+    .await;
+    assert_eq!(
+        s,
+        StatusCode::NOT_FOUND,
+        "unpublished runs are invisible to enterprises"
+    );
+    devzone_db::repo::evaluation::publish(&t.db.conn, &devzone_db::Actor::system("t"), run_id)
+        .await
+        .unwrap();
+    let (s, html) = page(
+        &app,
+        &ent,
+        &format!("/evaluations/{run_id}/enterprises/{own}?tax=abc"),
+    )
+    .await;
     assert_eq!(s, StatusCode::OK);
-    let mine = devzone_db::repo::evaluation::result_for(&t.db.conn, run_id, own).await.unwrap().unwrap();
+    let mine = devzone_db::repo::evaluation::result_for(&t.db.conn, run_id, own)
+        .await
+        .unwrap()
+        .unwrap();
     if mine.total.is_some() {
-        assert!(html.contains("不是数字"), "a what-if figure that is not a number is reported");
+        assert!(
+            html.contains("不是数字"),
+            "a what-if figure that is not a number is reported"
+        );
     } else {
         // Out of scope: the page says why instead of offering a what-if.
         assert!(html.contains("原因"), "{html}");
     }
     let other = devzone_db::repo::evaluation::results(
         &t.db.conn,
-        &devzone_db::repo::evaluation::ResultQuery { run_id, per_page: 5, page: 1, ..Default::default() },
+        &devzone_db::repo::evaluation::ResultQuery {
+            run_id,
+            per_page: 5,
+            page: 1,
+            ..Default::default()
+        },
     )
     .await
     .unwrap()
@@ -584,11 +771,23 @@ async fn evaluation_pages_for_officials_and_enterprises() {
     .map(|r| r.enterprise_id)
     .find(|e| *e != own)
     .unwrap();
-    let (s, _) = page(&app, &ent, &format!("/evaluations/{run_id}/enterprises/{other}")).await;
+    let (s, _) = page(
+        &app,
+        &ent,
+        &format!("/evaluations/{run_id}/enterprises/{other}"),
+    )
+    .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     let (s, _) = page(&app, &ent, &format!("/evaluations/{run_id}")).await;
-    assert_eq!(s, StatusCode::NOT_FOUND, "enterprises do not see the results list");
+    assert_eq!(
+        s,
+        StatusCode::NOT_FOUND,
+        "enterprises do not see the results list"
+    );
     let (s, html) = page(&app, &ent, &format!("/enterprises/{own}")).await;
     assert_eq!(s, StatusCode::OK);
-    assert!(html.contains("evaluation-link"), "the enterprise page links to the published result");
+    assert!(
+        html.contains("evaluation-link"),
+        "the enterprise page links to the published result"
+    );
 }

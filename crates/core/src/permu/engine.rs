@@ -66,7 +66,10 @@ impl Dataset {
 }
 
 fn bit_of(flag_names: &[String], name: &str) -> u64 {
-    flag_names.iter().position(|n| n == name).map_or(0, |i| 1 << i)
+    flag_names
+        .iter()
+        .position(|n| n == name)
+        .map_or(0, |i| 1 << i)
 }
 
 /// Why a row was not evaluated.
@@ -199,7 +202,11 @@ impl ExactSum {
         let x = (v * SCALE).round();
         // Converting through i64 uses the hardware instruction; f64 → i128 is a slow
         // library call. Both give the same integer wherever i64 suffices.
-        self.0 += if x.abs() < 9.0e18 { x as i64 as i128 } else { x as i128 };
+        self.0 += if x.abs() < 9.0e18 {
+            x as i64 as i128
+        } else {
+            x as i128
+        };
     }
     pub fn value(self) -> f64 {
         self.0 as f64 / SCALE
@@ -223,7 +230,11 @@ pub fn place(scheme: &Scheme, row: &Row, year: Option<i32>) -> Placement {
     if year.is_some_and(|y| y != row.year) {
         return Placement::OutOfScope(OutOfScope::Year);
     }
-    if !scheme.sections.iter().any(|s| s.as_bytes()[0] == row.section) {
+    if !scheme
+        .sections
+        .iter()
+        .any(|s| s.as_bytes()[0] == row.section)
+    {
         return Placement::OutOfScope(OutOfScope::Section(row.section));
     }
     let land = row.values[Measure::LandMu.index()];
@@ -253,8 +264,13 @@ pub fn is_above_scale(scheme: &Scheme, row: &Row) -> bool {
 }
 
 fn not_rated(scheme: &Scheme, data: &Dataset, row: &Row) -> bool {
-    let Some(nr) = &scheme.not_rated else { return false };
-    let by_flag = nr.flag.as_deref().is_some_and(|f| row.flags & bit_of(&data.flag_names, f) != 0);
+    let Some(nr) = &scheme.not_rated else {
+        return false;
+    };
+    let by_flag = nr
+        .flag
+        .as_deref()
+        .is_some_and(|f| row.flags & bit_of(&data.flag_names, f) != 0);
     let by_age = match (nr.years_since_established, row.established) {
         (Some(years), Some(est)) => row.year - est < years,
         _ => false,
@@ -323,16 +339,16 @@ pub fn evaluate(scheme: &Scheme, data: &Dataset, options: Options) -> Evaluation
                 Some(c) => c as u32,
                 None => {
                     cohort_keys.push((row.year, g));
-                ev.cohorts.push(Cohort {
-                    year: row.year,
-                    group: g,
-                    size: 0,
-                    benchmarks: Vec::new(),
-                    division_benchmarks: HashMap::new(),
-                    imputed_score: Vec::new(),
-                    totals_desc: Vec::new(),
-                });
-                (ev.cohorts.len() - 1) as u32
+                    ev.cohorts.push(Cohort {
+                        year: row.year,
+                        group: g,
+                        size: 0,
+                        benchmarks: Vec::new(),
+                        division_benchmarks: HashMap::new(),
+                        imputed_score: Vec::new(),
+                        totals_desc: Vec::new(),
+                    });
+                    (ev.cohorts.len() - 1) as u32
                 }
             };
             ev.cohort[i] = c;
@@ -501,13 +517,21 @@ impl Evaluation {
 
     /// The spec's per-indicator trace of row `i`; empty when out of scope.
     pub fn trace(&self, scheme: &Scheme, row: &Row, i: usize) -> Vec<IndicatorTrace> {
-        let Some(cohort) = self.cohort_of(i) else { return Vec::new() };
+        let Some(cohort) = self.cohort_of(i) else {
+            return Vec::new();
+        };
         let group = &scheme.groups[cohort.group];
         trace_with(group, cohort, row, self.scores(i), self.imputed[i])
     }
 }
 
-fn trace_with(group: &Group, cohort: &Cohort, row: &Row, scores: &[f64], imputed: u16) -> Vec<IndicatorTrace> {
+fn trace_with(
+    group: &Group,
+    cohort: &Cohort,
+    row: &Row,
+    scores: &[f64],
+    imputed: u16,
+) -> Vec<IndicatorTrace> {
     group
         .indicators
         .iter()
@@ -523,10 +547,12 @@ fn trace_with(group: &Group, cohort: &Cohort, row: &Row, scores: &[f64], imputed
             let benchmark = (!b.is_nan()).then_some(b);
             let is_imputed = imputed & (1 << k) != 0;
             let ratio = match benchmark {
-                Some(b) if b > 0.0 && !is_imputed && ind.weight > 0.0 => Some(scores[k] / ind.weight),
-                Some(b) if b > 0.0 && !is_imputed => value.map(|v| {
-                    (v / b).clamp(0.0, group.cap.unwrap_or(f64::INFINITY))
-                }),
+                Some(b) if b > 0.0 && !is_imputed && ind.weight > 0.0 => {
+                    Some(scores[k] / ind.weight)
+                }
+                Some(b) if b > 0.0 && !is_imputed => {
+                    value.map(|v| (v / b).clamp(0.0, group.cap.unwrap_or(f64::INFINITY)))
+                }
                 _ => None,
             };
             IndicatorTrace {
@@ -600,16 +626,25 @@ impl Cohort {
     }
 
     /// Rebuilds a cohort from its snapshot and the stored totals of its rated rows.
-    pub fn from_snapshot(scheme: &Scheme, s: &CohortSnapshot, mut totals_desc: Vec<f64>) -> Option<Self> {
+    pub fn from_snapshot(
+        scheme: &Scheme,
+        s: &CohortSnapshot,
+        mut totals_desc: Vec<f64>,
+    ) -> Option<Self> {
         let (group, _) = scheme.group(&s.group)?;
         totals_desc.sort_unstable_by(|a, b| b.total_cmp(a));
-        let un = |v: &Vec<Option<f64>>| v.iter().map(|b| b.unwrap_or(MISSING)).collect::<Vec<f64>>();
+        let un =
+            |v: &Vec<Option<f64>>| v.iter().map(|b| b.unwrap_or(MISSING)).collect::<Vec<f64>>();
         Some(Cohort {
             year: s.year,
             group,
             size: s.size,
             benchmarks: un(&s.benchmarks),
-            division_benchmarks: s.division_benchmarks.iter().map(|(d, b)| (*d, un(b))).collect(),
+            division_benchmarks: s
+                .division_benchmarks
+                .iter()
+                .map(|(d, b)| (*d, un(b)))
+                .collect(),
             imputed_score: s.imputed_score.clone(),
             totals_desc,
         })
@@ -624,7 +659,13 @@ impl Cohort {
 
 /// Scores `row` (a row's figures, changed) against a finished cohort's benchmarks,
 /// imputation scores and the other rows' totals. `own_total` is the row's stored total.
-pub fn what_if(scheme: &Scheme, flag_names: &[String], cohort: &Cohort, own_total: f64, row: &Row) -> WhatIf {
+pub fn what_if(
+    scheme: &Scheme,
+    flag_names: &[String],
+    cohort: &Cohort,
+    own_total: f64,
+    row: &Row,
+) -> WhatIf {
     let group = &scheme.groups[cohort.group];
     let mut scores = vec![0.0; group.indicators.len()];
     let mut imputed = 0u16;
@@ -657,7 +698,14 @@ pub fn what_if(scheme: &Scheme, flag_names: &[String], cohort: &Cohort, own_tota
 
 /// For each indicator of the row's group, the smallest change that alone lifts the row
 /// from `class` to the next better class. Empty in the best class or when vetoed.
-pub fn lifts(scheme: &Scheme, cohort: &Cohort, row: &Row, total: f64, class: usize, scores: &[f64]) -> Vec<Lift> {
+pub fn lifts(
+    scheme: &Scheme,
+    cohort: &Cohort,
+    row: &Row,
+    total: f64,
+    class: usize,
+    scores: &[f64],
+) -> Vec<Lift> {
     if class == 0 || row.vetoed {
         return Vec::new();
     }
@@ -689,8 +737,8 @@ pub fn lifts(scheme: &Scheme, cohort: &Cohort, row: &Row, total: f64, class: usi
             // A hair above the gap, so that rounding the new total cannot fall short.
             let needed = scores[k] + gap + 1e-6;
             let max = group.cap.map_or(f64::INFINITY, |c| ind.weight * c);
-            let required_value =
-                (ind.weight > 0.0 && bench > 0.0 && needed <= max).then(|| needed / ind.weight * bench);
+            let required_value = (ind.weight > 0.0 && bench > 0.0 && needed <= max)
+                .then(|| needed / ind.weight * bench);
             let numerator_change = required_value.and_then(|v| {
                 let den = row.value(ind.denominator).filter(|d| *d > 0.0)?;
                 let num = row.value(ind.numerator).unwrap_or(0.0);
@@ -711,7 +759,8 @@ impl Evaluation {
     /// `what_if` for row `i` of this evaluation; None when out of scope or not rated.
     pub fn what_if(&self, scheme: &Scheme, data: &Dataset, i: usize, row: &Row) -> Option<WhatIf> {
         let cohort = self.cohort_of(i)?;
-        (self.class[i] != NOT_RATED).then(|| what_if(scheme, &data.flag_names, cohort, self.total[i], row))
+        (self.class[i] != NOT_RATED)
+            .then(|| what_if(scheme, &data.flag_names, cohort, self.total[i], row))
     }
 
     /// `lifts` for row `i` of this evaluation.

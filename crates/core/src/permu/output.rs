@@ -7,7 +7,15 @@ use super::table::Reader;
 
 pub fn header(scheme: &Scheme) -> Vec<String> {
     let mut h: Vec<String> = [
-        "credit_code", "name", "year", "group", "total", "rank", "group_size", "class", "reason",
+        "credit_code",
+        "name",
+        "year",
+        "group",
+        "total",
+        "rank",
+        "group_size",
+        "class",
+        "reason",
     ]
     .map(String::from)
     .to_vec();
@@ -40,7 +48,11 @@ impl<'a> RowWriter<'a> {
             .map(|g| {
                 g.indicators
                     .iter()
-                    .map(|i| ids.iter().position(|x| *x == i.id).expect("collected above"))
+                    .map(|i| {
+                        ids.iter()
+                            .position(|x| *x == i.id)
+                            .expect("collected above")
+                    })
                     .collect()
             })
             .collect();
@@ -100,7 +112,11 @@ impl<'a> RowWriter<'a> {
         let cohort = self.ev.cohort_of(i).expect("placed in a group");
         match self.ev.class[i] {
             NOT_RATED => {
-                let label = self.scheme.not_rated.as_ref().map_or("not rated", |n| n.label.en.as_str());
+                let label = self
+                    .scheme
+                    .not_rated
+                    .as_ref()
+                    .map_or("not rated", |n| n.label.en.as_str());
                 self.cells[7].push_str(label);
             }
             NO_CLASS => {}

@@ -36,8 +36,16 @@ pub fn row(index: usize, year: i32, zones: &[demo::DemoZone]) -> Vec<String> {
     let mut cells = vec![
         code,
         e.draft.name.clone(),
-        if index % 307 == 11 { "20x4".into() } else { year.to_string() },
-        if index % 401 == 5 { "9999".into() } else { e.draft.industry_code.clone() },
+        if index % 307 == 11 {
+            "20x4".into()
+        } else {
+            year.to_string()
+        },
+        if index % 401 == 5 {
+            "9999".into()
+        } else {
+            e.draft.industry_code.clone()
+        },
     ];
     let mut main_revenue = None;
     for m in Measure::ALL {
@@ -66,6 +74,10 @@ pub fn row(index: usize, year: i32, zones: &[demo::DemoZone]) -> Vec<String> {
         (0, _) | (_, None) => String::new(),
         (_, Some(mr)) => if mr >= 2000.0 { "是" } else { "否" }.into(),
     });
-    cells.push(if index % 331 == 19 { "重大环境污染事故".into() } else { String::new() });
+    cells.push(if index % 331 == 19 {
+        "重大环境污染事故".into()
+    } else {
+        String::new()
+    });
     cells
 }

@@ -31,7 +31,11 @@ pub struct Label {
 
 impl Label {
     pub fn get(&self, lang: &str) -> &str {
-        if lang.starts_with("zh") { &self.zh } else { &self.en }
+        if lang.starts_with("zh") {
+            &self.zh
+        } else {
+            &self.en
+        }
     }
 }
 
@@ -303,7 +307,11 @@ impl Scheme {
 
     /// The TOML text of a built-in scheme; empty when there is none of that name.
     pub fn built_in_source(name: &str) -> &'static str {
-        BUILT_IN.iter().find(|(n, _)| *n == name).map(|(_, s)| *s).unwrap_or("")
+        BUILT_IN
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, s)| *s)
+            .unwrap_or("")
     }
 
     /// A built-in scheme by name.
@@ -332,7 +340,10 @@ impl Scheme {
 
     /// The first indicator of that id in any group (for its label and unit).
     pub fn indicator(&self, id: &str) -> Option<&Indicator> {
-        self.groups.iter().flat_map(|g| &g.indicators).find(|i| i.id == id)
+        self.groups
+            .iter()
+            .flat_map(|g| &g.indicators)
+            .find(|i| i.id == id)
     }
 
     /// Class names over all groups, best first, each once.
@@ -348,7 +359,11 @@ impl Scheme {
 
     /// The largest number of indicators of any group.
     pub fn max_indicators(&self) -> usize {
-        self.groups.iter().map(|g| g.indicators.len()).max().unwrap_or(0)
+        self.groups
+            .iter()
+            .map(|g| g.indicators.len())
+            .max()
+            .unwrap_or(0)
     }
 
     fn from_raw(raw: raw::Scheme, src: &str) -> Result<Self, SchemeError> {
@@ -360,18 +375,28 @@ impl Scheme {
             line: None,
             message,
         };
-        if raw.name.trim().is_empty() || !raw.name.chars().all(|c| c.is_alphanumeric() || "-_.".contains(c)) {
+        if raw.name.trim().is_empty()
+            || !raw
+                .name
+                .chars()
+                .all(|c| c.is_alphanumeric() || "-_.".contains(c))
+        {
             return Err(top(format!(
                 "name {:?} must be non-empty letters, digits, '-', '_' or '.'",
                 raw.name
             )));
         }
         if !(1900..=2200).contains(&raw.effective_year) {
-            return Err(top(format!("effective_year {} is not a plausible year", raw.effective_year)));
+            return Err(top(format!(
+                "effective_year {} is not a plausible year",
+                raw.effective_year
+            )));
         }
         for s in &raw.sections {
             if s.len() != 1 || !s.chars().all(|c| c.is_ascii_uppercase()) {
-                return Err(top(format!("sections: {s:?} is not a GB/T 4754 section letter")));
+                return Err(top(format!(
+                    "sections: {s:?} is not a GB/T 4754 section letter"
+                )));
             }
         }
         if raw.decimals > 8 {
@@ -392,38 +417,56 @@ impl Scheme {
                 "below" => Scale::Below,
                 "any" => Scale::Any,
                 other => {
-                    return Err(err(span, format!("scale {other:?} must be above, below or any")));
+                    return Err(err(
+                        span,
+                        format!("scale {other:?} must be above, below or any"),
+                    ));
                 }
             };
             let cap = match g.cap {
                 raw::Cap::Value(v) if v > 0.0 && v.is_finite() => Some(v),
                 raw::Cap::Value(v) => {
-                    return Err(err(span, format!("cap {v} must be a positive number or \"none\"")));
+                    return Err(err(
+                        span,
+                        format!("cap {v} must be a positive number or \"none\""),
+                    ));
                 }
                 raw::Cap::Word(w) if w == "none" => None,
                 raw::Cap::Word(w) => {
-                    return Err(err(span, format!("cap {w:?} must be a positive number or \"none\"")));
+                    return Err(err(
+                        span,
+                        format!("cap {w:?} must be a positive number or \"none\""),
+                    ));
                 }
             };
             let benchmark_scope = match g.benchmark.as_str() {
                 "group" => BenchmarkScope::Group,
                 "division" => BenchmarkScope::Division,
                 other => {
-                    return Err(err(span, format!("benchmark {other:?} must be group or division")));
+                    return Err(err(
+                        span,
+                        format!("benchmark {other:?} must be group or division"),
+                    ));
                 }
             };
             let missing = match g.missing.as_str() {
                 "group_mean" => Missing::GroupMean,
                 "zero" => Missing::Zero,
                 other => {
-                    return Err(err(span, format!("missing {other:?} must be group_mean or zero")));
+                    return Err(err(
+                        span,
+                        format!("missing {other:?} must be group_mean or zero"),
+                    ));
                 }
             };
             if g.min_land_mu < 0.0 {
                 return Err(err(span, "min_land_mu must not be negative".into()));
             }
             if g.indicator.is_empty() {
-                return Err(err(span, format!("group {:?} has no [[group.indicator]]", g.id)));
+                return Err(err(
+                    span,
+                    format!("group {:?} has no [[group.indicator]]", g.id),
+                ));
             }
             if g.indicator.len() > 16 {
                 return Err(err(span, "a group can have at most 16 indicators".into()));
@@ -446,18 +489,30 @@ impl Scheme {
                 let numerator = measure(&i.numerator)?;
                 let denominator = measure(&i.denominator)?;
                 if numerator == denominator {
-                    return Err(err(ispan, format!("indicator {:?} divides a column by itself", i.id)));
+                    return Err(err(
+                        ispan,
+                        format!("indicator {:?} divides a column by itself", i.id),
+                    ));
                 }
                 if !(i.weight.is_finite() && i.weight >= 0.0) {
-                    return Err(err(ispan, format!("weight {} must be a number ≥ 0", i.weight)));
+                    return Err(err(
+                        ispan,
+                        format!("weight {} must be a number ≥ 0", i.weight),
+                    ));
                 }
                 if let Some(b) = i.benchmark
                     && !(b.is_finite() && b > 0.0)
                 {
-                    return Err(err(ispan, format!("benchmark {b} must be a positive number")));
+                    return Err(err(
+                        ispan,
+                        format!("benchmark {b} must be a positive number"),
+                    ));
                 }
                 if indicators.iter().any(|x| x.id == i.id) {
-                    return Err(err(ispan, format!("indicator id {:?} appears twice in the group", i.id)));
+                    return Err(err(
+                        ispan,
+                        format!("indicator id {:?} appears twice in the group", i.id),
+                    ));
                 }
                 indicators.push(Indicator {
                     unit: i
@@ -474,9 +529,16 @@ impl Scheme {
             let classes = Self::classes(&g.class, src)?;
             let veto_class = match &g.veto_class {
                 None => classes.names.len() - 1,
-                Some(name) => classes.names.iter().position(|n| n == name).ok_or_else(|| {
-                    err(span.clone(), format!("veto_class {name:?} is not one of the group's classes"))
-                })?,
+                Some(name) => classes
+                    .names
+                    .iter()
+                    .position(|n| n == name)
+                    .ok_or_else(|| {
+                        err(
+                            span.clone(),
+                            format!("veto_class {name:?} is not one of the group's classes"),
+                        )
+                    })?,
             };
             groups.push(Group {
                 id: g.id,
@@ -498,8 +560,15 @@ impl Scheme {
             if !a.points.is_finite() {
                 return Err(err(span, "points must be a number".into()));
             }
-            if let Some(g) = a.groups.iter().find(|g| !groups.iter().any(|x| &x.id == *g)) {
-                return Err(err(span, format!("adjustment {:?} names an unknown group {g:?}", a.id)));
+            if let Some(g) = a
+                .groups
+                .iter()
+                .find(|g| !groups.iter().any(|x| &x.id == *g))
+            {
+                return Err(err(
+                    span,
+                    format!("adjustment {:?} names an unknown group {g:?}", a.id),
+                ));
             }
             adjustments.push(Adjustment {
                 id: a.id,
@@ -515,10 +584,18 @@ impl Scheme {
                 let span = n.span();
                 let n = n.into_inner();
                 if n.years_since_established.is_none() && n.flag.is_none() {
-                    return Err(err(span, "not_rated needs years_since_established or flag".into()));
+                    return Err(err(
+                        span,
+                        "not_rated needs years_since_established or flag".into(),
+                    ));
                 }
-                if n.years_since_established.is_some_and(|y| !(1..=50).contains(&y)) {
-                    return Err(err(span, "years_since_established must be between 1 and 50".into()));
+                if n.years_since_established
+                    .is_some_and(|y| !(1..=50).contains(&y))
+                {
+                    return Err(err(
+                        span,
+                        "years_since_established must be between 1 and 50".into(),
+                    ));
                 }
                 Some(NotRated {
                     label: n.label.into(),
@@ -532,7 +609,10 @@ impl Scheme {
             let span = m.span();
             let m = m.into_inner();
             if !groups.iter().any(|g| g.classes.names.contains(&m.class)) {
-                return Err(err(span, format!("measure for class {:?}: no group has that class", m.class)));
+                return Err(err(
+                    span,
+                    format!("measure for class {:?}: no group has that class", m.class),
+                ));
             }
             measures.push(ClassMeasure {
                 class: m.class,
@@ -569,12 +649,18 @@ impl Scheme {
             });
         };
         if raw.len() < 2 {
-            return Err(err(last.span(), "a group needs at least two classes".into()));
+            return Err(err(
+                last.span(),
+                "a group needs at least two classes".into(),
+            ));
         }
         if last.get_ref().top_share.is_some() || last.get_ref().min_score.is_some() {
             return Err(err(
                 last.span(),
-                format!("the last class {:?} takes the rest and must have no bound", last.get_ref().name),
+                format!(
+                    "the last class {:?} takes the rest and must have no bound",
+                    last.get_ref().name
+                ),
             ));
         }
         let by_share = raw[0].get_ref().top_share.is_some();
@@ -596,7 +682,10 @@ impl Scheme {
                         return Err(err(span, format!("top_share {s} must be in (0, 1]")));
                     }
                     if bounds.last().is_some_and(|&p| s <= p) {
-                        return Err(err(span, format!("top_share {s} must grow from class to class")));
+                        return Err(err(
+                            span,
+                            format!("top_share {s} must grow from class to class"),
+                        ));
                     }
                     s
                 }
@@ -605,7 +694,10 @@ impl Scheme {
                         return Err(err(span, "min_score must be a number".into()));
                     }
                     if bounds.last().is_some_and(|&p| m >= p) {
-                        return Err(err(span, format!("min_score {m} must fall from class to class")));
+                        return Err(err(
+                            span,
+                            format!("min_score {m} must fall from class to class"),
+                        ));
                     }
                     m
                 }
@@ -624,7 +716,11 @@ impl Scheme {
         }
         Ok(Classes {
             names,
-            rule: if by_share { ClassRule::TopShare(bounds) } else { ClassRule::MinScore(bounds) },
+            rule: if by_share {
+                ClassRule::TopShare(bounds)
+            } else {
+                ClassRule::MinScore(bounds)
+            },
         })
     }
 }
@@ -637,7 +733,9 @@ impl Classes {
                 .iter()
                 .position(|s| f64::from(rank) <= ceil_share(*s, n))
                 .unwrap_or(shares.len()),
-            ClassRule::MinScore(mins) => mins.iter().position(|m| total >= *m).unwrap_or(mins.len()),
+            ClassRule::MinScore(mins) => {
+                mins.iter().position(|m| total >= *m).unwrap_or(mins.len())
+            }
         }
     }
 }
@@ -661,7 +759,10 @@ mod tests {
         }
         let d = Scheme::built_in("default").unwrap();
         assert_eq!(d.groups.len(), 2);
-        assert_eq!(d.groups[0].indicators.iter().map(|i| i.weight).sum::<f64>(), 100.0);
+        assert_eq!(
+            d.groups[0].indicators.iter().map(|i| i.weight).sum::<f64>(),
+            100.0
+        );
         assert_eq!(d.groups[1].indicators.len(), 2);
         assert_eq!(d.groups[0].classes.names, ["A", "B", "C", "D"]);
         assert_eq!(d.groups[0].cap, Some(2.0));
@@ -671,19 +772,31 @@ mod tests {
     fn errors_name_the_line() {
         let bad = Scheme::built_in_source("default").replace("weight = 20", "weight = -20");
         let e = Scheme::parse(&bad).unwrap_err();
-        let line = bad.lines().position(|l| l.contains("weight = -20")).unwrap() + 1;
+        let line = bad
+            .lines()
+            .position(|l| l.contains("weight = -20"))
+            .unwrap()
+            + 1;
         // The line of the [[group.indicator]] table that holds the bad weight.
-        assert!(e.line.unwrap() <= line && e.line.unwrap() >= line - 8, "{e}");
+        assert!(
+            e.line.unwrap() <= line && e.line.unwrap() >= line - 8,
+            "{e}"
+        );
         assert!(e.message.contains("weight -20"), "{e}");
 
-        let bad = Scheme::built_in_source("default").replace("numerator = \"tax\"", "numerator = \"taxes\"");
+        let bad = Scheme::built_in_source("default")
+            .replace("numerator = \"tax\"", "numerator = \"taxes\"");
         let e = Scheme::parse(&bad).unwrap_err();
-        assert!(e.message.contains("\"taxes\" is not an input column"), "{e}");
+        assert!(
+            e.message.contains("\"taxes\" is not an input column"),
+            "{e}"
+        );
 
         let e = Scheme::parse("name = \"x\"\nversion = \"one\"\n").unwrap_err();
         assert_eq!(e.line, Some(2), "{e}");
 
-        let bad = Scheme::built_in_source("default").replace("top_share = 0.45", "top_share = 0.05");
+        let bad =
+            Scheme::built_in_source("default").replace("top_share = 0.45", "top_share = 0.05");
         let e = Scheme::parse(&bad).unwrap_err();
         assert!(e.message.contains("must grow"), "{e}");
     }

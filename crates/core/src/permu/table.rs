@@ -38,13 +38,39 @@ pub struct Problem {
 }
 
 const ALIASES: &[(&str, &[&str])] = &[
-    ("credit_code", &["credit_code", "统一社会信用代码", "社会信用代码", "信用代码", "纳税人识别号"]),
-    ("name", &["name", "企业名称", "单位名称", "纳税人名称", "企业"]),
+    (
+        "credit_code",
+        &[
+            "credit_code",
+            "统一社会信用代码",
+            "社会信用代码",
+            "信用代码",
+            "纳税人识别号",
+        ],
+    ),
+    (
+        "name",
+        &["name", "企业名称", "单位名称", "纳税人名称", "企业"],
+    ),
     ("year", &["year", "年度", "年份", "数据年度"]),
-    ("industry_code", &["industry_code", "行业代码", "国民经济行业代码", "行业小类代码"]),
-    ("above_scale", &["above_scale", "规上企业", "是否规上", "规模以上"]),
+    (
+        "industry_code",
+        &[
+            "industry_code",
+            "行业代码",
+            "国民经济行业代码",
+            "行业小类代码",
+        ],
+    ),
+    (
+        "above_scale",
+        &["above_scale", "规上企业", "是否规上", "规模以上"],
+    ),
     ("veto", &["veto", "一票否决", "否决原因"]),
-    ("established", &["established", "成立日期", "成立年份", "成立时间"]),
+    (
+        "established",
+        &["established", "成立日期", "成立年份", "成立时间"],
+    ),
 ];
 
 /// Splits `用地面积(亩)` / `revenue (万元)` into the name and the unit suffix.
@@ -55,7 +81,10 @@ fn split_unit(header: &str) -> (String, Option<String>) {
             && h.ends_with(close)
         {
             let unit = &h[start + open.len_utf8()..h.len() - close.len_utf8()];
-            return (h[..start].trim().to_lowercase(), Some(unit.trim().to_string()));
+            return (
+                h[..start].trim().to_lowercase(),
+                Some(unit.trim().to_string()),
+            );
         }
     }
     (h.to_lowercase(), None)
@@ -70,17 +99,27 @@ pub fn map_columns(headers: &[&str], flag_names: &[String]) -> Result<Columns, S
         if name.is_empty() {
             continue;
         }
-        if let Some((key, _)) = ALIASES.iter().find(|(_, names)| names.contains(&name.as_str())) {
+        if let Some((key, _)) = ALIASES
+            .iter()
+            .find(|(_, names)| names.contains(&name.as_str()))
+        {
             if found.insert(key, i).is_some() {
                 return Err(format!("column {key} appears twice (header {h:?})"));
             }
             continue;
         }
-        if let Some(m) = Measure::ALL.iter().find(|m| m.id() == name || m.header_zh() == name) {
+        if let Some(m) = Measure::ALL
+            .iter()
+            .find(|m| m.id() == name || m.header_zh() == name)
+        {
             let factor = match &unit {
                 None => 1.0,
                 Some(u) => unit_factor(*m, u).ok_or_else(|| {
-                    format!("header {h:?}: unit {u:?} is not a unit of {} (expected {})", m.id(), m.unit())
+                    format!(
+                        "header {h:?}: unit {u:?} is not a unit of {} (expected {})",
+                        m.id(),
+                        m.unit()
+                    )
                 })?,
             };
             if cols.measures[m.index()].replace((i, factor)).is_some() {
@@ -142,7 +181,11 @@ pub fn parse_number(s: &str) -> Result<f64, ()> {
 
 fn parse_year(s: &str) -> Option<i32> {
     let t = s.trim();
-    let t = t.strip_suffix(".0").unwrap_or(t).strip_suffix('年').unwrap_or(t);
+    let t = t
+        .strip_suffix(".0")
+        .unwrap_or(t)
+        .strip_suffix('年')
+        .unwrap_or(t);
     t.parse::<i32>().ok().filter(|y| (1900..=2200).contains(y))
 }
 
@@ -209,19 +252,29 @@ pub struct RowParser {
 impl RowParser {
     pub fn new(flag_names: &[String]) -> Self {
         let mut classes = vec![None; 10_000];
-        for e in industries(IndustryEdition::Amended).entries.iter().filter(|e| e.level == "小类") {
+        for e in industries(IndustryEdition::Amended)
+            .entries
+            .iter()
+            .filter(|e| e.level == "小类")
+        {
             if let Ok(n) = e.code.parse::<usize>() {
                 classes[n] = Some((e.section.as_bytes()[0], e.division.parse().unwrap_or(0)));
             }
         }
-        RowParser { classes, flag_names: flag_names.iter().take(64).cloned().collect() }
+        RowParser {
+            classes,
+            flag_names: flag_names.iter().take(64).cloned().collect(),
+        }
     }
 
     fn class(&self, code: &str) -> Option<(u8, u8)> {
         if code.len() != 4 || !code.bytes().all(|b| b.is_ascii_digit()) {
             return None;
         }
-        self.classes.get(code.parse::<usize>().ok()?).copied().flatten()
+        self.classes
+            .get(code.parse::<usize>().ok()?)
+            .copied()
+            .flatten()
     }
 
     /// Parses one data row; `line` is its 1-based line in the input.
@@ -231,7 +284,10 @@ impl RowParser {
         let mut problem = |col: usize, rule: &'static str, message: String| {
             problems.push(Problem {
                 line,
-                column: headers.get(col).map(|h| h.trim().to_string()).unwrap_or_default(),
+                column: headers
+                    .get(col)
+                    .map(|h| h.trim().to_string())
+                    .unwrap_or_default(),
                 value: truncate(cell(col)),
                 rule,
                 message,
@@ -246,7 +302,11 @@ impl RowParser {
         };
         let year = parse_year(cell(cols.year));
         if year.is_none() {
-            problem(cols.year, "year.unreadable", "the year cannot be read".into());
+            problem(
+                cols.year,
+                "year.unreadable",
+                "the year cannot be read".into(),
+            );
         }
         let entry = self.class(cell(cols.industry_code).trim());
         if entry.is_none() {
@@ -258,12 +318,16 @@ impl RowParser {
         }
         let mut values = [MISSING; 10];
         for m in Measure::ALL {
-            let Some((col, factor)) = cols.measures[m.index()] else { continue };
+            let Some((col, factor)) = cols.measures[m.index()] else {
+                continue;
+            };
             match parse_number(cell(col)) {
                 Err(()) => problem(col, "number.invalid", "not a number".into()),
-                Ok(v) if v < 0.0 && m != Measure::ValueAdded => {
-                    problem(col, "number.negative", format!("{} must not be negative", m.id()))
-                }
+                Ok(v) if v < 0.0 && m != Measure::ValueAdded => problem(
+                    col,
+                    "number.negative",
+                    format!("{} must not be negative", m.id()),
+                ),
                 Ok(v) => values[m.index()] = v * factor,
             }
         }
@@ -271,7 +335,11 @@ impl RowParser {
             None => None,
             Some((_, Ok(v))) => v,
             Some((c, Err(()))) => {
-                problem(c, "above_scale.invalid", "use 是/否, true/false, yes/no, y/n or 1/0".into());
+                problem(
+                    c,
+                    "above_scale.invalid",
+                    "use 是/否, true/false, yes/no, y/n or 1/0".into(),
+                );
                 None
             }
         };
@@ -284,7 +352,11 @@ impl RowParser {
                     }
                 }
                 Ok(_) => {}
-                Err(()) => problem(*c, "flag.invalid", "use 是/否, true/false, yes/no, y/n or 1/0".into()),
+                Err(()) => problem(
+                    *c,
+                    "flag.invalid",
+                    "use 是/否, true/false, yes/no, y/n or 1/0".into(),
+                ),
             }
         }
         let established = cols
@@ -293,8 +365,9 @@ impl RowParser {
             .and_then(|s| s.trim().get(..4).and_then(|y| y.parse::<i32>().ok()));
         let veto = cols.veto.map(cell).unwrap_or("").trim();
         let fields = [
-            code.as_ref()
-                .map_or(cell(cols.credit_code).trim(), |c| std::str::from_utf8(c).expect("ASCII")),
+            code.as_ref().map_or(cell(cols.credit_code).trim(), |c| {
+                std::str::from_utf8(c).expect("ASCII")
+            }),
             cols.name.map(cell).unwrap_or("").trim(),
             cell(cols.year).trim(),
             veto,
@@ -318,7 +391,14 @@ impl RowParser {
                 established,
             }
         });
-        Parsed { line, text, ends, key, row, problems }
+        Parsed {
+            line,
+            text,
+            ends,
+            key,
+            row,
+            problems,
+        }
     }
 }
 
@@ -434,7 +514,14 @@ impl Reader {
     }
 
     /// Parses and takes one row (for callers that parse on the same thread).
-    pub fn push(&mut self, parser: &RowParser, cols: &Columns, headers: &[&str], line: usize, cells: &[&str]) {
+    pub fn push(
+        &mut self,
+        parser: &RowParser,
+        cols: &Columns,
+        headers: &[&str],
+        line: usize,
+        cells: &[&str],
+    ) {
         let p = parser.parse(cols, headers, line, cells);
         self.accept(cols, headers, p);
     }
@@ -443,10 +530,17 @@ impl Reader {
     /// `finish`, which must be called after the last row.
     pub fn accept(&mut self, cols: &Columns, headers: &[&str], p: Parsed) {
         if self.order.is_empty() {
-            self.code_column = headers.get(cols.credit_code).map(|h| h.trim().to_string()).unwrap_or_default();
+            self.code_column = headers
+                .get(cols.credit_code)
+                .map(|h| h.trim().to_string())
+                .unwrap_or_default();
         }
         if let Some((code, year)) = p.key {
-            self.keys.push((pack_key(&code, year), self.order.len() as u32, p.line as u32));
+            self.keys.push((
+                pack_key(&code, year),
+                self.order.len() as u32,
+                p.line as u32,
+            ));
         }
         let mut start = 0;
         let fields: [&str; TEXT_FIELDS] = std::array::from_fn(|k| {
@@ -473,7 +567,10 @@ impl Reader {
 fn pack_key(code: &[u8; 18], year: i32) -> u128 {
     let mut k: u128 = 0;
     for b in code {
-        let v = crate::credit_code::ALPHABET.bytes().position(|a| a == *b).unwrap_or(31) as u128;
+        let v = crate::credit_code::ALPHABET
+            .bytes()
+            .position(|a| a == *b)
+            .unwrap_or(31) as u128;
         k = (k << 5) | v;
     }
     (k << 16) | u128::from(year.clamp(0, 0xFFFF) as u16)

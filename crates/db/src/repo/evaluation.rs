@@ -9,21 +9,21 @@
 use super::audit::{self, Change};
 use super::{Page, like_contains};
 use crate::entities::{
-    enterprise, evaluation_result as result, evaluation_run as run, evaluation_scheme as scheme_row,
-    fact_value, qualification,
+    enterprise, evaluation_result as result, evaluation_run as run,
+    evaluation_scheme as scheme_row, fact_value, qualification,
 };
 use crate::{Actor, DbError, DbResult};
+use devzone_core::FactField;
 use devzone_core::model::QualificationKind;
 use devzone_core::permu::engine::{
     Cohort, CohortSnapshot, IndicatorTrace, MISSING, NO_CLASS, NOT_RATED, Placement,
 };
 use devzone_core::permu::{Dataset, Measure, Options, Row, Scheme, evaluate};
 use devzone_core::reference::{IndustryEdition, industries};
-use devzone_core::FactField;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -58,7 +58,9 @@ fn info(key: String, s: &Scheme, built_in: bool) -> SchemeInfo {
 pub async fn schemes<C: ConnectionTrait>(db: &C, zone_id: i64) -> DbResult<Vec<SchemeInfo>> {
     let mut out: Vec<SchemeInfo> = devzone_core::permu::scheme::BUILT_IN
         .iter()
-        .filter_map(|(name, _)| Scheme::built_in(name).map(|s| info(format!("builtin:{name}"), &s, true)))
+        .filter_map(|(name, _)| {
+            Scheme::built_in(name).map(|s| info(format!("builtin:{name}"), &s, true))
+        })
         .collect();
     let rows = scheme_row::Entity::find()
         .filter(scheme_row::Column::ZoneId.eq(zone_id))
@@ -75,13 +77,20 @@ pub async fn schemes<C: ConnectionTrait>(db: &C, zone_id: i64) -> DbResult<Vec<S
 }
 
 /// The scheme and its source text for a key from `schemes`.
-pub async fn scheme_by_key<C: ConnectionTrait>(db: &C, zone_id: i64, key: &str) -> DbResult<(Scheme, String)> {
+pub async fn scheme_by_key<C: ConnectionTrait>(
+    db: &C,
+    zone_id: i64,
+    key: &str,
+) -> DbResult<(Scheme, String)> {
     if let Some(name) = key.strip_prefix("builtin:") {
         let src = devzone_core::permu::Scheme::built_in_source(name);
         let s = Scheme::parse(src).map_err(|_| DbError::NotFound)?;
         return Ok((s, src.to_string()));
     }
-    let id: i64 = key.strip_prefix("zone:").and_then(|i| i.parse().ok()).ok_or(DbError::NotFound)?;
+    let id: i64 = key
+        .strip_prefix("zone:")
+        .and_then(|i| i.parse().ok())
+        .ok_or(DbError::NotFound)?;
     let r = scheme_row::Entity::find_by_id(id)
         .filter(scheme_row::Column::ZoneId.eq(zone_id))
         .one(db)
@@ -125,7 +134,9 @@ pub async fn add_scheme(
         created_at: Set(chrono::Utc::now()),
         ..Default::default()
     };
-    let saved = scheme_row::Entity::insert(row).exec_with_returning(db).await?;
+    let saved = scheme_row::Entity::insert(row)
+        .exec_with_returning(db)
+        .await?;
     audit::record(
         db,
         actor,
@@ -203,7 +214,10 @@ pub struct Inputs {
 
 /// The flags a database-mode row can carry: qualification kinds.
 pub fn flag_names() -> Vec<String> {
-    QualificationKind::ALL.iter().map(|k| k.id().to_string()).collect()
+    QualificationKind::ALL
+        .iter()
+        .map(|k| k.id().to_string())
+        .collect()
 }
 
 impl Inputs {
@@ -280,16 +294,26 @@ pub struct Summary {
 
 impl Summary {
     pub fn parse(run: &run::Model) -> Summary {
-        run.summary.as_deref().and_then(|s| serde_json::from_str(s).ok()).unwrap_or_default()
+        run.summary
+            .as_deref()
+            .and_then(|s| serde_json::from_str(s).ok())
+            .unwrap_or_default()
     }
 }
-
 
 /// id, enterprise_id, field, value, text_value of a fact version.
 type FactTuple = (i64, i64, String, Option<i64>, Option<String>);
 
 /// park, industry code, group, class, land, tax, value added of a result.
-type RankingTuple = (Option<i64>, String, String, Option<String>, Option<f64>, Option<f64>, Option<f64>);
+type RankingTuple = (
+    Option<i64>,
+    String,
+    String,
+    Option<String>,
+    Option<f64>,
+    Option<f64>,
+    Option<f64>,
+);
 
 /// A slim enterprise row: what a run reads and stores of each enterprise.
 #[derive(Debug, Clone, FromQueryResult)]
@@ -305,7 +329,11 @@ pub struct Subject {
 /// Reads the inputs of every enterprise of the zone for the year, in enterprise id order.
 /// Facts are read for a few thousand enterprises at a time, so that memory stays bounded
 /// by the inputs, not by the database driver's rows.
-pub async fn load_inputs<C: ConnectionTrait>(db: &C, zone_id: i64, year: i32) -> DbResult<Vec<(Subject, Inputs)>> {
+pub async fn load_inputs<C: ConnectionTrait>(
+    db: &C,
+    zone_id: i64,
+    year: i32,
+) -> DbResult<Vec<(Subject, Inputs)>> {
     const CHUNK: usize = 10_000;
     let ents: Vec<Subject> = enterprise::Entity::find()
         .select_only()
@@ -322,10 +350,14 @@ pub async fn load_inputs<C: ConnectionTrait>(db: &C, zone_id: i64, year: i32) ->
         .into_model::<Subject>()
         .all(db)
         .await?;
-    let mut fields: Vec<String> = Measure::ALL.iter().map(|m| m.fact().id().to_string()).collect();
+    let mut fields: Vec<String> = Measure::ALL
+        .iter()
+        .map(|m| m.fact().id().to_string())
+        .collect();
     fields.push(FactField::AboveScale.id().into());
     fields.push(FactField::Veto.id().into());
-    let by_fact: HashMap<&str, Measure> = Measure::ALL.iter().map(|m| (m.fact().id(), *m)).collect();
+    let by_fact: HashMap<&str, Measure> =
+        Measure::ALL.iter().map(|m| (m.fact().id(), *m)).collect();
     let year_start = chrono::NaiveDate::from_ymd_opt(year, 1, 1).ok_or(DbError::NotFound)?;
     let year_end = chrono::NaiveDate::from_ymd_opt(year, 12, 31).ok_or(DbError::NotFound)?;
     let mut out = Vec::with_capacity(ents.len());
@@ -357,12 +389,23 @@ pub async fn load_inputs<C: ConnectionTrait>(db: &C, zone_id: i64, year: i32) ->
             let inp = by_ent.entry(enterprise_id).or_default();
             if let Some(m) = by_fact.get(field.as_str()) {
                 if let Some(v) = value {
-                    inp.values.insert(m.id().to_string(), Used { v: v as f64 / 100.0 / m.stored_per_unit(), fact: id });
+                    inp.values.insert(
+                        m.id().to_string(),
+                        Used {
+                            v: v as f64 / 100.0 / m.stored_per_unit(),
+                            fact: id,
+                        },
+                    );
                 }
             } else if field == FactField::AboveScale.id() {
-                inp.above_scale = value.map(|v| Used { v: v != 0, fact: id });
+                inp.above_scale = value.map(|v| Used {
+                    v: v != 0,
+                    fact: id,
+                });
             } else if field == FactField::Veto.id() {
-                inp.veto = text_value.filter(|t| !t.trim().is_empty()).map(|t| Used { v: t, fact: id });
+                inp.veto = text_value
+                    .filter(|t| !t.trim().is_empty())
+                    .map(|t| Used { v: t, fact: id });
             }
         }
         for q in quals {
@@ -399,7 +442,10 @@ pub async fn execute(db: &DatabaseConnection, run_id: i64) -> DbResult<()> {
     match execute_inner(db, run_id).await {
         Ok(()) => Ok(()),
         Err(e) => {
-            result::Entity::delete_many().filter(result::Column::RunId.eq(run_id)).exec(db).await?;
+            result::Entity::delete_many()
+                .filter(result::Column::RunId.eq(run_id))
+                .exec(db)
+                .await?;
             run::Entity::update_many()
                 .col_expr(run::Column::Status, Expr::value("failed"))
                 .col_expr(run::Column::Error, Expr::value(e.to_string()))
@@ -429,10 +475,18 @@ fn inputs_json(inp: &Inputs) -> String {
     serde_json::to_string(inp).unwrap_or_default()
 }
 
-fn compute<'a>(scheme: &'a Scheme, year: i32, inputs: &'a [(Subject, Inputs)], run_id: i64) -> Computed<'a> {
+fn compute<'a>(
+    scheme: &'a Scheme,
+    year: i32,
+    inputs: &'a [(Subject, Inputs)],
+    run_id: i64,
+) -> Computed<'a> {
     let started = std::time::Instant::now();
     let flags = flag_names();
-    let mut data = Dataset { rows: Vec::with_capacity(inputs.len()), flag_names: flags.clone() };
+    let mut data = Dataset {
+        rows: Vec::with_capacity(inputs.len()),
+        flag_names: flags.clone(),
+    };
     let mut index: Vec<Option<usize>> = Vec::with_capacity(inputs.len());
     for (_, inp) in inputs {
         match inp.row(year, &flags) {
@@ -444,13 +498,20 @@ fn compute<'a>(scheme: &'a Scheme, year: i32, inputs: &'a [(Subject, Inputs)], r
         }
     }
     let ev = evaluate(scheme, &data, Options { year: Some(year) });
-    let mut summary = Summary { enterprises: inputs.len(), flag_names: flags, ..Default::default() };
+    let mut summary = Summary {
+        enterprises: inputs.len(),
+        flag_names: flags,
+        ..Default::default()
+    };
     let mut counts: BTreeMap<(String, String), usize> = BTreeMap::new();
     for idx in &index {
         match idx.map(|i| (i, ev.placement[i])) {
             None => summary.invalid += 1,
             Some((_, Placement::OutOfScope(why))) => {
-                *summary.out_of_scope.entry(why.rule().to_string()).or_default() += 1
+                *summary
+                    .out_of_scope
+                    .entry(why.rule().to_string())
+                    .or_default() += 1
             }
             Some((i, Placement::Group(g))) => {
                 let group = &scheme.groups[g];
@@ -466,7 +527,15 @@ fn compute<'a>(scheme: &'a Scheme, year: i32, inputs: &'a [(Subject, Inputs)], r
     summary.counts = counts.into_iter().map(|((g, c), n)| (g, c, n)).collect();
     summary.cohorts = ev.cohorts.iter().map(|c| c.snapshot(scheme)).collect();
     summary.millis = started.elapsed().as_millis();
-    Computed { scheme, inputs, data, index, ev, summary, run_id }
+    Computed {
+        scheme,
+        inputs,
+        data,
+        index,
+        ev,
+        summary,
+        run_id,
+    }
 }
 
 /// Adds a stored row to the digest of a run's inputs: enterprise id and inputs JSON, taken in
@@ -529,7 +598,8 @@ impl Computed<'_> {
                 m.class = Set(Some(class));
                 m.reason = Set(inp.veto.as_ref().map(|v| v.v.clone()));
                 let trace = ev.trace(scheme, &self.data.rows[i], i);
-                m.trace = Set(serde_json::to_string(&store_trace(scheme, g, &trace)).unwrap_or_default());
+                m.trace =
+                    Set(serde_json::to_string(&store_trace(scheme, g, &trace)).unwrap_or_default());
             }
         }
         m
@@ -537,7 +607,10 @@ impl Computed<'_> {
 }
 
 async fn execute_inner(db: &DatabaseConnection, run_id: i64) -> DbResult<()> {
-    let r = run::Entity::find_by_id(run_id).one(db).await?.ok_or(DbError::NotFound)?;
+    let r = run::Entity::find_by_id(run_id)
+        .one(db)
+        .await?
+        .ok_or(DbError::NotFound)?;
     let scheme = Scheme::parse(&r.scheme_source).map_err(|e| DbError::Other(e.to_string()))?;
     let t = std::time::Instant::now();
     let inputs = load_inputs(db, r.zone_id, r.year).await?;
@@ -563,8 +636,14 @@ async fn execute_inner(db: &DatabaseConnection, run_id: i64) -> DbResult<()> {
     run::Entity::update_many()
         .col_expr(run::Column::Status, Expr::value("done"))
         .col_expr(run::Column::Progress, Expr::value(100))
-        .col_expr(run::Column::Summary, Expr::value(serde_json::to_string(&computed.summary).unwrap_or_default()))
-        .col_expr(run::Column::InputsDigest, Expr::value(format!("{:x}", digest.finalize())))
+        .col_expr(
+            run::Column::Summary,
+            Expr::value(serde_json::to_string(&computed.summary).unwrap_or_default()),
+        )
+        .col_expr(
+            run::Column::InputsDigest,
+            Expr::value(format!("{:x}", digest.finalize())),
+        )
         .col_expr(run::Column::FinishedAt, Expr::value(chrono::Utc::now()))
         .filter(run::Column::Id.eq(run_id))
         .exec(db)
@@ -583,11 +662,15 @@ pub async fn visible<C: ConnectionTrait>(
     scope: &crate::Scope,
     run_id: i64,
 ) -> DbResult<Option<(run::Model, crate::entities::zone::Model)>> {
-    let Some(run) = get(db, run_id).await? else { return Ok(None) };
+    let Some(run) = get(db, run_id).await? else {
+        return Ok(None);
+    };
     if scope.enterprise.is_some() && run.published_at.is_none() {
         return Ok(None);
     }
-    Ok(super::zones::get(db, scope, run.zone_id).await?.map(|z| (run, z)))
+    Ok(super::zones::get(db, scope, run.zone_id)
+        .await?
+        .map(|z| (run, z)))
 }
 
 /// Runs of a zone, newest first.
@@ -600,27 +683,39 @@ pub async fn runs<C: ConnectionTrait>(db: &C, zone_id: i64) -> DbResult<Vec<run:
 }
 
 /// The latest published run of a zone, optionally for one year.
-pub async fn latest_published<C: ConnectionTrait>(db: &C, zone_id: i64, year: Option<i32>) -> DbResult<Option<run::Model>> {
+pub async fn latest_published<C: ConnectionTrait>(
+    db: &C,
+    zone_id: i64,
+    year: Option<i32>,
+) -> DbResult<Option<run::Model>> {
     let mut q = run::Entity::find()
         .filter(run::Column::ZoneId.eq(zone_id))
         .filter(run::Column::PublishedAt.is_not_null());
     if let Some(y) = year {
         q = q.filter(run::Column::Year.eq(y));
     }
-    Ok(q.order_by_desc(run::Column::Year).order_by_desc(run::Column::PublishedAt).one(db).await?)
+    Ok(q.order_by_desc(run::Column::Year)
+        .order_by_desc(run::Column::PublishedAt)
+        .one(db)
+        .await?)
 }
 
 pub async fn publish(db: &DatabaseConnection, actor: &Actor, run_id: i64) -> DbResult<run::Model> {
     let r = get(db, run_id).await?.ok_or(DbError::NotFound)?;
     if r.status != "done" {
-        return Err(DbError::Other("only a finished run can be published".into()));
+        return Err(DbError::Other(
+            "only a finished run can be published".into(),
+        ));
     }
     if r.published_at.is_some() {
         return Ok(r);
     }
     run::Entity::update_many()
         .col_expr(run::Column::PublishedAt, Expr::value(chrono::Utc::now()))
-        .col_expr(run::Column::PublishedBy, Expr::value(actor.username.clone()))
+        .col_expr(
+            run::Column::PublishedBy,
+            Expr::value(actor.username.clone()),
+        )
         .filter(run::Column::Id.eq(run_id))
         .exec(db)
         .await?;
@@ -712,19 +807,32 @@ fn filtered(f: &ResultQuery) -> sea_orm::Select<result::Entity> {
 pub async fn results<C: ConnectionTrait>(db: &C, f: &ResultQuery) -> DbResult<Page<result::Model>> {
     let q = filtered(f);
     let total = q.clone().count(db).await?;
-    let order = if f.descending { sea_orm::Order::Desc } else { sea_orm::Order::Asc };
+    let order = if f.descending {
+        sea_orm::Order::Desc
+    } else {
+        sea_orm::Order::Asc
+    };
     let q = match f.sort {
         // Unranked rows (out of scope, invalid) last in either direction.
         ResultSort::Rank => q
-            .order_by(Expr::col(result::Column::Rank).is_null(), sea_orm::Order::Asc)
+            .order_by(
+                Expr::col(result::Column::Rank).is_null(),
+                sea_orm::Order::Asc,
+            )
             .order_by(result::Column::Grp, sea_orm::Order::Asc)
             .order_by(result::Column::Rank, order.clone()),
         ResultSort::Total => q
-            .order_by(Expr::col(result::Column::Total).is_null(), sea_orm::Order::Asc)
+            .order_by(
+                Expr::col(result::Column::Total).is_null(),
+                sea_orm::Order::Asc,
+            )
             .order_by(result::Column::Total, order.clone()),
         ResultSort::Name => q.order_by(result::Column::Name, order.clone()),
         ResultSort::TaxPerMu => q
-            .order_by(Expr::col(result::Column::LandMu).is_null(), sea_orm::Order::Asc)
+            .order_by(
+                Expr::col(result::Column::LandMu).is_null(),
+                sea_orm::Order::Asc,
+            )
             .order_by(
                 Expr::col(result::Column::Tax).div(Expr::col(result::Column::LandMu)),
                 order.clone(),
@@ -738,10 +846,19 @@ pub async fn results<C: ConnectionTrait>(db: &C, f: &ResultQuery) -> DbResult<Pa
         .limit(per_page)
         .all(db)
         .await?;
-    Ok(Page { items, total, page, per_page })
+    Ok(Page {
+        items,
+        total,
+        page,
+        per_page,
+    })
 }
 
-pub async fn result_for<C: ConnectionTrait>(db: &C, run_id: i64, enterprise_id: i64) -> DbResult<Option<result::Model>> {
+pub async fn result_for<C: ConnectionTrait>(
+    db: &C,
+    run_id: i64,
+    enterprise_id: i64,
+) -> DbResult<Option<result::Model>> {
     Ok(result::Entity::find()
         .filter(result::Column::RunId.eq(run_id))
         .filter(result::Column::EnterpriseId.eq(enterprise_id))
@@ -757,7 +874,11 @@ pub async fn cohort_of<C: ConnectionTrait>(
     grp: &str,
 ) -> DbResult<Option<Cohort>> {
     let summary = Summary::parse(run);
-    let Some(snap) = summary.cohorts.iter().find(|c| c.group == grp && c.year == run.year) else {
+    let Some(snap) = summary
+        .cohorts
+        .iter()
+        .find(|c| c.group == grp && c.year == run.year)
+    else {
         return Ok(None);
     };
     let totals: Vec<Option<f64>> = result::Entity::find()
@@ -769,7 +890,11 @@ pub async fn cohort_of<C: ConnectionTrait>(
         .into_tuple()
         .all(db)
         .await?;
-    Ok(Cohort::from_snapshot(scheme, snap, totals.into_iter().flatten().collect()))
+    Ok(Cohort::from_snapshot(
+        scheme,
+        snap,
+        totals.into_iter().flatten().collect(),
+    ))
 }
 
 /// Aggregates per park or per industry division: tax and value added per mu.
@@ -793,24 +918,28 @@ pub enum RankBy {
 }
 
 /// Aggregate tax and value added per mu over the run's evaluated enterprises, best first.
-pub async fn rankings<C: ConnectionTrait>(db: &C, scheme: &Scheme, run_id: i64, by: RankBy) -> DbResult<Vec<Ranking>> {
-    let rows: Vec<RankingTuple> =
-        result::Entity::find()
-            .select_only()
-            .columns([
-                result::Column::ParkId,
-                result::Column::IndustryCode,
-                result::Column::Grp,
-                result::Column::Class,
-                result::Column::LandMu,
-                result::Column::Tax,
-                result::Column::ValueAdded,
-            ])
-            .filter(result::Column::RunId.eq(run_id))
-            .filter(result::Column::Total.is_not_null())
-            .into_tuple()
-            .all(db)
-            .await?;
+pub async fn rankings<C: ConnectionTrait>(
+    db: &C,
+    scheme: &Scheme,
+    run_id: i64,
+    by: RankBy,
+) -> DbResult<Vec<Ranking>> {
+    let rows: Vec<RankingTuple> = result::Entity::find()
+        .select_only()
+        .columns([
+            result::Column::ParkId,
+            result::Column::IndustryCode,
+            result::Column::Grp,
+            result::Column::Class,
+            result::Column::LandMu,
+            result::Column::Tax,
+            result::Column::ValueAdded,
+        ])
+        .filter(result::Column::RunId.eq(run_id))
+        .filter(result::Column::Total.is_not_null())
+        .into_tuple()
+        .all(db)
+        .await?;
     let mut acc: BTreeMap<String, Ranking> = BTreeMap::new();
     for (park, industry, grp, class, land, tax, va) in rows {
         let key = match by {
@@ -828,7 +957,9 @@ pub async fn rankings<C: ConnectionTrait>(db: &C, scheme: &Scheme, run_id: i64, 
             lowest_class: 0,
         });
         r.enterprises += 1;
-        let lowest = scheme.group(&grp).and_then(|(_, g)| g.classes.names.last().cloned());
+        let lowest = scheme
+            .group(&grp)
+            .and_then(|(_, g)| g.classes.names.last().cloned());
         if class.is_some() && class == lowest {
             r.lowest_class += 1;
         }
@@ -848,7 +979,11 @@ pub async fn rankings<C: ConnectionTrait>(db: &C, scheme: &Scheme, run_id: i64, 
             r
         })
         .collect();
-    out.sort_by(|a, b| b.tax_per_mu.unwrap_or(-1.0).total_cmp(&a.tax_per_mu.unwrap_or(-1.0)));
+    out.sort_by(|a, b| {
+        b.tax_per_mu
+            .unwrap_or(-1.0)
+            .total_cmp(&a.tax_per_mu.unwrap_or(-1.0))
+    });
     Ok(out)
 }
 
@@ -875,7 +1010,11 @@ pub async fn compare<C: ConnectionTrait>(db: &C, a: i64, b: i64) -> DbResult<Vec
             .order_by_asc(result::Column::EnterpriseId)
             .all(db)
     };
-    let before: HashMap<i64, result::Model> = load(a).await?.into_iter().map(|r| (r.enterprise_id, r)).collect();
+    let before: HashMap<i64, result::Model> = load(a)
+        .await?
+        .into_iter()
+        .map(|r| (r.enterprise_id, r))
+        .collect();
     let mut out = Vec::new();
     for r in load(b).await? {
         let old = before.get(&r.enterprise_id);
@@ -894,7 +1033,12 @@ pub async fn compare<C: ConnectionTrait>(db: &C, a: i64, b: i64) -> DbResult<Vec
         let before_scores = old.map(|o| scores(&o.trace)).unwrap_or_default();
         let mut drivers: Vec<(String, f64)> = after_scores
             .iter()
-            .map(|(id, s)| (id.clone(), s - before_scores.get(id).copied().unwrap_or(0.0)))
+            .map(|(id, s)| {
+                (
+                    id.clone(),
+                    s - before_scores.get(id).copied().unwrap_or(0.0),
+                )
+            })
             .filter(|(_, d)| d.abs() > 1e-9)
             .collect();
         drivers.sort_by(|x, y| y.1.abs().total_cmp(&x.1.abs()));
@@ -962,7 +1106,8 @@ pub async fn verify<C: ConnectionTrait>(db: &C, run_id: i64) -> DbResult<Verific
     Ok(Verification {
         results: stored.len(),
         differences,
-        digest_matches: r.inputs_digest.as_deref() == Some(format!("{:x}", digest.finalize()).as_str()),
+        digest_matches: r.inputs_digest.as_deref()
+            == Some(format!("{:x}", digest.finalize()).as_str()),
     })
 }
 
@@ -976,7 +1121,9 @@ pub async fn totals<C: ConnectionTrait>(db: &C, run_id: i64) -> DbResult<Vec<(St
         .into_tuple()
         .all(db)
         .await?;
-    Ok(v.into_iter().filter_map(|(g, t)| t.map(|t| (g, t))).collect())
+    Ok(v.into_iter()
+        .filter_map(|(g, t)| t.map(|t| (g, t)))
+        .collect())
 }
 
 /// Marks runs left `running` by a stopped server as failed, so nobody waits for them.
@@ -989,11 +1136,17 @@ pub async fn fail_interrupted(db: &DatabaseConnection) -> DbResult<u64> {
         .all(db)
         .await?;
     for id in &ids {
-        result::Entity::delete_many().filter(result::Column::RunId.eq(*id)).exec(db).await?;
+        result::Entity::delete_many()
+            .filter(result::Column::RunId.eq(*id))
+            .exec(db)
+            .await?;
     }
     let r = run::Entity::update_many()
         .col_expr(run::Column::Status, Expr::value("failed"))
-        .col_expr(run::Column::Error, Expr::value("interrupted: the server stopped during the run"))
+        .col_expr(
+            run::Column::Error,
+            Expr::value("interrupted: the server stopped during the run"),
+        )
         .filter(run::Column::Status.eq("running"))
         .exec(db)
         .await?;

@@ -480,22 +480,28 @@ async fn enterprise_page(
     } else {
         zones::list(db, &v.scope).await?
     };
-    let evaluation = match devzone_db::repo::evaluation::latest_published(db, e.zone_id, None).await? {
-        Some(run) => devzone_db::repo::evaluation::result_for(db, run.id, e.id).await?.map(|r| {
-            (
-                format!("/evaluations/{}/enterprises/{}", run.id, e.id),
-                t.f(
-                    "ent.evaluation_link",
-                    &[
-                        ("class", &crate::pages::evaluation::class_label(&t, r.class.as_deref())),
-                        ("year", &run.year.to_string()),
-                        ("scheme", &run.scheme_name),
-                    ],
-                ),
-            )
-        }),
-        None => None,
-    };
+    let evaluation =
+        match devzone_db::repo::evaluation::latest_published(db, e.zone_id, None).await? {
+            Some(run) => devzone_db::repo::evaluation::result_for(db, run.id, e.id)
+                .await?
+                .map(|r| {
+                    (
+                        format!("/evaluations/{}/enterprises/{}", run.id, e.id),
+                        t.f(
+                            "ent.evaluation_link",
+                            &[
+                                (
+                                    "class",
+                                    &crate::pages::evaluation::class_label(&t, r.class.as_deref()),
+                                ),
+                                ("year", &run.year.to_string()),
+                                ("scheme", &run.scheme_name),
+                            ],
+                        ),
+                    )
+                }),
+            None => None,
+        };
     let page = EnterprisePage {
         evaluation,
         c: Chrome::new(
@@ -925,7 +931,9 @@ pub async fn update(
     let action = format!("/enterprises/{id}");
     let draft = match f.validated() {
         Ok(d) => d,
-        Err(errs) => return form_page(&state, &v, e.zone_id, action.clone(), action, f, errs).await,
+        Err(errs) => {
+            return form_page(&state, &v, e.zone_id, action.clone(), action, f, errs).await;
+        }
     };
     let saved = enterprises::update(&state.db.conn, &v.actor(), &v.scope, id, &draft)
         .await

@@ -18,7 +18,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use devzone_core::permu::Scheme;
 use devzone_core::reference::{IndustryEdition, industries};
 use devzone_db::entities::{evaluation_result, evaluation_run, zone};
-use devzone_db::repo::evaluation::{self as ev, RankBy, ResultQuery, ResultSort, StoredIndicator, Summary};
+use devzone_db::repo::evaluation::{
+    self as ev, RankBy, ResultQuery, ResultSort, StoredIndicator, Summary,
+};
 use devzone_db::repo::zones;
 use devzone_io::{Cell, Table};
 use serde::Deserialize;
@@ -30,12 +32,18 @@ pub(crate) async fn run_for(
     v: &Viewer,
     run_id: i64,
 ) -> Result<(evaluation_run::Model, zone::Model), PageError> {
-    ev::visible(&state.db.conn, &v.scope, run_id).await?.ok_or_else(PageError::not_found)
+    ev::visible(&state.db.conn, &v.scope, run_id)
+        .await?
+        .ok_or_else(PageError::not_found)
 }
 
 /// For zone-wide pages: enterprise users have none.
 fn officials_only(v: &Viewer) -> Result<(), PageError> {
-    if v.scope.enterprise.is_some() { Err(PageError::not_found()) } else { Ok(()) }
+    if v.scope.enterprise.is_some() {
+        Err(PageError::not_found())
+    } else {
+        Ok(())
+    }
 }
 
 pub(crate) fn scheme_of(run: &evaluation_run::Model) -> Result<Scheme, PageError> {
@@ -64,17 +72,25 @@ pub(crate) fn group_label(t: &Tr, scheme: &Scheme, grp: &str) -> String {
 /// A stored reason ("rule: English explanation", or a veto reason as entered) for display:
 /// in Chinese the rule's label, in English the explanation.
 pub(crate) fn reason_text(t: &Tr, reason: Option<&str>) -> String {
-    let Some(r) = reason else { return String::new() };
+    let Some(r) = reason else {
+        return String::new();
+    };
     match r.split_once(": ") {
         Some((rule, detail)) if t.tv("eval.rule", rule) != rule => {
-            if t.lang().starts_with("zh") { t.tv("eval.rule", rule) } else { detail.to_string() }
+            if t.lang().starts_with("zh") {
+                t.tv("eval.rule", rule)
+            } else {
+                detail.to_string()
+            }
         }
         _ => r.to_string(),
     }
 }
 
 fn indicator_label(t: &Tr, scheme: &Scheme, id: &str) -> String {
-    scheme.indicator(id).map_or_else(|| id.to_string(), |i| i.label.get(t.lang()).to_string())
+    scheme
+        .indicator(id)
+        .map_or_else(|| id.to_string(), |i| i.label.get(t.lang()).to_string())
 }
 
 pub(crate) fn num(v: Option<f64>, decimals: usize) -> String {
@@ -125,12 +141,17 @@ struct RunsPage {
 fn counts_text(t: &Tr, scheme: Option<&Scheme>, s: &Summary) -> String {
     let mut by_group: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     for (g, c, n) in &s.counts {
-        by_group.entry(g).or_default().push(format!("{} {n}", class_label(t, Some(c))));
+        by_group
+            .entry(g)
+            .or_default()
+            .push(format!("{} {n}", class_label(t, Some(c))));
     }
     by_group
         .into_iter()
         .map(|(g, parts)| {
-            let label = scheme.map(|sc| group_label(t, sc, g)).unwrap_or_else(|| g.to_string());
+            let label = scheme
+                .map(|sc| group_label(t, sc, g))
+                .unwrap_or_else(|| g.to_string());
             format!("{label}: {}", parts.join(" / "))
         })
         .collect::<Vec<_>>()
@@ -155,16 +176,28 @@ pub async fn runs(
                 year: r.year,
                 scheme: format!(
                     "{} v{}",
-                    scheme.as_ref().map_or(r.scheme_name.clone(), |s| s.title.get(t.lang()).to_string()),
+                    scheme
+                        .as_ref()
+                        .map_or(r.scheme_name.clone(), |s| s.title.get(t.lang()).to_string()),
                     r.scheme_version
                 ),
                 status: t.tv("eval.status", &r.status),
                 status_id: r.status.clone(),
                 progress: r.progress,
-                created: format!("{} · {}", r.created_at.format("%Y-%m-%d %H:%M"), r.created_by),
+                created: format!(
+                    "{} · {}",
+                    r.created_at.format("%Y-%m-%d %H:%M"),
+                    r.created_by
+                ),
                 published: r
                     .published_at
-                    .map(|p| format!("{} · {}", p.format("%Y-%m-%d"), r.published_by.clone().unwrap_or_default()))
+                    .map(|p| {
+                        format!(
+                            "{} · {}",
+                            p.format("%Y-%m-%d"),
+                            r.published_by.clone().unwrap_or_default()
+                        )
+                    })
                     .unwrap_or_default(),
                 counts: counts_text(&t, scheme.as_ref(), &Summary::parse(r)),
             }
@@ -176,7 +209,11 @@ pub async fn runs(
         .map(|s| SchemeRow {
             label: format!(
                 "{} v{} ({})",
-                if t.lang().starts_with("zh") { &s.title_zh } else { &s.title_en },
+                if t.lang().starts_with("zh") {
+                    &s.title_zh
+                } else {
+                    &s.title_en
+                },
                 s.version,
                 s.effective_year
             ),
@@ -186,7 +223,12 @@ pub async fn runs(
         .collect();
     let this_year = chrono::Datelike::year(&chrono::Utc::now());
     let page = RunsPage {
-        c: Chrome::new(&v, &format!("{} · {}", t.t("eval.title"), zone.name), &zones::list(db, &v.scope).await?, Some(id)),
+        c: Chrome::new(
+            &v,
+            &format!("{} · {}", t.t("eval.title"), zone.name),
+            &zones::list(db, &v.scope).await?,
+            Some(id),
+        ),
         zone_id: id,
         any_running: runs.iter().any(|r| r.status == "running"),
         runs: rows,
@@ -273,7 +315,11 @@ impl ResultParams {
             industry: nonempty(&self.industry),
             q: nonempty(&self.q),
             enterprise_id: None,
-            sort: self.sort.as_deref().and_then(ResultSort::parse).unwrap_or_default(),
+            sort: self
+                .sort
+                .as_deref()
+                .and_then(ResultSort::parse)
+                .unwrap_or_default(),
             descending: self.dir.as_deref() == Some("desc"),
             page: self.page.unwrap_or(1),
             per_page,
@@ -344,7 +390,13 @@ fn cohort_rows(t: &Tr, scheme: &Scheme, s: &Summary) -> Vec<CohortRow> {
                     .indicators
                     .iter()
                     .zip(&c.benchmarks)
-                    .map(|(i, b)| (i.label.get(t.lang()).to_string(), num(*b, 4), i.unit.clone()))
+                    .map(|(i, b)| {
+                        (
+                            i.label.get(t.lang()).to_string(),
+                            num(*b, 4),
+                            i.unit.clone(),
+                        )
+                    })
                     .collect(),
             })
         })
@@ -374,7 +426,12 @@ pub async fn show(
     let page = if done {
         ev::results(db, &p.query(run_id, PER_PAGE)).await?
     } else {
-        devzone_db::repo::Page { items: Vec::new(), total: 0, page: 1, per_page: PER_PAGE }
+        devzone_db::repo::Page {
+            items: Vec::new(),
+            total: 0,
+            page: 1,
+            per_page: PER_PAGE,
+        }
     };
     let pages = page.pages();
     let rows = page
@@ -382,7 +439,10 @@ pub async fn show(
         .iter()
         .map(|r| ResultRow {
             enterprise_id: r.enterprise_id,
-            rank: r.rank.map(|x| format!("{x} / {}", r.group_size.unwrap_or(0))).unwrap_or_default(),
+            rank: r
+                .rank
+                .map(|x| format!("{x} / {}", r.group_size.unwrap_or(0)))
+                .unwrap_or_default(),
             name: r.name.clone(),
             credit_code: r.credit_code.clone(),
             group: group_label(&t, &scheme, &r.grp),
@@ -392,7 +452,10 @@ pub async fn show(
                 (Some(tax), Some(l)) if l > 0.0 => grouped(tax / l, 2),
                 _ => String::new(),
             },
-            park: r.park_id.and_then(|id| park_names.get(&id).cloned()).unwrap_or_default(),
+            park: r
+                .park_id
+                .and_then(|id| park_names.get(&id).cloned())
+                .unwrap_or_default(),
             industry: industry_name(&r.industry_code),
             reason: reason_text(&t, r.reason.as_deref()),
         })
@@ -400,11 +463,24 @@ pub async fn show(
     // Charts: class distribution per group, and a histogram of totals in 10-point bins.
     let mut class_items = Vec::new();
     for g in &scheme.groups {
-        for c in g.classes.names.iter().map(String::as_str).chain(["not_rated"]) {
-            let n = summary.counts.iter().find(|(gg, cc, _)| gg == &g.id && cc == c).map_or(0, |x| x.2);
+        for c in g
+            .classes
+            .names
+            .iter()
+            .map(String::as_str)
+            .chain(["not_rated"])
+        {
+            let n = summary
+                .counts
+                .iter()
+                .find(|(gg, cc, _)| gg == &g.id && cc == c)
+                .map_or(0, |x| x.2);
             if n > 0 || c != "not_rated" {
                 // Class first: long group names are cut in the chart's label column.
-                class_items.push((format!("{} · {}", class_label(&t, Some(c)), g.label.get(t.lang())), n as f64));
+                class_items.push((
+                    format!("{} · {}", class_label(&t, Some(c)), g.label.get(t.lang())),
+                    n as f64,
+                ));
             }
         }
     }
@@ -426,7 +502,11 @@ pub async fn show(
                     .collect();
                 (!items.is_empty()).then(|| {
                     devzone_charts::bar_chart(
-                        &format!("{} · {}", t.t("eval.chart_histogram"), g.label.get(t.lang())),
+                        &format!(
+                            "{} · {}",
+                            t.t("eval.chart_histogram"),
+                            g.label.get(t.lang())
+                        ),
                         &items,
                     )
                 })
@@ -440,13 +520,21 @@ pub async fn show(
         Some(if vr.differences.is_empty() && vr.digest_matches {
             t.f("eval.verify_ok", &[("n", &vr.results.to_string())])
         } else {
-            t.f("eval.verify_bad", &[("n", &vr.differences.len().to_string())])
+            t.f(
+                "eval.verify_bad",
+                &[("n", &vr.differences.len().to_string())],
+            )
         })
     } else {
         None
     };
     let export_query = query_without(&raw, &["page", "verify"]);
-    let title = format!("{} · {} · {}", zone.name, run.year, scheme.title.get(t.lang()));
+    let title = format!(
+        "{} · {} · {}",
+        zone.name,
+        run.year,
+        scheme.title.get(t.lang())
+    );
     let page = RunPage {
         c: Chrome::new(&v, &title, &zones::list(db, &v.scope).await?, Some(zone.id)),
         status: t.tv("eval.status", &run.status),
@@ -456,7 +544,13 @@ pub async fn show(
         p,
         rows,
         total_text: t.f("eval.total", &[("n", &grouped(page.total as f64, 0))]),
-        page_text: t.f("list.page", &[("page", &page.page.to_string()), ("pages", &pages.to_string())]),
+        page_text: t.f(
+            "list.page",
+            &[
+                ("page", &page.page.to_string()),
+                ("pages", &pages.to_string()),
+            ],
+        ),
         prev: (page.page > 1).then(|| with_page(&raw, page.page - 1)),
         next: (page.page < pages).then(|| with_page(&raw, page.page + 1)),
         export_query,
@@ -468,11 +562,18 @@ pub async fn show(
             .collect(),
         classes: scheme.class_names().into_iter().map(String::from).collect(),
         parks: parks.iter().map(|p| (p.id, p.name.clone())).collect(),
-        sorts: ResultSort::ALL.iter().map(|s| (s.id().to_string(), t.tv("eval.sort", s.id()))).collect(),
+        sorts: ResultSort::ALL
+            .iter()
+            .map(|s| (s.id().to_string(), t.tv("eval.sort", s.id())))
+            .collect(),
         chart_classes,
         charts_histogram,
         cohorts: cohort_rows(&t, &scheme, &summary),
-        out_of_scope: summary.out_of_scope.iter().map(|(k, n)| (t.tv("eval.rule", k), *n)).collect(),
+        out_of_scope: summary
+            .out_of_scope
+            .iter()
+            .map(|(k, n)| (t.tv("eval.rule", k), *n))
+            .collect(),
         invalid: summary.invalid,
         verified,
         timing: t.f(
@@ -481,8 +582,20 @@ pub async fn show(
                 ("by", &run.created_by),
                 ("at", &run.created_at.format("%Y-%m-%d %H:%M").to_string()),
                 ("n", &grouped(summary.enterprises as f64, 0)),
-                ("s", &format!("{:.1}", (summary.load_millis + summary.millis + summary.store_millis) as f64 / 1000.0)),
-                ("digest", run.inputs_digest.as_deref().map_or("", |d| &d[..d.len().min(12)])),
+                (
+                    "s",
+                    &format!(
+                        "{:.1}",
+                        (summary.load_millis + summary.millis + summary.store_millis) as f64
+                            / 1000.0
+                    ),
+                ),
+                (
+                    "digest",
+                    run.inputs_digest
+                        .as_deref()
+                        .map_or("", |d| &d[..d.len().min(12)]),
+                ),
             ],
         ),
         run,
@@ -502,13 +615,26 @@ pub async fn export(
     let db = &state.db.conn;
     let t = v.tr();
     let scheme = scheme_of(&run)?;
-    let park_names: BTreeMap<i64, String> =
-        zones::parks(db, zone.id).await?.into_iter().map(|p| (p.id, p.name)).collect();
-    let items = ev::results(db, &p.query(run_id, MAX_EXPORT_ROWS)).await?.items;
+    let park_names: BTreeMap<i64, String> = zones::parks(db, zone.id)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.name))
+        .collect();
+    let items = ev::results(db, &p.query(run_id, MAX_EXPORT_ROWS))
+        .await?
+        .items;
     let indicators = scheme.indicator_ids();
     let mut headers: Vec<String> = [
-        "field.credit_code", "field.name", "eval.group", "eval.total", "eval.rank", "eval.group_size",
-        "eval.class", "eval.reason", "list.park", "ent.industry",
+        "field.credit_code",
+        "field.name",
+        "eval.group",
+        "eval.total",
+        "eval.rank",
+        "eval.group_size",
+        "eval.class",
+        "eval.reason",
+        "list.park",
+        "ent.industry",
     ]
     .iter()
     .map(|k| t.t(k).to_string())
@@ -533,7 +659,11 @@ pub async fn export(
                 opt_num(r.group_size.map(f64::from)),
                 Cell::Text(class_label(&t, r.class.as_deref())),
                 Cell::Text(reason_text(&t, r.reason.as_deref())),
-                Cell::Text(r.park_id.and_then(|id| park_names.get(&id).cloned()).unwrap_or_default()),
+                Cell::Text(
+                    r.park_id
+                        .and_then(|id| park_names.get(&id).cloned())
+                        .unwrap_or_default(),
+                ),
                 Cell::Text(industry_name(&r.industry_code)),
             ];
             for id in &indicators {
@@ -541,7 +671,9 @@ pub async fn export(
                     Some(x) => {
                         row.push(opt_num(x.value));
                         row.push(Cell::Number(x.score));
-                        row.push(Cell::Text(if x.imputed { t.t("eval.yes") } else { "" }.to_string()));
+                        row.push(Cell::Text(
+                            if x.imputed { t.t("eval.yes") } else { "" }.to_string(),
+                        ));
                     }
                     None => row.extend([Cell::Empty, Cell::Empty, Cell::Empty]),
                 }
@@ -549,7 +681,11 @@ pub async fn export(
             row
         })
         .collect();
-    let table = Table { sheet: t.t("eval.title").to_string(), headers, rows };
+    let table = Table {
+        sheet: t.t("eval.title").to_string(),
+        headers,
+        rows,
+    };
     let stem = format!("{}-{}-{}", zone.name, t.t("eval.title"), run.year);
     download(&table, p.format.as_deref(), "evaluation", &stem)
 }
@@ -588,8 +724,11 @@ pub async fn rankings(
     let db = &state.db.conn;
     let t = v.tr();
     let scheme = scheme_of(&run)?;
-    let park_names: BTreeMap<String, String> =
-        zones::parks(db, zone.id).await?.into_iter().map(|p| (p.id.to_string(), p.name)).collect();
+    let park_names: BTreeMap<String, String> = zones::parks(db, zone.id)
+        .await?
+        .into_iter()
+        .map(|p| (p.id.to_string(), p.name))
+        .collect();
     let to_rows = |list: Vec<ev::Ranking>, name: &dyn Fn(&str) -> String| -> Vec<RankingRow> {
         list.into_iter()
             .enumerate()
@@ -610,18 +749,35 @@ pub async fn rankings(
         &by_park
             .iter()
             .map(|r| {
-                (park_names.get(&r.key).cloned().unwrap_or_else(|| t.t("eval.no_park").to_string()), r.tax_per_mu.unwrap_or(0.0))
+                (
+                    park_names
+                        .get(&r.key)
+                        .cloned()
+                        .unwrap_or_else(|| t.t("eval.no_park").to_string()),
+                    r.tax_per_mu.unwrap_or(0.0),
+                )
             })
             .collect::<Vec<_>>(),
     );
-    let parks = to_rows(by_park, &|k| park_names.get(k).cloned().unwrap_or_else(|| t.t("eval.no_park").to_string()));
-    let divisions = to_rows(ev::rankings(db, &scheme, run_id, RankBy::Division).await?, &|k| industry_name(k));
+    let parks = to_rows(by_park, &|k| {
+        park_names
+            .get(k)
+            .cloned()
+            .unwrap_or_else(|| t.t("eval.no_park").to_string())
+    });
+    let divisions = to_rows(
+        ev::rankings(db, &scheme, run_id, RankBy::Division).await?,
+        &|k| industry_name(k),
+    );
     let title = format!("{} · {} · {}", zone.name, run.year, t.t("eval.rankings"));
     Ok(RankingsPage {
         c: Chrome::new(&v, &title, &zones::list(db, &v.scope).await?, Some(zone.id)),
         run_id,
         title,
-        tables: vec![(t.t("eval.by_park").to_string(), parks), (t.t("eval.by_division").to_string(), divisions)],
+        tables: vec![
+            (t.t("eval.by_park").to_string(), parks),
+            (t.t("eval.by_division").to_string(), divisions),
+        ],
         chart_parks,
     }
     .into_response())
@@ -672,14 +828,30 @@ pub async fn measures(
     let scheme = scheme_of(&run)?;
     if let Some(class) = nonempty(&p.class) {
         // The export for a utility or a bank: one class, every enterprise, its measures.
-        let measures: Vec<&devzone_core::permu::scheme::ClassMeasure> =
-            scheme.measures.iter().filter(|m| m.class == class).collect();
-        let q = ResultQuery { run_id, class: Some(class.clone()), per_page: MAX_EXPORT_ROWS, page: 1, ..Default::default() };
-        let items = ev::results(db, &q).await?.items;
-        let mut headers: Vec<String> = ["field.credit_code", "field.name", "eval.group", "eval.class", "eval.total", "eval.rank"]
+        let measures: Vec<&devzone_core::permu::scheme::ClassMeasure> = scheme
+            .measures
             .iter()
-            .map(|k| t.t(k).to_string())
+            .filter(|m| m.class == class)
             .collect();
+        let q = ResultQuery {
+            run_id,
+            class: Some(class.clone()),
+            per_page: MAX_EXPORT_ROWS,
+            page: 1,
+            ..Default::default()
+        };
+        let items = ev::results(db, &q).await?.items;
+        let mut headers: Vec<String> = [
+            "field.credit_code",
+            "field.name",
+            "eval.group",
+            "eval.class",
+            "eval.total",
+            "eval.rank",
+        ]
+        .iter()
+        .map(|k| t.t(k).to_string())
+        .collect();
         for m in &measures {
             headers.push(if m.unit.is_empty() {
                 m.label.get(t.lang()).to_string()
@@ -696,7 +868,9 @@ pub async fn measures(
                     Cell::Text(group_label(&t, &scheme, &r.grp)),
                     Cell::Text(class_label(&t, r.class.as_deref())),
                     r.total.map(Cell::Number).unwrap_or(Cell::Empty),
-                    r.rank.map(|x| Cell::Number(x.into())).unwrap_or(Cell::Empty),
+                    r.rank
+                        .map(|x| Cell::Number(x.into()))
+                        .unwrap_or(Cell::Empty),
                 ];
                 row.extend(measures.iter().map(|m| match m.amount {
                     Some(a) => Cell::Number(a),
@@ -705,21 +879,43 @@ pub async fn measures(
                 row
             })
             .collect();
-        let table = Table { sheet: format!("{} {class}", t.t("eval.class")), headers, rows };
+        let table = Table {
+            sheet: format!("{} {class}", t.t("eval.class")),
+            headers,
+            rows,
+        };
         let stem = format!("{}-{}-{class}", zone.name, run.year);
         return download(&table, p.format.as_deref(), "class-list", &stem);
     }
     let mut lists = Vec::new();
     for class in scheme.class_names().into_iter().map(String::from) {
-        let q = ResultQuery { run_id, class: Some(class.clone()), per_page: 10, page: 1, ..Default::default() };
+        let q = ResultQuery {
+            run_id,
+            class: Some(class.clone()),
+            per_page: 10,
+            page: 1,
+            ..Default::default()
+        };
         let page = ev::results(db, &q).await?;
         lists.push(ClassList {
-            measures: scheme.measures.iter().filter(|m| m.class == class).map(|m| measure_text(&t, m)).collect(),
+            measures: scheme
+                .measures
+                .iter()
+                .filter(|m| m.class == class)
+                .map(|m| measure_text(&t, m))
+                .collect(),
             count: page.total,
             sample: page
                 .items
                 .iter()
-                .map(|r| (r.enterprise_id, r.name.clone(), group_label(&t, &scheme, &r.grp), num(r.total, 4)))
+                .map(|r| {
+                    (
+                        r.enterprise_id,
+                        r.name.clone(),
+                        group_label(&t, &scheme, &r.grp),
+                        num(r.total, 4),
+                    )
+                })
                 .collect(),
             class,
         });
@@ -776,29 +972,53 @@ pub async fn compare(
     let zone = zone_for(&state, &v, zone_id).await?;
     let db = &state.db.conn;
     let t = v.tr();
-    let runs: Vec<evaluation_run::Model> =
-        ev::runs(db, zone_id).await?.into_iter().filter(|r| r.status == "done").collect();
-    let label = |r: &evaluation_run::Model| format!("#{} · {} · {} v{}", r.id, r.year, r.scheme_name, r.scheme_version);
+    let runs: Vec<evaluation_run::Model> = ev::runs(db, zone_id)
+        .await?
+        .into_iter()
+        .filter(|r| r.status == "done")
+        .collect();
+    let label = |r: &evaluation_run::Model| {
+        format!(
+            "#{} · {} · {} v{}",
+            r.id, r.year, r.scheme_name, r.scheme_version
+        )
+    };
     let (a, b) = match (p.a, p.b) {
         (Some(a), Some(b)) => (a, b),
-        _ => (runs.get(1).map_or(0, |r| r.id), runs.first().map_or(0, |r| r.id)),
+        _ => (
+            runs.get(1).map_or(0, |r| r.id),
+            runs.first().map_or(0, |r| r.id),
+        ),
     };
-    let (ra, rb) = (runs.iter().find(|r| r.id == a), runs.iter().find(|r| r.id == b));
+    let (ra, rb) = (
+        runs.iter().find(|r| r.id == a),
+        runs.iter().find(|r| r.id == b),
+    );
     let mut moves = Vec::new();
     let mut summary = String::new();
     if let (Some(ra), Some(rb)) = (ra, rb) {
         let scheme = scheme_of(rb)?;
         let rank_of = |c: &Option<String>, grp: &str| {
-            scheme.group(grp).and_then(|(_, g)| c.as_ref().and_then(|c| g.classes.names.iter().position(|n| n == c)))
+            scheme.group(grp).and_then(|(_, g)| {
+                c.as_ref()
+                    .and_then(|c| g.classes.names.iter().position(|n| n == c))
+            })
         };
         let list = ev::compare(db, ra.id, rb.id).await?;
         let (mut up, mut down) = (0, 0);
         for m in list {
-            let better = match (rank_of(&m.class_before, &m.grp), rank_of(&m.class_after, &m.grp)) {
+            let better = match (
+                rank_of(&m.class_before, &m.grp),
+                rank_of(&m.class_after, &m.grp),
+            ) {
                 (Some(x), Some(y)) => y < x,
                 _ => false,
             };
-            if better { up += 1 } else { down += 1 }
+            if better {
+                up += 1
+            } else {
+                down += 1
+            }
             moves.push(MoveRow {
                 enterprise_id: m.enterprise_id,
                 group: group_label(&t, &scheme, &m.grp),
@@ -810,17 +1030,32 @@ pub async fn compare(
                     .drivers
                     .iter()
                     .take(3)
-                    .map(|(id, d)| format!("{} {}{}", indicator_label(&t, &scheme, id), if *d > 0.0 { "+" } else { "" }, grouped(*d, 2)))
+                    .map(|(id, d)| {
+                        format!(
+                            "{} {}{}",
+                            indicator_label(&t, &scheme, id),
+                            if *d > 0.0 { "+" } else { "" },
+                            grouped(*d, 2)
+                        )
+                    })
                     .collect::<Vec<_>>()
                     .join("；"),
                 name: m.name,
                 better,
             });
         }
-        summary = t.f("eval.compare_summary", &[("up", &up.to_string()), ("down", &down.to_string())]);
+        summary = t.f(
+            "eval.compare_summary",
+            &[("up", &up.to_string()), ("down", &down.to_string())],
+        );
     }
     Ok(ComparePage {
-        c: Chrome::new(&v, &format!("{} · {}", zone.name, t.t("eval.compare")), &zones::list(db, &v.scope).await?, Some(zone_id)),
+        c: Chrome::new(
+            &v,
+            &format!("{} · {}", zone.name, t.t("eval.compare")),
+            &zones::list(db, &v.scope).await?,
+            Some(zone_id),
+        ),
         zone_id,
         runs: runs.iter().map(|r| (r.id, label(r))).collect(),
         a,
@@ -863,17 +1098,30 @@ pub async fn scheme_form(
     let (source, editable, heading) = match nonempty(&p.key) {
         Some(key) => {
             let (s, src) = ev::scheme_by_key(db, zone_id, &key).await?;
-            (src, false, format!("{} v{}", s.title.get(t.lang()), s.version))
+            (
+                src,
+                false,
+                format!("{} v{}", s.title.get(t.lang()), s.version),
+            )
         }
         None => {
             if !v.can_write() {
                 return Err(PageError::forbidden());
             }
-            (Scheme::built_in_source("default").to_string(), true, t.t("eval.scheme_new").to_string())
+            (
+                Scheme::built_in_source("default").to_string(),
+                true,
+                t.t("eval.scheme_new").to_string(),
+            )
         }
     };
     Ok(SchemePage {
-        c: Chrome::new(&v, &format!("{} · {heading}", zone.name), &zones::list(db, &v.scope).await?, Some(zone_id)),
+        c: Chrome::new(
+            &v,
+            &format!("{} · {heading}", zone.name),
+            &zones::list(db, &v.scope).await?,
+            Some(zone_id),
+        ),
         zone_id,
         source,
         editable,
@@ -901,16 +1149,28 @@ pub async fn add_scheme(
     let db = &state.db.conn;
     let t = v.tr();
     let error = match ev::add_scheme(db, &v.actor(), zone_id, &f.source).await {
-        Ok(Ok(_)) => return Ok(Redirect::to(&format!("/zones/{zone_id}/evaluations")).into_response()),
+        Ok(Ok(_)) => {
+            return Ok(Redirect::to(&format!("/zones/{zone_id}/evaluations")).into_response());
+        }
         Ok(Err(e)) => match e.line {
-            Some(line) => t.f("eval.scheme_error_line", &[("line", &line.to_string()), ("message", &e.message)]),
+            Some(line) => t.f(
+                "eval.scheme_error_line",
+                &[("line", &line.to_string()), ("message", &e.message)],
+            ),
             None => t.f("eval.scheme_error", &[("message", &e.message)]),
         },
-        Err(devzone_db::DbError::Conflict { value, .. }) => t.f("eval.scheme_exists", &[("scheme", &value)]),
+        Err(devzone_db::DbError::Conflict { value, .. }) => {
+            t.f("eval.scheme_exists", &[("scheme", &value)])
+        }
         Err(e) => return Err(e.into()),
     };
     let mut r = SchemePage {
-        c: Chrome::new(&v, &zone.name, &zones::list(db, &v.scope).await?, Some(zone_id)),
+        c: Chrome::new(
+            &v,
+            &zone.name,
+            &zones::list(db, &v.scope).await?,
+            Some(zone_id),
+        ),
         zone_id,
         source: f.source,
         editable: true,
@@ -928,5 +1188,7 @@ pub(crate) async fn result_of(
     run_id: i64,
     enterprise_id: i64,
 ) -> Result<evaluation_result::Model, PageError> {
-    ev::result_for(&state.db.conn, run_id, enterprise_id).await?.ok_or_else(PageError::not_found)
+    ev::result_for(&state.db.conn, run_id, enterprise_id)
+        .await?
+        .ok_or_else(PageError::not_found)
 }

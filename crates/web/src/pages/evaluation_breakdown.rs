@@ -96,7 +96,12 @@ pub async fn show(
     let lang = t.lang();
     let group = scheme.group(&r.grp);
     let mut page = BreakdownPage {
-        c: Chrome::new(&v, &format!("{} · {}", r.name, t.t("eval.breakdown")), &zones::list(db, &v.scope).await?, Some(zone.id)),
+        c: Chrome::new(
+            &v,
+            &format!("{} · {}", r.name, t.t("eval.breakdown")),
+            &zones::list(db, &v.scope).await?,
+            Some(zone.id),
+        ),
         run_id,
         enterprise_id,
         is_enterprise: v.scope.enterprise.is_some(),
@@ -105,7 +110,10 @@ pub async fn show(
         year: run.year,
         group: group_label(&t, &scheme, &r.grp),
         total: num(r.total, 4),
-        rank: r.rank.map(|x| format!("{x} / {}", r.group_size.unwrap_or(0))).unwrap_or_default(),
+        rank: r
+            .rank
+            .map(|x| format!("{x} / {}", r.group_size.unwrap_or(0)))
+            .unwrap_or_default(),
         class: class_label(&t, r.class.as_deref()),
         reason: super::evaluation::reason_text(&t, r.reason.as_deref()),
         out_of_scope: group.is_none(),
@@ -125,7 +133,9 @@ pub async fn show(
     let Some(row) = inputs.row(run.year, &flag_names) else {
         return Ok(page.into_response());
     };
-    let cohort = ev::cohort_of(db, &scheme, &run, &r.grp).await?.ok_or_else(PageError::not_found)?;
+    let cohort = ev::cohort_of(db, &scheme, &run, &r.grp)
+        .await?
+        .ok_or_else(PageError::not_found)?;
     // The measures the group's indicators read, land first.
     let mut used: Vec<Measure> = vec![Measure::LandMu];
     for i in &g.indicators {
@@ -145,7 +155,9 @@ pub async fn show(
         let mut error = None;
         if let Some(text) = &given {
             match devzone_core::permu::table::parse_number(text) {
-                Ok(x) if x < 0.0 && *m != Measure::ValueAdded => error = Some(t.t("eval.whatif_negative").to_string()),
+                Ok(x) if x < 0.0 && *m != Measure::ValueAdded => {
+                    error = Some(t.t("eval.whatif_negative").to_string())
+                }
                 Ok(x) => {
                     let before = changed.values[m.index()];
                     changed.values[m.index()] = x;
@@ -187,14 +199,19 @@ pub async fn show(
                 weight: grouped(ind.weight, 0),
                 score: num(tr.map(|x| x.score), 4),
                 imputed: tr.is_some_and(|x| x.imputed),
-                new_score: wi.as_ref().map(|w| num(Some(w.indicators[k].score), 4)).unwrap_or_default(),
+                new_score: wi
+                    .as_ref()
+                    .map(|w| num(Some(w.indicators[k].score), 4))
+                    .unwrap_or_default(),
             }
         })
         .collect();
     page.adjustments = scheme
         .adjustments
         .iter()
-        .filter(|a| (a.groups.is_empty() || a.groups.contains(&g.id)) && inputs.flags.contains(&a.flag))
+        .filter(|a| {
+            (a.groups.is_empty() || a.groups.contains(&g.id)) && inputs.flags.contains(&a.flag)
+        })
         .map(|a| format!("{} {:+}", a.label.get(lang), a.points))
         .collect();
     page.boundaries = match &g.classes.rule {
@@ -205,7 +222,14 @@ pub async fn show(
             .zip(shares)
             .map(|(c, s)| {
                 let k = devzone_core::permu::scheme::ceil_share(*s, cohort.size);
-                t.f("eval.boundary_rank", &[("class", c), ("share", &format!("{:.0}", s * 100.0)), ("k", &format!("{k:.0}"))])
+                t.f(
+                    "eval.boundary_rank",
+                    &[
+                        ("class", c),
+                        ("share", &format!("{:.0}", s * 100.0)),
+                        ("k", &format!("{k:.0}")),
+                    ],
+                )
             })
             .collect::<Vec<_>>()
             .join("；"),
@@ -214,18 +238,29 @@ pub async fn show(
             .names
             .iter()
             .zip(mins)
-            .map(|(c, m)| t.f("eval.boundary_score", &[("class", c), ("min", &grouped(*m, 2))]))
+            .map(|(c, m)| {
+                t.f(
+                    "eval.boundary_score",
+                    &[("class", c), ("min", &grouped(*m, 2))],
+                )
+            })
             .collect::<Vec<_>>()
             .join("；"),
     };
-    let class_index = r.class.as_deref().and_then(|c| g.classes.names.iter().position(|n| n == c));
+    let class_index = r
+        .class
+        .as_deref()
+        .and_then(|c| g.classes.names.iter().position(|n| n == c));
     if let Some(ci) = class_index {
         let scores: Vec<f64> = trace.iter().map(|x| x.score).collect();
         let ls = lifts(&scheme, &cohort, &row, total, ci, &scores);
         if let Some(first) = ls.first() {
             page.lift_target = t.f(
                 "eval.lift_target",
-                &[("class", &g.classes.names[first.class]), ("total", &num(Some(first.target_total.max(0.0)), 4))],
+                &[
+                    ("class", &g.classes.names[first.class]),
+                    ("total", &num(Some(first.target_total.max(0.0)), 4)),
+                ],
             );
         }
         page.lifts = ls
@@ -257,7 +292,12 @@ pub async fn show(
     page.what_if = wi.map(|w| {
         let new_class = g.classes.names[w.class].clone();
         let moved = Some(w.class) != class_index;
-        (num(Some(w.total), 4), format!("{} / {}", w.rank, cohort.size), new_class, moved)
+        (
+            num(Some(w.total), 4),
+            format!("{} / {}", w.rank, cohort.size),
+            new_class,
+            moved,
+        )
     });
     page.fields = fields;
     Ok(page.into_response())
