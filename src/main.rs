@@ -4,6 +4,7 @@
 
 mod config;
 mod evaluate;
+mod import;
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
@@ -102,6 +103,35 @@ enum Command {
         #[arg(long)]
         year: Option<i32>,
     },
+    /// Import enterprises or annual facts from .xlsx, .xls or .csv into a zone; exits 1 when
+    /// nothing could be imported. Prints the column mapping, every problem and a summary.
+    Import {
+        /// The file to import.
+        #[arg(required_unless_present = "revert")]
+        file: Option<PathBuf>,
+        /// enterprises (creates and updates them, with any figures the rows carry) or facts.
+        #[arg(long, default_value = "facts")]
+        kind: String,
+        #[arg(long, required_unless_present = "revert")]
+        zone: Option<i64>,
+        /// The data year for rows without a year column.
+        #[arg(long)]
+        year: Option<i32>,
+        /// Where the figures come from: tax_bureau, statistics_bureau, power_company,
+        /// environment_bureau, self_reported, officer. Defaults to the source saved with
+        /// the file's column layout.
+        #[arg(long)]
+        source: Option<String>,
+        /// Check and compare only; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Write the sheet back with the problem cells highlighted and commented (.xlsx).
+        #[arg(long)]
+        report: Option<PathBuf>,
+        /// Take back the committed import with this number, as a whole.
+        #[arg(long, conflicts_with = "file")]
+        revert: Option<i64>,
+    },
     /// Write sample files from the demo generator.
     #[command(subcommand)]
     Generate(GenerateCommand),
@@ -109,6 +139,20 @@ enum Command {
 
 #[derive(Subcommand)]
 enum GenerateCommand {
+    /// Sample import files (tax bureau, statistics bureau, power company, self-declaration,
+    /// enterprise register) for a demo zone, with the demo's figures grown by a year.
+    ImportSamples {
+        #[arg(long)]
+        out: PathBuf,
+        /// Which demo zone (0 = 北京经济技术开发区, in the order of docs/demo-data.md).
+        #[arg(long, default_value_t = 0)]
+        zone_index: usize,
+        #[arg(long, default_value_t = 200)]
+        rows: usize,
+        /// The year the samples report (the demo's facts end in 2024).
+        #[arg(long, default_value_t = 2025)]
+        year: i32,
+    },
     /// Per-mu evaluation input in the spec's layout, with a few planted problems.
     EvaluationInput {
         #[arg(long)]
@@ -275,6 +319,46 @@ async fn main() -> anyhow::Result<()> {
             }
             _ => bail!("use --input and --output (file mode) or --zone and --year (database mode)"),
         },
+        Command::Import {
+            file,
+            kind,
+            zone,
+            year,
+            source,
+            dry_run,
+            report,
+            revert,
+        } => {
+            let db = open(&cfg).await?;
+            let actor = cli_actor();
+            if let Some(id) = revert {
+                return import::revert(&db, id, &actor).await;
+            }
+            let file = file.context("a file to import")?;
+            let zone = zone.context("--zone")?;
+            let source = match source {
+                Some(s) => import::parse_source(&s)?,
+                None => import::saved_source(&db, zone, &file).await?,
+            };
+            let options = import::Options {
+                kind: import::parse_kind(&kind)?,
+                zone,
+                year,
+                source,
+                dry_run,
+                report,
+            };
+            let status = import::run(&db, &file, options, &actor).await?;
+            if status != 0 {
+                std::process::exit(status);
+            }
+        }
+        Command::Generate(GenerateCommand::ImportSamples {
+            out,
+            zone_index,
+            rows,
+            year,
+        }) => import::write_samples(&out, zone_index, rows, year)?,
         Command::Generate(GenerateCommand::EvaluationInput { out, rows, year }) => {
             evaluate::generate_input(&out, rows, year)?
         }

@@ -5,7 +5,7 @@
 //! floating-point or text-decimal column would not guarantee. Two decimals of a yuan,
 //! a square metre, a kWh or a tonne is finer than any source reports.
 
-use crate::model::{M2_PER_MU, Unit};
+use crate::model::{FactSource, M2_PER_MU, Unit};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use serde::Serialize;
@@ -123,10 +123,114 @@ pub fn from_display(field: FactField, d: Decimal) -> Option<Centi> {
     Centi::from_decimal(d.checked_mul(factor)?)
 }
 
+/// Which source's value of a field is current when sources disagree: the first source in
+/// the field's order that has a value wins; within one source the newest value wins.
+///
+/// The default puts the officer first (a figure typed into a form is a deliberate
+/// correction), then the bureau that owns the figure: the tax bureau for taxes, the power
+/// company for electricity, the environment bureau for emissions, the statistics bureau for
+/// the rest; the enterprise's own declaration comes last but one, before nothing else.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Precedence {
+    /// A zone's own orders, per field; fields not here use [`Precedence::default_order`].
+    pub overrides: std::collections::BTreeMap<FactField, Vec<FactSource>>,
+}
+
+impl Precedence {
+    pub fn default_order(field: FactField) -> Vec<FactSource> {
+        use FactSource::*;
+        let owner: &[FactSource] = match field {
+            FactField::Tax => &[TaxBureau, StatisticsBureau],
+            FactField::Electricity => &[PowerCompany, StatisticsBureau],
+            FactField::EnergyTce => &[StatisticsBureau, PowerCompany],
+            FactField::EmissionEquiv => &[EnvironmentBureau, StatisticsBureau],
+            _ => &[StatisticsBureau, TaxBureau],
+        };
+        let mut order = vec![Officer];
+        order.extend_from_slice(owner);
+        for s in [
+            StatisticsBureau,
+            TaxBureau,
+            PowerCompany,
+            EnvironmentBureau,
+            SelfReported,
+        ] {
+            if !order.contains(&s) {
+                order.push(s);
+            }
+        }
+        order
+    }
+
+    pub fn order(&self, field: FactField) -> Vec<FactSource> {
+        self.overrides
+            .get(&field)
+            .cloned()
+            .unwrap_or_else(|| Self::default_order(field))
+    }
+
+    /// The position of `source` in the field's order (0 is best); a source the order
+    /// leaves out ranks after all listed ones.
+    pub fn rank(&self, field: FactField, source: &str) -> usize {
+        let order = self.order(field);
+        order
+            .iter()
+            .position(|s| s.id() == source)
+            .unwrap_or(order.len())
+    }
+
+    /// Checks an order typed by a person: known sources, each once, all of them present.
+    pub fn parse_order(text: &str) -> Result<Vec<FactSource>, String> {
+        let mut out = Vec::new();
+        for part in text
+            .split([',', '，', ' ', '>'])
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
+            let s = FactSource::parse(part).ok_or_else(|| part.to_string())?;
+            if out.contains(&s) {
+                return Err(part.to_string());
+            }
+            out.push(s);
+        }
+        for s in FactSource::ALL {
+            if !out.contains(s) {
+                out.push(*s);
+            }
+        }
+        Ok(out)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::str::FromStr;
+
+    #[test]
+    fn precedence_defaults_and_overrides() {
+        let mut p = Precedence::default();
+        assert!(p.rank(FactField::Tax, "tax_bureau") < p.rank(FactField::Tax, "self_reported"));
+        assert!(
+            p.rank(FactField::Electricity, "power_company")
+                < p.rank(FactField::Electricity, "statistics_bureau")
+        );
+        assert_eq!(p.rank(FactField::Revenue, "officer"), 0);
+        p.overrides.insert(
+            FactField::Tax,
+            Precedence::parse_order("self_reported, tax_bureau").unwrap(),
+        );
+        assert_eq!(p.rank(FactField::Tax, "self_reported"), 0);
+        assert_eq!(p.order(FactField::Tax).len(), FactSource::ALL.len());
+        assert_eq!(
+            Precedence::parse_order("tax_bureau,mars"),
+            Err("mars".into())
+        );
+        assert_eq!(
+            Precedence::parse_order("tax_bureau,tax_bureau"),
+            Err("tax_bureau".into())
+        );
+    }
 
     #[test]
     fn conversions() {

@@ -246,3 +246,167 @@ pub fn cell_text(d: &Data) -> String {
         Data::Error(e) => e.to_string(),
     }
 }
+
+/// A whole sheet read for import, with what the reader noticed on the way.
+pub struct SheetRead {
+    pub grid: devzone_core::import::Grid,
+    /// The sheet read (for a CSV file, the file name).
+    pub sheet: String,
+    /// Sheets not read: hidden ones, and visible ones after the first.
+    pub other_sheets: Vec<(String, bool)>,
+    /// The file's name says CSV but its content is a spreadsheet (or the reverse).
+    pub misnamed: bool,
+    /// The encoding a CSV file was read in.
+    pub encoding: &'static str,
+}
+
+/// What a file's first bytes say it is, whatever its name says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Content {
+    Zip,
+    Ole,
+    Text,
+}
+
+fn sniff(bytes: &[u8]) -> Content {
+    if bytes.starts_with(b"PK\x03\x04") {
+        Content::Zip
+    } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        Content::Ole
+    } else {
+        Content::Text
+    }
+}
+
+/// Reads a whole uploaded or named file into a grid: the first visible sheet of a
+/// workbook, or every line of a CSV file in UTF-8 (with or without BOM), UTF-16 with BOM,
+/// or GB18030. The content decides how it is read; the name only decides the message.
+pub fn read_grid(name: &str, bytes: &[u8]) -> Result<SheetRead, ReadError> {
+    if bytes.is_empty() {
+        return Err(ReadError::Empty(name.to_string()));
+    }
+    let ext = extension(Path::new(name));
+    let content = sniff(bytes);
+    let named_sheet = matches!(ext.as_str(), "xlsx" | "xlsm" | "xls" | "xlsb" | "ods");
+    let named_text = matches!(ext.as_str(), "csv" | "txt");
+    if !named_sheet && !named_text {
+        return Err(ReadError::UnknownType(name.to_string()));
+    }
+    let misnamed = (content == Content::Text) == named_sheet;
+    if content == Content::Text {
+        if named_sheet && !looks_utf8(&bytes[..bytes.len().min(4096)]) {
+            // A damaged workbook, not a CSV file with the wrong name.
+            return Err(ReadError::Sheet(format!(
+                "{name}: not a readable spreadsheet (the file does not start like one; it may be damaged or truncated)"
+            )));
+        }
+        let (text, encoding) = decode_text(bytes)?;
+        let mut grid = devzone_core::import::Grid::default();
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        let mut record = csv::StringRecord::new();
+        let mut line = 0usize;
+        loop {
+            match rdr.read_record(&mut record) {
+                Ok(true) => {
+                    line += 1;
+                    let cells: Vec<&str> = record.iter().collect();
+                    grid.push_row(line, &cells);
+                }
+                Ok(false) => break,
+                Err(e) => {
+                    return Err(ReadError::Csv {
+                        line: e.position().map_or(line as u64 + 1, |p| p.line()),
+                        message: e.to_string(),
+                    });
+                }
+            }
+        }
+        return Ok(SheetRead {
+            grid,
+            sheet: name.to_string(),
+            other_sheets: Vec::new(),
+            misnamed,
+            encoding,
+        });
+    }
+    let cursor = std::io::Cursor::new(bytes);
+    let damaged = |e: String| {
+        ReadError::Sheet(format!(
+            "{name}: the spreadsheet cannot be opened ({e}); it may be damaged or truncated"
+        ))
+    };
+    let mut wb: calamine::Sheets<_> = if content == Content::Ole {
+        calamine::Sheets::Xls(
+            calamine::open_workbook_from_rs(cursor)
+                .map_err(|e: calamine::XlsError| damaged(e.to_string()))?,
+        )
+    } else {
+        match calamine::open_workbook_from_rs::<calamine::Xlsx<_>, _>(cursor.clone()) {
+            Ok(x) => calamine::Sheets::Xlsx(x),
+            Err(e) => match calamine::open_workbook_from_rs::<calamine::Ods<_>, _>(cursor) {
+                Ok(o) => calamine::Sheets::Ods(o),
+                Err(_) => return Err(damaged(e.to_string())),
+            },
+        }
+    };
+    let meta = wb.sheets_metadata().to_vec();
+    let first = meta
+        .iter()
+        .find(|s| s.visible == SheetVisible::Visible)
+        .map(|s| s.name.clone())
+        .ok_or_else(|| ReadError::NoVisibleSheet(name.to_string()))?;
+    let other_sheets = meta
+        .iter()
+        .filter(|s| s.name != first)
+        .map(|s| (s.name.clone(), s.visible != SheetVisible::Visible))
+        .collect();
+    let range = wb
+        .worksheet_range(&first)
+        .map_err(|e| ReadError::Sheet(format!("{name}, sheet {first}: {e}")))?;
+    let (first_row, _) = range.start().unwrap_or((0, 0));
+    let mut grid = devzone_core::import::Grid::default();
+    let mut texts: Vec<String> = Vec::new();
+    for (r, row) in range.rows().enumerate() {
+        texts.clear();
+        texts.extend(row.iter().map(cell_text));
+        let cells: Vec<&str> = texts.iter().map(String::as_str).collect();
+        grid.push_row(first_row as usize + r + 1, &cells);
+    }
+    Ok(SheetRead {
+        grid,
+        sheet: first,
+        other_sheets,
+        misnamed,
+        encoding: "",
+    })
+}
+
+/// Decodes CSV bytes: UTF-8 (BOM dropped), UTF-16 with a BOM, otherwise GB18030.
+fn decode_text(bytes: &[u8]) -> Result<(std::borrow::Cow<'_, str>, &'static str), ReadError> {
+    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        let enc = if bytes[0] == 0xFF {
+            encoding_rs::UTF_16LE
+        } else {
+            encoding_rs::UTF_16BE
+        };
+        let (text, _, _) = enc.decode(bytes);
+        return Ok((text, "UTF-16"));
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok((std::borrow::Cow::Borrowed(s), "UTF-8")),
+        // Chinese written in UTF-8 before the bad byte: the file mixes encodings, and
+        // reading it all as GB18030 would garble the part that was right.
+        Err(e) if !bytes[..e.valid_up_to()].is_ascii() => Err(ReadError::Csv {
+            line: bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count() as u64 + 1,
+            message: "this line is not UTF-8 although the lines before it are; save the whole file in one encoding".into(),
+        }),
+        Err(_) => {
+            let (text, _, _) = encoding_rs::GB18030.decode(bytes);
+            Ok((text, "GB18030"))
+        }
+    }
+}

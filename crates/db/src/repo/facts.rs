@@ -6,7 +6,7 @@
 use super::audit::{self, Change};
 use crate::entities::{enterprise, fact_value};
 use crate::{Actor, DbError, DbResult, Scope};
-use devzone_core::facts::{Centi, FactField};
+use devzone_core::facts::{Centi, FactField, Precedence};
 use devzone_core::validate::FactsDraft;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -23,6 +23,115 @@ pub struct Outcome {
     pub inserted: u32,
     pub updated: u32,
     pub unchanged: u32,
+    /// Recorded as history only: a source of higher precedence holds the current value.
+    pub not_current: u32,
+}
+
+/// The parts of a stored version that deciding the current one needs.
+#[derive(Debug, Clone)]
+pub(crate) struct Version {
+    pub id: i64,
+    pub value: Option<i64>,
+    pub text: Option<String>,
+    pub source: String,
+    pub current: bool,
+}
+
+impl From<&fact_value::Model> for Version {
+    fn from(m: &fact_value::Model) -> Self {
+        Version {
+            id: m.id,
+            value: m.value,
+            text: m.text_value.clone(),
+            source: m.source.clone(),
+            current: m.current,
+        }
+    }
+}
+
+/// What recording a value does to a figure with these stored versions.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Decision {
+    /// The source's newest version already has this value.
+    Unchanged,
+    /// A new version; `current` when its source ranks at least as high as the current
+    /// version's, which it then supersedes.
+    New {
+        current: bool,
+        supersede: Option<i64>,
+        existed: bool,
+    },
+}
+
+pub(crate) fn decide(
+    versions: &[Version],
+    prec: &Precedence,
+    field: FactField,
+    source: &str,
+    value: Option<i64>,
+    text: Option<&str>,
+) -> Decision {
+    let own_latest = versions
+        .iter()
+        .filter(|v| v.source == source)
+        .max_by_key(|v| v.id);
+    if let Some(v) = own_latest
+        && v.value == value
+        && v.text.as_deref() == text
+    {
+        return Decision::Unchanged;
+    }
+    let current = versions.iter().find(|v| v.current);
+    let wins = current.is_none_or(|c| prec.rank(field, source) <= prec.rank(field, &c.source));
+    Decision::New {
+        current: wins,
+        supersede: current.filter(|_| wins).map(|c| c.id),
+        existed: !versions.is_empty(),
+    }
+}
+
+/// The version that should be current: the newest of the best-ranked source.
+pub(crate) fn settle(versions: &[Version], prec: &Precedence, field: FactField) -> Option<i64> {
+    versions
+        .iter()
+        .min_by_key(|v| (prec.rank(field, &v.source), std::cmp::Reverse(v.id)))
+        .map(|v| v.id)
+}
+
+/// For each (year, field) of an enterprise where sources disagree: the current version
+/// and the newest differing value of every other source.
+pub fn disagreements(
+    history: &[fact_value::Model],
+) -> Vec<(fact_value::Model, Vec<fact_value::Model>)> {
+    let mut by_key: BTreeMap<(i32, &str), Vec<&fact_value::Model>> = BTreeMap::new();
+    for v in history {
+        by_key
+            .entry((v.year, v.field.as_str()))
+            .or_default()
+            .push(v);
+    }
+    let mut out = Vec::new();
+    for vs in by_key.values() {
+        let Some(cur) = vs.iter().find(|v| v.current) else {
+            continue;
+        };
+        let mut others: BTreeMap<&str, &fact_value::Model> = BTreeMap::new();
+        for v in vs.iter().filter(|v| v.source != cur.source) {
+            let e = others.entry(v.source.as_str()).or_insert(v);
+            if v.id > e.id {
+                *e = v;
+            }
+        }
+        let differing: Vec<fact_value::Model> = others
+            .into_values()
+            .filter(|v| v.value != cur.value || v.text_value != cur.text_value)
+            .cloned()
+            .collect();
+        if !differing.is_empty() {
+            out.push(((*cur).clone(), differing));
+        }
+    }
+    out
 }
 
 /// Every version of every value of an enterprise, newest first within each field.
@@ -94,15 +203,19 @@ pub async fn record(
     let e = super::enterprises::get(&tx, scope, enterprise_id)
         .await?
         .ok_or(DbError::NotFound)?;
-    let existing: BTreeMap<String, fact_value::Model> = fact_value::Entity::find()
+    let prec = super::imports::precedence(&tx, e.zone_id).await?;
+    let mut existing: BTreeMap<String, Vec<Version>> = BTreeMap::new();
+    for m in fact_value::Entity::find()
         .filter(fact_value::Column::EnterpriseId.eq(enterprise_id))
         .filter(fact_value::Column::Year.eq(d.year))
-        .filter(fact_value::Column::Current.eq(true))
         .all(&tx)
         .await?
-        .into_iter()
-        .map(|m| (m.field.clone(), m))
-        .collect();
+    {
+        existing
+            .entry(m.field.clone())
+            .or_default()
+            .push(Version::from(&m));
+    }
     let mut wanted: Vec<(FactField, Option<Centi>, Option<String>)> =
         d.values.iter().map(|(f, v)| (*f, Some(*v), None)).collect();
     if let Some(v) = &d.veto {
@@ -112,31 +225,49 @@ pub async fn record(
     let (mut before, mut after) = (BTreeMap::new(), BTreeMap::new());
     let mut inserts = Vec::new();
     for (field, value, text) in wanted {
-        let old = existing.get(field.id());
-        if let Some(old) = old
-            && old.value == value.map(|c| c.0)
-            && old.text_value == text
-            && old.source == d.source.id()
-        {
-            out.unchanged += 1;
-            continue;
-        }
-        if let Some(old) = old {
+        let versions = existing.get(field.id()).map(Vec::as_slice).unwrap_or(&[]);
+        let (current, supersede, existed) = match decide(
+            versions,
+            &prec,
+            field,
+            d.source.id(),
+            value.map(|c| c.0),
+            text.as_deref(),
+        ) {
+            Decision::Unchanged => {
+                out.unchanged += 1;
+                continue;
+            }
+            Decision::New {
+                current,
+                supersede,
+                existed,
+            } => (current, supersede, existed),
+        };
+        if let Some(old) = versions.iter().find(|v| Some(v.id) == supersede) {
             fact_value::Entity::update_many()
                 .col_expr(fact_value::Column::Current, Expr::value(false))
                 .filter(fact_value::Column::Id.eq(old.id))
                 .exec(&tx)
                 .await?;
-            before.insert(field.id(), serde_json::json!({"value": old.value, "text": old.text_value, "source": old.source}));
+            before.insert(
+                field.id(),
+                serde_json::json!({"value": old.value, "text": old.text, "source": old.source}),
+            );
+        }
+        if existed {
             out.updated += 1;
         } else {
             out.inserted += 1;
+        }
+        if !current {
+            out.not_current += 1;
         }
         after.insert(
             field.id(),
             serde_json::json!({"value": value.map(|c| c.0), "text": text, "source": d.source.id()}),
         );
-        inserts.push(new_value(
+        let mut row = new_value(
             enterprise_id,
             d.year,
             field,
@@ -145,7 +276,9 @@ pub async fn record(
             d.source.id(),
             d.as_of,
             &actor.username,
-        ));
+        );
+        row.current = Set(current);
+        inserts.push(row);
     }
     if !inserts.is_empty() {
         fact_value::Entity::insert_many(inserts).exec(&tx).await?;
@@ -197,6 +330,62 @@ pub async fn refresh_derived<C: ConnectionTrait>(db: &C, enterprise_id: i64) -> 
         .filter(enterprise::Column::Id.eq(enterprise_id))
         .exec(db)
         .await?;
+    Ok(())
+}
+
+/// [`refresh_derived`] for many enterprises at once: one read per chunk and one
+/// `UPDATE … CASE` statement per chunk instead of two statements per enterprise.
+pub(crate) async fn refresh_derived_many<C: ConnectionTrait>(db: &C, ids: &[i64]) -> DbResult<()> {
+    use sea_orm::sea_query::{CaseStatement, Query};
+    const CHUNK: usize = 300;
+    for chunk in ids.chunks(CHUNK) {
+        let rows = fact_value::Entity::find()
+            .filter(fact_value::Column::EnterpriseId.is_in(chunk.to_vec()))
+            .filter(fact_value::Column::Current.eq(true))
+            .filter(fact_value::Column::Field.is_in([
+                FactField::Revenue.id(),
+                FactField::MainRevenue.id(),
+                FactField::AboveScale.id(),
+            ]))
+            .all(db)
+            .await?;
+        let mut by_ent: BTreeMap<i64, Vec<&fact_value::Model>> = BTreeMap::new();
+        for r in &rows {
+            by_ent.entry(r.enterprise_id).or_default().push(r);
+        }
+        let (mut year, mut revenue, mut above) = (
+            CaseStatement::new(),
+            CaseStatement::new(),
+            CaseStatement::new(),
+        );
+        for id in chunk {
+            let rs = by_ent.get(id).map(Vec::as_slice).unwrap_or(&[]);
+            let latest = rs.iter().map(|r| r.year).max();
+            let of = |f: FactField| {
+                rs.iter()
+                    .find(|r| Some(r.year) == latest && r.field == f.id())
+                    .and_then(|r| r.value)
+            };
+            let is = enterprise::Column::Id.eq(*id);
+            year = year.case(is.clone(), Expr::value(latest));
+            revenue = revenue.case(is.clone(), Expr::value(of(FactField::Revenue)));
+            above = above.case(
+                is,
+                Expr::value(derive_above_scale(
+                    of(FactField::AboveScale),
+                    of(FactField::MainRevenue),
+                )),
+            );
+        }
+        let stmt = Query::update()
+            .table(enterprise::Entity)
+            .value(enterprise::Column::LatestYear, year)
+            .value(enterprise::Column::LatestRevenue, revenue)
+            .value(enterprise::Column::AboveScale, above)
+            .and_where(enterprise::Column::Id.is_in(chunk.to_vec()))
+            .to_owned();
+        db.execute(&stmt).await?;
+    }
     Ok(())
 }
 

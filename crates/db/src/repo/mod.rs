@@ -6,6 +6,7 @@ pub mod backup;
 pub mod enterprises;
 pub mod evaluation;
 pub mod facts;
+pub mod imports;
 pub mod meta;
 pub mod stats;
 pub mod users;

@@ -1,0 +1,305 @@
+//! `devzone import`: a spreadsheet or CSV file of enterprises or annual facts into a zone,
+//! or a zone export (ZIP) into an empty installation.
+
+use anyhow::{Context, bail};
+use devzone_core::import::{Kind, Mapping, Severity, message_en};
+use devzone_core::model::FactSource;
+use devzone_db::repo::imports::{self, Request};
+use devzone_db::{Actor, Db};
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+
+pub struct Options {
+    pub kind: Kind,
+    pub zone: i64,
+    pub year: Option<i32>,
+    pub source: FactSource,
+    pub dry_run: bool,
+    pub report: Option<std::path::PathBuf>,
+}
+
+/// Shows what is happening on a terminal; silent when output goes to a file or a pipe.
+struct Progress {
+    on: bool,
+    started: std::time::Instant,
+}
+
+impl Progress {
+    fn phase(&self, what: &str) {
+        if self.on {
+            eprint!(
+                "\r\x1b[K{what} ({:.1} s)",
+                self.started.elapsed().as_secs_f64()
+            );
+            let _ = std::io::stderr().flush();
+        }
+    }
+    fn bar(&self, what: &str, done: usize, total: usize) {
+        if self.on {
+            let width = 30;
+            let filled = done * width / total.max(1);
+            eprint!(
+                "\r\x1b[K{what} [{}{}] {done}/{total}",
+                "#".repeat(filled),
+                "-".repeat(width - filled)
+            );
+            let _ = std::io::stderr().flush();
+        }
+    }
+    fn done(&self) {
+        if self.on {
+            eprint!("\r\x1b[K");
+        }
+    }
+}
+
+/// Returns the process exit status: 0 when something could be imported (or nothing
+/// needed to be), 1 when nothing could.
+pub async fn run(db: &Db, file: &Path, o: Options, actor: &Actor) -> anyhow::Result<i32> {
+    let p = Progress {
+        on: std::io::stderr().is_terminal(),
+        started: std::time::Instant::now(),
+    };
+    devzone_db::repo::zones::get(&db.conn, &devzone_db::Scope::all(), o.zone)
+        .await?
+        .with_context(|| format!("zone {} does not exist", o.zone))?;
+    p.phase("reading");
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let name = file
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("import")
+        .to_string();
+    let prepared = match devzone_io::import::prepare(&name, &bytes) {
+        Ok(p) => p,
+        Err(e) => {
+            p.done();
+            eprintln!("{}: {e}", file.display());
+            return Ok(1);
+        }
+    };
+    let read_s = p.started.elapsed().as_secs_f64();
+    let (mapping, saved_source) =
+        match imports::saved_mapping(&db.conn, o.zone, &prepared.signature).await? {
+            Some((m, source, _)) => (m, Some(source)),
+            None => (prepared.recognised(), None),
+        };
+    p.phase("checking");
+    let checked = prepared.check(&mapping, o.kind, o.year);
+    let check_s = p.started.elapsed().as_secs_f64();
+    let request = Request {
+        zone_id: o.zone,
+        kind: o.kind,
+        source: o.source,
+        as_of: chrono::Utc::now().date_naive(),
+        year: o.year,
+        file_name: name.clone(),
+        file_sha256: prepared.sha256.clone(),
+        sheet: prepared.read.sheet.clone(),
+        mapping: mapping.clone(),
+        signature: prepared.signature.clone(),
+    };
+    p.phase("comparing with the database");
+    let plan = imports::plan(&db.conn, request, checked).await?;
+    let plan_s = p.started.elapsed().as_secs_f64();
+    let committed = if o.dry_run || plan.refused() {
+        None
+    } else {
+        let mut report = |done, total| p.bar("committing", done, total);
+        Some(imports::commit(&db.conn, actor, &plan, &mut report).await?)
+    };
+    let total_s = p.started.elapsed().as_secs_f64();
+    p.done();
+
+    print_mapping(&mapping, saved_source.as_deref());
+    print_problems(&plan.problems);
+    let c = &plan.counts;
+    println!(
+        "{name}: {} rows read, {} inserted, {} updated, {} unchanged, {} rejected",
+        c.rows_read, c.inserted, c.updated, c.unchanged, c.rejected
+    );
+    println!(
+        "  enterprises: {} created, {} updated; {} new values kept as history (a source of higher precedence is current); {} warnings",
+        c.enterprises_created, c.enterprises_updated, c.not_current, c.warnings
+    );
+    println!(
+        "  time: read {read_s:.2} s, check {:.2} s, compare {:.2} s, commit {:.2} s, total {total_s:.2} s",
+        check_s - read_s,
+        plan_s - check_s,
+        total_s - plan_s
+    );
+    if let Some(path) = &o.report {
+        let xlsx = prepared.report_xlsx(
+            &plan.problems,
+            &message_en,
+            ["line", "column", "header", "value", "rule", "message"],
+        )?;
+        std::fs::write(path, xlsx)?;
+        println!("  report with highlighted cells: {}", path.display());
+    }
+    match committed {
+        _ if plan.refused() => {
+            println!("nothing imported: the file was refused");
+            Ok(1)
+        }
+        None => {
+            println!("dry run: nothing written");
+            Ok(if importable(&plan) { 0 } else { 1 })
+        }
+        Some(None) => {
+            println!("nothing changed: every value is already stored");
+            Ok(0)
+        }
+        Some(Some(id)) => {
+            println!("committed as import #{id} (revert: devzone import --revert {id})");
+            Ok(if importable(&plan) { 0 } else { 1 })
+        }
+    }
+}
+
+/// Whether any row got through the check and the comparison.
+fn importable(plan: &imports::Plan) -> bool {
+    plan.counts.rows_read > plan.counts.rejected
+}
+
+fn print_mapping(m: &Mapping, saved_source: Option<&str>) {
+    match saved_source {
+        Some(s) => println!("columns (the mapping saved for this layout, source {s}):"),
+        None => println!("columns:"),
+    }
+    for (i, c) in m.columns.iter().enumerate() {
+        let to = match (c.target, &c.unit) {
+            (Some(t), Some(u)) => format!("{} ({u})", t.id()),
+            (Some(t), None) => t.id().to_string(),
+            (None, _) => "(ignored)".into(),
+        };
+        println!(
+            "  {:<3} {:<24} → {to}",
+            devzone_core::import::column_letter(i),
+            c.header
+        );
+    }
+}
+
+const SHOWN: usize = 50;
+
+fn print_problems(problems: &[devzone_core::import::Problem]) {
+    for (i, p) in problems.iter().enumerate() {
+        if i == SHOWN {
+            println!(
+                "  … {} more (--report FILE.xlsx writes them all)",
+                problems.len() - SHOWN
+            );
+            break;
+        }
+        let sev = match p.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Notice => "notice",
+        };
+        let at = if p.line == 0 {
+            "file".to_string()
+        } else {
+            format!(
+                "line {}{}",
+                p.line,
+                p.column
+                    .map(|_| format!(" col {}", p.column_letter()))
+                    .unwrap_or_default()
+            )
+        };
+        let value = if p.value.is_empty() {
+            String::new()
+        } else {
+            format!(" {:?}", p.value)
+        };
+        println!("  {sev:<7} {at}{value}: {} [{}]", message_en(p), p.rule);
+    }
+}
+
+/// Undoes a committed import.
+pub async fn revert(db: &Db, id: i64, actor: &Actor) -> anyhow::Result<()> {
+    let r = imports::revert(&db.conn, actor, id)
+        .await
+        .map_err(|e| match e {
+            devzone_db::DbError::NotFound => anyhow::anyhow!("import {id} does not exist"),
+            devzone_db::DbError::Conflict { value, .. } => {
+                anyhow::anyhow!("import {id} is {value}")
+            }
+            other => other.into(),
+        })?;
+    println!(
+        "import #{id} reverted: {} values removed, {} enterprises removed, {} restored",
+        r.facts_removed, r.enterprises_removed, r.enterprises_restored
+    );
+    if !r.enterprises_kept.is_empty() {
+        println!(
+            "  kept (later records use them): {}",
+            r.enterprises_kept.join(", ")
+        );
+    }
+    Ok(())
+}
+
+/// The source saved with the file's header layout, for a file given without --source.
+pub async fn saved_source(db: &Db, zone: i64, file: &Path) -> anyhow::Result<FactSource> {
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let saved = match devzone_io::import::prepare(name, &bytes) {
+        Ok(p) => imports::saved_mapping(&db.conn, zone, &p.signature).await?,
+        Err(_) => None,
+    };
+    match saved.and_then(|(_, s, _)| FactSource::parse(&s)) {
+        Some(s) => Ok(s),
+        None => bail!(
+            "which source is this file from? give --source ({}); it is remembered for files with the same columns",
+            FactSource::ALL
+                .iter()
+                .map(|s| s.id())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+pub fn parse_source(s: &str) -> anyhow::Result<FactSource> {
+    FactSource::parse(s).with_context(|| {
+        format!(
+            "unknown source {s:?}; one of: {}",
+            FactSource::ALL
+                .iter()
+                .map(|s| s.id())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    })
+}
+
+pub fn parse_kind(s: &str) -> anyhow::Result<Kind> {
+    match Kind::parse(s) {
+        Some(k) => Ok(k),
+        None => bail!("unknown kind {s:?}; enterprises or facts"),
+    }
+}
+
+/// Writes the sample import files of a demo zone into `dir`.
+pub fn write_samples(dir: &Path, zone_index: usize, rows: usize, year: i32) -> anyhow::Result<()> {
+    use devzone_core::import::templates;
+    let zones = devzone_core::demo::zones();
+    let zone = zones
+        .get(zone_index)
+        .with_context(|| format!("there are {} demo zones", zones.len()))?;
+    std::fs::create_dir_all(dir)?;
+    let es = templates::demo_enterprises(zone_index, rows);
+    for s in templates::samples(zone.name, year, &es) {
+        let path = dir.join(&s.file_name);
+        std::fs::write(&path, devzone_io::import::write_sample(&s)?)?;
+        println!(
+            "{} ({} rows, source {})",
+            path.display(),
+            s.rows.len(),
+            s.source.id()
+        );
+    }
+    Ok(())
+}
