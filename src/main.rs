@@ -244,6 +244,7 @@ async fn serve(db: Db, cfg: &Config) -> anyhow::Result<()> {
     let app = devzone_web::router(devzone_web::AppState {
         db,
         secure_cookies: cfg.server.secure_cookies,
+        jobs: Default::default(),
     });
     let listener = tokio::net::TcpListener::bind(&cfg.server.bind)
         .await

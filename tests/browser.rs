@@ -79,6 +79,7 @@ async fn browser(demo_enterprises: usize) -> Option<Browser> {
     let app = devzone_web::router(devzone_web::AppState {
         db: db.clone(),
         secure_cookies: false,
+        jobs: Default::default(),
     });
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
 
@@ -438,4 +439,127 @@ async fn evaluation_run_breakdown_and_what_if() {
     assert_eq!(h2, "Why this class");
     shot(&c, "16-breakdown-en").await;
     c.close().await.unwrap();
+}
+
+/// Uploads a self-declaration sheet with planted errors, reads the report, commits the
+/// valid rows and finds an imported figure on an enterprise page.
+#[tokio::test]
+async fn import_with_errors_report_commit_and_find_on_enterprise_page() {
+    use devzone_core::import::templates::{self, Out};
+    let Some(b) = browser(300).await else { return };
+    let (c, base, db) = (b.c.clone(), b.base.clone(), b.db.clone());
+    // The zone's own sample, with three rows spoilt: a wrong check character, text in a
+    // figure cell, an Excel error value.
+    let (es, year) = devzone_db::repo::imports::sample_enterprises(&db.conn, 1, 12)
+        .await
+        .unwrap();
+    let mut sample = templates::samples("测试区", year + 1, &es)
+        .into_iter()
+        .find(|s| s.id == "self_reported")
+        .unwrap();
+    let Out::Text(code) = sample.rows[1][0].clone() else { panic!("code cell") };
+    let bad_code = format!("{}{}", &code[..17], if code.ends_with('0') { '1' } else { '0' });
+    sample.rows[1][0] = Out::Text(bad_code.clone());
+    sample.rows[2][4] = Out::Text("约三千万".into());
+    sample.rows[3][5] = Out::Text("#DIV/0!".into());
+    let dir = tempdir();
+    let path = dir.join("企业自报.xlsx");
+    std::fs::write(&path, devzone_io::import::write_sample(&sample).unwrap()).unwrap();
+
+    c.goto(&format!("{base}/login")).await.unwrap();
+    log_in(&c).await;
+    c.goto(&format!("{base}/zones/1/imports")).await.unwrap();
+    shot(&c, "20-imports").await;
+    c.find(Locator::Css("#upload input[type=file]"))
+        .await
+        .unwrap()
+        .send_keys(path.to_str().unwrap())
+        .await
+        .unwrap();
+    c.find(Locator::Css("#upload select[name=source] option[value=self_reported]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.find(Locator::Css("#upload button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait().for_element(Locator::Css("#problems")).await.unwrap();
+    shot(&c, "21-import-report").await;
+    let report = c
+        .find(Locator::Css("#problems"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(report.contains(&bad_code), "{report}");
+    assert!(report.contains("约三千万"), "{report}");
+    assert!(report.contains("#DIV/0!"), "{report}");
+    assert!(report.contains("校验位"), "{report}");
+    let errors = c.find_all(Locator::Css("#problems tr.sev-error")).await.unwrap();
+    assert_eq!(errors.len(), 3);
+    // Every column was recognised from its Chinese header with its unit.
+    let mapped = c
+        .find_all(Locator::Css("#columns select[name^=col] option[selected]"))
+        .await
+        .unwrap();
+    assert_eq!(mapped.len(), 9);
+
+    c.find(Locator::Css("#commit button")).await.unwrap().click().await.unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(60))
+        .for_element(Locator::Css("#status"))
+        .await
+        .unwrap();
+    shot(&c, "22-import-done").await;
+    let import_id: i64 = c
+        .current_url()
+        .await
+        .unwrap()
+        .path()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let imp = devzone_db::repo::imports::get(&db.conn, import_id).await.unwrap().unwrap();
+    assert_eq!((imp.rows_read, imp.rejected), (12, 3));
+
+    // The fourth data row was clean: its self-declared revenue is stored for the year, and
+    // the page shows it.
+    let Out::Text(good) = sample.rows[4][0].clone() else { panic!() };
+    let e = enterprises::by_code(&db.conn, 1, &good).await.unwrap().unwrap();
+    let stored = facts::history(&db.conn, e.id).await.unwrap();
+    let revenue = stored
+        .iter()
+        .find(|v| v.year == year + 1 && v.field == "revenue" && v.source == "self_reported")
+        .expect("imported revenue");
+    c.goto(&format!("{base}/enterprises/{}", e.id)).await.unwrap();
+    shot(&c, "23-enterprise-after-import").await;
+    let body = c.find(Locator::Css("main")).await.unwrap().text().await.unwrap();
+    let shown = display_value(FactField::Revenue, Centi(revenue.value.unwrap()));
+    assert!(body.contains(&shown), "{shown} not on the page");
+    assert!(body.contains("企业自报"));
+}
+
+fn tempdir() -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!("devzone-browser-{}", rand_suffix()));
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn rand_suffix() -> String {
+    format!(
+        "{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos()
+    )
 }

@@ -51,6 +51,24 @@ pub fn prepare(file_name: &str, bytes: &[u8]) -> Result<Prepared, ReadError> {
 }
 
 impl Prepared {
+    /// Stands for a file that could not be read, so that its page can still be shown.
+    pub fn empty(file_name: &str) -> Prepared {
+        Prepared {
+            file_name: file_name.to_string(),
+            read: SheetRead {
+                grid: Default::default(),
+                sheet: String::new(),
+                other_sheets: Vec::new(),
+                misnamed: false,
+                encoding: "",
+            },
+            layout: None,
+            sha256: String::new(),
+            signature: String::new(),
+            notices: Vec::new(),
+        }
+    }
+
     /// The mapping the header alone suggests.
     pub fn recognised(&self) -> Mapping {
         self.layout
@@ -176,7 +194,7 @@ impl Prepared {
             list.write_string(r, 1, p.column_letter())?;
             list.write_string(r, 2, &p.header)?;
             list.write_string(r, 3, &p.value)?;
-            list.write_string(r, 4, p.rule)?;
+            list.write_string(r, 4, &p.rule)?;
             list.write_string(r, 5, message(p))?;
         }
         list.set_freeze_panes(1, 0)?;

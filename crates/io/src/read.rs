@@ -384,6 +384,18 @@ pub fn read_grid(name: &str, bytes: &[u8]) -> Result<SheetRead, ReadError> {
     })
 }
 
+/// Whether text that is valid UTF-8 holds Chinese written in UTF-8. A few GB18030 byte
+/// pairs happen to be valid UTF-8 too (统 is CD B3), but they decode to Greek or Cyrillic,
+/// not to a run of CJK ideographs.
+fn utf8_chinese(valid: &[u8]) -> bool {
+    std::str::from_utf8(valid).is_ok_and(|s| {
+        s.chars()
+            .filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
+            .nth(2)
+            .is_some()
+    })
+}
+
 /// Decodes CSV bytes: UTF-8 (BOM dropped), UTF-16 with a BOM, otherwise GB18030.
 fn decode_text(bytes: &[u8]) -> Result<(std::borrow::Cow<'_, str>, &'static str), ReadError> {
     let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
@@ -400,7 +412,7 @@ fn decode_text(bytes: &[u8]) -> Result<(std::borrow::Cow<'_, str>, &'static str)
         Ok(s) => Ok((std::borrow::Cow::Borrowed(s), "UTF-8")),
         // Chinese written in UTF-8 before the bad byte: the file mixes encodings, and
         // reading it all as GB18030 would garble the part that was right.
-        Err(e) if !bytes[..e.valid_up_to()].is_ascii() => Err(ReadError::Csv {
+        Err(e) if utf8_chinese(&bytes[..e.valid_up_to()]) => Err(ReadError::Csv {
             line: bytes[..e.valid_up_to()].iter().filter(|b| **b == b'\n').count() as u64 + 1,
             message: "this line is not UTF-8 although the lines before it are; save the whole file in one encoding".into(),
         }),

@@ -105,6 +105,21 @@ impl Tr {
     pub fn lang(&self) -> &'static str {
         self.0.code()
     }
+    /// The message for an import problem: `import.rule.<id>`, else the form rule's
+    /// message, else the English text the command line prints.
+    pub fn import_problem(&self, p: &devzone_core::import::Problem) -> String {
+        let args = [
+            ("value", p.value.as_str()),
+            ("detail", p.detail.as_deref().unwrap_or("")),
+        ];
+        for key in [format!("import.rule.{}", p.rule), format!("rule.{}", p.rule)] {
+            let msg = self.f(&key, &args);
+            if msg != key {
+                return msg;
+            }
+        }
+        devzone_core::import::message_en(p)
+    }
     /// The message for a validation error, naming the field.
     pub fn field_error(&self, e: &devzone_core::validate::FieldError) -> String {
         let msg = self.f(

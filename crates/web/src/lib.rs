@@ -26,6 +26,8 @@ pub struct AppState {
     pub db: Db,
     /// Mark cookies `Secure` (set when devzone is served over HTTPS by a proxy).
     pub secure_cookies: bool,
+    /// Imports committing in the background, with their progress.
+    pub jobs: pages::imports::Jobs,
 }
 
 pub fn router(state: AppState) -> Router {

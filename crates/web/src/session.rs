@@ -255,11 +255,25 @@ pub async fn require_csrf(State(state): State<AppState>, req: Request, next: Nex
         }
         return refuse();
     }
-    let is_form = parts
+    let content_type = parts
         .headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"));
+        .unwrap_or("");
+    // A file upload cannot be read twice cheaply; its form carries the token in the
+    // action's query string instead of the body.
+    if content_type.starts_with("multipart/form-data") {
+        let sent = form_urlencoded_value(parts.uri.query().unwrap_or("").as_bytes(), "csrf");
+        return if sent
+            .as_deref()
+            .is_some_and(|s| secret::constant_time_eq(s, &expected))
+        {
+            next.run(Request::from_parts(parts, body)).await
+        } else {
+            refuse()
+        };
+    }
+    let is_form = content_type.starts_with("application/x-www-form-urlencoded");
     if !is_form {
         return refuse();
     }

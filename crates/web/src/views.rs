@@ -137,7 +137,6 @@ pub fn download(
     ascii_name: &str,
     stem: &str,
 ) -> Result<Response, PageError> {
-    use axum::http::header;
     let (bytes, mime, ext) = if format == Some("csv") {
         (devzone_io::to_csv(table), "text/csv; charset=utf-8", "csv")
     } else {
@@ -151,16 +150,22 @@ pub fn download(
         tracing::error!(error = %e, "export failed");
         PageError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR)
     })?;
+    Ok(attachment(bytes, mime, &format!("{ascii_name}.{ext}"), &format!("{stem}.{ext}")))
+}
+
+/// A file download: an ASCII name for old clients and the real (Chinese) name for others.
+pub fn attachment(bytes: Vec<u8>, mime: &str, ascii_name: &str, file_name: &str) -> Response {
+    use axum::http::header;
     let disposition = format!(
-        "attachment; filename=\"{ascii_name}.{ext}\"; filename*=UTF-8''{}.{ext}",
-        crate::session::urlencode(stem)
+        "attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{}",
+        crate::session::urlencode(file_name)
     );
-    Ok((
+    (
         [
             (header::CONTENT_TYPE, mime.to_string()),
             (header::CONTENT_DISPOSITION, disposition),
         ],
         bytes,
     )
-        .into_response())
+        .into_response()
 }

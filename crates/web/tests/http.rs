@@ -13,6 +13,7 @@ async fn app(db: &Db) -> axum::Router {
     devzone_web::router(devzone_web::AppState {
         db: db.clone(),
         secure_cookies: false,
+        jobs: Default::default(),
     })
 }
 

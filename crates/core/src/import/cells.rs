@@ -14,6 +14,7 @@ pub enum CellError {
     NotAYear,
     NotADate,
     NotAFlag,
+    TooLarge,
 }
 
 impl CellError {
@@ -25,6 +26,7 @@ impl CellError {
             CellError::NotAYear => "year.format",
             CellError::NotADate => "date.format",
             CellError::NotAFlag => "flag.format",
+            CellError::TooLarge => "number.too_large",
         }
     }
 }
@@ -77,10 +79,18 @@ pub fn number(raw: &str, percent_ok: bool) -> Result<Option<Decimal>, CellError>
         s.pop();
     }
     let s = thousands(&s).ok_or(CellError::NotANumber)?;
+    // Digits that do not fit a decimal are a number too large, not "not a number".
+    let too_large = |_| {
+        if s.trim_start_matches(['-', '+']).chars().all(|c| c.is_ascii_digit() || c == '.') {
+            CellError::TooLarge
+        } else {
+            CellError::NotANumber
+        }
+    };
     let mut d = if s.contains(['e', 'E']) {
         Decimal::from_scientific(&s).map_err(|_| CellError::NotANumber)?
     } else {
-        s.parse::<Decimal>().map_err(|_| CellError::NotANumber)?
+        s.parse::<Decimal>().map_err(too_large)?
     };
     if percent {
         if !percent_ok {
@@ -192,6 +202,7 @@ mod tests {
         assert_eq!(number("", false), Ok(None));
         assert_eq!(number("-", false), Ok(None));
         assert_eq!(number("1,23", false), Err(CellError::NotANumber));
+        assert_eq!(number(&"9".repeat(40), false), Err(CellError::TooLarge));
         assert_eq!(number("12a", false), Err(CellError::NotANumber));
         assert_eq!(number("#DIV/0!", false), Err(CellError::ExcelError));
         assert_eq!(number("#N/A", false), Err(CellError::ExcelError));

@@ -61,7 +61,7 @@ pub struct Problem {
     pub header: String,
     pub value: String,
     /// A stable id such as `credit_code.check`; messages are keyed `import.rule.<id>`.
-    pub rule: &'static str,
+    pub rule: String,
     pub severity: Severity,
     /// A bare fact for the message: the expected check character, the other line, …
     pub detail: Option<String>,
@@ -90,7 +90,7 @@ impl Problem {
             column: None,
             header: String::new(),
             value,
-            rule,
+            rule: rule.to_string(),
             severity,
             detail: None,
         }
@@ -136,7 +136,7 @@ pub fn column_letter(mut c: usize) -> String {
 /// language, under `import.rule.<id>`).
 pub fn message_en(p: &Problem) -> String {
     let d = p.detail.as_deref().unwrap_or("");
-    match p.rule {
+    match p.rule.as_str() {
         "required" => "is required".into(),
         "credit_code.length" => format!("a credit code has 18 characters, this one {d}"),
         "credit_code.character" => format!("character {d} is not allowed in a credit code"),
@@ -180,7 +180,10 @@ pub fn message_en(p: &Problem) -> String {
         "column.no_figures" => "no column of figures was recognised".into(),
         "file.empty" => "the file has no rows".into(),
         "file.no_data" => "the file has a header but no data rows".into(),
-        "sheet.hidden" => "hidden sheet not read".into(),
+        "sheet.hidden" => format!("hidden sheet not read (read: {d})"),
+        "sheet.not_read" => format!("only the first visible sheet is read ({d})"),
+        "file.misnamed" => "the name's extension does not match the content; read by its content".into(),
+        "file.seen" => format!("this file was imported before ({d})"),
         "fact.jump" => format!("ten times or a tenth of last year's value ({d})"),
         "fact.value_added_above_revenue" => format!("value added above revenue ({d})"),
         "fact.land_changed" => format!("land area changed by more than half since last year ({d})"),

@@ -9,7 +9,8 @@
 use super::audit::{self, Change};
 use super::facts::{Decision, Version, decide, refresh_derived_many, settle};
 use crate::entities::{
-    enterprise, fact_precedence, fact_value, import, import_enterprise, import_mapping, park,
+    enterprise, fact_precedence, fact_value, import, import_enterprise, import_mapping,
+    import_upload, park,
 };
 use crate::{Actor, DbError, DbResult};
 use devzone_core::facts::{FactField, Precedence};
@@ -676,24 +677,28 @@ pub async fn commit(
         Ent::Stored(id) => id,
         Ent::New(i) => new_ids[i],
     };
-    insert_facts(
-        &tx,
-        plan.facts.iter().map(|f| FactRow {
-            enterprise_id: ent_id(f.ent),
-            year: f.year,
-            field: f.field,
-            value: f.value,
-            text: f.text.as_deref(),
-            current: f.current,
-        }),
-        r.source.id(),
-        r.as_of,
-        &actor.username,
-        now,
-        Some(imp.id),
-        &mut |done| progress(done, plan.facts.len()),
-    )
-    .await?;
+    let mut done = 0;
+    for chunk in plan.facts.chunks(FACT_ROWS) {
+        let rows: Vec<FactRow> = chunk
+            .iter()
+            .map(|f| FactRow {
+                enterprise_id: ent_id(f.ent),
+                year: f.year,
+                field: f.field.id(),
+                value: f.value,
+                text: f.text.as_deref(),
+                current: f.current,
+                source: r.source.id(),
+                as_of: r.as_of,
+                entered_by: &actor.username,
+                entered_at: now,
+                import_id: Some(imp.id),
+            })
+            .collect();
+        insert_facts(&tx, &rows).await?;
+        done += rows.len();
+        progress(done, plan.facts.len());
+    }
     let touched: Vec<i64> = plan
         .facts
         .iter()
@@ -770,63 +775,58 @@ async fn save_mapping<C: ConnectionTrait>(db: &C, r: &Request) -> DbResult<()> {
 pub(crate) struct FactRow<'a> {
     pub enterprise_id: i64,
     pub year: i32,
-    pub field: FactField,
+    pub field: &'a str,
     pub value: Option<i64>,
     pub text: Option<&'a str>,
     pub current: bool,
+    pub source: &'a str,
+    pub as_of: chrono::NaiveDate,
+    pub entered_by: &'a str,
+    pub entered_at: chrono::DateTime<chrono::Utc>,
+    pub import_id: Option<i64>,
 }
 
-/// Inserts fact versions with multi-row statements built directly (not through entity
-/// models, which cost more than the database does at a million rows).
-pub(crate) async fn insert_facts<C: ConnectionTrait>(
-    db: &C,
-    rows: impl Iterator<Item = FactRow<'_>>,
-    source: &str,
-    as_of: chrono::NaiveDate,
-    by: &str,
-    at: chrono::DateTime<chrono::Utc>,
-    import_id: Option<i64>,
-    progress: &mut (dyn FnMut(usize) + Send),
-) -> DbResult<()> {
+/// Rows per multi-row INSERT: SQLite allows 32,766 bound values per statement, and
+/// 11 columns × 2,000 rows stays below.
+pub(crate) const FACT_ROWS: usize = 2_000;
+
+/// Inserts up to [`FACT_ROWS`] fact versions in one statement built directly (entity
+/// models cost more than the database does at a million rows).
+pub(crate) async fn insert_facts<C: ConnectionTrait>(db: &C, rows: &[FactRow<'_>]) -> DbResult<()> {
     use fact_value::Column as C;
-    // SQLite allows 32,766 bound values per statement; 11 columns × 2,000 rows stays below.
-    const ROWS: usize = 2_000;
-    let mut rows = rows.peekable();
-    let mut done = 0;
-    while rows.peek().is_some() {
-        let mut stmt = Query::insert();
-        stmt.into_table(fact_value::Entity).columns([
-            C::EnterpriseId,
-            C::Year,
-            C::Field,
-            C::Value,
-            C::TextValue,
-            C::Source,
-            C::AsOf,
-            C::EnteredBy,
-            C::EnteredAt,
-            C::Current,
-            C::ImportId,
-        ]);
-        for f in rows.by_ref().take(ROWS) {
-            done += 1;
-            stmt.values_panic([
-                f.enterprise_id.into(),
-                f.year.into(),
-                f.field.id().into(),
-                f.value.into(),
-                f.text.map(str::to_string).into(),
-                source.into(),
-                as_of.into(),
-                by.into(),
-                at.into(),
-                f.current.into(),
-                import_id.into(),
-            ]);
-        }
-        db.execute(&stmt).await?;
-        progress(done);
+    if rows.is_empty() {
+        return Ok(());
     }
+    let mut stmt = Query::insert();
+    stmt.into_table(fact_value::Entity).columns([
+        C::EnterpriseId,
+        C::Year,
+        C::Field,
+        C::Value,
+        C::TextValue,
+        C::Source,
+        C::AsOf,
+        C::EnteredBy,
+        C::EnteredAt,
+        C::Current,
+        C::ImportId,
+    ]);
+    for f in rows {
+        stmt.values_panic([
+            f.enterprise_id.into(),
+            f.year.into(),
+            f.field.into(),
+            f.value.into(),
+            f.text.map(str::to_string).into(),
+            f.source.into(),
+            f.as_of.into(),
+            f.entered_by.into(),
+            f.entered_at.into(),
+            f.current.into(),
+            f.import_id.into(),
+        ]);
+    }
+    db.execute(&stmt).await?;
     Ok(())
 }
 
@@ -1044,4 +1044,92 @@ fn restore(
         registered_capital
     );
     (r != *now).then_some(r)
+}
+
+/// Keeps an uploaded file until it is committed (or abandoned).
+pub async fn stage_upload<C: ConnectionTrait>(
+    db: &C,
+    zone_id: i64,
+    user_id: i64,
+    file_name: &str,
+    bytes: Vec<u8>,
+) -> DbResult<import_upload::Model> {
+    // Uploads older than a day were abandoned; they go when the next one arrives.
+    import_upload::Entity::delete_many()
+        .filter(import_upload::Column::CreatedAt.lt(chrono::Utc::now() - chrono::Duration::days(1)))
+        .exec(db)
+        .await?;
+    Ok(import_upload::ActiveModel {
+        zone_id: Set(zone_id),
+        user_id: Set(Some(user_id)),
+        file_name: Set(file_name.to_string()),
+        bytes: Set(bytes),
+        created_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?)
+}
+
+pub async fn upload<C: ConnectionTrait>(db: &C, id: i64) -> DbResult<Option<import_upload::Model>> {
+    Ok(import_upload::Entity::find_by_id(id).one(db).await?)
+}
+
+pub async fn drop_upload<C: ConnectionTrait>(db: &C, id: i64) -> DbResult<()> {
+    import_upload::Entity::delete_by_id(id).exec(db).await?;
+    Ok(())
+}
+
+/// Up to `n` enterprises of a zone with their current figures of the latest year any of
+/// them reports, for sample sheets; and that year.
+pub async fn sample_enterprises<C: ConnectionTrait>(
+    db: &C,
+    zone_id: i64,
+    n: u64,
+) -> DbResult<(Vec<devzone_core::import::templates::SampleEnterprise>, i32)> {
+    use devzone_core::import::templates::{SampleEnterprise, ownership_zh};
+    let es = enterprise::Entity::find()
+        .filter(enterprise::Column::ZoneId.eq(zone_id))
+        .order_by_asc(enterprise::Column::Id)
+        .paginate(db, n)
+        .fetch_page(0)
+        .await?;
+    let year = es.iter().filter_map(|e| e.latest_year).max().unwrap_or(2024);
+    let parks: HashMap<i64, String> = park::Entity::find()
+        .filter(park::Column::ZoneId.eq(zone_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.name))
+        .collect();
+    let ids: Vec<i64> = es.iter().map(|e| e.id).collect();
+    let mut facts: HashMap<i64, Vec<(FactField, f64)>> = HashMap::new();
+    for chunk in ids.chunks(IN_CHUNK) {
+        for v in fact_value::Entity::find()
+            .filter(fact_value::Column::EnterpriseId.is_in(chunk.to_vec()))
+            .filter(fact_value::Column::Year.eq(year))
+            .filter(fact_value::Column::Current.eq(true))
+            .all(db)
+            .await?
+        {
+            if let (Some(f), Some(val)) = (FactField::parse(&v.field), v.value) {
+                facts.entry(v.enterprise_id).or_default().push((f, val as f64 / 100.0));
+            }
+        }
+    }
+    let out = es
+        .into_iter()
+        .map(|e| SampleEnterprise {
+            facts: facts.remove(&e.id).unwrap_or_default(),
+            park: e.park_id.and_then(|p| parks.get(&p).cloned()),
+            ownership_zh: ownership_zh(Ownership::parse(&e.ownership).unwrap_or(Ownership::Other)).into(),
+            code: e.credit_code,
+            name: e.name,
+            industry_code: e.industry_code,
+            address: e.address,
+            founded_on: e.founded_on,
+            registered_capital: e.registered_capital.map(|c| c as f64 / 100.0),
+        })
+        .collect();
+    Ok((out, year))
 }

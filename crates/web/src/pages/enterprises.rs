@@ -290,6 +290,8 @@ struct EnterprisePage {
     years: Vec<i32>,
     facts: Vec<FactRow>,
     history: Vec<HistoryRow>,
+    /// Figures where sources disagree: (year, field, current "value (source)", others).
+    disagreements: Vec<(i32, String, String, String)>,
     chart: String,
     fact_fields: Vec<(String, String, String)>,
     sources: Vec<(String, String)>,
@@ -475,6 +477,19 @@ async fn enterprise_page(
             })
         })
         .collect();
+    let disagreements = facts::disagreements(&history)
+        .into_iter()
+        .filter_map(|(cur, others)| {
+            let f = FactField::parse(&cur.field)?;
+            let shown = |h: &devzone_db::entities::fact_value::Model| format!("{} ({})", show_value(f, h), t.tv("source", &h.source));
+            Some((
+                cur.year,
+                field_label(t, f),
+                shown(&cur),
+                others.iter().map(shown).collect::<Vec<_>>().join("; "),
+            ))
+        })
+        .collect();
     let all_zones = if v.scope.enterprise.is_some() {
         vec![]
     } else {
@@ -516,6 +531,7 @@ async fn enterprise_page(
         years,
         facts,
         history: history_rows,
+        disagreements,
         chart,
         fact_fields: FactField::ALL
             .iter()

@@ -6,6 +6,7 @@ mod enterprises;
 pub(crate) mod evaluation;
 mod evaluation_breakdown;
 mod home;
+pub(crate) mod imports;
 
 use crate::AppState;
 use axum::Router;
@@ -52,6 +53,21 @@ pub fn routes() -> Router<AppState> {
             "/evaluations/{id}/enterprises/{enterprise}",
             get(evaluation_breakdown::show),
         )
+        .route("/zones/{id}/imports", get(imports::page))
+        .route(
+            "/zones/{id}/imports/upload",
+            post(imports::upload).layer(axum::extract::DefaultBodyLimit::max(imports::MAX_UPLOAD_BYTES)),
+        )
+        .route("/zones/{id}/imports/samples/{which}", get(imports::sample))
+        .route(
+            "/zones/{id}/imports/precedence",
+            get(imports::precedence).post(imports::set_precedence),
+        )
+        .route("/imports/uploads/{id}", get(imports::show_upload))
+        .route("/imports/uploads/{id}/report", get(imports::report))
+        .route("/imports/uploads/{id}/commit", post(imports::commit))
+        .route("/imports/{id}", get(imports::show))
+        .route("/imports/{id}/revert", post(imports::revert))
         .route("/admin/audit", get(admin::audit))
         .route("/admin/users", get(admin::users).post(admin::create_user))
         .route("/admin/users/{name}/disabled", post(admin::set_disabled))

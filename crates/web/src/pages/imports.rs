@@ -1,0 +1,784 @@
+//! Import pages: upload → preview and column mapping → validation report → commit (in
+//! the background, with progress) → history, with revert; sample sheets to download; and
+//! the zone's per-field source precedence.
+
+use super::zone_for;
+use crate::AppState;
+use crate::error::PageError;
+use crate::i18n::Tr;
+use crate::session::{PageViewer, Viewer};
+use crate::views::{Chrome, attachment};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Multipart, Path, Query, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use devzone_core::facts::{FactField, Precedence};
+use devzone_core::import::headers::{base_unit_label, units_of};
+use devzone_core::import::templates;
+use devzone_core::import::{ColumnMap, Kind, Mapping, Problem, Severity, Target};
+use devzone_core::model::FactSource;
+use devzone_db::entities::{import, import_upload, zone};
+use devzone_db::repo::imports::{self, Plan, Request};
+use devzone_db::repo::zones;
+use devzone_io::import::Prepared;
+use serde::Deserialize;
+use std::collections::HashMap;
+
+/// Uploads larger than this are refused (a 100,000-row, 16-column sheet is about 8 MB).
+pub const MAX_UPLOAD_BYTES: usize = 64 * 1024 * 1024;
+
+/// Problems shown on the page; the downloadable report has all of them.
+const SHOWN_PROBLEMS: usize = 300;
+
+/// Progress of commits running in the background, by upload.
+#[derive(Clone, Default)]
+pub struct Jobs(std::sync::Arc<std::sync::Mutex<HashMap<i64, Job>>>);
+
+#[derive(Clone, Debug)]
+pub enum Job {
+    Running { done: usize, total: usize },
+    Done(Option<i64>),
+    Failed(String),
+}
+
+impl Jobs {
+    fn set(&self, upload: i64, job: Job) {
+        self.0.lock().expect("jobs lock").insert(upload, job);
+    }
+    fn get(&self, upload: i64) -> Option<Job> {
+        self.0.lock().expect("jobs lock").get(&upload).cloned()
+    }
+}
+
+fn officer(v: &Viewer) -> Result<(), PageError> {
+    if v.can_write() {
+        Ok(())
+    } else {
+        Err(PageError::forbidden())
+    }
+}
+
+fn source_label(t: &Tr, id: &str) -> String {
+    t.tv("source", id)
+}
+
+pub(crate) fn target_label(t: &Tr, target: Target) -> String {
+    match (target, t.lang()) {
+        (Target::Fact(f), "zh-CN") => f.label_zh().to_string(),
+        (Target::Fact(f), _) => f.label_en().to_string(),
+        (Target::Attr(_), _) => t.tv("import.target", target.id()),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The import page: upload form, samples, history
+
+pub struct HistoryRow {
+    id: i64,
+    file_name: String,
+    source: String,
+    kind: String,
+    created_by: String,
+    created_at: String,
+    counts: String,
+    status: String,
+    reverted: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "imports.html")]
+pub struct ImportsPage {
+    c: Chrome,
+    zone_id: i64,
+    sources: Vec<(String, String)>,
+    samples: Vec<(String, String)>,
+    history: Vec<HistoryRow>,
+    page: u64,
+    pages: u64,
+    error: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct ListParams {
+    page: Option<u64>,
+    error: Option<String>,
+}
+
+fn history_row(t: &Tr, m: &import::Model) -> HistoryRow {
+    HistoryRow {
+        id: m.id,
+        file_name: m.file_name.clone(),
+        source: source_label(t, &m.source),
+        kind: t.tv("import.kind", &m.kind),
+        created_by: m.created_by.clone(),
+        created_at: m.created_at.format("%Y-%m-%d %H:%M").to_string(),
+        counts: t.f(
+            "import.counts_short",
+            &[
+                ("read", &m.rows_read.to_string()),
+                ("inserted", &m.inserted.to_string()),
+                ("updated", &m.updated.to_string()),
+                ("rejected", &m.rejected.to_string()),
+            ],
+        ),
+        status: t.tv("import.status", &m.status),
+        reverted: m.status == "reverted",
+    }
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<i64>,
+    Query(q): Query<ListParams>,
+) -> Result<Response, PageError> {
+    let zone = zone_for(&state, &v, id).await?;
+    let t = v.tr();
+    let hist = imports::history(&state.db.conn, id, q.page.unwrap_or(1), 20).await?;
+    let all = zones::list(&state.db.conn, &v.scope).await?;
+    let page = ImportsPage {
+        c: Chrome::new(&v, t.t("import.title"), &all, Some(zone.id)),
+        zone_id: id,
+        sources: FactSource::ALL
+            .iter()
+            .map(|s| (s.id().to_string(), source_label(&t, s.id())))
+            .collect(),
+        samples: SAMPLE_IDS
+            .iter()
+            .map(|s| (s.to_string(), t.tv("import.sample", s)))
+            .collect(),
+        pages: hist.pages(),
+        page: hist.page,
+        history: hist.items.iter().map(|m| history_row(&t, m)).collect(),
+        error: q.error.map(|e| t.tv("import.error", &e)),
+    };
+    Ok(page.into_response())
+}
+
+/// Takes the uploaded file and keeps it until it is committed.
+pub async fn upload(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<i64>,
+    mut form: Multipart,
+) -> Result<Response, PageError> {
+    zone_for(&state, &v, id).await?;
+    officer(&v)?;
+    let mut file: Option<(String, Vec<u8>)> = None;
+    let mut params: Vec<(String, String)> = Vec::new();
+    while let Ok(Some(field)) = form.next_field().await {
+        let name = field.name().unwrap_or("").to_string();
+        if name == "file" {
+            let file_name = field.file_name().unwrap_or("upload").to_string();
+            match field.bytes().await {
+                Ok(b) => file = Some((file_name, b.to_vec())),
+                Err(_) => {
+                    return Ok(Redirect::to(&format!("/zones/{id}/imports?error=too_large")).into_response());
+                }
+            }
+        } else if let Ok(text) = field.text().await {
+            params.push((name, text));
+        }
+    }
+    let Some((file_name, bytes)) = file.filter(|(n, b)| !n.is_empty() && !b.is_empty()) else {
+        return Ok(Redirect::to(&format!("/zones/{id}/imports?error=no_file")).into_response());
+    };
+    let up = imports::stage_upload(&state.db.conn, id, v.user.id, &file_name, bytes).await?;
+    let query = serde_urlencoded::to_string(
+        params
+            .into_iter()
+            .filter(|(k, val)| matches!(k.as_str(), "kind" | "source" | "year") && !val.is_empty())
+            .collect::<Vec<_>>(),
+    )
+    .unwrap_or_default();
+    Ok(Redirect::to(&format!("/imports/uploads/{}?{query}", up.id)).into_response())
+}
+
+// ---------------------------------------------------------------------------------------
+// One upload: mapping, report, commit
+
+/// The choices on the mapping form, read from the query string (or the commit form).
+#[derive(Debug, Clone)]
+struct Choices {
+    kind: Kind,
+    source: Option<FactSource>,
+    year: Option<i32>,
+    /// Column → target id ("" = ignored) and unit, when the form sent them.
+    columns: HashMap<usize, (String, String)>,
+}
+
+impl Choices {
+    fn parse(pairs: &[(String, String)]) -> Choices {
+        let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim().to_string());
+        let mut columns: HashMap<usize, (String, String)> = HashMap::new();
+        for (k, val) in pairs {
+            if let Some(i) = k.strip_prefix("col").and_then(|i| i.parse().ok()) {
+                columns.entry(i).or_default().0 = val.clone();
+            } else if let Some(i) = k.strip_prefix("unit").and_then(|i| i.parse().ok()) {
+                columns.entry(i).or_default().1 = val.clone();
+            }
+        }
+        Choices {
+            kind: get("kind").and_then(|k| Kind::parse(&k)).unwrap_or(Kind::Facts),
+            source: get("source").and_then(|s| FactSource::parse(&s)),
+            year: get("year").and_then(|y| y.parse().ok()),
+            columns,
+        }
+    }
+
+    /// The mapping: the form's choices where it made them, else `base`.
+    fn mapping(&self, base: &Mapping) -> Mapping {
+        let mut m = base.clone();
+        for (i, c) in m.columns.iter_mut().enumerate() {
+            if let Some((target, unit)) = self.columns.get(&i) {
+                c.target = Target::parse(target);
+                c.unit = Some(unit.clone()).filter(|u| !u.is_empty() && c.target.and_then(Target::unit).is_some());
+            }
+        }
+        m
+    }
+
+    fn query(&self, m: &Mapping) -> String {
+        let mut pairs = vec![("kind".to_string(), self.kind.id().to_string())];
+        if let Some(s) = self.source {
+            pairs.push(("source".into(), s.id().into()));
+        }
+        if let Some(y) = self.year {
+            pairs.push(("year".into(), y.to_string()));
+        }
+        for (i, c) in m.columns.iter().enumerate() {
+            pairs.push((format!("col{i}"), c.target.map(|t| t.id().to_string()).unwrap_or_default()));
+            pairs.push((format!("unit{i}"), c.unit.clone().unwrap_or_default()));
+        }
+        serde_urlencoded::to_string(pairs).unwrap_or_default()
+    }
+}
+
+/// An upload the viewer may work on, read and prepared.
+async fn upload_for(
+    state: &AppState,
+    v: &Viewer,
+    upload_id: i64,
+) -> Result<(import_upload::Model, zone::Model), PageError> {
+    let up = imports::upload(&state.db.conn, upload_id)
+        .await?
+        .ok_or_else(PageError::not_found)?;
+    let zone = zone_for(state, v, up.zone_id).await?;
+    officer(v)?;
+    Ok((up, zone))
+}
+
+/// Reads the file, picks the mapping (form, else saved, else recognised) and plans.
+async fn evaluate(
+    state: &AppState,
+    up: &import_upload::Model,
+    pairs: &[(String, String)],
+) -> Result<(Prepared, Choices, Mapping, Option<String>, Result<Plan, String>), PageError> {
+    let mut choices = Choices::parse(pairs);
+    let prepared = match devzone_io::import::prepare(&up.file_name, &up.bytes) {
+        Ok(p) => p,
+        Err(e) => {
+            let empty = Prepared::empty(&up.file_name);
+            return Ok((empty, choices, Mapping::default(), None, Err(e.to_string())));
+        }
+    };
+    let saved = imports::saved_mapping(&state.db.conn, up.zone_id, &prepared.signature).await?;
+    let base = match &saved {
+        Some((m, source, kind)) => {
+            if choices.source.is_none() {
+                choices.source = FactSource::parse(source);
+            }
+            if !pairs.iter().any(|(k, _)| k == "kind") {
+                choices.kind = Kind::parse(kind).unwrap_or(choices.kind);
+            }
+            m.clone()
+        }
+        None => prepared.recognised(),
+    };
+    let mapping = choices.mapping(&base);
+    let saved_from = saved.map(|(_, s, _)| s);
+    let checked = prepared.check(&mapping, choices.kind, choices.year);
+    let request = Request {
+        zone_id: up.zone_id,
+        kind: choices.kind,
+        source: choices.source.unwrap_or(FactSource::Officer),
+        as_of: chrono::Utc::now().date_naive(),
+        year: choices.year,
+        file_name: up.file_name.clone(),
+        file_sha256: prepared.sha256.clone(),
+        sheet: prepared.read.sheet.clone(),
+        mapping: mapping.clone(),
+        signature: prepared.signature.clone(),
+    };
+    let plan = imports::plan(&state.db.conn, request, checked).await?;
+    Ok((prepared, choices, mapping, saved_from, Ok(plan)))
+}
+
+pub struct ColumnView {
+    index: usize,
+    letter: String,
+    header: String,
+    target: String,
+    unit: String,
+    units: Vec<(String, String)>,
+    samples: String,
+}
+
+pub struct ProblemView {
+    line: String,
+    column: String,
+    header: String,
+    value: String,
+    message: String,
+    severity: &'static str,
+}
+
+pub fn problem_view(t: &Tr, p: &Problem) -> ProblemView {
+    ProblemView {
+        line: if p.line == 0 { "—".into() } else { p.line.to_string() },
+        column: p.column_letter(),
+        header: p.header.clone(),
+        value: p.value.clone(),
+        message: t.import_problem(p),
+        severity: match p.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Notice => "notice",
+        },
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "import_upload.html")]
+pub struct UploadPage {
+    c: Chrome,
+    zone_id: i64,
+    upload_id: i64,
+    file_name: String,
+    size_kb: String,
+    sheet: String,
+    read_error: Option<String>,
+    header_lines: String,
+    data_rows: usize,
+    kind: String,
+    source: String,
+    year: String,
+    sources: Vec<(String, String)>,
+    saved_from: Option<String>,
+    targets: Vec<(String, String)>,
+    columns: Vec<ColumnView>,
+    preview: Vec<(usize, Vec<String>)>,
+    counts: Vec<(String, usize, &'static str)>,
+    problems: Vec<ProblemView>,
+    more_problems: usize,
+    refused: bool,
+    can_commit: bool,
+    need_source: bool,
+    query: String,
+    job: Option<(usize, usize)>,
+    job_error: Option<String>,
+}
+
+pub async fn show_upload(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(upload_id): Path<i64>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, PageError> {
+    // A finished commit has dropped the upload: go to the import (which checks access).
+    if let Some(Job::Done(Some(import_id))) = state.jobs.get(upload_id) {
+        return Ok(Redirect::to(&format!("/imports/{import_id}")).into_response());
+    }
+    let (up, zone) = upload_for(&state, &v, upload_id).await?;
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_str(raw.as_deref().unwrap_or("")).unwrap_or_default();
+    let t = v.tr();
+    let (prepared, choices, mapping, saved_from, plan) = evaluate(&state, &up, &pairs).await?;
+    let preview = prepared.preview(8);
+    let columns = mapping
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| column_view(&t, i, c, &preview))
+        .collect();
+    let (counts, problems, more, refused, can_commit) = match &plan {
+        Ok(p) => {
+            let c = &p.counts;
+            let counts = vec![
+                (t.t("import.c.rows_read").to_string(), c.rows_read, ""),
+                (t.t("import.c.inserted").to_string(), c.inserted, "ok"),
+                (t.t("import.c.updated").to_string(), c.updated, "ok"),
+                (t.t("import.c.unchanged").to_string(), c.unchanged, ""),
+                (t.t("import.c.not_current").to_string(), c.not_current, ""),
+                (t.t("import.c.enterprises_created").to_string(), c.enterprises_created, "ok"),
+                (t.t("import.c.enterprises_updated").to_string(), c.enterprises_updated, "ok"),
+                (t.t("import.c.rejected").to_string(), c.rejected, "bad"),
+                (t.t("import.c.warnings").to_string(), c.warnings, "warn"),
+            ];
+            let shown: Vec<ProblemView> = p.problems.iter().take(SHOWN_PROBLEMS).map(|x| problem_view(&t, x)).collect();
+            (
+                counts,
+                shown,
+                p.problems.len().saturating_sub(SHOWN_PROBLEMS),
+                p.refused(),
+                !p.refused() && p.counts.changes() > 0,
+            )
+        }
+        Err(_) => (Vec::new(), Vec::new(), 0, true, false),
+    };
+    let (job, job_error) = match state.jobs.get(upload_id) {
+        Some(Job::Running { done, total }) => (Some((done, total.max(1))), None),
+        Some(Job::Failed(e)) => (None, Some(e)),
+        _ => (None, None),
+    };
+    let all = zones::list(&state.db.conn, &v.scope).await?;
+    let layout = prepared.layout.as_ref();
+    let page = UploadPage {
+        c: Chrome::new(&v, t.t("import.title"), &all, Some(zone.id)),
+        zone_id: zone.id,
+        upload_id,
+        file_name: up.file_name.clone(),
+        size_kb: format!("{:.1}", up.bytes.len() as f64 / 1024.0),
+        sheet: prepared.read.sheet.clone(),
+        read_error: plan.as_ref().err().cloned(),
+        header_lines: layout
+            .map(|l| {
+                l.header_rows
+                    .iter()
+                    .map(|r| prepared.read.grid.line(*r).to_string())
+                    .collect::<Vec<_>>()
+                    .join("–")
+            })
+            .unwrap_or_default(),
+        data_rows: layout.map_or(0, |l| l.data_rows.len()),
+        kind: choices.kind.id().into(),
+        source: choices.source.map(|s| s.id().to_string()).unwrap_or_default(),
+        year: choices.year.map(|y| y.to_string()).unwrap_or_default(),
+        sources: FactSource::ALL
+            .iter()
+            .map(|s| (s.id().to_string(), source_label(&t, s.id())))
+            .collect(),
+        saved_from: saved_from.map(|s| source_label(&t, &s)),
+        targets: Target::all().map(|x| (x.id().to_string(), target_label(&t, x))).collect(),
+        columns,
+        preview,
+        counts,
+        problems,
+        more_problems: more,
+        refused,
+        can_commit: can_commit && choices.source.is_some() && job.is_none(),
+        need_source: choices.source.is_none(),
+        query: choices.query(&mapping),
+        job,
+        job_error,
+    };
+    Ok(page.into_response())
+}
+
+fn column_view(t: &Tr, i: usize, c: &ColumnMap, preview: &[(usize, Vec<String>)]) -> ColumnView {
+    let units = c
+        .target
+        .and_then(Target::unit)
+        .map(|u| {
+            units_of(u)
+                .iter()
+                .map(|(l, _, _)| (l.to_string(), l.to_string()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let _ = t;
+    ColumnView {
+        index: i,
+        letter: devzone_core::import::column_letter(i),
+        header: c.header.clone(),
+        target: c.target.map(|x| x.id().to_string()).unwrap_or_default(),
+        unit: c
+            .unit
+            .clone()
+            .or_else(|| c.target.and_then(Target::unit).map(|u| base_unit_label(u).to_string()))
+            .unwrap_or_default(),
+        units,
+        samples: preview
+            .iter()
+            .take(3)
+            .filter_map(|(_, cells)| cells.get(i).filter(|s| !s.is_empty()).cloned())
+            .collect::<Vec<_>>()
+            .join(" · "),
+    }
+}
+
+/// The uploaded sheet with its problem cells highlighted and commented.
+pub async fn report(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(upload_id): Path<i64>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, PageError> {
+    let (up, _) = upload_for(&state, &v, upload_id).await?;
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_str(raw.as_deref().unwrap_or("")).unwrap_or_default();
+    let (prepared, _, _, _, plan) = evaluate(&state, &up, &pairs).await?;
+    let plan = plan.map_err(|_| PageError::new(StatusCode::UNPROCESSABLE_ENTITY))?;
+    let t = v.tr();
+    let headers = [
+        t.t("import.p.line"),
+        t.t("import.p.column"),
+        t.t("import.p.header"),
+        t.t("import.p.value"),
+        t.t("import.p.rule"),
+        t.t("import.p.message"),
+    ];
+    let bytes = prepared
+        .report_xlsx(&plan.problems, &|p| t.import_problem(p), headers)
+        .map_err(|e| {
+            tracing::error!(error = %e, "import report failed");
+            PageError::new(StatusCode::INTERNAL_SERVER_ERROR)
+        })?;
+    let stem = up.file_name.rsplit_once('.').map_or(up.file_name.as_str(), |(s, _)| s);
+    Ok(attachment(
+        bytes,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "import-report.xlsx",
+        &format!("{stem}-{}.xlsx", t.t("import.report_suffix")),
+    ))
+}
+
+/// Checks again with the form's choices and commits in the background.
+pub async fn commit(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(upload_id): Path<i64>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, PageError> {
+    let (up, _) = upload_for(&state, &v, upload_id).await?;
+    if matches!(state.jobs.get(upload_id), Some(Job::Running { .. })) {
+        return Err(PageError::new(StatusCode::CONFLICT));
+    }
+    let choices = Choices::parse(&pairs);
+    if choices.source.is_none() {
+        return Err(PageError::new(StatusCode::UNPROCESSABLE_ENTITY));
+    }
+    let (_, choices, mapping, _, plan) = evaluate(&state, &up, &pairs).await?;
+    let plan = plan.map_err(|_| PageError::new(StatusCode::UNPROCESSABLE_ENTITY))?;
+    if plan.refused() {
+        return Err(PageError::new(StatusCode::UNPROCESSABLE_ENTITY));
+    }
+    let jobs = state.jobs.clone();
+    let db = state.db.clone();
+    let actor = v.actor();
+    jobs.set(upload_id, Job::Running { done: 0, total: plan.counts.inserted + plan.counts.updated });
+    tokio::spawn(async move {
+        let progress_jobs = jobs.clone();
+        let mut report: Box<dyn FnMut(usize, usize) + Send> = Box::new(move |done, total| {
+            progress_jobs.set(upload_id, Job::Running { done, total });
+        });
+        match imports::commit(&db.conn, &actor, &plan, &mut *report).await {
+            Ok(id) => {
+                if id.is_some() {
+                    let _ = imports::drop_upload(&db.conn, upload_id).await;
+                }
+                jobs.set(upload_id, Job::Done(id));
+            }
+            Err(e) => {
+                tracing::error!(error = %e, upload = upload_id, "import commit failed");
+                jobs.set(upload_id, Job::Failed(e.to_string()));
+            }
+        }
+    });
+    Ok(Redirect::to(&format!("/imports/uploads/{upload_id}?{}", choices.query(&mapping))).into_response())
+}
+
+// ---------------------------------------------------------------------------------------
+// One committed import
+
+#[derive(Template, WebTemplate)]
+#[template(path = "import_show.html")]
+pub struct ImportPage {
+    c: Chrome,
+    zone_id: i64,
+    row: HistoryRow,
+    sheet: String,
+    sha256: String,
+    year: String,
+    counts: Vec<(String, i32)>,
+    problems: Vec<ProblemView>,
+    reverted_by: String,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let m = imports::get(&state.db.conn, id).await?.ok_or_else(PageError::not_found)?;
+    let zone = zone_for(&state, &v, m.zone_id).await?;
+    let t = v.tr();
+    let problems: Vec<Problem> = serde_json::from_str(&m.report).unwrap_or_default();
+    let all = zones::list(&state.db.conn, &v.scope).await?;
+    let page = ImportPage {
+        c: Chrome::new(&v, &format!("{} #{id}", t.t("import.title")), &all, Some(zone.id)),
+        zone_id: zone.id,
+        row: history_row(&t, &m),
+        sheet: m.sheet.clone(),
+        sha256: m.file_sha256.clone(),
+        year: m.year.map(|y| y.to_string()).unwrap_or_default(),
+        counts: vec![
+            (t.t("import.c.rows_read").into(), m.rows_read),
+            (t.t("import.c.inserted").into(), m.inserted),
+            (t.t("import.c.updated").into(), m.updated),
+            (t.t("import.c.unchanged").into(), m.unchanged),
+            (t.t("import.c.not_current").into(), m.not_current),
+            (t.t("import.c.enterprises_created").into(), m.enterprises_created),
+            (t.t("import.c.enterprises_updated").into(), m.enterprises_updated),
+            (t.t("import.c.rejected").into(), m.rejected),
+            (t.t("import.c.warnings").into(), m.warnings),
+        ],
+        problems: problems.iter().map(|p| problem_view(&t, p)).collect(),
+        reverted_by: match (&m.reverted_by, m.reverted_at) {
+            (Some(by), Some(at)) => format!("{by} · {}", at.format("%Y-%m-%d %H:%M")),
+            _ => String::new(),
+        },
+    };
+    Ok(page.into_response())
+}
+
+pub async fn revert(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let m = imports::get(&state.db.conn, id).await?.ok_or_else(PageError::not_found)?;
+    zone_for(&state, &v, m.zone_id).await?;
+    officer(&v)?;
+    imports::revert(&state.db.conn, &v.actor(), id).await?;
+    Ok(Redirect::to(&format!("/imports/{id}")).into_response())
+}
+
+// ---------------------------------------------------------------------------------------
+// Sample sheets
+
+const SAMPLE_IDS: [&str; 5] = ["register", "tax_bureau", "statistics_bureau", "power_company", "self_reported"];
+
+/// A sample sheet made from this zone's own enterprises (up to 200), for next year's figures.
+pub async fn sample(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path((id, which)): Path<(i64, String)>,
+) -> Result<Response, PageError> {
+    let zone = zone_for(&state, &v, id).await?;
+    let rows = imports::sample_enterprises(&state.db.conn, id, 200).await?;
+    let year = rows.1 + 1;
+    let sample = templates::samples(&zone.name, year, &rows.0)
+        .into_iter()
+        .find(|s| s.id == which)
+        .ok_or_else(PageError::not_found)?;
+    let bytes = devzone_io::import::write_sample(&sample).map_err(|e| {
+        tracing::error!(error = %e, "sample failed");
+        PageError::new(StatusCode::INTERNAL_SERVER_ERROR)
+    })?;
+    let (mime, ext) = if sample.csv_gb18030 {
+        ("text/csv; charset=gb18030", "csv")
+    } else {
+        ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")
+    };
+    Ok(attachment(bytes, mime, &format!("sample-{which}.{ext}"), &sample.file_name))
+}
+
+// ---------------------------------------------------------------------------------------
+// Source precedence
+
+#[derive(Template, WebTemplate)]
+#[template(path = "import_precedence.html")]
+pub struct PrecedencePage {
+    c: Chrome,
+    zone_id: i64,
+    rows: Vec<(String, String, String, bool)>,
+    sources: Vec<(String, String)>,
+    error: Option<String>,
+}
+
+pub async fn precedence(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    precedence_page(&state, &v, id, None).await
+}
+
+async fn precedence_page(state: &AppState, v: &Viewer, id: i64, error: Option<String>) -> Result<Response, PageError> {
+    let zone = zone_for(state, v, id).await?;
+    let t = v.tr();
+    let p = imports::precedence(&state.db.conn, id).await?;
+    let all = zones::list(&state.db.conn, &v.scope).await?;
+    let rows = FactField::ALL
+        .iter()
+        .map(|f| {
+            let order = p.order(*f);
+            (
+                f.id().to_string(),
+                target_label(&t, Target::Fact(*f)),
+                order.iter().map(|s| source_label(&t, s.id())).collect::<Vec<_>>().join(" › "),
+                p.overrides.contains_key(f),
+            )
+        })
+        .collect();
+    let page = PrecedencePage {
+        c: Chrome::new(v, t.t("import.precedence"), &all, Some(zone.id)),
+        zone_id: id,
+        rows,
+        sources: FactSource::ALL
+            .iter()
+            .map(|s| (s.id().to_string(), source_label(&t, s.id())))
+            .collect(),
+        error,
+    };
+    let status = if page.error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    Ok((status, page).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct PrecedenceForm {
+    field: String,
+    first: String,
+    second: Option<String>,
+    third: Option<String>,
+}
+
+/// Sets a field's order: the chosen sources first, the rest after in default order.
+pub async fn set_precedence(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<i64>,
+    Form(f): Form<PrecedenceForm>,
+) -> Result<Response, PageError> {
+    zone_for(&state, &v, id).await?;
+    officer(&v)?;
+    let t = v.tr();
+    let Some(field) = FactField::parse(&f.field) else {
+        return precedence_page(&state, &v, id, Some(t.f("rule.field.unknown", &[("value", &f.field)]))).await;
+    };
+    let chosen: Vec<String> = [Some(f.first.clone()), f.second.clone(), f.third.clone()]
+        .into_iter()
+        .flatten()
+        .filter(|s| !s.is_empty())
+        .collect();
+    let mut text = chosen.join(",");
+    for s in Precedence::default_order(field) {
+        if !chosen.iter().any(|c| c == s.id()) {
+            text.push(',');
+            text.push_str(s.id());
+        }
+    }
+    match Precedence::parse_order(&text) {
+        Ok(order) => {
+            imports::set_precedence(&state.db.conn, &v.actor(), id, field, &order).await?;
+            Ok(Redirect::to(&format!("/zones/{id}/imports/precedence")).into_response())
+        }
+        Err(bad) => {
+            let msg = t.f("import.rule.precedence.repeated", &[("value", &source_label(&t, &bad))]);
+            precedence_page(&state, &v, id, Some(msg)).await
+        }
+    }
+}
