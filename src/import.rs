@@ -303,3 +303,21 @@ pub fn write_samples(dir: &Path, zone_index: usize, rows: usize, year: i32) -> a
     }
     Ok(())
 }
+
+/// Reads a zone export (ZIP) into this installation.
+pub async fn zone_export(db: &Db, file: &Path, actor: &Actor) -> anyhow::Result<()> {
+    let f = std::fs::File::open(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let l = devzone_db::repo::transfer::import(&db.conn, actor, std::io::BufReader::new(f))
+        .await
+        .map_err(|e| match e {
+            devzone_db::DbError::Conflict { value, .. } => {
+                anyhow::anyhow!("a zone named {value} exists already; nothing was imported")
+            }
+            other => anyhow::anyhow!("{other}; nothing was imported"),
+        })?;
+    println!(
+        "zone #{} created: {} parks, {} enterprises, {} qualifications, {} fact versions",
+        l.zone_id, l.parks, l.enterprises, l.qualifications, l.facts
+    );
+    Ok(())
+}

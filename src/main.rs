@@ -112,7 +112,8 @@ enum Command {
         /// enterprises (creates and updates them, with any figures the rows carry) or facts.
         #[arg(long, default_value = "facts")]
         kind: String,
-        #[arg(long, required_unless_present = "revert")]
+        /// The zone to import into (not needed for a zone export, .zip).
+        #[arg(long)]
         zone: Option<i64>,
         /// The data year for rows without a year column.
         #[arg(long)]
@@ -131,6 +132,14 @@ enum Command {
         /// Take back the committed import with this number, as a whole.
         #[arg(long, conflicts_with = "file")]
         revert: Option<i64>,
+    },
+    /// Write a whole zone as a ZIP of CSV files with a JSON manifest (schema version, row
+    /// counts, checksums); `devzone import FILE.zip` reads it into another installation.
+    Export {
+        #[arg(long)]
+        zone: i64,
+        #[arg(long)]
+        out: PathBuf,
     },
     /// Write sample files from the demo generator.
     #[command(subcommand)]
@@ -336,7 +345,10 @@ async fn main() -> anyhow::Result<()> {
                 return import::revert(&db, id, &actor).await;
             }
             let file = file.context("a file to import")?;
-            let zone = zone.context("--zone")?;
+            if file.extension().and_then(|e| e.to_str()) == Some("zip") {
+                return import::zone_export(&db, &file, &actor).await;
+            }
+            let zone = zone.context("--zone is required for a spreadsheet or CSV file")?;
             let source = match source {
                 Some(s) => import::parse_source(&s)?,
                 None => import::saved_source(&db, zone, &file).await?,
@@ -352,6 +364,20 @@ async fn main() -> anyhow::Result<()> {
             let status = import::run(&db, &file, options, &actor).await?;
             if status != 0 {
                 std::process::exit(status);
+            }
+        }
+        Command::Export { zone, out } => {
+            let db = open(&cfg).await?;
+            if out.exists() {
+                bail!("{} exists already; exports never overwrite", out.display());
+            }
+            let mut f = std::fs::File::create(&out)?;
+            let m = devzone_db::repo::transfer::export(&db.conn, zone, &cli_actor().username, &mut f)
+                .await
+                .map_err(describe)?;
+            println!("zone {} written to {}", m.zone, out.display());
+            for file in m.files {
+                println!("  {:<20} {:>9} rows  sha256 {}", file.name, file.rows, &file.sha256[..16]);
             }
         }
         Command::Generate(GenerateCommand::ImportSamples {

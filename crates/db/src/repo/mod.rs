@@ -9,6 +9,7 @@ pub mod facts;
 pub mod imports;
 pub mod meta;
 pub mod stats;
+pub mod transfer;
 pub mod users;
 pub mod zones;
 

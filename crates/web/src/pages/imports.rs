@@ -782,3 +782,21 @@ pub async fn set_precedence(
         }
     }
 }
+
+/// The whole zone as a ZIP of CSV files with a manifest.
+pub async fn export_zone(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let zone = zone_for(&state, &v, id).await?;
+    officer(&v)?;
+    let mut buf = std::io::Cursor::new(Vec::new());
+    devzone_db::repo::transfer::export(&state.db.conn, id, &v.user.username, &mut buf).await?;
+    Ok(attachment(
+        buf.into_inner(),
+        "application/zip",
+        &format!("zone-{id}.zip"),
+        &format!("{}-{}.zip", zone.name, chrono::Utc::now().format("%Y%m%d")),
+    ))
+}

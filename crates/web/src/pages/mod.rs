@@ -59,6 +59,7 @@ pub fn routes() -> Router<AppState> {
             post(imports::upload).layer(axum::extract::DefaultBodyLimit::max(imports::MAX_UPLOAD_BYTES)),
         )
         .route("/zones/{id}/imports/samples/{which}", get(imports::sample))
+        .route("/zones/{id}/export.zip", get(imports::export_zone))
         .route(
             "/zones/{id}/imports/precedence",
             get(imports::precedence).post(imports::set_precedence),
