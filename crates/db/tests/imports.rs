@@ -1,0 +1,264 @@
+//! Import storage tests: precedence between sources, idempotence, revert, enterprise
+//! registers, and the zone export → import round trip. Each runs on SQLite and, when
+//! DEVZONE_TEST_POSTGRES_URL is set, on PostgreSQL.
+
+use devzone_core::import::Kind;
+use devzone_core::import::templates::{self, Sample};
+use devzone_core::model::FactSource;
+use devzone_db::repo::imports::{self, Counts, Request};
+use devzone_db::repo::{enterprises, facts, transfer};
+use devzone_db::testing::all;
+use devzone_db::{Actor, Db};
+
+fn actor() -> Actor {
+    Actor::system("test")
+}
+
+/// Checks and commits a file; the plan's counts and the import id (None: nothing changed).
+async fn run(
+    db: &Db,
+    zone: i64,
+    kind: Kind,
+    source: FactSource,
+    name: &str,
+    bytes: &[u8],
+) -> (Counts, Vec<devzone_core::import::Problem>, Option<i64>) {
+    let p = devzone_io::import::prepare(name, bytes).unwrap();
+    let mapping = p.recognised();
+    let checked = p.check(&mapping, kind, None);
+    let request = Request {
+        zone_id: zone,
+        kind,
+        source,
+        as_of: chrono::NaiveDate::from_ymd_opt(2026, 3, 31).unwrap(),
+        year: None,
+        file_name: name.into(),
+        file_sha256: p.sha256.clone(),
+        sheet: p.read.sheet.clone(),
+        mapping,
+        signature: p.signature.clone(),
+    };
+    let plan = imports::plan(&db.conn, request, checked).await.unwrap();
+    let id = imports::commit(&db.conn, &actor(), &plan, &mut |_, _| {})
+        .await
+        .unwrap();
+    (plan.counts, plan.problems, id)
+}
+
+async fn demo(db: &Db) -> (Vec<Sample>, i32) {
+    devzone_db::demo::load(db, 120, &mut |_, _| {}).await.unwrap();
+    let (es, year) = imports::sample_enterprises(&db.conn, 1, 15).await.unwrap();
+    (templates::samples("测试区", year + 1, &es), year + 1)
+}
+
+fn bytes(s: &Sample) -> Vec<u8> {
+    devzone_io::import::write_sample(s).unwrap()
+}
+
+fn sample<'a>(all: &'a [Sample], id: &str) -> &'a Sample {
+    all.iter().find(|s| s.id == id).unwrap()
+}
+
+async fn current_tax(db: &Db, code: &str, year: i32) -> (i64, String) {
+    let e = enterprises::by_code(&db.conn, 1, code).await.unwrap().unwrap();
+    let v = facts::history(&db.conn, e.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|v| v.year == year && v.field == "tax" && v.current)
+        .unwrap();
+    (v.value.unwrap(), v.source)
+}
+
+fn first_code(s: &Sample, header_rows: usize) -> String {
+    s.rows[header_rows]
+        .iter()
+        .find_map(|c| match c {
+            templates::Out::Text(t) if devzone_core::CreditCode::parse(t).is_ok() => {
+                Some(t.clone())
+            }
+            _ => None,
+        })
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_tax_bureau_beats_the_self_declared_tax_in_either_order() {
+    for t in all().await {
+        let db = &t.db;
+        let (samples, year) = demo(db).await;
+        let tax = sample(&samples, "tax_bureau");
+        let own = sample(&samples, "self_reported");
+        let code = first_code(tax, 2);
+        // Self-declared first: it becomes current, nothing better exists yet.
+        let (c, _, id) = run(db, 1, Kind::Facts, FactSource::SelfReported, "own.xlsx", &bytes(own)).await;
+        assert!(id.is_some() && c.inserted > 0, "{}", t.label);
+        let (own_value, src) = current_tax(db, &code, year).await;
+        assert_eq!(src, "self_reported");
+        // The tax bureau's figure replaces it as current; the declaration stays as history.
+        let (c, _, _) = run(db, 1, Kind::Facts, FactSource::TaxBureau, "tax.xlsx", &bytes(tax)).await;
+        assert_eq!((c.updated, c.not_current), (15, 0), "{}", t.label);
+        let (bureau_value, src) = current_tax(db, &code, year).await;
+        assert_eq!(src, "tax_bureau");
+        assert_ne!(own_value, bureau_value, "the samples differ on purpose");
+        // A later self-declaration is kept as history only.
+        let mut own2 = own.clone();
+        own2.rows[1][5] = templates::Out::Number(1.0);
+        let (c, _, _) = run(db, 1, Kind::Facts, FactSource::SelfReported, "own2.xlsx", &bytes(&own2)).await;
+        assert_eq!((c.updated, c.not_current), (1, 1), "{}", t.label);
+        assert_eq!(current_tax(db, &code, year).await, (bureau_value, "tax_bureau".into()));
+        // The enterprise page's disagreement list names both.
+        let e = enterprises::by_code(&db.conn, 1, &code).await.unwrap().unwrap();
+        let d = facts::disagreements(&facts::history(&db.conn, e.id).await.unwrap());
+        assert!(d.iter().any(|(cur, others)| cur.field == "tax" && cur.year == year && others.iter().any(|o| o.source == "self_reported")));
+    }
+}
+
+#[tokio::test]
+async fn re_importing_the_same_file_changes_nothing() {
+    for t in all().await {
+        let db = &t.db;
+        let (samples, _) = demo(db).await;
+        let stats = bytes(sample(&samples, "statistics_bureau"));
+        let (first, _, id) = run(db, 1, Kind::Facts, FactSource::StatisticsBureau, "s.xlsx", &stats).await;
+        assert!(id.is_some());
+        assert!(first.inserted > 60, "{}: up to five figures for each of 15 rows", t.label);
+        let (again, problems, id) = run(db, 1, Kind::Facts, FactSource::StatisticsBureau, "s.xlsx", &stats).await;
+        assert_eq!(id, None, "{}", t.label);
+        assert_eq!((again.inserted, again.updated, again.unchanged), (0, 0, first.inserted));
+        assert!(problems.iter().any(|p| p.rule == "file.seen"));
+        assert_eq!(imports::history(&db.conn, 1, 1, 20).await.unwrap().total, 1);
+    }
+}
+
+#[tokio::test]
+async fn revert_takes_an_import_back_and_the_earlier_source_is_current_again() {
+    for t in all().await {
+        let db = &t.db;
+        let (samples, year) = demo(db).await;
+        let tax = sample(&samples, "tax_bureau");
+        let own = sample(&samples, "self_reported");
+        let code = first_code(tax, 2);
+        run(db, 1, Kind::Facts, FactSource::SelfReported, "own.xlsx", &bytes(own)).await;
+        let before = current_tax(db, &code, year).await;
+        let (_, _, id) = run(db, 1, Kind::Facts, FactSource::TaxBureau, "tax.xlsx", &bytes(tax)).await;
+        assert_eq!(current_tax(db, &code, year).await.1, "tax_bureau");
+        let r = imports::revert(&db.conn, &actor(), id.unwrap()).await.unwrap();
+        assert_eq!(r.facts_removed, 15, "{}", t.label);
+        assert_eq!(current_tax(db, &code, year).await, before);
+        assert_eq!(imports::get(&db.conn, id.unwrap()).await.unwrap().unwrap().status, "reverted");
+        // A second revert is refused.
+        assert!(imports::revert(&db.conn, &actor(), id.unwrap()).await.is_err());
+    }
+}
+
+#[tokio::test]
+async fn a_register_creates_enterprises_and_its_revert_removes_them() {
+    for t in all().await {
+        let db = &t.db;
+        devzone_db::demo::load(db, 40, &mut |_, _| {}).await.unwrap();
+        // Enterprises of another demo zone are new to zone 1.
+        let es = templates::demo_enterprises(2, 6);
+        let register = templates::samples("测试区", 2025, &es)
+            .into_iter()
+            .find(|s| s.is_register())
+            .unwrap();
+        let mut reg = register.clone();
+        // Parks of another zone are unknown here: blank them, and rename one company.
+        for row in reg.rows.iter_mut().skip(2) {
+            row[7] = templates::Out::Empty;
+        }
+        let (c, problems, id) = run(db, 1, Kind::Enterprises, FactSource::Officer, "r.xlsx", &bytes(&reg)).await;
+        assert_eq!(c.enterprises_created, 6, "{}: {problems:?}", t.label);
+        let code = first_code(&reg, 2);
+        let e = enterprises::by_code(&db.conn, 1, &code).await.unwrap().unwrap();
+        assert_eq!(e.ownership, devzone_core::import::rows::ownership(match &reg.rows[2][3] {
+            templates::Out::Text(t) => t,
+            _ => panic!(),
+        }).unwrap().id());
+        // The same register with a new name: an update that keeps the former name.
+        reg.rows[2][1] = templates::Out::Text("新名称科技有限公司".into());
+        let (c, _, id2) = run(db, 1, Kind::Enterprises, FactSource::Officer, "r2.xlsx", &bytes(&reg)).await;
+        assert_eq!((c.enterprises_created, c.enterprises_updated), (0, 1));
+        let e = enterprises::by_code(&db.conn, 1, &code).await.unwrap().unwrap();
+        assert_eq!(e.name, "新名称科技有限公司");
+        assert!(e.former_names.contains(&es[0].name));
+        imports::revert(&db.conn, &actor(), id2.unwrap()).await.unwrap();
+        let e = enterprises::by_code(&db.conn, 1, &code).await.unwrap().unwrap();
+        assert_eq!(e.name, es[0].name, "{}", t.label);
+        imports::revert(&db.conn, &actor(), id.unwrap()).await.unwrap();
+        assert!(enterprises::by_code(&db.conn, 1, &code).await.unwrap().is_none());
+    }
+}
+
+#[tokio::test]
+async fn facts_of_an_unknown_enterprise_are_rejected_and_nothing_is_half_written() {
+    for t in all().await {
+        let db = &t.db;
+        devzone_db::demo::load(db, 40, &mut |_, _| {}).await.unwrap();
+        let es = templates::demo_enterprises(3, 4);
+        let tax = templates::samples("测试区", 2025, &es).into_iter().find(|s| s.id == "tax_bureau").unwrap();
+        let (c, problems, id) = run(db, 1, Kind::Facts, FactSource::TaxBureau, "t.xlsx", &bytes(&tax)).await;
+        assert_eq!((c.rejected, c.inserted), (4, 0), "{}", t.label);
+        assert!(problems.iter().filter(|p| p.rule == "enterprise.unknown").count() == 4);
+        assert_eq!(id, None);
+    }
+}
+
+#[tokio::test]
+async fn a_zone_export_reads_back_into_an_empty_installation_exactly() {
+    for t in all().await {
+        let db = &t.db;
+        let (samples, _) = demo(db).await;
+        run(db, 1, Kind::Facts, FactSource::TaxBureau, "tax.xlsx", &bytes(sample(&samples, "tax_bureau"))).await;
+        imports::set_precedence(
+            &db.conn,
+            &actor(),
+            1,
+            devzone_core::FactField::Tax,
+            &devzone_core::facts::Precedence::parse_order("tax_bureau,officer").unwrap(),
+        )
+        .await
+        .unwrap();
+        let mut first = std::io::Cursor::new(Vec::new());
+        let m1 = transfer::export(&db.conn, 1, "test", &mut first).await.unwrap();
+
+        let fresh = devzone_db::testing::sqlite().await;
+        let loaded = transfer::import(&fresh.db.conn, &actor(), std::io::Cursor::new(first.get_ref().clone()))
+            .await
+            .unwrap();
+        let mut second = std::io::Cursor::new(Vec::new());
+        let m2 = transfer::export(&fresh.db.conn, loaded.zone_id, "test", &mut second).await.unwrap();
+        let files = |m: &transfer::Manifest| m.files.iter().map(|f| (f.name.clone(), f.rows, f.sha256.clone())).collect::<Vec<_>>();
+        assert_eq!(files(&m1), files(&m2), "{}", t.label);
+        assert!(m1.files.iter().any(|f| f.name == "facts.csv" && f.rows > 1000));
+        // The same export again is refused: the zone exists.
+        assert!(transfer::import(&fresh.db.conn, &actor(), std::io::Cursor::new(first.get_ref().clone())).await.is_err());
+        // A changed file is refused by its checksum, and nothing is written.
+        let other = devzone_db::testing::sqlite().await;
+        let tampered = tamper(first.get_ref());
+        let err = transfer::import(&other.db.conn, &actor(), std::io::Cursor::new(tampered)).await.unwrap_err();
+        assert!(err.to_string().contains("checksum"), "{err}");
+        assert!(devzone_db::repo::backup::is_empty(&other.db).await.unwrap());
+    }
+}
+
+/// The export with one figure changed in facts.csv and the manifest left as it was.
+fn tamper(zip_bytes: &[u8]) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut src = zip::ZipArchive::new(std::io::Cursor::new(zip_bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..src.len() {
+        let mut f = src.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut b = Vec::new();
+        f.read_to_end(&mut b).unwrap();
+        if name == "facts.csv" {
+            let s = String::from_utf8(b).unwrap().replacen(",tax,", ",tax,1", 1);
+            b = s.into_bytes();
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        out.write_all(&b).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
