@@ -142,9 +142,13 @@ pub async fn run(db: &Db, file: &Path, o: Options, actor: &Actor) -> anyhow::Res
             println!("nothing imported: the file was refused");
             Ok(1)
         }
+        _ if !importable(&plan) => {
+            println!("nothing imported: every row has an error");
+            Ok(1)
+        }
         None => {
             println!("dry run: nothing written");
-            Ok(if importable(&plan) { 0 } else { 1 })
+            Ok(0)
         }
         Some(None) => {
             println!("nothing changed: every value is already stored");
@@ -152,7 +156,7 @@ pub async fn run(db: &Db, file: &Path, o: Options, actor: &Actor) -> anyhow::Res
         }
         Some(Some(id)) => {
             println!("committed as import #{id} (revert: devzone import --revert {id})");
-            Ok(if importable(&plan) { 0 } else { 1 })
+            Ok(0)
         }
     }
 }
@@ -319,5 +323,75 @@ pub async fn zone_export(db: &Db, file: &Path, actor: &Actor) -> anyhow::Result<
         "zone #{} created: {} parks, {} enterprises, {} qualifications, {} fact versions",
         l.zone_id, l.parks, l.enterprises, l.qualifications, l.facts
     );
+    Ok(())
+}
+
+/// The benchmark sheet: every demo enterprise's 2024 figures in 16 columns.
+pub fn write_bench_sheet(out: &Path, rows: usize, register: Option<&Path>) -> anyhow::Result<()> {
+    use devzone_core::FactField as F;
+    use devzone_io::{Cell, Table};
+    let zones = devzone_core::demo::zones();
+    // (header, field, stored units per header unit)
+    let figures: [(&str, F, f64); 12] = [
+        ("用地面积(亩)", F::LandArea, 10_000.0 / 15.0),
+        ("营业收入(万元)", F::Revenue, 10_000.0),
+        ("主营业务收入(万元)", F::MainRevenue, 10_000.0),
+        ("工业增加值(万元)", F::ValueAdded, 10_000.0),
+        ("实缴税金(万元)", F::Tax, 10_000.0),
+        ("研发经费支出(万元)", F::RdExpense, 10_000.0),
+        ("年平均从业人员(人)", F::Employees, 1.0),
+        ("综合能耗(吨标准煤)", F::EnergyTce, 1.0),
+        ("用电量(万千瓦时)", F::Electricity, 10_000.0),
+        ("主要污染物排放当量(吨)", F::EmissionEquiv, 1.0),
+        ("资产总计(万元)", F::TotalAssets, 10_000.0),
+        ("负债总计(万元)", F::TotalLiabilities, 10_000.0),
+    ];
+    let mut headers: Vec<String> = ["统一社会信用代码", "企业名称", "行业代码", "年度"]
+        .into_iter()
+        .map(String::from)
+        .collect();
+    headers.extend(figures.iter().map(|f| f.0.to_string()));
+    let table = Table {
+        sheet: "规上工业企业".into(),
+        headers,
+        rows: (0..rows)
+            .map(|i| {
+                let e = devzone_core::demo::enterprise(i, &zones);
+                let last = e.facts.last().expect("demo facts");
+                let mut row = vec![
+                    Cell::Text(e.draft.credit_code.to_string()),
+                    Cell::Text(e.draft.name.clone()),
+                    Cell::Text(e.draft.industry_code.clone()),
+                    Cell::Number(last.year as f64),
+                ];
+                for (_, f, per) in &figures {
+                    row.push(match last.values.iter().find(|(k, _)| k == f) {
+                        Some((_, v)) => Cell::Number((v.to_f64() / per * 100.0).round() / 100.0),
+                        None => Cell::Empty,
+                    });
+                }
+                row
+            })
+            .collect(),
+    };
+    let bytes = if devzone_io::read::is_spreadsheet(out) {
+        devzone_io::to_xlsx(&table)?
+    } else {
+        devzone_io::to_csv(&table)?
+    };
+    std::fs::write(out, bytes)?;
+    println!("{} rows written to {}", rows, out.display());
+    if let Some(path) = register {
+        let reg = Table {
+            sheet: "企业名录".into(),
+            headers: table.headers[..3].to_vec(),
+            rows: table.rows.iter().map(|r| r[..3].to_vec()).collect(),
+        };
+        std::fs::write(path, devzone_io::to_csv(&reg)?)?;
+        println!(
+            "register of the same enterprises written to {}",
+            path.display()
+        );
+    }
     Ok(())
 }

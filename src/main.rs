@@ -148,6 +148,17 @@ enum Command {
 
 #[derive(Subcommand)]
 enum GenerateCommand {
+    /// A statistics-bureau style register for the import benchmark: 16 columns with
+    /// Chinese headers and units, one row per demo enterprise (.xlsx or .csv).
+    ImportBench {
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, default_value_t = 100_000)]
+        rows: usize,
+        /// Also write the enterprise register of the same rows (code, name, industry).
+        #[arg(long)]
+        register: Option<PathBuf>,
+    },
     /// Sample import files (tax bureau, statistics bureau, power company, self-declaration,
     /// enterprise register) for a demo zone, with the demo's figures grown by a year.
     ImportSamples {
@@ -372,14 +383,25 @@ async fn main() -> anyhow::Result<()> {
                 bail!("{} exists already; exports never overwrite", out.display());
             }
             let mut f = std::fs::File::create(&out)?;
-            let m = devzone_db::repo::transfer::export(&db.conn, zone, &cli_actor().username, &mut f)
-                .await
-                .map_err(describe)?;
+            let m =
+                devzone_db::repo::transfer::export(&db.conn, zone, &cli_actor().username, &mut f)
+                    .await
+                    .map_err(describe)?;
             println!("zone {} written to {}", m.zone, out.display());
             for file in m.files {
-                println!("  {:<20} {:>9} rows  sha256 {}", file.name, file.rows, &file.sha256[..16]);
+                println!(
+                    "  {:<20} {:>9} rows  sha256 {}",
+                    file.name,
+                    file.rows,
+                    &file.sha256[..16]
+                );
             }
         }
+        Command::Generate(GenerateCommand::ImportBench {
+            out,
+            rows,
+            register,
+        }) => import::write_bench_sheet(&out, rows, register.as_deref())?,
         Command::Generate(GenerateCommand::ImportSamples {
             out,
             zone_index,

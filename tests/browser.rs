@@ -457,8 +457,14 @@ async fn import_with_errors_report_commit_and_find_on_enterprise_page() {
         .into_iter()
         .find(|s| s.id == "self_reported")
         .unwrap();
-    let Out::Text(code) = sample.rows[1][0].clone() else { panic!("code cell") };
-    let bad_code = format!("{}{}", &code[..17], if code.ends_with('0') { '1' } else { '0' });
+    let Out::Text(code) = sample.rows[1][0].clone() else {
+        panic!("code cell")
+    };
+    let bad_code = format!(
+        "{}{}",
+        &code[..17],
+        if code.ends_with('0') { '1' } else { '0' }
+    );
     sample.rows[1][0] = Out::Text(bad_code.clone());
     sample.rows[2][4] = Out::Text("约三千万".into());
     sample.rows[3][5] = Out::Text("#DIV/0!".into());
@@ -476,19 +482,24 @@ async fn import_with_errors_report_commit_and_find_on_enterprise_page() {
         .send_keys(path.to_str().unwrap())
         .await
         .unwrap();
-    c.find(Locator::Css("#upload select[name=source] option[value=self_reported]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    c.find(Locator::Css(
+        "#upload select[name=source] option[value=self_reported]",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
     c.find(Locator::Css("#upload button[type=submit]"))
         .await
         .unwrap()
         .click()
         .await
         .unwrap();
-    c.wait().for_element(Locator::Css("#problems")).await.unwrap();
+    c.wait()
+        .for_element(Locator::Css("#problems"))
+        .await
+        .unwrap();
     shot(&c, "21-import-report").await;
     let report = c
         .find(Locator::Css("#problems"))
@@ -501,7 +512,10 @@ async fn import_with_errors_report_commit_and_find_on_enterprise_page() {
     assert!(report.contains("约三千万"), "{report}");
     assert!(report.contains("#DIV/0!"), "{report}");
     assert!(report.contains("校验位"), "{report}");
-    let errors = c.find_all(Locator::Css("#problems tr.sev-error")).await.unwrap();
+    let errors = c
+        .find_all(Locator::Css("#problems tr.sev-error"))
+        .await
+        .unwrap();
     assert_eq!(errors.len(), 3);
     // Every column was recognised from its Chinese header with its unit.
     let mapped = c
@@ -510,7 +524,12 @@ async fn import_with_errors_report_commit_and_find_on_enterprise_page() {
         .unwrap();
     assert_eq!(mapped.len(), 9);
 
-    c.find(Locator::Css("#commit button")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Css("#commit button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     c.wait()
         .at_most(Duration::from_secs(60))
         .for_element(Locator::Css("#status"))
@@ -527,21 +546,37 @@ async fn import_with_errors_report_commit_and_find_on_enterprise_page() {
         .unwrap()
         .parse()
         .unwrap();
-    let imp = devzone_db::repo::imports::get(&db.conn, import_id).await.unwrap().unwrap();
+    let imp = devzone_db::repo::imports::get(&db.conn, import_id)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!((imp.rows_read, imp.rejected), (12, 3));
 
     // The fourth data row was clean: its self-declared revenue is stored for the year, and
     // the page shows it.
-    let Out::Text(good) = sample.rows[4][0].clone() else { panic!() };
-    let e = enterprises::by_code(&db.conn, 1, &good).await.unwrap().unwrap();
+    let Out::Text(good) = sample.rows[4][0].clone() else {
+        panic!()
+    };
+    let e = enterprises::by_code(&db.conn, 1, &good)
+        .await
+        .unwrap()
+        .unwrap();
     let stored = facts::history(&db.conn, e.id).await.unwrap();
     let revenue = stored
         .iter()
         .find(|v| v.year == year + 1 && v.field == "revenue" && v.source == "self_reported")
         .expect("imported revenue");
-    c.goto(&format!("{base}/enterprises/{}", e.id)).await.unwrap();
+    c.goto(&format!("{base}/enterprises/{}", e.id))
+        .await
+        .unwrap();
     shot(&c, "23-enterprise-after-import").await;
-    let body = c.find(Locator::Css("main")).await.unwrap().text().await.unwrap();
+    let body = c
+        .find(Locator::Css("main"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     let shown = display_value(FactField::Revenue, Centi(revenue.value.unwrap()));
     assert!(body.contains(&shown), "{shown} not on the page");
     assert!(body.contains("企业自报"));

@@ -46,7 +46,17 @@ fn units_in_headers_convert_to_stored_units() {
     let c = codes(1);
     let out = run(
         &[
-            row(&["纳税人识别号", "纳税人名称", "所属年度", "实缴税金（万元）", "营业收入(千元)", "用电量(万千瓦时)", "用地面积(亩)", "占地面积(公顷)", "综合能耗(万吨标准煤)"]),
+            row(&[
+                "纳税人识别号",
+                "纳税人名称",
+                "所属年度",
+                "实缴税金（万元）",
+                "营业收入(千元)",
+                "用电量(万千瓦时)",
+                "用地面积(亩)",
+                "占地面积(公顷)",
+                "综合能耗(万吨标准煤)",
+            ]),
             row(&[&c[0], "甲", "2024", "1.5", "2,000", "3", "15", "", "0.01"]),
         ],
         Kind::Facts,
@@ -65,14 +75,20 @@ fn units_in_headers_convert_to_stored_units() {
 fn english_headers_and_a_year_given_outside_the_file() {
     let c = codes(1);
     let out = run(
-        &[row(&["Credit code", "Name", "Revenue", "Taxes paid"]), row(&[&c[0], "A", "100", "5"])],
+        &[
+            row(&["Credit code", "Name", "Revenue", "Taxes paid"]),
+            row(&[&c[0], "A", "100", "5"]),
+        ],
         Kind::Facts,
         Some(2023),
     );
     assert!(out.problems.is_empty(), "{:?}", out.problems);
     assert_eq!(out.records[0].year, Some(2023));
     let refused = run(
-        &[row(&["Credit code", "Name", "Revenue"]), row(&[&c[0], "A", "100"])],
+        &[
+            row(&["Credit code", "Name", "Revenue"]),
+            row(&[&c[0], "A", "100"]),
+        ],
         Kind::Facts,
         None,
     );
@@ -83,12 +99,27 @@ fn english_headers_and_a_year_given_outside_the_file() {
 #[test]
 fn each_bad_cell_is_reported_where_it_is() {
     let c = codes(6);
-    let bad_check = format!("{}{}", &c[1][..17], if c[1].ends_with('0') { '1' } else { '0' });
-    let spaced = format!("{} {}", &c[2][..6].to_lowercase(), &c[2][6..].to_lowercase());
+    let bad_check = format!(
+        "{}{}",
+        &c[1][..17],
+        if c[1].ends_with('0') { '1' } else { '0' }
+    );
+    let spaced = format!(
+        "{} {}",
+        &c[2][..6].to_lowercase(),
+        &c[2][6..].to_lowercase()
+    );
     let huge = "九".repeat(400_000);
     let out = run(
         &[
-            row(&["统一社会信用代码", "企业名称", "年度", "营业收入(万元)", "实缴税金(万元)", "是否规上"]),
+            row(&[
+                "统一社会信用代码",
+                "企业名称",
+                "年度",
+                "营业收入(万元)",
+                "实缴税金(万元)",
+                "是否规上",
+            ]),
             row(&[&c[0], "甲", "2024", "#N/A", "1", "是"]),
             row(&[&bad_check, "乙", "2024", "1", "1", "是"]),
             row(&[&spaced, "丙", "2024年", "１，２３４．５", "-3", "否"]),
@@ -114,11 +145,20 @@ fn each_bad_cell_is_reported_where_it_is() {
         (6, "D".to_string(), "number.percent"),
     ];
     for w in &want {
-        assert!(found.iter().any(|f| (f.0, f.1.as_str(), f.2) == (w.0, w.1.as_str(), w.2)), "missing {w:?} in {found:?}");
+        assert!(
+            found
+                .iter()
+                .any(|f| (f.0, f.1.as_str(), f.2) == (w.0, w.1.as_str(), w.2)),
+            "missing {w:?} in {found:?}"
+        );
     }
     // All five rows have an error; the normalised code is only a warning.
     assert_eq!((out.rows_read, out.rejected), (5, 5));
-    let normalised = out.problems.iter().find(|p| p.rule == "credit_code.normalised").unwrap();
+    let normalised = out
+        .problems
+        .iter()
+        .find(|p| p.rule == "credit_code.normalised")
+        .unwrap();
     assert_eq!(normalised.severity, Severity::Warning);
     assert_eq!(normalised.detail.as_deref(), Some(c[2].as_str()));
     // Values in reports are cut to 60 characters.
@@ -141,7 +181,11 @@ fn repeated_rows_and_one_code_under_two_names() {
         Kind::Facts,
         None,
     );
-    let rules: Vec<(usize, &str)> = out.problems.iter().map(|p| (p.line, p.rule.as_str())).collect();
+    let rules: Vec<(usize, &str)> = out
+        .problems
+        .iter()
+        .map(|p| (p.line, p.rule.as_str()))
+        .collect();
     assert!(rules.contains(&(3, "row.duplicate")));
     assert!(rules.contains(&(4, "row.conflict")) && rules.contains(&(5, "row.conflict")));
     assert!(rules.contains(&(7, "credit_code.two_names")));
@@ -155,7 +199,14 @@ fn a_register_needs_names_and_industry_codes() {
     let c = codes(2);
     let out = run(
         &[
-            row(&["统一社会信用代码", "企业名称", "行业代码", "登记注册类型", "成立日期", "注册资本(万元)"]),
+            row(&[
+                "统一社会信用代码",
+                "企业名称",
+                "行业代码",
+                "登记注册类型",
+                "成立日期",
+                "注册资本(万元)",
+            ]),
             row(&[&c[0], "甲", "C3484", "私营企业", "2019/3/1", "500"]),
             row(&[&c[1], "乙", "9999", "火星企业", "明天", "-1"]),
         ],
@@ -164,12 +215,30 @@ fn a_register_needs_names_and_industry_codes() {
     );
     let r = &out.records[0];
     assert_eq!(r.attrs.industry_code.as_deref(), Some("3484"));
-    assert_eq!(r.attrs.ownership, Some(devzone_core::model::Ownership::Private));
-    assert_eq!(r.attrs.founded_on, chrono::NaiveDate::from_ymd_opt(2019, 3, 1));
+    assert_eq!(
+        r.attrs.ownership,
+        Some(devzone_core::model::Ownership::Private)
+    );
+    assert_eq!(
+        r.attrs.founded_on,
+        chrono::NaiveDate::from_ymd_opt(2019, 3, 1)
+    );
     assert_eq!(r.attrs.registered_capital, Some(Centi(500_000_000)));
     let rules: Vec<&str> = out.problems.iter().map(|p| p.rule.as_str()).collect();
-    assert_eq!(rules, vec!["industry_code.unknown", "ownership.unknown", "date.format", "number.negative"]);
-    let missing = run(&[row(&["统一社会信用代码", "年度"]), row(&[&c[0], "2024"])], Kind::Enterprises, None);
+    assert_eq!(
+        rules,
+        vec![
+            "industry_code.unknown",
+            "ownership.unknown",
+            "date.format",
+            "number.negative"
+        ]
+    );
+    let missing = run(
+        &[row(&["统一社会信用代码", "年度"]), row(&[&c[0], "2024"])],
+        Kind::Enterprises,
+        None,
+    );
     assert!(missing.refused());
 }
 
@@ -177,7 +246,10 @@ fn a_register_needs_names_and_industry_codes() {
 fn a_unit_that_does_not_fit_refuses_the_file() {
     let c = codes(1);
     let out = run(
-        &[row(&["统一社会信用代码", "年度", "营业收入(亩)"]), row(&[&c[0], "2024", "1"])],
+        &[
+            row(&["统一社会信用代码", "年度", "营业收入(亩)"]),
+            row(&[&c[0], "2024", "1"]),
+        ],
         Kind::Facts,
         None,
     );
@@ -188,7 +260,11 @@ fn a_unit_that_does_not_fit_refuses_the_file() {
 
 #[test]
 fn a_header_only_file_has_no_data() {
-    let out = run(&[row(&["统一社会信用代码", "年度", "营业收入"])], Kind::Facts, None);
+    let out = run(
+        &[row(&["统一社会信用代码", "年度", "营业收入"])],
+        Kind::Facts,
+        None,
+    );
     assert!(out.refused());
     assert_eq!(out.problems[0].rule, "file.no_data");
 }

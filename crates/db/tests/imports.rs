@@ -46,7 +46,9 @@ async fn run(
 }
 
 async fn demo(db: &Db) -> (Vec<Sample>, i32) {
-    devzone_db::demo::load(db, 120, &mut |_, _| {}).await.unwrap();
+    devzone_db::demo::load(db, 120, &mut |_, _| {})
+        .await
+        .unwrap();
     let (es, year) = imports::sample_enterprises(&db.conn, 1, 15).await.unwrap();
     (templates::samples("测试区", year + 1, &es), year + 1)
 }
@@ -60,7 +62,10 @@ fn sample<'a>(all: &'a [Sample], id: &str) -> &'a Sample {
 }
 
 async fn current_tax(db: &Db, code: &str, year: i32) -> (i64, String) {
-    let e = enterprises::by_code(&db.conn, 1, code).await.unwrap().unwrap();
+    let e = enterprises::by_code(&db.conn, 1, code)
+        .await
+        .unwrap()
+        .unwrap();
     let v = facts::history(&db.conn, e.id)
         .await
         .unwrap()
@@ -91,12 +96,28 @@ async fn the_tax_bureau_beats_the_self_declared_tax_in_either_order() {
         let own = sample(&samples, "self_reported");
         let code = first_code(tax, 2);
         // Self-declared first: it becomes current, nothing better exists yet.
-        let (c, _, id) = run(db, 1, Kind::Facts, FactSource::SelfReported, "own.xlsx", &bytes(own)).await;
+        let (c, _, id) = run(
+            db,
+            1,
+            Kind::Facts,
+            FactSource::SelfReported,
+            "own.xlsx",
+            &bytes(own),
+        )
+        .await;
         assert!(id.is_some() && c.inserted > 0, "{}", t.label);
         let (own_value, src) = current_tax(db, &code, year).await;
         assert_eq!(src, "self_reported");
         // The tax bureau's figure replaces it as current; the declaration stays as history.
-        let (c, _, _) = run(db, 1, Kind::Facts, FactSource::TaxBureau, "tax.xlsx", &bytes(tax)).await;
+        let (c, _, _) = run(
+            db,
+            1,
+            Kind::Facts,
+            FactSource::TaxBureau,
+            "tax.xlsx",
+            &bytes(tax),
+        )
+        .await;
         assert_eq!((c.updated, c.not_current), (15, 0), "{}", t.label);
         let (bureau_value, src) = current_tax(db, &code, year).await;
         assert_eq!(src, "tax_bureau");
@@ -104,13 +125,29 @@ async fn the_tax_bureau_beats_the_self_declared_tax_in_either_order() {
         // A later self-declaration is kept as history only.
         let mut own2 = own.clone();
         own2.rows[1][5] = templates::Out::Number(1.0);
-        let (c, _, _) = run(db, 1, Kind::Facts, FactSource::SelfReported, "own2.xlsx", &bytes(&own2)).await;
+        let (c, _, _) = run(
+            db,
+            1,
+            Kind::Facts,
+            FactSource::SelfReported,
+            "own2.xlsx",
+            &bytes(&own2),
+        )
+        .await;
         assert_eq!((c.updated, c.not_current), (1, 1), "{}", t.label);
-        assert_eq!(current_tax(db, &code, year).await, (bureau_value, "tax_bureau".into()));
+        assert_eq!(
+            current_tax(db, &code, year).await,
+            (bureau_value, "tax_bureau".into())
+        );
         // The enterprise page's disagreement list names both.
-        let e = enterprises::by_code(&db.conn, 1, &code).await.unwrap().unwrap();
+        let e = enterprises::by_code(&db.conn, 1, &code)
+            .await
+            .unwrap()
+            .unwrap();
         let d = facts::disagreements(&facts::history(&db.conn, e.id).await.unwrap());
-        assert!(d.iter().any(|(cur, others)| cur.field == "tax" && cur.year == year && others.iter().any(|o| o.source == "self_reported")));
+        assert!(d.iter().any(|(cur, others)| cur.field == "tax"
+            && cur.year == year
+            && others.iter().any(|o| o.source == "self_reported")));
     }
 }
 
@@ -120,12 +157,35 @@ async fn re_importing_the_same_file_changes_nothing() {
         let db = &t.db;
         let (samples, _) = demo(db).await;
         let stats = bytes(sample(&samples, "statistics_bureau"));
-        let (first, _, id) = run(db, 1, Kind::Facts, FactSource::StatisticsBureau, "s.xlsx", &stats).await;
+        let (first, _, id) = run(
+            db,
+            1,
+            Kind::Facts,
+            FactSource::StatisticsBureau,
+            "s.xlsx",
+            &stats,
+        )
+        .await;
         assert!(id.is_some());
-        assert!(first.inserted > 60, "{}: up to five figures for each of 15 rows", t.label);
-        let (again, problems, id) = run(db, 1, Kind::Facts, FactSource::StatisticsBureau, "s.xlsx", &stats).await;
+        assert!(
+            first.inserted > 60,
+            "{}: up to five figures for each of 15 rows",
+            t.label
+        );
+        let (again, problems, id) = run(
+            db,
+            1,
+            Kind::Facts,
+            FactSource::StatisticsBureau,
+            "s.xlsx",
+            &stats,
+        )
+        .await;
         assert_eq!(id, None, "{}", t.label);
-        assert_eq!((again.inserted, again.updated, again.unchanged), (0, 0, first.inserted));
+        assert_eq!(
+            (again.inserted, again.updated, again.unchanged),
+            (0, 0, first.inserted)
+        );
         assert!(problems.iter().any(|p| p.rule == "file.seen"));
         assert_eq!(imports::history(&db.conn, 1, 1, 20).await.unwrap().total, 1);
     }
@@ -139,16 +199,45 @@ async fn revert_takes_an_import_back_and_the_earlier_source_is_current_again() {
         let tax = sample(&samples, "tax_bureau");
         let own = sample(&samples, "self_reported");
         let code = first_code(tax, 2);
-        run(db, 1, Kind::Facts, FactSource::SelfReported, "own.xlsx", &bytes(own)).await;
+        run(
+            db,
+            1,
+            Kind::Facts,
+            FactSource::SelfReported,
+            "own.xlsx",
+            &bytes(own),
+        )
+        .await;
         let before = current_tax(db, &code, year).await;
-        let (_, _, id) = run(db, 1, Kind::Facts, FactSource::TaxBureau, "tax.xlsx", &bytes(tax)).await;
+        let (_, _, id) = run(
+            db,
+            1,
+            Kind::Facts,
+            FactSource::TaxBureau,
+            "tax.xlsx",
+            &bytes(tax),
+        )
+        .await;
         assert_eq!(current_tax(db, &code, year).await.1, "tax_bureau");
-        let r = imports::revert(&db.conn, &actor(), id.unwrap()).await.unwrap();
+        let r = imports::revert(&db.conn, &actor(), id.unwrap())
+            .await
+            .unwrap();
         assert_eq!(r.facts_removed, 15, "{}", t.label);
         assert_eq!(current_tax(db, &code, year).await, before);
-        assert_eq!(imports::get(&db.conn, id.unwrap()).await.unwrap().unwrap().status, "reverted");
+        assert_eq!(
+            imports::get(&db.conn, id.unwrap())
+                .await
+                .unwrap()
+                .unwrap()
+                .status,
+            "reverted"
+        );
         // A second revert is refused.
-        assert!(imports::revert(&db.conn, &actor(), id.unwrap()).await.is_err());
+        assert!(
+            imports::revert(&db.conn, &actor(), id.unwrap())
+                .await
+                .is_err()
+        );
     }
 }
 
@@ -156,7 +245,9 @@ async fn revert_takes_an_import_back_and_the_earlier_source_is_current_again() {
 async fn a_register_creates_enterprises_and_its_revert_removes_them() {
     for t in all().await {
         let db = &t.db;
-        devzone_db::demo::load(db, 40, &mut |_, _| {}).await.unwrap();
+        devzone_db::demo::load(db, 40, &mut |_, _| {})
+            .await
+            .unwrap();
         // Enterprises of another demo zone are new to zone 1.
         let es = templates::demo_enterprises(2, 6);
         let register = templates::samples("测试区", 2025, &es)
@@ -168,26 +259,65 @@ async fn a_register_creates_enterprises_and_its_revert_removes_them() {
         for row in reg.rows.iter_mut().skip(2) {
             row[7] = templates::Out::Empty;
         }
-        let (c, problems, id) = run(db, 1, Kind::Enterprises, FactSource::Officer, "r.xlsx", &bytes(&reg)).await;
+        let (c, problems, id) = run(
+            db,
+            1,
+            Kind::Enterprises,
+            FactSource::Officer,
+            "r.xlsx",
+            &bytes(&reg),
+        )
+        .await;
         assert_eq!(c.enterprises_created, 6, "{}: {problems:?}", t.label);
         let code = first_code(&reg, 2);
-        let e = enterprises::by_code(&db.conn, 1, &code).await.unwrap().unwrap();
-        assert_eq!(e.ownership, devzone_core::import::rows::ownership(match &reg.rows[2][3] {
-            templates::Out::Text(t) => t,
-            _ => panic!(),
-        }).unwrap().id());
+        let e = enterprises::by_code(&db.conn, 1, &code)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            e.ownership,
+            devzone_core::import::rows::ownership(match &reg.rows[2][3] {
+                templates::Out::Text(t) => t,
+                _ => panic!(),
+            })
+            .unwrap()
+            .id()
+        );
         // The same register with a new name: an update that keeps the former name.
         reg.rows[2][1] = templates::Out::Text("新名称科技有限公司".into());
-        let (c, _, id2) = run(db, 1, Kind::Enterprises, FactSource::Officer, "r2.xlsx", &bytes(&reg)).await;
+        let (c, _, id2) = run(
+            db,
+            1,
+            Kind::Enterprises,
+            FactSource::Officer,
+            "r2.xlsx",
+            &bytes(&reg),
+        )
+        .await;
         assert_eq!((c.enterprises_created, c.enterprises_updated), (0, 1));
-        let e = enterprises::by_code(&db.conn, 1, &code).await.unwrap().unwrap();
+        let e = enterprises::by_code(&db.conn, 1, &code)
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(e.name, "新名称科技有限公司");
         assert!(e.former_names.contains(&es[0].name));
-        imports::revert(&db.conn, &actor(), id2.unwrap()).await.unwrap();
-        let e = enterprises::by_code(&db.conn, 1, &code).await.unwrap().unwrap();
+        imports::revert(&db.conn, &actor(), id2.unwrap())
+            .await
+            .unwrap();
+        let e = enterprises::by_code(&db.conn, 1, &code)
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(e.name, es[0].name, "{}", t.label);
-        imports::revert(&db.conn, &actor(), id.unwrap()).await.unwrap();
-        assert!(enterprises::by_code(&db.conn, 1, &code).await.unwrap().is_none());
+        imports::revert(&db.conn, &actor(), id.unwrap())
+            .await
+            .unwrap();
+        assert!(
+            enterprises::by_code(&db.conn, 1, &code)
+                .await
+                .unwrap()
+                .is_none()
+        );
     }
 }
 
@@ -195,12 +325,31 @@ async fn a_register_creates_enterprises_and_its_revert_removes_them() {
 async fn facts_of_an_unknown_enterprise_are_rejected_and_nothing_is_half_written() {
     for t in all().await {
         let db = &t.db;
-        devzone_db::demo::load(db, 40, &mut |_, _| {}).await.unwrap();
+        devzone_db::demo::load(db, 40, &mut |_, _| {})
+            .await
+            .unwrap();
         let es = templates::demo_enterprises(3, 4);
-        let tax = templates::samples("测试区", 2025, &es).into_iter().find(|s| s.id == "tax_bureau").unwrap();
-        let (c, problems, id) = run(db, 1, Kind::Facts, FactSource::TaxBureau, "t.xlsx", &bytes(&tax)).await;
+        let tax = templates::samples("测试区", 2025, &es)
+            .into_iter()
+            .find(|s| s.id == "tax_bureau")
+            .unwrap();
+        let (c, problems, id) = run(
+            db,
+            1,
+            Kind::Facts,
+            FactSource::TaxBureau,
+            "t.xlsx",
+            &bytes(&tax),
+        )
+        .await;
         assert_eq!((c.rejected, c.inserted), (4, 0), "{}", t.label);
-        assert!(problems.iter().filter(|p| p.rule == "enterprise.unknown").count() == 4);
+        assert!(
+            problems
+                .iter()
+                .filter(|p| p.rule == "enterprise.unknown")
+                .count()
+                == 4
+        );
         assert_eq!(id, None);
     }
 }
@@ -210,7 +359,15 @@ async fn a_zone_export_reads_back_into_an_empty_installation_exactly() {
     for t in all().await {
         let db = &t.db;
         let (samples, _) = demo(db).await;
-        run(db, 1, Kind::Facts, FactSource::TaxBureau, "tax.xlsx", &bytes(sample(&samples, "tax_bureau"))).await;
+        run(
+            db,
+            1,
+            Kind::Facts,
+            FactSource::TaxBureau,
+            "tax.xlsx",
+            &bytes(sample(&samples, "tax_bureau")),
+        )
+        .await;
         imports::set_precedence(
             &db.conn,
             &actor(),
@@ -221,23 +378,50 @@ async fn a_zone_export_reads_back_into_an_empty_installation_exactly() {
         .await
         .unwrap();
         let mut first = std::io::Cursor::new(Vec::new());
-        let m1 = transfer::export(&db.conn, 1, "test", &mut first).await.unwrap();
-
-        let fresh = devzone_db::testing::sqlite().await;
-        let loaded = transfer::import(&fresh.db.conn, &actor(), std::io::Cursor::new(first.get_ref().clone()))
+        let m1 = transfer::export(&db.conn, 1, "test", &mut first)
             .await
             .unwrap();
+
+        let fresh = devzone_db::testing::sqlite().await;
+        let loaded = transfer::import(
+            &fresh.db.conn,
+            &actor(),
+            std::io::Cursor::new(first.get_ref().clone()),
+        )
+        .await
+        .unwrap();
         let mut second = std::io::Cursor::new(Vec::new());
-        let m2 = transfer::export(&fresh.db.conn, loaded.zone_id, "test", &mut second).await.unwrap();
-        let files = |m: &transfer::Manifest| m.files.iter().map(|f| (f.name.clone(), f.rows, f.sha256.clone())).collect::<Vec<_>>();
+        let m2 = transfer::export(&fresh.db.conn, loaded.zone_id, "test", &mut second)
+            .await
+            .unwrap();
+        let files = |m: &transfer::Manifest| {
+            m.files
+                .iter()
+                .map(|f| (f.name.clone(), f.rows, f.sha256.clone()))
+                .collect::<Vec<_>>()
+        };
         assert_eq!(files(&m1), files(&m2), "{}", t.label);
-        assert!(m1.files.iter().any(|f| f.name == "facts.csv" && f.rows > 1000));
+        assert!(
+            m1.files
+                .iter()
+                .any(|f| f.name == "facts.csv" && f.rows > 1000)
+        );
         // The same export again is refused: the zone exists.
-        assert!(transfer::import(&fresh.db.conn, &actor(), std::io::Cursor::new(first.get_ref().clone())).await.is_err());
+        assert!(
+            transfer::import(
+                &fresh.db.conn,
+                &actor(),
+                std::io::Cursor::new(first.get_ref().clone())
+            )
+            .await
+            .is_err()
+        );
         // A changed file is refused by its checksum, and nothing is written.
         let other = devzone_db::testing::sqlite().await;
         let tampered = tamper(first.get_ref());
-        let err = transfer::import(&other.db.conn, &actor(), std::io::Cursor::new(tampered)).await.unwrap_err();
+        let err = transfer::import(&other.db.conn, &actor(), std::io::Cursor::new(tampered))
+            .await
+            .unwrap_err();
         assert!(err.to_string().contains("checksum"), "{err}");
         assert!(devzone_db::repo::backup::is_empty(&other.db).await.unwrap());
     }
@@ -257,7 +441,8 @@ fn tamper(zip_bytes: &[u8]) -> Vec<u8> {
             let s = String::from_utf8(b).unwrap().replacen(",tax,", ",tax,1", 1);
             b = s.into_bytes();
         }
-        out.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
         out.write_all(&b).unwrap();
     }
     out.finish().unwrap().into_inner()

@@ -6,7 +6,8 @@ use devzone_io::read::{ReadError, read_grid};
 use proptest::prelude::*;
 use rust_xlsxwriter::{Formula, Workbook};
 
-const CSV: &str = "统一社会信用代码,企业名称,年度,营业收入(万元)\n91110000MA00000000,甲公司,2024,100\n";
+const CSV: &str =
+    "统一社会信用代码,企业名称,年度,营业收入(万元)\n91110000MA00000000,甲公司,2024,100\n";
 
 fn xlsx(hidden_first: bool) -> Vec<u8> {
     let mut wb = Workbook::new();
@@ -20,14 +21,25 @@ fn xlsx(hidden_first: bool) -> Vec<u8> {
     ws.set_name("数据").unwrap();
     // The active sheet cannot be hidden; Excel opens on this one.
     ws.set_active(true);
-    for (c, h) in ["统一社会信用代码", "企业名称", "年度", "营业收入(万元)", "实缴税金(万元)"].iter().enumerate() {
+    for (c, h) in [
+        "统一社会信用代码",
+        "企业名称",
+        "年度",
+        "营业收入(万元)",
+        "实缴税金(万元)",
+    ]
+    .iter()
+    .enumerate()
+    {
         ws.write_string(0, c as u16, *h).unwrap();
     }
     ws.write_string(1, 0, "91110000MA00000000").unwrap();
     ws.write_string(1, 1, "甲公司").unwrap();
     ws.write_number(1, 2, 2024).unwrap();
-    ws.write_formula(1, 3, Formula::new("=40+60").set_result("100")).unwrap();
-    ws.write_formula(1, 4, Formula::new("=1/0").set_result("#DIV/0!")).unwrap();
+    ws.write_formula(1, 3, Formula::new("=40+60").set_result("100"))
+        .unwrap();
+    ws.write_formula(1, 4, Formula::new("=1/0").set_result("#DIV/0!"))
+        .unwrap();
     wb.save_to_buffer().unwrap()
 }
 
@@ -48,7 +60,10 @@ fn utf8_with_and_without_bom_gbk_and_utf16() {
         assert_eq!(r.grid.row(0), plain.grid.row(0));
         assert_eq!(r.grid.row(1), plain.grid.row(1));
     }
-    assert_eq!((plain.encoding, gbk.encoding, utf16.encoding), ("UTF-8", "GB18030", "UTF-16"));
+    assert_eq!(
+        (plain.encoding, gbk.encoding, utf16.encoding),
+        ("UTF-8", "GB18030", "UTF-16")
+    );
 }
 
 #[test]
@@ -69,7 +84,10 @@ fn empty_damaged_misnamed_and_unknown_files() {
     let cut = &book[..book.len() / 2];
     let err = read_grid("a.xlsx", cut).err().unwrap().to_string();
     assert!(err.contains("damaged or truncated"), "{err}");
-    assert!(matches!(read_grid("a.pdf", CSV.as_bytes()), Err(ReadError::UnknownType(_))));
+    assert!(matches!(
+        read_grid("a.pdf", CSV.as_bytes()),
+        Err(ReadError::UnknownType(_))
+    ));
     // An xlsx named .csv is read by its content, with a warning.
     let p = prepare("a.csv", &book).unwrap();
     assert!(p.read.misnamed);
@@ -80,7 +98,11 @@ fn empty_damaged_misnamed_and_unknown_files() {
 fn the_first_visible_sheet_is_read_and_hidden_ones_are_named() {
     let p = prepare("a.xlsx", &xlsx(true)).unwrap();
     assert_eq!(p.read.sheet, "数据");
-    assert!(p.notices.iter().any(|n| n.rule == "sheet.hidden" && n.value == "旧表"));
+    assert!(
+        p.notices
+            .iter()
+            .any(|n| n.rule == "sheet.hidden" && n.value == "旧表")
+    );
     // Formulas give their results; an error result is an error of that cell.
     let checked = p.check(&p.recognised(), devzone_core::import::Kind::Facts, None);
     let rules: Vec<(&str, String)> = checked
@@ -88,7 +110,10 @@ fn the_first_visible_sheet_is_read_and_hidden_ones_are_named() {
         .iter()
         .map(|x| (x.rule.as_str(), x.column_letter()))
         .collect();
-    assert!(rules.contains(&("cell.excel_error", "E".into())), "{rules:?}");
+    assert!(
+        rules.contains(&("cell.excel_error", "E".into())),
+        "{rules:?}"
+    );
     assert_eq!(p.read.grid.row(1)[3], "100");
 }
 
@@ -97,7 +122,11 @@ fn the_report_marks_the_cells_and_lists_the_problems() {
     let p = prepare("a.xlsx", &xlsx(true)).unwrap();
     let checked = p.check(&p.recognised(), devzone_core::import::Kind::Facts, None);
     let report = p
-        .report_xlsx(&checked.problems, &devzone_core::import::message_en, ["line", "column", "header", "value", "rule", "message"])
+        .report_xlsx(
+            &checked.problems,
+            &devzone_core::import::message_en,
+            ["line", "column", "header", "value", "rule", "message"],
+        )
         .unwrap();
     let back = read_grid("r.xlsx", &report).unwrap();
     // The sheet comes back as it was read, so the marked cells are where they were.

@@ -112,7 +112,10 @@ impl Tr {
             ("value", p.value.as_str()),
             ("detail", p.detail.as_deref().unwrap_or("")),
         ];
-        for key in [format!("import.rule.{}", p.rule), format!("rule.{}", p.rule)] {
+        for key in [
+            format!("import.rule.{}", p.rule),
+            format!("rule.{}", p.rule),
+        ] {
             let msg = self.f(&key, &args);
             if msg != key {
                 return msg;

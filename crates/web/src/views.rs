@@ -150,7 +150,12 @@ pub fn download(
         tracing::error!(error = %e, "export failed");
         PageError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR)
     })?;
-    Ok(attachment(bytes, mime, &format!("{ascii_name}.{ext}"), &format!("{stem}.{ext}")))
+    Ok(attachment(
+        bytes,
+        mime,
+        &format!("{ascii_name}.{ext}"),
+        &format!("{stem}.{ext}"),
+    ))
 }
 
 /// A file download: an ASCII name for old clients and the real (Chinese) name for others.

@@ -81,7 +81,10 @@ pub fn number(raw: &str, percent_ok: bool) -> Result<Option<Decimal>, CellError>
     let s = thousands(&s).ok_or(CellError::NotANumber)?;
     // Digits that do not fit a decimal are a number too large, not "not a number".
     let too_large = |_| {
-        if s.trim_start_matches(['-', '+']).chars().all(|c| c.is_ascii_digit() || c == '.') {
+        if s.trim_start_matches(['-', '+'])
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.')
+        {
             CellError::TooLarge
         } else {
             CellError::NotANumber

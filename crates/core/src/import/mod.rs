@@ -182,7 +182,9 @@ pub fn message_en(p: &Problem) -> String {
         "file.no_data" => "the file has a header but no data rows".into(),
         "sheet.hidden" => format!("hidden sheet not read (read: {d})"),
         "sheet.not_read" => format!("only the first visible sheet is read ({d})"),
-        "file.misnamed" => "the name's extension does not match the content; read by its content".into(),
+        "file.misnamed" => {
+            "the name's extension does not match the content; read by its content".into()
+        }
         "file.seen" => format!("this file was imported before ({d})"),
         "fact.jump" => format!("ten times or a tenth of last year's value ({d})"),
         "fact.value_added_above_revenue" => format!("value added above revenue ({d})"),

@@ -7,7 +7,9 @@
 //! file whose values are already stored changes nothing and writes no history entry.
 
 use super::audit::{self, Change};
-use super::facts::{Decision, Version, decide, refresh_derived_many, settle};
+use super::facts::{
+    DERIVED_FROM, Decision, Derived, Version, decide, refresh_derived_many, settle, write_derived,
+};
 use crate::entities::{
     enterprise, fact_precedence, fact_value, import, import_enterprise, import_mapping,
     import_upload, park,
@@ -18,12 +20,12 @@ use devzone_core::import::rows::{Attrs, FactValue};
 use devzone_core::import::{Checked, Kind, Mapping, Problem, Record, Severity};
 use devzone_core::model::{FactSource, Ownership};
 use devzone_core::validate::EnterpriseDraft;
-use sea_orm::sea_query::{Expr, Query};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, TransactionTrait,
 };
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// What is being imported and from where.
 #[derive(Debug, Clone)]
@@ -94,6 +96,8 @@ pub struct Plan {
     updates: Vec<(enterprise::Model, enterprise::Model)>,
     facts: Vec<NewFact>,
     supersede: Vec<i64>,
+    /// The list columns of enterprises whose latest figures change.
+    derived: Vec<(Ent, Derived)>,
 }
 
 impl Plan {
@@ -221,6 +225,7 @@ pub async fn plan<C: ConnectionTrait>(
         updates: Vec::new(),
         facts: Vec::new(),
         supersede: Vec::new(),
+        derived: Vec::new(),
     };
     if problems
         .iter()
@@ -429,6 +434,7 @@ pub async fn plan<C: ConnectionTrait>(
             );
         }
     }
+    plan.derived = derived_after(&plan.facts, &versions, &stored);
     problems.sort_by_key(|p| (p.line, p.column, p.severity));
     counts.warnings = problems
         .iter()
@@ -437,6 +443,79 @@ pub async fn plan<C: ConnectionTrait>(
     plan.counts = counts;
     plan.problems = problems;
     Ok(plan)
+}
+
+/// The derived list columns after the plan, for every enterprise whose latest figures it
+/// changes, computed from what the plan already holds (no second read).
+fn derived_after(
+    facts: &[NewFact],
+    versions: &HashMap<(i64, i32, FactField), Vec<Version>>,
+    stored: &HashMap<String, enterprise::Model>,
+) -> Vec<(Ent, Derived)> {
+    let by_id: HashMap<i64, &enterprise::Model> = stored.values().map(|e| (e.id, e)).collect();
+    // The current new values of the derived-from fields, per enterprise and year.
+    let mut new: BTreeMap<(EntKey, i32), Vec<(FactField, Option<i64>)>> = BTreeMap::new();
+    for f in facts
+        .iter()
+        .filter(|f| f.current && DERIVED_FROM.contains(&f.field))
+    {
+        new.entry((EntKey::from(f.ent), f.year))
+            .or_default()
+            .push((f.field, f.value));
+    }
+    let mut latest: BTreeMap<EntKey, i32> = BTreeMap::new();
+    for (k, y) in new.keys() {
+        let e = latest.entry(*k).or_insert(*y);
+        *e = (*e).max(*y);
+    }
+    let mut out = Vec::new();
+    for (k, year) in latest {
+        let mine = &new[&(k, year)];
+        let (ent, before) = match k {
+            EntKey::New(i) => (Ent::New(i), None),
+            EntKey::Stored(id) => {
+                let e = by_id[&id];
+                if e.latest_year.is_some_and(|y| y > year) {
+                    continue;
+                }
+                (Ent::Stored(id), Some(e))
+            }
+        };
+        let d = Derived::of(Some(year), |f| match mine.iter().find(|(g, _)| *g == f) {
+            Some((_, v)) => *v,
+            None => match ent {
+                Ent::Stored(id) => versions
+                    .get(&(id, year, f))
+                    .and_then(|vs| vs.iter().find(|v| v.current))
+                    .and_then(|v| v.value),
+                Ent::New(_) => None,
+            },
+        });
+        let same = before.is_some_and(|e| {
+            (e.latest_year, e.latest_revenue, e.above_scale)
+                == (d.latest_year, d.latest_revenue, d.above_scale)
+        });
+        if !same {
+            out.push((ent, d));
+        }
+    }
+    out
+}
+
+/// [`Ent`] as a map key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum EntKey {
+    Stored(i64),
+    New(usize),
+}
+
+impl From<Ent> for EntKey {
+    fn from(e: Ent) -> Self {
+        match e {
+            Ent::Stored(id) => EntKey::Stored(id),
+            Ent::New(i) => EntKey::New(i),
+        }
+    }
 }
 
 /// The enterprise after applying the row's attributes, when anything differs.
@@ -590,6 +669,7 @@ pub async fn commit(
     let r = &plan.request;
     let c = &plan.counts;
     let now = chrono::Utc::now();
+    let started = std::time::Instant::now();
     let tx = db.begin().await?;
     let report: Vec<&Problem> = plan.problems.iter().take(REPORT_CAP).collect();
     let imp = import::ActiveModel {
@@ -620,38 +700,47 @@ pub async fn commit(
 
     // New enterprises, then their ids by code.
     let mut new_ids = vec![0i64; plan.creates.len()];
-    for chunk in plan.creates.chunks(500) {
-        let rows: Vec<enterprise::ActiveModel> = chunk
-            .iter()
-            .map(|d| super::enterprises::new_active(r.zone_id, d))
-            .collect();
-        enterprise::Entity::insert_many(rows)
-            .exec_without_returning(&tx)
-            .await?;
-    }
+    // New enterprises get their derived list columns as they are inserted.
+    let derived_new: HashMap<usize, Derived> = plan
+        .derived
+        .iter()
+        .filter_map(|(e, d)| match e {
+            Ent::New(i) => Some((*i, *d)),
+            Ent::Stored(_) => None,
+        })
+        .collect();
     let index: HashMap<&str, usize> = plan
         .creates
         .iter()
         .enumerate()
         .map(|(i, d)| (d.credit_code.as_str(), i))
         .collect();
-    let codes: Vec<String> = plan
-        .creates
-        .iter()
-        .map(|d| d.credit_code.to_string())
-        .collect();
     let mut links: Vec<import_enterprise::ActiveModel> = Vec::new();
-    for chunk in codes.chunks(IN_CHUNK) {
-        for e in enterprise::Entity::find()
-            .filter(enterprise::Column::ZoneId.eq(r.zone_id))
-            .filter(enterprise::Column::CreditCode.is_in(chunk.to_vec()))
-            .all(&tx)
+    for (k, chunk) in plan.creates.chunks(500).enumerate() {
+        let rows: Vec<enterprise::ActiveModel> = chunk
+            .iter()
+            .enumerate()
+            .map(|(j, d)| {
+                let mut am = super::enterprises::new_active(r.zone_id, d);
+                if let Some(x) = derived_new.get(&(k * 500 + j)) {
+                    am.latest_year = Set(x.latest_year);
+                    am.latest_revenue = Set(x.latest_revenue);
+                    am.above_scale = Set(x.above_scale);
+                }
+                am
+            })
+            .collect();
+        // RETURNING gives the new ids at once; reading them back by code would be planned
+        // on PostgreSQL with statistics of the table before the insert (a scan per chunk).
+        for e in enterprise::Entity::insert_many(rows)
+            .exec_with_returning(&tx)
             .await?
         {
             new_ids[index[e.credit_code.as_str()]] = e.id;
             links.push(link(imp.id, e.id, None, &e));
         }
     }
+    tracing::debug!(elapsed = ?started.elapsed(), "import commit: enterprises inserted");
     for (before, after) in &plan.updates {
         let mut am = enterprise::ActiveModel::from(after.clone()).reset_all();
         am.id = sea_orm::ActiveValue::Unchanged(after.id);
@@ -659,12 +748,14 @@ pub async fn commit(
         am.update(&tx).await?;
         links.push(link(imp.id, after.id, Some(before), after));
     }
+    tracing::debug!(elapsed = ?started.elapsed(), "import commit: enterprises updated");
     for chunk in links.chunks(500) {
         import_enterprise::Entity::insert_many(chunk.to_vec())
             .exec_without_returning(&tx)
             .await?;
     }
 
+    tracing::debug!(elapsed = ?started.elapsed(), "import commit: links written");
     // Facts: earlier current versions step back, new versions go in.
     for chunk in plan.supersede.chunks(IN_CHUNK) {
         fact_value::Entity::update_many()
@@ -699,21 +790,16 @@ pub async fn commit(
         done += rows.len();
         progress(done, plan.facts.len());
     }
-    let touched: Vec<i64> = plan
-        .facts
+    tracing::debug!(elapsed = ?started.elapsed(), "import commit: facts written");
+    let stored_derived: Vec<(i64, Derived)> = plan
+        .derived
         .iter()
-        .filter(|f| {
-            f.current
-                && matches!(
-                    f.field,
-                    FactField::Revenue | FactField::MainRevenue | FactField::AboveScale
-                )
+        .filter_map(|(e, d)| match e {
+            Ent::Stored(id) => Some((*id, *d)),
+            Ent::New(_) => None,
         })
-        .map(|f| ent_id(f.ent))
-        .collect::<BTreeSet<_>>()
-        .into_iter()
         .collect();
-    refresh_derived_many(&tx, &touched).await?;
+    write_derived(&tx, &stored_derived).await?;
 
     audit::record(
         &tx,
@@ -732,6 +818,7 @@ pub async fn commit(
     )
     .await?;
     save_mapping(&tx, r).await?;
+    tracing::debug!(elapsed = ?started.elapsed(), "import commit: derived and audit written");
     tx.commit().await?;
     Ok(Some(imp.id))
 }
@@ -790,44 +877,79 @@ pub(crate) struct FactRow<'a> {
 /// 11 columns × 2,000 rows stays below.
 pub(crate) const FACT_ROWS: usize = 2_000;
 
-/// Inserts up to [`FACT_ROWS`] fact versions in one statement built directly (entity
-/// models cost more than the database does at a million rows).
+/// Inserts up to [`FACT_ROWS`] fact versions in one statement.
+///
+/// The statement is written out with every value as an escaped SQL literal rather than
+/// through the query builder with bound parameters: at a million figures the per-value
+/// cost of building, cloning and binding parameters was four times what SQLite spends
+/// storing them (measured: 8.5 s against 1.9 s for 1.16 million rows).
 pub(crate) async fn insert_facts<C: ConnectionTrait>(db: &C, rows: &[FactRow<'_>]) -> DbResult<()> {
-    use fact_value::Column as C;
+    use std::fmt::Write as _;
     if rows.is_empty() {
         return Ok(());
     }
-    let mut stmt = Query::insert();
-    stmt.into_table(fact_value::Entity).columns([
-        C::EnterpriseId,
-        C::Year,
-        C::Field,
-        C::Value,
-        C::TextValue,
-        C::Source,
-        C::AsOf,
-        C::EnteredBy,
-        C::EnteredAt,
-        C::Current,
-        C::ImportId,
-    ]);
-    for f in rows {
-        stmt.values_panic([
-            f.enterprise_id.into(),
-            f.year.into(),
-            f.field.into(),
-            f.value.into(),
-            f.text.map(str::to_string).into(),
-            f.source.into(),
-            f.as_of.into(),
-            f.entered_by.into(),
-            f.entered_at.into(),
-            f.current.into(),
-            f.import_id.into(),
-        ]);
+    let mut sql = String::with_capacity(rows.len() * 120 + 200);
+    sql.push_str(
+        "INSERT INTO fact_values (enterprise_id, year, field, value, text_value, source, as_of, \
+         entered_by, entered_at, current, import_id) VALUES ",
+    );
+    let mut ints = itoa::Buffer::new();
+    for (i, f) in rows.iter().enumerate() {
+        if i > 0 {
+            sql.push(',');
+        }
+        sql.push('(');
+        sql.push_str(ints.format(f.enterprise_id));
+        sql.push(',');
+        sql.push_str(ints.format(f.year));
+        sql.push(',');
+        quote(&mut sql, f.field);
+        sql.push(',');
+        match f.value {
+            Some(v) => sql.push_str(ints.format(v)),
+            None => sql.push_str("NULL"),
+        }
+        sql.push(',');
+        match f.text {
+            Some(t) => quote(&mut sql, t),
+            None => sql.push_str("NULL"),
+        }
+        sql.push(',');
+        quote(&mut sql, f.source);
+        sql.push(',');
+        let _ = write!(sql, "'{}'", f.as_of.format("%Y-%m-%d"));
+        sql.push(',');
+        quote(&mut sql, f.entered_by);
+        sql.push(',');
+        // The text form sqlx writes for a UTC timestamp, so that SQLite rows read back alike.
+        quote(
+            &mut sql,
+            &f.entered_at
+                .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false),
+        );
+        sql.push_str(if f.current { ",TRUE," } else { ",FALSE," });
+        match f.import_id {
+            Some(id) => sql.push_str(ints.format(id)),
+            None => sql.push_str("NULL"),
+        }
+        sql.push(')');
     }
-    db.execute(&stmt).await?;
+    db.execute_unprepared(&sql).await?;
     Ok(())
+}
+
+/// Appends `s` as an SQL string literal: quotes doubled, NUL removed (neither database
+/// stores it in text). Standard SQL, read the same by SQLite and PostgreSQL.
+fn quote(sql: &mut String, s: &str) {
+    sql.push('\'');
+    for c in s.chars() {
+        match c {
+            '\'' => sql.push_str("''"),
+            '\0' => {}
+            c => sql.push(c),
+        }
+    }
+    sql.push('\'');
 }
 
 /// The zone's imports, newest first.
@@ -1094,7 +1216,11 @@ pub async fn sample_enterprises<C: ConnectionTrait>(
         .paginate(db, n)
         .fetch_page(0)
         .await?;
-    let year = es.iter().filter_map(|e| e.latest_year).max().unwrap_or(2024);
+    let year = es
+        .iter()
+        .filter_map(|e| e.latest_year)
+        .max()
+        .unwrap_or(2024);
     let parks: HashMap<i64, String> = park::Entity::find()
         .filter(park::Column::ZoneId.eq(zone_id))
         .all(db)
@@ -1113,7 +1239,10 @@ pub async fn sample_enterprises<C: ConnectionTrait>(
             .await?
         {
             if let (Some(f), Some(val)) = (FactField::parse(&v.field), v.value) {
-                facts.entry(v.enterprise_id).or_default().push((f, val as f64 / 100.0));
+                facts
+                    .entry(v.enterprise_id)
+                    .or_default()
+                    .push((f, val as f64 / 100.0));
             }
         }
     }
@@ -1122,7 +1251,8 @@ pub async fn sample_enterprises<C: ConnectionTrait>(
         .map(|e| SampleEnterprise {
             facts: facts.remove(&e.id).unwrap_or_default(),
             park: e.park_id.and_then(|p| parks.get(&p).cloned()),
-            ownership_zh: ownership_zh(Ownership::parse(&e.ownership).unwrap_or(Ownership::Other)).into(),
+            ownership_zh: ownership_zh(Ownership::parse(&e.ownership).unwrap_or(Ownership::Other))
+                .into(),
             code: e.credit_code,
             name: e.name,
             industry_code: e.industry_code,

@@ -109,13 +109,18 @@ struct PrecedenceRow {
 fn csv_bytes<T: Serialize>(rows: &[T]) -> DbResult<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     for r in rows {
-        w.serialize(r).map_err(|e| DbError::Other(format!("csv: {e}")))?;
+        w.serialize(r)
+            .map_err(|e| DbError::Other(format!("csv: {e}")))?;
     }
-    w.into_inner().map_err(|e| DbError::Other(format!("csv: {e}")))
+    w.into_inner()
+        .map_err(|e| DbError::Other(format!("csv: {e}")))
 }
 
 fn sha256(b: &[u8]) -> String {
-    Sha256::digest(b).iter().map(|x| format!("{x:02x}")).collect()
+    Sha256::digest(b)
+        .iter()
+        .map(|x| format!("{x:02x}"))
+        .collect()
 }
 
 /// Writes zone `zone_id` as a ZIP. Returns the manifest written into it.
@@ -125,7 +130,10 @@ pub async fn export<C: ConnectionTrait>(
     by: &str,
     out: &mut (impl Write + std::io::Seek),
 ) -> DbResult<Manifest> {
-    let z = zone::Entity::find_by_id(zone_id).one(db).await?.ok_or(DbError::NotFound)?;
+    let z = zone::Entity::find_by_id(zone_id)
+        .one(db)
+        .await?
+        .ok_or(DbError::NotFound)?;
     let parks = park::Entity::find()
         .filter(park::Column::ZoneId.eq(zone_id))
         .order_by_asc(park::Column::Name)
@@ -175,17 +183,24 @@ pub async fn export<C: ConnectionTrait>(
             });
         }
     }
-    quals.sort_by(|a, b| (&a.credit_code, &a.kind, a.valid_from).cmp(&(&b.credit_code, &b.kind, b.valid_from)));
+    quals.sort_by(|a, b| {
+        (&a.credit_code, &a.kind, a.valid_from).cmp(&(&b.credit_code, &b.kind, b.valid_from))
+    });
     // Versions keep their order of entry within each figure (a stable sort on a list read
     // in id order), which is what decides the newest one of a source.
-    facts.sort_by(|a, b| (&a.credit_code, a.year, &a.field).cmp(&(&b.credit_code, b.year, &b.field)));
+    facts.sort_by(|a, b| {
+        (&a.credit_code, a.year, &a.field).cmp(&(&b.credit_code, b.year, &b.field))
+    });
     let precedence: Vec<PrecedenceRow> = fact_precedence::Entity::find()
         .filter(fact_precedence::Column::ZoneId.eq(zone_id))
         .order_by_asc(fact_precedence::Column::Field)
         .all(db)
         .await?
         .into_iter()
-        .map(|p| PrecedenceRow { field: p.field, sources: p.sources })
+        .map(|p| PrecedenceRow {
+            field: p.field,
+            sources: p.sources,
+        })
         .collect();
     let files: Vec<(&str, u64, Vec<u8>)> = vec![
         (
@@ -206,7 +221,11 @@ pub async fn export<C: ConnectionTrait>(
             csv_bytes(
                 &parks
                     .iter()
-                    .map(|p| ParkRow { name: p.name.clone(), theme: p.theme.clone(), boundary: p.boundary.clone() })
+                    .map(|p| ParkRow {
+                        name: p.name.clone(),
+                        theme: p.theme.clone(),
+                        boundary: p.boundary.clone(),
+                    })
                     .collect::<Vec<_>>(),
             )?,
         ),
@@ -240,7 +259,11 @@ pub async fn export<C: ConnectionTrait>(
         ),
         ("qualifications.csv", quals.len() as u64, csv_bytes(&quals)?),
         ("facts.csv", facts.len() as u64, csv_bytes(&facts)?),
-        ("precedence.csv", precedence.len() as u64, csv_bytes(&precedence)?),
+        (
+            "precedence.csv",
+            precedence.len() as u64,
+            csv_bytes(&precedence)?,
+        ),
     ];
     let manifest = Manifest {
         format: "devzone-zone-export".into(),
@@ -250,18 +273,28 @@ pub async fn export<C: ConnectionTrait>(
         exported_by: by.to_string(),
         files: files
             .iter()
-            .map(|(n, rows, b)| FileEntry { name: n.to_string(), rows: *rows, sha256: sha256(b) })
+            .map(|(n, rows, b)| FileEntry {
+                name: n.to_string(),
+                rows: *rows,
+                sha256: sha256(b),
+            })
             .collect(),
     };
     let mut zip = zip::ZipWriter::new(out);
-    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
     let zerr = |e: zip::result::ZipError| DbError::Other(format!("zip: {e}"));
     zip.start_file("manifest.json", opts).map_err(zerr)?;
-    zip.write_all(serde_json::to_string_pretty(&manifest).unwrap_or_default().as_bytes())
-        .map_err(|e| DbError::Other(format!("zip: {e}")))?;
+    zip.write_all(
+        serde_json::to_string_pretty(&manifest)
+            .unwrap_or_default()
+            .as_bytes(),
+    )
+    .map_err(|e| DbError::Other(format!("zip: {e}")))?;
     for (n, _, b) in &files {
         zip.start_file(*n, opts).map_err(zerr)?;
-        zip.write_all(b).map_err(|e| DbError::Other(format!("zip: {e}")))?;
+        zip.write_all(b)
+            .map_err(|e| DbError::Other(format!("zip: {e}")))?;
     }
     zip.finish().map_err(zerr)?;
     Ok(manifest)
@@ -287,13 +320,21 @@ fn read_csv<T: for<'de> Deserialize<'de>>(name: &str, bytes: &[u8]) -> DbResult<
 
 /// Reads a zone export into this installation, in one transaction. Refused when the
 /// manifest or a checksum does not match, or when a zone of the same name exists.
-pub async fn import(db: &sea_orm::DatabaseConnection, actor: &Actor, input: impl Read + std::io::Seek) -> DbResult<Loaded> {
+pub async fn import(
+    db: &sea_orm::DatabaseConnection,
+    actor: &Actor,
+    input: impl Read + std::io::Seek,
+) -> DbResult<Loaded> {
     let bad = |m: String| DbError::Other(m);
-    let mut zip = zip::ZipArchive::new(input).map_err(|e| bad(format!("not a readable ZIP file: {e}")))?;
+    let mut zip =
+        zip::ZipArchive::new(input).map_err(|e| bad(format!("not a readable ZIP file: {e}")))?;
     let mut read = |name: &str| -> DbResult<Vec<u8>> {
-        let mut f = zip.by_name(name).map_err(|_| bad(format!("{name} is missing from the export")))?;
+        let mut f = zip
+            .by_name(name)
+            .map_err(|_| bad(format!("{name} is missing from the export")))?;
         let mut b = Vec::new();
-        f.read_to_end(&mut b).map_err(|e| bad(format!("{name}: {e}")))?;
+        f.read_to_end(&mut b)
+            .map_err(|e| bad(format!("{name}: {e}")))?;
         Ok(b)
     };
     let manifest: Manifest = serde_json::from_slice(&read("manifest.json")?)
@@ -308,13 +349,19 @@ pub async fn import(db: &sea_orm::DatabaseConnection, actor: &Actor, input: impl
     for f in &manifest.files {
         let b = read(&f.name)?;
         if sha256(&b) != f.sha256 {
-            return Err(bad(format!("{}: checksum does not match the manifest; the file was changed or damaged", f.name)));
+            return Err(bad(format!(
+                "{}: checksum does not match the manifest; the file was changed or damaged",
+                f.name
+            )));
         }
         files.insert(f.name.clone(), b);
     }
     let get = |n: &str| files.get(n).map(Vec::as_slice).unwrap_or(&[]);
     let zones: Vec<ZoneRow> = read_csv("zone.csv", get("zone.csv"))?;
-    let z = zones.into_iter().next().ok_or_else(|| bad("zone.csv has no row".into()))?;
+    let z = zones
+        .into_iter()
+        .next()
+        .ok_or_else(|| bad("zone.csv has no row".into()))?;
     let parks: Vec<ParkRow> = read_csv("parks.csv", get("parks.csv"))?;
     let es: Vec<EnterpriseRow> = read_csv("enterprises.csv", get("enterprises.csv"))?;
     let quals: Vec<QualificationRow> = read_csv("qualifications.csv", get("qualifications.csv"))?;
@@ -331,13 +378,24 @@ pub async fn import(db: &sea_orm::DatabaseConnection, actor: &Actor, input: impl
             _ => continue,
         } as u64;
         if rows != f.rows {
-            return Err(bad(format!("{}: {rows} rows, the manifest says {}", f.name, f.rows)));
+            return Err(bad(format!(
+                "{}: {rows} rows, the manifest says {}",
+                f.name, f.rows
+            )));
         }
     }
 
     let tx = db.begin().await?;
-    if zone::Entity::find().filter(zone::Column::Name.eq(z.name.clone())).one(&tx).await?.is_some() {
-        return Err(DbError::Conflict { field: "zone".into(), value: z.name });
+    if zone::Entity::find()
+        .filter(zone::Column::Name.eq(z.name.clone()))
+        .one(&tx)
+        .await?
+        .is_some()
+    {
+        return Err(DbError::Conflict {
+            field: "zone".into(),
+            value: z.name,
+        });
     }
     let zm = zone::ActiveModel {
         name: Set(z.name.clone()),
@@ -389,7 +447,9 @@ pub async fn import(db: &sea_orm::DatabaseConnection, actor: &Actor, input: impl
                 ..Default::default()
             })
             .collect();
-        enterprise::Entity::insert_many(rows).exec_without_returning(&tx).await?;
+        enterprise::Entity::insert_many(rows)
+            .exec_without_returning(&tx)
+            .await?;
     }
     let id_of: HashMap<String, i64> = enterprise::Entity::find()
         .filter(enterprise::Column::ZoneId.eq(zm.id))
@@ -399,10 +459,11 @@ pub async fn import(db: &sea_orm::DatabaseConnection, actor: &Actor, input: impl
         .map(|e| (e.credit_code, e.id))
         .collect();
     let ent = |code: &str, file: &str| {
-        id_of
-            .get(code)
-            .copied()
-            .ok_or_else(|| bad(format!("{file}: credit code {code} is not in enterprises.csv")))
+        id_of.get(code).copied().ok_or_else(|| {
+            bad(format!(
+                "{file}: credit code {code} is not in enterprises.csv"
+            ))
+        })
     };
     for chunk in quals.chunks(1000) {
         let rows = chunk
@@ -419,7 +480,9 @@ pub async fn import(db: &sea_orm::DatabaseConnection, actor: &Actor, input: impl
             })
             .collect::<DbResult<Vec<_>>>()?;
         if !rows.is_empty() {
-            qualification::Entity::insert_many(rows).exec_without_returning(&tx).await?;
+            qualification::Entity::insert_many(rows)
+                .exec_without_returning(&tx)
+                .await?;
         }
     }
     for chunk in facts.chunks(FACT_ROWS) {
@@ -461,7 +524,9 @@ pub async fn import(db: &sea_orm::DatabaseConnection, actor: &Actor, input: impl
             entity_id: Some(zm.id),
             zone_id: Some(zm.id),
             before: None,
-            after: Some(serde_json::json!({"from": manifest.exported_at, "zone": z.name}).to_string()),
+            after: Some(
+                serde_json::json!({"from": manifest.exported_at, "zone": z.name}).to_string(),
+            ),
         },
     )
     .await?;

@@ -481,7 +481,9 @@ async fn enterprise_page(
         .into_iter()
         .filter_map(|(cur, others)| {
             let f = FactField::parse(&cur.field)?;
-            let shown = |h: &devzone_db::entities::fact_value::Model| format!("{} ({})", show_value(f, h), t.tv("source", &h.source));
+            let shown = |h: &devzone_db::entities::fact_value::Model| {
+                format!("{} ({})", show_value(f, h), t.tv("source", &h.source))
+            };
             Some((
                 cur.year,
                 field_label(t, f),

@@ -10,10 +10,10 @@ use crate::session::{PageViewer, Viewer};
 use crate::views::{Chrome, attachment};
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::Form;
 use axum::extract::{Multipart, Path, Query, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use devzone_core::facts::{FactField, Precedence};
 use devzone_core::import::headers::{base_unit_label, units_of};
 use devzone_core::import::templates;
@@ -175,7 +175,10 @@ pub async fn upload(
             match field.bytes().await {
                 Ok(b) => file = Some((file_name, b.to_vec())),
                 Err(_) => {
-                    return Ok(Redirect::to(&format!("/zones/{id}/imports?error=too_large")).into_response());
+                    return Ok(
+                        Redirect::to(&format!("/zones/{id}/imports?error=too_large"))
+                            .into_response(),
+                    );
                 }
             }
         } else if let Ok(text) = field.text().await {
@@ -211,7 +214,12 @@ struct Choices {
 
 impl Choices {
     fn parse(pairs: &[(String, String)]) -> Choices {
-        let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim().to_string());
+        let get = |k: &str| {
+            pairs
+                .iter()
+                .find(|(n, _)| n == k)
+                .map(|(_, v)| v.trim().to_string())
+        };
         let mut columns: HashMap<usize, (String, String)> = HashMap::new();
         for (k, val) in pairs {
             if let Some(i) = k.strip_prefix("col").and_then(|i| i.parse().ok()) {
@@ -221,7 +229,9 @@ impl Choices {
             }
         }
         Choices {
-            kind: get("kind").and_then(|k| Kind::parse(&k)).unwrap_or(Kind::Facts),
+            kind: get("kind")
+                .and_then(|k| Kind::parse(&k))
+                .unwrap_or(Kind::Facts),
             source: get("source").and_then(|s| FactSource::parse(&s)),
             year: get("year").and_then(|y| y.parse().ok()),
             columns,
@@ -234,7 +244,8 @@ impl Choices {
         for (i, c) in m.columns.iter_mut().enumerate() {
             if let Some((target, unit)) = self.columns.get(&i) {
                 c.target = Target::parse(target);
-                c.unit = Some(unit.clone()).filter(|u| !u.is_empty() && c.target.and_then(Target::unit).is_some());
+                c.unit = Some(unit.clone())
+                    .filter(|u| !u.is_empty() && c.target.and_then(Target::unit).is_some());
             }
         }
         m
@@ -249,7 +260,10 @@ impl Choices {
             pairs.push(("year".into(), y.to_string()));
         }
         for (i, c) in m.columns.iter().enumerate() {
-            pairs.push((format!("col{i}"), c.target.map(|t| t.id().to_string()).unwrap_or_default()));
+            pairs.push((
+                format!("col{i}"),
+                c.target.map(|t| t.id().to_string()).unwrap_or_default(),
+            ));
             pairs.push((format!("unit{i}"), c.unit.clone().unwrap_or_default()));
         }
         serde_urlencoded::to_string(pairs).unwrap_or_default()
@@ -275,7 +289,16 @@ async fn evaluate(
     state: &AppState,
     up: &import_upload::Model,
     pairs: &[(String, String)],
-) -> Result<(Prepared, Choices, Mapping, Option<String>, Result<Plan, String>), PageError> {
+) -> Result<
+    (
+        Prepared,
+        Choices,
+        Mapping,
+        Option<String>,
+        Result<Plan, String>,
+    ),
+    PageError,
+> {
     let mut choices = Choices::parse(pairs);
     let prepared = match devzone_io::import::prepare(&up.file_name, &up.bytes) {
         Ok(p) => p,
@@ -337,7 +360,11 @@ pub struct ProblemView {
 
 pub fn problem_view(t: &Tr, p: &Problem) -> ProblemView {
     ProblemView {
-        line: if p.line == 0 { "—".into() } else { p.line.to_string() },
+        line: if p.line == 0 {
+            "—".into()
+        } else {
+            p.line.to_string()
+        },
         column: p.column_letter(),
         header: p.header.clone(),
         value: p.value.clone(),
@@ -412,12 +439,25 @@ pub async fn show_upload(
                 (t.t("import.c.updated").to_string(), c.updated, "ok"),
                 (t.t("import.c.unchanged").to_string(), c.unchanged, ""),
                 (t.t("import.c.not_current").to_string(), c.not_current, ""),
-                (t.t("import.c.enterprises_created").to_string(), c.enterprises_created, "ok"),
-                (t.t("import.c.enterprises_updated").to_string(), c.enterprises_updated, "ok"),
+                (
+                    t.t("import.c.enterprises_created").to_string(),
+                    c.enterprises_created,
+                    "ok",
+                ),
+                (
+                    t.t("import.c.enterprises_updated").to_string(),
+                    c.enterprises_updated,
+                    "ok",
+                ),
                 (t.t("import.c.rejected").to_string(), c.rejected, "bad"),
                 (t.t("import.c.warnings").to_string(), c.warnings, "warn"),
             ];
-            let shown: Vec<ProblemView> = p.problems.iter().take(SHOWN_PROBLEMS).map(|x| problem_view(&t, x)).collect();
+            let shown: Vec<ProblemView> = p
+                .problems
+                .iter()
+                .take(SHOWN_PROBLEMS)
+                .map(|x| problem_view(&t, x))
+                .collect();
             (
                 counts,
                 shown,
@@ -454,14 +494,19 @@ pub async fn show_upload(
             .unwrap_or_default(),
         data_rows: layout.map_or(0, |l| l.data_rows.len()),
         kind: choices.kind.id().into(),
-        source: choices.source.map(|s| s.id().to_string()).unwrap_or_default(),
+        source: choices
+            .source
+            .map(|s| s.id().to_string())
+            .unwrap_or_default(),
         year: choices.year.map(|y| y.to_string()).unwrap_or_default(),
         sources: FactSource::ALL
             .iter()
             .map(|s| (s.id().to_string(), source_label(&t, s.id())))
             .collect(),
         saved_from: saved_from.map(|s| source_label(&t, &s)),
-        targets: Target::all().map(|x| (x.id().to_string(), target_label(&t, x))).collect(),
+        targets: Target::all()
+            .map(|x| (x.id().to_string(), target_label(&t, x)))
+            .collect(),
         columns,
         preview,
         counts,
@@ -497,7 +542,11 @@ fn column_view(t: &Tr, i: usize, c: &ColumnMap, preview: &[(usize, Vec<String>)]
         unit: c
             .unit
             .clone()
-            .or_else(|| c.target.and_then(Target::unit).map(|u| base_unit_label(u).to_string()))
+            .or_else(|| {
+                c.target
+                    .and_then(Target::unit)
+                    .map(|u| base_unit_label(u).to_string())
+            })
             .unwrap_or_default(),
         units,
         samples: preview
@@ -536,7 +585,10 @@ pub async fn report(
             tracing::error!(error = %e, "import report failed");
             PageError::new(StatusCode::INTERNAL_SERVER_ERROR)
         })?;
-    let stem = up.file_name.rsplit_once('.').map_or(up.file_name.as_str(), |(s, _)| s);
+    let stem = up
+        .file_name
+        .rsplit_once('.')
+        .map_or(up.file_name.as_str(), |(s, _)| s);
     Ok(attachment(
         bytes,
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -568,7 +620,13 @@ pub async fn commit(
     let jobs = state.jobs.clone();
     let db = state.db.clone();
     let actor = v.actor();
-    jobs.set(upload_id, Job::Running { done: 0, total: plan.counts.inserted + plan.counts.updated });
+    jobs.set(
+        upload_id,
+        Job::Running {
+            done: 0,
+            total: plan.counts.inserted + plan.counts.updated,
+        },
+    );
     tokio::spawn(async move {
         let progress_jobs = jobs.clone();
         let mut report: Box<dyn FnMut(usize, usize) + Send> = Box::new(move |done, total| {
@@ -587,7 +645,11 @@ pub async fn commit(
             }
         }
     });
-    Ok(Redirect::to(&format!("/imports/uploads/{upload_id}?{}", choices.query(&mapping))).into_response())
+    Ok(Redirect::to(&format!(
+        "/imports/uploads/{upload_id}?{}",
+        choices.query(&mapping)
+    ))
+    .into_response())
 }
 
 // ---------------------------------------------------------------------------------------
@@ -612,13 +674,20 @@ pub async fn show(
     PageViewer(v): PageViewer,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
-    let m = imports::get(&state.db.conn, id).await?.ok_or_else(PageError::not_found)?;
+    let m = imports::get(&state.db.conn, id)
+        .await?
+        .ok_or_else(PageError::not_found)?;
     let zone = zone_for(&state, &v, m.zone_id).await?;
     let t = v.tr();
     let problems: Vec<Problem> = serde_json::from_str(&m.report).unwrap_or_default();
     let all = zones::list(&state.db.conn, &v.scope).await?;
     let page = ImportPage {
-        c: Chrome::new(&v, &format!("{} #{id}", t.t("import.title")), &all, Some(zone.id)),
+        c: Chrome::new(
+            &v,
+            &format!("{} #{id}", t.t("import.title")),
+            &all,
+            Some(zone.id),
+        ),
         zone_id: zone.id,
         row: history_row(&t, &m),
         sheet: m.sheet.clone(),
@@ -630,8 +699,14 @@ pub async fn show(
             (t.t("import.c.updated").into(), m.updated),
             (t.t("import.c.unchanged").into(), m.unchanged),
             (t.t("import.c.not_current").into(), m.not_current),
-            (t.t("import.c.enterprises_created").into(), m.enterprises_created),
-            (t.t("import.c.enterprises_updated").into(), m.enterprises_updated),
+            (
+                t.t("import.c.enterprises_created").into(),
+                m.enterprises_created,
+            ),
+            (
+                t.t("import.c.enterprises_updated").into(),
+                m.enterprises_updated,
+            ),
             (t.t("import.c.rejected").into(), m.rejected),
             (t.t("import.c.warnings").into(), m.warnings),
         ],
@@ -649,7 +724,9 @@ pub async fn revert(
     PageViewer(v): PageViewer,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
-    let m = imports::get(&state.db.conn, id).await?.ok_or_else(PageError::not_found)?;
+    let m = imports::get(&state.db.conn, id)
+        .await?
+        .ok_or_else(PageError::not_found)?;
     zone_for(&state, &v, m.zone_id).await?;
     officer(&v)?;
     imports::revert(&state.db.conn, &v.actor(), id).await?;
@@ -659,7 +736,13 @@ pub async fn revert(
 // ---------------------------------------------------------------------------------------
 // Sample sheets
 
-const SAMPLE_IDS: [&str; 5] = ["register", "tax_bureau", "statistics_bureau", "power_company", "self_reported"];
+const SAMPLE_IDS: [&str; 5] = [
+    "register",
+    "tax_bureau",
+    "statistics_bureau",
+    "power_company",
+    "self_reported",
+];
 
 /// A sample sheet made from this zone's own enterprises (up to 200), for next year's figures.
 pub async fn sample(
@@ -681,9 +764,17 @@ pub async fn sample(
     let (mime, ext) = if sample.csv_gb18030 {
         ("text/csv; charset=gb18030", "csv")
     } else {
-        ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")
+        (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+        )
     };
-    Ok(attachment(bytes, mime, &format!("sample-{which}.{ext}"), &sample.file_name))
+    Ok(attachment(
+        bytes,
+        mime,
+        &format!("sample-{which}.{ext}"),
+        &sample.file_name,
+    ))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -707,7 +798,12 @@ pub async fn precedence(
     precedence_page(&state, &v, id, None).await
 }
 
-async fn precedence_page(state: &AppState, v: &Viewer, id: i64, error: Option<String>) -> Result<Response, PageError> {
+async fn precedence_page(
+    state: &AppState,
+    v: &Viewer,
+    id: i64,
+    error: Option<String>,
+) -> Result<Response, PageError> {
     let zone = zone_for(state, v, id).await?;
     let t = v.tr();
     let p = imports::precedence(&state.db.conn, id).await?;
@@ -719,7 +815,11 @@ async fn precedence_page(state: &AppState, v: &Viewer, id: i64, error: Option<St
             (
                 f.id().to_string(),
                 target_label(&t, Target::Fact(*f)),
-                order.iter().map(|s| source_label(&t, s.id())).collect::<Vec<_>>().join(" › "),
+                order
+                    .iter()
+                    .map(|s| source_label(&t, s.id()))
+                    .collect::<Vec<_>>()
+                    .join(" › "),
                 p.overrides.contains_key(f),
             )
         })
@@ -734,7 +834,11 @@ async fn precedence_page(state: &AppState, v: &Viewer, id: i64, error: Option<St
             .collect(),
         error,
     };
-    let status = if page.error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let status = if page.error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
     Ok((status, page).into_response())
 }
 
@@ -757,7 +861,13 @@ pub async fn set_precedence(
     officer(&v)?;
     let t = v.tr();
     let Some(field) = FactField::parse(&f.field) else {
-        return precedence_page(&state, &v, id, Some(t.f("rule.field.unknown", &[("value", &f.field)]))).await;
+        return precedence_page(
+            &state,
+            &v,
+            id,
+            Some(t.f("rule.field.unknown", &[("value", &f.field)])),
+        )
+        .await;
     };
     let chosen: Vec<String> = [Some(f.first.clone()), f.second.clone(), f.third.clone()]
         .into_iter()
@@ -777,7 +887,10 @@ pub async fn set_precedence(
             Ok(Redirect::to(&format!("/zones/{id}/imports/precedence")).into_response())
         }
         Err(bad) => {
-            let msg = t.f("import.rule.precedence.repeated", &[("value", &source_label(&t, &bad))]);
+            let msg = t.f(
+                "import.rule.precedence.repeated",
+                &[("value", &source_label(&t, &bad))],
+            );
             precedence_page(&state, &v, id, Some(msg)).await
         }
     }

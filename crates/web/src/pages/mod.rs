@@ -56,7 +56,9 @@ pub fn routes() -> Router<AppState> {
         .route("/zones/{id}/imports", get(imports::page))
         .route(
             "/zones/{id}/imports/upload",
-            post(imports::upload).layer(axum::extract::DefaultBodyLimit::max(imports::MAX_UPLOAD_BYTES)),
+            post(imports::upload).layer(axum::extract::DefaultBodyLimit::max(
+                imports::MAX_UPLOAD_BYTES,
+            )),
         )
         .route("/zones/{id}/imports/samples/{which}", get(imports::sample))
         .route("/zones/{id}/export.zip", get(imports::export_zone))

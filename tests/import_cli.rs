@@ -1,0 +1,162 @@
+//! `devzone import` and `devzone export` run as commands: the sample sheets of a demo
+//! zone, idempotence, revert, refused files with their exit status, and a zone carried to
+//! another installation.
+
+use std::process::Command;
+
+fn devzone(data: &str, args: &[&str]) -> (bool, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_devzone"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .env("RUST_BACKTRACE", "0")
+        .output()
+        .expect("run devzone");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+#[test]
+fn samples_import_once_revert_and_travel_to_another_installation() {
+    let d = devzone_db::testing::TempDir::new("devzone-import-cli");
+    let data = d.0.join("data").display().to_string();
+    let samples = d.0.join("samples").display().to_string();
+    let (ok, out) = devzone(&data, &["demo", "--enterprises", "300", "--no-serve"]);
+    assert!(ok, "{out}");
+    let (ok, out) = devzone(
+        &data,
+        &[
+            "generate",
+            "import-samples",
+            "--out",
+            &samples,
+            "--rows",
+            "40",
+        ],
+    );
+    assert!(ok, "{out}");
+    let file = |name: &str| {
+        std::fs::read_dir(&samples)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.file_name().unwrap().to_string_lossy().starts_with(name))
+            .unwrap()
+            .display()
+            .to_string()
+    };
+    let tax = file("税务局");
+    // Without --source and without a saved layout, the command asks which source it is.
+    let (ok, out) = devzone(&data, &["import", &tax, "--zone", "1"]);
+    assert!(!ok && out.contains("which source"), "{out}");
+    let (ok, out) = devzone(
+        &data,
+        &["import", &tax, "--zone", "1", "--source", "tax_bureau"],
+    );
+    assert!(ok, "{out}");
+    assert!(
+        out.contains("a total row; skipped") && out.contains("committed as import #1"),
+        "{out}"
+    );
+    // The layout is remembered with its source; the same file again changes nothing.
+    let (ok, out) = devzone(&data, &["import", &tax, "--zone", "1"]);
+    assert!(ok && out.contains("nothing changed"), "{out}");
+    // The power company's GBK CSV with thousands separators, and the two-row statistics header.
+    let (ok, out) = devzone(
+        &data,
+        &[
+            "import",
+            &file("供电公司"),
+            "--zone",
+            "1",
+            "--source",
+            "power_company",
+        ],
+    );
+    assert!(ok && out.contains("0 rejected"), "{out}");
+    let (ok, out) = devzone(
+        &data,
+        &[
+            "import",
+            &file("统计局"),
+            "--zone",
+            "1",
+            "--source",
+            "statistics_bureau",
+            "--dry-run",
+        ],
+    );
+    assert!(
+        ok && out.contains("dry run") && out.contains("revenue (千元)"),
+        "{out}"
+    );
+    let (ok, out) = devzone(&data, &["import", "--revert", "1"]);
+    assert!(ok && out.contains("reverted"), "{out}");
+    let (ok, out) = devzone(&data, &["import", "--revert", "1"]);
+    assert!(!ok && out.contains("reverted"), "{out}");
+
+    let zip = d.0.join("zone.zip").display().to_string();
+    let (ok, out) = devzone(&data, &["export", "--zone", "1", "--out", &zip]);
+    assert!(ok && out.contains("facts.csv"), "{out}");
+    let other = d.0.join("other").display().to_string();
+    let (ok, out) = devzone(&other, &["import", &zip]);
+    assert!(ok && out.contains("zone #1 created"), "{out}");
+    let (ok, out) = devzone(&other, &["import", &zip]);
+    assert!(!ok && out.contains("exists already"), "{out}");
+}
+
+#[test]
+fn files_that_cannot_be_imported_exit_non_zero_with_a_reason() {
+    let d = devzone_db::testing::TempDir::new("devzone-import-bad");
+    let data = d.0.join("data").display().to_string();
+    let (ok, out) = devzone(&data, &["demo", "--enterprises", "20", "--no-serve"]);
+    assert!(ok, "{out}");
+    let write = |name: &str, bytes: &[u8]| {
+        let p = d.0.join(name);
+        std::fs::write(&p, bytes).unwrap();
+        p.display().to_string()
+    };
+    let cases: Vec<(String, &str)> = vec![
+        (write("empty.csv", b""), "is empty"),
+        (
+            write(
+                "header.csv",
+                "统一社会信用代码,年度,营业收入(万元)\n".as_bytes(),
+            ),
+            "header but no data",
+        ),
+        (
+            write("nocode.csv", "名称,收入\n甲,1\n".as_bytes()),
+            "no credit code column",
+        ),
+        (
+            write("broken.xlsx", b"PK\x03\x04 not really a workbook"),
+            "damaged or truncated",
+        ),
+        (
+            write(
+                "unit.csv",
+                "统一社会信用代码,年度,营业收入(亩)\n91110000MA00000000,2024,1\n".as_bytes(),
+            ),
+            "does not fit",
+        ),
+        (
+            write(
+                "unknown.csv",
+                "统一社会信用代码,年度,营业收入(万元)\n91110108MA0000000X,2024,1\n".as_bytes(),
+            ),
+            "rejected",
+        ),
+    ];
+    for (file, why) in cases {
+        let (ok, out) = devzone(
+            &data,
+            &["import", &file, "--zone", "1", "--source", "officer"],
+        );
+        assert!(!ok, "{file} should fail: {out}");
+        assert!(out.contains(why), "{file}: expected {why:?} in\n{out}");
+    }
+}
