@@ -428,14 +428,20 @@ async fn evaluation_run_breakdown_and_what_if() {
         .click()
         .await
         .unwrap();
-    let h2 = c
-        .wait()
-        .for_element(Locator::Css("main section.card h2"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    // The language switch reloads the page; an element found just before the reload goes
+    // stale, so read the heading until the English page is the one shown.
+    let mut h2 = String::new();
+    for _ in 0..50 {
+        if let Ok(e) = c.find(Locator::Css("main section.card h2")).await
+            && let Ok(t) = e.text().await
+        {
+            h2 = t;
+            if h2 == "Why this class" {
+                break;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     assert_eq!(h2, "Why this class");
     shot(&c, "16-breakdown-en").await;
     c.close().await.unwrap();
@@ -530,11 +536,27 @@ async fn import_with_errors_report_commit_and_find_on_enterprise_page() {
         .click()
         .await
         .unwrap();
-    c.wait()
+    if c.wait()
         .at_most(Duration::from_secs(60))
         .for_element(Locator::Css("#status"))
         .await
-        .unwrap();
+        .is_err()
+    {
+        let url = c.current_url().await.unwrap();
+        let html = c.source().await.unwrap_or_default();
+        let marks: Vec<&str> = [
+            "data-refresh",
+            "id=\"commit\"",
+            "class=\"card alert\"",
+            "id=\"progress\"",
+            "id=\"nothing\"",
+            "id=\"need-source\"",
+        ]
+        .into_iter()
+        .filter(|m| html.contains(m))
+        .collect();
+        panic!("the import did not finish at {url}: {marks:?}");
+    }
     shot(&c, "22-import-done").await;
     let import_id: i64 = c
         .current_url()

@@ -229,7 +229,8 @@ async fn facts_keep_history_and_are_idempotent() {
             facts::Outcome {
                 inserted: 2,
                 updated: 0,
-                unchanged: 0
+                unchanged: 0,
+                not_current: 0
             }
         );
         let o = facts::record(&db.conn, &actor(), &Scope::all(), e.id, &d)
@@ -240,7 +241,8 @@ async fn facts_keep_history_and_are_idempotent() {
             facts::Outcome {
                 inserted: 0,
                 updated: 0,
-                unchanged: 2
+                unchanged: 2,
+                not_current: 0
             },
             "{}",
             t.label
@@ -261,7 +263,8 @@ async fn facts_keep_history_and_are_idempotent() {
             facts::Outcome {
                 inserted: 0,
                 updated: 1,
-                unchanged: 1
+                unchanged: 1,
+                not_current: 0
             }
         );
         let h = facts::history(&db.conn, e.id).await.unwrap();

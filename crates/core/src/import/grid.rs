@@ -294,7 +294,11 @@ mod tests {
         let l = Layout::detect(&g).unwrap();
         assert_eq!(l.header_rows, vec![2]);
         assert_eq!(l.data_rows, vec![3]);
-        let rules: Vec<_> = l.notices.iter().map(|n| (n.line, n.rule)).collect();
+        let rules: Vec<_> = l
+            .notices
+            .iter()
+            .map(|n| (n.line, n.rule.as_str()))
+            .collect();
         assert_eq!(
             rules,
             vec![

@@ -400,51 +400,35 @@ pub(crate) async fn refresh_derived_many<C: ConnectionTrait>(db: &C, ids: &[i64]
     Ok(())
 }
 
-/// Sets the derived columns of many enterprises: the values go into a temporary table,
-/// then one `UPDATE … FROM` joins it (an update per enterprise, or `CASE` lists, cost
-/// seconds at 100,000 enterprises).
+/// Sets the derived columns of many enterprises with one `UPDATE … CASE` statement per
+/// few hundred, instead of one statement per enterprise.
 pub(crate) async fn write_derived<C: ConnectionTrait>(
     db: &C,
     rows: &[(i64, Derived)],
 ) -> DbResult<()> {
-    if rows.is_empty() {
-        return Ok(());
-    }
-    db.execute_unprepared(
-        "CREATE TEMP TABLE derived_update (id BIGINT PRIMARY KEY, latest_year INTEGER, \
-         latest_revenue BIGINT, above_scale BOOLEAN)",
-    )
-    .await?;
-    let mut n = itoa::Buffer::new();
-    for chunk in rows.chunks(2_000) {
-        let mut sql = String::from("INSERT INTO derived_update VALUES ");
-        for (i, (id, d)) in chunk.iter().enumerate() {
-            if i > 0 {
-                sql.push(',');
-            }
-            sql.push('(');
-            sql.push_str(n.format(*id));
-            for v in [d.latest_year.map(i64::from), d.latest_revenue] {
-                sql.push(',');
-                match v {
-                    Some(v) => sql.push_str(n.format(v)),
-                    None => sql.push_str("NULL"),
-                }
-            }
-            sql.push_str(match d.above_scale {
-                Some(true) => ",TRUE)",
-                Some(false) => ",FALSE)",
-                None => ",NULL)",
-            });
+    use sea_orm::sea_query::{CaseStatement, Query};
+    for chunk in rows.chunks(300) {
+        let (mut year, mut revenue, mut above) = (
+            CaseStatement::new(),
+            CaseStatement::new(),
+            CaseStatement::new(),
+        );
+        for (id, d) in chunk {
+            let is = enterprise::Column::Id.eq(*id);
+            year = year.case(is.clone(), Expr::value(d.latest_year));
+            revenue = revenue.case(is.clone(), Expr::value(d.latest_revenue));
+            above = above.case(is, Expr::value(d.above_scale));
         }
-        db.execute_unprepared(&sql).await?;
+        let ids: Vec<i64> = chunk.iter().map(|(id, _)| *id).collect();
+        let stmt = Query::update()
+            .table(enterprise::Entity)
+            .value(enterprise::Column::LatestYear, year)
+            .value(enterprise::Column::LatestRevenue, revenue)
+            .value(enterprise::Column::AboveScale, above)
+            .and_where(enterprise::Column::Id.is_in(ids))
+            .to_owned();
+        db.execute(&stmt).await?;
     }
-    db.execute_unprepared(
-        "UPDATE enterprises SET latest_year = d.latest_year, latest_revenue = d.latest_revenue, \
-         above_scale = d.above_scale FROM derived_update d WHERE enterprises.id = d.id",
-    )
-    .await?;
-    db.execute_unprepared("DROP TABLE derived_update").await?;
     Ok(())
 }
 

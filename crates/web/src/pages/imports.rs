@@ -404,8 +404,17 @@ pub struct UploadPage {
     can_commit: bool,
     need_source: bool,
     query: String,
-    job: Option<(usize, usize)>,
     job_error: Option<String>,
+}
+
+/// A commit under way: a progress bar that refreshes itself.
+#[derive(Template, WebTemplate)]
+#[template(path = "import_progress.html")]
+pub struct ProgressPage {
+    c: Chrome,
+    file_name: String,
+    done: usize,
+    total: usize,
 }
 
 pub async fn show_upload(
@@ -419,9 +428,21 @@ pub async fn show_upload(
         return Ok(Redirect::to(&format!("/imports/{import_id}")).into_response());
     }
     let (up, zone) = upload_for(&state, &v, upload_id).await?;
+    let t = v.tr();
+    // While the commit runs, the page shows its progress only: reading and checking the
+    // file again beside the writer would compete with it for nothing.
+    if let Some(Job::Running { done, total }) = state.jobs.get(upload_id) {
+        let all = zones::list(&state.db.conn, &v.scope).await?;
+        return Ok(ProgressPage {
+            c: Chrome::new(&v, t.t("import.title"), &all, Some(zone.id)),
+            file_name: up.file_name.clone(),
+            done,
+            total: total.max(1),
+        }
+        .into_response());
+    }
     let pairs: Vec<(String, String)> =
         serde_urlencoded::from_str(raw.as_deref().unwrap_or("")).unwrap_or_default();
-    let t = v.tr();
     let (prepared, choices, mapping, saved_from, plan) = evaluate(&state, &up, &pairs).await?;
     let preview = prepared.preview(8);
     let columns = mapping
@@ -468,10 +489,9 @@ pub async fn show_upload(
         }
         Err(_) => (Vec::new(), Vec::new(), 0, true, false),
     };
-    let (job, job_error) = match state.jobs.get(upload_id) {
-        Some(Job::Running { done, total }) => (Some((done, total.max(1))), None),
-        Some(Job::Failed(e)) => (None, Some(e)),
-        _ => (None, None),
+    let job_error = match state.jobs.get(upload_id) {
+        Some(Job::Failed(e)) => Some(e),
+        _ => None,
     };
     let all = zones::list(&state.db.conn, &v.scope).await?;
     let layout = prepared.layout.as_ref();
@@ -513,10 +533,9 @@ pub async fn show_upload(
         problems,
         more_problems: more,
         refused,
-        can_commit: can_commit && choices.source.is_some() && job.is_none(),
+        can_commit: can_commit && choices.source.is_some(),
         need_source: choices.source.is_none(),
         query: choices.query(&mapping),
-        job,
         job_error,
     };
     Ok(page.into_response())
@@ -604,10 +623,18 @@ pub async fn commit(
     Path(upload_id): Path<i64>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let (up, _) = upload_for(&state, &v, upload_id).await?;
-    if matches!(state.jobs.get(upload_id), Some(Job::Running { .. })) {
-        return Err(PageError::new(StatusCode::CONFLICT));
+    // A commit sent again (a second click, or the browser repeating the request) goes to
+    // the commit already under way or done, never to a second one.
+    match state.jobs.get(upload_id) {
+        Some(Job::Done(Some(import_id))) => {
+            return Ok(Redirect::to(&format!("/imports/{import_id}")).into_response());
+        }
+        Some(Job::Running { .. }) => {
+            return Ok(Redirect::to(&format!("/imports/uploads/{upload_id}")).into_response());
+        }
+        _ => {}
     }
+    let (up, _) = upload_for(&state, &v, upload_id).await?;
     let choices = Choices::parse(&pairs);
     if choices.source.is_none() {
         return Err(PageError::new(StatusCode::UNPROCESSABLE_ENTITY));
@@ -618,8 +645,6 @@ pub async fn commit(
         return Err(PageError::new(StatusCode::UNPROCESSABLE_ENTITY));
     }
     let jobs = state.jobs.clone();
-    let db = state.db.clone();
-    let actor = v.actor();
     jobs.set(
         upload_id,
         Job::Running {
@@ -627,24 +652,22 @@ pub async fn commit(
             total: plan.counts.inserted + plan.counts.updated,
         },
     );
-    tokio::spawn(async move {
-        let progress_jobs = jobs.clone();
-        let mut report: Box<dyn FnMut(usize, usize) + Send> = Box::new(move |done, total| {
-            progress_jobs.set(upload_id, Job::Running { done, total });
-        });
-        match imports::commit(&db.conn, &actor, &plan, &mut *report).await {
-            Ok(id) => {
-                if id.is_some() {
-                    let _ = imports::drop_upload(&db.conn, upload_id).await;
-                }
-                jobs.set(upload_id, Job::Done(id));
-            }
-            Err(e) => {
-                tracing::error!(error = %e, upload = upload_id, "import commit failed");
-                jobs.set(upload_id, Job::Failed(e.to_string()));
-            }
+    let progress_jobs = jobs.clone();
+    let mut report = move |done: usize, total: usize| {
+        progress_jobs.set(upload_id, Job::Running { done, total });
+    };
+    match imports::commit(&state.db.conn, &v.actor(), &plan, &mut report).await {
+        Ok(Some(id)) => {
+            imports::drop_upload(&state.db.conn, upload_id).await?;
+            jobs.set(upload_id, Job::Done(Some(id)));
+            return Ok(Redirect::to(&format!("/imports/{id}")).into_response());
         }
-    });
+        Ok(None) => jobs.set(upload_id, Job::Done(None)),
+        Err(e) => {
+            tracing::error!(error = %e, upload = upload_id, "import commit failed");
+            jobs.set(upload_id, Job::Failed(e.to_string()));
+        }
+    }
     Ok(Redirect::to(&format!(
         "/imports/uploads/{upload_id}?{}",
         choices.query(&mapping)
