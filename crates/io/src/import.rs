@@ -199,7 +199,7 @@ impl Prepared {
         }
         list.set_freeze_panes(1, 0)?;
         list.set_column_width(5, 60)?;
-        Ok(wb.save_to_buffer()?)
+        wb.save_to_buffer()
     }
 }
 

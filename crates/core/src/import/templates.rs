@@ -320,21 +320,12 @@ fn thousands(n: i64) -> String {
     let s = n.abs().to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
     }
     if n < 0 { format!("-{out}") } else { out }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn thousands() {
-        assert_eq!(super::thousands(1234567), "1,234,567");
-        assert_eq!(super::thousands(999), "999");
-    }
 }
 
 /// Sample enterprises of a demo zone from the demo generator, with their figures of the
@@ -374,5 +365,14 @@ pub fn ownership_zh(o: crate::model::Ownership) -> &'static str {
         HkMacaoTaiwan => "港澳台商投资企业",
         Collective => "集体企业",
         Other => "其他",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn thousands() {
+        assert_eq!(super::thousands(1234567), "1,234,567");
+        assert_eq!(super::thousands(999), "999");
     }
 }

@@ -454,7 +454,8 @@ fn derived_after(
 ) -> Vec<(Ent, Derived)> {
     let by_id: HashMap<i64, &enterprise::Model> = stored.values().map(|e| (e.id, e)).collect();
     // The current new values of the derived-from fields, per enterprise and year.
-    let mut new: BTreeMap<(EntKey, i32), Vec<(FactField, Option<i64>)>> = BTreeMap::new();
+    type Values = Vec<(FactField, Option<i64>)>;
+    let mut new: BTreeMap<(EntKey, i32), Values> = BTreeMap::new();
     for f in facts
         .iter()
         .filter(|f| f.current && DERIVED_FROM.contains(&f.field))
