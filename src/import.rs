@@ -13,7 +13,8 @@ pub struct Options {
     pub kind: Kind,
     pub zone: i64,
     pub year: Option<i32>,
-    pub source: FactSource,
+    /// None: the source saved with the file's column layout.
+    pub source: Option<FactSource>,
     pub dry_run: bool,
     pub report: Option<std::path::PathBuf>,
 }
@@ -84,13 +85,23 @@ pub async fn run(db: &Db, file: &Path, o: Options, actor: &Actor) -> anyhow::Res
             Some((m, source, _)) => (m, Some(source)),
             None => (prepared.recognised(), None),
         };
+    let Some(source) = o
+        .source
+        .or_else(|| saved_source.as_deref().and_then(FactSource::parse))
+    else {
+        p.done();
+        bail!(
+            "which source is this file from? give --source ({}); it is remembered for files with the same columns",
+            source_ids()
+        );
+    };
     p.phase("checking");
     let checked = prepared.check(&mapping, o.kind, o.year);
     let check_s = p.started.elapsed().as_secs_f64();
     let request = Request {
         zone_id: o.zone,
         kind: o.kind,
-        source: o.source,
+        source,
         as_of: chrono::Utc::now().date_naive(),
         year: o.year,
         file_name: name.clone(),
@@ -245,38 +256,17 @@ pub async fn revert(db: &Db, id: i64, actor: &Actor) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The source saved with the file's header layout, for a file given without --source.
-pub async fn saved_source(db: &Db, zone: i64, file: &Path) -> anyhow::Result<FactSource> {
-    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    let saved = match devzone_io::import::prepare(name, &bytes) {
-        Ok(p) => imports::saved_mapping(&db.conn, zone, &p.signature).await?,
-        Err(_) => None,
-    };
-    match saved.and_then(|(_, s, _)| FactSource::parse(&s)) {
-        Some(s) => Ok(s),
-        None => bail!(
-            "which source is this file from? give --source ({}); it is remembered for files with the same columns",
-            FactSource::ALL
-                .iter()
-                .map(|s| s.id())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    }
+/// The source ids, for messages.
+fn source_ids() -> String {
+    FactSource::ALL
+        .iter()
+        .map(|s| s.id())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 pub fn parse_source(s: &str) -> anyhow::Result<FactSource> {
-    FactSource::parse(s).with_context(|| {
-        format!(
-            "unknown source {s:?}; one of: {}",
-            FactSource::ALL
-                .iter()
-                .map(|s| s.id())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
-    })
+    FactSource::parse(s).with_context(|| format!("unknown source {s:?}; one of: {}", source_ids()))
 }
 
 pub fn parse_kind(s: &str) -> anyhow::Result<Kind> {

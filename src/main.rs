@@ -360,10 +360,7 @@ async fn main() -> anyhow::Result<()> {
                 return import::zone_export(&db, &file, &actor).await;
             }
             let zone = zone.context("--zone is required for a spreadsheet or CSV file")?;
-            let source = match source {
-                Some(s) => import::parse_source(&s)?,
-                None => import::saved_source(&db, zone, &file).await?,
-            };
+            let source = source.as_deref().map(import::parse_source).transpose()?;
             let options = import::Options {
                 kind: import::parse_kind(&kind)?,
                 zone,

@@ -208,15 +208,31 @@ fn csv_rows<T: Send>(
 fn sheet_rows(path: &Path, f: &mut impl FnMut(usize, &[&str])) -> Result<(), ReadError> {
     let name = path.display().to_string();
     let mut wb = open_workbook_auto(path).map_err(|e| ReadError::Sheet(format!("{name}: {e}")))?;
-    let sheet = wb
-        .sheets_metadata()
+    first_visible_sheet(&mut wb, &name, f).map(|_| ())
+}
+
+/// Calls `f(line, cells)` for every row of the workbook's first visible sheet (line 1 is
+/// the sheet's first row). Returns that sheet's name and the other sheets, each with
+/// whether it is hidden.
+fn first_visible_sheet<RS: std::io::Read + std::io::Seek>(
+    wb: &mut calamine::Sheets<RS>,
+    name: &str,
+    f: &mut impl FnMut(usize, &[&str]),
+) -> Result<(String, Vec<(String, bool)>), ReadError> {
+    let meta = wb.sheets_metadata().to_vec();
+    let first = meta
         .iter()
         .find(|s| s.visible == SheetVisible::Visible)
         .map(|s| s.name.clone())
-        .ok_or_else(|| ReadError::NoVisibleSheet(name.clone()))?;
+        .ok_or_else(|| ReadError::NoVisibleSheet(name.to_string()))?;
+    let others = meta
+        .iter()
+        .filter(|s| s.name != first)
+        .map(|s| (s.name.clone(), s.visible != SheetVisible::Visible))
+        .collect();
     let range = wb
-        .worksheet_range(&sheet)
-        .map_err(|e| ReadError::Sheet(format!("{name}, sheet {sheet}: {e}")))?;
+        .worksheet_range(&first)
+        .map_err(|e| ReadError::Sheet(format!("{name}, sheet {first}: {e}")))?;
     let (first_row, _) = range.start().unwrap_or((0, 0));
     let mut texts: Vec<String> = Vec::new();
     for (r, row) in range.rows().enumerate() {
@@ -225,7 +241,7 @@ fn sheet_rows(path: &Path, f: &mut impl FnMut(usize, &[&str])) -> Result<(), Rea
         let cells: Vec<&str> = texts.iter().map(String::as_str).collect();
         f(first_row as usize + r + 1, &cells);
     }
-    Ok(())
+    Ok((first, others))
 }
 
 /// The text of a spreadsheet cell as an official would read it.
@@ -352,29 +368,9 @@ pub fn read_grid(name: &str, bytes: &[u8]) -> Result<SheetRead, ReadError> {
             },
         }
     };
-    let meta = wb.sheets_metadata().to_vec();
-    let first = meta
-        .iter()
-        .find(|s| s.visible == SheetVisible::Visible)
-        .map(|s| s.name.clone())
-        .ok_or_else(|| ReadError::NoVisibleSheet(name.to_string()))?;
-    let other_sheets = meta
-        .iter()
-        .filter(|s| s.name != first)
-        .map(|s| (s.name.clone(), s.visible != SheetVisible::Visible))
-        .collect();
-    let range = wb
-        .worksheet_range(&first)
-        .map_err(|e| ReadError::Sheet(format!("{name}, sheet {first}: {e}")))?;
-    let (first_row, _) = range.start().unwrap_or((0, 0));
     let mut grid = devzone_core::import::Grid::default();
-    let mut texts: Vec<String> = Vec::new();
-    for (r, row) in range.rows().enumerate() {
-        texts.clear();
-        texts.extend(row.iter().map(cell_text));
-        let cells: Vec<&str> = texts.iter().map(String::as_str).collect();
-        grid.push_row(first_row as usize + r + 1, &cells);
-    }
+    let (first, other_sheets) =
+        first_visible_sheet(&mut wb, name, &mut |line, cells| grid.push_row(line, cells))?;
     Ok(SheetRead {
         grid,
         sheet: first,

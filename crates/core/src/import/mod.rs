@@ -71,12 +71,7 @@ pub struct Problem {
 const SHOWN_CHARS: usize = 60;
 
 impl Problem {
-    pub fn new(
-        severity: Severity,
-        line: usize,
-        rule: &'static str,
-        value: impl Into<String>,
-    ) -> Self {
+    pub fn new(severity: Severity, line: usize, rule: &str, value: impl Into<String>) -> Self {
         let value: String = value.into();
         let value = if value.chars().count() > SHOWN_CHARS {
             let mut v: String = value.chars().take(SHOWN_CHARS).collect();
@@ -95,13 +90,13 @@ impl Problem {
             detail: None,
         }
     }
-    pub fn error(line: usize, rule: &'static str, value: impl Into<String>) -> Self {
+    pub fn error(line: usize, rule: &str, value: impl Into<String>) -> Self {
         Self::new(Severity::Error, line, rule, value)
     }
-    pub fn warning(line: usize, rule: &'static str, value: impl Into<String>) -> Self {
+    pub fn warning(line: usize, rule: &str, value: impl Into<String>) -> Self {
         Self::new(Severity::Warning, line, rule, value)
     }
-    pub fn notice(line: usize, rule: &'static str, value: impl Into<String>) -> Self {
+    pub fn notice(line: usize, rule: &str, value: impl Into<String>) -> Self {
         Self::new(Severity::Notice, line, rule, value)
     }
     pub fn at(mut self, column: usize, header: &str) -> Self {

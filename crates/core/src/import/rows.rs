@@ -167,8 +167,7 @@ pub fn check(
                         code = Some(c);
                     }
                     for e in errs.0 {
-                        let rule = rule_static(&e.rule);
-                        let mut p = Problem::error(line, rule, raw).at(col, header);
+                        let mut p = Problem::error(line, &e.rule, raw).at(col, header);
                         p.detail = e.detail;
                         probs.push(p);
                     }
@@ -302,16 +301,6 @@ pub fn check(
         }
     }
     out
-}
-
-fn rule_static(rule: &str) -> &'static str {
-    match rule {
-        "required" => "required",
-        "credit_code.length" => "credit_code.length",
-        "credit_code.character" => "credit_code.character",
-        "credit_code.org_check" => "credit_code.org_check",
-        _ => "credit_code.check",
-    }
 }
 
 /// A quantity cell converted to stored hundredths of the base unit.

@@ -282,7 +282,7 @@ pub async fn record(
     }
     if !inserts.is_empty() {
         fact_value::Entity::insert_many(inserts).exec(&tx).await?;
-        refresh_derived(&tx, enterprise_id).await?;
+        refresh_derived(&tx, &[enterprise_id]).await?;
         audit::record(
             &tx,
             actor,
@@ -299,38 +299,6 @@ pub async fn record(
     }
     tx.commit().await?;
     Ok(out)
-}
-
-/// Size class and latest revenue on the enterprise row, from its latest year of facts.
-pub async fn refresh_derived<C: ConnectionTrait>(db: &C, enterprise_id: i64) -> DbResult<()> {
-    let rows = fact_value::Entity::find()
-        .filter(fact_value::Column::EnterpriseId.eq(enterprise_id))
-        .filter(fact_value::Column::Current.eq(true))
-        .filter(fact_value::Column::Field.is_in([
-            FactField::Revenue.id(),
-            FactField::MainRevenue.id(),
-            FactField::AboveScale.id(),
-        ]))
-        .all(db)
-        .await?;
-    let latest_year = rows.iter().map(|r| r.year).max();
-    let of = |f: FactField| {
-        rows.iter()
-            .find(|r| Some(r.year) == latest_year && r.field == f.id())
-            .and_then(|r| r.value)
-    };
-    let above = derive_above_scale(of(FactField::AboveScale), of(FactField::MainRevenue));
-    enterprise::Entity::update_many()
-        .col_expr(enterprise::Column::LatestYear, Expr::value(latest_year))
-        .col_expr(
-            enterprise::Column::LatestRevenue,
-            Expr::value(of(FactField::Revenue)),
-        )
-        .col_expr(enterprise::Column::AboveScale, Expr::value(above))
-        .filter(enterprise::Column::Id.eq(enterprise_id))
-        .exec(db)
-        .await?;
-    Ok(())
 }
 
 /// The list columns an enterprise row derives from its facts: latest year, latest
@@ -363,8 +331,9 @@ pub const DERIVED_FROM: [FactField; 3] = [
     FactField::AboveScale,
 ];
 
-/// [`refresh_derived`] for many enterprises at once (after a revert).
-pub(crate) async fn refresh_derived_many<C: ConnectionTrait>(db: &C, ids: &[i64]) -> DbResult<()> {
+/// Size class, latest year and latest revenue on the enterprise rows, from their latest
+/// year of current facts (after a form entry or a revert).
+pub(crate) async fn refresh_derived<C: ConnectionTrait>(db: &C, ids: &[i64]) -> DbResult<()> {
     const CHUNK: usize = 300;
     let wanted = DERIVED_FROM.map(FactField::id);
     for chunk in ids.chunks(CHUNK) {

@@ -8,7 +8,7 @@
 
 use super::audit::{self, Change};
 use super::facts::{
-    DERIVED_FROM, Decision, Derived, Version, decide, refresh_derived_many, settle, write_derived,
+    DERIVED_FROM, Decision, Derived, Version, decide, refresh_derived, settle, write_derived,
 };
 use crate::entities::{
     enterprise, fact_precedence, fact_value, import, import_enterprise, import_mapping,
@@ -58,6 +58,23 @@ pub struct Counts {
     pub not_current: usize,
     pub enterprises_created: usize,
     pub enterprises_updated: usize,
+}
+
+impl From<&import::Model> for Counts {
+    fn from(m: &import::Model) -> Self {
+        let n = |v: i32| usize::try_from(v).unwrap_or(0);
+        Counts {
+            rows_read: n(m.rows_read),
+            rejected: n(m.rejected),
+            warnings: n(m.warnings),
+            inserted: n(m.inserted),
+            updated: n(m.updated),
+            unchanged: n(m.unchanged),
+            not_current: n(m.not_current),
+            enterprises_created: n(m.enterprises_created),
+            enterprises_updated: n(m.enterprises_updated),
+        }
+    }
 }
 
 impl Counts {
@@ -1117,7 +1134,7 @@ pub async fn revert(
         }
     }
     let remaining: Vec<i64> = ents.into_iter().filter(|e| !gone.contains(e)).collect();
-    refresh_derived_many(&tx, &remaining).await?;
+    refresh_derived(&tx, &remaining).await?;
     let mut am: import::ActiveModel = imp.clone().into();
     am.status = Set("reverted".into());
     am.reverted_by = Set(Some(actor.username.clone()));

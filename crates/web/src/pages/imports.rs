@@ -20,7 +20,7 @@ use devzone_core::import::templates;
 use devzone_core::import::{ColumnMap, Kind, Mapping, Problem, Severity, Target};
 use devzone_core::model::FactSource;
 use devzone_db::entities::{import, import_upload, zone};
-use devzone_db::repo::imports::{self, Plan, Request};
+use devzone_db::repo::imports::{self, Counts, Plan, Request};
 use devzone_db::repo::zones;
 use devzone_io::import::Prepared;
 use serde::Deserialize;
@@ -38,14 +38,21 @@ pub struct Jobs(std::sync::Arc<std::sync::Mutex<HashMap<i64, Job>>>);
 
 #[derive(Clone, Debug)]
 pub enum Job {
-    Running { done: usize, total: usize },
-    Done(Option<i64>),
+    Running {
+        done: usize,
+        total: usize,
+    },
+    /// Committed as this import.
+    Done(i64),
     Failed(String),
 }
 
 impl Jobs {
     fn set(&self, upload: i64, job: Job) {
         self.0.lock().expect("jobs lock").insert(upload, job);
+    }
+    fn clear(&self, upload: i64) {
+        self.0.lock().expect("jobs lock").remove(&upload);
     }
     fn get(&self, upload: i64) -> Option<Job> {
         self.0.lock().expect("jobs lock").get(&upload).cloned()
@@ -358,6 +365,25 @@ pub struct ProblemView {
     severity: &'static str,
 }
 
+/// The counts of a plan or of a committed import, labelled, with the class that colours
+/// them (new and changed: ok, rejected: bad, warnings: warn).
+fn count_list(t: &Tr, c: &Counts) -> Vec<(String, usize, &'static str)> {
+    [
+        ("rows_read", c.rows_read, ""),
+        ("inserted", c.inserted, "ok"),
+        ("updated", c.updated, "ok"),
+        ("unchanged", c.unchanged, ""),
+        ("not_current", c.not_current, ""),
+        ("enterprises_created", c.enterprises_created, "ok"),
+        ("enterprises_updated", c.enterprises_updated, "ok"),
+        ("rejected", c.rejected, "bad"),
+        ("warnings", c.warnings, "warn"),
+    ]
+    .into_iter()
+    .map(|(key, n, class)| (t.tv("import.c", key), n, class))
+    .collect()
+}
+
 pub fn problem_view(t: &Tr, p: &Problem) -> ProblemView {
     ProblemView {
         line: if p.line == 0 {
@@ -424,7 +450,7 @@ pub async fn show_upload(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, PageError> {
     // A finished commit has dropped the upload: go to the import (which checks access).
-    if let Some(Job::Done(Some(import_id))) = state.jobs.get(upload_id) {
+    if let Some(Job::Done(import_id)) = state.jobs.get(upload_id) {
         return Ok(Redirect::to(&format!("/imports/{import_id}")).into_response());
     }
     let (up, zone) = upload_for(&state, &v, upload_id).await?;
@@ -453,26 +479,7 @@ pub async fn show_upload(
         .collect();
     let (counts, problems, more, refused, can_commit) = match &plan {
         Ok(p) => {
-            let c = &p.counts;
-            let counts = vec![
-                (t.t("import.c.rows_read").to_string(), c.rows_read, ""),
-                (t.t("import.c.inserted").to_string(), c.inserted, "ok"),
-                (t.t("import.c.updated").to_string(), c.updated, "ok"),
-                (t.t("import.c.unchanged").to_string(), c.unchanged, ""),
-                (t.t("import.c.not_current").to_string(), c.not_current, ""),
-                (
-                    t.t("import.c.enterprises_created").to_string(),
-                    c.enterprises_created,
-                    "ok",
-                ),
-                (
-                    t.t("import.c.enterprises_updated").to_string(),
-                    c.enterprises_updated,
-                    "ok",
-                ),
-                (t.t("import.c.rejected").to_string(), c.rejected, "bad"),
-                (t.t("import.c.warnings").to_string(), c.warnings, "warn"),
-            ];
+            let counts = count_list(&t, &p.counts);
             let shown: Vec<ProblemView> = p
                 .problems
                 .iter()
@@ -626,7 +633,7 @@ pub async fn commit(
     // A commit sent again (a second click, or the browser repeating the request) goes to
     // the commit already under way or done, never to a second one.
     match state.jobs.get(upload_id) {
-        Some(Job::Done(Some(import_id))) => {
+        Some(Job::Done(import_id)) => {
             return Ok(Redirect::to(&format!("/imports/{import_id}")).into_response());
         }
         Some(Job::Running { .. }) => {
@@ -659,10 +666,11 @@ pub async fn commit(
     match imports::commit(&state.db.conn, &v.actor(), &plan, &mut report).await {
         Ok(Some(id)) => {
             imports::drop_upload(&state.db.conn, upload_id).await?;
-            jobs.set(upload_id, Job::Done(Some(id)));
+            jobs.set(upload_id, Job::Done(id));
             return Ok(Redirect::to(&format!("/imports/{id}")).into_response());
         }
-        Ok(None) => jobs.set(upload_id, Job::Done(None)),
+        // Nothing to write: the upload stays, and its page says so.
+        Ok(None) => jobs.clear(upload_id),
         Err(e) => {
             tracing::error!(error = %e, upload = upload_id, "import commit failed");
             jobs.set(upload_id, Job::Failed(e.to_string()));
@@ -687,9 +695,22 @@ pub struct ImportPage {
     sheet: String,
     sha256: String,
     year: String,
-    counts: Vec<(String, i32)>,
+    counts: Vec<(String, usize, &'static str)>,
     problems: Vec<ProblemView>,
     reverted_by: String,
+}
+
+/// A committed import and its zone, if the viewer may see them.
+async fn import_for(
+    state: &AppState,
+    v: &Viewer,
+    id: i64,
+) -> Result<(import::Model, zone::Model), PageError> {
+    let m = imports::get(&state.db.conn, id)
+        .await?
+        .ok_or_else(PageError::not_found)?;
+    let zone = zone_for(state, v, m.zone_id).await?;
+    Ok((m, zone))
 }
 
 pub async fn show(
@@ -697,10 +718,7 @@ pub async fn show(
     PageViewer(v): PageViewer,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
-    let m = imports::get(&state.db.conn, id)
-        .await?
-        .ok_or_else(PageError::not_found)?;
-    let zone = zone_for(&state, &v, m.zone_id).await?;
+    let (m, zone) = import_for(&state, &v, id).await?;
     let t = v.tr();
     let problems: Vec<Problem> = serde_json::from_str(&m.report).unwrap_or_default();
     let all = zones::list(&state.db.conn, &v.scope).await?;
@@ -716,23 +734,7 @@ pub async fn show(
         sheet: m.sheet.clone(),
         sha256: m.file_sha256.clone(),
         year: m.year.map(|y| y.to_string()).unwrap_or_default(),
-        counts: vec![
-            (t.t("import.c.rows_read").into(), m.rows_read),
-            (t.t("import.c.inserted").into(), m.inserted),
-            (t.t("import.c.updated").into(), m.updated),
-            (t.t("import.c.unchanged").into(), m.unchanged),
-            (t.t("import.c.not_current").into(), m.not_current),
-            (
-                t.t("import.c.enterprises_created").into(),
-                m.enterprises_created,
-            ),
-            (
-                t.t("import.c.enterprises_updated").into(),
-                m.enterprises_updated,
-            ),
-            (t.t("import.c.rejected").into(), m.rejected),
-            (t.t("import.c.warnings").into(), m.warnings),
-        ],
+        counts: count_list(&t, &Counts::from(&m)),
         problems: problems.iter().map(|p| problem_view(&t, p)).collect(),
         reverted_by: match (&m.reverted_by, m.reverted_at) {
             (Some(by), Some(at)) => format!("{by} · {}", at.format("%Y-%m-%d %H:%M")),
@@ -747,10 +749,7 @@ pub async fn revert(
     PageViewer(v): PageViewer,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
-    let m = imports::get(&state.db.conn, id)
-        .await?
-        .ok_or_else(PageError::not_found)?;
-    zone_for(&state, &v, m.zone_id).await?;
+    import_for(&state, &v, id).await?;
     officer(&v)?;
     imports::revert(&state.db.conn, &v.actor(), id).await?;
     Ok(Redirect::to(&format!("/imports/{id}")).into_response())
