@@ -602,6 +602,31 @@ async fn import_with_errors_report_commit_and_find_on_enterprise_page() {
     let shown = display_value(FactField::Revenue, Centi(revenue.value.unwrap()));
     assert!(body.contains(&shown), "{shown} not on the page");
     assert!(body.contains("企业自报"));
+
+    // The import's page in English, through the language switch in the header.
+    c.goto(&format!("{base}/imports/{import_id}"))
+        .await
+        .unwrap();
+    c.find(Locator::Css("header .who form.inline button.link"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let mut h1 = String::new();
+    for _ in 0..50 {
+        if let Ok(e) = c.find(Locator::Css("main h1")).await
+            && let Ok(t) = e.text().await
+        {
+            h1 = t;
+            if h1.starts_with("Data import") {
+                break;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(h1.starts_with(&format!("Data import #{import_id}")), "{h1}");
+    shot(&c, "24-import-done-en").await;
 }
 
 fn tempdir() -> std::path::PathBuf {
