@@ -5,6 +5,7 @@ pub mod credit_code;
 pub mod demo;
 pub mod facts;
 pub mod import;
+pub mod land;
 pub mod model;
 pub mod permu;
 pub mod reference;

@@ -125,6 +125,96 @@ impl Role {
 /// 1 亩 = 10,000/15 m².
 pub const M2_PER_MU: f64 = 10_000.0 / 15.0;
 
+vocabulary!(
+    /// Land-use class of a plot: the main classes of GB/T 21010-2017 that zones hold.
+    LandUse {
+        Industrial = "industrial",
+        Warehousing = "warehousing",
+        Commercial = "commercial",
+        Residential = "residential",
+        PublicService = "public_service",
+        Transport = "transport",
+        Other = "other",
+    }
+);
+
+vocabulary!(
+    /// How the holder has the land: transferred (出让), allocated (划拨) or leased (租赁).
+    Tenure {
+        Transferred = "transferred",
+        Allocated = "allocated",
+        Leased = "leased",
+    }
+);
+
+vocabulary!(
+    /// What a building is for.
+    BuildingType {
+        StandardFactory = "standard_factory",
+        Warehouse = "warehouse",
+        RandD = "r_and_d",
+        Office = "office",
+        Dormitory = "dormitory",
+        Other = "other",
+    }
+);
+
+vocabulary!(
+    /// The state of a space unit. Leased and self-used count as occupied; unusable units are
+    /// outside the lettable area.
+    UnitStatus {
+        Vacant = "vacant",
+        Reserved = "reserved",
+        Leased = "leased",
+        SelfUsed = "self_used",
+        Unusable = "unusable",
+    }
+);
+
+vocabulary!(
+    /// How an idle or low-efficiency asset is to be revitalised.
+    RevitalisationPlan {
+        LeaseOut = "lease_out",
+        Transfer = "transfer",
+        JudicialAuction = "judicial_auction",
+        BuyBack = "buy_back",
+        Redevelop = "redevelop",
+        PlaceProject = "place_project",
+    }
+);
+
+vocabulary!(
+    /// Where a revitalisation case stands.
+    CaseStage {
+        Identified = "identified",
+        Planned = "planned",
+        InProgress = "in_progress",
+        HandedOver = "handed_over",
+        Relet = "relet",
+    }
+);
+
+vocabulary!(
+    /// The funnel of one candidate space for one requirement.
+    MatchStage {
+        Proposed = "proposed",
+        Visited = "visited",
+        Offer = "offer",
+        Leased = "leased",
+        Declined = "declined",
+    }
+);
+
+vocabulary!(
+    /// Environmental category a building admits, from light to heavy (环评类别 as zones use it):
+    /// a building that admits a category admits the lighter ones too.
+    EnvCategory {
+        Light = "light",
+        General = "general",
+        Heavy = "heavy",
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

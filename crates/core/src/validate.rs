@@ -7,6 +7,7 @@
 
 use crate::credit_code::CreditCode;
 use crate::facts::{Centi, FactField};
+use crate::land::geometry::Boundary;
 use crate::model::{FactSource, Ownership, QualificationKind};
 use crate::reference::{IndustryEdition, divisions, industries};
 use chrono::NaiveDate;
@@ -556,52 +557,16 @@ pub struct ParkDraft {
     pub boundary: Option<String>,
 }
 
-/// Checks that `text` is a GeoJSON Polygon or MultiPolygon with closed rings of at least
-/// four longitude/latitude positions. Returns the rule broken.
-pub fn check_polygon(text: &str) -> Result<(), &'static str> {
-    let v: serde_json::Value = serde_json::from_str(text).map_err(|_| "geojson.syntax")?;
-    let v = if v.get("type").and_then(|t| t.as_str()) == Some("Feature") {
-        v.get("geometry").cloned().unwrap_or_default()
-    } else {
-        v
-    };
-    let coords = v.get("coordinates").ok_or("geojson.polygon")?;
-    let polygons: Vec<&serde_json::Value> = match v.get("type").and_then(|t| t.as_str()) {
-        Some("Polygon") => vec![coords],
-        Some("MultiPolygon") => coords.as_array().ok_or("geojson.polygon")?.iter().collect(),
-        _ => return Err("geojson.polygon"),
-    };
-    for poly in polygons {
-        let rings = poly
-            .as_array()
-            .filter(|r| !r.is_empty())
-            .ok_or("geojson.polygon")?;
-        for ring in rings {
-            let pts = ring.as_array().ok_or("geojson.polygon")?;
-            if pts.len() < 4 {
-                return Err("geojson.ring");
-            }
-            let mut parsed = Vec::with_capacity(pts.len());
-            for p in pts {
-                let xy = p
-                    .as_array()
-                    .filter(|a| a.len() >= 2)
-                    .ok_or("geojson.position")?;
-                let (x, y) = (
-                    xy[0].as_f64().ok_or("geojson.position")?,
-                    xy[1].as_f64().ok_or("geojson.position")?,
-                );
-                if !(-180.0..=180.0).contains(&x) || !(-90.0..=90.0).contains(&y) {
-                    return Err("geojson.position");
-                }
-                parsed.push((x, y));
-            }
-            if parsed.first() != parsed.last() {
-                return Err("geojson.ring");
-            }
+/// Checks a GeoJSON boundary (see [`Boundary::parse`]) and reports what breaks it.
+pub fn check_boundary(errs: &mut Errors, field: &str, text: &str) -> Option<Boundary> {
+    match Boundary::parse(text) {
+        Ok(b) => Some(b),
+        Err(e) => {
+            let shown: String = text.chars().take(40).collect();
+            errs.push(FieldError::new(field, e.rule(), shown).with_detail(e.detail()));
+            None
         }
     }
-    Ok(())
 }
 
 impl ParkInput {
@@ -613,11 +578,8 @@ impl ParkInput {
         }
         check_len(&mut errs, "name", &name, MAX_NAME_CHARS);
         let boundary = clean(&self.boundary);
-        if let Some(b) = &boundary
-            && let Err(rule) = check_polygon(b)
-        {
-            let shown: String = b.chars().take(40).collect();
-            errs.push(FieldError::new("boundary", rule, shown));
+        if let Some(b) = &boundary {
+            check_boundary(&mut errs, "boundary", b);
         }
         errs.into_result(())?;
         Ok(ParkDraft {
