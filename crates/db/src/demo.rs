@@ -144,7 +144,225 @@ pub async fn load_zones(
         start = end;
         progress(start, n_enterprises);
     }
+    for (zi, z) in zones.iter().enumerate() {
+        load_land(db, zi, z, zone_ids[zi], &park_ids[zi]).await?;
+    }
     meta::set(&db.conn, META_KEY, &n_enterprises.to_string()).await?;
+    Ok(())
+}
+
+/// The zone's demo plots, buildings, units, leases, requirements and revitalisation cases.
+/// Holders and tenants are drawn from the zone's enterprises (of the plot's park when it has
+/// any).
+async fn load_land(
+    db: &Db,
+    zone_index: usize,
+    z: &demo::DemoZone,
+    zone_id: i64,
+    park_ids: &[i64],
+) -> DbResult<()> {
+    use crate::entities::{
+        building, lease, plot, requirement, requirement_match, revitalisation_case as case,
+        revitalisation_project as project, revitalisation_step as step, unit,
+    };
+    use devzone_core::land::demo as land;
+    use devzone_core::land::geometry::Boundary;
+    let outlines: Vec<Boundary> = z
+        .parks
+        .iter()
+        .enumerate()
+        .map(|(pi, p)| Boundary::parse(&demo::park_boundary(zone_index, pi, p)))
+        .collect::<Result<_, _>>()
+        .map_err(|e| crate::DbError::Other(format!("demo park boundary: {e}")))?;
+    let data = land::zone_land(zone_index, z.name, &z.parks, &outlines);
+    let tx = db.conn.begin().await?;
+    let ents = enterprise::Entity::find()
+        .filter(enterprise::Column::ZoneId.eq(zone_id))
+        .all(&tx)
+        .await?;
+    let all_ids: Vec<i64> = ents.iter().map(|e| e.id).collect();
+    let mut by_park: std::collections::HashMap<i64, Vec<i64>> = Default::default();
+    for e in &ents {
+        if let Some(p) = e.park_id {
+            by_park.entry(p).or_default().push(e.id);
+        }
+    }
+    let mut rng = demo::Rng::new(0x484F_4C44 ^ zone_index as u64);
+    let mut plot_ids = Vec::new();
+    for p in &data.plots {
+        let park_id = park_ids[p.park_index];
+        let pool = by_park.get(&park_id).filter(|v| !v.is_empty()).unwrap_or(&all_ids);
+        let holder = (p.held && !pool.is_empty()).then(|| *rng.pick(pool));
+        let pm = plot::ActiveModel {
+            zone_id: Set(zone_id),
+            park_id: Set(Some(park_id)),
+            code: Set(p.code.clone()),
+            name: Set(None),
+            boundary: Set(Some(p.boundary.to_geojson())),
+            area_m2: Set(p.area_m2),
+            geometry_m2: Set(Some(p.boundary.area_m2())),
+            land_use: Set(p.land_use.id().into()),
+            tenure: Set(Some(p.tenure.id().into())),
+            holder_id: Set(holder),
+            transferred_on: Set(p.transferred_on),
+            contracted_start: Set(p.contracted_start),
+            contracted_completion: Set(p.contracted_completion),
+            actual_start: Set(p.actual_start),
+            stopped_on: Set(p.stopped_on),
+            developed_m2: Set(p.developed_m2),
+            planned_investment: Set(p.planned_investment),
+            invested: Set(p.invested),
+            min_intensity: Set(p.min_intensity),
+            min_tax_per_mu: Set(p.min_tax_per_mu),
+            min_far: Set(p.min_far),
+            ..Default::default()
+        }
+        .insert(&tx)
+        .await?;
+        plot_ids.push(pm.id);
+        for b in &p.buildings {
+            let bm = building::ActiveModel {
+                zone_id: Set(zone_id),
+                plot_id: Set(pm.id),
+                name: Set(b.name.clone()),
+                building_type: Set(b.building_type.id().into()),
+                storeys: Set(Some(b.storeys)),
+                floor_area_m2: Set(b.floor_area_m2),
+                clear_height_m: Set(Some(b.clear_height_m)),
+                floor_load_kn: Set(Some(b.floor_load_kn)),
+                power_kva: Set(Some(b.power_kva)),
+                lifts: Set(Some(b.lifts)),
+                env_max: Set(Some(b.env_max.id().into())),
+                hazardous_ok: Set(b.hazardous_ok),
+                year_built: Set(Some(b.year_built)),
+                ..Default::default()
+            }
+            .insert(&tx)
+            .await?;
+            let mut leases = Vec::new();
+            for u in &b.units {
+                let um = unit::ActiveModel {
+                    zone_id: Set(zone_id),
+                    building_id: Set(bm.id),
+                    name: Set(u.name.clone()),
+                    floor: Set(Some(u.floor.clone())),
+                    area_m2: Set(u.area_m2),
+                    status: Set(u.status.id().into()),
+                    rent: Set(u.rent),
+                    last_verified: Set(Some(u.last_verified)),
+                    ..Default::default()
+                }
+                .insert(&tx)
+                .await?;
+                for l in &u.leases {
+                    let tenant = match &l.tenant_name {
+                        Some(_) => None,
+                        None if !pool.is_empty() => Some(*rng.pick(pool)),
+                        None => None,
+                    };
+                    leases.push(lease::ActiveModel {
+                        zone_id: Set(zone_id),
+                        unit_id: Set(um.id),
+                        tenant_id: Set(tenant),
+                        tenant_name: Set(l.tenant_name.clone().or_else(|| {
+                            tenant.is_none().then(|| "（未登记承租人）".to_string())
+                        })),
+                        start_on: Set(l.start),
+                        end_on: Set(l.end),
+                        rent: Set(l.rent),
+                        ..Default::default()
+                    });
+                }
+            }
+            if !leases.is_empty() {
+                lease::Entity::insert_many(leases)
+                    .exec_without_returning(&tx)
+                    .await?;
+            }
+        }
+    }
+    let now = chrono::Utc::now();
+    for r in &data.requirements {
+        let mut spec = r.spec.clone();
+        spec.parks = r.park_indexes.iter().filter_map(|i| park_ids.get(*i).copied()).collect();
+        let rm = requirement::ActiveModel {
+            zone_id: Set(zone_id),
+            title: Set(r.title.into()),
+            enterprise_id: Set(None),
+            prospect: Set(Some(r.prospect.into())),
+            spec: Set(serde_json::to_string(&spec).unwrap_or_default()),
+            note: Set(None),
+            status: Set("open".into()),
+            created_by: Set("demo".into()),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&tx)
+        .await?;
+        // The land requirement has its first plot visited, to show the funnel.
+        if spec.wants_land
+            && let Some(&p) = plot_ids.first()
+        {
+            requirement_match::ActiveModel {
+                requirement_id: Set(rm.id),
+                candidate_kind: Set("plot".into()),
+                candidate_id: Set(p),
+                stage: Set("visited".into()),
+                note: Set(None),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&tx)
+            .await?;
+        }
+    }
+    for c in &data.cases {
+        let cm = case::ActiveModel {
+            zone_id: Set(zone_id),
+            title: Set(c.title.into()),
+            plot_id: Set(plot_ids.get(c.plot_index).copied()),
+            building_id: Set(None),
+            plan: Set(c.plan.id().into()),
+            stage: Set(c.stage.id().into()),
+            reason: Set(Some(c.reason.into())),
+            area_m2: Set(Some(c.area_m2)),
+            occupancy_before: Set(c.occupancy_before),
+            occupancy_after: Set(c.occupancy_after),
+            expected_rent: Set(c.expected_rent),
+            actual_rent: Set(c.actual_rent),
+            handed_over_on: Set(c.handed_over_on),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&tx)
+        .await?;
+        for (title, who, due, done) in &c.steps {
+            step::ActiveModel {
+                case_id: Set(cm.id),
+                title: Set((*title).into()),
+                responsible: Set(Some((*who).into())),
+                due_on: Set(Some(*due)),
+                done_on: Set(*done),
+                ..Default::default()
+            }
+            .insert(&tx)
+            .await?;
+        }
+        for p in &c.projects {
+            project::ActiveModel {
+                case_id: Set(cm.id),
+                name: Set(p.name.into()),
+                enterprise_id: Set(None),
+                investment: Set(Some(p.investment)),
+                output: Set(Some(p.output)),
+                tax: Set(Some(p.tax)),
+                ..Default::default()
+            }
+            .insert(&tx)
+            .await?;
+        }
+    }
+    tx.commit().await?;
     Ok(())
 }
 

@@ -1,0 +1,378 @@
+//! Space requirements, their ranked candidates and the funnel of each proposed candidate.
+
+use super::audit::{self, Change, json};
+use super::land::{Inventory, assess};
+use crate::entities::{building, lease, plot, requirement, requirement_match, unit};
+use crate::{Actor, DbError, DbResult, Scope};
+use chrono::NaiveDate;
+use devzone_core::land::matching::{
+    CandidateKind, PlotCandidate, Ranked, Requirement, UnitCandidate, rank,
+};
+use devzone_core::land::validate::RequirementDraft;
+use devzone_core::model::{BuildingType, EnvCategory, LandUse, MatchStage, UnitStatus};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, FromQueryResult, QueryFilter, QueryOrder, Statement, TransactionTrait,
+};
+use std::collections::HashMap;
+
+pub async fn create(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    zone_id: i64,
+    d: &RequirementDraft,
+) -> DbResult<requirement::Model> {
+    let tx = db.begin().await?;
+    let m = requirement::ActiveModel {
+        zone_id: Set(zone_id),
+        title: Set(d.title.clone()),
+        enterprise_id: Set(d.enterprise_id),
+        prospect: Set(d.prospect.clone()),
+        spec: Set(serde_json::to_string(&d.spec).map_err(|e| DbError::Other(e.to_string()))?),
+        note: Set(d.note.clone()),
+        status: Set("open".into()),
+        created_by: Set(actor.username.clone()),
+        created_at: Set(chrono::Utc::now()),
+        ..Default::default()
+    }
+    .insert(&tx)
+    .await?;
+    audit::record(
+        &tx,
+        actor,
+        Change {
+            action: "create",
+            entity: "requirement",
+            entity_id: Some(m.id),
+            zone_id: Some(zone_id),
+            before: None,
+            after: json(&m),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(m)
+}
+
+pub fn spec(r: &requirement::Model) -> Requirement {
+    serde_json::from_str(&r.spec).unwrap_or_default()
+}
+
+pub async fn list<C: ConnectionTrait>(db: &C, zone_id: i64) -> DbResult<Vec<requirement::Model>> {
+    Ok(requirement::Entity::find()
+        .filter(requirement::Column::ZoneId.eq(zone_id))
+        .order_by_desc(requirement::Column::Id)
+        .all(db)
+        .await?)
+}
+
+pub async fn get<C: ConnectionTrait>(
+    db: &C,
+    scope: &Scope,
+    id: i64,
+) -> DbResult<Option<requirement::Model>> {
+    Ok(requirement::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .filter(|r| scope.allows_zone(r.zone_id)))
+}
+
+#[derive(Debug, FromQueryResult)]
+struct UnitRow {
+    id: i64,
+    area_m2: f64,
+    rent: Option<f64>,
+    building_type: String,
+    clear_height_m: Option<f64>,
+    floor_load_kn: Option<f64>,
+    power_kva: Option<f64>,
+    env_max: Option<String>,
+    hazardous_ok: bool,
+    park_id: Option<i64>,
+}
+
+/// Vacant units within a factor of two of the asked area (farther ones are not candidates at
+/// all), with their building's properties, in one query.
+pub async fn unit_candidates<C: ConnectionTrait>(
+    db: &C,
+    zone_id: i64,
+    r: &Requirement,
+) -> DbResult<Vec<UnitCandidate>> {
+    let backend = db.get_database_backend();
+    let sql = match backend {
+        sea_orm::DatabaseBackend::Postgres => {
+            "SELECT u.id, u.area_m2, u.rent, b.building_type, b.clear_height_m, b.floor_load_kn, \
+             b.power_kva, b.env_max, b.hazardous_ok, p.park_id \
+             FROM units u JOIN buildings b ON b.id = u.building_id JOIN plots p ON p.id = b.plot_id \
+             WHERE u.zone_id = $1 AND u.status = $2 AND u.area_m2 >= $3 AND u.area_m2 <= $4"
+        }
+        _ => {
+            "SELECT u.id, u.area_m2, u.rent, b.building_type, b.clear_height_m, b.floor_load_kn, \
+             b.power_kva, b.env_max, b.hazardous_ok, p.park_id \
+             FROM units u JOIN buildings b ON b.id = u.building_id JOIN plots p ON p.id = b.plot_id \
+             WHERE u.zone_id = ? AND u.status = ? AND u.area_m2 >= ? AND u.area_m2 <= ?"
+        }
+    };
+    let rows = UnitRow::find_by_statement(Statement::from_sql_and_values(
+        backend,
+        sql,
+        [
+            zone_id.into(),
+            UnitStatus::Vacant.id().into(),
+            (r.area_min_m2 / 2.0).into(),
+            (r.area_max_m2.max(r.area_min_m2) * 2.0).into(),
+        ],
+    ))
+    .all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|u| UnitCandidate {
+            id: u.id,
+            park_id: u.park_id,
+            building_type: BuildingType::parse(&u.building_type).unwrap_or(BuildingType::Other),
+            area_m2: u.area_m2,
+            clear_height_m: u.clear_height_m,
+            floor_load_kn: u.floor_load_kn,
+            power_kva: u.power_kva,
+            env_max: u.env_max.as_deref().and_then(EnvCategory::parse),
+            hazardous_ok: u.hazardous_ok,
+            rent: u.rent,
+            available_from: None,
+        })
+        .collect())
+}
+
+/// Plots that can be offered as land: idle ones and those nobody holds.
+pub async fn plot_candidates<C: ConnectionTrait>(
+    db: &C,
+    zone_id: i64,
+    today: NaiveDate,
+) -> DbResult<Vec<PlotCandidate>> {
+    let inv = Inventory {
+        plots: plot::Entity::find()
+            .filter(plot::Column::ZoneId.eq(zone_id))
+            .all(db)
+            .await?,
+        ..Default::default()
+    };
+    Ok(assess(db, zone_id, &inv, today)
+        .await?
+        .into_iter()
+        .filter(|a| a.idle() || (a.plot.holder_id.is_none() && a.buildings == 0))
+        .map(|a| PlotCandidate {
+            id: a.plot.id,
+            park_id: a.plot.park_id,
+            area_m2: a.plot.area_m2,
+            land_use: LandUse::parse(&a.plot.land_use).unwrap_or(LandUse::Other),
+        })
+        .collect())
+}
+
+/// The best `limit` candidates for a requirement.
+pub async fn candidates<C: ConnectionTrait>(
+    db: &C,
+    zone_id: i64,
+    r: &Requirement,
+    today: NaiveDate,
+    limit: usize,
+) -> DbResult<Vec<Ranked>> {
+    if r.wants_land {
+        let plots = plot_candidates(db, zone_id, today).await?;
+        Ok(rank(r, &[], &plots, limit))
+    } else {
+        let units = unit_candidates(db, zone_id, r).await?;
+        Ok(rank(r, &units, &[], limit))
+    }
+}
+
+pub async fn matches<C: ConnectionTrait>(
+    db: &C,
+    requirement_id: i64,
+) -> DbResult<Vec<requirement_match::Model>> {
+    Ok(requirement_match::Entity::find()
+        .filter(requirement_match::Column::RequirementId.eq(requirement_id))
+        .order_by_asc(requirement_match::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// Moves a candidate along the funnel (proposing it first when it is new). Leasing a unit
+/// through the funnel marks the requirement met.
+pub async fn set_stage(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    req: &requirement::Model,
+    kind: CandidateKind,
+    candidate_id: i64,
+    stage: MatchStage,
+    note: Option<String>,
+) -> DbResult<requirement_match::Model> {
+    let tx = db.begin().await?;
+    let kind_id = match kind {
+        CandidateKind::Unit => "unit",
+        CandidateKind::Plot => "plot",
+    };
+    let zone_ok = match kind {
+        CandidateKind::Unit => unit::Entity::find_by_id(candidate_id)
+            .one(&tx)
+            .await?
+            .is_some_and(|u| u.zone_id == req.zone_id),
+        CandidateKind::Plot => plot::Entity::find_by_id(candidate_id)
+            .one(&tx)
+            .await?
+            .is_some_and(|p| p.zone_id == req.zone_id),
+    };
+    if !zone_ok {
+        return Err(DbError::NotFound);
+    }
+    let existing = requirement_match::Entity::find()
+        .filter(requirement_match::Column::RequirementId.eq(req.id))
+        .filter(requirement_match::Column::CandidateKind.eq(kind_id))
+        .filter(requirement_match::Column::CandidateId.eq(candidate_id))
+        .one(&tx)
+        .await?;
+    let before = existing.as_ref().and_then(json);
+    let m = match existing {
+        Some(e) => {
+            let mut a: requirement_match::ActiveModel = e.into();
+            a.stage = Set(stage.id().into());
+            if note.is_some() {
+                a.note = Set(note);
+            }
+            a.updated_at = Set(chrono::Utc::now());
+            a.update(&tx).await?
+        }
+        None => {
+            requirement_match::ActiveModel {
+                requirement_id: Set(req.id),
+                candidate_kind: Set(kind_id.into()),
+                candidate_id: Set(candidate_id),
+                stage: Set(stage.id().into()),
+                note: Set(note),
+                updated_at: Set(chrono::Utc::now()),
+                ..Default::default()
+            }
+            .insert(&tx)
+            .await?
+        }
+    };
+    if stage == MatchStage::Leased {
+        let mut a: requirement::ActiveModel = req.clone().into();
+        a.status = Set("met".into());
+        a.update(&tx).await?;
+    }
+    audit::record(
+        &tx,
+        actor,
+        Change {
+            action: "update",
+            entity: "requirement_match",
+            entity_id: Some(m.id),
+            zone_id: Some(req.zone_id),
+            before,
+            after: json(&m),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(m)
+}
+
+/// Counts of candidates at each funnel stage across the zone's requirements.
+pub async fn funnel<C: ConnectionTrait>(db: &C, zone_id: i64) -> DbResult<Vec<(MatchStage, u64)>> {
+    let ids: Vec<i64> = list(db, zone_id).await?.iter().map(|r| r.id).collect();
+    let mut counts: HashMap<String, u64> = HashMap::new();
+    for chunk in ids.chunks(500) {
+        for m in requirement_match::Entity::find()
+            .filter(requirement_match::Column::RequirementId.is_in(chunk.to_vec()))
+            .all(db)
+            .await?
+        {
+            *counts.entry(m.stage).or_default() += 1;
+        }
+    }
+    Ok(MatchStage::ALL
+        .iter()
+        .map(|s| (*s, counts.get(s.id()).copied().unwrap_or(0)))
+        .collect())
+}
+
+/// Names for candidates: "building · unit" for units, the plot code for plots, and the
+/// unit's park; used by pages and the API.
+pub async fn describe<C: ConnectionTrait>(
+    db: &C,
+    ranked: &[(CandidateKind, i64)],
+) -> DbResult<HashMap<(CandidateKind, i64), (String, Option<i64>, Option<i64>)>> {
+    let mut out = HashMap::new();
+    let unit_ids: Vec<i64> = ranked
+        .iter()
+        .filter(|(k, _)| *k == CandidateKind::Unit)
+        .map(|(_, id)| *id)
+        .collect();
+    let plot_ids: Vec<i64> = ranked
+        .iter()
+        .filter(|(k, _)| *k == CandidateKind::Plot)
+        .map(|(_, id)| *id)
+        .collect();
+    if !unit_ids.is_empty() {
+        let units = unit::Entity::find()
+            .filter(unit::Column::Id.is_in(unit_ids))
+            .all(db)
+            .await?;
+        let b_ids: Vec<i64> = units.iter().map(|u| u.building_id).collect();
+        let buildings: HashMap<i64, building::Model> = building::Entity::find()
+            .filter(building::Column::Id.is_in(b_ids))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|b| (b.id, b))
+            .collect();
+        for u in units {
+            let b = buildings.get(&u.building_id);
+            out.insert(
+                (CandidateKind::Unit, u.id),
+                (
+                    format!("{} · {}", b.map(|b| b.name.as_str()).unwrap_or(""), u.name),
+                    b.map(|b| b.plot_id),
+                    Some(u.building_id),
+                ),
+            );
+        }
+    }
+    if !plot_ids.is_empty() {
+        for p in plot::Entity::find()
+            .filter(plot::Column::Id.is_in(plot_ids))
+            .all(db)
+            .await?
+        {
+            let label = match &p.name {
+                Some(n) => format!("{} {}", p.code, n),
+                None => p.code.clone(),
+            };
+            out.insert((CandidateKind::Plot, p.id), (label, Some(p.id), None));
+        }
+    }
+    Ok(out)
+}
+
+/// The current lease of each given unit on `today`.
+pub async fn current_leases<C: ConnectionTrait>(
+    db: &C,
+    unit_ids: &[i64],
+    today: NaiveDate,
+) -> DbResult<HashMap<i64, lease::Model>> {
+    let mut out = HashMap::new();
+    for chunk in unit_ids.chunks(500) {
+        for l in lease::Entity::find()
+            .filter(lease::Column::UnitId.is_in(chunk.to_vec()))
+            .filter(lease::Column::StartOn.lte(today))
+            .filter(lease::Column::EndOn.gte(today))
+            .all(db)
+            .await?
+        {
+            out.insert(l.unit_id, l);
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,700 @@
+//! Land, buildings and space units: the inventory, leases, occupancy and rent, and the idle
+//! and low-efficiency assessment of plots (rules in `devzone_core::land`).
+
+use super::audit::{self, Change, json};
+use crate::entities::{
+    building, enterprise, evaluation_result, fact_value, land_rules, lease, park, plot, unit,
+};
+use crate::{Actor, DbError, DbResult, conflict_or};
+use chrono::NaiveDate;
+use devzone_core::land::idle::{Flag, LandRules, PlotFigures, flags};
+use devzone_core::land::occupancy::{LeaseTerm, Occupancy, UnitLine, month_ends, occupancy};
+use devzone_core::land::validate::{
+    BuildingDraft, BuildingInput, LeaseDraft, LeaseInput, PlotDraft, UnitDraft, UnitInput,
+};
+use devzone_core::model::{BuildingType, UnitStatus};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+};
+use std::collections::HashMap;
+
+pub async fn rules<C: ConnectionTrait>(db: &C, zone_id: i64) -> DbResult<LandRules> {
+    Ok(land_rules::Entity::find_by_id(zone_id)
+        .one(db)
+        .await?
+        .and_then(|r| serde_json::from_str(&r.rules).ok())
+        .unwrap_or_default())
+}
+
+pub async fn set_rules(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    zone_id: i64,
+    rules: &LandRules,
+) -> DbResult<()> {
+    let tx = db.begin().await?;
+    let before = land_rules::Entity::find_by_id(zone_id).one(&tx).await?;
+    let text = serde_json::to_string(rules).map_err(|e| DbError::Other(e.to_string()))?;
+    let m = land_rules::ActiveModel {
+        zone_id: Set(zone_id),
+        rules: Set(text.clone()),
+    };
+    if before.is_some() {
+        m.update(&tx).await?;
+    } else {
+        m.insert(&tx).await?;
+    }
+    audit::record(
+        &tx,
+        actor,
+        Change {
+            action: "update",
+            entity: "land_rules",
+            entity_id: Some(zone_id),
+            zone_id: Some(zone_id),
+            before: before.map(|b| b.rules),
+            after: Some(text),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A zone's (or one park's) plots, buildings and units.
+#[derive(Debug, Default)]
+pub struct Inventory {
+    pub plots: Vec<plot::Model>,
+    pub buildings: Vec<building::Model>,
+    pub units: Vec<unit::Model>,
+}
+
+pub async fn inventory<C: ConnectionTrait>(
+    db: &C,
+    zone_id: i64,
+    park_id: Option<i64>,
+) -> DbResult<Inventory> {
+    let mut q = plot::Entity::find().filter(plot::Column::ZoneId.eq(zone_id));
+    if let Some(p) = park_id {
+        q = q.filter(plot::Column::ParkId.eq(p));
+    }
+    let plots = q.order_by_asc(plot::Column::Code).all(db).await?;
+    let mut buildings = building::Entity::find()
+        .filter(building::Column::ZoneId.eq(zone_id))
+        .order_by_asc(building::Column::Id)
+        .all(db)
+        .await?;
+    let mut units = unit::Entity::find()
+        .filter(unit::Column::ZoneId.eq(zone_id))
+        .order_by_asc(unit::Column::Id)
+        .all(db)
+        .await?;
+    if park_id.is_some() {
+        let ids: std::collections::HashSet<i64> = plots.iter().map(|p| p.id).collect();
+        buildings.retain(|b| ids.contains(&b.plot_id));
+        let b: std::collections::HashSet<i64> = buildings.iter().map(|b| b.id).collect();
+        units.retain(|u| b.contains(&u.building_id));
+    }
+    Ok(Inventory {
+        plots,
+        buildings,
+        units,
+    })
+}
+
+pub fn unit_line(u: &unit::Model) -> UnitLine {
+    UnitLine {
+        area_m2: u.area_m2,
+        status: UnitStatus::parse(&u.status).unwrap_or(UnitStatus::Vacant),
+        rent: u.rent,
+    }
+}
+
+impl Inventory {
+    /// Occupancy of the units that `keep` selects by their building.
+    pub fn occupancy_where(&self, keep: impl Fn(&building::Model) -> bool) -> Occupancy {
+        let ids: std::collections::HashSet<i64> = self
+            .buildings
+            .iter()
+            .filter(|b| keep(b))
+            .map(|b| b.id)
+            .collect();
+        let lines: Vec<UnitLine> = self
+            .units
+            .iter()
+            .filter(|u| ids.contains(&u.building_id))
+            .map(unit_line)
+            .collect();
+        occupancy(&lines)
+    }
+
+    pub fn occupancy(&self) -> Occupancy {
+        occupancy(&self.units.iter().map(unit_line).collect::<Vec<_>>())
+    }
+
+    /// Occupancy by building type, in the vocabulary's order, types without units left out.
+    pub fn by_building_type(&self) -> Vec<(BuildingType, Occupancy)> {
+        BuildingType::ALL
+            .iter()
+            .map(|t| (*t, self.occupancy_where(|b| b.building_type == t.id())))
+            .filter(|(_, o)| o.total_m2 > 0.0)
+            .collect()
+    }
+}
+
+/// A plot with what the pages show about it: its buildings' floor area and occupancy, and the
+/// flags the zone's rules raise.
+#[derive(Debug, Clone)]
+pub struct Assessed {
+    pub plot: plot::Model,
+    pub buildings: usize,
+    pub built_floor_m2: f64,
+    pub occupancy: Occupancy,
+    pub holder_class: Option<String>,
+    pub flags: Vec<Flag>,
+}
+
+impl Assessed {
+    pub fn idle(&self) -> bool {
+        self.flags
+            .iter()
+            .any(|f| f.kind == devzone_core::land::idle::FlagKind::Idle)
+    }
+    pub fn low_efficiency(&self) -> bool {
+        self.flags
+            .iter()
+            .any(|f| f.kind == devzone_core::land::idle::FlagKind::LowEfficiency)
+    }
+    /// The map colour key: idle, low-efficiency, vacant (no holder, nothing built), leased
+    /// (occupancy ≥ the rest) or held.
+    pub fn status(&self) -> &'static str {
+        if self.idle() {
+            "idle"
+        } else if self.low_efficiency() {
+            "low_efficiency"
+        } else if self.plot.holder_id.is_none() && self.buildings == 0 {
+            "vacant"
+        } else if self.occupancy.lettable_m2 > 0.0 {
+            "leased"
+        } else {
+            "held"
+        }
+    }
+}
+
+/// The latest published per-mu class of each enterprise of the zone.
+async fn published_classes<C: ConnectionTrait>(
+    db: &C,
+    zone_id: i64,
+) -> DbResult<HashMap<i64, String>> {
+    let Some(run) = super::evaluation::latest_published(db, zone_id, None).await? else {
+        return Ok(HashMap::new());
+    };
+    Ok(evaluation_result::Entity::find()
+        .filter(evaluation_result::Column::RunId.eq(run.id))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|r| r.class.map(|c| (r.enterprise_id, c)))
+        .collect())
+}
+
+/// The latest current tax figure (yuan) of each given enterprise.
+async fn latest_tax<C: ConnectionTrait>(db: &C, ids: &[i64]) -> DbResult<HashMap<i64, f64>> {
+    let mut out: HashMap<i64, (i32, f64)> = HashMap::new();
+    for chunk in ids.chunks(500) {
+        let rows = fact_value::Entity::find()
+            .filter(fact_value::Column::EnterpriseId.is_in(chunk.to_vec()))
+            .filter(fact_value::Column::Field.eq("tax"))
+            .filter(fact_value::Column::Current.eq(true))
+            .all(db)
+            .await?;
+        for r in rows {
+            if let Some(v) = r.value {
+                let e = out.entry(r.enterprise_id).or_insert((r.year, v as f64 / 100.0));
+                if r.year > e.0 {
+                    *e = (r.year, v as f64 / 100.0);
+                }
+            }
+        }
+    }
+    Ok(out.into_iter().map(|(k, (_, v))| (k, v)).collect())
+}
+
+/// Every plot of the inventory assessed under the zone's rules on `today`.
+pub async fn assess<C: ConnectionTrait>(
+    db: &C,
+    zone_id: i64,
+    inv: &Inventory,
+    today: NaiveDate,
+) -> DbResult<Vec<Assessed>> {
+    let rules = rules(db, zone_id).await?;
+    let classes = published_classes(db, zone_id).await?;
+    let holders: Vec<i64> = inv.plots.iter().filter_map(|p| p.holder_id).collect();
+    let taxes = latest_tax(db, &holders).await?;
+    let mut by_plot: HashMap<i64, Vec<&building::Model>> = HashMap::new();
+    for b in &inv.buildings {
+        by_plot.entry(b.plot_id).or_default().push(b);
+    }
+    let mut units_by_building: HashMap<i64, Vec<UnitLine>> = HashMap::new();
+    for u in &inv.units {
+        units_by_building
+            .entry(u.building_id)
+            .or_default()
+            .push(unit_line(u));
+    }
+    Ok(inv
+        .plots
+        .iter()
+        .map(|p| {
+            let bs = by_plot.get(&p.id).map(Vec::as_slice).unwrap_or(&[]);
+            let lines: Vec<UnitLine> = bs
+                .iter()
+                .flat_map(|b| units_by_building.get(&b.id).cloned().unwrap_or_default())
+                .collect();
+            let occ = occupancy(&lines);
+            let built: f64 = bs.iter().map(|b| b.floor_area_m2).sum();
+            let class = p.holder_id.and_then(|h| classes.get(&h).cloned());
+            let figures = PlotFigures {
+                area_m2: p.area_m2,
+                contracted_start: p.contracted_start,
+                contracted_completion: p.contracted_completion,
+                actual_start: p.actual_start,
+                stopped_on: p.stopped_on,
+                developed_m2: p.developed_m2,
+                planned_investment: p.planned_investment,
+                invested: p.invested,
+                built_floor_m2: built,
+                min_far: p.min_far,
+                min_intensity: p.min_intensity,
+                min_tax_per_mu: p.min_tax_per_mu,
+                holder_tax: p.holder_id.and_then(|h| taxes.get(&h).copied()),
+                holder_class: class.clone(),
+                vacancy: occ.vacancy(),
+            };
+            Assessed {
+                plot: p.clone(),
+                buildings: bs.len(),
+                built_floor_m2: built,
+                occupancy: occ,
+                holder_class: class,
+                flags: flags(&figures, &rules, today),
+            }
+        })
+        .collect())
+}
+
+fn plot_active(zone_id: i64, d: &PlotDraft) -> plot::ActiveModel {
+    plot::ActiveModel {
+        zone_id: Set(zone_id),
+        park_id: Set(d.park_id),
+        code: Set(d.code.clone()),
+        name: Set(d.name.clone()),
+        boundary: Set(d.boundary.as_ref().map(|b| b.to_geojson())),
+        area_m2: Set(d.area_m2),
+        geometry_m2: Set(d.geometry_m2),
+        land_use: Set(d.land_use.id().into()),
+        tenure: Set(d.tenure.map(|t| t.id().into())),
+        holder_id: Set(d.holder_id),
+        transferred_on: Set(d.transferred_on),
+        contracted_start: Set(d.contracted_start),
+        contracted_completion: Set(d.contracted_completion),
+        actual_start: Set(d.actual_start),
+        stopped_on: Set(d.stopped_on),
+        developed_m2: Set(d.developed_m2),
+        planned_investment: Set(d.planned_investment),
+        invested: Set(d.invested),
+        min_intensity: Set(d.min_intensity),
+        min_tax_per_mu: Set(d.min_tax_per_mu),
+        min_far: Set(d.min_far),
+        ..Default::default()
+    }
+}
+
+/// Checks that the park and the holder named by a draft belong to the zone.
+async fn check_refs<C: ConnectionTrait>(
+    db: &C,
+    zone_id: i64,
+    park_id: Option<i64>,
+    holder_id: Option<i64>,
+) -> DbResult<()> {
+    let mut errs = Vec::new();
+    if let Some(p) = park_id
+        && park::Entity::find_by_id(p)
+            .one(db)
+            .await?
+            .is_none_or(|p| p.zone_id != zone_id)
+    {
+        errs.push(devzone_core::validate::FieldError::new(
+            "park_id",
+            "unknown_value",
+            p.to_string(),
+        ));
+    }
+    if let Some(h) = holder_id
+        && enterprise::Entity::find_by_id(h)
+            .one(db)
+            .await?
+            .is_none_or(|e| e.zone_id != zone_id)
+    {
+        errs.push(devzone_core::validate::FieldError::new(
+            "holder_id",
+            "unknown_value",
+            h.to_string(),
+        ));
+    }
+    if errs.is_empty() {
+        Ok(())
+    } else {
+        Err(DbError::Invalid(errs))
+    }
+}
+
+pub async fn create_plot(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    zone_id: i64,
+    d: &PlotDraft,
+) -> DbResult<plot::Model> {
+    let tx = db.begin().await?;
+    check_refs(&tx, zone_id, d.park_id, d.holder_id).await?;
+    let m = plot_active(zone_id, d)
+        .insert(&tx)
+        .await
+        .map_err(|e| conflict_or(e, "code", &d.code))?;
+    audit::record(
+        &tx,
+        actor,
+        Change {
+            action: "create",
+            entity: "plot",
+            entity_id: Some(m.id),
+            zone_id: Some(zone_id),
+            before: None,
+            after: json(&m),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(m)
+}
+
+pub async fn plot<C: ConnectionTrait>(
+    db: &C,
+    zone_ids: &crate::Scope,
+    id: i64,
+) -> DbResult<Option<plot::Model>> {
+    Ok(plot::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .filter(|p| zone_ids.allows_zone(p.zone_id)))
+}
+
+pub async fn building<C: ConnectionTrait>(
+    db: &C,
+    scope: &crate::Scope,
+    id: i64,
+) -> DbResult<Option<building::Model>> {
+    Ok(building::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .filter(|b| scope.allows_zone(b.zone_id)))
+}
+
+pub async fn unit<C: ConnectionTrait>(
+    db: &C,
+    scope: &crate::Scope,
+    id: i64,
+) -> DbResult<Option<unit::Model>> {
+    Ok(unit::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .filter(|u| scope.allows_zone(u.zone_id)))
+}
+
+fn building_active(zone_id: i64, d: &BuildingDraft) -> building::ActiveModel {
+    building::ActiveModel {
+        zone_id: Set(zone_id),
+        plot_id: Set(d.plot_id),
+        name: Set(d.name.clone()),
+        building_type: Set(d.building_type.id().into()),
+        storeys: Set(d.storeys.map(|v| v as i32)),
+        floor_area_m2: Set(d.floor_area_m2),
+        clear_height_m: Set(d.clear_height_m),
+        floor_load_kn: Set(d.floor_load_kn),
+        power_kva: Set(d.power_kva),
+        lifts: Set(d.lifts.map(|v| v as i32)),
+        env_max: Set(d.env_max.map(|e| e.id().into())),
+        hazardous_ok: Set(d.hazardous_ok),
+        year_built: Set(d.year_built.map(|v| v as i32)),
+        ..Default::default()
+    }
+}
+
+pub async fn create_building(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    zone_id: i64,
+    input: &BuildingInput,
+    this_year: i32,
+) -> DbResult<building::Model> {
+    let tx = db.begin().await?;
+    if plot::Entity::find_by_id(input.plot_id)
+        .one(&tx)
+        .await?
+        .is_none_or(|p| p.zone_id != zone_id)
+    {
+        return Err(DbError::NotFound);
+    }
+    let d = input.validate(0.0, this_year).map_err(DbError::Invalid)?;
+    let m = building_active(zone_id, &d).insert(&tx).await?;
+    audit::record(
+        &tx,
+        actor,
+        Change {
+            action: "create",
+            entity: "building",
+            entity_id: Some(m.id),
+            zone_id: Some(zone_id),
+            before: None,
+            after: json(&m),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(m)
+}
+
+pub async fn units_of<C: ConnectionTrait>(db: &C, building_id: i64) -> DbResult<Vec<unit::Model>> {
+    Ok(unit::Entity::find()
+        .filter(unit::Column::BuildingId.eq(building_id))
+        .order_by_asc(unit::Column::Name)
+        .order_by_asc(unit::Column::Id)
+        .all(db)
+        .await?)
+}
+
+pub async fn buildings_of<C: ConnectionTrait>(
+    db: &C,
+    plot_id: i64,
+) -> DbResult<Vec<building::Model>> {
+    Ok(building::Entity::find()
+        .filter(building::Column::PlotId.eq(plot_id))
+        .order_by_asc(building::Column::Id)
+        .all(db)
+        .await?)
+}
+
+fn unit_active(zone_id: i64, d: &UnitDraft) -> unit::ActiveModel {
+    unit::ActiveModel {
+        zone_id: Set(zone_id),
+        building_id: Set(d.building_id),
+        name: Set(d.name.clone()),
+        floor: Set(d.floor.clone()),
+        area_m2: Set(d.area_m2),
+        status: Set(d.status.id().into()),
+        rent: Set(d.rent),
+        last_verified: Set(d.last_verified),
+        ..Default::default()
+    }
+}
+
+/// Adds a unit to a building; its area is checked against the building's floor area and the
+/// building's other units.
+pub async fn create_unit(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    scope: &crate::Scope,
+    input: &UnitInput,
+    today: NaiveDate,
+) -> DbResult<unit::Model> {
+    let tx = db.begin().await?;
+    let b = building(&tx, scope, input.building_id)
+        .await?
+        .ok_or(DbError::NotFound)?;
+    let others: f64 = units_of(&tx, b.id).await?.iter().map(|u| u.area_m2).sum();
+    let d = input
+        .validate(b.floor_area_m2, others, today)
+        .map_err(DbError::Invalid)?;
+    let m = unit_active(b.zone_id, &d).insert(&tx).await?;
+    audit::record(
+        &tx,
+        actor,
+        Change {
+            action: "create",
+            entity: "unit",
+            entity_id: Some(m.id),
+            zone_id: Some(b.zone_id),
+            before: None,
+            after: json(&m),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(m)
+}
+
+pub async fn leases_of<C: ConnectionTrait>(db: &C, unit_id: i64) -> DbResult<Vec<lease::Model>> {
+    Ok(lease::Entity::find()
+        .filter(lease::Column::UnitId.eq(unit_id))
+        .order_by_desc(lease::Column::StartOn)
+        .all(db)
+        .await?)
+}
+
+fn term(l: &lease::Model) -> LeaseTerm {
+    LeaseTerm {
+        id: l.id,
+        start: l.start_on,
+        end: l.end_on,
+    }
+}
+
+fn lease_active(zone_id: i64, d: &LeaseDraft) -> lease::ActiveModel {
+    lease::ActiveModel {
+        zone_id: Set(zone_id),
+        unit_id: Set(d.unit_id),
+        tenant_id: Set(d.tenant_id),
+        tenant_name: Set(d.tenant_name.clone()),
+        start_on: Set(d.start),
+        end_on: Set(d.end),
+        rent: Set(d.rent),
+        ..Default::default()
+    }
+}
+
+/// Records a lease of a unit. It may not overlap the unit's other leases; a lease running on
+/// `today` makes the unit leased at the lease's rent, verified today.
+pub async fn add_lease(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    scope: &crate::Scope,
+    input: &LeaseInput,
+    today: NaiveDate,
+) -> DbResult<lease::Model> {
+    let tx = db.begin().await?;
+    let u = unit(&tx, scope, input.unit_id)
+        .await?
+        .ok_or(DbError::NotFound)?;
+    let existing: Vec<LeaseTerm> = leases_of(&tx, u.id).await?.iter().map(term).collect();
+    let d = input.validate(&existing).map_err(DbError::Invalid)?;
+    if let Some(t) = d.tenant_id
+        && enterprise::Entity::find_by_id(t)
+            .one(&tx)
+            .await?
+            .is_none_or(|e| e.zone_id != u.zone_id)
+    {
+        return Err(DbError::Invalid(vec![devzone_core::validate::FieldError::new(
+            "tenant_id",
+            "unknown_value",
+            t.to_string(),
+        )]));
+    }
+    let m = lease_active(u.zone_id, &d).insert(&tx).await?;
+    if d.start <= today && today <= d.end {
+        let mut a: unit::ActiveModel = u.clone().into();
+        a.status = Set(UnitStatus::Leased.id().into());
+        a.rent = Set(Some(d.rent));
+        a.last_verified = Set(Some(today));
+        a.update(&tx).await?;
+    }
+    audit::record(
+        &tx,
+        actor,
+        Change {
+            action: "create",
+            entity: "lease",
+            entity_id: Some(m.id),
+            zone_id: Some(u.zone_id),
+            before: None,
+            after: json(&m),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(m)
+}
+
+/// The zone's leases, optionally only those ending between two dates, soonest end first.
+pub async fn leases<C: ConnectionTrait>(
+    db: &C,
+    zone_id: i64,
+    ending: Option<(NaiveDate, NaiveDate)>,
+) -> DbResult<Vec<lease::Model>> {
+    let mut q = lease::Entity::find().filter(lease::Column::ZoneId.eq(zone_id));
+    if let Some((from, to)) = ending {
+        q = q
+            .filter(lease::Column::EndOn.gte(from))
+            .filter(lease::Column::EndOn.lte(to));
+    }
+    Ok(q.order_by_asc(lease::Column::EndOn).all(db).await?)
+}
+
+/// Occupancy on the last day of each of the past `months` months, from the lease history:
+/// a unit counts as occupied on a day a lease covers it, or when it is self-used.
+pub fn occupancy_trend(
+    inv: &Inventory,
+    leases: &[lease::Model],
+    today: NaiveDate,
+    months: u32,
+) -> Vec<(NaiveDate, Option<f64>)> {
+    let lettable: f64 = inv
+        .units
+        .iter()
+        .filter(|u| u.status != UnitStatus::Unusable.id())
+        .map(|u| u.area_m2)
+        .sum();
+    let self_used: f64 = inv
+        .units
+        .iter()
+        .filter(|u| u.status == UnitStatus::SelfUsed.id())
+        .map(|u| u.area_m2)
+        .sum();
+    let area: HashMap<i64, f64> = inv.units.iter().map(|u| (u.id, u.area_m2)).collect();
+    month_ends(today, months)
+        .into_iter()
+        .map(|d| {
+            let mut seen = std::collections::HashSet::new();
+            let leased: f64 = leases
+                .iter()
+                .filter(|l| term(l).covers(d) && seen.insert(l.unit_id))
+                .filter_map(|l| area.get(&l.unit_id))
+                .sum();
+            (
+                d,
+                (lettable > 0.0).then(|| ((leased + self_used) / lettable).min(1.0)),
+            )
+        })
+        .collect()
+}
+
+pub async fn parks_by_id<C: ConnectionTrait>(
+    db: &C,
+    zone_id: i64,
+) -> DbResult<HashMap<i64, park::Model>> {
+    Ok(super::zones::parks(db, zone_id)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect())
+}
+
+/// Names of the given enterprises.
+pub async fn enterprise_names<C: ConnectionTrait>(
+    db: &C,
+    ids: impl IntoIterator<Item = i64>,
+) -> DbResult<HashMap<i64, String>> {
+    let ids: Vec<i64> = ids.into_iter().collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+    let mut out = HashMap::new();
+    for chunk in ids.chunks(500) {
+        for e in enterprise::Entity::find()
+            .filter(enterprise::Column::Id.is_in(chunk.to_vec()))
+            .all(db)
+            .await?
+        {
+            out.insert(e.id, e.name);
+        }
+    }
+    Ok(out)
+}
