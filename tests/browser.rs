@@ -645,3 +645,150 @@ fn rand_suffix() -> String {
             .as_nanos()
     )
 }
+
+/// Land: the zone's land page with its map, then a space requirement entered in the form
+/// (first with an error, then right), its ranked candidates with per-criterion explanations,
+/// and the best one opened on the map, highlighted.
+#[tokio::test]
+async fn enter_a_requirement_see_ranked_candidates_and_open_one_on_the_map() {
+    let Some(b) = browser(150).await else { return };
+    let c = &b.c;
+    let zone = devzone_db::repo::zones::list(&b.db.conn, &Scope::all())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|z| z.name == "遂宁高新技术产业开发区")
+        .unwrap();
+    c.goto(&format!("{}/zones/{}/land", b.base, zone.id))
+        .await
+        .unwrap();
+    log_in(c).await;
+    c.goto(&format!("{}/zones/{}/land", b.base, zone.id))
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("#zone-map svg .plot"))
+        .await
+        .unwrap();
+    shot(c, "land-overview").await;
+
+    c.goto(&format!("{}/zones/{}/requirements", b.base, zone.id))
+        .await
+        .unwrap();
+    let fill = |name: &'static str, value: &'static str| async move {
+        let e = c
+            .find(Locator::Css(&format!("#requirement-form [name={name}]")))
+            .await
+            .unwrap();
+        e.clear().await.unwrap();
+        e.send_keys(value).await.unwrap();
+    };
+    fill("title", "测试：11,000 平方米厂房").await;
+    fill("area_min_m2", "12000").await;
+    fill("area_max_m2", "10000").await; // below the minimum: refused
+    c.find(Locator::Css("#find-space"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let errors = c
+        .wait()
+        .for_element(Locator::Css("#form-errors"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(errors.contains("最大面积小于最小面积"), "{errors}");
+    // The values typed are kept; correct the range and add the other criteria.
+    fill("area_min_m2", "10000").await;
+    fill("area_max_m2", "12000").await;
+    fill("min_clear_height_m", "8").await;
+    fill("min_power_kva", "1600").await;
+    c.find(Locator::Css(
+        "#requirement-form select[name=building_type] option[value=standard_factory]",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    c.find(Locator::Css("#find-space"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("#candidates .candidate"))
+        .await
+        .unwrap();
+    shot(c, "requirement-candidates").await;
+    let cands = c
+        .find_all(Locator::Css("#candidates .candidate"))
+        .await
+        .unwrap();
+    assert!(cands.len() >= 2, "{} candidates", cands.len());
+    let first = cands[0].text().await.unwrap();
+    assert!(first.contains("完全符合"), "{first}");
+    // Every criterion asked is explained: area, building type, clear height, power.
+    for label in ["面积", "建筑类型", "净高", "供电容量"] {
+        assert!(first.contains(label), "{label} missing in {first}");
+    }
+    // A lower candidate says what it misses and by how much.
+    let mut saw_miss = false;
+    for cand in &cands[1..] {
+        let text = cand.text().await.unwrap();
+        if text.contains("差 ") {
+            saw_miss = true;
+            break;
+        }
+    }
+    assert!(saw_miss, "no candidate explains a miss");
+
+    // Open the best one on the map: the plot is highlighted there.
+    let link = cands[0]
+        .find(Locator::Css("a.on-map"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    let plot_id: String = link
+        .split("plot=")
+        .nth(1)
+        .unwrap()
+        .chars()
+        .take_while(|ch| ch.is_ascii_digit())
+        .collect();
+    cands[0]
+        .find(Locator::Css("a.on-map"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let hl = c
+        .wait()
+        .for_element(Locator::Css("#zone-map svg a.highlight"))
+        .await
+        .unwrap();
+    assert_eq!(
+        hl.attr("id").await.unwrap().as_deref(),
+        Some(format!("plot-{plot_id}").as_str())
+    );
+    shot(c, "land-map-highlight").await;
+    // Its card opens from the map.
+    hl.click().await.unwrap();
+    c.wait().for_element(Locator::Css("h1")).await.unwrap();
+    assert!(
+        c.current_url()
+            .await
+            .unwrap()
+            .path()
+            .ends_with(&format!("/plots/{plot_id}"))
+    );
+    shot(c, "plot-card").await;
+}

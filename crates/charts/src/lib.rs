@@ -3,6 +3,8 @@
 
 use std::fmt::Write;
 
+pub mod map;
+
 /// Escapes text for SVG/XML content and attributes.
 pub fn esc(s: &str) -> String {
     s.replace('&', "&amp;")

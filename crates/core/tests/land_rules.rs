@@ -260,7 +260,7 @@ fn bad_inventory_input_is_refused_with_field_and_rule() {
         rules(lease.validate(&[]).map(|_| ())),
         [
             ("end".to_string(), "date.before_start".to_string()),
-            ("rent".to_string(), "negative".to_string())
+            ("rent".to_string(), "number.negative".to_string())
         ]
     );
     let overlapping_lease = LeaseInput {

@@ -191,7 +191,10 @@ async fn load_land(
     let mut plot_ids = Vec::new();
     for p in &data.plots {
         let park_id = park_ids[p.park_index];
-        let pool = by_park.get(&park_id).filter(|v| !v.is_empty()).unwrap_or(&all_ids);
+        let pool = by_park
+            .get(&park_id)
+            .filter(|v| !v.is_empty())
+            .unwrap_or(&all_ids);
         let holder = (p.held && !pool.is_empty()).then(|| *rng.pick(pool));
         let pm = plot::ActiveModel {
             zone_id: Set(zone_id),
@@ -264,9 +267,10 @@ async fn load_land(
                         zone_id: Set(zone_id),
                         unit_id: Set(um.id),
                         tenant_id: Set(tenant),
-                        tenant_name: Set(l.tenant_name.clone().or_else(|| {
-                            tenant.is_none().then(|| "（未登记承租人）".to_string())
-                        })),
+                        tenant_name: Set(l
+                            .tenant_name
+                            .clone()
+                            .or_else(|| tenant.is_none().then(|| "（未登记承租人）".to_string()))),
                         start_on: Set(l.start),
                         end_on: Set(l.end),
                         rent: Set(l.rent),
@@ -284,7 +288,11 @@ async fn load_land(
     let now = chrono::Utc::now();
     for r in &data.requirements {
         let mut spec = r.spec.clone();
-        spec.parks = r.park_indexes.iter().filter_map(|i| park_ids.get(*i).copied()).collect();
+        spec.parks = r
+            .park_indexes
+            .iter()
+            .filter_map(|i| park_ids.get(*i).copied())
+            .collect();
         let rm = requirement::ActiveModel {
             zone_id: Set(zone_id),
             title: Set(r.title.into()),

@@ -514,7 +514,10 @@ pub mod plot {
     use sea_orm::entity::prelude::*;
     use serde::{Deserialize, Serialize};
 
-    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize)]
+    #[derive(
+        Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize, utoipa::ToSchema,
+    )]
+    #[schema(as = Plot)]
     #[sea_orm(table_name = "plots")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -554,7 +557,10 @@ pub mod building {
     use sea_orm::entity::prelude::*;
     use serde::{Deserialize, Serialize};
 
-    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize)]
+    #[derive(
+        Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize, utoipa::ToSchema,
+    )]
+    #[schema(as = Building)]
     #[sea_orm(table_name = "buildings")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -580,7 +586,10 @@ pub mod unit {
     use sea_orm::entity::prelude::*;
     use serde::{Deserialize, Serialize};
 
-    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize)]
+    #[derive(
+        Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize, utoipa::ToSchema,
+    )]
+    #[schema(as = Unit)]
     #[sea_orm(table_name = "units")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -602,7 +611,10 @@ pub mod lease {
     use sea_orm::entity::prelude::*;
     use serde::{Deserialize, Serialize};
 
-    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize)]
+    #[derive(
+        Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize, utoipa::ToSchema,
+    )]
+    #[schema(as = Lease)]
     #[sea_orm(table_name = "leases")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -623,7 +635,10 @@ pub mod requirement {
     use sea_orm::entity::prelude::*;
     use serde::{Deserialize, Serialize};
 
-    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize)]
+    #[derive(
+        Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize, utoipa::ToSchema,
+    )]
+    #[schema(as = Requirement)]
     #[sea_orm(table_name = "requirements")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -638,6 +653,7 @@ pub mod requirement {
         /// open, met or closed.
         pub status: String,
         pub created_by: String,
+        #[schema(value_type = String)]
         pub created_at: DateTimeUtc,
     }
     no_relations!();
@@ -647,7 +663,10 @@ pub mod requirement_match {
     use sea_orm::entity::prelude::*;
     use serde::{Deserialize, Serialize};
 
-    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize)]
+    #[derive(
+        Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize, utoipa::ToSchema,
+    )]
+    #[schema(as = RequirementMatch)]
     #[sea_orm(table_name = "requirement_matches")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -658,6 +677,7 @@ pub mod requirement_match {
         pub candidate_id: i64,
         pub stage: String,
         pub note: Option<String>,
+        #[schema(value_type = String)]
         pub updated_at: DateTimeUtc,
     }
     no_relations!();
@@ -667,7 +687,10 @@ pub mod revitalisation_case {
     use sea_orm::entity::prelude::*;
     use serde::{Deserialize, Serialize};
 
-    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize)]
+    #[derive(
+        Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize, utoipa::ToSchema,
+    )]
+    #[schema(as = RevitalisationCase)]
     #[sea_orm(table_name = "revitalisation_cases")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -687,6 +710,7 @@ pub mod revitalisation_case {
         pub expected_rent: Option<f64>,
         pub actual_rent: Option<f64>,
         pub handed_over_on: Option<Date>,
+        #[schema(value_type = String)]
         pub created_at: DateTimeUtc,
     }
     no_relations!();
@@ -696,7 +720,10 @@ pub mod revitalisation_step {
     use sea_orm::entity::prelude::*;
     use serde::{Deserialize, Serialize};
 
-    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize)]
+    #[derive(
+        Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize, utoipa::ToSchema,
+    )]
+    #[schema(as = RevitalisationStep)]
     #[sea_orm(table_name = "revitalisation_steps")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -714,7 +741,10 @@ pub mod revitalisation_project {
     use sea_orm::entity::prelude::*;
     use serde::{Deserialize, Serialize};
 
-    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize)]
+    #[derive(
+        Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize, utoipa::ToSchema,
+    )]
+    #[schema(as = RevitalisationProject)]
     #[sea_orm(table_name = "revitalisation_projects")]
     pub struct Model {
         #[sea_orm(primary_key)]

@@ -766,8 +766,13 @@ mod m0006_land {
                     .take(),
             )
             .await?;
-            m.create_index(index("plots", "plots_zone_code", &["zone_id", "code"], true))
-                .await?;
+            m.create_index(index(
+                "plots",
+                "plots_zone_code",
+                &["zone_id", "code"],
+                true,
+            ))
+            .await?;
             m.create_table(
                 Table::create()
                     .table("buildings")
@@ -815,8 +820,13 @@ mod m0006_land {
             .await?;
             m.create_index(index("units", "units_building", &["building_id"], false))
                 .await?;
-            m.create_index(index("units", "units_zone_status", &["zone_id", "status"], false))
-                .await?;
+            m.create_index(index(
+                "units",
+                "units_zone_status",
+                &["zone_id", "status"],
+                false,
+            ))
+            .await?;
             m.create_table(
                 Table::create()
                     .table("leases")
@@ -838,10 +848,20 @@ mod m0006_land {
                     .take(),
             )
             .await?;
-            m.create_index(index("leases", "leases_unit", &["unit_id", "start_on"], false))
-                .await?;
-            m.create_index(index("leases", "leases_zone_end", &["zone_id", "end_on"], false))
-                .await?;
+            m.create_index(index(
+                "leases",
+                "leases_unit",
+                &["unit_id", "start_on"],
+                false,
+            ))
+            .await?;
+            m.create_index(index(
+                "leases",
+                "leases_zone_end",
+                &["zone_id", "end_on"],
+                false,
+            ))
+            .await?;
             m.create_table(
                 Table::create()
                     .table("requirements")

@@ -26,11 +26,15 @@ async fn suining(db: &devzone_db::Db) -> i64 {
 async fn demo_land_reproduces_the_suining_figures_and_flags_idle_plots() {
     for t in all().await {
         let db = &t.db;
-        devzone_db::demo::load(db, 400, &mut |_, _| {}).await.unwrap();
+        devzone_db::demo::load(db, 400, &mut |_, _| {})
+            .await
+            .unwrap();
         let z = suining(db).await;
         let parks = devzone_db::repo::zones::parks(&db.conn, z).await.unwrap();
         let logistics = parks.iter().find(|p| p.name == "现代物流园").unwrap();
-        let inv = land::inventory(&db.conn, z, Some(logistics.id)).await.unwrap();
+        let inv = land::inventory(&db.conn, z, Some(logistics.id))
+            .await
+            .unwrap();
         let mu: f64 = inv.plots.iter().map(|p| p.area_m2).sum::<f64>() / (10_000.0 / 15.0);
         assert!((mu - 495.0).abs() < 0.01, "{} {mu}", t.label);
         let floor: f64 = inv.buildings.iter().map(|b| b.floor_area_m2).sum();
@@ -40,14 +44,21 @@ async fn demo_land_reproduces_the_suining_figures_and_flags_idle_plots() {
         let rate = warehouses.rate().unwrap();
         assert!((0.59..=0.63).contains(&rate), "{} {rate}", t.label);
         let full = warehouses.annual_rent_full;
-        assert!((15_000_000.0..=16_000_000.0).contains(&full), "{} {full}", t.label);
+        assert!(
+            (15_000_000.0..=16_000_000.0).contains(&full),
+            "{} {full}",
+            t.label
+        );
 
         // Idle plots exist in the demo, each flag with its rule and figures.
         let all_inv = land::inventory(&db.conn, z, None).await.unwrap();
         let assessed = land::assess(&db.conn, z, &all_inv, today()).await.unwrap();
         let idle: Vec<_> = assessed.iter().filter(|a| a.idle()).collect();
         assert!(!idle.is_empty(), "{}", t.label);
-        assert!(idle.iter().all(|a| a.flags.iter().all(|f| !f.figures.is_empty())));
+        assert!(
+            idle.iter()
+                .all(|a| a.flags.iter().all(|f| !f.figures.is_empty()))
+        );
 
         // The 11,000 m² requirement finds full fits among the vacant factories.
         let reqs = demand::list(&db.conn, z).await.unwrap();
@@ -89,12 +100,18 @@ async fn demo_land_reproduces_the_suining_figures_and_flags_idle_plots() {
 async fn refused_inventory_changes_leave_the_data_as_it_was() {
     for t in all().await {
         let db = &t.db;
-        devzone_db::demo::load(db, 100, &mut |_, _| {}).await.unwrap();
+        devzone_db::demo::load(db, 100, &mut |_, _| {})
+            .await
+            .unwrap();
         let z = suining(db).await;
         let actor = Actor::system("test");
         let scope = Scope::all();
         let inv = land::inventory(&db.conn, z, None).await.unwrap();
-        let b = inv.buildings.iter().find(|b| b.building_type == "warehouse").unwrap();
+        let b = inv
+            .buildings
+            .iter()
+            .find(|b| b.building_type == "warehouse")
+            .unwrap();
         let units_before = unit::Entity::find().count(&db.conn).await.unwrap();
         let too_big = UnitInput {
             building_id: b.id,
@@ -116,7 +133,10 @@ async fn refused_inventory_changes_leave_the_data_as_it_was() {
             Err(DbError::Invalid(e)) => assert_eq!(e[0].rule, "land.units_above_building"),
             other => panic!("{}: {other:?}", t.label),
         }
-        assert_eq!(unit::Entity::find().count(&db.conn).await.unwrap(), units_before);
+        assert_eq!(
+            unit::Entity::find().count(&db.conn).await.unwrap(),
+            units_before
+        );
 
         // A lease overlapping the unit's current lease is refused, nothing saved.
         let leased = inv.units.iter().find(|u| u.status == "leased").unwrap();
@@ -133,7 +153,10 @@ async fn refused_inventory_changes_leave_the_data_as_it_was() {
             Err(DbError::Invalid(e)) => assert_eq!(e[0].rule, "land.lease_overlap"),
             other => panic!("{}: {other:?}", t.label),
         }
-        assert_eq!(lease::Entity::find().count(&db.conn).await.unwrap(), leases_before);
+        assert_eq!(
+            lease::Entity::find().count(&db.conn).await.unwrap(),
+            leases_before
+        );
 
         // A lease of a vacant unit that runs today makes it leased.
         let vacant = inv.units.iter().find(|u| u.status == "vacant").unwrap();
@@ -145,8 +168,14 @@ async fn refused_inventory_changes_leave_the_data_as_it_was() {
             rent: "6.2".into(),
             ..Default::default()
         };
-        land::add_lease(&db.conn, &actor, &scope, &ok, today()).await.unwrap();
-        let u = unit::Entity::find_by_id(vacant.id).one(&db.conn).await.unwrap().unwrap();
+        land::add_lease(&db.conn, &actor, &scope, &ok, today())
+            .await
+            .unwrap();
+        let u = unit::Entity::find_by_id(vacant.id)
+            .one(&db.conn)
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!((u.status.as_str(), u.rent), ("leased", Some(6.2)));
 
         // A duplicate plot code is a conflict; a plot outside China is invalid.

@@ -39,6 +39,7 @@ pub fn routes() -> Router<AppState> {
             get(list_facts).post(record_facts),
         )
         .merge(crate::api_evaluation::routes())
+        .merge(crate::api_land::routes())
         .fallback(|| async { ApiError::not_found() })
 }
 
@@ -69,6 +70,7 @@ impl utoipa::Modify for BearerAuth {
 pub fn document() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     doc.merge(crate::api_evaluation::EvaluationDoc::openapi());
+    doc.merge(crate::api_land::LandDoc::openapi());
     doc
 }
 

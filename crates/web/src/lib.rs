@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod api_evaluation;
+pub mod api_land;
 pub mod assets;
 pub mod error;
 pub mod i18n;

@@ -118,8 +118,22 @@ pub struct DemoLand {
 }
 
 const TENANT_HEADS: &[&str] = &[
-    "顺达", "安运", "速通", "恒通", "川运", "捷达", "宏远", "众邦", "吉安", "德邦盛", "远航",
-    "汇通", "骏驰", "鑫运", "通宇", "荣达",
+    "顺达",
+    "安运",
+    "速通",
+    "恒通",
+    "川运",
+    "捷达",
+    "宏远",
+    "众邦",
+    "吉安",
+    "德邦盛",
+    "远航",
+    "汇通",
+    "骏驰",
+    "鑫运",
+    "通宇",
+    "荣达",
 ];
 const TENANT_TAILS: &[&str] = &["物流", "供应链", "仓储", "货运", "快运", "配送"];
 
@@ -134,7 +148,12 @@ fn tenant(rng: &mut Rng, n: usize) -> String {
 
 /// The unit's lease history: a current lease for occupied units and, for some, an earlier
 /// one, so that the occupancy trend moves.
-fn leases_for(rng: &mut Rng, status: UnitStatus, rent: f64, outside: Option<String>) -> Vec<DemoLease> {
+fn leases_for(
+    rng: &mut Rng,
+    status: UnitStatus,
+    rent: f64,
+    outside: Option<String>,
+) -> Vec<DemoLease> {
     let t = today();
     let mut out = Vec::new();
     if status == UnitStatus::Leased {
@@ -236,17 +255,32 @@ fn suining_logistics(park: &DemoPark, rng: &mut Rng, serial: &mut usize) -> Vec<
             let lon = cx - 0.0055 + col as f64 * 0.0021;
             let lat = cy - 0.0017 + row as f64 * 0.0018;
             let boundary = rect(lon, lat, side, side);
-            let mut units = split_units(rng, &format!("W{}", i + 1), 22_700.0, 35, 1, 5.7, 0.6, true, serial);
+            let mut units = split_units(
+                rng,
+                &format!("W{}", i + 1),
+                22_700.0,
+                35,
+                1,
+                5.7,
+                0.6,
+                true,
+                serial,
+            );
             // Keep the let share at 60 % of the lettable area in every warehouse: the demo
             // reproduces the public figure rather than a random draw around it.
             let lettable: f64 = units.iter().map(|u| u.area_m2).sum();
-            let mut let_m2: f64 = units.iter().filter(|u| u.status == UnitStatus::Leased).map(|u| u.area_m2).sum();
+            let mut let_m2: f64 = units
+                .iter()
+                .filter(|u| u.status == UnitStatus::Leased)
+                .map(|u| u.area_m2)
+                .sum();
             for u in units.iter_mut() {
                 if let_m2 / lettable < 0.6 && u.status != UnitStatus::Leased {
                     u.status = UnitStatus::Leased;
                     *serial += 1;
                     let name = tenant(rng, *serial);
-                    u.leases = leases_for(rng, UnitStatus::Leased, u.rent.unwrap_or(5.7), Some(name));
+                    u.leases =
+                        leases_for(rng, UnitStatus::Leased, u.rent.unwrap_or(5.7), Some(name));
                     u.rent = u.rent.or(Some(5.7));
                     let_m2 += u.area_m2;
                 } else if let_m2 / lettable > 0.62 && u.status == UnitStatus::Leased {
@@ -258,8 +292,22 @@ fn suining_logistics(park: &DemoPark, rng: &mut Rng, serial: &mut usize) -> Vec<
                     u.rent = Some(5.7);
                 }
             }
-            let other_type = [BuildingType::Office, BuildingType::Dormitory, BuildingType::Other][i % 3];
-            let other_units = split_units(rng, &format!("S{}", i + 1), 11_600.0, 4, 4, 22.0, 0.7, true, serial);
+            let other_type = [
+                BuildingType::Office,
+                BuildingType::Dormitory,
+                BuildingType::Other,
+            ][i % 3];
+            let other_units = split_units(
+                rng,
+                &format!("S{}", i + 1),
+                11_600.0,
+                4,
+                4,
+                22.0,
+                0.7,
+                true,
+                serial,
+            );
             DemoPlot {
                 park_index: 0,
                 code: format!("SN-WL-{:02}", i + 1),
@@ -330,22 +378,27 @@ fn park_plots(
     let k = 111_195.0;
     let dlat = (h_m + 40.0) / k;
     let dlon = (w_m + 40.0) / (k * park.centre.1.to_radians().cos());
-    let mut out = Vec::new();
+    let mut cells = Vec::new();
     let mut lat = e.min_lat + dlat * 0.5;
-    while lat + dlat < e.max_lat && out.len() < max {
+    while lat + dlat < e.max_lat {
         let mut lon = e.min_lon + dlon * 0.5;
-        while lon + dlon < e.max_lon && out.len() < max {
+        while lon + dlon < e.max_lon {
             let b = rect(lon, lat, w_m, h_m);
-            let inside = b.polygons[0][0].iter().all(|p| contains(ring, *p));
-            if inside {
-                let n = out.len();
-                out.push(generic_plot(zone_index, park_index, n, b, rng, serial));
+            if b.polygons[0][0].iter().all(|p| contains(ring, *p)) {
+                cells.push(b);
             }
             lon += dlon;
         }
         lat += dlat;
     }
-    out
+    // Every k-th cell, so that the plots spread over the whole park.
+    let step = cells.len().div_ceil(max).max(1);
+    cells
+        .into_iter()
+        .step_by(step)
+        .enumerate()
+        .map(|(n, b)| generic_plot(zone_index, park_index, n, b, rng, serial))
+        .collect()
 }
 
 fn generic_plot(
@@ -376,12 +429,24 @@ fn generic_plot(
     } else if x < 0.09 {
         let s = contracted_start + chrono::Days::new(60);
         let stop = day(2024, 1 + rng.below(6) as u32, 15);
-        (true, Some(s), Some(stop), Some(area_m2 * rng.range(0.1, 0.3)), Some(planned * rng.range(0.1, 0.2)))
+        (
+            true,
+            Some(s),
+            Some(stop),
+            Some(area_m2 * rng.range(0.1, 0.3)),
+            Some(planned * rng.range(0.1, 0.2)),
+        )
     } else if x < 0.16 {
         (false, None, None, None, None)
     } else {
-        let inv = planned * rng.range(0.55, 1.15);
-        (true, Some(contracted_start + chrono::Days::new(rng.below(200) as u64)), None, Some(area_m2), Some(inv))
+        let inv = planned * rng.range(0.8, 1.25);
+        (
+            true,
+            Some(contracted_start + chrono::Days::new(rng.below(200) as u64)),
+            None,
+            Some(area_m2),
+            Some(inv),
+        )
     };
     let free = !held;
     let mut buildings = Vec::new();
@@ -391,15 +456,45 @@ fn generic_plot(
         let per = (area_m2 * far / count as f64 / 100.0).round() * 100.0;
         for b in 0..count {
             let t = if b == 0 {
-                *rng.pick(&[BuildingType::StandardFactory, BuildingType::StandardFactory, BuildingType::Warehouse, BuildingType::RandD])
+                *rng.pick(&[
+                    BuildingType::StandardFactory,
+                    BuildingType::StandardFactory,
+                    BuildingType::Warehouse,
+                    BuildingType::RandD,
+                ])
             } else {
-                *rng.pick(&[BuildingType::Office, BuildingType::StandardFactory, BuildingType::Dormitory, BuildingType::RandD])
+                *rng.pick(&[
+                    BuildingType::Office,
+                    BuildingType::StandardFactory,
+                    BuildingType::Dormitory,
+                    BuildingType::RandD,
+                ])
             };
             let (storeys, height, load, rent) = match t {
-                BuildingType::StandardFactory => (1 + rng.below(4) as i32, rng.range(6.0, 12.0), rng.range(10.0, 40.0), rng.range(12.0, 28.0)),
-                BuildingType::Warehouse => (1, rng.range(8.0, 12.0), rng.range(25.0, 50.0), rng.range(8.0, 16.0)),
-                BuildingType::RandD => (4 + rng.below(8) as i32, rng.range(3.8, 5.0), rng.range(5.0, 10.0), rng.range(35.0, 70.0)),
-                _ => (3 + rng.below(6) as i32, rng.range(3.0, 4.0), rng.range(2.5, 5.0), rng.range(25.0, 50.0)),
+                BuildingType::StandardFactory => (
+                    1 + rng.below(4) as i32,
+                    rng.range(6.0, 12.0),
+                    rng.range(10.0, 40.0),
+                    rng.range(12.0, 28.0),
+                ),
+                BuildingType::Warehouse => (
+                    1,
+                    rng.range(8.0, 12.0),
+                    rng.range(25.0, 50.0),
+                    rng.range(8.0, 16.0),
+                ),
+                BuildingType::RandD => (
+                    4 + rng.below(8) as i32,
+                    rng.range(3.8, 5.0),
+                    rng.range(5.0, 10.0),
+                    rng.range(35.0, 70.0),
+                ),
+                _ => (
+                    3 + rng.below(6) as i32,
+                    rng.range(3.0, 4.0),
+                    rng.range(2.5, 5.0),
+                    rng.range(25.0, 50.0),
+                ),
             };
             let units_n = match t {
                 BuildingType::StandardFactory | BuildingType::Warehouse => 1 + rng.below(4),
@@ -407,7 +502,17 @@ fn generic_plot(
             };
             let let_share = rng.range(0.45, 0.9);
             let name = format!("{}号楼", b + 1);
-            let units = split_units(rng, &format!("{}-{}", n + 1, b + 1), per, units_n, storeys, (rent * 10.0).round() / 10.0, let_share, false, serial);
+            let units = split_units(
+                rng,
+                &format!("{}-{}", n + 1, b + 1),
+                per,
+                units_n,
+                storeys,
+                (rent * 10.0).round() / 10.0,
+                let_share,
+                false,
+                serial,
+            );
             buildings.push(DemoBuilding {
                 name,
                 building_type: t,
@@ -416,8 +521,17 @@ fn generic_plot(
                 clear_height_m: (height * 10.0).round() / 10.0,
                 floor_load_kn: load.round(),
                 power_kva: (rng.range(200.0, 2_500.0) / 10.0).round() * 10.0,
-                lifts: if storeys > 1 { 1 + rng.below(3) as i32 } else { 0 },
-                env_max: *rng.pick(&[EnvCategory::Light, EnvCategory::General, EnvCategory::General, EnvCategory::Heavy]),
+                lifts: if storeys > 1 {
+                    1 + rng.below(3) as i32
+                } else {
+                    0
+                },
+                env_max: *rng.pick(&[
+                    EnvCategory::Light,
+                    EnvCategory::General,
+                    EnvCategory::General,
+                    EnvCategory::Heavy,
+                ]),
                 hazardous_ok: rng.chance(0.1),
                 year_built: (year + 2).min(2025),
                 units,
@@ -426,11 +540,26 @@ fn generic_plot(
     }
     DemoPlot {
         park_index,
-        code: format!("{}{}-{:03}", ["BJ", "SN", "SZ", "TJ", "ZS", "LN"].get(zone_index).unwrap_or(&"Z"), park_index + 1, n + 1),
+        code: format!(
+            "{}{}-{:03}",
+            ["BJ", "SN", "SZ", "TJ", "ZS", "LN"]
+                .get(zone_index)
+                .unwrap_or(&"Z"),
+            park_index + 1,
+            n + 1
+        ),
         boundary,
         area_m2,
-        land_use: if rng.chance(0.85) { LandUse::Industrial } else { *rng.pick(&[LandUse::Warehousing, LandUse::Commercial]) },
-        tenure: if free { Tenure::Allocated } else { Tenure::Transferred },
+        land_use: if rng.chance(0.85) {
+            LandUse::Industrial
+        } else {
+            *rng.pick(&[LandUse::Warehousing, LandUse::Commercial])
+        },
+        tenure: if free {
+            Tenure::Allocated
+        } else {
+            Tenure::Transferred
+        },
         held,
         transferred_on: (!free).then(|| contracted_start - chrono::Days::new(90)),
         contracted_start: (!free).then_some(contracted_start),
@@ -441,14 +570,20 @@ fn generic_plot(
         planned_investment: (!free).then_some(planned),
         invested,
         min_intensity: (!free).then(|| (intensity * 0.9 / 100_000.0).round() * 100_000.0),
-        min_tax_per_mu: (!free).then(|| *rng.pick(&[100_000.0, 150_000.0, 200_000.0])),
+        // Tax covenants are recent: only some contracts carry one.
+        min_tax_per_mu: (!free && year >= 2019).then(|| *rng.pick(&[20_000.0, 30_000.0, 50_000.0])),
         min_far: (!free).then_some(1.0),
         buildings,
     }
 }
 
 /// A zone's demo land.
-pub fn zone_land(zone_index: usize, zone_name: &str, parks: &[DemoPark], outlines: &[Boundary]) -> DemoLand {
+pub fn zone_land(
+    zone_index: usize,
+    zone_name: &str,
+    parks: &[DemoPark],
+    outlines: &[Boundary],
+) -> DemoLand {
     let mut rng = Rng::new(0x4C41_4E44 ^ zone_index as u64);
     let mut serial = 0;
     let suining = zone_name.starts_with("遂宁");
@@ -457,20 +592,43 @@ pub fn zone_land(zone_index: usize, zone_name: &str, parks: &[DemoPark], outline
         if suining && pi == 0 {
             plots.extend(suining_logistics(park, &mut rng, &mut serial));
         } else {
-            plots.extend(park_plots(zone_index, pi, park, &outlines[pi], &mut rng, &mut serial, 30));
+            plots.extend(park_plots(
+                zone_index,
+                pi,
+                park,
+                &outlines[pi],
+                &mut rng,
+                &mut serial,
+                30,
+            ));
         }
     }
     if suining {
         // The two idle factories each filled with a manufacturer's 11,000 m² project: vacant
         // standard factories of that size wait in the lithium park for the next one.
-        for (i, p) in plots.iter_mut().filter(|p| p.park_index == 1 && !p.buildings.is_empty()).take(3).enumerate() {
+        for (i, p) in plots
+            .iter_mut()
+            .filter(|p| p.park_index == 1 && !p.buildings.is_empty())
+            .take(3)
+            .enumerate()
+        {
             let b = &mut p.buildings[0];
             b.building_type = BuildingType::StandardFactory;
             b.floor_area_m2 = 11_000.0 + 500.0 * i as f64;
             b.clear_height_m = 9.0;
             b.floor_load_kn = 30.0;
             b.power_kva = 2_000.0;
-            b.units = split_units(&mut rng, &format!("F{}", i + 1), b.floor_area_m2, 1, 1, 16.0, 0.0, false, &mut serial);
+            b.units = split_units(
+                &mut rng,
+                &format!("F{}", i + 1),
+                b.floor_area_m2,
+                1,
+                1,
+                16.0,
+                0.0,
+                false,
+                &mut serial,
+            );
             b.units[0].status = UnitStatus::Vacant;
         }
     }
@@ -573,23 +731,83 @@ fn demo_cases(suining: bool, plots: &[DemoPlot]) -> Vec<DemoCase> {
             actual_rent: Some(9_300_000.0),
             handed_over_on: Some(day(2024, 1, 31)),
             steps: vec![
-                ("资产清查与评估", "市投资集团资产部", day(2023, 10, 31), Some(day(2023, 10, 25))),
-                ("签订接管协议", "园区管委会", day(2024, 1, 15), Some(day(2024, 1, 12))),
-                ("资产移交", "市投资集团", day(2024, 1, 31), Some(day(2024, 1, 31))),
-                ("分区招租（目标 80%）", "物流园运营公司", day(2026, 12, 31), None),
+                (
+                    "资产清查与评估",
+                    "市投资集团资产部",
+                    day(2023, 10, 31),
+                    Some(day(2023, 10, 25)),
+                ),
+                (
+                    "签订接管协议",
+                    "园区管委会",
+                    day(2024, 1, 15),
+                    Some(day(2024, 1, 12)),
+                ),
+                (
+                    "资产移交",
+                    "市投资集团",
+                    day(2024, 1, 31),
+                    Some(day(2024, 1, 31)),
+                ),
+                (
+                    "分区招租（目标 80%）",
+                    "物流园运营公司",
+                    day(2026, 12, 31),
+                    None,
+                ),
             ],
             projects: vec![],
         });
         let mut idle_iter = idle.iter().copied().chain(std::iter::repeat(0));
         let specs: [(&str, RevitalisationPlan, CaseStage, f64, DemoProject); 4] = [
-            ("闲置厂房盘活：电子元件项目入驻", RevitalisationPlan::PlaceProject, CaseStage::Relet, 11_000.0,
-             DemoProject { name: "高端电子元件生产线", investment: 520_000_000.0, output: 260_000_000.0, tax: 11_000_000.0 }),
-            ("闲置厂房盘活：锂电负极材料项目（8,000 吨）", RevitalisationPlan::PlaceProject, CaseStage::Relet, 11_000.0,
-             DemoProject { name: "锂电负极材料 8,000 吨", investment: 410_000_000.0, output: 190_000_000.0, tax: 8_000_000.0 }),
-            ("低效用地回购再供应", RevitalisationPlan::BuyBack, CaseStage::HandedOver, 28_000.0,
-             DemoProject { name: "储能电池结构件项目", investment: 330_000_000.0, output: 150_000_000.0, tax: 7_000_000.0 }),
-            ("停建项目司法拍卖", RevitalisationPlan::JudicialAuction, CaseStage::InProgress, 23_000.0,
-             DemoProject { name: "智能传感器项目", investment: 220_000_000.0, output: 110_000_000.0, tax: 4_500_000.0 }),
+            (
+                "闲置厂房盘活：电子元件项目入驻",
+                RevitalisationPlan::PlaceProject,
+                CaseStage::Relet,
+                11_000.0,
+                DemoProject {
+                    name: "高端电子元件生产线",
+                    investment: 520_000_000.0,
+                    output: 260_000_000.0,
+                    tax: 11_000_000.0,
+                },
+            ),
+            (
+                "闲置厂房盘活：锂电负极材料项目（8,000 吨）",
+                RevitalisationPlan::PlaceProject,
+                CaseStage::Relet,
+                11_000.0,
+                DemoProject {
+                    name: "锂电负极材料 8,000 吨",
+                    investment: 410_000_000.0,
+                    output: 190_000_000.0,
+                    tax: 8_000_000.0,
+                },
+            ),
+            (
+                "低效用地回购再供应",
+                RevitalisationPlan::BuyBack,
+                CaseStage::HandedOver,
+                28_000.0,
+                DemoProject {
+                    name: "储能电池结构件项目",
+                    investment: 330_000_000.0,
+                    output: 150_000_000.0,
+                    tax: 7_000_000.0,
+                },
+            ),
+            (
+                "停建项目司法拍卖",
+                RevitalisationPlan::JudicialAuction,
+                CaseStage::InProgress,
+                23_000.0,
+                DemoProject {
+                    name: "智能传感器项目",
+                    investment: 220_000_000.0,
+                    output: 110_000_000.0,
+                    tax: 4_500_000.0,
+                },
+            ),
         ];
         for (title, plan, stage, area, project) in specs {
             let done = matches!(stage, CaseStage::Relet | CaseStage::HandedOver);
@@ -606,9 +824,24 @@ fn demo_cases(suining: bool, plots: &[DemoPlot]) -> Vec<DemoCase> {
                 actual_rent: None,
                 handed_over_on: done.then(|| day(2025, 6, 30)),
                 steps: vec![
-                    ("认定闲置/低效并告知", "自然资源和规划局", day(2025, 1, 31), Some(day(2025, 1, 20))),
-                    ("处置方案审定", "园区管委会", day(2025, 3, 31), Some(day(2025, 3, 28))),
-                    ("项目入驻", "招商局", day(2025, 9, 30), done.then(|| day(2025, 9, 1))),
+                    (
+                        "认定闲置/低效并告知",
+                        "自然资源和规划局",
+                        day(2025, 1, 31),
+                        Some(day(2025, 1, 20)),
+                    ),
+                    (
+                        "处置方案审定",
+                        "园区管委会",
+                        day(2025, 3, 31),
+                        Some(day(2025, 3, 28)),
+                    ),
+                    (
+                        "项目入驻",
+                        "招商局",
+                        day(2025, 9, 30),
+                        done.then(|| day(2025, 9, 1)),
+                    ),
                 ],
                 projects: vec![project],
             });
@@ -627,8 +860,18 @@ fn demo_cases(suining: bool, plots: &[DemoPlot]) -> Vec<DemoCase> {
             actual_rent: None,
             handed_over_on: None,
             steps: vec![
-                ("下发闲置土地认定书", "自然资源和规划局", day(2026, 3, 31), Some(day(2026, 3, 20))),
-                ("约谈土地使用权人", "园区管委会", day(2026, 5, 31), Some(day(2026, 5, 18))),
+                (
+                    "下发闲置土地认定书",
+                    "自然资源和规划局",
+                    day(2026, 3, 31),
+                    Some(day(2026, 3, 20)),
+                ),
+                (
+                    "约谈土地使用权人",
+                    "园区管委会",
+                    day(2026, 5, 31),
+                    Some(day(2026, 5, 18)),
+                ),
                 ("引入新项目", "招商局", day(2027, 3, 31), None),
             ],
             projects: vec![],

@@ -65,7 +65,7 @@ impl Reader {
         match cleaned.parse::<f64>() {
             Ok(n) if n.is_finite() && n.abs() < 1e15 => Some(n),
             _ => {
-                self.fail(field, "number", s);
+                self.fail(field, "number.format", s);
                 None
             }
         }
@@ -75,7 +75,7 @@ impl Reader {
     fn amount(&mut self, field: &str, v: &Lenient) -> Option<f64> {
         let n = self.number(field, v)?;
         if n < 0.0 {
-            self.fail(field, "negative", v.text().unwrap_or(""));
+            self.fail(field, "number.negative", v.text().unwrap_or(""));
             return None;
         }
         Some(n)
@@ -85,7 +85,7 @@ impl Reader {
     fn percent(&mut self, field: &str, v: &Lenient) -> Option<f64> {
         let n = self.amount(field, v)?;
         if n > 100.0 {
-            self.fail(field, "percent_range", v.text().unwrap_or(""));
+            self.fail(field, "number.percent", v.text().unwrap_or(""));
             return None;
         }
         Some(n / 100.0)
@@ -94,7 +94,7 @@ impl Reader {
     fn positive(&mut self, field: &str, v: &Lenient) -> Option<f64> {
         let n = self.amount(field, v)?;
         if n == 0.0 {
-            self.fail(field, "positive", v.text().unwrap_or(""));
+            self.fail(field, "number.positive", v.text().unwrap_or(""));
             return None;
         }
         Some(n)
@@ -128,11 +128,11 @@ impl Reader {
         match s.parse::<i64>() {
             Ok(n) if range.contains(&n) => Some(n),
             Ok(_) => {
-                self.fail(field, "out_of_range", s);
+                self.fail(field, "number.out_of_range", s);
                 None
             }
             Err(_) => {
-                self.fail(field, "integer", s);
+                self.fail(field, "number.format", s);
                 None
             }
         }
@@ -141,7 +141,11 @@ impl Reader {
     fn text(&mut self, field: &str, v: &Option<String>, max: usize) -> Option<String> {
         let s = v.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
         if s.chars().count() > max {
-            self.fail(field, "too_long", &s.chars().take(40).collect::<String>());
+            self.fail(
+                field,
+                "text.too_long",
+                &s.chars().take(40).collect::<String>(),
+            );
             return None;
         }
         Some(s.to_string())
@@ -152,7 +156,11 @@ impl Reader {
         if s.is_empty() {
             self.fail(field, "required", "");
         } else if s.chars().count() > MAX_NAME_CHARS {
-            self.fail(field, "too_long", &s.chars().take(40).collect::<String>());
+            self.fail(
+                field,
+                "text.too_long",
+                &s.chars().take(40).collect::<String>(),
+            );
         }
         s.to_string()
     }
@@ -166,7 +174,7 @@ impl Reader {
         let s = v.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
         let r = parse(s);
         if r.is_none() {
-            self.fail(field, "unknown_value", s);
+            self.fail(field, "choice.unknown", s);
         }
         r
     }

@@ -212,7 +212,9 @@ async fn latest_tax<C: ConnectionTrait>(db: &C, ids: &[i64]) -> DbResult<HashMap
             .await?;
         for r in rows {
             if let Some(v) = r.value {
-                let e = out.entry(r.enterprise_id).or_insert((r.year, v as f64 / 100.0));
+                let e = out
+                    .entry(r.enterprise_id)
+                    .or_insert((r.year, v as f64 / 100.0));
                 if r.year > e.0 {
                     *e = (r.year, v as f64 / 100.0);
                 }
@@ -328,7 +330,7 @@ async fn check_refs<C: ConnectionTrait>(
     {
         errs.push(devzone_core::validate::FieldError::new(
             "park_id",
-            "unknown_value",
+            "choice.unknown",
             p.to_string(),
         ));
     }
@@ -340,7 +342,7 @@ async fn check_refs<C: ConnectionTrait>(
     {
         errs.push(devzone_core::validate::FieldError::new(
             "holder_id",
-            "unknown_value",
+            "choice.unknown",
             h.to_string(),
         ));
     }
@@ -585,11 +587,9 @@ pub async fn add_lease(
             .await?
             .is_none_or(|e| e.zone_id != u.zone_id)
     {
-        return Err(DbError::Invalid(vec![devzone_core::validate::FieldError::new(
-            "tenant_id",
-            "unknown_value",
-            t.to_string(),
-        )]));
+        return Err(DbError::Invalid(vec![
+            devzone_core::validate::FieldError::new("tenant_id", "choice.unknown", t.to_string()),
+        ]));
     }
     let m = lease_active(u.zone_id, &d).insert(&tx).await?;
     if d.start <= today && today <= d.end {
@@ -685,7 +685,11 @@ pub async fn enterprise_names<C: ConnectionTrait>(
     db: &C,
     ids: impl IntoIterator<Item = i64>,
 ) -> DbResult<HashMap<i64, String>> {
-    let ids: Vec<i64> = ids.into_iter().collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+    let ids: Vec<i64> = ids
+        .into_iter()
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
     let mut out = HashMap::new();
     for chunk in ids.chunks(500) {
         for e in enterprise::Entity::find()

@@ -3,13 +3,13 @@
 
 pub mod audit;
 pub mod backup;
+pub mod demand;
 pub mod enterprises;
 pub mod evaluation;
 pub mod facts;
 pub mod imports;
 pub mod land;
 pub mod meta;
-pub mod demand;
 pub mod revitalisation;
 pub mod stats;
 pub mod transfer;

@@ -2,7 +2,9 @@
 //! the hand-over, and the projects placed into it; zone totals.
 
 use super::audit::{self, Change, json};
-use crate::entities::{revitalisation_case as case, revitalisation_project as project, revitalisation_step as step};
+use crate::entities::{
+    revitalisation_case as case, revitalisation_project as project, revitalisation_step as step,
+};
 use crate::{Actor, DbError, DbResult, Scope};
 use devzone_core::land::validate::{CaseDraft, ProjectDraft, StepDraft};
 use sea_orm::{
@@ -40,7 +42,11 @@ async fn check_asset<C: ConnectionTrait>(db: &C, zone_id: i64, d: &CaseDraft) ->
             .await?
             .is_none_or(|p| p.zone_id != zone_id)
     {
-        errs.push(devzone_core::validate::FieldError::new("plot_id", "unknown_value", p.to_string()));
+        errs.push(devzone_core::validate::FieldError::new(
+            "plot_id",
+            "choice.unknown",
+            p.to_string(),
+        ));
     }
     if let Some(b) = d.building_id
         && building::Entity::find_by_id(b)
@@ -50,7 +56,7 @@ async fn check_asset<C: ConnectionTrait>(db: &C, zone_id: i64, d: &CaseDraft) ->
     {
         errs.push(devzone_core::validate::FieldError::new(
             "building_id",
-            "unknown_value",
+            "choice.unknown",
             b.to_string(),
         ));
     }
@@ -95,7 +101,11 @@ pub async fn create(
     Ok(m)
 }
 
-async fn insert_step<C: ConnectionTrait>(db: &C, case_id: i64, s: &StepDraft) -> DbResult<step::Model> {
+async fn insert_step<C: ConnectionTrait>(
+    db: &C,
+    case_id: i64,
+    s: &StepDraft,
+) -> DbResult<step::Model> {
     Ok(step::ActiveModel {
         case_id: Set(case_id),
         title: Set(s.title.clone()),
@@ -213,7 +223,11 @@ pub async fn list<C: ConnectionTrait>(db: &C, zone_id: i64) -> DbResult<Vec<case
         .await?)
 }
 
-pub async fn get<C: ConnectionTrait>(db: &C, scope: &Scope, id: i64) -> DbResult<Option<case::Model>> {
+pub async fn get<C: ConnectionTrait>(
+    db: &C,
+    scope: &Scope,
+    id: i64,
+) -> DbResult<Option<case::Model>> {
     Ok(case::Entity::find_by_id(id)
         .one(db)
         .await?
@@ -229,7 +243,10 @@ pub async fn steps<C: ConnectionTrait>(db: &C, case_id: i64) -> DbResult<Vec<ste
         .await?)
 }
 
-pub async fn projects<C: ConnectionTrait>(db: &C, case_ids: &[i64]) -> DbResult<Vec<project::Model>> {
+pub async fn projects<C: ConnectionTrait>(
+    db: &C,
+    case_ids: &[i64],
+) -> DbResult<Vec<project::Model>> {
     let mut out = Vec::new();
     for chunk in case_ids.chunks(500) {
         out.extend(

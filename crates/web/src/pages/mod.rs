@@ -2,11 +2,13 @@
 
 mod admin;
 mod auth;
+mod demand;
 mod enterprises;
 pub(crate) mod evaluation;
 mod evaluation_breakdown;
 mod home;
 pub(crate) mod imports;
+pub(crate) mod land;
 
 use crate::AppState;
 use axum::Router;
@@ -71,6 +73,28 @@ pub fn routes() -> Router<AppState> {
         .route("/imports/uploads/{id}/commit", post(imports::commit))
         .route("/imports/{id}", get(imports::show))
         .route("/imports/{id}/revert", post(imports::revert))
+        .route("/zones/{id}/land", get(land::overview))
+        .route("/zones/{id}/plots", get(land::plots))
+        .route("/zones/{id}/plots/export", get(land::plots_export))
+        .route("/plots/{id}", get(land::plot_card))
+        .route("/buildings/{id}", get(land::building_show))
+        .route("/buildings/{id}/units", post(land::add_unit))
+        .route("/buildings/{id}/leases", post(land::add_lease))
+        .route("/zones/{id}/leases", get(land::leases))
+        .route(
+            "/zones/{id}/requirements",
+            get(demand::requirements).post(demand::create_requirement),
+        )
+        .route("/requirements/{id}", get(demand::requirement_show))
+        .route("/requirements/{id}/matches", post(demand::set_match_stage))
+        .route(
+            "/zones/{id}/revitalisation",
+            get(demand::cases).post(demand::create_case),
+        )
+        .route("/revitalisation/{id}", get(demand::case_show))
+        .route("/revitalisation/{id}/steps", post(demand::add_step))
+        .route("/revitalisation/{id}/projects", post(demand::add_project))
+        .route("/revitalisation/{id}/stage", post(demand::set_case_stage))
         .route("/admin/audit", get(admin::audit))
         .route("/admin/users", get(admin::users).post(admin::create_user))
         .route("/admin/users/{name}/disabled", post(admin::set_disabled))

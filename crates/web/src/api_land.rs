@@ -1,0 +1,287 @@
+//! The land API: plots (with their flags), buildings, units, leases, space requirements with
+//! their ranked candidates, and revitalisation cases with the zone's totals. Areas in m²,
+//! money in yuan, rents in yuan per m² per month.
+
+use crate::AppState;
+use crate::api::{ApiResult, ErrorEnvelope};
+use crate::error::ApiError;
+use crate::session::{ApiViewer, Viewer};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use devzone_core::land::idle::Flag;
+use devzone_core::land::matching::Ranked;
+use devzone_core::land::occupancy::Occupancy;
+use devzone_core::land::validate::{LeaseInput, PlotInput, RequirementInput, UnitInput};
+use devzone_db::entities::{building, lease, plot, requirement, revitalisation_case, unit};
+use devzone_db::repo::revitalisation::Totals;
+use devzone_db::repo::{demand, land, revitalisation, zones};
+use serde::Serialize;
+use utoipa::{OpenApi, ToSchema};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/zones/{id}/plots", get(list_plots).post(create_plot))
+        .route("/zones/{id}/buildings", get(list_buildings))
+        .route("/zones/{id}/units", get(list_units))
+        .route("/units", post(create_unit))
+        .route("/leases", post(create_lease))
+        .route(
+            "/zones/{id}/requirements",
+            get(list_requirements).post(create_requirement),
+        )
+        .route("/requirements/{id}/matches", get(requirement_matches))
+        .route("/zones/{id}/revitalisation-cases", get(list_cases))
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    paths(
+        list_plots,
+        create_plot,
+        list_buildings,
+        list_units,
+        create_unit,
+        create_lease,
+        list_requirements,
+        create_requirement,
+        requirement_matches,
+        list_cases
+    ),
+    components(schemas(
+        PlotOut,
+        Occupancy,
+        Flag,
+        plot::Model,
+        building::Model,
+        unit::Model,
+        lease::Model,
+        requirement::Model,
+        revitalisation_case::Model,
+        Ranked,
+        MatchesOut,
+        CasesOut,
+        Totals,
+        PlotInput,
+        UnitInput,
+        LeaseInput,
+        RequirementInput
+    ))
+)]
+pub struct LandDoc;
+
+/// A plot with its assessment: status, flags with their figures, buildings' floor area and
+/// occupancy.
+#[derive(Serialize, ToSchema)]
+pub struct PlotOut {
+    #[serde(flatten)]
+    pub plot: plot::Model,
+    pub status: String,
+    pub built_floor_m2: f64,
+    pub occupancy: Occupancy,
+    pub holder_class: Option<String>,
+    pub flags: Vec<Flag>,
+}
+
+async fn zone_in_scope(s: &AppState, v: &Viewer, id: i64) -> ApiResult<()> {
+    if v.scope.enterprise.is_some() {
+        return Err(ApiError::not_found());
+    }
+    zones::get(&s.db.conn, &v.scope, id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    Ok(())
+}
+
+fn writer(v: &Viewer) -> ApiResult<()> {
+    if v.can_write() {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden())
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/zones/{id}/plots", params(("id" = i64, Path)), responses((status = 200, body = [PlotOut]), (status = 404, body = ErrorEnvelope)))]
+async fn list_plots(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Vec<PlotOut>>> {
+    zone_in_scope(&s, &v, id).await?;
+    let inv = land::inventory(&s.db.conn, id, None).await?;
+    let assessed = land::assess(&s.db.conn, id, &inv, crate::pages::land::today()).await?;
+    Ok(Json(
+        assessed
+            .into_iter()
+            .map(|a| PlotOut {
+                status: a.status().into(),
+                built_floor_m2: a.built_floor_m2,
+                occupancy: a.occupancy,
+                holder_class: a.holder_class,
+                flags: a.flags,
+                plot: a.plot,
+            })
+            .collect(),
+    ))
+}
+
+#[utoipa::path(post, path = "/api/v1/zones/{id}/plots", params(("id" = i64, Path)), request_body = PlotInput, responses((status = 201, body = plot::Model), (status = 409, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
+async fn create_plot(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    Path(id): Path<i64>,
+    Json(input): Json<PlotInput>,
+) -> ApiResult<(StatusCode, Json<plot::Model>)> {
+    zone_in_scope(&s, &v, id).await?;
+    writer(&v)?;
+    let d = input.validate().map_err(ApiError::invalid)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(land::create_plot(&s.db.conn, &v.actor(), id, &d).await?),
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/zones/{id}/buildings", params(("id" = i64, Path)), responses((status = 200, body = [building::Model]), (status = 404, body = ErrorEnvelope)))]
+async fn list_buildings(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Vec<building::Model>>> {
+    zone_in_scope(&s, &v, id).await?;
+    Ok(Json(land::inventory(&s.db.conn, id, None).await?.buildings))
+}
+
+#[utoipa::path(get, path = "/api/v1/zones/{id}/units", params(("id" = i64, Path)), responses((status = 200, body = [unit::Model]), (status = 404, body = ErrorEnvelope)))]
+async fn list_units(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Vec<unit::Model>>> {
+    zone_in_scope(&s, &v, id).await?;
+    Ok(Json(land::inventory(&s.db.conn, id, None).await?.units))
+}
+
+#[utoipa::path(post, path = "/api/v1/units", request_body = UnitInput, responses((status = 201, body = unit::Model), (status = 404, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
+async fn create_unit(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    Json(input): Json<UnitInput>,
+) -> ApiResult<(StatusCode, Json<unit::Model>)> {
+    if v.scope.enterprise.is_some() {
+        return Err(ApiError::not_found());
+    }
+    writer(&v)?;
+    let u = land::create_unit(
+        &s.db.conn,
+        &v.actor(),
+        &v.scope,
+        &input,
+        crate::pages::land::today(),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(u)))
+}
+
+#[utoipa::path(post, path = "/api/v1/leases", request_body = LeaseInput, responses((status = 201, body = lease::Model), (status = 404, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
+async fn create_lease(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    Json(input): Json<LeaseInput>,
+) -> ApiResult<(StatusCode, Json<lease::Model>)> {
+    if v.scope.enterprise.is_some() {
+        return Err(ApiError::not_found());
+    }
+    writer(&v)?;
+    let l = land::add_lease(
+        &s.db.conn,
+        &v.actor(),
+        &v.scope,
+        &input,
+        crate::pages::land::today(),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(l)))
+}
+
+#[utoipa::path(get, path = "/api/v1/zones/{id}/requirements", params(("id" = i64, Path)), responses((status = 200, body = [requirement::Model]), (status = 404, body = ErrorEnvelope)))]
+async fn list_requirements(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Vec<requirement::Model>>> {
+    zone_in_scope(&s, &v, id).await?;
+    Ok(Json(demand::list(&s.db.conn, id).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/zones/{id}/requirements", params(("id" = i64, Path)), request_body = RequirementInput, responses((status = 201, body = requirement::Model), (status = 422, body = ErrorEnvelope)))]
+async fn create_requirement(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    Path(id): Path<i64>,
+    Json(input): Json<RequirementInput>,
+) -> ApiResult<(StatusCode, Json<requirement::Model>)> {
+    zone_in_scope(&s, &v, id).await?;
+    writer(&v)?;
+    let d = input.validate().map_err(ApiError::invalid)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(demand::create(&s.db.conn, &v.actor(), id, &d).await?),
+    ))
+}
+
+/// A requirement's best candidates, ranked, each with every criterion's outcome.
+#[derive(Serialize, ToSchema)]
+pub struct MatchesOut {
+    pub requirement: requirement::Model,
+    pub candidates: Vec<Ranked>,
+}
+
+#[utoipa::path(get, path = "/api/v1/requirements/{id}/matches", params(("id" = i64, Path)), responses((status = 200, body = MatchesOut), (status = 404, body = ErrorEnvelope)))]
+async fn requirement_matches(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<MatchesOut>> {
+    if v.scope.enterprise.is_some() {
+        return Err(ApiError::not_found());
+    }
+    let r = demand::get(&s.db.conn, &v.scope, id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let candidates = demand::candidates(
+        &s.db.conn,
+        r.zone_id,
+        &demand::spec(&r),
+        crate::pages::land::today(),
+        50,
+    )
+    .await?;
+    Ok(Json(MatchesOut {
+        requirement: r,
+        candidates,
+    }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CasesOut {
+    pub items: Vec<revitalisation_case::Model>,
+    pub totals: Totals,
+}
+
+#[utoipa::path(get, path = "/api/v1/zones/{id}/revitalisation-cases", params(("id" = i64, Path)), responses((status = 200, body = CasesOut), (status = 404, body = ErrorEnvelope)))]
+async fn list_cases(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<CasesOut>> {
+    zone_in_scope(&s, &v, id).await?;
+    let items = revitalisation::list(&s.db.conn, id).await?;
+    let projects =
+        revitalisation::projects(&s.db.conn, &items.iter().map(|c| c.id).collect::<Vec<_>>())
+            .await?;
+    Ok(Json(CasesOut {
+        totals: revitalisation::totals(&items, &projects),
+        items,
+    }))
+}

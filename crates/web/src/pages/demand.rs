@@ -1,0 +1,933 @@
+//! Space requirements with their ranked candidates and funnel, unmet demand, and the
+//! revitalisation cases with their totals.
+
+use super::land::{m2, pct, today, wan_yuan};
+use super::{nonempty, zone_for};
+use crate::AppState;
+use crate::error::PageError;
+use crate::i18n::Tr;
+use crate::pages::home::Kpi;
+use crate::session::{PageViewer, Viewer};
+use crate::views::Chrome;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use devzone_core::land::matching::{CandidateKind, Check, Figure, Outcome, Ranked, Requirement};
+use devzone_core::land::validate::{CaseInput, ProjectInput, RequirementInput, StepInput};
+use devzone_core::model::{
+    BuildingType, CaseStage, EnvCategory, LandUse, MatchStage, RevitalisationPlan,
+};
+use devzone_core::validate::FieldError;
+use devzone_db::entities::{park, requirement};
+use devzone_db::repo::{demand, revitalisation, zones};
+use serde::Deserialize;
+use std::collections::HashMap;
+
+/// The unit a criterion's figures are in.
+fn unit_of(criterion: &str) -> &'static str {
+    match criterion {
+        "area" => "m²",
+        "clear_height" => "m",
+        "floor_load" => "kN/m²",
+        "power" => "kVA",
+        "rent" => "元/m²/月",
+        "move_in" => "d",
+        _ => "",
+    }
+}
+
+fn figure(
+    t: &Tr,
+    f: &Figure,
+    criterion: &str,
+    r: &Requirement,
+    parks: &HashMap<i64, String>,
+) -> String {
+    let u = unit_of(criterion);
+    let n = |v: f64| {
+        if v.fract() == 0.0 || v.abs() >= 100.0 {
+            crate::views::grouped(v, 0)
+        } else {
+            format!("{v:.1}")
+        }
+    };
+    match f {
+        Figure::None => t.t("match.unknown").into(),
+        Figure::Number(v) => format!("{} {u}", n(*v)),
+        Figure::AtLeast(v) => format!("≥ {} {u}", n(*v)),
+        Figure::AtMost(v) => format!("≤ {} {u}", n(*v)),
+        Figure::Range { min, max } => format!("{}–{} {u}", n(*min), n(*max)),
+        Figure::Date(d) => d.to_string(),
+        Figure::OnOrBefore(d) => format!("≤ {d}"),
+        Figure::Id(id) => match criterion {
+            "building_type" => t.tv("building_type", id),
+            "env_category" => t.tv("env", id),
+            "land_use" => t.tv("land_use", id),
+            _ => t.tv("yes_no", id),
+        },
+        Figure::Park(p) => parks.get(p).cloned().unwrap_or_else(|| p.to_string()),
+        Figure::Listed => match criterion {
+            "building_type" => r
+                .building_types
+                .iter()
+                .map(|b| t.tv("building_type", b.id()))
+                .collect::<Vec<_>>()
+                .join(" / "),
+            "park" => r
+                .parks
+                .iter()
+                .map(|p| parks.get(p).cloned().unwrap_or_default())
+                .collect::<Vec<_>>()
+                .join(" / "),
+            _ => String::new(),
+        },
+    }
+}
+
+pub struct CheckView {
+    pub criterion: String,
+    pub asked: String,
+    pub offered: String,
+    pub verdict: String,
+    pub fits: bool,
+}
+
+fn check_view(t: &Tr, c: &Check, r: &Requirement, parks: &HashMap<i64, String>) -> CheckView {
+    let verdict = match &c.outcome {
+        Outcome::Fits => t.t("match.fits").to_string(),
+        Outcome::Unknown => t.t("match.unknown_figure").to_string(),
+        Outcome::Misses { by, share } => {
+            let u = unit_of(c.criterion);
+            if u.is_empty() {
+                t.t("match.misses").to_string()
+            } else {
+                t.f(
+                    "match.misses_by",
+                    &[
+                        (
+                            "by",
+                            &format!(
+                                "{} {u}",
+                                crate::views::grouped(*by, if *by < 100.0 { 1 } else { 0 })
+                            ),
+                        ),
+                        ("pct", &format!("{:.0}", share * 100.0)),
+                    ],
+                )
+            }
+        }
+    };
+    CheckView {
+        criterion: t.tv("match.criterion", c.criterion),
+        asked: figure(t, &c.asked, c.criterion, r, parks),
+        offered: figure(t, &c.offered, c.criterion, r, parks),
+        fits: c.outcome == Outcome::Fits,
+        verdict,
+    }
+}
+
+pub struct CandidateView {
+    pub kind: String,
+    pub id: i64,
+    pub label: String,
+    pub href: String,
+    pub map_href: String,
+    pub score: String,
+    pub misses: u32,
+    pub checks: Vec<CheckView>,
+    pub stage: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize, Clone)]
+pub struct RequirementForm {
+    title: String,
+    prospect: Option<String>,
+    wants_land: Option<String>,
+    area_min_m2: Option<String>,
+    area_max_m2: Option<String>,
+    building_type: Option<String>,
+    min_clear_height_m: Option<String>,
+    min_floor_load_kn: Option<String>,
+    min_power_kva: Option<String>,
+    env_category: Option<String>,
+    hazardous: Option<String>,
+    max_rent: Option<String>,
+    move_in_by: Option<String>,
+    park: Option<String>,
+    land_use: Option<String>,
+    note: Option<String>,
+}
+
+impl RequirementForm {
+    fn input(&self) -> RequirementInput {
+        let s = |v: &Option<String>| v.as_deref().unwrap_or("").into();
+        RequirementInput {
+            title: self.title.clone(),
+            enterprise_id: None,
+            prospect: self.prospect.clone(),
+            wants_land: s(&self.wants_land),
+            area_min_m2: s(&self.area_min_m2),
+            area_max_m2: s(&self.area_max_m2),
+            building_types: nonempty(&self.building_type).into_iter().collect(),
+            min_clear_height_m: s(&self.min_clear_height_m),
+            min_floor_load_kn: s(&self.min_floor_load_kn),
+            min_power_kva: s(&self.min_power_kva),
+            env_category: nonempty(&self.env_category),
+            hazardous: s(&self.hazardous),
+            max_rent: s(&self.max_rent),
+            move_in_by: s(&self.move_in_by),
+            parks: nonempty(&self.park)
+                .and_then(|p| p.parse().ok())
+                .into_iter()
+                .collect(),
+            land_use: nonempty(&self.land_use),
+            note: self.note.clone(),
+        }
+    }
+}
+
+pub struct RequirementRow {
+    pub id: i64,
+    pub title: String,
+    pub who: String,
+    pub asked: String,
+    pub status: String,
+    pub best: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "requirements.html")]
+struct RequirementsPage {
+    c: Chrome,
+    zone_id: i64,
+    rows: Vec<RequirementRow>,
+    unmet: Vec<RequirementRow>,
+    funnel: String,
+    f: RequirementForm,
+    errors: Vec<String>,
+    parks: Vec<(i64, String)>,
+    building_types: Vec<(String, String)>,
+    envs: Vec<(String, String)>,
+    land_uses: Vec<(String, String)>,
+}
+
+fn asked_summary(t: &Tr, r: &Requirement, parks: &HashMap<i64, String>) -> String {
+    let mut parts = vec![format!("{}–{} m²", m2(r.area_min_m2), m2(r.area_max_m2))];
+    if r.wants_land {
+        parts.push(t.t("req.land").into());
+    }
+    if !r.building_types.is_empty() {
+        parts.push(
+            r.building_types
+                .iter()
+                .map(|b| t.tv("building_type", b.id()))
+                .collect::<Vec<_>>()
+                .join("/"),
+        );
+    }
+    if let Some(h) = r.min_clear_height_m {
+        parts.push(format!("{} ≥ {h} m", t.t("match.criterion.clear_height")));
+    }
+    if let Some(p) = r.min_power_kva {
+        parts.push(format!("≥ {p} kVA"));
+    }
+    if r.hazardous {
+        parts.push(t.t("match.criterion.hazardous").into());
+    }
+    if let Some(d) = r.move_in_by {
+        parts.push(format!("{} ≤ {d}", t.t("match.criterion.move_in")));
+    }
+    for p in &r.parks {
+        if let Some(n) = parks.get(p) {
+            parts.push(n.clone());
+        }
+    }
+    parts.join(" · ")
+}
+
+async fn requirements_page(
+    state: &AppState,
+    v: &Viewer,
+    zone_id: i64,
+    f: RequirementForm,
+    errors: Vec<FieldError>,
+) -> Result<Response, PageError> {
+    let zone = zone_for(state, v, zone_id).await?;
+    let db = &state.db.conn;
+    let t = v.tr();
+    let parks = zones::parks(db, zone_id).await?;
+    let names: HashMap<i64, String> = parks.iter().map(|p| (p.id, p.name.clone())).collect();
+    let mut rows = Vec::new();
+    let mut unmet = Vec::new();
+    for r in demand::list(db, zone_id).await? {
+        let spec = demand::spec(&r);
+        let best = demand::candidates(db, zone_id, &spec, today(), 1).await?;
+        let best_text = match best.first() {
+            None => t.t("req.no_candidates").to_string(),
+            Some(b) if b.misses == 0 => t.t("req.full_fit").to_string(),
+            Some(b) => t.f("req.best_misses", &[("n", &b.misses.to_string())]),
+        };
+        let row = RequirementRow {
+            id: r.id,
+            title: r.title.clone(),
+            who: r.prospect.clone().unwrap_or_default(),
+            asked: asked_summary(&t, &spec, &names),
+            status: t.tv("req.status", &r.status),
+            best: best_text.clone(),
+        };
+        if r.status == "open" && best.first().is_none_or(|b| b.misses > 0) {
+            unmet.push(RequirementRow {
+                best: best_text,
+                ..row_clone(&row)
+            });
+        }
+        rows.push(row);
+    }
+    let funnel = demand::funnel(db, zone_id).await?;
+    let funnel_chart = devzone_charts::bar_chart(
+        t.t("req.funnel"),
+        &funnel
+            .iter()
+            .map(|(s, n)| (t.tv("match_stage", s.id()), *n as f64))
+            .collect::<Vec<_>>(),
+    );
+    let opts = |ids: Vec<&str>, prefix: &str| {
+        ids.into_iter()
+            .map(|i| (i.to_string(), t.tv(prefix, i)))
+            .collect()
+    };
+    let page = RequirementsPage {
+        c: Chrome::new(
+            v,
+            &format!("{} · {}", t.t("land.requirements"), zone.name),
+            &zones::list(db, &v.scope).await?,
+            Some(zone_id),
+        ),
+        zone_id,
+        rows,
+        unmet,
+        funnel: funnel_chart,
+        f,
+        errors: errors
+            .iter()
+            .map(|e| format!("{}: {}", t.tv("field", &e.field), t.field_error(e)))
+            .collect(),
+        parks: parks.iter().map(|p| (p.id, p.name.clone())).collect(),
+        building_types: opts(
+            BuildingType::ALL.iter().map(|b| b.id()).collect(),
+            "building_type",
+        ),
+        envs: opts(EnvCategory::ALL.iter().map(|b| b.id()).collect(), "env"),
+        land_uses: opts(LandUse::ALL.iter().map(|b| b.id()).collect(), "land_use"),
+    };
+    let mut r = page.into_response();
+    if !errors.is_empty() {
+        *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(r)
+}
+
+fn row_clone(r: &RequirementRow) -> RequirementRow {
+    RequirementRow {
+        id: r.id,
+        title: r.title.clone(),
+        who: r.who.clone(),
+        asked: r.asked.clone(),
+        status: r.status.clone(),
+        best: r.best.clone(),
+    }
+}
+
+pub async fn requirements(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    requirements_page(&state, &v, id, RequirementForm::default(), vec![]).await
+}
+
+pub async fn create_requirement(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<i64>,
+    Form(f): Form<RequirementForm>,
+) -> Result<Response, PageError> {
+    zone_for(&state, &v, id).await?;
+    if !v.can_write() {
+        return Err(PageError::forbidden());
+    }
+    let mut draft = match f.input().validate() {
+        Ok(d) => d,
+        Err(errs) => return requirements_page(&state, &v, id, f, errs).await,
+    };
+    let parks: Vec<i64> = zones::parks(&state.db.conn, id)
+        .await?
+        .iter()
+        .map(|p| p.id)
+        .collect();
+    draft.spec.parks.retain(|p| parks.contains(p));
+    let r = demand::create(&state.db.conn, &v.actor(), id, &draft).await?;
+    Ok(Redirect::to(&format!("/requirements/{}", r.id)).into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "requirement.html")]
+struct RequirementPage {
+    c: Chrome,
+    r: requirement::Model,
+    asked: String,
+    candidates: Vec<CandidateView>,
+    stages: Vec<(String, String)>,
+}
+
+async fn requirement_for(
+    state: &AppState,
+    v: &Viewer,
+    id: i64,
+) -> Result<requirement::Model, PageError> {
+    if v.scope.enterprise.is_some() {
+        return Err(PageError::not_found());
+    }
+    demand::get(&state.db.conn, &v.scope, id)
+        .await?
+        .ok_or_else(PageError::not_found)
+}
+
+/// The ranked candidates of a requirement as the page and the API show them.
+pub async fn candidate_views(
+    state: &AppState,
+    t: &Tr,
+    r: &requirement::Model,
+    limit: usize,
+) -> Result<(Vec<Ranked>, Vec<CandidateView>), PageError> {
+    let db = &state.db.conn;
+    let spec = demand::spec(r);
+    let ranked = demand::candidates(db, r.zone_id, &spec, today(), limit).await?;
+    let parks: HashMap<i64, String> = zones::parks(db, r.zone_id)
+        .await?
+        .into_iter()
+        .map(|p: park::Model| (p.id, p.name))
+        .collect();
+    let names = demand::describe(
+        db,
+        &ranked.iter().map(|c| (c.kind, c.id)).collect::<Vec<_>>(),
+    )
+    .await?;
+    let stages: HashMap<(String, i64), String> = demand::matches(db, r.id)
+        .await?
+        .into_iter()
+        .map(|m| ((m.candidate_kind, m.candidate_id), m.stage))
+        .collect();
+    let views = ranked
+        .iter()
+        .map(|c| {
+            let (label, plot, building) = names.get(&(c.kind, c.id)).cloned().unwrap_or_default();
+            let kind = match c.kind {
+                CandidateKind::Unit => "unit",
+                CandidateKind::Plot => "plot",
+            };
+            CandidateView {
+                kind: kind.into(),
+                id: c.id,
+                label,
+                href: match (c.kind, building) {
+                    (CandidateKind::Unit, Some(b)) => format!("/buildings/{b}"),
+                    _ => format!("/plots/{}", plot.unwrap_or(0)),
+                },
+                map_href: format!(
+                    "/zones/{}/land?plot={}#zone-map",
+                    r.zone_id,
+                    plot.unwrap_or(0)
+                ),
+                score: format!("{:.0}", c.score),
+                misses: c.misses,
+                checks: c
+                    .checks
+                    .iter()
+                    .map(|k| check_view(t, k, &spec, &parks))
+                    .collect(),
+                stage: stages
+                    .get(&(kind.to_string(), c.id))
+                    .map(|s| t.tv("match_stage", s)),
+            }
+        })
+        .collect();
+    Ok((ranked, views))
+}
+
+pub async fn requirement_show(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let r = requirement_for(&state, &v, id).await?;
+    let zone = zone_for(&state, &v, r.zone_id).await?;
+    let t = v.tr();
+    let db = &state.db.conn;
+    let (_, candidates) = candidate_views(&state, &t, &r, 20).await?;
+    let parks: HashMap<i64, String> = zones::parks(db, r.zone_id)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.name))
+        .collect();
+    let page = RequirementPage {
+        c: Chrome::new(
+            &v,
+            &format!("{} · {}", r.title, zone.name),
+            &zones::list(db, &v.scope).await?,
+            Some(r.zone_id),
+        ),
+        asked: asked_summary(&t, &demand::spec(&r), &parks),
+        candidates,
+        stages: MatchStage::ALL
+            .iter()
+            .map(|s| (s.id().to_string(), t.tv("match_stage", s.id())))
+            .collect(),
+        r,
+    };
+    Ok(page.into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct StageForm {
+    kind: String,
+    candidate: i64,
+    stage: String,
+}
+
+pub async fn set_match_stage(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<i64>,
+    Form(f): Form<StageForm>,
+) -> Result<Response, PageError> {
+    let r = requirement_for(&state, &v, id).await?;
+    if !v.can_write() {
+        return Err(PageError::forbidden());
+    }
+    let kind = match f.kind.as_str() {
+        "plot" => CandidateKind::Plot,
+        _ => CandidateKind::Unit,
+    };
+    let stage = MatchStage::parse(&f.stage).ok_or_else(PageError::not_found)?;
+    demand::set_stage(
+        &state.db.conn,
+        &v.actor(),
+        &r,
+        kind,
+        f.candidate,
+        stage,
+        None,
+    )
+    .await?;
+    Ok(Redirect::to(&format!(
+        "/requirements/{id}#candidate-{}-{}",
+        f.kind, f.candidate
+    ))
+    .into_response())
+}
+
+#[derive(Debug, Default, Deserialize, Clone)]
+pub struct CaseForm {
+    title: String,
+    plot_id: Option<String>,
+    plan: String,
+    stage: String,
+    reason: Option<String>,
+    area_m2: Option<String>,
+    occupancy_before: Option<String>,
+    occupancy_after: Option<String>,
+    expected_rent_wan: Option<String>,
+    actual_rent_wan: Option<String>,
+    handed_over_on: Option<String>,
+}
+
+pub struct CaseRow {
+    pub id: i64,
+    pub title: String,
+    pub plan: String,
+    pub stage: String,
+    pub area: String,
+    pub before_after: String,
+    pub rent: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "cases.html")]
+struct CasesPage {
+    c: Chrome,
+    zone_id: i64,
+    kpis: Vec<Kpi>,
+    rows: Vec<CaseRow>,
+    f: CaseForm,
+    errors: Vec<String>,
+    plans: Vec<(String, String)>,
+    stages: Vec<(String, String)>,
+    plots: Vec<(i64, String)>,
+}
+
+async fn cases_page(
+    state: &AppState,
+    v: &Viewer,
+    zone_id: i64,
+    f: CaseForm,
+    errors: Vec<FieldError>,
+) -> Result<Response, PageError> {
+    let zone = zone_for(state, v, zone_id).await?;
+    let db = &state.db.conn;
+    let t = v.tr();
+    let cases = revitalisation::list(db, zone_id).await?;
+    let projects =
+        revitalisation::projects(db, &cases.iter().map(|c| c.id).collect::<Vec<_>>()).await?;
+    let tot = revitalisation::totals(&cases, &projects);
+    let y = t.t("unit.wan_yuan");
+    let kpis = vec![
+        Kpi {
+            label: t.t("case.kpi.consolidated").into(),
+            value: format!("{} / {}", tot.consolidated, tot.cases),
+        },
+        Kpi {
+            label: t.t("case.kpi.revitalised").into(),
+            value: m2(tot.revitalised_m2),
+        },
+        Kpi {
+            label: format!("{} ({y})", t.t("case.kpi.rent")),
+            value: format!(
+                "{} / {}",
+                wan_yuan(tot.actual_rent),
+                wan_yuan(tot.expected_rent)
+            ),
+        },
+        Kpi {
+            label: t.t("case.kpi.projects").into(),
+            value: tot.projects.to_string(),
+        },
+        Kpi {
+            label: format!("{} ({y})", t.t("case.kpi.investment")),
+            value: wan_yuan(tot.investment),
+        },
+        Kpi {
+            label: format!("{} ({y})", t.t("case.kpi.output")),
+            value: wan_yuan(tot.output),
+        },
+        Kpi {
+            label: format!("{} ({y})", t.t("case.kpi.tax")),
+            value: wan_yuan(tot.tax),
+        },
+    ];
+    let rows = cases
+        .iter()
+        .map(|c| CaseRow {
+            id: c.id,
+            title: c.title.clone(),
+            plan: t.tv("plan", &c.plan),
+            stage: t.tv("case_stage", &c.stage),
+            area: c.area_m2.map(m2).unwrap_or_default(),
+            before_after: format!("{} → {}", pct(c.occupancy_before), pct(c.occupancy_after)),
+            rent: format!(
+                "{} / {}",
+                c.actual_rent.map(wan_yuan).unwrap_or_else(|| "—".into()),
+                c.expected_rent.map(wan_yuan).unwrap_or_else(|| "—".into())
+            ),
+        })
+        .collect();
+    let plots = devzone_db::repo::land::inventory(db, zone_id, None)
+        .await?
+        .plots
+        .into_iter()
+        .map(|p| (p.id, p.code))
+        .collect();
+    let page = CasesPage {
+        c: Chrome::new(
+            v,
+            &format!("{} · {}", t.t("land.cases"), zone.name),
+            &zones::list(db, &v.scope).await?,
+            Some(zone_id),
+        ),
+        zone_id,
+        kpis,
+        rows,
+        f,
+        errors: errors
+            .iter()
+            .map(|e| format!("{}: {}", t.tv("field", &e.field), t.field_error(e)))
+            .collect(),
+        plans: RevitalisationPlan::ALL
+            .iter()
+            .map(|p| (p.id().to_string(), t.tv("plan", p.id())))
+            .collect(),
+        stages: CaseStage::ALL
+            .iter()
+            .map(|p| (p.id().to_string(), t.tv("case_stage", p.id())))
+            .collect(),
+        plots,
+    };
+    let mut r = page.into_response();
+    if !errors.is_empty() {
+        *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(r)
+}
+
+pub async fn cases(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    cases_page(&state, &v, id, CaseForm::default(), vec![]).await
+}
+
+pub async fn create_case(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<i64>,
+    Form(f): Form<CaseForm>,
+) -> Result<Response, PageError> {
+    zone_for(&state, &v, id).await?;
+    if !v.can_write() {
+        return Err(PageError::forbidden());
+    }
+    let s = |v: &Option<String>| v.as_deref().unwrap_or("").into();
+    let input = CaseInput {
+        title: f.title.clone(),
+        plot_id: nonempty(&f.plot_id).and_then(|p| p.parse().ok()),
+        building_id: None,
+        plan: f.plan.clone(),
+        stage: f.stage.clone(),
+        reason: f.reason.clone(),
+        area_m2: s(&f.area_m2),
+        occupancy_before: s(&f.occupancy_before),
+        occupancy_after: s(&f.occupancy_after),
+        expected_rent_wan: s(&f.expected_rent_wan),
+        actual_rent_wan: s(&f.actual_rent_wan),
+        handed_over_on: s(&f.handed_over_on),
+    };
+    let draft = match input.validate() {
+        Ok(d) => d,
+        Err(errs) => return cases_page(&state, &v, id, f, errs).await,
+    };
+    match revitalisation::create(&state.db.conn, &v.actor(), id, &draft, &[], &[]).await {
+        Ok(c) => Ok(Redirect::to(&format!("/revitalisation/{}", c.id)).into_response()),
+        Err(devzone_db::DbError::Invalid(errs)) => cases_page(&state, &v, id, f, errs).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "case.html")]
+struct CasePage {
+    c: Chrome,
+    case: devzone_db::entities::revitalisation_case::Model,
+    facts: Vec<(String, String)>,
+    steps: Vec<(String, String, String, String)>,
+    projects: Vec<(String, String, String, String)>,
+    stages: Vec<(String, String)>,
+    errors: Vec<String>,
+}
+
+async fn case_page(
+    state: &AppState,
+    v: &Viewer,
+    id: i64,
+    errors: Vec<FieldError>,
+) -> Result<Response, PageError> {
+    if v.scope.enterprise.is_some() {
+        return Err(PageError::not_found());
+    }
+    let db = &state.db.conn;
+    let c = revitalisation::get(db, &v.scope, id)
+        .await?
+        .ok_or_else(PageError::not_found)?;
+    let t = v.tr();
+    let plot_code = match c.plot_id {
+        Some(p) => devzone_db::repo::land::plot(db, &v.scope, p)
+            .await?
+            .map(|p| p.code),
+        None => None,
+    };
+    let facts = vec![
+        (t.t("case.plan").to_string(), t.tv("plan", &c.plan)),
+        (t.t("case.stage").to_string(), t.tv("case_stage", &c.stage)),
+        (t.t("land.plot").to_string(), plot_code.unwrap_or_default()),
+        (
+            t.t("case.reason").to_string(),
+            c.reason.clone().unwrap_or_default(),
+        ),
+        (
+            format!("{} (m²)", t.t("land.area_m2")),
+            c.area_m2.map(m2).unwrap_or_default(),
+        ),
+        (
+            t.t("case.occupancy").to_string(),
+            format!("{} → {}", pct(c.occupancy_before), pct(c.occupancy_after)),
+        ),
+        (
+            format!("{} ({})", t.t("case.expected_rent"), t.t("unit.wan_yuan")),
+            c.expected_rent.map(wan_yuan).unwrap_or_default(),
+        ),
+        (
+            format!("{} ({})", t.t("case.actual_rent"), t.t("unit.wan_yuan")),
+            c.actual_rent.map(wan_yuan).unwrap_or_default(),
+        ),
+        (
+            t.t("case.handed_over_on").to_string(),
+            c.handed_over_on.map(|d| d.to_string()).unwrap_or_default(),
+        ),
+    ];
+    let steps = revitalisation::steps(db, id)
+        .await?
+        .into_iter()
+        .map(|s| {
+            (
+                s.title,
+                s.responsible.unwrap_or_default(),
+                s.due_on.map(|d| d.to_string()).unwrap_or_default(),
+                s.done_on.map(|d| d.to_string()).unwrap_or_default(),
+            )
+        })
+        .collect();
+    let projects = revitalisation::projects(db, &[id])
+        .await?
+        .into_iter()
+        .map(|p| {
+            (
+                p.name,
+                p.investment.map(wan_yuan).unwrap_or_default(),
+                p.output.map(wan_yuan).unwrap_or_default(),
+                p.tax.map(wan_yuan).unwrap_or_default(),
+            )
+        })
+        .collect();
+    let page = CasePage {
+        c: Chrome::new(
+            v,
+            &c.title,
+            &zones::list(db, &v.scope).await?,
+            Some(c.zone_id),
+        ),
+        facts,
+        steps,
+        projects,
+        stages: CaseStage::ALL
+            .iter()
+            .map(|p| (p.id().to_string(), t.tv("case_stage", p.id())))
+            .collect(),
+        errors: errors
+            .iter()
+            .map(|e| format!("{}: {}", t.tv("field", &e.field), t.field_error(e)))
+            .collect(),
+        case: c,
+    };
+    let mut r = page.into_response();
+    if !errors.is_empty() {
+        *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(r)
+}
+
+pub async fn case_show(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    case_page(&state, &v, id, vec![]).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct StepForm {
+    title: String,
+    responsible: Option<String>,
+    due_on: Option<String>,
+    done_on: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ProjectForm {
+    name: String,
+    investment_wan: Option<String>,
+    output_wan: Option<String>,
+    tax_wan: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct CaseStageForm {
+    stage: String,
+}
+
+async fn case_for_write(
+    state: &AppState,
+    v: &Viewer,
+    id: i64,
+) -> Result<devzone_db::entities::revitalisation_case::Model, PageError> {
+    if v.scope.enterprise.is_some() {
+        return Err(PageError::not_found());
+    }
+    let c = revitalisation::get(&state.db.conn, &v.scope, id)
+        .await?
+        .ok_or_else(PageError::not_found)?;
+    if !v.can_write() {
+        return Err(PageError::forbidden());
+    }
+    Ok(c)
+}
+
+pub async fn add_step(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<i64>,
+    Form(f): Form<StepForm>,
+) -> Result<Response, PageError> {
+    let c = case_for_write(&state, &v, id).await?;
+    let s = |v: &Option<String>| v.as_deref().unwrap_or("").into();
+    let input = StepInput {
+        title: f.title,
+        responsible: f.responsible,
+        due_on: s(&f.due_on),
+        done_on: s(&f.done_on),
+    };
+    match input.validate() {
+        Ok(d) => {
+            revitalisation::add_step(&state.db.conn, &v.actor(), &c, &d).await?;
+            Ok(Redirect::to(&format!("/revitalisation/{id}")).into_response())
+        }
+        Err(errs) => case_page(&state, &v, id, errs).await,
+    }
+}
+
+pub async fn add_project(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<i64>,
+    Form(f): Form<ProjectForm>,
+) -> Result<Response, PageError> {
+    let c = case_for_write(&state, &v, id).await?;
+    let s = |v: &Option<String>| v.as_deref().unwrap_or("").into();
+    let input = ProjectInput {
+        name: f.name,
+        enterprise_id: None,
+        investment_wan: s(&f.investment_wan),
+        output_wan: s(&f.output_wan),
+        tax_wan: s(&f.tax_wan),
+    };
+    match input.validate() {
+        Ok(d) => {
+            revitalisation::add_project(&state.db.conn, &v.actor(), &c, &d).await?;
+            Ok(Redirect::to(&format!("/revitalisation/{id}")).into_response())
+        }
+        Err(errs) => case_page(&state, &v, id, errs).await,
+    }
+}
+
+pub async fn set_case_stage(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<i64>,
+    Form(f): Form<CaseStageForm>,
+) -> Result<Response, PageError> {
+    let c = case_for_write(&state, &v, id).await?;
+    let stage = CaseStage::parse(&f.stage).ok_or_else(PageError::not_found)?;
+    revitalisation::set_stage(&state.db.conn, &v.actor(), &c, stage).await?;
+    Ok(Redirect::to(&format!("/revitalisation/{id}")).into_response())
+}
