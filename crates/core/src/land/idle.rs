@@ -161,20 +161,25 @@ pub fn low_efficiency_flags(p: &PlotFigures, rules: &LandRules, as_of: NaiveDate
     }
     let completed = p.contracted_completion.is_some_and(|c| as_of > c);
     let mu = p.area_m2 / super::geometry::M2_PER_MU;
-    if rules.far_below_covenant && completed && p.area_m2 > 0.0 {
-        if let Some(min) = p.min_far {
-            let far = p.built_floor_m2 / p.area_m2;
-            if far < min {
-                out.push(flag(
-                    "low_far",
-                    vec![("far", num(far)), ("min_far", num(min))],
-                ));
-            }
-        }
+    if rules.far_below_covenant
+        && completed
+        && p.area_m2 > 0.0
+        && let Some(min) = p.min_far
+        && p.built_floor_m2 / p.area_m2 < min
+    {
+        let far = p.built_floor_m2 / p.area_m2;
+        out.push(flag(
+            "low_far",
+            vec![("far", num(far)), ("min_far", num(min))],
+        ));
     }
-    if rules.intensity_below_covenant && completed && mu > 0.0 {
-        if let (Some(min), Some(inv)) = (p.min_intensity, p.invested) {
-            let intensity = inv / mu;
+    if rules.intensity_below_covenant
+        && completed
+        && mu > 0.0
+        && let (Some(min), Some(inv)) = (p.min_intensity, p.invested)
+    {
+        let intensity = inv / mu;
+        {
             if intensity < min {
                 out.push(flag(
                     "low_intensity",
@@ -186,9 +191,12 @@ pub fn low_efficiency_flags(p: &PlotFigures, rules: &LandRules, as_of: NaiveDate
             }
         }
     }
-    if rules.tax_below_covenant && mu > 0.0 {
-        if let (Some(min), Some(tax)) = (p.min_tax_per_mu, p.holder_tax) {
-            let per_mu = tax / mu;
+    if rules.tax_below_covenant
+        && mu > 0.0
+        && let (Some(min), Some(tax)) = (p.min_tax_per_mu, p.holder_tax)
+    {
+        let per_mu = tax / mu;
+        {
             if per_mu < min {
                 out.push(flag(
                     "low_tax",
@@ -200,13 +208,13 @@ pub fn low_efficiency_flags(p: &PlotFigures, rules: &LandRules, as_of: NaiveDate
             }
         }
     }
-    if let (Some(limit), Some(v)) = (rules.vacancy_above, p.vacancy) {
-        if v > limit {
-            out.push(flag(
-                "low_vacancy",
-                vec![("vacancy", pct(v)), ("vacancy_limit", pct(limit))],
-            ));
-        }
+    if let (Some(limit), Some(v)) = (rules.vacancy_above, p.vacancy)
+        && v > limit
+    {
+        out.push(flag(
+            "low_vacancy",
+            vec![("vacancy", pct(v)), ("vacancy_limit", pct(limit))],
+        ));
     }
     out
 }

@@ -485,7 +485,7 @@ impl UnitInput {
             r.fail(
                 "last_verified",
                 "date.future",
-                &self.last_verified.text().unwrap_or("").to_string(),
+                self.last_verified.text().unwrap_or(""),
             );
         }
         let draft = UnitDraft {
