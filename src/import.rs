@@ -272,7 +272,7 @@ pub fn parse_source(s: &str) -> anyhow::Result<FactSource> {
 pub fn parse_kind(s: &str) -> anyhow::Result<Kind> {
     match Kind::parse(s) {
         Some(k) => Ok(k),
-        None => bail!("unknown kind {s:?}; enterprises or facts"),
+        None => bail!("unknown kind {s:?}; enterprises, facts or units"),
     }
 }
 
@@ -384,4 +384,84 @@ pub fn write_bench_sheet(out: &Path, rows: usize, register: Option<&Path>) -> an
         );
     }
     Ok(())
+}
+
+/// `devzone import FILE --kind units`: a unit register (房源台账) into a zone. Prints every
+/// problem and the counts; exits 1 when no row could be imported.
+pub async fn unit_register(
+    db: &Db,
+    file: &Path,
+    zone: i64,
+    dry_run: bool,
+    actor: &Actor,
+) -> anyhow::Result<i32> {
+    use devzone_core::land::sheet;
+    devzone_db::repo::zones::get(&db.conn, &devzone_db::Scope::all(), zone)
+        .await?
+        .with_context(|| format!("zone {zone} does not exist"))?;
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let name = file
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or("register")
+        .to_string();
+    let prepared = match devzone_io::import::prepare_with(&name, &bytes, sheet::detect) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("{}: {e}", file.display());
+            return Ok(1);
+        }
+    };
+    let Some(layout) = prepared.layout.clone() else {
+        eprintln!(
+            "{}: no header with a plot-number column (宗地编号) in the first 30 rows",
+            file.display()
+        );
+        return Ok(1);
+    };
+    let checked = sheet::check(&prepared.read.grid, &layout);
+    let today = chrono::Local::now().date_naive();
+    let (mut counts, db_problems) =
+        devzone_db::repo::land::import_units(&db.conn, actor, zone, &checked.rows, today, dry_run)
+            .await?;
+    counts.rows_read = checked.rows_read;
+    counts.rejected += checked.rows_read - checked.rows.len();
+    let mut problems = prepared.notices.clone();
+    problems.extend(checked.problems);
+    problems.extend(db_problems);
+    problems.sort_by_key(|p| (p.line, p.column));
+    for p in problems.iter().take(50) {
+        let at = match (p.line, p.column) {
+            (0, _) => String::new(),
+            (l, Some(_)) => format!("line {l}, column {}: ", p.column_letter()),
+            (l, None) => format!("line {l}: "),
+        };
+        let tag = match p.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Notice => "notice",
+        };
+        println!("{tag}: {at}{}", message_en(p));
+    }
+    if problems.len() > 50 {
+        println!("… and {} more", problems.len() - 50);
+    }
+    println!(
+        "{}rows read {}, rejected {}, buildings created {}, units added {}, updated {}, unchanged {}, leases added {}",
+        if dry_run { "dry run: " } else { "" },
+        counts.rows_read,
+        counts.rejected,
+        counts.buildings_created,
+        counts.units_inserted,
+        counts.units_updated,
+        counts.unchanged,
+        counts.leases_inserted
+    );
+    Ok(
+        if counts.rows_read > 0 && counts.rejected == counts.rows_read {
+            1
+        } else {
+            0
+        },
+    )
 }

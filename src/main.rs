@@ -103,13 +103,14 @@ enum Command {
         #[arg(long)]
         year: Option<i32>,
     },
-    /// Import enterprises or annual facts from .xlsx, .xls or .csv into a zone; exits 1 when
+    /// Import enterprises, annual facts or a unit register from .xlsx, .xls or .csv into a zone; exits 1 when
     /// nothing could be imported. Prints the column mapping, every problem and a summary.
     Import {
         /// The file to import.
         #[arg(required_unless_present = "revert")]
         file: Option<PathBuf>,
-        /// enterprises (creates and updates them, with any figures the rows carry) or facts.
+        /// enterprises (creates and updates them, with any figures the rows carry), facts, or
+        /// units (a unit register: buildings, space units and their leases).
         #[arg(long, default_value = "facts")]
         kind: String,
         /// The zone to import into (not needed for a zone export, .zip).
@@ -360,6 +361,13 @@ async fn main() -> anyhow::Result<()> {
                 return import::zone_export(&db, &file, &actor).await;
             }
             let zone = zone.context("--zone is required for a spreadsheet or CSV file")?;
+            if kind == "units" {
+                let status = import::unit_register(&db, &file, zone, dry_run, &actor).await?;
+                if status != 0 {
+                    std::process::exit(status);
+                }
+                return Ok(());
+            }
             let source = source.as_deref().map(import::parse_source).transpose()?;
             let options = import::Options {
                 kind: import::parse_kind(&kind)?,

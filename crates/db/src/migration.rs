@@ -820,10 +820,11 @@ mod m0006_land {
             .await?;
             m.create_index(index("units", "units_building", &["building_id"], false))
                 .await?;
+            // Matching reads the vacant units of an area band.
             m.create_index(index(
                 "units",
-                "units_zone_status",
-                &["zone_id", "status"],
+                "units_zone_status_area",
+                &["zone_id", "status", "area_m2"],
                 false,
             ))
             .await?;

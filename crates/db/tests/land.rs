@@ -69,6 +69,15 @@ async fn demo_land_reproduces_the_suining_figures_and_flags_idle_plots() {
         assert!(!ranked.is_empty(), "{}", t.label);
         assert_eq!(ranked[0].misses, 0, "{} {:?}", t.label, ranked[0]);
         assert_eq!(ranked[0].kind, CandidateKind::Unit);
+        // Two full fits answer from the database's first query: the same two as the full
+        // ranking of every candidate in the area band.
+        let spec = demand::spec(r);
+        let fast = demand::candidates(&db.conn, z, &spec, today(), 2)
+            .await
+            .unwrap();
+        let band = demand::unit_candidates(&db.conn, z, &spec).await.unwrap();
+        let slow = devzone_core::land::matching::rank(&spec, &band, &[], 2);
+        assert_eq!(fast, slow, "{}", t.label);
         let m = demand::set_stage(
             &db.conn,
             &Actor::system("test"),
@@ -199,5 +208,217 @@ async fn refused_inventory_changes_leave_the_data_as_it_was() {
         };
         let e = abroad.validate().unwrap_err();
         assert_eq!(e[0].rule, "geojson.outside_china");
+    }
+}
+
+/// A unit register: checked by the sheet rules, planned against the database (unknown plot,
+/// a new building without its type, an overlapping lease are refused at their lines), written
+/// in one transaction; the same sheet again changes nothing.
+#[tokio::test]
+async fn unit_register_imports_once_and_reports_what_it_refuses() {
+    use devzone_core::import::Grid;
+    use devzone_core::land::sheet;
+    for t in all().await {
+        let db = &t.db;
+        devzone_db::demo::load(db, 100, &mut |_, _| {})
+            .await
+            .unwrap();
+        let z = suining(db).await;
+        let actor = Actor::system("test");
+        let inv = land::inventory(&db.conn, z, None).await.unwrap();
+        let plot = inv.plots.iter().find(|p| p.code == "SN-WL-01").unwrap();
+        let leased = inv
+            .units
+            .iter()
+            .find(|u| {
+                u.status == "leased"
+                    && inv
+                        .buildings
+                        .iter()
+                        .any(|b| b.id == u.building_id && b.plot_id == plot.id)
+            })
+            .unwrap();
+        let b = inv
+            .buildings
+            .iter()
+            .find(|b| b.id == leased.building_id)
+            .unwrap();
+        let mut g = Grid::default();
+        g.push_row(1, &["遂宁高新区房源台账（2026 年 11 月）"]);
+        g.push_row(
+            2,
+            &[
+                "宗地编号",
+                "楼宇",
+                "建筑类型",
+                "楼宇建筑面积(平方米)",
+                "单元",
+                "单元面积(平方米)",
+                "状态",
+                "租金(元/平方米/月)",
+                "承租人",
+                "起租日",
+                "到期日",
+            ],
+        );
+        g.push_row(
+            3,
+            &[
+                "SN-WL-01",
+                "新建冷库",
+                "仓库",
+                "5000",
+                "A",
+                "2,000",
+                "空置",
+                "8.5",
+                "",
+                "",
+                "",
+            ],
+        );
+        g.push_row(
+            4,
+            &[
+                "SN-WL-01",
+                "新建冷库",
+                "仓库",
+                "5000",
+                "B",
+                "3000",
+                "已出租",
+                "8.0",
+                "川运冷链",
+                "2026-12-01",
+                "2029-11-30",
+            ],
+        );
+        g.push_row(
+            5,
+            &[
+                "NO-SUCH", "1号楼", "", "", "X", "100", "空置", "", "", "", "",
+            ],
+        );
+        g.push_row(
+            6,
+            &[
+                "SN-WL-01",
+                "没有类型的楼",
+                "",
+                "",
+                "C",
+                "100",
+                "空置",
+                "",
+                "",
+                "",
+                "",
+            ],
+        );
+        g.push_row(
+            7,
+            &[
+                "SN-WL-01",
+                &b.name,
+                "",
+                "",
+                &leased.name,
+                &leased.area_m2.to_string(),
+                "已出租",
+                "6",
+                "另一家",
+                &today().to_string(),
+                "2031-01-01",
+            ],
+        );
+        g.push_row(
+            8,
+            &[
+                "SN-WL-01",
+                "新建冷库",
+                "仓库",
+                "5000",
+                "D",
+                "-5",
+                "闲置",
+                "",
+                "",
+                "",
+                "",
+            ],
+        );
+        g.push_row(9, &["合计", "", "", "", "", "5000", "", "", "", "", ""]);
+        let layout = sheet::detect(&g).expect("the header on line 2");
+        assert_eq!(layout.header_rows, vec![1]);
+        let checked = sheet::check(&g, &layout);
+        // Line 8 fails the sheet rules (negative area); the total row is skipped.
+        assert!(
+            checked
+                .problems
+                .iter()
+                .any(|p| p.line == 8 && p.rule == "number.negative")
+        );
+        assert!(
+            checked
+                .problems
+                .iter()
+                .any(|p| p.line == 9 && p.rule == "row.total")
+        );
+        assert_eq!(checked.rows.len(), 5);
+        let units_before = unit::Entity::find().count(&db.conn).await.unwrap();
+        // A dry run reports and writes nothing.
+        let (dry, problems) = land::import_units(&db.conn, &actor, z, &checked.rows, today(), true)
+            .await
+            .unwrap();
+        assert_eq!(
+            (
+                dry.units_inserted,
+                dry.buildings_created,
+                dry.leases_inserted
+            ),
+            (2, 1, 1),
+            "{}",
+            t.label
+        );
+        assert_eq!(
+            unit::Entity::find().count(&db.conn).await.unwrap(),
+            units_before
+        );
+        let rules: Vec<(usize, &str)> =
+            problems.iter().map(|p| (p.line, p.rule.as_str())).collect();
+        assert_eq!(
+            rules,
+            [
+                (5, "land.plot_unknown"),
+                (6, "land.building_new_needs"),
+                (7, "land.lease_overlap")
+            ],
+            "{}",
+            t.label
+        );
+        let (done, _) = land::import_units(&db.conn, &actor, z, &checked.rows, today(), false)
+            .await
+            .unwrap();
+        assert_eq!(done.units_inserted, 2);
+        assert_eq!(
+            unit::Entity::find().count(&db.conn).await.unwrap(),
+            units_before + 2
+        );
+        // Again: nothing changes.
+        let (again, _) = land::import_units(&db.conn, &actor, z, &checked.rows, today(), false)
+            .await
+            .unwrap();
+        assert_eq!(
+            (
+                again.units_inserted,
+                again.units_updated,
+                again.leases_inserted,
+                again.buildings_created,
+                again.unchanged
+            ),
+            (0, 0, 0, 0, 2),
+            "{}",
+            t.label
+        );
     }
 }

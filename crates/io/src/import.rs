@@ -21,12 +21,22 @@ pub struct Prepared {
 }
 
 pub fn prepare(file_name: &str, bytes: &[u8]) -> Result<Prepared, ReadError> {
+    prepare_with(file_name, bytes, Layout::detect)
+}
+
+/// As [`prepare`], with another kind of sheet's header rule (the unit register's:
+/// `devzone_core::land::sheet::detect`).
+pub fn prepare_with(
+    file_name: &str,
+    bytes: &[u8],
+    detect: fn(&devzone_core::import::Grid) -> Option<Layout>,
+) -> Result<Prepared, ReadError> {
     let read = read_grid(file_name, bytes)?;
     let sha256 = Sha256::digest(bytes)
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
-    let layout = Layout::detect(&read.grid);
+    let layout = detect(&read.grid);
     let signature = Mapping::signature(layout.as_ref().map_or(&[][..], |l| &l.headers));
     let mut notices = Vec::new();
     if read.misnamed {

@@ -120,15 +120,42 @@ const NOTE_STARTS: [&str; 10] = [
     "单位负责人",
 ];
 
+/// What makes a row a header, for one kind of sheet: enterprise sheets are keyed by the
+/// credit code, inventory sheets by the plot number.
+pub struct HeaderRule<'a> {
+    /// How many columns a candidate header names; None when it lacks the key column.
+    pub score: &'a dyn Fn(&[String]) -> Option<usize>,
+    /// The key column of a recognised header.
+    pub key_column: &'a dyn Fn(&[String]) -> Option<usize>,
+    /// Whether a key cell holds a real key: such a row is never taken for a total or a note.
+    pub key_ok: &'a dyn Fn(&str) -> bool,
+}
+
 impl Layout {
-    /// Finds the header; None when no row in the first 30 names a credit-code column.
+    /// Finds the header of an enterprise sheet; None when no row in the first 30 names a
+    /// credit-code column.
     pub fn detect(grid: &Grid) -> Option<Layout> {
-        // How many columns a header row names, when it names a credit-code column.
-        let score = |headers: &[String]| {
-            let m = Mapping::recognise(headers);
-            m.column_of(super::Target::Attr(super::Attr::CreditCode))
-                .map(|_| m.recognised())
+        let code_column = |headers: &[String]| {
+            Mapping::recognise(headers).column_of(super::Target::Attr(super::Attr::CreditCode))
         };
+        Self::detect_with(
+            grid,
+            &HeaderRule {
+                score: &|headers| {
+                    let m = Mapping::recognise(headers);
+                    m.column_of(super::Target::Attr(super::Attr::CreditCode))
+                        .map(|_| m.recognised())
+                },
+                key_column: &code_column,
+                key_ok: &|code| crate::CreditCode::check(code).is_ok(),
+            },
+        )
+    }
+
+    /// Finds the header by a sheet kind's rule, then sorts the rows below it into data,
+    /// totals, notes and blanks.
+    pub fn detect_with(grid: &Grid, rule: &HeaderRule) -> Option<Layout> {
+        let score = rule.score;
         let texts = |r: usize| {
             grid.row(r)
                 .iter()
@@ -171,9 +198,7 @@ impl Layout {
                 notices.push(Problem::notice(grid.line(r), "row.title", t));
             }
         }
-        let code_col = Mapping::recognise(&headers)
-            .column_of(super::Target::Attr(super::Attr::CreditCode))
-            .expect("checked above");
+        let code_col = (rule.key_column)(&headers)?;
         let mut data_rows = Vec::new();
         let mut blank = 0usize;
         for r in header_rows[header_rows.len() - 1] + 1..grid.len() {
@@ -188,7 +213,7 @@ impl Layout {
                 continue;
             }
             let code = cells.get(code_col).map(|c| c.trim()).unwrap_or("");
-            let code_ok = crate::CreditCode::check(code).is_ok();
+            let code_ok = (rule.key_ok)(code);
             if !code_ok
                 && filled
                     .iter()

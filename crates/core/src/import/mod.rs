@@ -184,6 +184,22 @@ pub fn message_en(p: &Problem) -> String {
         "fact.jump" => format!("ten times or a tenth of last year's value ({d})"),
         "fact.value_added_above_revenue" => format!("value added above revenue ({d})"),
         "fact.land_changed" => format!("land area changed by more than half since last year ({d})"),
+        "number.positive" => "must be above zero".into(),
+        "date.before_start" => format!("ends before it starts ({d})"),
+        "land.plot_unknown" => "no plot with this number in the zone".into(),
+        "land.building_new_needs" => format!("a new building needs {d}"),
+        "land.status_unknown" => {
+            "not a known status (空置/已出租/自用/预留/不可用 or vacant/leased/…)".into()
+        }
+        "land.building_type_unknown" => "not a known building type".into(),
+        "land.lease_needs_both_dates" => "a lease needs both its start and its end".into(),
+        "land.lease_needs_tenant" => "a row with lease dates needs a tenant".into(),
+        "land.unit_repeated" => format!("the same unit as line {d}"),
+        "land.unit_above_building" => format!("larger than its building's {d} m²"),
+        "land.units_above_building" => {
+            format!("with the building's other units this exceeds its floor area; {d} m² remain")
+        }
+        "land.lease_overlap" => format!("overlaps the unit's lease of {d}"),
         other => other.to_string(),
     }
 }

@@ -216,7 +216,16 @@ fn env_rank(e: EnvCategory) -> u8 {
 
 /// Every check of a unit against a requirement.
 pub fn unit_checks(r: &Requirement, u: &UnitCandidate) -> Vec<Check> {
-    let mut c = vec![area(r, u.area_m2)];
+    let mut c = Vec::new();
+    unit_checks_into(r, u, &mut c);
+    c
+}
+
+/// As [`unit_checks`], into a buffer that the caller reuses (ranking allocates nothing per
+/// candidate).
+fn unit_checks_into(r: &Requirement, u: &UnitCandidate, c: &mut Vec<Check>) {
+    c.clear();
+    c.push(area(r, u.area_m2));
     if !r.building_types.is_empty() {
         c.push(yes_no(
             "building_type",
@@ -286,12 +295,18 @@ pub fn unit_checks(r: &Requirement, u: &UnitCandidate) -> Vec<Check> {
         });
     }
     c.extend(park(r, u.park_id));
-    c
 }
 
 /// Every check of a plot against a requirement.
 pub fn plot_checks(r: &Requirement, p: &PlotCandidate) -> Vec<Check> {
-    let mut c = vec![area(r, p.area_m2)];
+    let mut c = Vec::new();
+    plot_checks_into(r, p, &mut c);
+    c
+}
+
+fn plot_checks_into(r: &Requirement, p: &PlotCandidate, c: &mut Vec<Check>) {
+    c.clear();
+    c.push(area(r, p.area_m2));
     if let Some(want) = r.land_use {
         c.push(yes_no(
             "land_use",
@@ -301,7 +316,6 @@ pub fn plot_checks(r: &Requirement, p: &PlotCandidate) -> Vec<Check> {
         ));
     }
     c.extend(park(r, p.park_id));
-    c
 }
 
 /// Misses and score of a list of checks.
@@ -327,54 +341,60 @@ pub fn grade(checks: &[Check]) -> (u32, f64) {
 }
 
 /// The best `limit` candidates for a requirement, ranked, with their explanations. Units are
-/// candidates for a space requirement and plots for a land requirement.
+/// candidates for a space requirement and plots for a land requirement. Every candidate is
+/// graded in one reused buffer; only the best keep their checks.
 pub fn rank(
     r: &Requirement,
     units: &[UnitCandidate],
     plots: &[PlotCandidate],
     limit: usize,
 ) -> Vec<Ranked> {
-    let mut all: Vec<Ranked> = if r.wants_land {
+    let mut buf = Vec::with_capacity(12);
+    // (misses, score, index, id)
+    let mut graded: Vec<(u32, f64, usize, i64)> = if r.wants_land {
         plots
             .iter()
-            .map(|p| {
-                let checks = plot_checks(r, p);
-                let (misses, score) = grade(&checks);
-                Ranked {
-                    kind: CandidateKind::Plot,
-                    id: p.id,
-                    misses,
-                    score,
-                    checks,
-                }
+            .enumerate()
+            .map(|(i, p)| {
+                plot_checks_into(r, p, &mut buf);
+                let (m, s) = grade(&buf);
+                (m, s, i, p.id)
             })
             .collect()
     } else {
         units
             .iter()
-            .map(|u| {
-                let checks = unit_checks(r, u);
-                let (misses, score) = grade(&checks);
-                Ranked {
-                    kind: CandidateKind::Unit,
-                    id: u.id,
-                    misses,
-                    score,
-                    checks,
-                }
+            .enumerate()
+            .map(|(i, u)| {
+                unit_checks_into(r, u, &mut buf);
+                let (m, s) = grade(&buf);
+                (m, s, i, u.id)
             })
             .collect()
     };
-    let order = |a: &Ranked, b: &Ranked| {
-        a.misses
-            .cmp(&b.misses)
-            .then(b.score.total_cmp(&a.score))
-            .then(a.id.cmp(&b.id))
+    let order = |a: &(u32, f64, usize, i64), b: &(u32, f64, usize, i64)| {
+        a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)).then(a.3.cmp(&b.3))
     };
-    if all.len() > limit && limit > 0 {
-        all.select_nth_unstable_by(limit - 1, order);
-        all.truncate(limit);
+    if graded.len() > limit && limit > 0 {
+        graded.select_nth_unstable_by(limit - 1, order);
+        graded.truncate(limit);
     }
-    all.sort_by(order);
-    all
+    graded.sort_by(order);
+    graded
+        .into_iter()
+        .map(|(misses, score, i, id)| {
+            let (kind, checks) = if r.wants_land {
+                (CandidateKind::Plot, plot_checks(r, &plots[i]))
+            } else {
+                (CandidateKind::Unit, unit_checks(r, &units[i]))
+            };
+            Ranked {
+                kind,
+                id,
+                misses,
+                score,
+                checks,
+            }
+        })
+        .collect()
 }

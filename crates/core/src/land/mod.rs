@@ -7,4 +7,5 @@ pub mod geometry;
 pub mod idle;
 pub mod matching;
 pub mod occupancy;
+pub mod sheet;
 pub mod validate;

@@ -91,6 +91,79 @@ struct UnitRow {
     park_id: Option<i64>,
 }
 
+const UNIT_COLUMNS: &str = "SELECT u.id, u.area_m2, u.rent, b.building_type, b.clear_height_m, \
+     b.floor_load_kn, b.power_kva, b.env_max, b.hazardous_ok, p.park_id \
+     FROM units u JOIN buildings b ON b.id = u.building_id JOIN plots p ON p.id = b.plot_id";
+
+/// A WHERE clause with its values, written with the backend's placeholders.
+struct Where {
+    backend: sea_orm::DatabaseBackend,
+    parts: Vec<String>,
+    values: Vec<sea_orm::Value>,
+}
+
+impl Where {
+    fn new(backend: sea_orm::DatabaseBackend) -> Self {
+        Where {
+            backend,
+            parts: Vec::new(),
+            values: Vec::new(),
+        }
+    }
+    fn placeholder(&mut self, v: sea_orm::Value) -> String {
+        self.values.push(v);
+        match self.backend {
+            sea_orm::DatabaseBackend::Postgres => format!("${}", self.values.len()),
+            _ => "?".into(),
+        }
+    }
+    /// `sql` with each `{}` replaced by a placeholder for the next value.
+    fn add(&mut self, sql: &str, values: Vec<sea_orm::Value>) {
+        let mut out = String::new();
+        let mut values = values.into_iter();
+        for (i, piece) in sql.split("{}").enumerate() {
+            if i > 0 {
+                let v = values.next().expect("a value per placeholder");
+                out.push_str(&self.placeholder(v));
+            }
+            out.push_str(piece);
+        }
+        self.parts.push(out);
+    }
+    fn list(&mut self, column: &str, values: Vec<sea_orm::Value>) {
+        let marks: Vec<String> = values.into_iter().map(|v| self.placeholder(v)).collect();
+        self.parts
+            .push(format!("{column} IN ({})", marks.join(", ")));
+    }
+    fn statement(self, tail: &str) -> Statement {
+        let sql = format!("{UNIT_COLUMNS} WHERE {} {tail}", self.parts.join(" AND "));
+        Statement::from_sql_and_values(self.backend, sql, self.values)
+    }
+}
+
+fn to_candidate(u: UnitRow) -> UnitCandidate {
+    UnitCandidate {
+        id: u.id,
+        park_id: u.park_id,
+        building_type: BuildingType::parse(&u.building_type).unwrap_or(BuildingType::Other),
+        area_m2: u.area_m2,
+        clear_height_m: u.clear_height_m,
+        floor_load_kn: u.floor_load_kn,
+        power_kva: u.power_kva,
+        env_max: u.env_max.as_deref().and_then(EnvCategory::parse),
+        hazardous_ok: u.hazardous_ok,
+        rent: u.rent,
+        available_from: None,
+    }
+}
+
+fn vacant_in_zone(backend: sea_orm::DatabaseBackend, zone_id: i64) -> Where {
+    let mut w = Where::new(backend);
+    w.add("u.zone_id = {}", vec![zone_id.into()]);
+    w.add("u.status = {}", vec![UnitStatus::Vacant.id().into()]);
+    w
+}
+
 /// Vacant units within a factor of two of the asked area (farther ones are not candidates at
 /// all), with their building's properties, in one query.
 pub async fn unit_candidates<C: ConnectionTrait>(
@@ -98,49 +171,69 @@ pub async fn unit_candidates<C: ConnectionTrait>(
     zone_id: i64,
     r: &Requirement,
 ) -> DbResult<Vec<UnitCandidate>> {
-    let backend = db.get_database_backend();
-    let sql = match backend {
-        sea_orm::DatabaseBackend::Postgres => {
-            "SELECT u.id, u.area_m2, u.rent, b.building_type, b.clear_height_m, b.floor_load_kn, \
-             b.power_kva, b.env_max, b.hazardous_ok, p.park_id \
-             FROM units u JOIN buildings b ON b.id = u.building_id JOIN plots p ON p.id = b.plot_id \
-             WHERE u.zone_id = $1 AND u.status = $2 AND u.area_m2 >= $3 AND u.area_m2 <= $4"
-        }
-        _ => {
-            "SELECT u.id, u.area_m2, u.rent, b.building_type, b.clear_height_m, b.floor_load_kn, \
-             b.power_kva, b.env_max, b.hazardous_ok, p.park_id \
-             FROM units u JOIN buildings b ON b.id = u.building_id JOIN plots p ON p.id = b.plot_id \
-             WHERE u.zone_id = ? AND u.status = ? AND u.area_m2 >= ? AND u.area_m2 <= ?"
-        }
-    };
-    let rows = UnitRow::find_by_statement(Statement::from_sql_and_values(
-        backend,
-        sql,
-        [
-            zone_id.into(),
-            UnitStatus::Vacant.id().into(),
+    let mut w = vacant_in_zone(db.get_database_backend(), zone_id);
+    w.add(
+        "u.area_m2 >= {} AND u.area_m2 <= {}",
+        vec![
             (r.area_min_m2 / 2.0).into(),
             (r.area_max_m2.max(r.area_min_m2) * 2.0).into(),
         ],
-    ))
-    .all(db)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|u| UnitCandidate {
-            id: u.id,
-            park_id: u.park_id,
-            building_type: BuildingType::parse(&u.building_type).unwrap_or(BuildingType::Other),
-            area_m2: u.area_m2,
-            clear_height_m: u.clear_height_m,
-            floor_load_kn: u.floor_load_kn,
-            power_kva: u.power_kva,
-            env_max: u.env_max.as_deref().and_then(EnvCategory::parse),
-            hazardous_ok: u.hazardous_ok,
-            rent: u.rent,
-            available_from: None,
-        })
-        .collect())
+    );
+    let rows = UnitRow::find_by_statement(w.statement("")).all(db).await?;
+    Ok(rows.into_iter().map(to_candidate).collect())
+}
+
+/// The first `limit` vacant units (by id) that meet every stated criterion with a recorded
+/// figure: exactly the head of the full ranking when there are `limit` of them, since such a
+/// unit scores 100 and ties go to the smaller id.
+async fn full_fits<C: ConnectionTrait>(
+    db: &C,
+    zone_id: i64,
+    r: &Requirement,
+    limit: usize,
+) -> DbResult<Vec<UnitCandidate>> {
+    let mut w = vacant_in_zone(db.get_database_backend(), zone_id);
+    w.add(
+        "u.area_m2 >= {} AND u.area_m2 <= {}",
+        vec![r.area_min_m2.into(), r.area_max_m2.into()],
+    );
+    if !r.building_types.is_empty() {
+        w.list(
+            "b.building_type",
+            r.building_types.iter().map(|t| t.id().into()).collect(),
+        );
+    }
+    for (column, min) in [
+        ("b.clear_height_m", r.min_clear_height_m),
+        ("b.floor_load_kn", r.min_floor_load_kn),
+        ("b.power_kva", r.min_power_kva),
+    ] {
+        if let Some(m) = min {
+            w.add(&format!("{column} >= {{}}"), vec![m.into()]);
+        }
+    }
+    if let Some(e) = r.env_category {
+        // A building admits its category and the lighter ones.
+        let admits: Vec<sea_orm::Value> = EnvCategory::ALL
+            .iter()
+            .skip_while(|x| **x != e)
+            .map(|x| x.id().into())
+            .collect();
+        w.list("b.env_max", admits);
+    }
+    if r.hazardous {
+        w.add("b.hazardous_ok = {}", vec![true.into()]);
+    }
+    if let Some(max) = r.max_rent {
+        w.add("u.rent <= {}", vec![max.into()]);
+    }
+    if !r.parks.is_empty() {
+        w.list("p.park_id", r.parks.iter().map(|p| (*p).into()).collect());
+    }
+    let rows = UnitRow::find_by_statement(w.statement(&format!("ORDER BY u.id LIMIT {limit}")))
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(to_candidate).collect())
 }
 
 /// Plots that can be offered as land: idle ones and those nobody holds.
@@ -181,6 +274,12 @@ pub async fn candidates<C: ConnectionTrait>(
         let plots = plot_candidates(db, zone_id, today).await?;
         Ok(rank(r, &[], &plots, limit))
     } else {
+        // Enough full fits answer at once; otherwise every candidate of the area band is
+        // ranked, near misses included.
+        let fits = full_fits(db, zone_id, r, limit).await?;
+        if limit > 0 && fits.len() >= limit {
+            return Ok(rank(r, &fits, &[], limit));
+        }
         let units = unit_candidates(db, zone_id, r).await?;
         Ok(rank(r, &units, &[], limit))
     }

@@ -59,7 +59,7 @@ impl Jobs {
     }
 }
 
-fn officer(v: &Viewer) -> Result<(), PageError> {
+pub(crate) fn officer(v: &Viewer) -> Result<(), PageError> {
     if v.can_write() {
         Ok(())
     } else {
@@ -165,6 +165,26 @@ pub async fn page(
 }
 
 /// Takes the uploaded file and keeps it until it is committed.
+/// The uploaded file (None when none was chosen or it is empty) and the other fields of a
+/// multipart form; Err when the body exceeded the limit.
+pub(crate) async fn read_multipart(
+    form: &mut Multipart,
+) -> Result<(Option<(String, Vec<u8>)>, Vec<(String, String)>), ()> {
+    let mut file: Option<(String, Vec<u8>)> = None;
+    let mut params: Vec<(String, String)> = Vec::new();
+    while let Ok(Some(field)) = form.next_field().await {
+        let name = field.name().unwrap_or("").to_string();
+        if name == "file" {
+            let file_name = field.file_name().unwrap_or("upload").to_string();
+            let b = field.bytes().await.map_err(|_| ())?;
+            file = Some((file_name, b.to_vec()));
+        } else if let Ok(text) = field.text().await {
+            params.push((name, text));
+        }
+    }
+    Ok((file.filter(|(n, b)| !n.is_empty() && !b.is_empty()), params))
+}
+
 pub async fn upload(
     State(state): State<AppState>,
     PageViewer(v): PageViewer,
@@ -173,26 +193,15 @@ pub async fn upload(
 ) -> Result<Response, PageError> {
     zone_for(&state, &v, id).await?;
     officer(&v)?;
-    let mut file: Option<(String, Vec<u8>)> = None;
-    let mut params: Vec<(String, String)> = Vec::new();
-    while let Ok(Some(field)) = form.next_field().await {
-        let name = field.name().unwrap_or("").to_string();
-        if name == "file" {
-            let file_name = field.file_name().unwrap_or("upload").to_string();
-            match field.bytes().await {
-                Ok(b) => file = Some((file_name, b.to_vec())),
-                Err(_) => {
-                    return Ok(
-                        Redirect::to(&format!("/zones/{id}/imports?error=too_large"))
-                            .into_response(),
-                    );
-                }
-            }
-        } else if let Ok(text) = field.text().await {
-            params.push((name, text));
+    let (file, params) = match read_multipart(&mut form).await {
+        Ok(x) => x,
+        Err(()) => {
+            return Ok(
+                Redirect::to(&format!("/zones/{id}/imports?error=too_large")).into_response(),
+            );
         }
-    }
-    let Some((file_name, bytes)) = file.filter(|(n, b)| !n.is_empty() && !b.is_empty()) else {
+    };
+    let Some((file_name, bytes)) = file else {
         return Ok(Redirect::to(&format!("/zones/{id}/imports?error=no_file")).into_response());
     };
     let up = imports::stage_upload(&state.db.conn, id, v.user.id, &file_name, bytes).await?;
@@ -278,7 +287,7 @@ impl Choices {
 }
 
 /// An upload the viewer may work on, read and prepared.
-async fn upload_for(
+pub(crate) async fn upload_for(
     state: &AppState,
     v: &Viewer,
     upload_id: i64,

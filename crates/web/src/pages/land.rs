@@ -1234,3 +1234,141 @@ pub async fn leases(
     };
     Ok(page.into_response())
 }
+
+#[derive(Debug, Default, Deserialize, Clone)]
+pub struct RulesForm {
+    per_mu_class_d: Option<String>,
+    far_below_covenant: Option<String>,
+    intensity_below_covenant: Option<String>,
+    tax_below_covenant: Option<String>,
+    /// Per cent; blank switches the vacancy test off.
+    vacancy_above: Option<String>,
+    stale_after_days: Option<String>,
+}
+
+impl RulesForm {
+    fn from_rules(r: &devzone_core::land::idle::LandRules) -> Self {
+        let on = |b: bool| b.then(|| "on".to_string());
+        RulesForm {
+            per_mu_class_d: on(r.per_mu_class_d),
+            far_below_covenant: on(r.far_below_covenant),
+            intensity_below_covenant: on(r.intensity_below_covenant),
+            tax_below_covenant: on(r.tax_below_covenant),
+            vacancy_above: r
+                .vacancy_above
+                .map(|v| format!("{}", (v * 1000.0).round() / 10.0)),
+            stale_after_days: Some(r.stale_after_days.to_string()),
+        }
+    }
+
+    fn rules(&self) -> Result<devzone_core::land::idle::LandRules, Vec<FieldError>> {
+        let mut errs = Vec::new();
+        let vacancy_above = match nonempty(&self.vacancy_above) {
+            None => None,
+            Some(s) => match s.parse::<f64>() {
+                Ok(v) if (0.0..=100.0).contains(&v) => Some(v / 100.0),
+                _ => {
+                    errs.push(FieldError::new("vacancy_above", "number.percent", s));
+                    None
+                }
+            },
+        };
+        let stale = nonempty(&self.stale_after_days).unwrap_or_default();
+        let stale_after_days = match stale.parse::<u32>() {
+            Ok(d) if (1..=3650).contains(&d) => d,
+            _ => {
+                errs.push(FieldError::new(
+                    "stale_after_days",
+                    "number.out_of_range",
+                    stale,
+                ));
+                180
+            }
+        };
+        if !errs.is_empty() {
+            return Err(errs);
+        }
+        Ok(devzone_core::land::idle::LandRules {
+            per_mu_class_d: self.per_mu_class_d.is_some(),
+            far_below_covenant: self.far_below_covenant.is_some(),
+            intensity_below_covenant: self.intensity_below_covenant.is_some(),
+            tax_below_covenant: self.tax_below_covenant.is_some(),
+            vacancy_above,
+            stale_after_days,
+        })
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "land_rules.html")]
+struct RulesPage {
+    c: Chrome,
+    zone_id: i64,
+    f: RulesForm,
+    errors: Vec<String>,
+    saved: bool,
+}
+
+async fn rules_page(
+    state: &AppState,
+    v: &Viewer,
+    zone_id: i64,
+    f: RulesForm,
+    errors: Vec<FieldError>,
+    saved: bool,
+) -> Result<Response, PageError> {
+    let zone = zone_for(state, v, zone_id).await?;
+    let t = v.tr();
+    let page = RulesPage {
+        c: Chrome::new(
+            v,
+            &format!("{} · {}", t.t("land.rules"), zone.name),
+            &zones::list(&state.db.conn, &v.scope).await?,
+            Some(zone_id),
+        ),
+        zone_id,
+        f,
+        errors: errors
+            .iter()
+            .map(|e| format!("{}: {}", t.tv("field", &e.field), t.field_error(e)))
+            .collect(),
+        saved,
+    };
+    let mut r = page.into_response();
+    if !errors.is_empty() {
+        *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(r)
+}
+
+/// The zone's low-efficiency rules and the staleness limit of unit statuses.
+pub async fn rules(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<i64>,
+    RawQuery(raw): RawQuery,
+) -> Result<Response, PageError> {
+    zone_for(&state, &v, id).await?;
+    let r = land::rules(&state.db.conn, id).await?;
+    let saved = raw.as_deref() == Some("saved");
+    rules_page(&state, &v, id, RulesForm::from_rules(&r), vec![], saved).await
+}
+
+pub async fn set_rules(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<i64>,
+    Form(f): Form<RulesForm>,
+) -> Result<Response, PageError> {
+    zone_for(&state, &v, id).await?;
+    if !v.can_write() {
+        return Err(PageError::forbidden());
+    }
+    match f.rules() {
+        Ok(r) => {
+            land::set_rules(&state.db.conn, &v.actor(), id, &r).await?;
+            Ok(Redirect::to(&format!("/zones/{id}/land/rules?saved")).into_response())
+        }
+        Err(errs) => rules_page(&state, &v, id, f, errs, false).await,
+    }
+}

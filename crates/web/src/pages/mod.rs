@@ -9,6 +9,7 @@ mod evaluation_breakdown;
 mod home;
 pub(crate) mod imports;
 pub(crate) mod land;
+mod land_register;
 
 use crate::AppState;
 use axum::Router;
@@ -74,6 +75,23 @@ pub fn routes() -> Router<AppState> {
         .route("/imports/{id}", get(imports::show))
         .route("/imports/{id}/revert", post(imports::revert))
         .route("/zones/{id}/land", get(land::overview))
+        .route(
+            "/zones/{id}/land/rules",
+            get(land::rules).post(land::set_rules),
+        )
+        .route(
+            "/zones/{id}/land/register.xlsx",
+            get(land_register::download),
+        )
+        .route(
+            "/zones/{id}/land/register",
+            post(land_register::upload).layer(axum::extract::DefaultBodyLimit::max(
+                imports::MAX_UPLOAD_BYTES,
+            )),
+        )
+        .route("/land/register/{id}", get(land_register::show))
+        .route("/land/register/{id}/commit", post(land_register::commit))
+        .route("/land/register/{id}/report", get(land_register::report))
         .route("/zones/{id}/plots", get(land::plots))
         .route("/zones/{id}/plots/export", get(land::plots_export))
         .route("/plots/{id}", get(land::plot_card))
