@@ -160,3 +160,73 @@ fn files_that_cannot_be_imported_exit_non_zero_with_a_reason() {
         assert!(out.contains(why), "{file}: expected {why:?} in\n{out}");
     }
 }
+
+/// A unit register as a CSV (UTF-8 with BOM): a dry run writes nothing, the import adds the
+/// units and the lease, the same file again changes nothing, and a file whose every row is
+/// refused exits 1 with each problem at its line.
+#[test]
+fn unit_register_imports_from_the_command_line() {
+    let d = devzone_db::testing::TempDir::new("devzone-register-cli");
+    let data = d.0.join("data").display().to_string();
+    let (ok, out) = devzone(
+        &data,
+        &["demo", "--enterprises", "100", "--no-serve", "--zones", "2"],
+    );
+    assert!(ok, "{out}");
+    // Zone 2 is Suining; its logistics park's plots are SN-WL-01 … SN-WL-10.
+    let good = d.0.join("房源台账.csv");
+    std::fs::write(
+        &good,
+        "\u{feff}宗地编号,楼宇,建筑类型,楼宇建筑面积(平方米),单元,单元面积(亩),状态,租金(元/平方米/月),承租人,起租日,到期日\n\
+         SN-WL-02,冷链仓,仓库,\"6,000\",1,3,已出租,9,川运冷链,2026-12-01,2029-11-30\n\
+         SN-WL-02,冷链仓,仓库,\"6,000\",2,3,空置,9,,,\n",
+    )
+    .unwrap();
+    let file = good.display().to_string();
+    let (ok, out) = devzone(
+        &data,
+        &[
+            "import",
+            &file,
+            "--kind",
+            "units",
+            "--zone",
+            "2",
+            "--dry-run",
+        ],
+    );
+    assert!(
+        ok && out.contains("dry run") && out.contains("units added 2"),
+        "{out}"
+    );
+    let (ok, out) = devzone(&data, &["import", &file, "--kind", "units", "--zone", "2"]);
+    assert!(
+        ok && out.contains("buildings created 1, units added 2") && out.contains("leases added 1"),
+        "{out}"
+    );
+    let (ok, out) = devzone(&data, &["import", &file, "--kind", "units", "--zone", "2"]);
+    assert!(
+        ok && out.contains("units added 0, updated 0, unchanged 2"),
+        "{out}"
+    );
+    let bad = d.0.join("bad.csv");
+    std::fs::write(
+        &bad,
+        "宗地编号,楼宇,单元,单元面积(平方米),状态\nNO-SUCH,1号楼,A,100,空置\nSN-WL-02,冷链仓,3,abc,空置\n",
+    )
+    .unwrap();
+    let (ok, out) = devzone(
+        &data,
+        &[
+            "import",
+            &bad.display().to_string(),
+            "--kind",
+            "units",
+            "--zone",
+            "2",
+        ],
+    );
+    assert!(!ok, "{out}");
+    assert!(out.contains("line 2: no plot with this number"), "{out}");
+    assert!(out.contains("line 3, column D: not a number"), "{out}");
+}

@@ -406,6 +406,20 @@ async fn a_zone_export_reads_back_into_an_empty_installation_exactly() {
                 .iter()
                 .any(|f| f.name == "facts.csv" && f.rows > 1000)
         );
+        // The zone's land travels with it.
+        for name in [
+            "plots.csv",
+            "buildings.csv",
+            "units.csv",
+            "leases.csv",
+            "requirements.csv",
+            "revitalisation_cases.csv",
+        ] {
+            assert!(
+                m1.files.iter().any(|f| f.name == name && f.rows > 0),
+                "{name}"
+            );
+        }
         // The same export again is refused: the zone exists.
         assert!(
             transfer::import(

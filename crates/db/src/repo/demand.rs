@@ -157,6 +157,9 @@ fn to_candidate(u: UnitRow) -> UnitCandidate {
     }
 }
 
+/// How far outside the asked area range a unit still counts as a (near-miss) candidate.
+pub const AREA_BAND: f64 = 1.5;
+
 fn vacant_in_zone(backend: sea_orm::DatabaseBackend, zone_id: i64) -> Where {
     let mut w = Where::new(backend);
     w.add("u.zone_id = {}", vec![zone_id.into()]);
@@ -164,8 +167,8 @@ fn vacant_in_zone(backend: sea_orm::DatabaseBackend, zone_id: i64) -> Where {
     w
 }
 
-/// Vacant units within a factor of two of the asked area (farther ones are not candidates at
-/// all), with their building's properties, in one query.
+/// Vacant units within a factor of 1.5 of the asked area (a unit a third smaller or half again
+/// larger than asked is no candidate at all), with their building's properties, in one query.
 pub async fn unit_candidates<C: ConnectionTrait>(
     db: &C,
     zone_id: i64,
@@ -175,8 +178,8 @@ pub async fn unit_candidates<C: ConnectionTrait>(
     w.add(
         "u.area_m2 >= {} AND u.area_m2 <= {}",
         vec![
-            (r.area_min_m2 / 2.0).into(),
-            (r.area_max_m2.max(r.area_min_m2) * 2.0).into(),
+            (r.area_min_m2 / AREA_BAND).into(),
+            (r.area_max_m2.max(r.area_min_m2) * AREA_BAND).into(),
         ],
     );
     let rows = UnitRow::find_by_statement(w.statement("")).all(db).await?;

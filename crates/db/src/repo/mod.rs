@@ -13,6 +13,7 @@ pub mod meta;
 pub mod revitalisation;
 pub mod stats;
 pub mod transfer;
+mod transfer_land;
 pub mod users;
 pub mod zones;
 

@@ -3,7 +3,8 @@
 //! The files name records by their keys (credit code, park name), never by database ids,
 //! so an export read into an empty installation and exported again gives the same files
 //! byte for byte. Every version of every fact travels with its provenance (source, as-of
-//! date, who entered it and when, whether it is current). Evaluation runs and import
+//! date, who entered it and when, whether it is current). The zone's land travels too
+//! (`transfer_land`). Evaluation runs and import
 //! history are not carried: they are results and logs of this installation, and runs can
 //! be repeated from the facts.
 
@@ -106,7 +107,7 @@ struct PrecedenceRow {
     sources: String,
 }
 
-fn csv_bytes<T: Serialize>(rows: &[T]) -> DbResult<Vec<u8>> {
+pub(super) fn csv_bytes<T: Serialize>(rows: &[T]) -> DbResult<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     for r in rows {
         w.serialize(r)
@@ -202,7 +203,8 @@ pub async fn export<C: ConnectionTrait>(
             sources: p.sources,
         })
         .collect();
-    let files: Vec<(&str, u64, Vec<u8>)> = vec![
+    let land = super::transfer_land::export(db, zone_id, &park_name, &code_of).await?;
+    let mut files: Vec<(&str, u64, Vec<u8>)> = vec![
         (
             "zone.csv",
             1,
@@ -265,6 +267,7 @@ pub async fn export<C: ConnectionTrait>(
             csv_bytes(&precedence)?,
         ),
     ];
+    files.extend(land);
     let manifest = Manifest {
         format: "devzone-zone-export".into(),
         schema_version: SCHEMA_VERSION,
@@ -308,9 +311,10 @@ pub struct Loaded {
     pub enterprises: usize,
     pub qualifications: usize,
     pub facts: usize,
+    pub plots: usize,
 }
 
-fn read_csv<T: for<'de> Deserialize<'de>>(name: &str, bytes: &[u8]) -> DbResult<Vec<T>> {
+pub(super) fn read_csv<T: for<'de> Deserialize<'de>>(name: &str, bytes: &[u8]) -> DbResult<Vec<T>> {
     let mut r = csv::Reader::from_reader(bytes);
     r.deserialize()
         .enumerate()
@@ -367,6 +371,7 @@ pub async fn import(
     let quals: Vec<QualificationRow> = read_csv("qualifications.csv", get("qualifications.csv"))?;
     let facts: Vec<FactRowCsv> = read_csv("facts.csv", get("facts.csv"))?;
     let precedence: Vec<PrecedenceRow> = read_csv("precedence.csv", get("precedence.csv"))?;
+    let land_rows = super::transfer_land::row_counts(&files)?;
     for f in &manifest.files {
         let rows = match f.name.as_str() {
             "zone.csv" => 1,
@@ -375,7 +380,10 @@ pub async fn import(
             "qualifications.csv" => quals.len(),
             "facts.csv" => facts.len(),
             "precedence.csv" => precedence.len(),
-            _ => continue,
+            other => match land_rows.get(other) {
+                Some(n) => *n,
+                None => continue,
+            },
         } as u64;
         if rows != f.rows {
             return Err(bad(format!(
@@ -506,6 +514,7 @@ pub async fn import(
             .collect::<DbResult<Vec<_>>>()?;
         insert_facts(&tx, &rows).await?;
     }
+    let plots = super::transfer_land::import(&tx, zm.id, &files, &park_id, &id_of).await?;
     for p in &precedence {
         fact_precedence::Entity::insert(fact_precedence::ActiveModel {
             zone_id: Set(zm.id),
@@ -537,5 +546,6 @@ pub async fn import(
         enterprises: es.len(),
         qualifications: quals.len(),
         facts: facts.len(),
+        plots,
     })
 }
