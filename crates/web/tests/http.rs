@@ -792,3 +792,242 @@ async fn evaluation_pages_for_officials_and_enterprises() {
         "the enterprise page links to the published result"
     );
 }
+
+/// POST a form as a signed-in user; status and body (a redirect's Location as the body).
+async fn post_form(
+    app: &axum::Router,
+    cookie: &str,
+    uri: &str,
+    form: &str,
+) -> (StatusCode, String) {
+    let res = app
+        .clone()
+        .oneshot(
+            Request::post(uri)
+                .header(header::COOKIE, cookie)
+                .header(header::ACCEPT_LANGUAGE, "zh-CN")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(form.to_string()))
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let status = res.status();
+    if status == StatusCode::SEE_OTHER {
+        let to = res.headers()[header::LOCATION]
+            .to_str()
+            .unwrap()
+            .to_string();
+        return (status, to);
+    }
+    (status, body_text(res).await)
+}
+
+/// Land through the API and the pages: plots with their flags, refusals with their rules
+/// (422, nothing saved), the analyst's 403, scope, and every land page answering.
+#[tokio::test]
+async fn land_api_and_pages() {
+    for t in devzone_db::testing::all().await {
+        let (officer, analyst, ent) = setup(&t).await;
+        let app = app(&t.db).await;
+        let (s, plots) = call(&app, "GET", "/api/v1/zones/1/plots", Some(&officer), None).await;
+        assert_eq!(s, StatusCode::OK, "{}", t.label);
+        let plots = plots.as_array().unwrap();
+        assert!(!plots.is_empty());
+        assert!(
+            plots
+                .iter()
+                .any(|p| p["flags"].as_array().is_some_and(|f| !f.is_empty()))
+        );
+        // Another zone is out of the officer's scope; enterprise accounts see no land.
+        assert_eq!(
+            call(&app, "GET", "/api/v1/zones/2/plots", Some(&officer), None)
+                .await
+                .0,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            call(&app, "GET", "/api/v1/zones/1/plots", Some(&ent), None)
+                .await
+                .0,
+            StatusCode::NOT_FOUND
+        );
+        // A self-intersecting boundary is refused with its rule and message.
+        let bow = serde_json::json!({"code": "T-1", "land_use": "industrial",
+            "boundary": r#"{"type":"Polygon","coordinates":[[[116.5,39.8],[116.51,39.81],[116.51,39.8],[116.5,39.81],[116.5,39.8]]]}"#});
+        let (s, body) = call(
+            &app,
+            "POST",
+            "/api/v1/zones/1/plots",
+            Some(&officer),
+            Some(bow.clone()),
+        )
+        .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            body["error"]["fields"][0]["rule"],
+            "geojson.self_intersecting"
+        );
+        assert!(
+            body["error"]["fields"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("自相交")
+        );
+        assert_eq!(
+            call(
+                &app,
+                "POST",
+                "/api/v1/zones/1/plots",
+                Some(&analyst),
+                Some(bow)
+            )
+            .await
+            .0,
+            StatusCode::FORBIDDEN
+        );
+        let ok = serde_json::json!({"code": "T-2", "land_use": "industrial", "area_m2": 12000,
+            "boundary": r#"{"type":"Polygon","coordinates":[[[116.5,39.8],[116.501,39.8],[116.501,39.801],[116.5,39.801],[116.5,39.8]]]}"#});
+        let (s, plot) = call(
+            &app,
+            "POST",
+            "/api/v1/zones/1/plots",
+            Some(&officer),
+            Some(ok.clone()),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CREATED, "{plot}");
+        assert!((plot["geometry_m2"].as_f64().unwrap() - 9_500.0).abs() < 100.0);
+        assert_eq!(
+            call(
+                &app,
+                "POST",
+                "/api/v1/zones/1/plots",
+                Some(&officer),
+                Some(ok)
+            )
+            .await
+            .0,
+            StatusCode::CONFLICT
+        );
+        // A lease ending before it starts, with a negative rent.
+        let (_, units) = call(&app, "GET", "/api/v1/zones/1/units", Some(&officer), None).await;
+        let unit = units.as_array().unwrap()[0]["id"].as_i64().unwrap();
+        let (s, body) = call(&app, "POST", "/api/v1/leases", Some(&officer), Some(serde_json::json!({
+            "unit_id": unit, "tenant_name": "x", "start": "2027-01-01", "end": "2026-01-01", "rent": -1}))).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        let rules: Vec<&str> = body["error"]["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap())
+            .collect();
+        assert_eq!(rules, ["date.before_start", "number.negative"]);
+        // A requirement and its ranked candidates with per-criterion outcomes.
+        let (s, req) = call(&app, "POST", "/api/v1/zones/1/requirements", Some(&officer), Some(serde_json::json!({
+            "title": "t", "area_min_m2": "1000", "area_max_m2": 5000, "building_types": ["standard_factory"]}))).await;
+        assert_eq!(s, StatusCode::CREATED, "{req}");
+        let (s, m) = call(
+            &app,
+            "GET",
+            &format!("/api/v1/requirements/{}/matches", req["id"]),
+            Some(&officer),
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK);
+        let first = &m["candidates"][0];
+        assert_eq!(first["checks"][0]["criterion"], "area");
+        assert!(first["checks"][0]["outcome"]["outcome"].is_string());
+        let (s, cases) = call(
+            &app,
+            "GET",
+            "/api/v1/zones/1/revitalisation-cases",
+            Some(&officer),
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(cases["totals"]["cases"].as_u64().is_some());
+
+        // Pages.
+        let cookie = log_in(&app, "officer", "officer-pw-1").await;
+        for uri in [
+            "/zones/1/land",
+            "/zones/1/land?mode=class",
+            "/zones/1/plots?status=idle&sort=area&dir=desc",
+            "/zones/1/leases?days=90",
+            "/zones/1/requirements",
+            "/zones/1/revitalisation",
+            "/zones/1/land/rules",
+            "/zones/1/plots/new",
+        ] {
+            let (s, html) = page(&app, &cookie, uri).await;
+            assert_eq!(s, StatusCode::OK, "{uri}: {html}");
+        }
+        let (s, html) = page(&app, &cookie, "/zones/1/land").await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(html.contains("class=\"zone-map\"") && html.contains("出租率"));
+        let csrf = csrf_of(&html);
+        // The rules form refuses a vacancy above 100 % and keeps the old rules.
+        let (s, html) = post_form(
+            &app,
+            &cookie,
+            "/zones/1/land/rules",
+            &format!("csrf={csrf}&vacancy_above=150&stale_after_days=90"),
+        )
+        .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("百分比应在 0–100 之间"), "{html}");
+        let (s, to) = post_form(
+            &app,
+            &cookie,
+            "/zones/1/land/rules",
+            &format!("csrf={csrf}&per_mu_class_d=on&vacancy_above=70&stale_after_days=90"),
+        )
+        .await;
+        assert_eq!(
+            (s, to.as_str()),
+            (StatusCode::SEE_OTHER, "/zones/1/land/rules?saved")
+        );
+        let r = devzone_db::repo::land::rules(&t.db.conn, 1).await.unwrap();
+        assert_eq!(
+            (r.vacancy_above, r.stale_after_days, r.far_below_covenant),
+            (Some(0.7), 90, false)
+        );
+        // A unit larger than its building, from the building page's form.
+        let (_, buildings) = call(
+            &app,
+            "GET",
+            "/api/v1/zones/1/buildings",
+            Some(&officer),
+            None,
+        )
+        .await;
+        let b = &buildings.as_array().unwrap()[0];
+        let too_big = b["floor_area_m2"].as_f64().unwrap() + 1.0;
+        let (s, html) = post_form(
+            &app,
+            &cookie,
+            &format!("/buildings/{}/units", b["id"]),
+            &format!("csrf={csrf}&name=X&area_m2={too_big}&status=vacant"),
+        )
+        .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("大于所在楼宇的建筑面积"), "{html}");
+        // The register downloads as a spreadsheet.
+        let res = app
+            .clone()
+            .oneshot(
+                Request::get("/zones/1/land/register.xlsx")
+                    .header(header::COOKIE, &cookie)
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        assert_eq!(&bytes[..2], b"PK");
+    }
+}

@@ -676,6 +676,10 @@ struct PlotPage {
     buildings: Vec<BuildingRow>,
     cases: Vec<(i64, String, String)>,
     map: String,
+    errors: Vec<String>,
+    bf: BuildingForm,
+    building_types: Vec<(String, String)>,
+    envs: Vec<(String, String)>,
 }
 
 pub async fn plot_card(
@@ -683,13 +687,24 @@ pub async fn plot_card(
     PageViewer(v): PageViewer,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
-    let db = &state.db.conn;
-    let pl = land::plot(db, &v.scope, id)
+    let pl = land::plot(&state.db.conn, &v.scope, id)
         .await?
         .ok_or_else(PageError::not_found)?;
-    let zone = zone_for(&state, &v, pl.zone_id).await?;
+    plot_card_page(&state, &v, pl, vec![], BuildingForm::default()).await
+}
+
+async fn plot_card_page(
+    state: &AppState,
+    v: &Viewer,
+    pl: plot::Model,
+    errors: Vec<String>,
+    bf: BuildingForm,
+) -> Result<Response, PageError> {
+    let db = &state.db.conn;
+    let id = pl.id;
+    let zone = zone_for(state, v, pl.zone_id).await?;
     let t = v.tr();
-    let (inv, assessed) = assessed_zone(&state, pl.zone_id).await?;
+    let (inv, assessed) = assessed_zone(state, pl.zone_id).await?;
     let a = assessed
         .iter()
         .find(|a| a.plot.id == id)
@@ -828,8 +843,18 @@ pub async fn plot_card(
         Some(id),
     );
     let page = PlotPage {
+        errors,
+        bf,
+        building_types: devzone_core::model::BuildingType::ALL
+            .iter()
+            .map(|x| (x.id().to_string(), t.tv("building_type", x.id())))
+            .collect(),
+        envs: devzone_core::model::EnvCategory::ALL
+            .iter()
+            .map(|x| (x.id().to_string(), t.tv("env", x.id())))
+            .collect(),
         c: Chrome::new(
-            &v,
+            v,
             &format!("{} {} · {}", t.t("land.plot"), pl.code, zone.name),
             &zones::list(db, &v.scope).await?,
             Some(pl.zone_id),
@@ -1370,5 +1395,224 @@ pub async fn set_rules(
             Ok(Redirect::to(&format!("/zones/{id}/land/rules?saved")).into_response())
         }
         Err(errs) => rules_page(&state, &v, id, f, errs, false).await,
+    }
+}
+
+/// The plot form as the page sends it: every field text; the holder by credit code.
+#[derive(Debug, Default, Deserialize, Clone)]
+pub struct PlotForm {
+    code: String,
+    name: Option<String>,
+    park_id: Option<String>,
+    boundary: Option<String>,
+    area_m2: Option<String>,
+    land_use: String,
+    tenure: Option<String>,
+    holder_code: Option<String>,
+    transferred_on: Option<String>,
+    contracted_start: Option<String>,
+    contracted_completion: Option<String>,
+    actual_start: Option<String>,
+    stopped_on: Option<String>,
+    developed_m2: Option<String>,
+    planned_investment_wan: Option<String>,
+    invested_wan: Option<String>,
+    min_intensity_wan_per_mu: Option<String>,
+    min_tax_wan_per_mu: Option<String>,
+    min_far: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "plot_form.html")]
+struct PlotFormPage {
+    c: Chrome,
+    zone_id: i64,
+    f: PlotForm,
+    errors: Vec<String>,
+    parks: Vec<(i64, String)>,
+    land_uses: Vec<(String, String)>,
+    tenures: Vec<(String, String)>,
+}
+
+async fn plot_form_page(
+    state: &AppState,
+    v: &Viewer,
+    zone_id: i64,
+    f: PlotForm,
+    errors: Vec<FieldError>,
+) -> Result<Response, PageError> {
+    let zone = zone_for(state, v, zone_id).await?;
+    let t = v.tr();
+    let db = &state.db.conn;
+    let page = PlotFormPage {
+        c: Chrome::new(
+            v,
+            &format!("{} · {}", t.t("land.new_plot"), zone.name),
+            &zones::list(db, &v.scope).await?,
+            Some(zone_id),
+        ),
+        zone_id,
+        f,
+        errors: errors
+            .iter()
+            .map(|e| format!("{}: {}", t.tv("field", &e.field), t.field_error(e)))
+            .collect(),
+        parks: zones::parks(db, zone_id)
+            .await?
+            .into_iter()
+            .map(|p| (p.id, p.name))
+            .collect(),
+        land_uses: devzone_core::model::LandUse::ALL
+            .iter()
+            .map(|x| (x.id().to_string(), t.tv("land_use", x.id())))
+            .collect(),
+        tenures: devzone_core::model::Tenure::ALL
+            .iter()
+            .map(|x| (x.id().to_string(), t.tv("tenure", x.id())))
+            .collect(),
+    };
+    let mut r = page.into_response();
+    if !errors.is_empty() {
+        *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(r)
+}
+
+pub async fn new_plot(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    if !v.can_write() {
+        return Err(PageError::forbidden());
+    }
+    plot_form_page(&state, &v, id, PlotForm::default(), vec![]).await
+}
+
+pub async fn create_plot(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<i64>,
+    Form(f): Form<PlotForm>,
+) -> Result<Response, PageError> {
+    zone_for(&state, &v, id).await?;
+    if !v.can_write() {
+        return Err(PageError::forbidden());
+    }
+    let db = &state.db.conn;
+    let mut errs = Vec::new();
+    let holder_id = match nonempty(&f.holder_code) {
+        None => None,
+        Some(code) => {
+            let code = code.to_uppercase();
+            match devzone_db::repo::enterprises::by_code(db, id, &code).await? {
+                Some(e) => Some(e.id),
+                None => {
+                    errs.push(FieldError::new("holder_id", "land.holder_unknown", code));
+                    None
+                }
+            }
+        }
+    };
+    let s = |x: &Option<String>| devzone_core::land::validate::Lenient(x.clone());
+    let input = devzone_core::land::validate::PlotInput {
+        code: f.code.clone(),
+        name: f.name.clone(),
+        park_id: nonempty(&f.park_id).and_then(|p| p.parse().ok()),
+        boundary: f.boundary.clone(),
+        area_m2: s(&f.area_m2),
+        land_use: f.land_use.clone(),
+        tenure: nonempty(&f.tenure),
+        holder_id,
+        transferred_on: s(&f.transferred_on),
+        contracted_start: s(&f.contracted_start),
+        contracted_completion: s(&f.contracted_completion),
+        actual_start: s(&f.actual_start),
+        stopped_on: s(&f.stopped_on),
+        developed_m2: s(&f.developed_m2),
+        planned_investment_wan: s(&f.planned_investment_wan),
+        invested_wan: s(&f.invested_wan),
+        min_intensity_wan_per_mu: s(&f.min_intensity_wan_per_mu),
+        min_tax_wan_per_mu: s(&f.min_tax_wan_per_mu),
+        min_far: s(&f.min_far),
+    };
+    let draft = match input.validate() {
+        Ok(d) if errs.is_empty() => d,
+        Ok(_) => return plot_form_page(&state, &v, id, f, errs).await,
+        Err(mut e) => {
+            e.extend(errs);
+            return plot_form_page(&state, &v, id, f, e).await;
+        }
+    };
+    match land::create_plot(db, &v.actor(), id, &draft).await {
+        Ok(p) => Ok(Redirect::to(&format!("/plots/{}", p.id)).into_response()),
+        Err(devzone_db::DbError::Conflict { field, value }) => {
+            let e = vec![FieldError::new(&field, "conflict", value).with_detail(field.clone())];
+            plot_form_page(&state, &v, id, f, e).await
+        }
+        Err(devzone_db::DbError::Invalid(e)) => plot_form_page(&state, &v, id, f, e).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The building form on a plot's card.
+#[derive(Debug, Default, Deserialize, Clone)]
+pub struct BuildingForm {
+    name: String,
+    building_type: String,
+    storeys: Option<String>,
+    floor_area_m2: Option<String>,
+    clear_height_m: Option<String>,
+    floor_load_kn: Option<String>,
+    power_kva: Option<String>,
+    lifts: Option<String>,
+    env_max: Option<String>,
+    hazardous_ok: Option<String>,
+    year_built: Option<String>,
+}
+
+pub async fn add_building(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<i64>,
+    Form(f): Form<BuildingForm>,
+) -> Result<Response, PageError> {
+    let db = &state.db.conn;
+    let pl = land::plot(db, &v.scope, id)
+        .await?
+        .ok_or_else(PageError::not_found)?;
+    zone_for(&state, &v, pl.zone_id).await?;
+    if !v.can_write() {
+        return Err(PageError::forbidden());
+    }
+    let s = |x: &Option<String>| devzone_core::land::validate::Lenient(x.clone());
+    let input = devzone_core::land::validate::BuildingInput {
+        plot_id: id,
+        name: f.name.clone(),
+        building_type: f.building_type.clone(),
+        storeys: s(&f.storeys),
+        floor_area_m2: s(&f.floor_area_m2),
+        clear_height_m: s(&f.clear_height_m),
+        floor_load_kn: s(&f.floor_load_kn),
+        power_kva: s(&f.power_kva),
+        lifts: s(&f.lifts),
+        env_max: nonempty(&f.env_max),
+        hazardous_ok: s(&f.hazardous_ok),
+        year_built: s(&f.year_built),
+    };
+    use chrono::Datelike;
+    match land::create_building(db, &v.actor(), pl.zone_id, &input, today().year()).await {
+        Ok(b) => Ok(Redirect::to(&format!("/buildings/{}", b.id)).into_response()),
+        Err(devzone_db::DbError::Invalid(errs)) => {
+            let t = v.tr();
+            let msgs: Vec<String> = errs
+                .iter()
+                .map(|e| format!("{}: {}", t.tv("field", &e.field), t.field_error(e)))
+                .collect();
+            let mut r = plot_card_page(&state, &v, pl, msgs, f).await?;
+            *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(r)
+        }
+        Err(e) => Err(e.into()),
     }
 }

@@ -92,7 +92,12 @@ pub fn routes() -> Router<AppState> {
         .route("/land/register/{id}", get(land_register::show))
         .route("/land/register/{id}/commit", post(land_register::commit))
         .route("/land/register/{id}/report", get(land_register::report))
-        .route("/zones/{id}/plots", get(land::plots))
+        .route(
+            "/zones/{id}/plots",
+            get(land::plots).post(land::create_plot),
+        )
+        .route("/zones/{id}/plots/new", get(land::new_plot))
+        .route("/plots/{id}/buildings", post(land::add_building))
         .route("/zones/{id}/plots/export", get(land::plots_export))
         .route("/plots/{id}", get(land::plot_card))
         .route("/buildings/{id}", get(land::building_show))
