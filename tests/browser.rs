@@ -791,4 +791,56 @@ async fn enter_a_requirement_see_ranked_candidates_and_open_one_on_the_map() {
             .ends_with(&format!("/plots/{plot_id}"))
     );
     shot(c, "plot-card").await;
+
+    // The other land pages answer with their tables; the land page in English through the
+    // language switch.
+    for (path, css, name) in [
+        (
+            format!("/zones/{}/plots?status=idle", zone.id),
+            "#plot-list",
+            "land-plots-idle",
+        ),
+        (
+            format!("/zones/{}/leases?days=90", zone.id),
+            "#leases",
+            "land-leases",
+        ),
+        (
+            format!("/zones/{}/revitalisation", zone.id),
+            "#cases",
+            "land-cases",
+        ),
+        (
+            format!("/zones/{}/requirements", zone.id),
+            "#requirements",
+            "land-requirements",
+        ),
+    ] {
+        c.goto(&format!("{}{path}", b.base)).await.unwrap();
+        c.wait().for_element(Locator::Css(css)).await.unwrap();
+        shot(c, name).await;
+    }
+    c.goto(&format!("{}/zones/{}/land", b.base, zone.id))
+        .await
+        .unwrap();
+    c.find(Locator::Css("header .who form.inline button.link"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let mut h1 = String::new();
+    for _ in 0..50 {
+        if let Ok(e) = c.find(Locator::Css("main h1")).await
+            && let Ok(t) = e.text().await
+        {
+            h1 = t;
+            if h1 == "Land and space" {
+                break;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(h1, "Land and space");
+    shot(c, "land-overview-en").await;
 }
