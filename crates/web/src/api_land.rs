@@ -11,10 +11,15 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use devzone_core::land::idle::Flag;
-use devzone_core::land::matching::Ranked;
+use devzone_core::land::matching::{CandidateKind, Ranked};
 use devzone_core::land::occupancy::Occupancy;
-use devzone_core::land::validate::{LeaseInput, PlotInput, RequirementInput, UnitInput};
-use devzone_db::entities::{building, lease, plot, requirement, revitalisation_case, unit};
+use devzone_core::land::validate::{
+    BuildingInput, CaseInput, LeaseInput, PlotInput, RequirementInput, UnitInput,
+};
+use devzone_core::model::MatchStage;
+use devzone_db::entities::{
+    building, lease, plot, requirement, requirement_match, revitalisation_case, unit,
+};
 use devzone_db::repo::revitalisation::Totals;
 use devzone_db::repo::{demand, land, revitalisation, zones};
 use serde::Serialize;
@@ -23,6 +28,8 @@ use utoipa::{OpenApi, ToSchema};
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/zones/{id}/plots", get(list_plots).post(create_plot))
+        .route("/plots/{id}", get(get_plot))
+        .route("/buildings", post(create_building))
         .route("/zones/{id}/buildings", get(list_buildings))
         .route("/zones/{id}/units", get(list_units))
         .route("/units", post(create_unit))
@@ -31,8 +38,14 @@ pub fn routes() -> Router<AppState> {
             "/zones/{id}/requirements",
             get(list_requirements).post(create_requirement),
         )
-        .route("/requirements/{id}/matches", get(requirement_matches))
-        .route("/zones/{id}/revitalisation-cases", get(list_cases))
+        .route(
+            "/requirements/{id}/matches",
+            get(requirement_matches).post(set_match_stage),
+        )
+        .route(
+            "/zones/{id}/revitalisation-cases",
+            get(list_cases).post(create_case),
+        )
 }
 
 #[derive(OpenApi)]
@@ -40,6 +53,10 @@ pub fn routes() -> Router<AppState> {
     paths(
         list_plots,
         create_plot,
+        get_plot,
+        create_building,
+        set_match_stage,
+        create_case,
         list_buildings,
         list_units,
         create_unit,
@@ -66,7 +83,11 @@ pub fn routes() -> Router<AppState> {
         PlotInput,
         UnitInput,
         LeaseInput,
-        RequirementInput
+        RequirementInput,
+        BuildingInput,
+        CaseInput,
+        StageIn,
+        requirement_match::Model
     ))
 )]
 pub struct LandDoc;
@@ -284,4 +305,118 @@ async fn list_cases(
         totals: revitalisation::totals(&items, &projects),
         items,
     }))
+}
+
+#[utoipa::path(get, path = "/api/v1/plots/{id}", params(("id" = i64, Path)), responses((status = 200, body = PlotOut), (status = 404, body = ErrorEnvelope)))]
+async fn get_plot(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<PlotOut>> {
+    if v.scope.enterprise.is_some() {
+        return Err(ApiError::not_found());
+    }
+    let p = land::plot(&s.db.conn, &v.scope, id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let inv = land::inventory(&s.db.conn, p.zone_id, p.park_id).await?;
+    let a = land::assess(&s.db.conn, p.zone_id, &inv, crate::pages::land::today())
+        .await?
+        .into_iter()
+        .find(|a| a.plot.id == id)
+        .ok_or_else(ApiError::not_found)?;
+    Ok(Json(PlotOut {
+        status: a.status().into(),
+        built_floor_m2: a.built_floor_m2,
+        occupancy: a.occupancy,
+        holder_class: a.holder_class,
+        flags: a.flags,
+        plot: a.plot,
+    }))
+}
+
+#[utoipa::path(post, path = "/api/v1/buildings", request_body = BuildingInput, responses((status = 201, body = building::Model), (status = 404, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
+async fn create_building(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    Json(input): Json<BuildingInput>,
+) -> ApiResult<(StatusCode, Json<building::Model>)> {
+    if v.scope.enterprise.is_some() {
+        return Err(ApiError::not_found());
+    }
+    writer(&v)?;
+    let p = land::plot(&s.db.conn, &v.scope, input.plot_id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    use chrono::Datelike;
+    let b = land::create_building(
+        &s.db.conn,
+        &v.actor(),
+        p.zone_id,
+        &input,
+        crate::pages::land::today().year(),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(b)))
+}
+
+/// A candidate moved along the funnel.
+#[derive(serde::Deserialize, ToSchema)]
+pub struct StageIn {
+    pub candidate_kind: CandidateKind,
+    pub candidate_id: i64,
+    #[schema(value_type = String)]
+    pub stage: String,
+    pub note: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/requirements/{id}/matches", params(("id" = i64, Path)), request_body = StageIn, responses((status = 200, body = requirement_match::Model), (status = 404, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
+async fn set_match_stage(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    Path(id): Path<i64>,
+    Json(input): Json<StageIn>,
+) -> ApiResult<Json<requirement_match::Model>> {
+    if v.scope.enterprise.is_some() {
+        return Err(ApiError::not_found());
+    }
+    writer(&v)?;
+    let r = demand::get(&s.db.conn, &v.scope, id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let stage = MatchStage::parse(&input.stage).ok_or_else(|| {
+        ApiError::invalid(vec![devzone_core::validate::FieldError::new(
+            "stage",
+            "choice.unknown",
+            input.stage.clone(),
+        )])
+    })?;
+    Ok(Json(
+        demand::set_stage(
+            &s.db.conn,
+            &v.actor(),
+            &r,
+            input.candidate_kind,
+            input.candidate_id,
+            stage,
+            input.note,
+        )
+        .await?,
+    ))
+}
+
+#[utoipa::path(post, path = "/api/v1/zones/{id}/revitalisation-cases", params(("id" = i64, Path)), request_body = CaseInput, responses((status = 201, body = revitalisation_case::Model), (status = 422, body = ErrorEnvelope)))]
+async fn create_case(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    Path(id): Path<i64>,
+    Json(input): Json<CaseInput>,
+) -> ApiResult<(StatusCode, Json<revitalisation_case::Model>)> {
+    zone_in_scope(&s, &v, id).await?;
+    writer(&v)?;
+    let d = input.validate().map_err(ApiError::invalid)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(revitalisation::create(&s.db.conn, &v.actor(), id, &d, &[], &[]).await?),
+    ))
 }

@@ -939,6 +939,64 @@ async fn land_api_and_pages() {
         let first = &m["candidates"][0];
         assert_eq!(first["checks"][0]["criterion"], "area");
         assert!(first["checks"][0]["outcome"]["outcome"].is_string());
+        let cand = (
+            first["kind"].as_str().unwrap().to_string(),
+            first["id"].as_i64().unwrap(),
+        );
+        let stage_uri = format!("/api/v1/requirements/{}/matches", req["id"]);
+        let (s, m) = call(
+            &app,
+            "POST",
+            &stage_uri,
+            Some(&officer),
+            Some(serde_json::json!({
+            "candidate_kind": cand.0, "candidate_id": cand.1, "stage": "visited"})),
+        )
+        .await;
+        assert_eq!(
+            (s, m["stage"].as_str()),
+            (StatusCode::OK, Some("visited")),
+            "{m}"
+        );
+        let (s, _) = call(
+            &app,
+            "POST",
+            &stage_uri,
+            Some(&officer),
+            Some(serde_json::json!({
+            "candidate_kind": cand.0, "candidate_id": cand.1, "stage": "gone"})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+        let (s, one) = call(
+            &app,
+            "GET",
+            &format!("/api/v1/plots/{}", plot["id"]),
+            Some(&officer),
+            None,
+        )
+        .await;
+        assert_eq!((s, one["code"].as_str()), (StatusCode::OK, Some("T-2")));
+        let (s, b) = call(&app, "POST", "/api/v1/buildings", Some(&officer), Some(serde_json::json!({
+            "plot_id": plot["id"], "name": "1号厂房", "building_type": "standard_factory", "floor_area_m2": 8000}))).await;
+        assert_eq!(s, StatusCode::CREATED, "{b}");
+        let (s, c) = call(
+            &app,
+            "POST",
+            "/api/v1/zones/1/revitalisation-cases",
+            Some(&officer),
+            Some(serde_json::json!({
+            "title": "t", "plan": "lease_out", "stage": "planned", "occupancy_before": 120})),
+        )
+        .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{c}");
+        let rules: Vec<&str> = c["error"]["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap())
+            .collect();
+        assert_eq!(rules, ["land.case_without_asset", "number.percent"]);
         let (s, cases) = call(
             &app,
             "GET",
