@@ -663,7 +663,7 @@ fn demo_facts(
         let mut value_added = revenue * va_share * jitter(rng);
         let mut tax = revenue * tax_share * jitter(rng);
         if problem && year == 2024 {
-            if index % 2 == 0 {
+            if index.is_multiple_of(2) {
                 value_added = revenue * 1.3
             } else {
                 tax *= 10.0

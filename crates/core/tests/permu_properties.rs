@@ -19,7 +19,7 @@ fn row(missing_ok: bool) -> impl Strategy<Value = Row> {
         any::<bool>(),
         2023i32..=2024,
         prop_oneof![Just(13u8), Just(26), Just(33)],
-        (1u32..50).prop_map(|v| f64::from(v)),
+        (1u32..50).prop_map(f64::from),
     )
         .prop_map(|(vals, above, year, division, land)| {
             let mut values = [0.0; 10];

@@ -267,11 +267,10 @@ fn out_of_scope_rows_say_why() {
 
 #[test]
 fn invalid_rows_are_reported_and_change_nothing_else() {
-    let valid = format!(
-        "#1,甲,2024,1311,10,100,50,否
+    let valid = "#1,甲,2024,1311,10,100,50,否
          #2,乙,2024,1311,5,20,40,否
          #3,丙,2024,1311,20,60,10,否"
-    );
+        .to_string();
     let bad_code = {
         let mut c = code(9);
         c.replace_range(17.., if c.ends_with('0') { "1" } else { "0" });

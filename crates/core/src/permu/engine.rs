@@ -430,6 +430,8 @@ pub fn evaluate(scheme: &Scheme, data: &Dataset, options: Options) -> Evaluation
         }
         let cohort = &ev.cohorts[c as usize];
         let group = &scheme.groups[cohort.group];
+        // k indexes the indicator, its score slot and its imputation bit together.
+        #[allow(clippy::needless_range_loop)]
         for k in 0..group.indicators.len() {
             match raw_score(group, k, row, cohort.benchmark(k, row.division)) {
                 Some(s) => {
@@ -444,9 +446,9 @@ pub fn evaluate(scheme: &Scheme, data: &Dataset, options: Options) -> Evaluation
             }
         }
     }
-    for c in 0..nc {
-        let group = &scheme.groups[ev.cohorts[c].group];
-        ev.cohorts[c].imputed_score = mean_sums[c]
+    for (cohort, sums) in ev.cohorts.iter_mut().zip(&mean_sums) {
+        let group = &scheme.groups[cohort.group];
+        cohort.imputed_score = sums
             .iter()
             .map(|(s, count)| match group.missing {
                 Missing::GroupMean if *count > 0 => s.value() / *count as f64,

@@ -154,7 +154,9 @@ pub fn map_columns(headers: &[&str], flag_names: &[String]) -> Result<Columns, S
     Ok(cols)
 }
 
-/// Reads an above-scale cell: 是/否, true/false, yes/no, y/n, 1/0 in any case.
+/// Reads an above-scale cell: 是/否, true/false, yes/no, y/n, 1/0 in any case. The error
+/// carries nothing: the caller knows the cell and names the rule.
+#[allow(clippy::result_unit_err)]
 pub fn parse_flag(s: &str) -> Result<Option<bool>, ()> {
     let t = s.trim();
     if t.is_empty() {
@@ -168,6 +170,7 @@ pub fn parse_flag(s: &str) -> Result<Option<bool>, ()> {
 }
 
 /// Reads a number cell: blank is missing; otherwise a finite decimal number.
+#[allow(clippy::result_unit_err)]
 pub fn parse_number(s: &str) -> Result<f64, ()> {
     let t = s.trim();
     if t.is_empty() {

@@ -166,6 +166,8 @@ pub async fn current<C: ConnectionTrait>(
     Ok(by_year)
 }
 
+/// A new version of one figure, with its provenance: every argument is a column.
+#[allow(clippy::too_many_arguments)]
 pub fn new_value(
     enterprise_id: i64,
     year: i32,

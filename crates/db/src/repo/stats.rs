@@ -68,7 +68,7 @@ pub async fn zone<C: ConnectionTrait>(
     bands
         .expr_as(case, Alias::new("band"))
         .expr_as(Expr::col(enterprise::Column::Id).count(), Alias::new("n"))
-        .add_group_by([Expr::col(Alias::new("band")).into()]);
+        .add_group_by([Expr::col(Alias::new("band"))]);
     for r in db.query_all(&bands).await? {
         sizes.push((r.try_get("", "band")?, r.try_get("", "n")?));
     }

@@ -64,7 +64,7 @@ pub async fn download(
                         .and_then(|x| tenants.get(&x).cloned())
                         .or_else(|| l.tenant_name.clone())
                 })
-                .map(|s| Cell::Text(s))
+                .map(Cell::Text)
                 .unwrap_or(Cell::Empty),
                 date(l.map(|l| l.start_on)),
                 date(l.map(|l| l.end_on)),
