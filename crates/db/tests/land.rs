@@ -187,6 +187,26 @@ async fn refused_inventory_changes_leave_the_data_as_it_was() {
             .unwrap();
         assert_eq!((u.status.as_str(), u.rent), ("leased", Some(6.2)));
 
+        // The same unit given up: its lease ends yesterday and it is vacant, verified today.
+        let freed = UnitInput {
+            building_id: u.building_id,
+            name: u.name.clone(),
+            area_m2: u.area_m2.to_string().as_str().into(),
+            status: "vacant".into(),
+            rent: "6.5".into(),
+            last_verified: today().to_string().as_str().into(),
+            ..Default::default()
+        };
+        let after = land::update_unit(&db.conn, &actor, &scope, u.id, &freed, today())
+            .await
+            .unwrap();
+        assert_eq!(
+            (after.status.as_str(), after.last_verified),
+            ("vacant", Some(today()))
+        );
+        let ls = land::leases_of(&db.conn, u.id).await.unwrap();
+        assert_eq!(ls[0].end_on, today().pred_opt().unwrap(), "{}", t.label);
+
         // A duplicate plot code is a conflict; a plot outside China is invalid.
         let dup = PlotInput {
             code: inv.plots[0].code.clone(),

@@ -919,3 +919,62 @@ pub async fn import_units(
     tx.commit().await?;
     Ok((counts, problems))
 }
+
+/// Changes a unit (status, area, rent, verification). Its area is checked against the
+/// building's floor area and other units. A unit leaving the leased status ends the lease
+/// running today on the day before: the lease was terminated early.
+pub async fn update_unit(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    scope: &crate::Scope,
+    id: i64,
+    input: &UnitInput,
+    today: NaiveDate,
+) -> DbResult<unit::Model> {
+    let tx = db.begin().await?;
+    let u = unit(&tx, scope, id).await?.ok_or(DbError::NotFound)?;
+    let b = building(&tx, scope, u.building_id)
+        .await?
+        .ok_or(DbError::NotFound)?;
+    let others: f64 = units_of(&tx, b.id)
+        .await?
+        .iter()
+        .filter(|x| x.id != id)
+        .map(|x| x.area_m2)
+        .sum();
+    let d = input
+        .validate(b.floor_area_m2, others, today)
+        .map_err(DbError::Invalid)?;
+    if u.status == UnitStatus::Leased.id() && d.status != UnitStatus::Leased {
+        for l in leases_of(&tx, id).await? {
+            if term(&l).covers(today) {
+                let mut a: lease::ActiveModel = l.into();
+                a.end_on = Set(today.pred_opt().unwrap_or(today));
+                a.update(&tx).await?;
+            }
+        }
+    }
+    let mut a: unit::ActiveModel = u.clone().into();
+    a.name = Set(d.name);
+    a.floor = Set(d.floor);
+    a.area_m2 = Set(d.area_m2);
+    a.status = Set(d.status.id().into());
+    a.rent = Set(d.rent);
+    a.last_verified = Set(d.last_verified);
+    let m = a.update(&tx).await?;
+    audit::record(
+        &tx,
+        actor,
+        Change {
+            action: "update",
+            entity: "unit",
+            entity_id: Some(id),
+            zone_id: Some(m.zone_id),
+            before: json(&u),
+            after: json(&m),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(m)
+}

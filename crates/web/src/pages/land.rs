@@ -1616,3 +1616,124 @@ pub async fn add_building(
         Err(e) => Err(e.into()),
     }
 }
+
+#[derive(Template, WebTemplate)]
+#[template(path = "unit_form.html")]
+struct UnitPage {
+    c: Chrome,
+    u: unit::Model,
+    building: String,
+    f: UnitForm,
+    errors: Vec<String>,
+    statuses: Vec<(String, String)>,
+    leases: Vec<(String, String, String, String)>,
+    today: String,
+}
+
+async fn unit_page(
+    state: &AppState,
+    v: &Viewer,
+    u: unit::Model,
+    f: UnitForm,
+    errors: Vec<FieldError>,
+) -> Result<Response, PageError> {
+    let db = &state.db.conn;
+    let t = v.tr();
+    let b = land::building(db, &v.scope, u.building_id)
+        .await?
+        .ok_or_else(PageError::not_found)?;
+    let leases = land::leases_of(db, u.id).await?;
+    let tenants = land::enterprise_names(db, leases.iter().filter_map(|l| l.tenant_id)).await?;
+    let page = UnitPage {
+        c: Chrome::new(
+            v,
+            &format!("{} · {}", u.name, b.name),
+            &zones::list(db, &v.scope).await?,
+            Some(u.zone_id),
+        ),
+        building: b.name,
+        f,
+        errors: errors
+            .iter()
+            .map(|e| format!("{}: {}", t.tv("field", &e.field), t.field_error(e)))
+            .collect(),
+        statuses: devzone_core::model::UnitStatus::ALL
+            .iter()
+            .map(|s| (s.id().to_string(), t.tv("unit_status", s.id())))
+            .collect(),
+        leases: leases
+            .iter()
+            .map(|l| {
+                (
+                    l.tenant_id
+                        .and_then(|x| tenants.get(&x).cloned())
+                        .or_else(|| l.tenant_name.clone())
+                        .unwrap_or_default(),
+                    l.start_on.to_string(),
+                    l.end_on.to_string(),
+                    format!("{:.1}", l.rent),
+                )
+            })
+            .collect(),
+        today: today().to_string(),
+        u,
+    };
+    let mut r = page.into_response();
+    if !errors.is_empty() {
+        *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(r)
+}
+
+async fn unit_for(state: &AppState, v: &Viewer, id: i64) -> Result<unit::Model, PageError> {
+    if v.scope.enterprise.is_some() {
+        return Err(PageError::not_found());
+    }
+    land::unit(&state.db.conn, &v.scope, id)
+        .await?
+        .ok_or_else(PageError::not_found)
+}
+
+/// A unit with its lease history, and the form to change its status, rent or area.
+pub async fn unit_show(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let u = unit_for(&state, &v, id).await?;
+    let f = UnitForm {
+        name: u.name.clone(),
+        floor: u.floor.clone(),
+        area_m2: Some(u.area_m2.to_string()),
+        status: u.status.clone(),
+        rent: u.rent.map(|r| r.to_string()),
+        last_verified: u.last_verified.map(|d| d.to_string()),
+    };
+    unit_page(&state, &v, u, f, vec![]).await
+}
+
+pub async fn update_unit(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<i64>,
+    Form(f): Form<UnitForm>,
+) -> Result<Response, PageError> {
+    let u = unit_for(&state, &v, id).await?;
+    if !v.can_write() {
+        return Err(PageError::forbidden());
+    }
+    let input = UnitInput {
+        building_id: u.building_id,
+        name: f.name.clone(),
+        floor: f.floor.clone(),
+        area_m2: f.area_m2.as_deref().unwrap_or("").into(),
+        status: f.status.clone(),
+        rent: f.rent.as_deref().unwrap_or("").into(),
+        last_verified: f.last_verified.as_deref().unwrap_or("").into(),
+    };
+    match land::update_unit(&state.db.conn, &v.actor(), &v.scope, id, &input, today()).await {
+        Ok(m) => Ok(Redirect::to(&format!("/buildings/{}", m.building_id)).into_response()),
+        Err(devzone_db::DbError::Invalid(errs)) => unit_page(&state, &v, u, f, errs).await,
+        Err(e) => Err(e.into()),
+    }
+}

@@ -102,6 +102,7 @@ pub fn routes() -> Router<AppState> {
         .route("/plots/{id}", get(land::plot_card))
         .route("/buildings/{id}", get(land::building_show))
         .route("/buildings/{id}/units", post(land::add_unit))
+        .route("/units/{id}", get(land::unit_show).post(land::update_unit))
         .route("/buildings/{id}/leases", post(land::add_lease))
         .route("/zones/{id}/leases", get(land::leases))
         .route(
