@@ -1073,6 +1073,30 @@ async fn land_api_and_pages() {
         .await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(html.contains("大于所在楼宇的建筑面积"), "{html}");
+        // A plot edited from its form: a number taken by another plot is refused.
+        let (s, html) = page(&app, &cookie, &format!("/plots/{}/edit", plot["id"])).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(html.contains("value=\"T-2\""));
+        let other = plots[0]["code"].as_str().unwrap();
+        let (s, html) = post_form(
+            &app,
+            &cookie,
+            &format!("/plots/{}", plot["id"]),
+            &format!("csrf={csrf}&code={other}&land_use=industrial&area_m2=12000"),
+        )
+        .await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{html}");
+        let (s, to) = post_form(
+            &app,
+            &cookie,
+            &format!("/plots/{}", plot["id"]),
+            &format!("csrf={csrf}&code=T-3&land_use=warehousing&area_m2=12000"),
+        )
+        .await;
+        assert_eq!(
+            (s, to),
+            (StatusCode::SEE_OTHER, format!("/plots/{}", plot["id"]))
+        );
         // The register downloads as a spreadsheet.
         let res = app
             .clone()

@@ -978,3 +978,37 @@ pub async fn update_unit(
     tx.commit().await?;
     Ok(m)
 }
+
+/// Changes a plot; its number stays unique in the zone.
+pub async fn update_plot(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    scope: &crate::Scope,
+    id: i64,
+    d: &PlotDraft,
+) -> DbResult<plot::Model> {
+    let tx = db.begin().await?;
+    let before = plot(&tx, scope, id).await?.ok_or(DbError::NotFound)?;
+    check_refs(&tx, before.zone_id, d.park_id, d.holder_id).await?;
+    let mut a = plot_active(before.zone_id, d);
+    a.id = Set(id);
+    let m = a
+        .update(&tx)
+        .await
+        .map_err(|e| conflict_or(e, "code", &d.code))?;
+    audit::record(
+        &tx,
+        actor,
+        Change {
+            action: "update",
+            entity: "plot",
+            entity_id: Some(id),
+            zone_id: Some(m.zone_id),
+            before: json(&before),
+            after: json(&m),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(m)
+}

@@ -1426,7 +1426,8 @@ pub struct PlotForm {
 #[template(path = "plot_form.html")]
 struct PlotFormPage {
     c: Chrome,
-    zone_id: i64,
+    action: String,
+    cancel: String,
     f: PlotForm,
     errors: Vec<String>,
     parks: Vec<(i64, String)>,
@@ -1438,6 +1439,7 @@ async fn plot_form_page(
     state: &AppState,
     v: &Viewer,
     zone_id: i64,
+    editing: Option<i64>,
     f: PlotForm,
     errors: Vec<FieldError>,
 ) -> Result<Response, PageError> {
@@ -1447,11 +1449,26 @@ async fn plot_form_page(
     let page = PlotFormPage {
         c: Chrome::new(
             v,
-            &format!("{} · {}", t.t("land.new_plot"), zone.name),
+            &format!(
+                "{} · {}",
+                t.t(if editing.is_some() {
+                    "land.edit_plot"
+                } else {
+                    "land.new_plot"
+                }),
+                zone.name
+            ),
             &zones::list(db, &v.scope).await?,
             Some(zone_id),
         ),
-        zone_id,
+        action: match editing {
+            Some(id) => format!("/plots/{id}"),
+            None => format!("/zones/{zone_id}/plots"),
+        },
+        cancel: match editing {
+            Some(id) => format!("/plots/{id}"),
+            None => format!("/zones/{zone_id}/plots"),
+        },
         f,
         errors: errors
             .iter()
@@ -1486,7 +1503,111 @@ pub async fn new_plot(
     if !v.can_write() {
         return Err(PageError::forbidden());
     }
-    plot_form_page(&state, &v, id, PlotForm::default(), vec![]).await
+    plot_form_page(&state, &v, id, None, PlotForm::default(), vec![]).await
+}
+
+impl PlotForm {
+    fn from_model(p: &plot::Model, holder_code: Option<String>) -> PlotForm {
+        let d = |x: Option<chrono::NaiveDate>| x.map(|d| d.to_string());
+        let n = |x: Option<f64>| x.map(|v| v.to_string());
+        let wan = |x: Option<f64>| x.map(|v| (v / 10_000.0).to_string());
+        PlotForm {
+            code: p.code.clone(),
+            name: p.name.clone(),
+            park_id: p.park_id.map(|x| x.to_string()),
+            boundary: p.boundary.clone(),
+            area_m2: Some(p.area_m2.to_string()),
+            land_use: p.land_use.clone(),
+            tenure: p.tenure.clone(),
+            holder_code,
+            transferred_on: d(p.transferred_on),
+            contracted_start: d(p.contracted_start),
+            contracted_completion: d(p.contracted_completion),
+            actual_start: d(p.actual_start),
+            stopped_on: d(p.stopped_on),
+            developed_m2: n(p.developed_m2),
+            planned_investment_wan: wan(p.planned_investment),
+            invested_wan: wan(p.invested),
+            min_intensity_wan_per_mu: wan(p.min_intensity),
+            min_tax_wan_per_mu: wan(p.min_tax_per_mu),
+            min_far: n(p.min_far),
+        }
+    }
+
+    /// The checked draft, the holder found by credit code in the zone.
+    async fn draft(
+        &self,
+        state: &AppState,
+        zone_id: i64,
+    ) -> Result<Result<devzone_core::land::validate::PlotDraft, Vec<FieldError>>, PageError> {
+        let mut errs = Vec::new();
+        let holder_id = match nonempty(&self.holder_code) {
+            None => None,
+            Some(code) => {
+                let code = code.to_uppercase();
+                match devzone_db::repo::enterprises::by_code(&state.db.conn, zone_id, &code).await?
+                {
+                    Some(e) => Some(e.id),
+                    None => {
+                        errs.push(FieldError::new("holder_id", "land.holder_unknown", code));
+                        None
+                    }
+                }
+            }
+        };
+        let s = |x: &Option<String>| devzone_core::land::validate::Lenient(x.clone());
+        let input = devzone_core::land::validate::PlotInput {
+            code: self.code.clone(),
+            name: self.name.clone(),
+            park_id: nonempty(&self.park_id).and_then(|p| p.parse().ok()),
+            boundary: self.boundary.clone(),
+            area_m2: s(&self.area_m2),
+            land_use: self.land_use.clone(),
+            tenure: nonempty(&self.tenure),
+            holder_id,
+            transferred_on: s(&self.transferred_on),
+            contracted_start: s(&self.contracted_start),
+            contracted_completion: s(&self.contracted_completion),
+            actual_start: s(&self.actual_start),
+            stopped_on: s(&self.stopped_on),
+            developed_m2: s(&self.developed_m2),
+            planned_investment_wan: s(&self.planned_investment_wan),
+            invested_wan: s(&self.invested_wan),
+            min_intensity_wan_per_mu: s(&self.min_intensity_wan_per_mu),
+            min_tax_wan_per_mu: s(&self.min_tax_wan_per_mu),
+            min_far: s(&self.min_far),
+        };
+        Ok(match input.validate() {
+            Ok(d) if errs.is_empty() => Ok(d),
+            Ok(_) => Err(errs),
+            Err(mut e) => {
+                e.extend(errs);
+                Err(e)
+            }
+        })
+    }
+}
+
+/// The form again with the database's objection, or the plot's card.
+async fn after_plot_save(
+    state: &AppState,
+    v: &Viewer,
+    zone_id: i64,
+    editing: Option<i64>,
+    f: PlotForm,
+    saved: Result<plot::Model, devzone_db::DbError>,
+) -> Result<Response, PageError> {
+    match saved {
+        Ok(p) => Ok(Redirect::to(&format!("/plots/{}", p.id)).into_response()),
+        Err(devzone_db::DbError::Conflict { field, value }) => {
+            let e = vec![FieldError::new(&field, "conflict", value).with_detail(field.clone())];
+            plot_form_page(state, v, zone_id, editing, f, e).await
+        }
+        Err(devzone_db::DbError::Invalid(e)) => {
+            plot_form_page(state, v, zone_id, editing, f, e).await
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 pub async fn create_plot(
@@ -1500,59 +1621,57 @@ pub async fn create_plot(
         return Err(PageError::forbidden());
     }
     let db = &state.db.conn;
-    let mut errs = Vec::new();
-    let holder_id = match nonempty(&f.holder_code) {
-        None => None,
-        Some(code) => {
-            let code = code.to_uppercase();
-            match devzone_db::repo::enterprises::by_code(db, id, &code).await? {
-                Some(e) => Some(e.id),
-                None => {
-                    errs.push(FieldError::new("holder_id", "land.holder_unknown", code));
-                    None
-                }
-            }
-        }
+    let draft = match f.draft(&state, id).await? {
+        Ok(d) => d,
+        Err(e) => return plot_form_page(&state, &v, id, None, f, e).await,
     };
-    let s = |x: &Option<String>| devzone_core::land::validate::Lenient(x.clone());
-    let input = devzone_core::land::validate::PlotInput {
-        code: f.code.clone(),
-        name: f.name.clone(),
-        park_id: nonempty(&f.park_id).and_then(|p| p.parse().ok()),
-        boundary: f.boundary.clone(),
-        area_m2: s(&f.area_m2),
-        land_use: f.land_use.clone(),
-        tenure: nonempty(&f.tenure),
-        holder_id,
-        transferred_on: s(&f.transferred_on),
-        contracted_start: s(&f.contracted_start),
-        contracted_completion: s(&f.contracted_completion),
-        actual_start: s(&f.actual_start),
-        stopped_on: s(&f.stopped_on),
-        developed_m2: s(&f.developed_m2),
-        planned_investment_wan: s(&f.planned_investment_wan),
-        invested_wan: s(&f.invested_wan),
-        min_intensity_wan_per_mu: s(&f.min_intensity_wan_per_mu),
-        min_tax_wan_per_mu: s(&f.min_tax_wan_per_mu),
-        min_far: s(&f.min_far),
-    };
-    let draft = match input.validate() {
-        Ok(d) if errs.is_empty() => d,
-        Ok(_) => return plot_form_page(&state, &v, id, f, errs).await,
-        Err(mut e) => {
-            e.extend(errs);
-            return plot_form_page(&state, &v, id, f, e).await;
-        }
-    };
-    match land::create_plot(db, &v.actor(), id, &draft).await {
-        Ok(p) => Ok(Redirect::to(&format!("/plots/{}", p.id)).into_response()),
-        Err(devzone_db::DbError::Conflict { field, value }) => {
-            let e = vec![FieldError::new(&field, "conflict", value).with_detail(field.clone())];
-            plot_form_page(&state, &v, id, f, e).await
-        }
-        Err(devzone_db::DbError::Invalid(e)) => plot_form_page(&state, &v, id, f, e).await,
-        Err(e) => Err(e.into()),
+    let saved = land::create_plot(db, &v.actor(), id, &draft).await;
+    after_plot_save(&state, &v, id, None, f, saved).await
+}
+
+pub async fn edit_plot(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let db = &state.db.conn;
+    let pl = land::plot(db, &v.scope, id)
+        .await?
+        .ok_or_else(PageError::not_found)?;
+    zone_for(&state, &v, pl.zone_id).await?;
+    if !v.can_write() {
+        return Err(PageError::forbidden());
     }
+    let holder = match pl.holder_id {
+        Some(h) => devzone_db::repo::enterprises::get(db, &v.scope, h)
+            .await?
+            .map(|e| e.credit_code),
+        None => None,
+    };
+    let f = PlotForm::from_model(&pl, holder);
+    plot_form_page(&state, &v, pl.zone_id, Some(id), f, vec![]).await
+}
+
+pub async fn update_plot(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<i64>,
+    Form(f): Form<PlotForm>,
+) -> Result<Response, PageError> {
+    let db = &state.db.conn;
+    let pl = land::plot(db, &v.scope, id)
+        .await?
+        .ok_or_else(PageError::not_found)?;
+    zone_for(&state, &v, pl.zone_id).await?;
+    if !v.can_write() {
+        return Err(PageError::forbidden());
+    }
+    let draft = match f.draft(&state, pl.zone_id).await? {
+        Ok(d) => d,
+        Err(e) => return plot_form_page(&state, &v, pl.zone_id, Some(id), f, e).await,
+    };
+    let saved = land::update_plot(db, &v.actor(), &v.scope, id, &draft).await;
+    after_plot_save(&state, &v, pl.zone_id, Some(id), f, saved).await
 }
 
 /// The building form on a plot's card.
