@@ -143,6 +143,8 @@ pub struct CandidateView {
 #[derive(Debug, Default, Deserialize, Clone)]
 pub struct RequirementForm {
     title: String,
+    /// An enterprise of the zone that asks, by credit code.
+    enterprise_code: Option<String>,
     prospect: Option<String>,
     wants_land: Option<String>,
     area_min_m2: Option<String>,
@@ -261,7 +263,11 @@ async fn requirements_page(
     let names: HashMap<i64, String> = parks.iter().map(|p| (p.id, p.name.clone())).collect();
     let mut rows = Vec::new();
     let mut unmet = Vec::new();
-    for r in demand::list(db, zone_id).await? {
+    let reqs = demand::list(db, zone_id).await?;
+    let askers =
+        devzone_db::repo::land::enterprise_names(db, reqs.iter().filter_map(|r| r.enterprise_id))
+            .await?;
+    for r in reqs {
         let spec = demand::spec(&r);
         let best = demand::candidates(db, zone_id, &spec, today(), 1).await?;
         let best_text = match best.first() {
@@ -272,7 +278,10 @@ async fn requirements_page(
         let row = RequirementRow {
             id: r.id,
             title: r.title.clone(),
-            who: r.prospect.clone().unwrap_or_default(),
+            who: match r.enterprise_id {
+                Some(e) => askers.get(&e).cloned().unwrap_or_default(),
+                None => r.prospect.clone().unwrap_or_default(),
+            },
             asked: asked_summary(&t, &spec, &names),
             status: t.tv("req.status", &r.status),
             best: best_text.clone(),
@@ -358,9 +367,26 @@ pub async fn create_requirement(
     if !v.can_write() {
         return Err(PageError::forbidden());
     }
-    let mut draft = match f.input().validate() {
-        Ok(d) => d,
-        Err(errs) => return requirements_page(&state, &v, id, f, errs).await,
+    let mut input = f.input();
+    let mut errs = Vec::new();
+    if let Some(code) = nonempty(&f.enterprise_code) {
+        let code = code.to_uppercase();
+        match devzone_db::repo::enterprises::by_code(&state.db.conn, id, &code).await? {
+            Some(e) => input.enterprise_id = Some(e.id),
+            None => errs.push(FieldError::new(
+                "enterprise_id",
+                "land.holder_unknown",
+                code,
+            )),
+        }
+    }
+    let mut draft = match input.validate() {
+        Ok(d) if errs.is_empty() => d,
+        Ok(_) => return requirements_page(&state, &v, id, f, errs).await,
+        Err(mut e) => {
+            e.extend(errs);
+            return requirements_page(&state, &v, id, f, e).await;
+        }
     };
     let parks: Vec<i64> = zones::parks(&state.db.conn, id)
         .await?
