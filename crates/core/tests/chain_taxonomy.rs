@@ -1,0 +1,119 @@
+//! Chain taxonomies: the loader's refusals with node and line, the shipped taxonomies, and
+//! the evidence behind suggestions.
+
+use devzone_core::chain::shipped;
+use devzone_core::chain::suggest::{Evidence, Matcher, Source, Subject};
+use devzone_core::chain::taxonomy::{Level, Stream, Taxonomy};
+
+const HEAD: &str = "id = \"t\"\nname = \"T\"\nversion = \"1\"\n";
+
+fn refused(body: &str) -> (Option<usize>, &'static str, String) {
+    let e = Taxonomy::parse(&format!("{HEAD}{body}")).unwrap_err();
+    (e.line, e.rule, e.message)
+}
+
+#[test]
+fn the_loader_names_the_node_and_the_line() {
+    // Lines: 1-3 head, 4 [[node]] a, 8 [[node]] b …
+    let two_parents = "[[node]]\nid = \"a\"\nname = \"A\"\nlevel = \"area\"\n[[node]]\nid = \"b\"\nname = \"B\"\nlevel = \"node\"\nparent = [\"a\", \"c\"]\n";
+    let (line, rule, msg) = refused(two_parents);
+    assert_eq!((line, rule), (Some(8), "chain.two_parents"));
+    assert!(msg.contains("node b") && msg.contains("a, c"), "{msg}");
+
+    let duplicate = "[[node]]\nid = \"a\"\nname = \"A\"\nlevel = \"area\"\n[[node]]\nid = \"a\"\nname = \"A2\"\nlevel = \"area\"\n";
+    let (line, rule, msg) = refused(duplicate);
+    assert_eq!((line, rule), (Some(8), "chain.duplicate_id"));
+    assert!(msg.contains("first on line 4"), "{msg}");
+
+    let cycle = "[[node]]\nid = \"a\"\nname = \"A\"\nlevel = \"node\"\nparent = \"b\"\n[[node]]\nid = \"b\"\nname = \"B\"\nlevel = \"node\"\nparent = \"a\"\n";
+    let (line, rule, msg) = refused(cycle);
+    assert_eq!((line, rule), (Some(4), "chain.cycle"));
+    assert!(msg.contains("a → b → a"), "{msg}");
+
+    let code = "[[node]]\nid = \"a\"\nname = \"A\"\nlevel = \"node\"\nindustry_codes = [\"3491\", \"9999\"]\n";
+    let (line, rule, msg) = refused(code);
+    assert_eq!((line, rule), (Some(4), "chain.industry_code"));
+    assert!(msg.contains("9999"), "{msg}");
+
+    let orphan = "[[node]]\nid = \"a\"\nname = \"A\"\nlevel = \"node\"\nparent = \"nowhere\"\n";
+    assert_eq!(refused(orphan).1, "chain.unknown_parent");
+
+    let (line, rule, _) = refused("");
+    assert_eq!((line, rule), (None, "chain.empty"));
+
+    let (line, rule, _) = refused("[[node]]\nid = \"a\"\nname = \"A\"\nlevel = \"galaxy\"\n");
+    assert_eq!((line, rule), (Some(7), "chain.syntax"));
+
+    // "Supplies" may go round: real chains do.
+    let loop_ok = "[[node]]\nid = \"a\"\nname = \"A\"\nlevel = \"node\"\nsupplies = [\"b\"]\n[[node]]\nid = \"b\"\nname = \"B\"\nlevel = \"node\"\nsupplies = [\"a\"]\n";
+    assert!(Taxonomy::parse(&format!("{HEAD}{loop_ok}")).is_ok());
+}
+
+#[test]
+fn shipped_taxonomies_cover_the_twenty_tracks_and_five_detailed_chains() {
+    let bj = shipped::get("beijing-future").unwrap();
+    let areas: Vec<&str> = bj.of_level(Level::Area).map(|n| n.name.as_str()).collect();
+    assert_eq!(areas, ["未来信息", "未来健康", "未来制造", "未来能源", "未来材料", "未来空间"]);
+    assert_eq!(bj.of_level(Level::Track).count(), 20);
+    let ivd = shipped::get("suzhou-ivd").unwrap();
+    for (t, chain) in [
+        (bj, "humanoid-chain"),
+        (bj, "space-chain"),
+        (bj, "hydrogen-chain"),
+        (bj, "storage-chain"),
+        (ivd, "ivd-chain"),
+    ] {
+        let nodes = t.descendants(chain);
+        assert!(nodes.len() >= 15, "{chain}: {}", nodes.len());
+        for s in [Stream::Upstream, Stream::Midstream, Stream::Downstream] {
+            assert!(nodes.iter().any(|n| n.stream == Some(s)), "{chain} lacks {s:?}");
+        }
+        assert!(nodes.iter().all(|n| !n.keywords.is_empty() && !n.industry_codes.is_empty()));
+    }
+    let sei = shipped::get("sei2018").unwrap();
+    assert_eq!(sei.of_level(Level::Area).count(), 9);
+    assert!(sei.of_level(Level::Node).count() >= 150);
+    let total: usize = shipped::all().iter().map(|t| t.nodes.len()).sum();
+    assert!(total >= 200, "{total}");
+}
+
+#[test]
+fn suggestions_carry_their_evidence() {
+    let bj = shipped::get("beijing-future").unwrap();
+    let m = Matcher::new(bj);
+    let s = m.suggest(&Subject {
+        id: 7,
+        name: "北京某某精密传动科技有限公司",
+        industry_code: "3453",
+        business_scope: "研发、生产谐波减速器、RV减速器；销售机械设备；技术开发、技术服务。",
+        products: "谐波减速器",
+    });
+    let reducer = s.iter().find(|x| x.node_id == "hr-reducer").expect("the reducer node");
+    assert_eq!(s[0].node_id, "hr-reducer", "{s:?}");
+    assert!(reducer.evidence.contains(&Evidence { source: Source::Products, term: "谐波减速器".into() }));
+    assert!(reducer.evidence.contains(&Evidence { source: Source::Scope, term: "RV减速器".into() }));
+    assert!(reducer.evidence.contains(&Evidence { source: Source::IndustryCode, term: "3453".into() }));
+    // Products 谐波减速器 (0.5), scope 谐波减速器 and RV减速器 (0.35 each), class 3453 (0.3):
+    // 1 − 0.5 × 0.65 × 0.65 × 0.7 = 1 − 0.1479 = 0.85.
+    assert_eq!(reducer.evidence.len(), 4);
+    assert_eq!(reducer.confidence, 0.85);
+    // An unrelated enterprise gets nothing from this taxonomy.
+    let none = m.suggest(&Subject {
+        id: 8,
+        name: "某某餐饮管理有限公司",
+        industry_code: "6210",
+        business_scope: "餐饮服务；食品销售。",
+        products: "",
+    });
+    assert!(none.is_empty(), "{none:?}");
+    // A class that indicates a single node counts alone, at its weight.
+    let by_code = m.suggest(&Subject {
+        id: 9,
+        name: "某公司",
+        industry_code: "3492",
+        business_scope: "",
+        products: "",
+    });
+    assert_eq!(by_code.len(), 1);
+    assert_eq!((by_code[0].node_id.as_str(), by_code[0].confidence), ("hr-special", 0.3));
+}
