@@ -844,3 +844,110 @@ async fn enter_a_requirement_see_ranked_candidates_and_open_one_on_the_map() {
     assert_eq!(h1, "Land and space");
     shot(c, "land-overview-en").await;
 }
+
+/// Industry chains: the humanoid-robot chain of the demo's Beijing zone shows its diagram
+/// with a missing node and a target list; confirming a suggested mapping on a node's page
+/// raises that node's count.
+#[tokio::test]
+async fn humanoid_chain_gaps_and_a_confirmed_suggestion() {
+    let Some(b) = browser(300).await else { return };
+    let c = &b.c;
+    let zone = devzone_db::repo::zones::list(&b.db.conn, &Scope::all())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|z| z.name == "北京经济技术开发区")
+        .unwrap();
+    let chain_url = format!(
+        "{}/zones/{}/chains/beijing-future/humanoid-chain",
+        b.base, zone.id
+    );
+    c.goto(&format!("{}/zones/{}", b.base, zone.id))
+        .await
+        .unwrap();
+    log_in(c).await;
+    c.goto(&chain_url).await.unwrap();
+    c.wait()
+        .for_element(Locator::Css("#diagram svg .chain-node"))
+        .await
+        .unwrap();
+    let missing = c
+        .find_all(Locator::Css("#diagram svg a.status-missing"))
+        .await
+        .unwrap();
+    assert!(!missing.is_empty(), "no missing node in the diagram");
+    let targets = c
+        .find_all(Locator::Css("#target-list tbody tr"))
+        .await
+        .unwrap();
+    assert!(!targets.is_empty());
+    let first_target = targets[0].text().await.unwrap();
+    assert!(first_target.contains("缺"), "{first_target}");
+    shot(c, "chain-humanoid").await;
+
+    // A node with suggestions waiting: its page, confirm the first, back to the chain.
+    let mut node = None;
+    for row in c
+        .find_all(Locator::Css("#gap-table tbody tr"))
+        .await
+        .unwrap()
+    {
+        let cells = row.find_all(Locator::Css("td")).await.unwrap();
+        let waiting: usize = cells[4].text().await.unwrap().trim().parse().unwrap_or(0);
+        if waiting > 0 {
+            let id = row
+                .attr("id")
+                .await
+                .unwrap()
+                .unwrap()
+                .trim_start_matches("row-")
+                .to_string();
+            let confirmed: usize = cells[3].text().await.unwrap().trim().parse().unwrap();
+            node = Some((id, confirmed));
+            break;
+        }
+    }
+    let (node, before) = node.expect("a node with suggestions waiting");
+    c.find(Locator::Css(&format!("#row-{node} td a")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("#suggested button.confirm"))
+        .await
+        .unwrap();
+    shot(c, "chain-node").await;
+    c.find(Locator::Css("#suggested button.confirm"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("#confirmed"))
+        .await
+        .unwrap();
+    c.goto(&chain_url).await.unwrap();
+    let after: usize = c
+        .wait()
+        .for_element(Locator::Css(&format!("#row-{node} td.confirmed")))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    assert_eq!(after, before + 1);
+    let label = c
+        .find(Locator::Css(&format!("#node-{node} title")))
+        .await
+        .unwrap()
+        .html(true)
+        .await
+        .unwrap();
+    assert!(label.ends_with(&format!(": {after}")), "{label}");
+}

@@ -3,6 +3,7 @@
 
 use std::fmt::Write;
 
+pub mod chain;
 pub mod map;
 
 /// Escapes text for SVG/XML content and attributes.

@@ -30,11 +30,19 @@ fn main() {
     // Words that enterprises of the zones would write: every keyword of every taxonomy.
     let words: Vec<&str> = taxonomies
         .iter()
-        .flat_map(|t| t.nodes.iter().flat_map(|n| n.keywords.iter().map(String::as_str)))
+        .flat_map(|t| {
+            t.nodes
+                .iter()
+                .flat_map(|n| n.keywords.iter().map(String::as_str))
+        })
         .collect();
     let codes: Vec<&str> = taxonomies
         .iter()
-        .flat_map(|t| t.nodes.iter().flat_map(|n| n.industry_codes.iter().map(String::as_str)))
+        .flat_map(|t| {
+            t.nodes
+                .iter()
+                .flat_map(|n| n.industry_codes.iter().map(String::as_str))
+        })
         .collect();
     let mut rng = Rng::new(42);
     let subjects: Vec<(String, String, String, String)> = (0..100_000)
@@ -43,15 +51,27 @@ fn main() {
             let mut scope = String::new();
             while scope.chars().count() < target {
                 if rng.chance(0.25) {
-                    scope.push_str(rng.pick(&words));
+                    scope.push_str(*rng.pick(&words));
                 } else {
-                    scope.push_str(rng.pick(FILLER));
+                    scope.push_str(*rng.pick(FILLER));
                 }
                 scope.push('；');
             }
             let scope: String = scope.chars().take(target).collect();
-            let products = if rng.chance(0.5) { rng.pick(&words).to_string() } else { String::new() };
-            (format!("某某{}科技有限公司", rng.pick(&["智造", "新材", "动力", "生物"])), rng.pick(&codes).to_string(), scope, products)
+            let products = if rng.chance(0.5) {
+                (*rng.pick(&words)).to_string()
+            } else {
+                String::new()
+            };
+            (
+                format!(
+                    "某某{}科技有限公司",
+                    rng.pick(&["智造", "新材", "动力", "生物"])
+                ),
+                (*rng.pick(&codes)).to_string(),
+                scope,
+                products,
+            )
         })
         .collect();
     let chars: usize = subjects.iter().map(|s| s.2.chars().count()).sum();

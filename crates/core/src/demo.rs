@@ -516,7 +516,10 @@ pub fn enterprise(index: usize, zones: &[DemoZone]) -> DemoEnterprise {
         Centi::from_f64((revenue_2024 * rng.range(0.05, 0.4) / 10_000.0).round() * 10_000.0);
     let industrial = is_industrial(class);
 
+    let (business_scope, main_products) = crate::chain::demo::scope(index, class);
     let draft = EnterpriseDraft {
+        business_scope: Some(business_scope),
+        main_products,
         credit_code,
         name,
         former_names,

@@ -78,6 +78,12 @@ pub struct EnterpriseInput {
     pub registered_capital: Option<Decimal>,
     #[serde(default)]
     pub tags: Vec<String>,
+    /// 经营范围 as registered: what the chain suggestions read.
+    #[serde(default)]
+    pub business_scope: Option<String>,
+    /// 主要产品, in the enterprise's words.
+    #[serde(default)]
+    pub main_products: Option<String>,
 }
 
 /// A checked enterprise, ready to store.
@@ -96,6 +102,8 @@ pub struct EnterpriseDraft {
     pub founded_on: Option<NaiveDate>,
     pub registered_capital: Option<Centi>,
     pub tags: Vec<String>,
+    pub business_scope: Option<String>,
+    pub main_products: Option<String>,
 }
 
 fn clean(s: &Option<String>) -> Option<String> {
@@ -263,6 +271,16 @@ impl EnterpriseInput {
         for t in &tags {
             check_len(&mut errs, "tags", t, 50);
         }
+        let business_scope = clean(&self.business_scope);
+        let main_products = clean(&self.main_products);
+        for (field, v) in [
+            ("business_scope", &business_scope),
+            ("main_products", &main_products),
+        ] {
+            if let Some(v) = v {
+                check_len(&mut errs, field, v, MAX_TEXT_CHARS);
+            }
+        }
         if !errs.0.is_empty() {
             return Err(errs.0);
         }
@@ -280,6 +298,8 @@ impl EnterpriseInput {
             founded_on,
             registered_capital,
             tags,
+            business_scope,
+            main_products,
         })
     }
 }

@@ -53,7 +53,17 @@ fn the_loader_names_the_node_and_the_line() {
 fn shipped_taxonomies_cover_the_twenty_tracks_and_five_detailed_chains() {
     let bj = shipped::get("beijing-future").unwrap();
     let areas: Vec<&str> = bj.of_level(Level::Area).map(|n| n.name.as_str()).collect();
-    assert_eq!(areas, ["未来信息", "未来健康", "未来制造", "未来能源", "未来材料", "未来空间"]);
+    assert_eq!(
+        areas,
+        [
+            "未来信息",
+            "未来健康",
+            "未来制造",
+            "未来能源",
+            "未来材料",
+            "未来空间"
+        ]
+    );
     assert_eq!(bj.of_level(Level::Track).count(), 20);
     let ivd = shipped::get("suzhou-ivd").unwrap();
     for (t, chain) in [
@@ -66,9 +76,16 @@ fn shipped_taxonomies_cover_the_twenty_tracks_and_five_detailed_chains() {
         let nodes = t.descendants(chain);
         assert!(nodes.len() >= 15, "{chain}: {}", nodes.len());
         for s in [Stream::Upstream, Stream::Midstream, Stream::Downstream] {
-            assert!(nodes.iter().any(|n| n.stream == Some(s)), "{chain} lacks {s:?}");
+            assert!(
+                nodes.iter().any(|n| n.stream == Some(s)),
+                "{chain} lacks {s:?}"
+            );
         }
-        assert!(nodes.iter().all(|n| !n.keywords.is_empty() && !n.industry_codes.is_empty()));
+        assert!(
+            nodes
+                .iter()
+                .all(|n| !n.keywords.is_empty() && !n.industry_codes.is_empty())
+        );
     }
     let sei = shipped::get("sei2018").unwrap();
     assert_eq!(sei.of_level(Level::Area).count(), 9);
@@ -88,11 +105,23 @@ fn suggestions_carry_their_evidence() {
         business_scope: "研发、生产谐波减速器、RV减速器；销售机械设备；技术开发、技术服务。",
         products: "谐波减速器",
     });
-    let reducer = s.iter().find(|x| x.node_id == "hr-reducer").expect("the reducer node");
+    let reducer = s
+        .iter()
+        .find(|x| x.node_id == "hr-reducer")
+        .expect("the reducer node");
     assert_eq!(s[0].node_id, "hr-reducer", "{s:?}");
-    assert!(reducer.evidence.contains(&Evidence { source: Source::Products, term: "谐波减速器".into() }));
-    assert!(reducer.evidence.contains(&Evidence { source: Source::Scope, term: "RV减速器".into() }));
-    assert!(reducer.evidence.contains(&Evidence { source: Source::IndustryCode, term: "3453".into() }));
+    assert!(reducer.evidence.contains(&Evidence {
+        source: Source::Products,
+        term: "谐波减速器".into()
+    }));
+    assert!(reducer.evidence.contains(&Evidence {
+        source: Source::Scope,
+        term: "RV减速器".into()
+    }));
+    assert!(reducer.evidence.contains(&Evidence {
+        source: Source::IndustryCode,
+        term: "3453".into()
+    }));
     // Products 谐波减速器 (0.5), scope 谐波减速器 and RV减速器 (0.35 each), class 3453 (0.3):
     // 1 − 0.5 × 0.65 × 0.65 × 0.7 = 1 − 0.1479 = 0.85.
     assert_eq!(reducer.evidence.len(), 4);
@@ -115,5 +144,8 @@ fn suggestions_carry_their_evidence() {
         products: "",
     });
     assert_eq!(by_code.len(), 1);
-    assert_eq!((by_code[0].node_id.as_str(), by_code[0].confidence), ("hr-special", 0.3));
+    assert_eq!(
+        (by_code[0].node_id.as_str(), by_code[0].confidence),
+        ("hr-special", 0.3)
+    );
 }

@@ -146,8 +146,25 @@ pub async fn load_zones(
     }
     for (zi, z) in zones.iter().enumerate() {
         load_land(db, zi, z, zone_ids[zi], &park_ids[zi]).await?;
+        chain_mappings(db, zone_ids[zi]).await?;
     }
     meta::set(&db.conn, META_KEY, &n_enterprises.to_string()).await?;
+    Ok(())
+}
+
+/// Runs the chain suggestions for a demo zone and confirms about two thirds of the confident
+/// ones, so that the chain pages show confirmed members and a review queue both.
+async fn chain_mappings(db: &Db, zone_id: i64) -> DbResult<()> {
+    use crate::repo::chains;
+    let actor = crate::Actor::system("demo");
+    chains::suggest(&db.conn, &actor, zone_id).await?;
+    let ids: Vec<i64> = chains::mappings(&db.conn, zone_id, None, None, Some(chains::SUGGESTED))
+        .await?
+        .into_iter()
+        .filter(|m| m.confidence.unwrap_or(0.0) >= 0.5 && m.enterprise_id % 3 != 0)
+        .map(|m| m.id)
+        .collect();
+    chains::review(&db.conn, &actor, zone_id, &ids, chains::CONFIRMED).await?;
     Ok(())
 }
 

@@ -81,6 +81,9 @@ pub mod enterprise {
         pub latest_year: Option<i32>,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
+        /// 经营范围 and 主要产品: what the chain suggestions read.
+        pub business_scope: Option<String>,
+        pub main_products: Option<String>,
     }
     no_relations!();
 }
@@ -771,6 +774,73 @@ pub mod land_rules {
         pub zone_id: i64,
         /// `devzone_core::land::idle::LandRules` as JSON.
         pub rules: String,
+    }
+    no_relations!();
+}
+
+pub mod chain_mapping {
+    use sea_orm::entity::prelude::*;
+    use serde::{Deserialize, Serialize};
+
+    /// An enterprise placed on a chain node: suggested by the rules, confirmed or rejected by
+    /// an officer, or added by hand.
+    #[derive(
+        Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize, utoipa::ToSchema,
+    )]
+    #[schema(as = ChainMapping)]
+    #[sea_orm(table_name = "chain_mappings")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub zone_id: i64,
+        pub enterprise_id: i64,
+        pub taxonomy: String,
+        pub node_id: String,
+        /// suggested, confirmed or rejected.
+        pub state: String,
+        /// rule or manual.
+        pub origin: String,
+        pub confidence: Option<f64>,
+        /// JSON list of `devzone_core::chain::suggest::Evidence`.
+        pub evidence: String,
+        pub updated_by: String,
+        #[schema(value_type = String)]
+        pub updated_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+pub mod chain_taxonomy {
+    use sea_orm::entity::prelude::*;
+    use serde::{Deserialize, Serialize};
+
+    /// A zone's own version of a taxonomy (TOML); the newest one replaces the shipped file.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+    #[sea_orm(table_name = "chain_taxonomies")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub zone_id: i64,
+        pub taxonomy: String,
+        pub version: String,
+        pub source: String,
+        pub created_by: String,
+        pub created_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+pub mod chain_settings {
+    use sea_orm::entity::prelude::*;
+    use serde::{Deserialize, Serialize};
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+    #[sea_orm(table_name = "chain_settings")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub zone_id: i64,
+        /// `devzone_core::chain::gap::Thresholds` as JSON.
+        pub settings: String,
     }
     no_relations!();
 }

@@ -18,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_evaluation::Migration),
             Box::new(m0005_imports::Migration),
             Box::new(m0006_land::Migration),
+            Box::new(m0007_chains::Migration),
         ]
     }
 }
@@ -996,6 +997,114 @@ mod m0006_land {
                     .col(big_integer("zone_id").primary_key())
                     .col(text("rules"))
                     .foreign_key(&mut fk(("land_rules", "zone_id"), ("zones", "id"), Cascade))
+                    .take(),
+            )
+            .await
+        }
+    }
+}
+
+mod m0007_chains {
+    use super::*;
+
+    pub struct Migration;
+
+    impl MigrationName for Migration {
+        fn name(&self) -> &str {
+            "m0007_chains"
+        }
+    }
+
+    /// Industry chains: enterprises' business scope and main products (what suggestions
+    /// read), enterprise → chain-node mappings with their review state and evidence, a zone's
+    /// own versions of taxonomies, and its gap thresholds.
+    #[async_trait::async_trait]
+    impl MigrationTrait for Migration {
+        async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+            use ForeignKeyAction::Cascade;
+            m.alter_table(
+                Table::alter()
+                    .table("enterprises")
+                    .add_column(text_null("business_scope"))
+                    .take(),
+            )
+            .await?;
+            m.alter_table(
+                Table::alter()
+                    .table("enterprises")
+                    .add_column(text_null("main_products"))
+                    .take(),
+            )
+            .await?;
+            m.create_table(
+                Table::create()
+                    .table("chain_mappings")
+                    .col(big_pk_auto("id"))
+                    .col(big_integer("zone_id"))
+                    .col(big_integer("enterprise_id"))
+                    .col(string("taxonomy"))
+                    .col(string("node_id"))
+                    .col(string("state"))
+                    .col(string("origin"))
+                    .col(double_null("confidence"))
+                    .col(text("evidence"))
+                    .col(string("updated_by"))
+                    .col(timestamp_with_time_zone("updated_at"))
+                    .foreign_key(&mut fk(
+                        ("chain_mappings", "zone_id"),
+                        ("zones", "id"),
+                        Cascade,
+                    ))
+                    .foreign_key(&mut fk(
+                        ("chain_mappings", "enterprise_id"),
+                        ("enterprises", "id"),
+                        Cascade,
+                    ))
+                    .take(),
+            )
+            .await?;
+            m.create_index(index(
+                "chain_mappings",
+                "chain_mappings_key",
+                &["enterprise_id", "taxonomy", "node_id"],
+                true,
+            ))
+            .await?;
+            m.create_index(index(
+                "chain_mappings",
+                "chain_mappings_zone_node",
+                &["zone_id", "taxonomy", "node_id", "state"],
+                false,
+            ))
+            .await?;
+            m.create_table(
+                Table::create()
+                    .table("chain_taxonomies")
+                    .col(big_pk_auto("id"))
+                    .col(big_integer("zone_id"))
+                    .col(string("taxonomy"))
+                    .col(string("version"))
+                    .col(text("source"))
+                    .col(string("created_by"))
+                    .col(timestamp_with_time_zone("created_at"))
+                    .foreign_key(&mut fk(
+                        ("chain_taxonomies", "zone_id"),
+                        ("zones", "id"),
+                        Cascade,
+                    ))
+                    .take(),
+            )
+            .await?;
+            m.create_table(
+                Table::create()
+                    .table("chain_settings")
+                    .col(big_integer("zone_id").primary_key())
+                    .col(text("settings"))
+                    .foreign_key(&mut fk(
+                        ("chain_settings", "zone_id"),
+                        ("zones", "id"),
+                        Cascade,
+                    ))
                     .take(),
             )
             .await

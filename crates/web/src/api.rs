@@ -168,6 +168,9 @@ pub struct EnterpriseOut {
     #[schema(value_type = Option<String>)]
     pub registered_capital: Option<rust_decimal::Decimal>,
     pub tags: Vec<String>,
+    /// 经营范围 and 主要产品.
+    pub business_scope: Option<String>,
+    pub main_products: Option<String>,
     pub above_scale: Option<bool>,
     /// Operating revenue of `latest_year`, yuan.
     #[schema(value_type = Option<String>)]
@@ -198,6 +201,8 @@ impl From<enterprise::Model> for EnterpriseOut {
             founded_on: e.founded_on,
             registered_capital: yuan(e.registered_capital),
             tags: list(&e.tags),
+            business_scope: e.business_scope.clone(),
+            main_products: e.main_products.clone(),
             above_scale: e.above_scale,
             latest_revenue: yuan(e.latest_revenue),
             latest_year: e.latest_year,

@@ -1,6 +1,8 @@
 //! Industry chains: taxonomies as data, the shipped taxonomies, and rule-based suggestions
 //! of which chain nodes an enterprise belongs to, with their evidence.
 
+pub mod demo;
+pub mod gap;
 pub mod shipped;
 pub mod suggest;
 pub mod taxonomy;

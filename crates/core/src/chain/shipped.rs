@@ -7,11 +7,15 @@ use super::taxonomy::{Taxonomy, TaxonomyError};
 use std::sync::OnceLock;
 
 const FILES: [(&str, &str); 2] = [
-    ("beijing-future", include_str!("../../chains/beijing-future.toml")),
+    (
+        "beijing-future",
+        include_str!("../../chains/beijing-future.toml"),
+    ),
     ("suzhou-ivd", include_str!("../../chains/suzhou-ivd.toml")),
 ];
 
-const SEI_CSV: &str = include_str!("../../data/sei2018-derived/sei2018_gbt4754_mapping_derived.csv");
+const SEI_CSV: &str =
+    include_str!("../../data/sei2018-derived/sei2018_gbt4754_mapping_derived.csv");
 
 /// Every shipped taxonomy, parsed once.
 pub fn all() -> &'static [Taxonomy] {
@@ -74,7 +78,9 @@ pub fn sei2018() -> Result<Taxonomy, TaxonomyError> {
             [a, b] => (a.to_string(), b.to_string()),
             _ => continue,
         };
-        let entry = tree.entry(l1).or_insert_with(|| (l1_name.to_string(), Vec::new()));
+        let entry = tree
+            .entry(l1)
+            .or_insert_with(|| (l1_name.to_string(), Vec::new()));
         let mids = &mut entry.1;
         let mi = match mids.iter().position(|(n, _)| *n == l2) {
             Some(i) => i,
@@ -102,17 +108,32 @@ pub fn sei2018() -> Result<Taxonomy, TaxonomyError> {
         }
     }
     let q = |s: &str| serde_json::to_string(s).unwrap_or_default();
-    let list = |xs: &[String]| format!("[{}]", xs.iter().map(|x| q(x)).collect::<Vec<_>>().join(", "));
+    let list = |xs: &[String]| {
+        format!(
+            "[{}]",
+            xs.iter().map(|x| q(x)).collect::<Vec<_>>().join(", ")
+        )
+    };
     let mut t = String::from(
         "id = \"sei2018\"\nname = \"战略性新兴产业分类（2018）\"\nversion = \"2018-derived\"\nsource = \"国家统计局令第 23 号；GB/T 4754 对照为派生的部分映射，见 data/sei2018-derived/SOURCE.md\"\n\n",
     );
     for (l1, (l1_name, mids)) in &tree {
-        t += &format!("[[node]]\nid = \"sei-{l1}\"\nname = {}\nlevel = \"area\"\n\n", q(l1_name));
+        t += &format!(
+            "[[node]]\nid = \"sei-{l1}\"\nname = {}\nlevel = \"area\"\n\n",
+            q(l1_name)
+        );
         for (mi, (l2, leaves)) in mids.iter().enumerate() {
             let mid = format!("sei-{l1}-{}", mi + 1);
-            t += &format!("[[node]]\nid = \"{mid}\"\nname = {}\nlevel = \"track\"\nparent = \"sei-{l1}\"\n\n", q(l2));
+            t += &format!(
+                "[[node]]\nid = \"{mid}\"\nname = {}\nlevel = \"track\"\nparent = \"sei-{l1}\"\n\n",
+                q(l2)
+            );
             for (li, (l3, leaf)) in leaves.iter().enumerate() {
-                let mut words = vec![l3.trim_end_matches("制造").trim_end_matches("服务").to_string()];
+                let mut words = vec![
+                    l3.trim_end_matches("制造")
+                        .trim_end_matches("服务")
+                        .to_string(),
+                ];
                 words.extend(leaf.words.iter().cloned());
                 words.retain(|w| w.chars().count() >= 2);
                 words.dedup();

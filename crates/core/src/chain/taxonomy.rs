@@ -158,7 +158,10 @@ impl Taxonomy {
                 return Err(err(
                     line,
                     "chain.duplicate_id",
-                    format!("node id {} is used again (first on line {})", n.id, first.line),
+                    format!(
+                        "node id {} is used again (first on line {})",
+                        n.id, first.line
+                    ),
                 ));
             }
             let parent = match n.parent {
@@ -169,7 +172,12 @@ impl Taxonomy {
                     return Err(err(
                         line,
                         "chain.two_parents",
-                        format!("node {} is placed under {} parents: {}", n.id, ps.len(), ps.join(", ")),
+                        format!(
+                            "node {} is placed under {} parents: {}",
+                            n.id,
+                            ps.len(),
+                            ps.join(", ")
+                        ),
                     ));
                 }
             };
@@ -202,11 +210,19 @@ impl Taxonomy {
             if let Some(p) = &n.parent
                 && !index.contains_key(p)
             {
-                return Err(err(n.line, "chain.unknown_parent", format!("node {}: parent {p} does not exist", n.id)));
+                return Err(err(
+                    n.line,
+                    "chain.unknown_parent",
+                    format!("node {}: parent {p} does not exist", n.id),
+                ));
             }
             for s in &n.supplies {
                 if !index.contains_key(s) {
-                    return Err(err(n.line, "chain.unknown_supplies", format!("node {}: supplies {s}, which does not exist", n.id)));
+                    return Err(err(
+                        n.line,
+                        "chain.unknown_supplies",
+                        format!("node {}: supplies {s}, which does not exist", n.id),
+                    ));
                 }
             }
         }
@@ -217,7 +233,11 @@ impl Taxonomy {
             while let Some(p) = &at.parent {
                 if seen.contains(&p.as_str()) {
                     seen.push(p);
-                    return Err(err(n.line, "chain.cycle", format!("the parents of {} go round: {}", n.id, seen.join(" → "))));
+                    return Err(err(
+                        n.line,
+                        "chain.cycle",
+                        format!("the parents of {} go round: {}", n.id, seen.join(" → ")),
+                    ));
                 }
                 seen.push(p);
                 at = &nodes[index[p]];

@@ -225,6 +225,8 @@ fn apply(am: &mut enterprise::ActiveModel, d: &EnterpriseDraft) {
     am.founded_on = Set(d.founded_on);
     am.registered_capital = Set(d.registered_capital.map(|c| c.0));
     am.tags = Set(list_json(&d.tags));
+    am.business_scope = Set(d.business_scope.clone());
+    am.main_products = Set(d.main_products.clone());
     am.updated_at = Set(chrono::Utc::now());
 }
 

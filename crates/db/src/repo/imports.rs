@@ -591,6 +591,8 @@ fn new_draft(rec: &Record, park_id: Option<i64>) -> EnterpriseDraft {
         founded_on: a.founded_on,
         registered_capital: a.registered_capital,
         tags: Vec::new(),
+        business_scope: None,
+        main_products: None,
     }
 }
 

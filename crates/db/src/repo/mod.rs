@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod backup;
+pub mod chains;
 pub mod demand;
 pub mod enterprises;
 pub mod evaluation;

@@ -76,6 +76,10 @@ struct EnterpriseRow {
     latest_year: Option<i32>,
     created_at: chrono::DateTime<chrono::Utc>,
     updated_at: chrono::DateTime<chrono::Utc>,
+    #[serde(default)]
+    business_scope: Option<String>,
+    #[serde(default)]
+    main_products: Option<String>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -255,6 +259,8 @@ pub async fn export<C: ConnectionTrait>(
                         latest_year: e.latest_year,
                         created_at: e.created_at,
                         updated_at: e.updated_at,
+                        business_scope: e.business_scope.clone(),
+                        main_products: e.main_products.clone(),
                     })
                     .collect::<Vec<_>>(),
             )?,
@@ -452,6 +458,8 @@ pub async fn import(
                 latest_year: Set(e.latest_year),
                 created_at: Set(e.created_at),
                 updated_at: Set(e.updated_at),
+                business_scope: Set(e.business_scope.clone()),
+                main_products: Set(e.main_products.clone()),
                 ..Default::default()
             })
             .collect();

@@ -330,6 +330,14 @@ fn profile(t: Tr, e: &enterprise::Model, zone: &str, park: Option<&str>) -> Vec<
         ),
         (t.t("field.division_code").into(), division),
         (
+            t.t("field.business_scope").into(),
+            e.business_scope.clone().unwrap_or_default(),
+        ),
+        (
+            t.t("field.main_products").into(),
+            e.main_products.clone().unwrap_or_default(),
+        ),
+        (
             t.t("field.ownership").into(),
             t.tv("ownership", &e.ownership),
         ),
@@ -668,6 +676,10 @@ pub async fn add_qualification(
 #[derive(Debug, Default, Deserialize, Clone)]
 pub struct EnterpriseForm {
     #[serde(default)]
+    business_scope: String,
+    #[serde(default)]
+    main_products: String,
+    #[serde(default)]
     credit_code: String,
     #[serde(default)]
     name: String,
@@ -723,6 +735,8 @@ impl EnterpriseForm {
                 })
                 .unwrap_or_default(),
             tags: list(&e.tags, ", "),
+            business_scope: e.business_scope.clone().unwrap_or_default(),
+            main_products: e.main_products.clone().unwrap_or_default(),
         }
     }
 
@@ -768,6 +782,8 @@ impl EnterpriseForm {
             founded_on: opt(&self.founded_on),
             registered_capital,
             tags: self.tags.split([',', '，']).map(str::to_string).collect(),
+            business_scope: opt(&self.business_scope),
+            main_products: opt(&self.main_products),
         };
         (input, errs)
     }

@@ -2,6 +2,7 @@
 
 mod admin;
 mod auth;
+mod chains;
 mod demand;
 mod enterprises;
 pub(crate) mod evaluation;
@@ -120,6 +121,22 @@ pub fn routes() -> Router<AppState> {
         .route("/revitalisation/{id}/steps", post(demand::add_step))
         .route("/revitalisation/{id}/projects", post(demand::add_project))
         .route("/revitalisation/{id}/stage", post(demand::set_case_stage))
+        .route("/zones/{id}/chains", get(chains::index))
+        .route("/zones/{id}/chains/suggest", post(chains::run_suggestions))
+        .route(
+            "/zones/{id}/chains/thresholds",
+            post(chains::set_thresholds),
+        )
+        .route(
+            "/zones/{id}/chains/review",
+            get(chains::review_queue).post(chains::review),
+        )
+        .route("/zones/{id}/chains/{tax}/nodes/{node}", get(chains::node))
+        .route("/zones/{id}/chains/{tax}/{chain}", get(chains::chain))
+        .route(
+            "/zones/{id}/chains/{tax}/{chain}/targets",
+            get(chains::targets_export),
+        )
         .route("/admin/audit", get(admin::audit))
         .route("/admin/users", get(admin::users).post(admin::create_user))
         .route("/admin/users/{name}/disabled", post(admin::set_disabled))
