@@ -149,3 +149,114 @@ fn suggestions_carry_their_evidence() {
         ("hr-special", 0.3)
     );
 }
+
+mod gaps {
+    use devzone_core::chain::gap::{Member, Status, Thresholds, analyse, targets};
+    use devzone_core::chain::taxonomy::Taxonomy;
+    use std::collections::BTreeMap;
+
+    const CHAIN: &str = r#"
+id = "t"
+name = "T"
+version = "1"
+
+[[node]]
+id = "c"
+name = "链"
+level = "chain"
+
+[[node]]
+id = "up"
+name = "材料"
+level = "node"
+parent = "c"
+stream = "upstream"
+products = ["材料甲"]
+keywords = ["材料"]
+supplies = ["mid"]
+
+[[node]]
+id = "mid"
+name = "部件"
+level = "node"
+parent = "c"
+stream = "midstream"
+supplies = ["down"]
+
+[[node]]
+id = "down"
+name = "整机"
+level = "node"
+parent = "c"
+stream = "downstream"
+"#;
+
+    fn member(id: i64, revenue: f64, q: &[&str]) -> Member {
+        Member {
+            enterprise_id: id,
+            name: format!("E{id}"),
+            revenue: Some(revenue),
+            tax: Some(revenue / 20.0),
+            employees: Some(100.0),
+            qualifications: q.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn thresholds_decide_strong_weak_and_missing() {
+        let t = Taxonomy::parse(CHAIN).unwrap();
+        let th = Thresholds {
+            strong_min_enterprises: 3,
+            leading_revenue: 1.0e9,
+            weak_min_enterprises: 1,
+        };
+        let mut members = BTreeMap::new();
+        // mid: two small members → weak (2 < 3, no leader).
+        members.insert(
+            "mid".to_string(),
+            vec![
+                member(1, 5.0e7, &["high_tech"]),
+                member(2, 3.0e7, &["high_tech", "srdi_sme"]),
+            ],
+        );
+        // down: one member at exactly the leading revenue → strong.
+        members.insert("down".to_string(), vec![member(3, 1.0e9, &[])]);
+        let suggested = BTreeMap::from([("up".to_string(), 4usize)]);
+        let g = analyse(&t, "c", &members, &suggested, &th);
+        let by = |id: &str| g.iter().find(|x| x.node_id == id).unwrap();
+        assert_eq!(by("up").status, Status::Missing);
+        assert_eq!(by("up").suggested, 4);
+        assert_eq!(by("mid").status, Status::Weak);
+        assert_eq!(by("mid").revenue, 8.0e7);
+        // 5.0e7 / 20 + 3.0e7 / 20 = 2.5e6 + 1.5e6
+        assert_eq!(by("mid").tax, 4.0e6);
+        assert_eq!(by("mid").employees, 200.0);
+        assert_eq!(by("mid").qualifications.get("high_tech"), Some(&2));
+        assert_eq!(by("down").status, Status::Strong);
+        assert_eq!(by("down").leaders.len(), 1);
+        // Three members make mid strong too.
+        members.get_mut("mid").unwrap().push(member(4, 1.0e6, &[]));
+        let g = analyse(&t, "c", &members, &suggested, &th);
+        assert_eq!(
+            g.iter().find(|x| x.node_id == "mid").unwrap().status,
+            Status::Strong
+        );
+        // The target list: the missing node, why (it supplies 部件) and whom to attract.
+        let list = targets(&t, &g);
+        assert_eq!(list.len(), 1);
+        assert_eq!(list[0].node_id, "up");
+        assert_eq!(list[0].supplies, ["部件"]);
+        assert!(list[0].attract.contains(&"材料甲".to_string()));
+        // With a higher weak threshold, a single-member node counts as missing.
+        let strict = Thresholds {
+            weak_min_enterprises: 2,
+            leading_revenue: 1.0e12,
+            ..th
+        };
+        let g = analyse(&t, "c", &members, &suggested, &strict);
+        assert_eq!(
+            g.iter().find(|x| x.node_id == "down").unwrap().status,
+            Status::Missing
+        );
+    }
+}

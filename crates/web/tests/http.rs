@@ -1113,3 +1113,136 @@ async fn land_api_and_pages() {
         assert_eq!(&bytes[..2], b"PK");
     }
 }
+
+/// Chains through the pages: the index, a chain with its target list and export, a node,
+/// the review queue with a bulk confirm, thresholds refused and saved, and a zone's own
+/// taxonomy version refused with its line, then saved.
+#[tokio::test]
+async fn chain_pages() {
+    let t = devzone_db::testing::sqlite().await;
+    let (_, _, _) = setup(&t).await;
+    let app = app(&t.db).await;
+    let cookie = log_in(&app, "officer", "officer-pw-1").await;
+    let (s, html) = page(&app, &cookie, "/zones/1/chains").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        html.contains("类人机器人产业链") && html.contains("体外诊断产业链"),
+        "{html}"
+    );
+    let csrf = csrf_of(&html);
+    let (s, html) = page(
+        &app,
+        &cookie,
+        "/zones/1/chains/beijing-future/humanoid-chain",
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("class=\"chain-diagram\"") && html.contains("id=\"target-list\""));
+    let (s, _) = page(&app, &cookie, "/zones/1/chains/beijing-future/hr-reducer").await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "a node is not a chain");
+    let (s, html) = page(
+        &app,
+        &cookie,
+        "/zones/1/chains/beijing-future/nodes/hr-reducer",
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("谐波减速器"));
+    let res = app
+        .clone()
+        .oneshot(
+            Request::get("/zones/1/chains/beijing-future/humanoid-chain/targets?format=csv")
+                .header(header::COOKIE, &cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let csv = body_text(res).await;
+    assert!(csv.lines().count() > 1, "{csv}");
+
+    // Bulk confirm from the review queue; the page sends the ids repeated.
+    let waiting = devzone_db::repo::chains::mappings(&t.db.conn, 1, None, None, Some("suggested"))
+        .await
+        .unwrap();
+    let ids: Vec<i64> = waiting.iter().take(2).map(|m| m.id).collect();
+    let (s, html) = page(&app, &cookie, "/zones/1/chains/review").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("id=\"review-form\""));
+    let form = format!(
+        "csrf={csrf}&id={}&id={}&state=confirmed&back=%2Fzones%2F1%2Fchains%2Freview",
+        ids[0], ids[1]
+    );
+    let (s, to) = post_form(&app, &cookie, "/zones/1/chains/review", &form).await;
+    assert_eq!(
+        (s, to.as_str()),
+        (StatusCode::SEE_OTHER, "/zones/1/chains/review")
+    );
+    let now = devzone_db::repo::chains::mappings(&t.db.conn, 1, None, None, Some("confirmed"))
+        .await
+        .unwrap();
+    assert!(ids.iter().all(|id| now.iter().any(|m| m.id == *id)));
+    // A redirect elsewhere than this site is not followed.
+    let (_, to) = post_form(
+        &app,
+        &cookie,
+        "/zones/1/chains/review",
+        &format!("csrf={csrf}&state=rejected&back=%2F%2Fevil.example"),
+    )
+    .await;
+    assert_eq!(to, "/zones/1/chains/review");
+
+    // Thresholds: missing above strong is refused; a good set is saved.
+    let (s, html) = post_form(
+        &app,
+        &cookie,
+        "/zones/1/chains/thresholds",
+        &format!(
+            "csrf={csrf}&strong_min_enterprises=2&weak_min_enterprises=3&leading_revenue_yi=5"
+        ),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("不能高于"), "{html}");
+    let (s, _) = post_form(
+        &app,
+        &cookie,
+        "/zones/1/chains/thresholds",
+        &format!(
+            "csrf={csrf}&strong_min_enterprises=2&weak_min_enterprises=1&leading_revenue_yi=5"
+        ),
+    )
+    .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let th = devzone_db::repo::chains::thresholds(&t.db.conn, 1)
+        .await
+        .unwrap();
+    assert_eq!((th.strong_min_enterprises, th.leading_revenue), (2, 5.0e8));
+
+    // A zone's own version: a node under two parents is refused with its line.
+    let (s, html) = page(&app, &cookie, "/zones/1/chain-taxonomies/suzhou-ivd").await;
+    assert_eq!(s, StatusCode::OK);
+    let bad = "id = \"suzhou-ivd\"\nname = \"x\"\nversion = \"2\"\n[[node]]\nid = \"a\"\nname = \"A\"\nlevel = \"node\"\nparent = [\"b\", \"c\"]\n";
+    let body = format!(
+        "csrf={csrf}&source={}",
+        devzone_web::session::urlencode(bad)
+    );
+    let (s, html2) = post_form(&app, &cookie, "/zones/1/chain-taxonomies/suzhou-ivd", &body).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html2.contains("第 4 行") && html2.contains("node a"),
+        "{html2}"
+    );
+    assert!(html.contains("ivd-antigen"));
+    let good = include_str!("../../core/chains/suzhou-ivd.toml")
+        .replace("version = \"2024.1\"", "version = \"2024.9\"");
+    let body = format!(
+        "csrf={csrf}&source={}",
+        devzone_web::session::urlencode(&good)
+    );
+    let (s, _) = post_form(&app, &cookie, "/zones/1/chain-taxonomies/suzhou-ivd", &body).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (_, html) = page(&app, &cookie, "/zones/1/chains").await;
+    assert!(html.contains("2024.9"));
+}

@@ -36,6 +36,18 @@ pub fn get(id: &str) -> Option<&'static Taxonomy> {
     all().iter().find(|t| t.id == id)
 }
 
+/// The TOML text of a shipped taxonomy (for SEI 2018, the text built from the mapping): what
+/// a zone starts from when it edits its own version.
+pub fn source(id: &str) -> Option<String> {
+    if id == "sei2018" {
+        return sei2018_source().ok();
+    }
+    FILES
+        .iter()
+        .find(|(name, _)| *name == id)
+        .map(|(_, text)| text.to_string())
+}
+
 /// Short product words from the official key-products text: the items between "；", without
 /// their explanations in brackets, when short enough to be a product name.
 fn product_words(text: &str) -> Vec<String> {
@@ -55,6 +67,10 @@ fn product_words(text: &str) -> Vec<String> {
 /// classes and, as keywords, its own name and the short names of its key products. For 新材料
 /// the source lost the 中类; its 小类 hang under one 中类 named after the 大类.
 pub fn sei2018() -> Result<Taxonomy, TaxonomyError> {
+    Taxonomy::parse(&sei2018_source()?)
+}
+
+fn sei2018_source() -> Result<String, TaxonomyError> {
     use std::collections::BTreeMap;
     #[derive(Default)]
     struct Leaf {
@@ -147,5 +163,5 @@ pub fn sei2018() -> Result<Taxonomy, TaxonomyError> {
             }
         }
     }
-    Taxonomy::parse(&t)
+    Ok(t)
 }

@@ -480,3 +480,19 @@ pub async fn members<C: ConnectionTrait>(
     }
     Ok((out, suggested))
 }
+
+/// The TOML a zone's taxonomy currently comes from: its newest own version, else the
+/// shipped text.
+pub async fn source<C: ConnectionTrait>(
+    db: &C,
+    zone_id: i64,
+    id: &str,
+) -> DbResult<Option<String>> {
+    let own = chain_taxonomy::Entity::find()
+        .filter(chain_taxonomy::Column::ZoneId.eq(zone_id))
+        .filter(chain_taxonomy::Column::Taxonomy.eq(id))
+        .order_by_desc(chain_taxonomy::Column::Id)
+        .one(db)
+        .await?;
+    Ok(own.map(|o| o.source).or_else(|| shipped::source(id)))
+}

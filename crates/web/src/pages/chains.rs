@@ -728,3 +728,92 @@ pub async fn review(
         .unwrap_or_else(|| format!("/zones/{id}/chains/review"));
     Ok(Redirect::to(&back).into_response())
 }
+
+#[derive(Template, WebTemplate)]
+#[template(path = "chain_taxonomy.html")]
+struct TaxonomyPage {
+    c: Chrome,
+    zone_id: i64,
+    id: String,
+    source: String,
+    error: Option<String>,
+}
+
+async fn taxonomy_page(
+    state: &AppState,
+    v: &Viewer,
+    zone_id: i64,
+    id: String,
+    source: String,
+    error: Option<String>,
+) -> Result<Response, PageError> {
+    let zone = zone_for(state, v, zone_id).await?;
+    let t = v.tr();
+    let failed = error.is_some();
+    let page = TaxonomyPage {
+        c: Chrome::new(
+            v,
+            &format!("{} {id} · {}", t.t("chain.taxonomy"), zone.name),
+            &zones::list(&state.db.conn, &v.scope).await?,
+            Some(zone_id),
+        ),
+        zone_id,
+        id,
+        source,
+        error,
+    };
+    let mut r = page.into_response();
+    if failed {
+        *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(r)
+}
+
+/// A taxonomy's TOML, editable: a saved version applies to this zone only.
+pub async fn taxonomy_source(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path((id, tax)): Path<(i64, String)>,
+) -> Result<Response, PageError> {
+    zone_for(&state, &v, id).await?;
+    let source = chains::source(&state.db.conn, id, &tax)
+        .await?
+        .ok_or_else(PageError::not_found)?;
+    taxonomy_page(&state, &v, id, tax, source, None).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SourceForm {
+    source: String,
+}
+
+pub async fn save_taxonomy(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path((id, tax)): Path<(i64, String)>,
+    axum::Form(f): axum::Form<SourceForm>,
+) -> Result<Response, PageError> {
+    zone_for(&state, &v, id).await?;
+    if !v.can_write() {
+        return Err(PageError::forbidden());
+    }
+    let t = v.tr();
+    // The text must load, and keep the taxonomy's id: it is a new version, not a new one.
+    let parsed = Taxonomy::parse(&f.source).map_err(|e| {
+        let line = e
+            .line
+            .map(|l| t.f("chain.at_line", &[("line", &l.to_string())]))
+            .unwrap_or_default();
+        format!("{line}{}", e.message)
+    });
+    let parsed = match parsed {
+        Ok(p) if p.id == tax => p,
+        Ok(p) => {
+            let msg = t.f("chain.id_changed", &[("id", &p.id), ("was", &tax)]);
+            return taxonomy_page(&state, &v, id, tax, f.source, Some(msg)).await;
+        }
+        Err(msg) => return taxonomy_page(&state, &v, id, tax, f.source, Some(msg)).await,
+    };
+    chains::save_taxonomy(&state.db.conn, &v.actor(), id, &parsed, &f.source).await?;
+    Ok(Redirect::to(&format!("/zones/{id}/chains")).into_response())
+}

@@ -122,6 +122,10 @@ pub fn routes() -> Router<AppState> {
         .route("/revitalisation/{id}/projects", post(demand::add_project))
         .route("/revitalisation/{id}/stage", post(demand::set_case_stage))
         .route("/zones/{id}/chains", get(chains::index))
+        .route(
+            "/zones/{id}/chain-taxonomies/{tax}",
+            get(chains::taxonomy_source).post(chains::save_taxonomy),
+        )
         .route("/zones/{id}/chains/suggest", post(chains::run_suggestions))
         .route(
             "/zones/{id}/chains/thresholds",
