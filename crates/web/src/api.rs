@@ -40,6 +40,7 @@ pub fn routes() -> Router<AppState> {
         )
         .merge(crate::api_evaluation::routes())
         .merge(crate::api_land::routes())
+        .merge(crate::api_chains::routes())
         .fallback(|| async { ApiError::not_found() })
 }
 
@@ -71,6 +72,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     doc.merge(crate::api_evaluation::EvaluationDoc::openapi());
     doc.merge(crate::api_land::LandDoc::openapi());
+    doc.merge(crate::api_chains::ChainDoc::openapi());
     doc
 }
 

@@ -1245,4 +1245,83 @@ async fn chain_pages() {
     assert_eq!(s, StatusCode::SEE_OTHER);
     let (_, html) = page(&app, &cookie, "/zones/1/chains").await;
     assert!(html.contains("2024.9"));
+
+    // The API: chains with their status, one chain's nodes and targets, review by ids.
+    let (officer, analyst, _) = (
+        devzone_db::repo::users::create_token(&t.db.conn, &Actor::system("t"), "officer", "t2")
+            .await
+            .unwrap()
+            .0,
+        devzone_db::repo::users::create_token(&t.db.conn, &Actor::system("t"), "analyst", "t2")
+            .await
+            .unwrap()
+            .0,
+        (),
+    );
+    let (s, list) = call(&app, "GET", "/api/v1/zones/1/chains", Some(&officer), None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        list.as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["chain"] == "humanoid-chain")
+    );
+    let (s, ch) = call(
+        &app,
+        "GET",
+        "/api/v1/zones/1/chains/beijing-future/humanoid-chain",
+        Some(&officer),
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(ch["nodes"].as_array().unwrap().len() >= 15);
+    assert!(
+        ch["targets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|x| x["status"] != "strong")
+    );
+    let (_, waiting) = call(
+        &app,
+        "GET",
+        "/api/v1/zones/1/chain-mappings?state=suggested",
+        Some(&officer),
+        None,
+    )
+    .await;
+    let id = waiting[0]["id"].as_i64().unwrap();
+    assert!(waiting[0]["evidence"].as_str().unwrap().contains("source"));
+    let body = serde_json::json!({"ids": [id], "state": "rejected"});
+    assert_eq!(
+        call(
+            &app,
+            "POST",
+            "/api/v1/zones/1/chain-mappings/review",
+            Some(&analyst),
+            Some(body.clone())
+        )
+        .await
+        .0,
+        StatusCode::FORBIDDEN
+    );
+    let (s, out) = call(
+        &app,
+        "POST",
+        "/api/v1/zones/1/chain-mappings/review",
+        Some(&officer),
+        Some(body),
+    )
+    .await;
+    assert_eq!((s, out["changed"].as_u64()), (StatusCode::OK, Some(1)));
+    let (s, _) = call(
+        &app,
+        "POST",
+        "/api/v1/zones/1/chain-mappings/review",
+        Some(&officer),
+        Some(serde_json::json!({"ids": [id], "state": "perhaps"})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
 }

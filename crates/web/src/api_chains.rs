@@ -1,0 +1,211 @@
+//! The industry-chain API: a zone's chains with their node status, one chain's gap analysis
+//! and target list, mappings with their evidence, review, and a run of the rules.
+
+use crate::AppState;
+use crate::api::{ApiResult, ErrorEnvelope};
+use crate::error::ApiError;
+use crate::session::{ApiViewer, Viewer};
+use axum::extract::{Path, Query, State};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use devzone_core::chain::gap::{NodeGap, Status, Target, analyse, targets};
+use devzone_core::chain::taxonomy::Level;
+use devzone_db::entities::chain_mapping;
+use devzone_db::repo::{chains, zones};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, OpenApi, ToSchema};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/zones/{id}/chains", get(list_chains))
+        .route("/zones/{id}/chains/{taxonomy}/{chain}", get(get_chain))
+        .route("/zones/{id}/chain-mappings", get(list_mappings))
+        .route("/zones/{id}/chain-mappings/review", post(review))
+        .route("/zones/{id}/chain-mappings/suggest", post(suggest))
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    paths(list_chains, get_chain, list_mappings, review, suggest),
+    components(schemas(
+        ChainSummary,
+        ChainOut,
+        NodeGap,
+        Target,
+        chain_mapping::Model,
+        ReviewIn,
+        ReviewOut,
+        SuggestOut
+    ))
+)]
+pub struct ChainDoc;
+
+async fn zone_in_scope(s: &AppState, v: &Viewer, id: i64) -> ApiResult<()> {
+    if v.scope.enterprise.is_some() {
+        return Err(ApiError::not_found());
+    }
+    zones::get(&s.db.conn, &v.scope, id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    Ok(())
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ChainSummary {
+    pub taxonomy: String,
+    pub taxonomy_version: String,
+    pub chain: String,
+    pub name: String,
+    pub track: Option<String>,
+    pub strong: usize,
+    pub weak: usize,
+    pub missing: usize,
+    pub confirmed: usize,
+}
+
+#[utoipa::path(get, path = "/api/v1/zones/{id}/chains", params(("id" = i64, Path)), responses((status = 200, body = [ChainSummary]), (status = 404, body = ErrorEnvelope)))]
+async fn list_chains(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Vec<ChainSummary>>> {
+    zone_in_scope(&s, &v, id).await?;
+    let db = &s.db.conn;
+    let th = chains::thresholds(db, id).await?;
+    let mut out = Vec::new();
+    for t in chains::taxonomies(db, id).await? {
+        let (members, suggested) = chains::members(db, id, &t.id).await?;
+        for ch in t.of_level(Level::Chain) {
+            let g = analyse(&t, &ch.id, &members, &suggested, &th);
+            let n = |st: Status| g.iter().filter(|x| x.status == st).count();
+            out.push(ChainSummary {
+                taxonomy: t.id.clone(),
+                taxonomy_version: t.version.clone(),
+                chain: ch.id.clone(),
+                name: ch.name.clone(),
+                track: ch.parent.clone(),
+                strong: n(Status::Strong),
+                weak: n(Status::Weak),
+                missing: n(Status::Missing),
+                confirmed: g.iter().map(|x| x.confirmed).sum(),
+            });
+        }
+    }
+    Ok(Json(out))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ChainOut {
+    pub taxonomy: String,
+    pub chain: String,
+    pub name: String,
+    pub nodes: Vec<NodeGap>,
+    pub targets: Vec<Target>,
+}
+
+#[utoipa::path(get, path = "/api/v1/zones/{id}/chains/{taxonomy}/{chain}", params(("id" = i64, Path), ("taxonomy" = String, Path), ("chain" = String, Path)), responses((status = 200, body = ChainOut), (status = 404, body = ErrorEnvelope)))]
+async fn get_chain(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    Path((id, taxonomy, chain)): Path<(i64, String, String)>,
+) -> ApiResult<Json<ChainOut>> {
+    zone_in_scope(&s, &v, id).await?;
+    let db = &s.db.conn;
+    let t = chains::taxonomy(db, id, &taxonomy)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    let ch = t
+        .node(&chain)
+        .filter(|n| n.level == Level::Chain)
+        .ok_or_else(ApiError::not_found)?;
+    let th = chains::thresholds(db, id).await?;
+    let (members, suggested) = chains::members(db, id, &taxonomy).await?;
+    let nodes = analyse(&t, &chain, &members, &suggested, &th);
+    Ok(Json(ChainOut {
+        targets: targets(&t, &nodes),
+        name: ch.name.clone(),
+        taxonomy,
+        chain,
+        nodes,
+    }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct MappingQuery {
+    taxonomy: Option<String>,
+    node: Option<String>,
+    /// suggested, confirmed or rejected.
+    state: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/zones/{id}/chain-mappings", params(("id" = i64, Path), MappingQuery), responses((status = 200, body = [chain_mapping::Model]), (status = 404, body = ErrorEnvelope)))]
+async fn list_mappings(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    Path(id): Path<i64>,
+    Query(q): Query<MappingQuery>,
+) -> ApiResult<Json<Vec<chain_mapping::Model>>> {
+    zone_in_scope(&s, &v, id).await?;
+    Ok(Json(
+        chains::mappings(
+            &s.db.conn,
+            id,
+            q.taxonomy.as_deref(),
+            q.node.as_deref(),
+            q.state.as_deref(),
+        )
+        .await?,
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ReviewIn {
+    pub ids: Vec<i64>,
+    /// confirmed or rejected.
+    pub state: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReviewOut {
+    pub changed: usize,
+}
+
+#[utoipa::path(post, path = "/api/v1/zones/{id}/chain-mappings/review", params(("id" = i64, Path)), request_body = ReviewIn, responses((status = 200, body = ReviewOut), (status = 403, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
+async fn review(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    Path(id): Path<i64>,
+    Json(input): Json<ReviewIn>,
+) -> ApiResult<Json<ReviewOut>> {
+    zone_in_scope(&s, &v, id).await?;
+    if !v.can_write() {
+        return Err(ApiError::forbidden());
+    }
+    let changed = chains::review(&s.db.conn, &v.actor(), id, &input.ids, &input.state).await?;
+    Ok(Json(ReviewOut { changed }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SuggestOut {
+    pub enterprises: usize,
+    pub suggested: usize,
+    pub already_reviewed: usize,
+}
+
+#[utoipa::path(post, path = "/api/v1/zones/{id}/chain-mappings/suggest", params(("id" = i64, Path)), responses((status = 200, body = SuggestOut), (status = 403, body = ErrorEnvelope)))]
+async fn suggest(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<SuggestOut>> {
+    zone_in_scope(&s, &v, id).await?;
+    if !v.can_write() {
+        return Err(ApiError::forbidden());
+    }
+    let c = chains::suggest(&s.db.conn, &v.actor(), id).await?;
+    Ok(Json(SuggestOut {
+        enterprises: c.enterprises,
+        suggested: c.suggested,
+        already_reviewed: c.already_reviewed,
+    }))
+}
