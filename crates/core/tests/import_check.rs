@@ -292,3 +292,44 @@ proptest! {
         }
     }
 }
+
+/// The business scope and main products columns (for chain suggestions) are recognised and
+/// carried on the record.
+#[test]
+fn business_scope_and_products_columns() {
+    use devzone_core::import::{Attr, Grid, Kind, Layout, Mapping, Target, check};
+    let mut g = Grid::default();
+    g.push_row(
+        1,
+        &[
+            "统一社会信用代码",
+            "单位名称",
+            "行业代码",
+            "经营范围",
+            "主营产品",
+        ],
+    );
+    let code = codes(1).remove(0);
+    g.push_row(
+        2,
+        &[
+            &code,
+            "北京某某传动科技有限公司",
+            "3453",
+            "谐波减速器的研发、生产",
+            "谐波减速器",
+        ],
+    );
+    let layout = Layout::detect(&g).unwrap();
+    let m = Mapping::recognise(&layout.headers);
+    assert_eq!(m.column_of(Target::Attr(Attr::BusinessScope)), Some(3));
+    assert_eq!(m.column_of(Target::Attr(Attr::MainProducts)), Some(4));
+    let c = check(&g, &layout, &m, Kind::Enterprises, None);
+    assert!(!c.records.is_empty(), "{:?}", c.problems);
+    let r = &c.records[0];
+    assert_eq!(
+        r.attrs.business_scope.as_deref(),
+        Some("谐波减速器的研发、生产")
+    );
+    assert_eq!(r.attrs.main_products.as_deref(), Some("谐波减速器"));
+}

@@ -24,6 +24,8 @@ pub enum Attr {
     Ownership,
     FoundedOn,
     RegisteredCapital,
+    BusinessScope,
+    MainProducts,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -33,7 +35,7 @@ pub enum Target {
 }
 
 impl Target {
-    pub const ATTRS: [Attr; 10] = [
+    pub const ATTRS: [Attr; 12] = [
         Attr::CreditCode,
         Attr::Name,
         Attr::Year,
@@ -44,6 +46,8 @@ impl Target {
         Attr::Ownership,
         Attr::FoundedOn,
         Attr::RegisteredCapital,
+        Attr::BusinessScope,
+        Attr::MainProducts,
     ];
 
     /// Every target, attributes first, in the order the mapping form lists them.
@@ -68,6 +72,8 @@ impl Target {
                 Attr::Ownership => "ownership",
                 Attr::FoundedOn => "founded_on",
                 Attr::RegisteredCapital => "registered_capital",
+                Attr::BusinessScope => "business_scope",
+                Attr::MainProducts => "main_products",
             },
         }
     }
@@ -131,6 +137,8 @@ impl Target {
                 Attr::Ownership => &["登记注册类型", "企业类型", "所有制", "经济类型", "企业性质"],
                 Attr::FoundedOn => &["成立日期", "成立时间", "注册日期", "开业日期"],
                 Attr::RegisteredCapital => &["注册资本", "注册资金"],
+                Attr::BusinessScope => &["经营范围", "业务范围", "business scope"],
+                Attr::MainProducts => &["主要产品", "主营产品", "主导产品", "main products"],
             },
             Target::Fact(f) => match f {
                 FactField::LandArea => &["用地面积", "占地面积", "土地面积", "实际用地面积"],
@@ -199,6 +207,8 @@ impl Target {
                 Attr::Ownership => "Ownership",
                 Attr::FoundedOn => "Founded on",
                 Attr::RegisteredCapital => "Registered capital",
+                Attr::BusinessScope => "Business scope",
+                Attr::MainProducts => "Main products",
             },
         }
     }

@@ -23,6 +23,8 @@ pub struct Attrs {
     pub ownership: Option<Ownership>,
     pub founded_on: Option<NaiveDate>,
     pub registered_capital: Option<Centi>,
+    pub business_scope: Option<String>,
+    pub main_products: Option<String>,
 }
 
 /// A stored figure: a quantity, or the text of a text field (the veto reason).
@@ -215,11 +217,16 @@ pub fn check(
                 Target::Attr(Attr::Park) => {
                     rec.attrs.park = Some(text.to_string()).filter(|t| !t.is_empty());
                 }
-                Target::Attr(Attr::Address) => {
+                Target::Attr(a @ (Attr::Address | Attr::BusinessScope | Attr::MainProducts)) => {
                     if text.chars().count() > MAX_TEXT_CHARS {
                         probs.push(err("text.too_long").with_detail(MAX_TEXT_CHARS.to_string()));
                     } else {
-                        rec.attrs.address = Some(text.to_string()).filter(|t| !t.is_empty());
+                        let v = Some(text.to_string()).filter(|t| !t.is_empty());
+                        match a {
+                            Attr::Address => rec.attrs.address = v,
+                            Attr::BusinessScope => rec.attrs.business_scope = v,
+                            _ => rec.attrs.main_products = v,
+                        }
                     }
                 }
                 Target::Attr(Attr::FoundedOn) => match cells::date(raw) {

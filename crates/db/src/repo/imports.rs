@@ -559,6 +559,12 @@ fn changed(e: &enterprise::Model, rec: &Record, park_id: Option<i64>) -> Option<
     if a.address.is_some() {
         after.address = a.address.clone();
     }
+    if a.business_scope.is_some() {
+        after.business_scope = a.business_scope.clone();
+    }
+    if a.main_products.is_some() {
+        after.main_products = a.main_products.clone();
+    }
     if a.division_code.is_some() {
         after.division_code = a.division_code.clone();
     }
@@ -591,8 +597,8 @@ fn new_draft(rec: &Record, park_id: Option<i64>) -> EnterpriseDraft {
         founded_on: a.founded_on,
         registered_capital: a.registered_capital,
         tags: Vec::new(),
-        business_scope: None,
-        main_products: None,
+        business_scope: a.business_scope.clone(),
+        main_products: a.main_products.clone(),
     }
 }
 
@@ -1183,7 +1189,9 @@ fn restore(
         division_code,
         ownership,
         founded_on,
-        registered_capital
+        registered_capital,
+        business_scope,
+        main_products
     );
     (r != *now).then_some(r)
 }
