@@ -260,3 +260,104 @@ stream = "downstream"
         );
     }
 }
+
+mod targets {
+    use chrono::NaiveDate;
+    use devzone_core::chain::target::{plan_by_year, progress};
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn straight_line_from_baseline_to_target() {
+        // 30 parks by 2030-12-31 from 10 on 2024-12-31: 2,191 days. On 2027-12-31 (1,095
+        // days in) the line stands at 10 + 20 × 1095 / 2191 = 19.995…
+        let p = progress(
+            10.0,
+            d("2024-12-31"),
+            30.0,
+            d("2030-12-31"),
+            20.0,
+            d("2027-12-31"),
+        );
+        assert!((p.expected - (10.0 + 20.0 * 1095.0 / 2191.0)).abs() < 1e-9);
+        assert!(p.on_track);
+        assert_eq!(p.achieved, 0.5);
+        let behind = progress(
+            10.0,
+            d("2024-12-31"),
+            30.0,
+            d("2030-12-31"),
+            19.0,
+            d("2027-12-31"),
+        );
+        assert!(!behind.on_track);
+        assert_eq!(behind.achieved, 0.45);
+        // Before the baseline the expectation is the baseline; after the deadline, the target.
+        assert_eq!(
+            progress(
+                10.0,
+                d("2024-12-31"),
+                30.0,
+                d("2030-12-31"),
+                10.0,
+                d("2024-01-01")
+            )
+            .expected,
+            10.0
+        );
+        assert_eq!(
+            progress(
+                10.0,
+                d("2024-12-31"),
+                30.0,
+                d("2030-12-31"),
+                31.0,
+                d("2032-01-01")
+            )
+            .expected,
+            30.0
+        );
+        // A reduction is on track at or below its line.
+        let down = progress(
+            100.0,
+            d("2025-01-01"),
+            50.0,
+            d("2026-01-01"),
+            70.0,
+            d("2025-07-02"),
+        );
+        assert!((down.expected - 75.0).abs() < 0.1, "{}", down.expected);
+        assert!(down.on_track);
+        // The plan by year ends at the target on the deadline.
+        let plan = plan_by_year(10.0, d("2024-12-31"), 30.0, d("2030-12-31"));
+        assert_eq!(plan.first(), Some(&(2024, 10.0)));
+        assert_eq!(plan.last(), Some(&(2030, 30.0)));
+        assert_eq!(plan.len(), 7);
+    }
+}
+
+#[test]
+fn location_quotients_by_hand() {
+    use devzone_core::chain::lq::quotients;
+    use std::collections::BTreeMap;
+    let zone = BTreeMap::from([
+        ("39".to_string(), 600.0),
+        ("27".to_string(), 300.0),
+        ("13".to_string(), 100.0),
+    ]);
+    let province = BTreeMap::from([
+        ("39".to_string(), 2_000.0),
+        ("27".to_string(), 3_000.0),
+        ("13".to_string(), 5_000.0),
+    ]);
+    let q = quotients(&zone, &province);
+    // 39: (600/1000) / (2000/10000) = 0.6 / 0.2 = 3.0; 27: 0.3 / 0.3 = 1.0; 13: 0.1 / 0.5 = 0.2
+    let lq: Vec<(&str, f64)> = q
+        .iter()
+        .map(|x| (x.division.as_str(), (x.lq * 1e9).round() / 1e9))
+        .collect();
+    assert_eq!(lq, [("39", 3.0), ("27", 1.0), ("13", 0.2)]);
+    assert!(quotients(&BTreeMap::new(), &province).is_empty());
+}

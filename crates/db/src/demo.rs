@@ -147,6 +147,9 @@ pub async fn load_zones(
     for (zi, z) in zones.iter().enumerate() {
         load_land(db, zi, z, zone_ids[zi], &park_ids[zi]).await?;
         chain_mappings(db, zone_ids[zi]).await?;
+        if z.name == "北京经济技术开发区" {
+            future_tracks(db, zone_ids[zi]).await?;
+        }
     }
     meta::set(&db.conn, META_KEY, &n_enterprises.to_string()).await?;
     Ok(())
@@ -165,6 +168,156 @@ async fn chain_mappings(db: &Db, zone_id: i64) -> DbResult<()> {
         .map(|m| m.id)
         .collect();
     chains::review(&db.conn, &actor, zone_id, &ids, chains::CONFIRMED).await?;
+    Ok(())
+}
+
+/// Beijing E-Town's future-industry tracks: maturity stages (a relatively mature base in 9
+/// of the 20 tracks), records of the "seven batches" for some tracks, and the 2030 targets
+/// (30 future-industry parks, 300 quality enterprises, 200 billion yuan), all from public
+/// reporting (../shared/specs/demo-data.md).
+async fn future_tracks(db: &Db, zone_id: i64) -> DbResult<()> {
+    use crate::repo::tracks::{self, RecordInput};
+    use devzone_core::chain::target::Metric;
+    let actor = crate::Actor::system("demo");
+    let mature = [
+        "agi",
+        "optoelectronics",
+        "gene",
+        "cell-therapy",
+        "humanoid",
+        "smart-mobility",
+        "hydrogen",
+        "commercial-space",
+        "energy-storage",
+    ];
+    let growing = [
+        "6g",
+        "metaverse",
+        "bci",
+        "synbio",
+        "biomaterials",
+        "satellite-network",
+    ];
+    let t = devzone_core::chain::shipped::get("beijing-future").expect("shipped");
+    for tr in t.of_level(devzone_core::chain::taxonomy::Level::Track) {
+        let stage = if mature.contains(&tr.id.as_str()) {
+            "mature"
+        } else if growing.contains(&tr.id.as_str()) {
+            "growing"
+        } else {
+            "early"
+        };
+        tracks::set_stage(&db.conn, &actor, zone_id, "beijing-future", &tr.id, stage).await?;
+    }
+    let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d);
+    let records: [(&str, &str, &str, Option<chrono::NaiveDate>, Option<f64>); 9] = [
+        ("commercial-space", "park", "火箭大街产业园", None, None),
+        (
+            "commercial-space",
+            "achievement",
+            "国内超过 75% 的整箭商业发射企业集聚（火箭大街）",
+            day(2024, 12, 31),
+            None,
+        ),
+        (
+            "commercial-space",
+            "plan",
+            "商业航天创新发展行动方案（示例）",
+            day(2024, 1, 15),
+            None,
+        ),
+        (
+            "hydrogen",
+            "policy",
+            "氢能产业发展支持措施",
+            day(2024, 11, 15),
+            None,
+        ),
+        (
+            "hydrogen",
+            "project",
+            "燃料电池重卡示范运营项目（示例）",
+            day(2024, 6, 1),
+            Some(300_000_000.0),
+        ),
+        ("humanoid", "park", "机器人产业园", None, None),
+        (
+            "humanoid",
+            "technology",
+            "具身智能大模型与全身运动控制",
+            None,
+            None,
+        ),
+        (
+            "humanoid",
+            "fund",
+            "机器人产业发展基金（示例）",
+            day(2024, 3, 1),
+            Some(10_000_000_000.0),
+        ),
+        (
+            "agi",
+            "policy",
+            "通用人工智能产业创新伙伴计划（示例）",
+            day(2023, 9, 1),
+            None,
+        ),
+    ];
+    for (track, kind, title, on_date, amount) in records {
+        tracks::add_record(
+            &db.conn,
+            &actor,
+            zone_id,
+            "beijing-future",
+            track,
+            &RecordInput {
+                kind: kind.into(),
+                title: title.into(),
+                detail: None,
+                on_date,
+                amount,
+            },
+        )
+        .await?;
+    }
+    let base = day(2024, 12, 31).expect("valid date");
+    let deadline = day(2030, 12, 31).expect("valid date");
+    let targets = [
+        (
+            "未来产业园区 30 个",
+            Metric::ParksWithTheme {
+                words: ["航天", "机器人", "生物", "新能源", "信息", "未来"]
+                    .map(String::from)
+                    .to_vec(),
+            },
+            30.0,
+        ),
+        (
+            "优质未来产业企业 300 家",
+            Metric::EnterprisesInTracks {
+                taxonomy: "beijing-future".into(),
+                tracks: vec![],
+                qualifications: ["high_tech", "srdi_sme", "little_giant"]
+                    .map(String::from)
+                    .to_vec(),
+            },
+            300.0,
+        ),
+        (
+            "未来产业规模 2000 亿元",
+            Metric::RevenueInTracks {
+                taxonomy: "beijing-future".into(),
+                tracks: vec![],
+            },
+            200_000_000_000.0,
+        ),
+    ];
+    for (name, metric, value) in targets {
+        tracks::add_target(
+            &db.conn, &actor, zone_id, name, &metric, value, None, base, deadline,
+        )
+        .await?;
+    }
     Ok(())
 }
 

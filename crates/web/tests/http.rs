@@ -1325,3 +1325,107 @@ async fn chain_pages() {
     .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+/// Tracks, targets and location quotients through the pages.
+#[tokio::test]
+async fn tracks_targets_and_location_quotients() {
+    let t = devzone_db::testing::sqlite().await;
+    setup(&t).await;
+    let app = app(&t.db).await;
+    let cookie = log_in(&app, "officer", "officer-pw-1").await;
+    let (s, html) = page(&app, &cookie, "/zones/1/tracks").await;
+    assert_eq!(s, StatusCode::OK);
+    // The demo's Beijing zone: a relatively mature base in 9 of its 20 tracks.
+    assert!(html.contains("已标定 20 条赛道：9 条较成熟"), "{html}");
+    let csrf = csrf_of(&html);
+    let (s, html) = page(
+        &app,
+        &cookie,
+        "/zones/1/tracks/beijing-future/commercial-space",
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("火箭大街产业园"));
+    let (s, html) = post_form(
+        &app,
+        &cookie,
+        "/zones/1/tracks/beijing-future/commercial-space/records",
+        &format!("csrf={csrf}&kind=fund&title=&amount_wan=abc"),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("form-errors"));
+    let (s, _) = post_form(&app, &cookie, "/zones/1/tracks/beijing-future/commercial-space/records", &format!("csrf={csrf}&kind=fund&title=%E5%95%86%E4%B8%9A%E8%88%AA%E5%A4%A9%E5%9F%BA%E9%87%91&amount_wan=50000&on_date=2025-03-01")).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let recs = devzone_db::repo::tracks::records(
+        &t.db.conn,
+        1,
+        Some("beijing-future"),
+        Some("commercial-space"),
+    )
+    .await
+    .unwrap();
+    assert!(
+        recs.iter()
+            .any(|r| r.kind == "fund" && r.amount == Some(500_000_000.0))
+    );
+    let (s, _) = post_form(
+        &app,
+        &cookie,
+        "/zones/1/tracks/beijing-future/no-such-track/records",
+        &format!("csrf={csrf}&kind=fund&title=x"),
+    )
+    .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+
+    let (s, html) = page(&app, &cookie, "/zones/1/targets").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        html.contains("未来产业园区 30 个")
+            && html.contains("优质未来产业企业 300 家")
+            && html.contains("2030-12-31"),
+        "{html}"
+    );
+
+    // Province totals: a bad division is refused with its line; then a good file.
+    let upload = |body: &str| {
+        let b = format!(
+            "--X\r\nContent-Disposition: form-data; name=\"file\"; filename=\"p.csv\"\r\nContent-Type: text/csv\r\n\r\n{body}\r\n--X--\r\n"
+        );
+        Request::post(format!("/zones/1/location-quotient?csrf={csrf}"))
+            .header(header::COOKIE, &cookie)
+            .header(header::ACCEPT_LANGUAGE, "zh-CN")
+            .header(header::CONTENT_TYPE, "multipart/form-data; boundary=X")
+            .body(Body::from(b))
+            .unwrap()
+    };
+    let res = app
+        .clone()
+        .oneshot(upload(
+            "行业大类代码,年份,从业人员,营业收入(万元)\n39,2024,500000,90000000\n99,2024,1,1\n",
+        ))
+        .await
+        .unwrap();
+    let html = body_text(res).await;
+    assert!(
+        html.contains("第 3 行") && html.contains("不是 GB/T 4754 行业大类代码"),
+        "{html}"
+    );
+    assert!(
+        devzone_db::repo::tracks::province_years(&t.db.conn, 1)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let res = app.clone().oneshot(upload("行业大类代码,年份,从业人员,营业收入(万元)\n39,2024,500000,90000000\n27,2024,200000,30000000\n34,2024,300000,20000000\n")).await.unwrap();
+    let html = body_text(res).await;
+    assert!(html.contains("已导入 3 行"), "{html}");
+    let (s, html) = page(
+        &app,
+        &cookie,
+        "/zones/1/location-quotient?year=2024&basis=revenue",
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("id=\"lq\""), "{html}");
+}

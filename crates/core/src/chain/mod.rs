@@ -3,6 +3,8 @@
 
 pub mod demo;
 pub mod gap;
+pub mod lq;
 pub mod shipped;
 pub mod suggest;
+pub mod target;
 pub mod taxonomy;

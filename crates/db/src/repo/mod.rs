@@ -13,6 +13,7 @@ pub mod land;
 pub mod meta;
 pub mod revitalisation;
 pub mod stats;
+pub mod tracks;
 pub mod transfer;
 mod transfer_land;
 pub mod users;

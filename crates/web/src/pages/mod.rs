@@ -11,6 +11,7 @@ mod home;
 pub(crate) mod imports;
 pub(crate) mod land;
 mod land_register;
+mod tracks;
 
 use crate::AppState;
 use axum::Router;
@@ -140,6 +141,23 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/zones/{id}/chains/{tax}/{chain}/targets",
             get(chains::targets_export),
+        )
+        .route("/zones/{id}/tracks", get(tracks::overview))
+        .route("/zones/{id}/tracks/{tax}/{track}", get(tracks::track))
+        .route(
+            "/zones/{id}/tracks/{tax}/{track}/records",
+            post(tracks::add_record),
+        )
+        .route(
+            "/zones/{id}/tracks/{tax}/{track}/stage",
+            post(tracks::set_stage),
+        )
+        .route("/zones/{id}/targets", get(tracks::targets))
+        .route(
+            "/zones/{id}/location-quotient",
+            get(tracks::lq).post(tracks::upload_province).layer(
+                axum::extract::DefaultBodyLimit::max(imports::MAX_UPLOAD_BYTES),
+            ),
         )
         .route("/admin/audit", get(admin::audit))
         .route("/admin/users", get(admin::users).post(admin::create_user))

@@ -1,0 +1,704 @@
+//! Future-industry tracks: the overview of stages ("a mature base in 9 of 20 tracks"), one
+//! track's page with its records and enterprises, the zone's targets with their progress,
+//! and location quotients against the province.
+
+use super::{nonempty, zone_for};
+use crate::AppState;
+use crate::error::PageError;
+use crate::pages::home::Kpi;
+use crate::session::{PageViewer, Viewer};
+use crate::views::{Chrome, grouped};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{Multipart, Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use devzone_core::chain::lq::quotients;
+use devzone_core::chain::target::{Metric, plan_by_year, progress};
+use devzone_core::chain::taxonomy::Level;
+use devzone_core::reference::{IndustryEdition, industries};
+use devzone_core::validate::FieldError;
+use devzone_db::repo::{chains, tracks, zones};
+use serde::Deserialize;
+
+pub struct TrackRow {
+    pub taxonomy: String,
+    pub id: String,
+    pub name: String,
+    pub area: String,
+    pub stage: String,
+    pub stage_key: String,
+    pub enterprises: usize,
+    pub records: usize,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "tracks.html")]
+struct OverviewPage {
+    c: Chrome,
+    zone_id: i64,
+    summary: String,
+    chart: String,
+    rows: Vec<TrackRow>,
+}
+
+pub async fn overview(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let zone = zone_for(&state, &v, id).await?;
+    let db = &state.db.conn;
+    let t = v.tr();
+    let stages = tracks::stages(db, id).await?;
+    let records = tracks::records(db, id, None, None).await?;
+    let mut rows = Vec::new();
+    for tx in chains::taxonomies(db, id).await? {
+        for tr in tx.of_level(Level::Track) {
+            // SEI 中类 are not tracks a zone plans for; list them only when staged.
+            let stage = stages.get(&(tx.id.clone(), tr.id.clone()));
+            if tx.id == "sei2018" && stage.is_none() {
+                continue;
+            }
+            let n = tracks::enterprises_in_tracks(db, id, &tx.id, std::slice::from_ref(&tr.id))
+                .await?
+                .len();
+            rows.push(TrackRow {
+                taxonomy: tx.id.clone(),
+                id: tr.id.clone(),
+                name: tr.name.clone(),
+                area: tr
+                    .parent
+                    .as_deref()
+                    .and_then(|p| tx.node(p))
+                    .map(|p| p.name.clone())
+                    .unwrap_or_default(),
+                stage: stage.map(|s| t.tv("track.stage", s)).unwrap_or_default(),
+                stage_key: stage.cloned().unwrap_or_default(),
+                enterprises: n,
+                records: records
+                    .iter()
+                    .filter(|r| r.taxonomy == tx.id && r.track_id == tr.id)
+                    .count(),
+            });
+        }
+    }
+    let staged = rows.iter().filter(|r| !r.stage_key.is_empty()).count();
+    let count = |s: &str| rows.iter().filter(|r| r.stage_key == s).count();
+    let summary = t.f(
+        "track.summary",
+        &[
+            ("mature", &count("mature").to_string()),
+            ("growing", &count("growing").to_string()),
+            ("early", &count("early").to_string()),
+            ("n", &staged.to_string()),
+        ],
+    );
+    let chart = devzone_charts::donut_chart(
+        t.t("track.stages"),
+        &tracks::STAGES
+            .iter()
+            .map(|s| (t.tv("track.stage", s), count(s) as f64))
+            .collect::<Vec<_>>(),
+    );
+    let page = OverviewPage {
+        c: Chrome::new(
+            &v,
+            &format!("{} · {}", t.t("track.title"), zone.name),
+            &zones::list(db, &v.scope).await?,
+            Some(id),
+        ),
+        zone_id: id,
+        summary,
+        chart,
+        rows,
+    };
+    Ok(page.into_response())
+}
+
+#[derive(Debug, Default, Deserialize, Clone)]
+pub struct RecordForm {
+    kind: String,
+    title: String,
+    detail: Option<String>,
+    on_date: Option<String>,
+    amount_wan: Option<String>,
+}
+
+pub struct RecordRow {
+    pub kind: String,
+    pub title: String,
+    pub detail: String,
+    pub on_date: String,
+    pub amount: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "track.html")]
+struct TrackPage {
+    c: Chrome,
+    zone_id: i64,
+    taxonomy: String,
+    id: String,
+    name: String,
+    area: String,
+    stage: String,
+    counts: Vec<(String, usize)>,
+    records: Vec<RecordRow>,
+    leaders: Vec<(i64, String, String)>,
+    chains: Vec<(String, String)>,
+    kinds: Vec<(String, String)>,
+    stages: Vec<(String, String)>,
+    f: RecordForm,
+    errors: Vec<String>,
+}
+
+async fn track_page(
+    state: &AppState,
+    v: &Viewer,
+    zone_id: i64,
+    taxonomy: String,
+    track: String,
+    f: RecordForm,
+    errors: Vec<FieldError>,
+) -> Result<Response, PageError> {
+    let zone = zone_for(state, v, zone_id).await?;
+    let db = &state.db.conn;
+    let t = v.tr();
+    let tx = chains::taxonomy(db, zone_id, &taxonomy)
+        .await?
+        .ok_or_else(PageError::not_found)?;
+    let tr = tx
+        .node(&track)
+        .filter(|n| n.level == Level::Track)
+        .ok_or_else(PageError::not_found)?;
+    let stage = tracks::stages(db, zone_id)
+        .await?
+        .remove(&(taxonomy.clone(), track.clone()))
+        .unwrap_or_default();
+    let records = tracks::records(db, zone_id, Some(&taxonomy), Some(&track)).await?;
+    let ids: Vec<i64> =
+        tracks::enterprises_in_tracks(db, zone_id, &taxonomy, std::slice::from_ref(&track))
+            .await?
+            .into_iter()
+            .collect();
+    // Leading enterprises: the largest by latest revenue.
+    let mut leaders = Vec::new();
+    for e_id in &ids {
+        if let Some(e) = devzone_db::repo::enterprises::get(db, &v.scope, *e_id).await? {
+            leaders.push((e.id, e.name, e.latest_revenue.unwrap_or(0)));
+        }
+    }
+    leaders.sort_by(|a, b| b.2.cmp(&a.2));
+    let mut counts: Vec<(String, usize)> = tracks::RECORD_KINDS
+        .iter()
+        .map(|k| {
+            (
+                t.tv("track.kind", k),
+                records.iter().filter(|r| r.kind == *k).count(),
+            )
+        })
+        .collect();
+    counts.insert(3, (t.t("track.leading").to_string(), ids.len()));
+    let page = TrackPage {
+        c: Chrome::new(
+            v,
+            &format!("{} · {}", tr.name, zone.name),
+            &zones::list(db, &v.scope).await?,
+            Some(zone_id),
+        ),
+        zone_id,
+        area: tr
+            .parent
+            .as_deref()
+            .and_then(|p| tx.node(p))
+            .map(|p| p.name.clone())
+            .unwrap_or_default(),
+        name: tr.name.clone(),
+        stage,
+        counts,
+        records: records
+            .iter()
+            .map(|r| RecordRow {
+                kind: t.tv("track.kind", &r.kind),
+                title: r.title.clone(),
+                detail: r.detail.clone().unwrap_or_default(),
+                on_date: r.on_date.map(|d| d.to_string()).unwrap_or_default(),
+                amount: r
+                    .amount
+                    .map(|a| grouped(a / 10_000.0, 0))
+                    .unwrap_or_default(),
+            })
+            .collect(),
+        leaders: leaders
+            .into_iter()
+            .take(10)
+            .map(|(id, name, rev)| (id, name, grouped(rev as f64 / 100.0 / 10_000.0, 0)))
+            .collect(),
+        chains: tx
+            .children(&track)
+            .filter(|n| n.level == Level::Chain)
+            .map(|n| (n.id.clone(), n.name.clone()))
+            .collect(),
+        kinds: tracks::RECORD_KINDS
+            .iter()
+            .map(|k| (k.to_string(), t.tv("track.kind", k)))
+            .collect(),
+        stages: tracks::STAGES
+            .iter()
+            .map(|k| (k.to_string(), t.tv("track.stage", k)))
+            .collect(),
+        f,
+        errors: errors
+            .iter()
+            .map(|e| format!("{}: {}", t.tv("field", &e.field), t.field_error(e)))
+            .collect(),
+        taxonomy,
+        id: track,
+    };
+    let failed = !page.errors.is_empty();
+    let mut r = page.into_response();
+    if failed {
+        *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(r)
+}
+
+pub async fn track(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path((id, tax, track)): Path<(i64, String, String)>,
+) -> Result<Response, PageError> {
+    track_page(&state, &v, id, tax, track, RecordForm::default(), vec![]).await
+}
+
+pub async fn add_record(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path((id, tax, track)): Path<(i64, String, String)>,
+    Form(f): Form<RecordForm>,
+) -> Result<Response, PageError> {
+    zone_for(&state, &v, id).await?;
+    if !v.can_write() {
+        return Err(PageError::forbidden());
+    }
+    chains::taxonomy(&state.db.conn, id, &tax)
+        .await?
+        .filter(|t| t.node(&track).is_some_and(|n| n.level == Level::Track))
+        .ok_or_else(PageError::not_found)?;
+    let mut errs = Vec::new();
+    let on_date = match nonempty(&f.on_date) {
+        None => None,
+        Some(s) => match chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d") {
+            Ok(d) => Some(d),
+            Err(_) => {
+                errs.push(FieldError::new("on_date", "date.format", s));
+                None
+            }
+        },
+    };
+    let amount = match nonempty(&f.amount_wan) {
+        None => None,
+        Some(s) => match s.replace([',', '，'], "").parse::<f64>() {
+            Ok(x) if x.is_finite() => Some(x * 10_000.0),
+            _ => {
+                errs.push(FieldError::new("amount", "number.format", s));
+                None
+            }
+        },
+    };
+    if !errs.is_empty() {
+        return track_page(&state, &v, id, tax, track, f, errs).await;
+    }
+    let input = tracks::RecordInput {
+        kind: f.kind.clone(),
+        title: f.title.clone(),
+        detail: f.detail.clone(),
+        on_date,
+        amount,
+    };
+    match tracks::add_record(&state.db.conn, &v.actor(), id, &tax, &track, &input).await {
+        Ok(_) => Ok(Redirect::to(&format!("/zones/{id}/tracks/{tax}/{track}")).into_response()),
+        Err(devzone_db::DbError::Invalid(e)) => track_page(&state, &v, id, tax, track, f, e).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct StageForm {
+    stage: String,
+}
+
+pub async fn set_stage(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path((id, tax, track)): Path<(i64, String, String)>,
+    Form(f): Form<StageForm>,
+) -> Result<Response, PageError> {
+    zone_for(&state, &v, id).await?;
+    if !v.can_write() {
+        return Err(PageError::forbidden());
+    }
+    tracks::set_stage(&state.db.conn, &v.actor(), id, &tax, &track, &f.stage).await?;
+    Ok(Redirect::to(&format!("/zones/{id}/tracks/{tax}/{track}")).into_response())
+}
+
+pub struct TargetRow {
+    pub name: String,
+    pub metric: String,
+    pub baseline: String,
+    pub current: String,
+    pub expected: String,
+    pub target: String,
+    pub deadline: String,
+    pub achieved: String,
+    pub on_track: bool,
+    pub chart: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "targets.html")]
+struct TargetsPage {
+    c: Chrome,
+    kpis: Vec<Kpi>,
+    rows: Vec<TargetRow>,
+}
+
+fn metric_label(t: &crate::i18n::Tr, m: &Metric) -> String {
+    match m {
+        Metric::ParksWithTheme { words } => {
+            t.f("target.metric.parks", &[("words", &words.join("、"))])
+        }
+        Metric::EnterprisesInTracks { qualifications, .. } if !qualifications.is_empty() => t.f(
+            "target.metric.enterprises_q",
+            &[(
+                "q",
+                &qualifications
+                    .iter()
+                    .map(|q| t.tv("qualification", q))
+                    .collect::<Vec<_>>()
+                    .join("、"),
+            )],
+        ),
+        Metric::EnterprisesInTracks { .. } => t.t("target.metric.enterprises").to_string(),
+        Metric::RevenueInTracks { .. } => t.t("target.metric.revenue").to_string(),
+    }
+}
+
+pub async fn targets(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let zone = zone_for(&state, &v, id).await?;
+    let db = &state.db.conn;
+    let t = v.tr();
+    let today = super::land::today();
+    let mut rows = Vec::new();
+    for m in tracks::targets(db, id).await? {
+        let Ok(metric) = serde_json::from_str::<Metric>(&m.metric) else {
+            continue;
+        };
+        let money = matches!(metric, Metric::RevenueInTracks { .. });
+        let fmt = |x: f64| {
+            if money {
+                format!("{} {}", grouped(x / 100_000_000.0, 1), t.t("unit.yi_yuan"))
+            } else {
+                grouped(x, 0)
+            }
+        };
+        let current = tracks::measure(db, id, &metric).await?;
+        let p = progress(
+            m.baseline_value,
+            m.baseline_on,
+            m.target_value,
+            m.deadline,
+            current,
+            today,
+        );
+        let plan = plan_by_year(m.baseline_value, m.baseline_on, m.target_value, m.deadline);
+        use chrono::Datelike;
+        let scale = if money { 100_000_000.0 } else { 1.0 };
+        let chart = devzone_charts::line_chart(
+            &m.name,
+            &plan.iter().map(|(y, _)| y.to_string()).collect::<Vec<_>>(),
+            &[
+                (
+                    t.t("target.plan").to_string(),
+                    plan.iter().map(|(_, x)| Some(x / scale)).collect(),
+                ),
+                (
+                    t.t("target.actual").to_string(),
+                    plan.iter()
+                        .map(|(y, _)| {
+                            (*y == m.baseline_on.year())
+                                .then_some(m.baseline_value / scale)
+                                .or((*y == today.year()).then_some(current / scale))
+                        })
+                        .collect(),
+                ),
+            ],
+        );
+        rows.push(TargetRow {
+            name: m.name.clone(),
+            metric: metric_label(&t, &metric),
+            baseline: format!("{} ({})", fmt(m.baseline_value), m.baseline_on),
+            current: fmt(current),
+            expected: fmt(p.expected),
+            target: fmt(m.target_value),
+            deadline: m.deadline.to_string(),
+            achieved: format!("{:.1}%", p.achieved * 100.0),
+            on_track: p.on_track,
+            chart,
+        });
+    }
+    let behind = rows.iter().filter(|r| !r.on_track).count();
+    let kpis = vec![
+        Kpi {
+            label: t.t("target.count").into(),
+            value: rows.len().to_string(),
+        },
+        Kpi {
+            label: t.t("target.on_track").into(),
+            value: (rows.len() - behind).to_string(),
+        },
+        Kpi {
+            label: t.t("target.behind").into(),
+            value: behind.to_string(),
+        },
+    ];
+    let page = TargetsPage {
+        c: Chrome::new(
+            &v,
+            &format!("{} · {}", t.t("target.title"), zone.name),
+            &zones::list(db, &v.scope).await?,
+            Some(id),
+        ),
+        kpis,
+        rows,
+    };
+    Ok(page.into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct LqParams {
+    year: Option<i32>,
+    basis: Option<String>,
+}
+
+pub struct LqRow {
+    pub division: String,
+    pub zone: String,
+    pub zone_share: String,
+    pub province: String,
+    pub province_share: String,
+    pub lq: String,
+    pub high: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "lq.html")]
+struct LqPage {
+    c: Chrome,
+    zone_id: i64,
+    years: Vec<(i32, bool)>,
+    basis: String,
+    rows: Vec<LqRow>,
+    chart: String,
+    errors: Vec<String>,
+    loaded: Option<usize>,
+}
+
+async fn lq_page(
+    state: &AppState,
+    v: &Viewer,
+    zone_id: i64,
+    p: LqParams,
+    errors: Vec<String>,
+    loaded: Option<usize>,
+) -> Result<Response, PageError> {
+    let zone = zone_for(state, v, zone_id).await?;
+    let db = &state.db.conn;
+    let t = v.tr();
+    let years = tracks::province_years(db, zone_id).await?;
+    let year = p.year.or(years.first().copied());
+    let basis = if p.basis.as_deref() == Some("revenue") {
+        "revenue"
+    } else {
+        "employees"
+    };
+    let mut rows = Vec::new();
+    let mut chart = String::new();
+    if let Some(y) = year {
+        let (z, pr) = tracks::division_figures(db, zone_id, y, basis).await?;
+        let q = quotients(&z, &pr);
+        let names = industries(IndustryEdition::Amended);
+        let label = |d: &str| {
+            names
+                .get(d)
+                .map(|e| format!("{d} {}", e.name))
+                .unwrap_or_else(|| d.to_string())
+        };
+        chart = devzone_charts::bar_chart(
+            t.t("lq.chart"),
+            &q.iter()
+                .take(15)
+                .map(|x| (label(&x.division), x.lq * 100.0))
+                .collect::<Vec<_>>(),
+        );
+        let fmt = |x: f64| {
+            if basis == "revenue" {
+                grouped(x / 10_000.0, 0)
+            } else {
+                grouped(x, 0)
+            }
+        };
+        rows = q
+            .iter()
+            .map(|x| LqRow {
+                division: label(&x.division),
+                zone: fmt(x.zone),
+                zone_share: format!("{:.1}%", x.zone_share * 100.0),
+                province: fmt(x.province),
+                province_share: format!("{:.1}%", x.province_share * 100.0),
+                lq: format!("{:.2}", x.lq),
+                high: x.lq >= 1.0,
+            })
+            .collect();
+    }
+    let page = LqPage {
+        c: Chrome::new(
+            v,
+            &format!("{} · {}", t.t("lq.title"), zone.name),
+            &zones::list(db, &v.scope).await?,
+            Some(zone_id),
+        ),
+        zone_id,
+        years: years.iter().map(|y| (*y, Some(*y) == year)).collect(),
+        basis: basis.into(),
+        rows,
+        chart,
+        errors,
+        loaded,
+    };
+    Ok(page.into_response())
+}
+
+pub async fn lq(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<i64>,
+    Query(p): Query<LqParams>,
+) -> Result<Response, PageError> {
+    lq_page(&state, &v, id, p, vec![], None).await
+}
+
+/// Province totals from a CSV or spreadsheet: division, year, employees, revenue (万元).
+pub async fn upload_province(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<i64>,
+    mut form: Multipart,
+) -> Result<Response, PageError> {
+    zone_for(&state, &v, id).await?;
+    if !v.can_write() {
+        return Err(PageError::forbidden());
+    }
+    let t = v.tr();
+    let Ok((Some((name, bytes)), _)) = super::imports::read_multipart(&mut form).await else {
+        return Ok(Redirect::to(&format!("/zones/{id}/location-quotient")).into_response());
+    };
+    let read = match devzone_io::read::read_grid(&name, &bytes) {
+        Ok(r) => r,
+        Err(e) => {
+            return lq_page(
+                &state,
+                &v,
+                id,
+                LqParams::default(),
+                vec![e.to_string()],
+                None,
+            )
+            .await;
+        }
+    };
+    let g = &read.grid;
+    let mut rows = Vec::new();
+    let mut errors = Vec::new();
+    // Header on the first row: 行业大类代码 / division, 年份 / year, 从业人员 / employees,
+    // 营业收入(万元) / revenue.
+    let head: Vec<String> = g
+        .row(0)
+        .iter()
+        .map(|h| devzone_core::import::headers::key(h))
+        .collect();
+    let col = |names: &[&str]| {
+        head.iter()
+            .position(|h| names.iter().any(|n| h.starts_with(n)))
+    };
+    let (Some(dc), Some(yc)) = (
+        col(&["行业大类", "大类代码", "division"]),
+        col(&["年份", "年度", "year"]),
+    ) else {
+        let msg = t.t("lq.header").to_string();
+        return lq_page(&state, &v, id, LqParams::default(), vec![msg], None).await;
+    };
+    let ec = col(&["从业人员", "employees"]);
+    let rc = col(&["营业收入", "revenue"]);
+    let names = industries(IndustryEdition::Amended);
+    for r in 1..g.len() {
+        let cells = g.row(r);
+        let line = g.line(r);
+        let get = |c: Option<usize>| c.and_then(|c| cells.get(c)).map(|s| s.trim()).unwrap_or("");
+        let d = get(Some(dc));
+        if d.is_empty() {
+            continue;
+        }
+        if d.len() != 2 || names.get(d).is_none() {
+            errors.push(t.f(
+                "lq.bad_division",
+                &[("line", &line.to_string()), ("value", d)],
+            ));
+            continue;
+        }
+        let Ok(year) = get(Some(yc)).parse::<i32>() else {
+            errors.push(t.f(
+                "lq.bad_year",
+                &[("line", &line.to_string()), ("value", get(Some(yc)))],
+            ));
+            continue;
+        };
+        let num = |s: &str| -> Result<Option<f64>, ()> {
+            if s.is_empty() {
+                return Ok(None);
+            }
+            s.replace([',', '，'], "")
+                .parse::<f64>()
+                .map(Some)
+                .map_err(|_| ())
+                .and_then(|v| {
+                    if v.is_some_and(|x| x < 0.0 || !x.is_finite()) {
+                        Err(())
+                    } else {
+                        Ok(v)
+                    }
+                })
+        };
+        match (num(get(ec)), num(get(rc))) {
+            (Ok(e), Ok(rv)) => rows.push((d.to_string(), year, e, rv.map(|x| x * 10_000.0))),
+            _ => errors.push(t.f("lq.bad_number", &[("line", &line.to_string())])),
+        }
+    }
+    if !errors.is_empty() {
+        return lq_page(&state, &v, id, LqParams::default(), errors, None).await;
+    }
+    let n = match tracks::set_province_totals(&state.db.conn, &v.actor(), id, &rows).await {
+        Ok(n) => n,
+        Err(devzone_db::DbError::Conflict { value, .. }) => {
+            let msg = t.f("lq.repeated", &[("value", &value)]);
+            return lq_page(&state, &v, id, LqParams::default(), vec![msg], None).await;
+        }
+        Err(e) => return Err(e.into()),
+    };
+    lq_page(&state, &v, id, LqParams::default(), vec![], Some(n)).await
+}
