@@ -22,11 +22,23 @@ pub fn routes() -> Router<AppState> {
         .route("/zones/{id}/chain-mappings", get(list_mappings))
         .route("/zones/{id}/chain-mappings/review", post(review))
         .route("/zones/{id}/chain-mappings/suggest", post(suggest))
+        .route("/zones/{id}/tracks", get(list_tracks))
+        .route("/zones/{id}/targets", get(list_targets))
+        .route("/zones/{id}/location-quotients", get(location_quotients))
 }
 
 #[derive(OpenApi)]
 #[openapi(
-    paths(list_chains, get_chain, list_mappings, review, suggest),
+    paths(
+        list_chains,
+        get_chain,
+        list_mappings,
+        review,
+        suggest,
+        list_tracks,
+        list_targets,
+        location_quotients
+    ),
     components(schemas(
         ChainSummary,
         ChainOut,
@@ -35,7 +47,12 @@ pub fn routes() -> Router<AppState> {
         chain_mapping::Model,
         ReviewIn,
         ReviewOut,
-        SuggestOut
+        SuggestOut,
+        TrackOut,
+        TargetOut,
+        devzone_core::chain::target::Metric,
+        devzone_core::chain::target::Progress,
+        devzone_core::chain::lq::Quotient
     ))
 )]
 pub struct ChainDoc;
@@ -208,4 +225,139 @@ async fn suggest(
         suggested: c.suggested,
         already_reviewed: c.already_reviewed,
     }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TrackOut {
+    pub taxonomy: String,
+    pub track: String,
+    pub name: String,
+    pub area: Option<String>,
+    /// early, growing or mature; none when the zone has not staged it.
+    pub stage: Option<String>,
+    pub enterprises: usize,
+    /// Record kind → count.
+    pub records: std::collections::BTreeMap<String, usize>,
+}
+
+#[utoipa::path(get, path = "/api/v1/zones/{id}/tracks", params(("id" = i64, Path)), responses((status = 200, body = [TrackOut]), (status = 404, body = ErrorEnvelope)))]
+async fn list_tracks(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Vec<TrackOut>>> {
+    use devzone_db::repo::tracks;
+    zone_in_scope(&s, &v, id).await?;
+    let db = &s.db.conn;
+    let stages = tracks::stages(db, id).await?;
+    let records = tracks::records(db, id, None, None).await?;
+    let mut out = Vec::new();
+    for t in chains::taxonomies(db, id).await? {
+        for tr in t.of_level(Level::Track) {
+            let stage = stages.get(&(t.id.clone(), tr.id.clone())).cloned();
+            if t.id == "sei2018" && stage.is_none() {
+                continue;
+            }
+            let mut counts = std::collections::BTreeMap::new();
+            for r in records
+                .iter()
+                .filter(|r| r.taxonomy == t.id && r.track_id == tr.id)
+            {
+                *counts.entry(r.kind.clone()).or_insert(0) += 1;
+            }
+            out.push(TrackOut {
+                taxonomy: t.id.clone(),
+                track: tr.id.clone(),
+                name: tr.name.clone(),
+                area: tr.parent.clone(),
+                stage,
+                enterprises: tracks::enterprises_in_tracks(
+                    db,
+                    id,
+                    &t.id,
+                    std::slice::from_ref(&tr.id),
+                )
+                .await?
+                .len(),
+                records: counts,
+            });
+        }
+    }
+    Ok(Json(out))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TargetOut {
+    pub id: i64,
+    pub name: String,
+    pub metric: devzone_core::chain::target::Metric,
+    pub baseline: f64,
+    #[schema(value_type = String)]
+    pub baseline_on: chrono::NaiveDate,
+    pub target: f64,
+    #[schema(value_type = String)]
+    pub deadline: chrono::NaiveDate,
+    pub progress: devzone_core::chain::target::Progress,
+}
+
+#[utoipa::path(get, path = "/api/v1/zones/{id}/targets", params(("id" = i64, Path)), responses((status = 200, body = [TargetOut]), (status = 404, body = ErrorEnvelope)))]
+async fn list_targets(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Vec<TargetOut>>> {
+    use devzone_core::chain::target::{Metric, progress};
+    use devzone_db::repo::tracks;
+    zone_in_scope(&s, &v, id).await?;
+    let db = &s.db.conn;
+    let today = crate::pages::land::today();
+    let mut out = Vec::new();
+    for m in tracks::targets(db, id).await? {
+        let Ok(metric) = serde_json::from_str::<Metric>(&m.metric) else {
+            continue;
+        };
+        let current = tracks::measure(db, id, &metric).await?;
+        out.push(TargetOut {
+            id: m.id,
+            name: m.name,
+            progress: progress(
+                m.baseline_value,
+                m.baseline_on,
+                m.target_value,
+                m.deadline,
+                current,
+                today,
+            ),
+            metric,
+            baseline: m.baseline_value,
+            baseline_on: m.baseline_on,
+            target: m.target_value,
+            deadline: m.deadline,
+        });
+    }
+    Ok(Json(out))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct LqQuery {
+    year: i32,
+    /// employees (default) or revenue.
+    basis: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/zones/{id}/location-quotients", params(("id" = i64, Path), LqQuery), responses((status = 200, body = [devzone_core::chain::lq::Quotient]), (status = 404, body = ErrorEnvelope)))]
+async fn location_quotients(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    Path(id): Path<i64>,
+    Query(q): Query<LqQuery>,
+) -> ApiResult<Json<Vec<devzone_core::chain::lq::Quotient>>> {
+    zone_in_scope(&s, &v, id).await?;
+    let basis = if q.basis.as_deref() == Some("revenue") {
+        "revenue"
+    } else {
+        "employees"
+    };
+    let (z, p) = devzone_db::repo::tracks::division_figures(&s.db.conn, id, q.year, basis).await?;
+    Ok(Json(devzone_core::chain::lq::quotients(&z, &p)))
 }

@@ -1428,4 +1428,36 @@ async fn tracks_targets_and_location_quotients() {
     .await;
     assert_eq!(s, StatusCode::OK);
     assert!(html.contains("id=\"lq\""), "{html}");
+
+    // The same through the API.
+    let token =
+        devzone_db::repo::users::create_token(&t.db.conn, &Actor::system("t"), "officer", "t3")
+            .await
+            .unwrap()
+            .0;
+    let (s, tracks) = call(&app, "GET", "/api/v1/zones/1/tracks", Some(&token), None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(
+        tracks
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|t| t["stage"] == "mature")
+            .count(),
+        9
+    );
+    let (s, targets) = call(&app, "GET", "/api/v1/zones/1/targets", Some(&token), None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(targets.as_array().unwrap().len(), 3);
+    assert!(targets[0]["progress"]["expected"].is_number());
+    let (s, lq) = call(
+        &app,
+        "GET",
+        "/api/v1/zones/1/location-quotients?year=2024&basis=revenue",
+        Some(&token),
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{lq}");
+    assert!(lq.as_array().is_some());
 }
