@@ -51,9 +51,9 @@ fn main() {
             let mut scope = String::new();
             while scope.chars().count() < target {
                 if rng.chance(0.25) {
-                    scope.push_str(*rng.pick(&words));
+                    scope.push_str(rng.pick::<&str>(&words));
                 } else {
-                    scope.push_str(*rng.pick(FILLER));
+                    scope.push_str(rng.pick::<&str>(FILLER));
                 }
                 scope.push('；');
             }

@@ -210,7 +210,15 @@ async fn future_tracks(db: &Db, zone_id: i64) -> DbResult<()> {
         tracks::set_stage(&db.conn, &actor, zone_id, "beijing-future", &tr.id, stage).await?;
     }
     let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d);
-    let records: [(&str, &str, &str, Option<chrono::NaiveDate>, Option<f64>); 9] = [
+    // (track, kind, title, date, amount in yuan)
+    type Row<'a> = (
+        &'a str,
+        &'a str,
+        &'a str,
+        Option<chrono::NaiveDate>,
+        Option<f64>,
+    );
+    let records: [Row; 9] = [
         ("commercial-space", "park", "火箭大街产业园", None, None),
         (
             "commercial-space",

@@ -167,7 +167,7 @@ pub fn targets(t: &Taxonomy, gaps: &[NodeGap]) -> Vec<Target> {
             let supplied_by = t
                 .nodes
                 .iter()
-                .filter(|x| x.supplies.iter().any(|s| *s == n.id))
+                .filter(|x| x.supplies.contains(&n.id))
                 .map(|x| x.name.clone())
                 .collect();
             Some(Target {

@@ -77,8 +77,10 @@ fn sei2018_source() -> Result<String, TaxonomyError> {
         codes: Vec<String>,
         words: Vec<String>,
     }
-    // (l1 code, l1 name) → l2 name → l3 name → leaf, in file order.
-    let mut tree: BTreeMap<u32, (String, Vec<(String, Vec<(String, Leaf)>)>)> = BTreeMap::new();
+    /// A 中类 with its 小类, in file order.
+    type Mid = (String, Vec<(String, Leaf)>);
+    // l1 code → (l1 name, its 中类).
+    let mut tree: BTreeMap<u32, (String, Vec<Mid>)> = BTreeMap::new();
     let mut reader = csv::Reader::from_reader(SEI_CSV.as_bytes());
     for rec in reader.records() {
         let rec = rec.map_err(|e| TaxonomyError {

@@ -189,7 +189,7 @@ async fn track_page(
             leaders.push((e.id, e.name, e.latest_revenue.unwrap_or(0)));
         }
     }
-    leaders.sort_by(|a, b| b.2.cmp(&a.2));
+    leaders.sort_by_key(|l| std::cmp::Reverse(l.2));
     let mut counts: Vec<(String, usize)> = tracks::RECORD_KINDS
         .iter()
         .map(|k| {
