@@ -406,7 +406,7 @@ async fn a_zone_export_reads_back_into_an_empty_installation_exactly() {
                 .iter()
                 .any(|f| f.name == "facts.csv" && f.rows > 1000)
         );
-        // The zone's land travels with it.
+        // The zone's land and its chain work travel with it.
         for name in [
             "plots.csv",
             "buildings.csv",
@@ -414,6 +414,10 @@ async fn a_zone_export_reads_back_into_an_empty_installation_exactly() {
             "leases.csv",
             "requirements.csv",
             "revitalisation_cases.csv",
+            "chain_mappings.csv",
+            "chain_targets.csv",
+            "track_records.csv",
+            "track_stages.csv",
         ] {
             assert!(
                 m1.files.iter().any(|f| f.name == name && f.rows > 0),

@@ -15,6 +15,7 @@ pub mod revitalisation;
 pub mod stats;
 pub mod tracks;
 pub mod transfer;
+mod transfer_chains;
 mod transfer_land;
 pub mod users;
 pub mod zones;

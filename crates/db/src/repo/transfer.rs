@@ -4,7 +4,8 @@
 //! so an export read into an empty installation and exported again gives the same files
 //! byte for byte. Every version of every fact travels with its provenance (source, as-of
 //! date, who entered it and when, whether it is current). The zone's land travels too
-//! (`transfer_land`). Evaluation runs and import
+//! (`transfer_land`), and so do its chain mappings, targets and track records
+//! (`transfer_chains`). Evaluation runs and import
 //! history are not carried: they are results and logs of this installation, and runs can
 //! be repeated from the facts.
 
@@ -274,6 +275,7 @@ pub async fn export<C: ConnectionTrait>(
         ),
     ];
     files.extend(land);
+    files.extend(super::transfer_chains::export(db, zone_id, &code_of).await?);
     let manifest = Manifest {
         format: "devzone-zone-export".into(),
         schema_version: SCHEMA_VERSION,
@@ -377,7 +379,8 @@ pub async fn import(
     let quals: Vec<QualificationRow> = read_csv("qualifications.csv", get("qualifications.csv"))?;
     let facts: Vec<FactRowCsv> = read_csv("facts.csv", get("facts.csv"))?;
     let precedence: Vec<PrecedenceRow> = read_csv("precedence.csv", get("precedence.csv"))?;
-    let land_rows = super::transfer_land::row_counts(&files)?;
+    let mut land_rows = super::transfer_land::row_counts(&files)?;
+    land_rows.extend(super::transfer_chains::row_counts(&files)?);
     for f in &manifest.files {
         let rows = match f.name.as_str() {
             "zone.csv" => 1,
@@ -523,6 +526,7 @@ pub async fn import(
         insert_facts(&tx, &rows).await?;
     }
     let plots = super::transfer_land::import(&tx, zm.id, &files, &park_id, &id_of).await?;
+    super::transfer_chains::import(&tx, zm.id, &files, &id_of).await?;
     for p in &precedence {
         fact_precedence::Entity::insert(fact_precedence::ActiveModel {
             zone_id: Set(zm.id),
