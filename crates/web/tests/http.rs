@@ -1162,6 +1162,58 @@ async fn chain_pages() {
     let csv = body_text(res).await;
     assert!(csv.lines().count() > 1, "{csv}");
 
+    // An enterprise placed on a node by hand; an unknown code comes back as a message.
+    let ent = devzone_db::repo::enterprises::list(
+        &t.db.conn,
+        &devzone_db::Scope::all(),
+        &devzone_db::repo::enterprises::ListQuery {
+            zone_id: Some(1),
+            per_page: 1,
+            page: 1,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+    .items
+    .remove(0);
+    let (s, to) = post_form(
+        &app,
+        &cookie,
+        "/zones/1/chains/beijing-future/nodes/hr-screw/enterprises",
+        &format!("csrf={csrf}&credit_code={}", ent.credit_code.to_lowercase()),
+    )
+    .await;
+    assert_eq!(
+        (s, to.as_str()),
+        (
+            StatusCode::SEE_OTHER,
+            "/zones/1/chains/beijing-future/nodes/hr-screw"
+        )
+    );
+    let (_, html) = page(
+        &app,
+        &cookie,
+        "/zones/1/chains/beijing-future/nodes/hr-screw",
+    )
+    .await;
+    assert!(
+        html.contains(&ent.name) && html.contains("人工添加"),
+        "{html}"
+    );
+    let (_, to) = post_form(
+        &app,
+        &cookie,
+        "/zones/1/chains/beijing-future/nodes/hr-screw/enterprises",
+        &format!("csrf={csrf}&credit_code=NOPE"),
+    )
+    .await;
+    let (_, html) = page(&app, &cookie, &to).await;
+    assert!(
+        html.contains("form-errors") && html.contains("NOPE"),
+        "{html}"
+    );
+
     // Bulk confirm from the review queue; the page sends the ids repeated.
     let waiting = devzone_db::repo::chains::mappings(&t.db.conn, 1, None, None, Some("suggested"))
         .await

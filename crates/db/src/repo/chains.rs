@@ -496,3 +496,17 @@ pub async fn source<C: ConnectionTrait>(
         .await?;
     Ok(own.map(|o| o.source).or_else(|| shipped::source(id)))
 }
+
+/// One enterprise's mappings (confirmed and waiting), for its page.
+pub async fn of_enterprise<C: ConnectionTrait>(
+    db: &C,
+    enterprise_id: i64,
+) -> DbResult<Vec<mapping::Model>> {
+    Ok(mapping::Entity::find()
+        .filter(mapping::Column::EnterpriseId.eq(enterprise_id))
+        .filter(mapping::Column::State.ne(REJECTED))
+        .order_by_asc(mapping::Column::Taxonomy)
+        .order_by_asc(mapping::Column::NodeId)
+        .all(db)
+        .await?)
+}

@@ -555,6 +555,8 @@ async fn mapping_rows(
 #[template(path = "chain_node.html")]
 struct NodePage {
     c: Chrome,
+    error: Option<String>,
+    node_id: String,
     zone_id: i64,
     taxonomy: String,
     chain: Option<(String, String)>,
@@ -565,10 +567,16 @@ struct NodePage {
     suggested: Vec<MappingRow>,
 }
 
+#[derive(Debug, Default, Deserialize)]
+pub struct NodeParams {
+    error: Option<String>,
+}
+
 pub async fn node(
     State(state): State<AppState>,
     PageViewer(v): PageViewer,
     Path((id, tax, node)): Path<(i64, String, String)>,
+    Query(p): Query<NodeParams>,
 ) -> Result<Response, PageError> {
     let zone = zone_for(&state, &v, id).await?;
     let db = &state.db.conn;
@@ -627,6 +635,8 @@ pub async fn node(
         (t.t("chain.supplies").to_string(), supplies.join("、")),
     ];
     let page = NodePage {
+        error: nonempty(&p.error),
+        node_id: node.clone(),
         c: Chrome::new(
             &v,
             &format!("{} · {}", n.name, zone.name),
@@ -816,4 +826,41 @@ pub async fn save_taxonomy(
     };
     chains::save_taxonomy(&state.db.conn, &v.actor(), id, &parsed, &f.source).await?;
     Ok(Redirect::to(&format!("/zones/{id}/chains")).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ManualForm {
+    credit_code: String,
+}
+
+/// Places an enterprise of the zone on a node by hand, by its credit code.
+pub async fn add_manual(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path((id, tax, node)): Path<(i64, String, String)>,
+    axum::Form(f): axum::Form<ManualForm>,
+) -> Result<Response, PageError> {
+    zone_for(&state, &v, id).await?;
+    if !v.can_write() {
+        return Err(PageError::forbidden());
+    }
+    let db = &state.db.conn;
+    let t = taxonomy_for(&state, id, &tax).await?;
+    t.node(&node).ok_or_else(PageError::not_found)?;
+    let code = f.credit_code.trim().to_uppercase();
+    let back = format!("/zones/{id}/chains/{tax}/nodes/{node}");
+    match devzone_db::repo::enterprises::by_code(db, id, &code).await? {
+        Some(e) => {
+            chains::add_manual(db, &v.actor(), id, e.id, &tax, &node).await?;
+            Ok(Redirect::to(&back).into_response())
+        }
+        None => {
+            let tr = v.tr();
+            let msg = tr.f("rule.land.holder_unknown", &[("value", &code)]);
+            Ok(
+                Redirect::to(&format!("{back}?error={}", crate::session::urlencode(&msg)))
+                    .into_response(),
+            )
+        }
+    }
 }

@@ -300,6 +300,8 @@ struct EnterprisePage {
     errors: Vec<String>,
     /// The latest published per-mu evaluation of the enterprise: (link, text).
     evaluation: Option<(String, String)>,
+    /// Chain nodes it is placed on: (link, node, state); none for enterprise accounts.
+    chains: Vec<(String, String, String)>,
 }
 
 fn profile(t: Tr, e: &enterprise::Model, zone: &str, park: Option<&str>) -> Vec<(String, String)> {
@@ -527,7 +529,33 @@ async fn enterprise_page(
                 }),
             None => None,
         };
+    let chains = if v.scope.enterprise.is_some() {
+        vec![]
+    } else {
+        let taxonomies = devzone_db::repo::chains::taxonomies(db, e.zone_id).await?;
+        devzone_db::repo::chains::of_enterprise(db, e.id)
+            .await?
+            .into_iter()
+            .map(|m| {
+                let name = taxonomies
+                    .iter()
+                    .find(|x| x.id == m.taxonomy)
+                    .and_then(|x| x.node(&m.node_id))
+                    .map(|n| n.name.clone())
+                    .unwrap_or_else(|| format!("{} ({})", m.node_id, t.t("chain.outdated")));
+                (
+                    format!(
+                        "/zones/{}/chains/{}/nodes/{}",
+                        e.zone_id, m.taxonomy, m.node_id
+                    ),
+                    name,
+                    t.tv("chain.state", &m.state),
+                )
+            })
+            .collect()
+    };
     let page = EnterprisePage {
+        chains,
         evaluation,
         c: Chrome::new(
             v,

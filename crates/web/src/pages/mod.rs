@@ -137,6 +137,10 @@ pub fn routes() -> Router<AppState> {
             get(chains::review_queue).post(chains::review),
         )
         .route("/zones/{id}/chains/{tax}/nodes/{node}", get(chains::node))
+        .route(
+            "/zones/{id}/chains/{tax}/nodes/{node}/enterprises",
+            post(chains::add_manual),
+        )
         .route("/zones/{id}/chains/{tax}/{chain}", get(chains::chain))
         .route(
             "/zones/{id}/chains/{tax}/{chain}/targets",
