@@ -199,6 +199,7 @@ stream = "downstream"
             tax: Some(revenue / 20.0),
             employees: Some(100.0),
             qualifications: q.iter().map(|s| s.to_string()).collect(),
+            flagged: false,
         }
     }
 

@@ -150,6 +150,9 @@ pub async fn load_zones(
         if z.name == "北京经济技术开发区" {
             future_tracks(db, zone_ids[zi]).await?;
         }
+        if z.name == "苏州工业园区" {
+            ivd_cluster(db, zone_ids[zi]).await?;
+        }
     }
     meta::set(&db.conn, META_KEY, &n_enterprises.to_string()).await?;
     Ok(())
@@ -326,6 +329,34 @@ async fn future_tracks(db: &Db, zone_id: i64) -> DbResult<()> {
         )
         .await?;
     }
+    Ok(())
+}
+
+/// Suzhou's in-vitro-diagnostics cluster: a mature track and a target echoing the public
+/// "100+ firms" (../shared/specs/demo-data.md).
+async fn ivd_cluster(db: &Db, zone_id: i64) -> DbResult<()> {
+    use crate::repo::tracks;
+    use devzone_core::chain::target::Metric;
+    let actor = crate::Actor::system("demo");
+    tracks::set_stage(&db.conn, &actor, zone_id, "suzhou-ivd", "ivd", "mature").await?;
+    let metric = Metric::EnterprisesInTracks {
+        taxonomy: "suzhou-ivd".into(),
+        tracks: vec!["ivd".into()],
+        qualifications: vec![],
+    };
+    let day = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).expect("valid date");
+    tracks::add_target(
+        &db.conn,
+        &actor,
+        zone_id,
+        "体外诊断企业 120 家",
+        &metric,
+        120.0,
+        None,
+        day(2024, 12, 31),
+        day(2027, 12, 31),
+    )
+    .await?;
     Ok(())
 }
 

@@ -803,6 +803,8 @@ pub mod chain_mapping {
         pub confidence: Option<f64>,
         /// JSON list of `devzone_core::chain::suggest::Evidence`.
         pub evidence: String,
+        /// Flagged by an officer as a leading enterprise of the node, whatever its revenue.
+        pub leading: bool,
         pub updated_by: String,
         #[schema(value_type = String)]
         pub updated_at: DateTimeUtc,

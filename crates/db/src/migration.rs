@@ -1049,6 +1049,7 @@ mod m0007_chains {
                     .col(string("origin"))
                     .col(double_null("confidence"))
                     .col(text("evidence"))
+                    .col(boolean("leading").default(false))
                     .col(string("updated_by"))
                     .col(timestamp_with_time_zone("updated_at"))
                     .foreign_key(&mut fk(

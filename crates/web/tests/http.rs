@@ -1214,6 +1214,29 @@ async fn chain_pages() {
         "{html}"
     );
 
+    // The hand-placed enterprise flagged as leading: the node gains a leader.
+    let m = devzone_db::repo::chains::mappings(
+        &t.db.conn,
+        1,
+        Some("beijing-future"),
+        Some("hr-screw"),
+        Some("confirmed"),
+    )
+    .await
+    .unwrap();
+    let (s, _) = post_form(
+        &app,
+        &cookie,
+        &format!("/zones/1/chains/mappings/{}/leading", m[0].id),
+        &format!("csrf={csrf}&leading=true"),
+    )
+    .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (members, _) = devzone_db::repo::chains::members(&t.db.conn, 1, "beijing-future")
+        .await
+        .unwrap();
+    assert!(members["hr-screw"].iter().any(|x| x.flagged));
+
     // Bulk confirm from the review queue; the page sends the ids repeated.
     let waiting = devzone_db::repo::chains::mappings(&t.db.conn, 1, None, None, Some("suggested"))
         .await

@@ -57,6 +57,8 @@ pub struct Member {
     pub employees: Option<f64>,
     /// Qualification ids (high_tech, srdi, little_giant, …).
     pub qualifications: Vec<String>,
+    /// Flagged by an officer as a leading enterprise of the node.
+    pub flagged: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
@@ -68,7 +70,8 @@ pub struct NodeGap {
     pub status: Status,
     pub confirmed: usize,
     pub suggested: usize,
-    /// Leading enterprises, largest revenue first (those at or above the leading revenue).
+    /// Leading enterprises, largest revenue first: those flagged, and those at or above the
+    /// leading revenue.
     pub leaders: Vec<Member>,
     pub revenue: f64,
     pub tax: f64,
@@ -92,7 +95,7 @@ pub fn analyse(
             let ms: &[Member] = members.get(&n.id).map(Vec::as_slice).unwrap_or(&[]);
             let mut leaders: Vec<Member> = ms
                 .iter()
-                .filter(|m| m.revenue.is_some_and(|r| r >= th.leading_revenue))
+                .filter(|m| m.flagged || m.revenue.is_some_and(|r| r >= th.leading_revenue))
                 .cloned()
                 .collect();
             leaders.sort_by(|a, b| {

@@ -196,6 +196,7 @@ pub async fn suggest(
                     origin: Set("rule".into()),
                     confidence: Set(Some(sug.confidence)),
                     evidence: Set(serde_json::to_string(&sug.evidence).unwrap_or_default()),
+                    leading: Set(false),
                     updated_by: Set(actor.username.clone()),
                     updated_at: Set(now),
                     ..Default::default()
@@ -376,6 +377,7 @@ pub async fn add_manual(
                 origin: Set("manual".into()),
                 confidence: Set(None),
                 evidence: Set("[]".into()),
+                leading: Set(false),
                 updated_by: Set(actor.username.clone()),
                 updated_at: Set(chrono::Utc::now()),
                 ..Default::default()
@@ -476,6 +478,7 @@ pub async fn members<C: ConnectionTrait>(
             tax: fig(e.id, "tax"),
             employees: fig(e.id, "employees"),
             qualifications: q,
+            flagged: m.leading,
         });
     }
     Ok((out, suggested))
@@ -509,4 +512,41 @@ pub async fn of_enterprise<C: ConnectionTrait>(
         .order_by_asc(mapping::Column::NodeId)
         .all(db)
         .await?)
+}
+
+/// Flags or unflags a confirmed mapping as a leading enterprise of its node.
+pub async fn set_leading(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    zone_id: i64,
+    id: i64,
+    leading: bool,
+) -> DbResult<mapping::Model> {
+    let tx = db.begin().await?;
+    let m = mapping::Entity::find_by_id(id)
+        .one(&tx)
+        .await?
+        .filter(|m| m.zone_id == zone_id && m.state == CONFIRMED)
+        .ok_or(DbError::NotFound)?;
+    let before = audit::json(&m);
+    let mut a: mapping::ActiveModel = m.into();
+    a.leading = Set(leading);
+    a.updated_by = Set(actor.username.clone());
+    a.updated_at = Set(chrono::Utc::now());
+    let m = a.update(&tx).await?;
+    audit::record(
+        &tx,
+        actor,
+        Change {
+            action: "update",
+            entity: "chain_mapping",
+            entity_id: Some(m.id),
+            zone_id: Some(zone_id),
+            before,
+            after: audit::json(&m),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(m)
 }

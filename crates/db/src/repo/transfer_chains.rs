@@ -25,6 +25,7 @@ struct MappingRow {
     origin: String,
     confidence: Option<f64>,
     evidence: String,
+    leading: bool,
     updated_by: String,
     updated_at: Time,
 }
@@ -112,6 +113,7 @@ pub(super) async fn export<C: ConnectionTrait>(
                 origin: m.origin,
                 confidence: m.confidence,
                 evidence: m.evidence,
+                leading: m.leading,
                 updated_by: m.updated_by,
                 updated_at: m.updated_at,
             })
@@ -279,6 +281,7 @@ pub(super) async fn import<C: ConnectionTrait>(
                     origin: Set(m.origin.clone()),
                     confidence: Set(m.confidence),
                     evidence: Set(m.evidence.clone()),
+                    leading: Set(m.leading),
                     updated_by: Set(m.updated_by.clone()),
                     updated_at: Set(m.updated_at),
                     ..Default::default()

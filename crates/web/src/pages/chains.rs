@@ -501,6 +501,7 @@ pub struct MappingRow {
     pub confidence: String,
     pub evidence: String,
     pub origin: String,
+    pub leading: bool,
 }
 
 fn evidence_text(t: &Tr, json: &str) -> String {
@@ -547,6 +548,7 @@ async fn mapping_rows(
                 .unwrap_or_default(),
             evidence: evidence_text(t, &m.evidence),
             origin: t.tv("chain.origin", &m.origin),
+            leading: m.leading,
         })
         .collect())
 }
@@ -863,4 +865,30 @@ pub async fn add_manual(
             )
         }
     }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LeadingForm {
+    leading: String,
+    back: Option<String>,
+}
+
+/// Flags a confirmed enterprise as leading on its node (or takes the flag off).
+pub async fn set_leading(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path((id, mapping)): Path<(i64, i64)>,
+    axum::Form(f): axum::Form<LeadingForm>,
+) -> Result<Response, PageError> {
+    zone_for(&state, &v, id).await?;
+    if !v.can_write() {
+        return Err(PageError::forbidden());
+    }
+    let m =
+        chains::set_leading(&state.db.conn, &v.actor(), id, mapping, f.leading == "true").await?;
+    let back = f
+        .back
+        .filter(|b| b.starts_with('/') && !b.starts_with("//"))
+        .unwrap_or_else(|| format!("/zones/{id}/chains/{}/nodes/{}", m.taxonomy, m.node_id));
+    Ok(Redirect::to(&back).into_response())
 }

@@ -138,6 +138,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/zones/{id}/chains/{tax}/nodes/{node}", get(chains::node))
         .route(
+            "/zones/{id}/chains/mappings/{mapping}/leading",
+            post(chains::set_leading),
+        )
+        .route(
             "/zones/{id}/chains/{tax}/nodes/{node}/enterprises",
             post(chains::add_manual),
         )
