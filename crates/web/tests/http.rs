@@ -1462,6 +1462,22 @@ async fn tracks_targets_and_location_quotients() {
         "{html}"
     );
 
+    // A new target: an unknown track and a missing deadline are refused; then saved, its
+    // baseline measured now.
+    let (s, html) = post_form(&app, &cookie, "/zones/1/targets", &format!("csrf={csrf}&name=t&kind=enterprises_in_tracks&items=nowhere&target_value=10&baseline_on=2025-01-01")).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("nowhere") && html.contains("期限"), "{html}");
+    let (s, to) = post_form(&app, &cookie, "/zones/1/targets", &format!("csrf={csrf}&name=%E6%B0%A2%E8%83%BD%E8%90%A5%E6%94%B6&kind=revenue_in_tracks&items=hydrogen&target_value=50&baseline_on=2025-01-01&deadline=2028-12-31")).await;
+    assert_eq!(
+        (s, to.as_str()),
+        (StatusCode::SEE_OTHER, "/zones/1/targets")
+    );
+    let all = devzone_db::repo::tracks::targets(&t.db.conn, 1)
+        .await
+        .unwrap();
+    let h = all.iter().find(|x| x.name == "氢能营收").unwrap();
+    assert_eq!(h.target_value, 5.0e9);
+
     // Province totals: a bad division is refused with its line; then a good file.
     let upload = |body: &str| {
         let b = format!(
@@ -1523,7 +1539,7 @@ async fn tracks_targets_and_location_quotients() {
     );
     let (s, targets) = call(&app, "GET", "/api/v1/zones/1/targets", Some(&token), None).await;
     assert_eq!(s, StatusCode::OK);
-    assert_eq!(targets.as_array().unwrap().len(), 3);
+    assert_eq!(targets.as_array().unwrap().len(), 4);
     assert!(targets[0]["progress"]["expected"].is_number());
     let (s, lq) = call(
         &app,

@@ -160,7 +160,10 @@ pub fn routes() -> Router<AppState> {
             "/zones/{id}/tracks/{tax}/{track}/stage",
             post(tracks::set_stage),
         )
-        .route("/zones/{id}/targets", get(tracks::targets))
+        .route(
+            "/zones/{id}/targets",
+            get(tracks::targets).post(tracks::add_target),
+        )
         .route(
             "/zones/{id}/location-quotient",
             get(tracks::lq).post(tracks::upload_province).layer(

@@ -360,6 +360,10 @@ pub struct TargetRow {
 #[template(path = "targets.html")]
 struct TargetsPage {
     c: Chrome,
+    zone_id: i64,
+    f: TargetForm,
+    errors: Vec<String>,
+    qualifications: Vec<(String, String)>,
     kpis: Vec<Kpi>,
     rows: Vec<TargetRow>,
 }
@@ -390,7 +394,17 @@ pub async fn targets(
     PageViewer(v): PageViewer,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
-    let zone = zone_for(&state, &v, id).await?;
+    targets_page(&state, &v, id, TargetForm::default(), vec![]).await
+}
+
+async fn targets_page(
+    state: &AppState,
+    v: &Viewer,
+    id: i64,
+    f: TargetForm,
+    errors: Vec<FieldError>,
+) -> Result<Response, PageError> {
+    let zone = zone_for(state, v, id).await?;
     let db = &state.db.conn;
     let t = v.tr();
     let today = super::land::today();
@@ -467,9 +481,20 @@ pub async fn targets(
             value: behind.to_string(),
         },
     ];
+    let failed = !errors.is_empty();
     let page = TargetsPage {
+        zone_id: id,
+        f,
+        errors: errors
+            .iter()
+            .map(|e| format!("{}: {}", t.tv("field", &e.field), t.field_error(e)))
+            .collect(),
+        qualifications: devzone_core::model::QualificationKind::ALL
+            .iter()
+            .map(|q| (q.id().to_string(), t.tv("qualification", q.id())))
+            .collect(),
         c: Chrome::new(
-            &v,
+            v,
             &format!("{} · {}", t.t("target.title"), zone.name),
             &zones::list(db, &v.scope).await?,
             Some(id),
@@ -477,7 +502,11 @@ pub async fn targets(
         kpis,
         rows,
     };
-    Ok(page.into_response())
+    let mut r = page.into_response();
+    if failed {
+        *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(r)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -701,4 +730,159 @@ pub async fn upload_province(
         Err(e) => return Err(e.into()),
     };
     lq_page(&state, &v, id, LqParams::default(), vec![], Some(n)).await
+}
+
+/// The target form: the metric chosen by kind, its parameters as text.
+#[derive(Debug, Default, Deserialize, Clone)]
+pub struct TargetForm {
+    name: String,
+    kind: String,
+    /// Theme words, or track ids, separated by commas.
+    items: Option<String>,
+    taxonomy: Option<String>,
+    qualification: Option<String>,
+    target_value: Option<String>,
+    baseline: Option<String>,
+    baseline_on: Option<String>,
+    deadline: Option<String>,
+}
+
+impl TargetForm {
+    fn metric(&self, errs: &mut Vec<FieldError>) -> Option<Metric> {
+        let items: Vec<String> = self
+            .items
+            .as_deref()
+            .unwrap_or("")
+            .split([',', '，', '、'])
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect();
+        let taxonomy = nonempty(&self.taxonomy).unwrap_or_else(|| "beijing-future".into());
+        match self.kind.as_str() {
+            "parks_with_theme" if items.is_empty() => {
+                errs.push(FieldError::new("items", "required", ""));
+                None
+            }
+            "parks_with_theme" => Some(Metric::ParksWithTheme { words: items }),
+            "enterprises_in_tracks" => Some(Metric::EnterprisesInTracks {
+                taxonomy,
+                tracks: items,
+                qualifications: nonempty(&self.qualification).into_iter().collect(),
+            }),
+            "revenue_in_tracks" => Some(Metric::RevenueInTracks {
+                taxonomy,
+                tracks: items,
+            }),
+            other => {
+                errs.push(FieldError::new("kind", "choice.unknown", other));
+                None
+            }
+        }
+    }
+}
+
+/// Adds a target from the form; the baseline is measured now unless one is given. Money is
+/// entered in 亿元 for the revenue metric.
+pub async fn add_target(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<i64>,
+    Form(f): Form<TargetForm>,
+) -> Result<Response, PageError> {
+    zone_for(&state, &v, id).await?;
+    if !v.can_write() {
+        return Err(PageError::forbidden());
+    }
+    let mut errs = Vec::new();
+    let metric = f.metric(&mut errs);
+    // Tracks named must exist in the taxonomy.
+    if let Some(
+        Metric::EnterprisesInTracks {
+            taxonomy, tracks, ..
+        }
+        | Metric::RevenueInTracks { taxonomy, tracks },
+    ) = &metric
+    {
+        match chains::taxonomy(&state.db.conn, id, taxonomy).await? {
+            None => errs.push(FieldError::new(
+                "taxonomy",
+                "choice.unknown",
+                taxonomy.clone(),
+            )),
+            Some(t) => {
+                for tr in tracks {
+                    if t.node(tr).is_none_or(|n| n.level != Level::Track) {
+                        errs.push(FieldError::new("items", "choice.unknown", tr.clone()));
+                    }
+                }
+            }
+        }
+    }
+    let scale = if matches!(metric, Some(Metric::RevenueInTracks { .. })) {
+        100_000_000.0
+    } else {
+        1.0
+    };
+    let number = |field: &str, v: &Option<String>, errs: &mut Vec<FieldError>| -> Option<f64> {
+        let s = nonempty(v)?;
+        match s.replace([',', '，'], "").parse::<f64>() {
+            Ok(x) if x.is_finite() && x >= 0.0 => Some(x * scale),
+            _ => {
+                errs.push(FieldError::new(field, "number.format", s));
+                None
+            }
+        }
+    };
+    let target_value = number("target_value", &f.target_value, &mut errs);
+    if target_value.is_none() && nonempty(&f.target_value).is_none() {
+        errs.push(FieldError::new("target_value", "required", ""));
+    }
+    let baseline = number("baseline", &f.baseline, &mut errs);
+    let date = |field: &str,
+                v: &Option<String>,
+                errs: &mut Vec<FieldError>|
+     -> Option<chrono::NaiveDate> {
+        let s = nonempty(v);
+        match s
+            .as_deref()
+            .map(|s| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d"))
+        {
+            Some(Ok(d)) => Some(d),
+            Some(Err(_)) => {
+                errs.push(FieldError::new(field, "date.format", s.unwrap_or_default()));
+                None
+            }
+            None => {
+                errs.push(FieldError::new(field, "required", ""));
+                None
+            }
+        }
+    };
+    let baseline_on = date("baseline_on", &f.baseline_on, &mut errs);
+    let deadline = date("deadline", &f.deadline, &mut errs);
+    if !errs.is_empty() {
+        return targets_page(&state, &v, id, f, errs).await;
+    }
+    let (Some(metric), Some(tv), Some(b_on), Some(dl)) =
+        (metric, target_value, baseline_on, deadline)
+    else {
+        return targets_page(&state, &v, id, f, errs).await;
+    };
+    match tracks::add_target(
+        &state.db.conn,
+        &v.actor(),
+        id,
+        &f.name,
+        &metric,
+        tv,
+        baseline,
+        b_on,
+        dl,
+    )
+    .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/zones/{id}/targets")).into_response()),
+        Err(devzone_db::DbError::Invalid(e)) => targets_page(&state, &v, id, f, e).await,
+        Err(e) => Err(e.into()),
+    }
 }
