@@ -2,6 +2,7 @@
 
 mod admin;
 mod auth;
+mod buildings;
 mod chains;
 mod demand;
 mod enterprises;
@@ -11,6 +12,7 @@ mod home;
 pub(crate) mod imports;
 pub(crate) mod land;
 mod land_register;
+mod plots;
 mod tracks;
 
 use crate::AppState;
@@ -96,18 +98,24 @@ pub fn routes() -> Router<AppState> {
         .route("/land/register/{id}/report", get(land_register::report))
         .route(
             "/zones/{id}/plots",
-            get(land::plots).post(land::create_plot),
+            get(plots::plots).post(plots::create_plot),
         )
-        .route("/zones/{id}/plots/new", get(land::new_plot))
-        .route("/plots/{id}/buildings", post(land::add_building))
-        .route("/zones/{id}/plots/export", get(land::plots_export))
-        .route("/plots/{id}", get(land::plot_card).post(land::update_plot))
-        .route("/plots/{id}/edit", get(land::edit_plot))
-        .route("/buildings/{id}", get(land::building_show))
-        .route("/buildings/{id}/units", post(land::add_unit))
-        .route("/units/{id}", get(land::unit_show).post(land::update_unit))
-        .route("/buildings/{id}/leases", post(land::add_lease))
-        .route("/zones/{id}/leases", get(land::leases))
+        .route("/zones/{id}/plots/new", get(plots::new_plot))
+        .route("/plots/{id}/buildings", post(plots::add_building))
+        .route("/zones/{id}/plots/export", get(plots::plots_export))
+        .route(
+            "/plots/{id}",
+            get(plots::plot_card).post(plots::update_plot),
+        )
+        .route("/plots/{id}/edit", get(plots::edit_plot))
+        .route("/buildings/{id}", get(buildings::building_show))
+        .route("/buildings/{id}/units", post(buildings::add_unit))
+        .route(
+            "/units/{id}",
+            get(buildings::unit_show).post(buildings::update_unit),
+        )
+        .route("/buildings/{id}/leases", post(buildings::add_lease))
+        .route("/zones/{id}/leases", get(buildings::leases))
         .route(
             "/zones/{id}/requirements",
             get(demand::requirements).post(demand::create_requirement),

@@ -1,0 +1,528 @@
+//! Buildings and space units: a building's units with their leases and the forms to add
+//! them, a unit's page with its lease history and edit form, and the zone's rent roll.
+
+use super::land::{m2, occupancy_kpis, today, wan_yuan};
+use super::zone_for;
+use crate::AppState;
+use crate::error::PageError;
+use crate::pages::home::Kpi;
+use crate::session::{PageViewer, Viewer};
+use crate::views::Chrome;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use devzone_core::land::occupancy::is_stale;
+use devzone_core::land::validate::{LeaseInput, UnitInput};
+use devzone_core::validate::FieldError;
+use devzone_db::entities::{building, lease, unit};
+use devzone_db::repo::land;
+use devzone_db::repo::zones;
+use devzone_io::{Cell, Table};
+use serde::Deserialize;
+use std::collections::HashMap;
+
+pub struct UnitRow {
+    pub id: i64,
+    pub name: String,
+    pub floor: String,
+    pub area: String,
+    pub status: String,
+    pub status_key: String,
+    pub rent: String,
+    pub tenant: String,
+    pub lease: String,
+    pub verified: String,
+    pub stale: bool,
+}
+
+#[derive(Debug, Default, Deserialize, Clone)]
+pub struct UnitForm {
+    name: String,
+    floor: Option<String>,
+    area_m2: Option<String>,
+    status: String,
+    rent: Option<String>,
+    last_verified: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize, Clone)]
+pub struct LeaseForm {
+    unit_id: i64,
+    tenant_name: Option<String>,
+    start: Option<String>,
+    end: Option<String>,
+    rent: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "building.html")]
+struct BuildingPage {
+    c: Chrome,
+    b: building::Model,
+    plot_code: String,
+    kind: String,
+    facts: Vec<(String, String)>,
+    kpis: Vec<Kpi>,
+    units: Vec<UnitRow>,
+    statuses: Vec<(String, String)>,
+    errors: Vec<String>,
+    unit_form: UnitForm,
+    lease_form: LeaseForm,
+}
+
+async fn building_page(
+    state: &AppState,
+    v: &Viewer,
+    b: building::Model,
+    errors: Vec<FieldError>,
+    unit_form: UnitForm,
+    lease_form: LeaseForm,
+) -> Result<Response, PageError> {
+    let db = &state.db.conn;
+    let t = v.tr();
+    let today = today();
+    let rules = land::rules(db, b.zone_id).await?;
+    let units = land::units_of(db, b.id).await?;
+    let ids: Vec<i64> = units.iter().map(|u| u.id).collect();
+    let current = devzone_db::repo::demand::current_leases(db, &ids, today).await?;
+    let tenants = land::enterprise_names(db, current.values().filter_map(|l| l.tenant_id)).await?;
+    let pl = land::plot(db, &v.scope, b.plot_id)
+        .await?
+        .ok_or_else(PageError::not_found)?;
+    let o = devzone_core::land::occupancy::occupancy(
+        &units.iter().map(land::unit_line).collect::<Vec<_>>(),
+    );
+    let tenant_of = |l: &lease::Model| {
+        l.tenant_id
+            .and_then(|id| tenants.get(&id).cloned())
+            .or_else(|| l.tenant_name.clone())
+            .unwrap_or_default()
+    };
+    let rows = units
+        .iter()
+        .map(|u: &unit::Model| {
+            let l = current.get(&u.id);
+            UnitRow {
+                id: u.id,
+                name: u.name.clone(),
+                floor: u.floor.clone().unwrap_or_default(),
+                area: m2(u.area_m2),
+                status: t.tv("unit_status", &u.status),
+                status_key: u.status.clone(),
+                rent: u.rent.map(|r| format!("{r:.1}")).unwrap_or_default(),
+                tenant: l.map(tenant_of).unwrap_or_default(),
+                lease: l
+                    .map(|l| format!("{} – {}", l.start_on, l.end_on))
+                    .unwrap_or_default(),
+                verified: u.last_verified.map(|d| d.to_string()).unwrap_or_default(),
+                stale: is_stale(u.last_verified, today, rules.stale_after_days),
+            }
+        })
+        .collect();
+    let opt = |x: Option<f64>, unit: &str| {
+        x.map(|v| format!("{v} {unit}"))
+            .unwrap_or_else(|| "—".into())
+    };
+    let facts = vec![
+        (
+            t.t("land.storeys").to_string(),
+            b.storeys.map(|s| s.to_string()).unwrap_or_default(),
+        ),
+        (
+            format!("{} (m²)", t.t("land.floor_m2")),
+            m2(b.floor_area_m2),
+        ),
+        (
+            t.t("match.criterion.clear_height").to_string(),
+            opt(b.clear_height_m, "m"),
+        ),
+        (
+            t.t("match.criterion.floor_load").to_string(),
+            opt(b.floor_load_kn, "kN/m²"),
+        ),
+        (
+            t.t("match.criterion.power").to_string(),
+            opt(b.power_kva, "kVA"),
+        ),
+        (
+            t.t("land.lifts").to_string(),
+            b.lifts.map(|s| s.to_string()).unwrap_or_default(),
+        ),
+        (
+            t.t("match.criterion.env_category").to_string(),
+            b.env_max
+                .as_deref()
+                .map(|e| t.tv("env", e))
+                .unwrap_or_default(),
+        ),
+        (
+            t.t("match.criterion.hazardous").to_string(),
+            t.tv("yes_no", if b.hazardous_ok { "yes" } else { "no" }),
+        ),
+        (
+            t.t("land.year_built").to_string(),
+            b.year_built.map(|s| s.to_string()).unwrap_or_default(),
+        ),
+    ];
+    let page = BuildingPage {
+        c: Chrome::new(
+            v,
+            &format!("{} · {}", b.name, pl.code),
+            &zones::list(db, &v.scope).await?,
+            Some(b.zone_id),
+        ),
+        plot_code: pl.code,
+        kind: t.tv("building_type", &b.building_type),
+        facts,
+        kpis: occupancy_kpis(&t, &o),
+        units: rows,
+        statuses: devzone_core::model::UnitStatus::ALL
+            .iter()
+            .map(|s| (s.id().to_string(), t.tv("unit_status", s.id())))
+            .collect(),
+        errors: errors
+            .iter()
+            .map(|e| format!("{}: {}", t.tv("field", &e.field), t.field_error(e)))
+            .collect(),
+        unit_form,
+        lease_form,
+        b,
+    };
+    let mut r = page.into_response();
+    if !errors.is_empty() {
+        *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(r)
+}
+
+async fn building_for(state: &AppState, v: &Viewer, id: i64) -> Result<building::Model, PageError> {
+    if v.scope.enterprise.is_some() {
+        return Err(PageError::not_found());
+    }
+    land::building(&state.db.conn, &v.scope, id)
+        .await?
+        .ok_or_else(PageError::not_found)
+}
+
+pub async fn building_show(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let b = building_for(&state, &v, id).await?;
+    building_page(
+        &state,
+        &v,
+        b,
+        vec![],
+        UnitForm::default(),
+        LeaseForm::default(),
+    )
+    .await
+}
+
+pub async fn add_unit(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<i64>,
+    Form(f): Form<UnitForm>,
+) -> Result<Response, PageError> {
+    let b = building_for(&state, &v, id).await?;
+    if !v.can_write() {
+        return Err(PageError::forbidden());
+    }
+    let input = UnitInput {
+        building_id: id,
+        name: f.name.clone(),
+        floor: f.floor.clone(),
+        area_m2: f.area_m2.as_deref().unwrap_or("").into(),
+        status: f.status.clone(),
+        rent: f.rent.as_deref().unwrap_or("").into(),
+        last_verified: f.last_verified.as_deref().unwrap_or("").into(),
+    };
+    match land::create_unit(&state.db.conn, &v.actor(), &v.scope, &input, today()).await {
+        Ok(_) => Ok(Redirect::to(&format!("/buildings/{id}")).into_response()),
+        Err(devzone_db::DbError::Invalid(errs)) => {
+            building_page(&state, &v, b, errs, f, LeaseForm::default()).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn add_lease(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<i64>,
+    Form(f): Form<LeaseForm>,
+) -> Result<Response, PageError> {
+    let b = building_for(&state, &v, id).await?;
+    if !v.can_write() {
+        return Err(PageError::forbidden());
+    }
+    let in_building = land::units_of(&state.db.conn, id)
+        .await?
+        .iter()
+        .any(|u| u.id == f.unit_id);
+    if !in_building {
+        return Err(PageError::not_found());
+    }
+    let input = LeaseInput {
+        unit_id: f.unit_id,
+        tenant_id: None,
+        tenant_name: f.tenant_name.clone(),
+        start: f.start.as_deref().unwrap_or("").into(),
+        end: f.end.as_deref().unwrap_or("").into(),
+        rent: f.rent.as_deref().unwrap_or("").into(),
+    };
+    match land::add_lease(&state.db.conn, &v.actor(), &v.scope, &input, today()).await {
+        Ok(_) => Ok(Redirect::to(&format!("/buildings/{id}")).into_response()),
+        Err(devzone_db::DbError::Invalid(errs)) => {
+            building_page(&state, &v, b, errs, UnitForm::default(), f).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct LeaseParams {
+    days: Option<i64>,
+    format: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "leases.html")]
+struct LeasesPage {
+    c: Chrome,
+    zone_id: i64,
+    days: Option<i64>,
+    windows: Vec<(i64, bool)>,
+    rows: Vec<Vec<String>>,
+    links: Vec<(i64, i64)>,
+    total_text: String,
+}
+
+/// The rent roll: leases running today, or those ending within 30/90/180 days.
+pub async fn leases(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<i64>,
+    Query(p): Query<LeaseParams>,
+) -> Result<Response, PageError> {
+    let zone = zone_for(&state, &v, id).await?;
+    let db = &state.db.conn;
+    let t = v.tr();
+    let today = today();
+    let window = p
+        .days
+        .map(|d| (today, today + chrono::Days::new(d.clamp(0, 3650) as u64)));
+    let mut ls = land::leases(db, id, window).await?;
+    if window.is_none() {
+        ls.retain(|l| l.start_on <= today && today <= l.end_on);
+    }
+    let inv = land::inventory(db, id, None).await?;
+    let units: HashMap<i64, &unit::Model> = inv.units.iter().map(|u| (u.id, u)).collect();
+    let buildings: HashMap<i64, &building::Model> =
+        inv.buildings.iter().map(|b| (b.id, b)).collect();
+    let tenants = land::enterprise_names(db, ls.iter().filter_map(|l| l.tenant_id)).await?;
+    let mut links = Vec::new();
+    let rows: Vec<Vec<String>> = ls
+        .iter()
+        .map(|l| {
+            let u = units.get(&l.unit_id);
+            let b = u.and_then(|u| buildings.get(&u.building_id));
+            let area = u.map(|u| u.area_m2).unwrap_or(0.0);
+            links.push((b.map(|b| b.id).unwrap_or(0), l.unit_id));
+            vec![
+                b.map(|b| b.name.clone()).unwrap_or_default(),
+                u.map(|u| u.name.clone()).unwrap_or_default(),
+                l.tenant_id
+                    .and_then(|x| tenants.get(&x).cloned())
+                    .or_else(|| l.tenant_name.clone())
+                    .unwrap_or_default(),
+                m2(area),
+                l.start_on.to_string(),
+                l.end_on.to_string(),
+                (l.end_on - today).num_days().to_string(),
+                format!("{:.1}", l.rent),
+                wan_yuan(area * l.rent * 12.0),
+            ]
+        })
+        .collect();
+    if p.format.is_some() {
+        let headers = [
+            "land.building",
+            "land.unit",
+            "land.tenant",
+            "land.area_m2",
+            "land.lease_start",
+            "land.lease_end",
+            "land.days_left",
+            "land.rent",
+            "land.annual_rent_wan",
+        ]
+        .iter()
+        .map(|k| t.t(k).to_string())
+        .collect();
+        let table = Table {
+            sheet: t.t("land.rent_roll").to_string(),
+            headers,
+            rows: rows
+                .iter()
+                .map(|r| r.iter().map(|c| Cell::Text(c.clone())).collect())
+                .collect(),
+        };
+        let stem = format!(
+            "{}-{}-{}",
+            zone.name,
+            t.t("land.rent_roll"),
+            today.format("%Y%m%d")
+        );
+        return crate::views::download(
+            &table,
+            p.format.as_deref().filter(|f| *f == "csv"),
+            "rent-roll",
+            &stem,
+        );
+    }
+    let page = LeasesPage {
+        c: Chrome::new(
+            &v,
+            &format!("{} · {}", t.t("land.rent_roll"), zone.name),
+            &zones::list(db, &v.scope).await?,
+            Some(id),
+        ),
+        zone_id: id,
+        days: p.days,
+        windows: [30, 90, 180]
+            .iter()
+            .map(|d| (*d, p.days == Some(*d)))
+            .collect(),
+        total_text: t.f("land.leases_total", &[("n", &rows.len().to_string())]),
+        rows,
+        links,
+    };
+    Ok(page.into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "unit_form.html")]
+struct UnitPage {
+    c: Chrome,
+    u: unit::Model,
+    building: String,
+    f: UnitForm,
+    errors: Vec<String>,
+    statuses: Vec<(String, String)>,
+    leases: Vec<(String, String, String, String)>,
+    today: String,
+}
+
+async fn unit_page(
+    state: &AppState,
+    v: &Viewer,
+    u: unit::Model,
+    f: UnitForm,
+    errors: Vec<FieldError>,
+) -> Result<Response, PageError> {
+    let db = &state.db.conn;
+    let t = v.tr();
+    let b = land::building(db, &v.scope, u.building_id)
+        .await?
+        .ok_or_else(PageError::not_found)?;
+    let leases = land::leases_of(db, u.id).await?;
+    let tenants = land::enterprise_names(db, leases.iter().filter_map(|l| l.tenant_id)).await?;
+    let page = UnitPage {
+        c: Chrome::new(
+            v,
+            &format!("{} · {}", u.name, b.name),
+            &zones::list(db, &v.scope).await?,
+            Some(u.zone_id),
+        ),
+        building: b.name,
+        f,
+        errors: errors
+            .iter()
+            .map(|e| format!("{}: {}", t.tv("field", &e.field), t.field_error(e)))
+            .collect(),
+        statuses: devzone_core::model::UnitStatus::ALL
+            .iter()
+            .map(|s| (s.id().to_string(), t.tv("unit_status", s.id())))
+            .collect(),
+        leases: leases
+            .iter()
+            .map(|l| {
+                (
+                    l.tenant_id
+                        .and_then(|x| tenants.get(&x).cloned())
+                        .or_else(|| l.tenant_name.clone())
+                        .unwrap_or_default(),
+                    l.start_on.to_string(),
+                    l.end_on.to_string(),
+                    format!("{:.1}", l.rent),
+                )
+            })
+            .collect(),
+        today: today().to_string(),
+        u,
+    };
+    let mut r = page.into_response();
+    if !errors.is_empty() {
+        *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(r)
+}
+
+async fn unit_for(state: &AppState, v: &Viewer, id: i64) -> Result<unit::Model, PageError> {
+    if v.scope.enterprise.is_some() {
+        return Err(PageError::not_found());
+    }
+    land::unit(&state.db.conn, &v.scope, id)
+        .await?
+        .ok_or_else(PageError::not_found)
+}
+
+/// A unit with its lease history, and the form to change its status, rent or area.
+pub async fn unit_show(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let u = unit_for(&state, &v, id).await?;
+    let f = UnitForm {
+        name: u.name.clone(),
+        floor: u.floor.clone(),
+        area_m2: Some(u.area_m2.to_string()),
+        status: u.status.clone(),
+        rent: u.rent.map(|r| r.to_string()),
+        last_verified: u.last_verified.map(|d| d.to_string()),
+    };
+    unit_page(&state, &v, u, f, vec![]).await
+}
+
+pub async fn update_unit(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<i64>,
+    Form(f): Form<UnitForm>,
+) -> Result<Response, PageError> {
+    let u = unit_for(&state, &v, id).await?;
+    if !v.can_write() {
+        return Err(PageError::forbidden());
+    }
+    let input = UnitInput {
+        building_id: u.building_id,
+        name: f.name.clone(),
+        floor: f.floor.clone(),
+        area_m2: f.area_m2.as_deref().unwrap_or("").into(),
+        status: f.status.clone(),
+        rent: f.rent.as_deref().unwrap_or("").into(),
+        last_verified: f.last_verified.as_deref().unwrap_or("").into(),
+    };
+    match land::update_unit(&state.db.conn, &v.actor(), &v.scope, id, &input, today()).await {
+        Ok(m) => Ok(Redirect::to(&format!("/buildings/{}", m.building_id)).into_response()),
+        Err(devzone_db::DbError::Invalid(errs)) => unit_page(&state, &v, u, f, errs).await,
+        Err(e) => Err(e.into()),
+    }
+}
