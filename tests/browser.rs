@@ -950,4 +950,29 @@ async fn humanoid_chain_gaps_and_a_confirmed_suggestion() {
         .await
         .unwrap();
     assert!(label.ends_with(&format!(": {after}")), "{label}");
+
+    // The tracks overview and the targets with their charts.
+    c.goto(&format!("{}/zones/{}/tracks", b.base, zone.id))
+        .await
+        .unwrap();
+    let summary = c
+        .wait()
+        .for_element(Locator::Css("#track-summary"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(summary.contains("9 条较成熟"), "{summary}");
+    shot(c, "tracks").await;
+    c.goto(&format!("{}/zones/{}/targets", b.base, zone.id))
+        .await
+        .unwrap();
+    let rows = c
+        .wait()
+        .for_element(Locator::Css("#targets tbody"))
+        .await
+        .unwrap();
+    assert_eq!(rows.find_all(Locator::Css("tr")).await.unwrap().len(), 3);
+    shot(c, "targets").await;
 }
