@@ -2,16 +2,16 @@
 //! and target list, mappings with their evidence, review, and a run of the rules.
 
 use crate::AppState;
-use crate::api::{ApiResult, ErrorEnvelope};
+use crate::api::{ApiResult, ErrorEnvelope, writer, zone_in_scope};
 use crate::error::ApiError;
-use crate::session::{ApiViewer, Viewer};
+use crate::session::ApiViewer;
 use axum::extract::{Path, Query, State};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use devzone_core::chain::gap::{NodeGap, Status, Target, analyse, targets};
 use devzone_core::chain::taxonomy::Level;
 use devzone_db::entities::chain_mapping;
-use devzone_db::repo::{chains, zones};
+use devzone_db::repo::chains;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
@@ -56,16 +56,6 @@ pub fn routes() -> Router<AppState> {
     ))
 )]
 pub struct ChainDoc;
-
-async fn zone_in_scope(s: &AppState, v: &Viewer, id: i64) -> ApiResult<()> {
-    if v.scope.enterprise.is_some() {
-        return Err(ApiError::not_found());
-    }
-    zones::get(&s.db.conn, &v.scope, id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    Ok(())
-}
 
 #[derive(Serialize, ToSchema)]
 pub struct ChainSummary {
@@ -195,9 +185,7 @@ async fn review(
     Json(input): Json<ReviewIn>,
 ) -> ApiResult<Json<ReviewOut>> {
     zone_in_scope(&s, &v, id).await?;
-    if !v.can_write() {
-        return Err(ApiError::forbidden());
-    }
+    writer(&v)?;
     let changed = chains::review(&s.db.conn, &v.actor(), id, &input.ids, &input.state).await?;
     Ok(Json(ReviewOut { changed }))
 }
@@ -216,9 +204,7 @@ async fn suggest(
     Path(id): Path<i64>,
 ) -> ApiResult<Json<SuggestOut>> {
     zone_in_scope(&s, &v, id).await?;
-    if !v.can_write() {
-        return Err(ApiError::forbidden());
-    }
+    writer(&v)?;
     let c = chains::suggest(&s.db.conn, &v.actor(), id).await?;
     Ok(Json(SuggestOut {
         enterprises: c.enterprises,

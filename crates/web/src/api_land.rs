@@ -3,9 +3,9 @@
 //! money in yuan, rents in yuan per m² per month.
 
 use crate::AppState;
-use crate::api::{ApiResult, ErrorEnvelope};
+use crate::api::{ApiResult, ErrorEnvelope, writer, zone_in_scope};
 use crate::error::ApiError;
-use crate::session::{ApiViewer, Viewer};
+use crate::session::ApiViewer;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
@@ -21,7 +21,7 @@ use devzone_db::entities::{
     building, lease, plot, requirement, requirement_match, revitalisation_case, unit,
 };
 use devzone_db::repo::revitalisation::Totals;
-use devzone_db::repo::{demand, land, revitalisation, zones};
+use devzone_db::repo::{demand, land, revitalisation};
 use serde::Serialize;
 use utoipa::{OpenApi, ToSchema};
 
@@ -103,24 +103,6 @@ pub struct PlotOut {
     pub occupancy: Occupancy,
     pub holder_class: Option<String>,
     pub flags: Vec<Flag>,
-}
-
-async fn zone_in_scope(s: &AppState, v: &Viewer, id: i64) -> ApiResult<()> {
-    if v.scope.enterprise.is_some() {
-        return Err(ApiError::not_found());
-    }
-    zones::get(&s.db.conn, &v.scope, id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    Ok(())
-}
-
-fn writer(v: &Viewer) -> ApiResult<()> {
-    if v.can_write() {
-        Ok(())
-    } else {
-        Err(ApiError::forbidden())
-    }
 }
 
 #[utoipa::path(get, path = "/api/v1/zones/{id}/plots", params(("id" = i64, Path)), responses((status = 200, body = [PlotOut]), (status = 404, body = ErrorEnvelope)))]
