@@ -123,6 +123,13 @@ impl Tr {
         }
         devzone_core::import::message_en(p)
     }
+    /// Every validation error as "field: message", for a form's error list.
+    pub fn field_messages(&self, errors: &[devzone_core::validate::FieldError]) -> Vec<String> {
+        errors
+            .iter()
+            .map(|e| format!("{}: {}", self.tv("field", &e.field), self.field_error(e)))
+            .collect()
+    }
     /// The message for a validation error, naming the field.
     pub fn field_error(&self, e: &devzone_core::validate::FieldError) -> String {
         let msg = self.f(

@@ -101,6 +101,15 @@ pub fn api_error(e: &ApiError, request_id: &str, lang: Lang) -> Response {
     r
 }
 
+/// A form page: 422 when it shows the errors of a refused submission, 200 otherwise.
+pub fn form_response(page: impl IntoResponse, refused: bool) -> Response {
+    let mut r = page.into_response();
+    if refused {
+        *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    r
+}
+
 /// 12345678.9 → "12,345,678.90"
 pub fn grouped(v: f64, decimals: usize) -> String {
     let s = format!("{:.*}", decimals, v.abs());

@@ -182,19 +182,12 @@ async fn building_page(
             .iter()
             .map(|s| (s.id().to_string(), t.tv("unit_status", s.id())))
             .collect(),
-        errors: errors
-            .iter()
-            .map(|e| format!("{}: {}", t.tv("field", &e.field), t.field_error(e)))
-            .collect(),
+        errors: t.field_messages(&errors),
         unit_form,
         lease_form,
         b,
     };
-    let mut r = page.into_response();
-    if !errors.is_empty() {
-        *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(r)
+    Ok(crate::views::form_response(page, !errors.is_empty()))
 }
 
 async fn building_for(state: &AppState, v: &Viewer, id: i64) -> Result<building::Model, PageError> {
@@ -442,10 +435,7 @@ async fn unit_page(
         ),
         building: b.name,
         f,
-        errors: errors
-            .iter()
-            .map(|e| format!("{}: {}", t.tv("field", &e.field), t.field_error(e)))
-            .collect(),
+        errors: t.field_messages(&errors),
         statuses: devzone_core::model::UnitStatus::ALL
             .iter()
             .map(|s| (s.id().to_string(), t.tv("unit_status", s.id())))
@@ -467,11 +457,7 @@ async fn unit_page(
         today: today().to_string(),
         u,
     };
-    let mut r = page.into_response();
-    if !errors.is_empty() {
-        *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(r)
+    Ok(crate::views::form_response(page, !errors.is_empty()))
 }
 
 async fn unit_for(state: &AppState, v: &Viewer, id: i64) -> Result<unit::Model, PageError> {

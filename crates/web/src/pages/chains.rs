@@ -175,17 +175,10 @@ async fn index_page(
             leading_revenue_yi: Some(format!("{}", th.leading_revenue / 100_000_000.0)),
             weak_min_enterprises: Some(th.weak_min_enterprises.to_string()),
         }),
-        errors: errors
-            .iter()
-            .map(|e| format!("{}: {}", t.tv("field", &e.field), t.field_error(e)))
-            .collect(),
+        errors: t.field_messages(&errors),
         notice,
     };
-    let mut r = page.into_response();
-    if !errors.is_empty() {
-        *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(r)
+    Ok(crate::views::form_response(page, !errors.is_empty()))
 }
 
 pub async fn index(
@@ -774,11 +767,7 @@ async fn taxonomy_page(
         source,
         error,
     };
-    let mut r = page.into_response();
-    if failed {
-        *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(r)
+    Ok(crate::views::form_response(page, failed))
 }
 
 /// A taxonomy's TOML, editable: a saved version applies to this zone only.

@@ -319,10 +319,7 @@ async fn requirements_page(
         unmet,
         funnel: funnel_chart,
         f,
-        errors: errors
-            .iter()
-            .map(|e| format!("{}: {}", t.tv("field", &e.field), t.field_error(e)))
-            .collect(),
+        errors: t.field_messages(&errors),
         parks: parks.iter().map(|p| (p.id, p.name.clone())).collect(),
         building_types: opts(
             BuildingType::ALL.iter().map(|b| b.id()).collect(),
@@ -331,11 +328,7 @@ async fn requirements_page(
         envs: opts(EnvCategory::ALL.iter().map(|b| b.id()).collect(), "env"),
         land_uses: opts(LandUse::ALL.iter().map(|b| b.id()).collect(), "land_use"),
     };
-    let mut r = page.into_response();
-    if !errors.is_empty() {
-        *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(r)
+    Ok(crate::views::form_response(page, !errors.is_empty()))
 }
 
 fn row_clone(r: &RequirementRow) -> RequirementRow {
@@ -676,10 +669,7 @@ async fn cases_page(
         kpis,
         rows,
         f,
-        errors: errors
-            .iter()
-            .map(|e| format!("{}: {}", t.tv("field", &e.field), t.field_error(e)))
-            .collect(),
+        errors: t.field_messages(&errors),
         plans: RevitalisationPlan::ALL
             .iter()
             .map(|p| (p.id().to_string(), t.tv("plan", p.id())))
@@ -690,11 +680,7 @@ async fn cases_page(
             .collect(),
         plots,
     };
-    let mut r = page.into_response();
-    if !errors.is_empty() {
-        *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(r)
+    Ok(crate::views::form_response(page, !errors.is_empty()))
 }
 
 pub async fn cases(
@@ -840,17 +826,10 @@ async fn case_page(
             .iter()
             .map(|p| (p.id().to_string(), t.tv("case_stage", p.id())))
             .collect(),
-        errors: errors
-            .iter()
-            .map(|e| format!("{}: {}", t.tv("field", &e.field), t.field_error(e)))
-            .collect(),
+        errors: t.field_messages(&errors),
         case: c,
     };
-    let mut r = page.into_response();
-    if !errors.is_empty() {
-        *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(r)
+    Ok(crate::views::form_response(page, !errors.is_empty()))
 }
 
 pub async fn case_show(

@@ -474,17 +474,10 @@ async fn rules_page(
         ),
         zone_id,
         f,
-        errors: errors
-            .iter()
-            .map(|e| format!("{}: {}", t.tv("field", &e.field), t.field_error(e)))
-            .collect(),
+        errors: t.field_messages(&errors),
         saved,
     };
-    let mut r = page.into_response();
-    if !errors.is_empty() {
-        *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(r)
+    Ok(crate::views::form_response(page, !errors.is_empty()))
 }
 
 /// The zone's low-efficiency rules and the staleness limit of unit statuses.

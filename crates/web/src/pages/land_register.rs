@@ -223,11 +223,9 @@ async fn page(
                 + counts.leases_inserted
                 > 0,
     };
-    let mut r = page.into_response();
-    if !commit && counts.rows_read > 0 && counts.rejected == counts.rows_read {
-        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(r)
+    // Nothing of the file could be imported: the check itself is refused.
+    let refused = !commit && counts.rows_read > 0 && counts.rejected == counts.rows_read;
+    Ok(crate::views::form_response(page, refused))
 }
 
 pub async fn show(

@@ -480,6 +480,7 @@ async fn plot_card_page(
         None,
         Some(id),
     );
+    let refused = !errors.is_empty();
     let page = PlotPage {
         errors,
         bf,
@@ -512,7 +513,7 @@ async fn plot_card_page(
         map,
         plot: pl,
     };
-    Ok(page.into_response())
+    Ok(crate::views::form_response(page, refused))
 }
 
 /// The plot form as the page sends it: every field text; the holder by credit code.
@@ -587,10 +588,7 @@ async fn plot_form_page(
             None => format!("/zones/{zone_id}/plots"),
         },
         f,
-        errors: errors
-            .iter()
-            .map(|e| format!("{}: {}", t.tv("field", &e.field), t.field_error(e)))
-            .collect(),
+        errors: t.field_messages(&errors),
         parks: zones::parks(db, zone_id)
             .await?
             .into_iter()
@@ -605,11 +603,7 @@ async fn plot_form_page(
             .map(|x| (x.id().to_string(), t.tv("tenure", x.id())))
             .collect(),
     };
-    let mut r = page.into_response();
-    if !errors.is_empty() {
-        *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(r)
+    Ok(crate::views::form_response(page, !errors.is_empty()))
 }
 
 pub async fn new_plot(
@@ -840,14 +834,8 @@ pub async fn add_building(
     match land::create_building(db, &v.actor(), pl.zone_id, &input, today().year()).await {
         Ok(b) => Ok(Redirect::to(&format!("/buildings/{}", b.id)).into_response()),
         Err(devzone_db::DbError::Invalid(errs)) => {
-            let t = v.tr();
-            let msgs: Vec<String> = errs
-                .iter()
-                .map(|e| format!("{}: {}", t.tv("field", &e.field), t.field_error(e)))
-                .collect();
-            let mut r = plot_card_page(&state, &v, pl, msgs, f).await?;
-            *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(r)
+            let msgs = v.tr().field_messages(&errs);
+            plot_card_page(&state, &v, pl, msgs, f).await
         }
         Err(e) => Err(e.into()),
     }

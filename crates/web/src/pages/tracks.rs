@@ -249,19 +249,12 @@ async fn track_page(
             .map(|k| (k.to_string(), t.tv("track.stage", k)))
             .collect(),
         f,
-        errors: errors
-            .iter()
-            .map(|e| format!("{}: {}", t.tv("field", &e.field), t.field_error(e)))
-            .collect(),
+        errors: t.field_messages(&errors),
         taxonomy,
         id: track,
     };
     let failed = !page.errors.is_empty();
-    let mut r = page.into_response();
-    if failed {
-        *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(r)
+    Ok(crate::views::form_response(page, failed))
 }
 
 pub async fn track(
@@ -485,10 +478,7 @@ async fn targets_page(
     let page = TargetsPage {
         zone_id: id,
         f,
-        errors: errors
-            .iter()
-            .map(|e| format!("{}: {}", t.tv("field", &e.field), t.field_error(e)))
-            .collect(),
+        errors: t.field_messages(&errors),
         qualifications: devzone_core::model::QualificationKind::ALL
             .iter()
             .map(|q| (q.id().to_string(), t.tv("qualification", q.id())))
@@ -502,11 +492,7 @@ async fn targets_page(
         kpis,
         rows,
     };
-    let mut r = page.into_response();
-    if failed {
-        *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    Ok(r)
+    Ok(crate::views::form_response(page, failed))
 }
 
 #[derive(Debug, Default, Deserialize)]
