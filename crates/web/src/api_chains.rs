@@ -239,6 +239,7 @@ async fn list_tracks(
     let records = tracks::records(db, id, None, None).await?;
     let mut out = Vec::new();
     for t in chains::taxonomies(db, id).await? {
+        let by_track = tracks::enterprises_by_root(db, id, &t.id, &[]).await?;
         for tr in t.of_level(Level::Track) {
             let stage = stages.get(&(t.id.clone(), tr.id.clone())).cloned();
             if t.id == "sei2018" && stage.is_none() {
@@ -257,14 +258,7 @@ async fn list_tracks(
                 name: tr.name.clone(),
                 area: tr.parent.clone(),
                 stage,
-                enterprises: tracks::enterprises_in_tracks(
-                    db,
-                    id,
-                    &t.id,
-                    std::slice::from_ref(&tr.id),
-                )
-                .await?
-                .len(),
+                enterprises: by_track.get(&tr.id).map_or(0, |e| e.len()),
                 records: counts,
             });
         }

@@ -187,6 +187,43 @@ pub async fn set_stage(
     Ok(())
 }
 
+/// The enterprises confirmed on each root node (every track of the taxonomy when no root is
+/// named) or below it, from one read of the zone's mappings.
+pub async fn enterprises_by_root<C: ConnectionTrait>(
+    db: &C,
+    zone_id: i64,
+    taxonomy: &str,
+    roots: &[String],
+) -> DbResult<BTreeMap<String, BTreeSet<i64>>> {
+    let Some(t) = chains::taxonomy(db, zone_id, taxonomy).await? else {
+        return Ok(BTreeMap::new());
+    };
+    let roots: Vec<String> = if roots.is_empty() {
+        t.of_level(devzone_core::chain::taxonomy::Level::Track)
+            .map(|n| n.id.clone())
+            .collect()
+    } else {
+        roots.to_vec()
+    };
+    // Each node with the roots it lies under (itself included).
+    let mut under: HashMap<String, Vec<&str>> = HashMap::new();
+    for r in &roots {
+        under.entry(r.clone()).or_default().push(r);
+        for n in t.descendants(r) {
+            under.entry(n.id.clone()).or_default().push(r);
+        }
+    }
+    let mut out: BTreeMap<String, BTreeSet<i64>> = BTreeMap::new();
+    for m in chains::mappings(db, zone_id, Some(taxonomy), None, Some(chains::CONFIRMED)).await? {
+        for r in under.get(&m.node_id).map(Vec::as_slice).unwrap_or(&[]) {
+            out.entry(r.to_string())
+                .or_default()
+                .insert(m.enterprise_id);
+        }
+    }
+    Ok(out)
+}
+
 /// The enterprises confirmed on the tracks (every track of the taxonomy when none is named)
 /// or below them.
 pub async fn enterprises_in_tracks<C: ConnectionTrait>(
@@ -195,29 +232,11 @@ pub async fn enterprises_in_tracks<C: ConnectionTrait>(
     taxonomy: &str,
     tracks: &[String],
 ) -> DbResult<BTreeSet<i64>> {
-    let Some(t) = chains::taxonomy(db, zone_id, taxonomy).await? else {
-        return Ok(BTreeSet::new());
-    };
-    let roots: Vec<String> = if tracks.is_empty() {
-        t.of_level(devzone_core::chain::taxonomy::Level::Track)
-            .map(|n| n.id.clone())
-            .collect()
-    } else {
-        tracks.to_vec()
-    };
-    let mut nodes: BTreeSet<String> = BTreeSet::new();
-    for r in &roots {
-        nodes.insert(r.clone());
-        nodes.extend(t.descendants(r).into_iter().map(|n| n.id.clone()));
-    }
-    Ok(
-        chains::mappings(db, zone_id, Some(taxonomy), None, Some(chains::CONFIRMED))
-            .await?
-            .into_iter()
-            .filter(|m| nodes.contains(&m.node_id))
-            .map(|m| m.enterprise_id)
-            .collect(),
-    )
+    Ok(enterprises_by_root(db, zone_id, taxonomy, tracks)
+        .await?
+        .into_values()
+        .flatten()
+        .collect())
 }
 
 /// The current value of a metric in a zone.

@@ -103,9 +103,15 @@ async fn index_page(
     let t = v.tr();
     let taxonomies = chains::taxonomies(db, zone_id).await?;
     let mut rows = Vec::new();
+    // Members and thresholds are read once per taxonomy, not once per chain.
+    let th = chains::thresholds(db, zone_id).await?;
     for tx in &taxonomies {
+        if tx.of_level(Level::Chain).next().is_none() {
+            continue;
+        }
+        let (members, suggested) = chains::members(db, zone_id, &tx.id).await?;
         for ch in tx.of_level(Level::Chain) {
-            let g = gaps(state, zone_id, tx, &ch.id).await?;
+            let g = analyse(tx, &ch.id, &members, &suggested, &th);
             let count = |s: Status| g.iter().filter(|x| x.status == s).count();
             rows.push(ChainRow {
                 taxonomy: tx.id.clone(),
@@ -146,7 +152,6 @@ async fn index_page(
             )
         })
         .collect();
-    let th = chains::thresholds(db, zone_id).await?;
     let pending = chains::review_queue(db, zone_id, None, 1, 1).await?.total;
     let page = IndexPage {
         c: Chrome::new(

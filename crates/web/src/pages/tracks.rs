@@ -54,15 +54,14 @@ pub async fn overview(
     let records = tracks::records(db, id, None, None).await?;
     let mut rows = Vec::new();
     for tx in chains::taxonomies(db, id).await? {
+        let by_track = tracks::enterprises_by_root(db, id, &tx.id, &[]).await?;
         for tr in tx.of_level(Level::Track) {
             // SEI 中类 are not tracks a zone plans for; list them only when staged.
             let stage = stages.get(&(tx.id.clone(), tr.id.clone()));
             if tx.id == "sei2018" && stage.is_none() {
                 continue;
             }
-            let n = tracks::enterprises_in_tracks(db, id, &tx.id, std::slice::from_ref(&tr.id))
-                .await?
-                .len();
+            let n = by_track.get(&tr.id).map_or(0, |e| e.len());
             rows.push(TrackRow {
                 taxonomy: tx.id.clone(),
                 id: tr.id.clone(),
