@@ -342,7 +342,9 @@ async fn plot_card_page(
     let id = pl.id;
     let zone = zone_for(state, v, pl.zone_id).await?;
     let t = v.tr();
-    let (inv, assessed) = assessed_zone(state, pl.zone_id).await?;
+    // The plot among its park's plots: the map shows them, zoomed to the park.
+    let inv = land::inventory(db, pl.zone_id, pl.park_id).await?;
+    let assessed = land::assess(db, pl.zone_id, &inv, today()).await?;
     let a = assessed
         .iter()
         .find(|a| a.plot.id == id)
@@ -370,10 +372,7 @@ async fn plot_card_page(
                 .unwrap_or_else(|| "—".into()),
         ),
         (format!("{} (m²)", t.t("land.area_m2")), m2(pl.area_m2)),
-        (
-            format!("{} ({})", t.t("land.area_mu"), t.t("unit.mu")),
-            mu(pl.area_m2),
-        ),
+        (t.t("land.area_mu").to_string(), mu(pl.area_m2)),
         (
             format!("{} (m²)", t.t("land.geometry_m2")),
             n(pl.geometry_m2, m2),
@@ -472,14 +471,7 @@ async fn plot_card_page(
         .filter(|c| c.plot_id == Some(id))
         .map(|c| (c.id, c.title, t.tv("case_stage", &c.stage)))
         .collect();
-    let map = map_svg(
-        &t,
-        &parks,
-        std::slice::from_ref(a),
-        "status",
-        None,
-        Some(id),
-    );
+    let map = map_svg(&t, &parks, &assessed, "status", pl.park_id, Some(id));
     let refused = !errors.is_empty();
     let page = PlotPage {
         errors,
