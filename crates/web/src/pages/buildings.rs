@@ -23,6 +23,14 @@ use devzone_io::{Cell, Table};
 use serde::Deserialize;
 use std::collections::HashMap;
 
+/// A lease's tenant: the enterprise's name when it is one of the zone's, else the name
+/// recorded on the lease.
+pub(crate) fn tenant(l: &lease::Model, names: &HashMap<i64, String>) -> Option<String> {
+    l.tenant_id
+        .and_then(|id| names.get(&id).cloned())
+        .or_else(|| l.tenant_name.clone())
+}
+
 pub struct UnitRow {
     pub id: i64,
     pub name: String,
@@ -94,12 +102,7 @@ async fn building_page(
     let o = devzone_core::land::occupancy::occupancy(
         &units.iter().map(land::unit_line).collect::<Vec<_>>(),
     );
-    let tenant_of = |l: &lease::Model| {
-        l.tenant_id
-            .and_then(|id| tenants.get(&id).cloned())
-            .or_else(|| l.tenant_name.clone())
-            .unwrap_or_default()
-    };
+    let tenant_of = |l: &lease::Model| tenant(l, &tenants).unwrap_or_default();
     let rows = units
         .iter()
         .map(|u: &unit::Model| {
@@ -330,10 +333,7 @@ pub async fn leases(
             vec![
                 b.map(|b| b.name.clone()).unwrap_or_default(),
                 u.map(|u| u.name.clone()).unwrap_or_default(),
-                l.tenant_id
-                    .and_then(|x| tenants.get(&x).cloned())
-                    .or_else(|| l.tenant_name.clone())
-                    .unwrap_or_default(),
+                tenant(l, &tenants).unwrap_or_default(),
                 m2(area),
                 l.start_on.to_string(),
                 l.end_on.to_string(),
@@ -444,10 +444,7 @@ async fn unit_page(
             .iter()
             .map(|l| {
                 (
-                    l.tenant_id
-                        .and_then(|x| tenants.get(&x).cloned())
-                        .or_else(|| l.tenant_name.clone())
-                        .unwrap_or_default(),
+                    tenant(l, &tenants).unwrap_or_default(),
                     l.start_on.to_string(),
                     l.end_on.to_string(),
                     format!("{:.1}", l.rent),

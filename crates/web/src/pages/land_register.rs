@@ -59,13 +59,9 @@ pub async fn download(
                 Cell::Number(u.area_m2),
                 text(&t.tv("unit_status", &u.status)),
                 u.rent.map(Cell::Number).unwrap_or(Cell::Empty),
-                l.and_then(|l| {
-                    l.tenant_id
-                        .and_then(|x| tenants.get(&x).cloned())
-                        .or_else(|| l.tenant_name.clone())
-                })
-                .map(Cell::Text)
-                .unwrap_or(Cell::Empty),
+                l.and_then(|l| super::buildings::tenant(l, &tenants))
+                    .map(Cell::Text)
+                    .unwrap_or(Cell::Empty),
                 date(l.map(|l| l.start_on)),
                 date(l.map(|l| l.end_on)),
                 date(u.last_verified),
