@@ -220,6 +220,9 @@ enum TokenCommand {
         user: String,
         #[arg(long, default_value = "script")]
         name: String,
+        /// Days until the token expires (default: valid until revoked).
+        #[arg(long)]
+        expires_days: Option<u32>,
     },
     /// Revoke a token by id.
     Revoke {
@@ -262,11 +265,7 @@ async fn serve(db: Db, cfg: &Config) -> anyhow::Result<()> {
             "evaluation runs interrupted by the last stop marked failed"
         );
     }
-    let app = devzone_web::router(devzone_web::AppState {
-        db,
-        secure_cookies: cfg.server.secure_cookies,
-        jobs: Default::default(),
-    });
+    let app = devzone_web::router(devzone_web::AppState::new(db, cfg.server.secure_cookies));
     let listener = tokio::net::TcpListener::bind(&cfg.server.bind)
         .await
         .with_context(|| format!("binding {}", cfg.server.bind))?;
@@ -581,10 +580,17 @@ async fn main() -> anyhow::Result<()> {
         Command::Token(cmd) => {
             let db = open(&cfg).await?;
             match cmd {
-                TokenCommand::Create { user, name } => {
-                    let (token, m) = users::create_token(&db.conn, &cli_actor(), &user, &name)
-                        .await
-                        .map_err(describe)?;
+                TokenCommand::Create {
+                    user,
+                    name,
+                    expires_days,
+                } => {
+                    let expires = expires_days
+                        .map(|d| chrono::Utc::now() + chrono::Duration::days(i64::from(d)));
+                    let (token, m) =
+                        users::create_token(&db.conn, &cli_actor(), &user, &name, expires)
+                            .await
+                            .map_err(describe)?;
                     eprintln!("token {} for {user} (shown once):", m.id);
                     println!("{token}");
                 }
@@ -595,18 +601,30 @@ async fn main() -> anyhow::Result<()> {
                     println!("token {id} revoked");
                 }
                 TokenCommand::List => {
+                    let now = chrono::Utc::now();
+                    let day = |t: Option<chrono::DateTime<chrono::Utc>>| {
+                        t.map_or("-".to_string(), |t| t.format("%Y-%m-%d %H:%M").to_string())
+                    };
+                    println!(
+                        "{:<5} {:<6} {:<20} {:<10} {:<16} {:<16} state",
+                        "id", "user", "name", "created", "last used", "expires"
+                    );
                     for t in users::tokens(&db.conn).await? {
+                        let state = if t.revoked_at.is_some() {
+                            "revoked"
+                        } else if t.expires_at.is_some_and(|e| e <= now) {
+                            "expired"
+                        } else {
+                            "active"
+                        };
                         println!(
-                            "{:<5} user={:<5} {:<20} created={} {}",
+                            "{:<5} {:<6} {:<20} {:<10} {:<16} {:<16} {state}",
                             t.id,
                             t.user_id,
                             t.name,
                             t.created_at.format("%Y-%m-%d"),
-                            if t.revoked_at.is_some() {
-                                "revoked"
-                            } else {
-                                "active"
-                            }
+                            day(t.last_used_at),
+                            day(t.expires_at),
                         );
                     }
                 }
@@ -625,8 +643,8 @@ async fn main() -> anyhow::Result<()> {
                 let counts = backup::export(&db, &mut f).await?;
                 f.flush()?;
                 println!("portable export written to {}", out.display());
-                for (t, n) in counts {
-                    println!("  {t:<16} {n}");
+                for c in counts {
+                    println!("  {:<24} {:>9}  {}", c.table, c.rows, c.sha256);
                 }
             }
         }
@@ -642,8 +660,8 @@ async fn main() -> anyhow::Result<()> {
                     "the configured database".into()
                 }
             );
-            for (t, n) in counts {
-                println!("  {t:<16} {n}");
+            for c in counts {
+                println!("  {:<24} {:>9}  {}", c.table, c.rows, c.sha256);
             }
         }
     }

@@ -76,11 +76,7 @@ async fn browser(demo_enterprises: usize) -> Option<Browser> {
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
         .await
         .unwrap();
-    let app = devzone_web::router(devzone_web::AppState {
-        db: db.clone(),
-        secure_cookies: false,
-        jobs: Default::default(),
-    });
+    let app = devzone_web::router(devzone_web::AppState::new(db.clone(), false));
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
 
     let driver_port = free_port();

@@ -207,6 +207,8 @@ pub mod api_token {
         pub created_at: DateTimeUtc,
         pub revoked_at: Option<DateTimeUtc>,
         pub last_used_at: Option<DateTimeUtc>,
+        /// None: valid until revoked.
+        pub expires_at: Option<DateTimeUtc>,
     }
     no_relations!();
 }

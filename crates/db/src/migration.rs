@@ -19,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0005_imports::Migration),
             Box::new(m0006_land::Migration),
             Box::new(m0007_chains::Migration),
+            Box::new(m0008_token_expiry::Migration),
         ]
     }
 }
@@ -1201,6 +1202,32 @@ mod m0007_chains {
                         ("zones", "id"),
                         Cascade,
                     ))
+                    .take(),
+            )
+            .await
+        }
+    }
+}
+
+mod m0008_token_expiry {
+    use super::*;
+
+    pub struct Migration;
+
+    impl MigrationName for Migration {
+        fn name(&self) -> &str {
+            "m0008_token_expiry"
+        }
+    }
+
+    /// API tokens may expire.
+    #[async_trait::async_trait]
+    impl MigrationTrait for Migration {
+        async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+            m.alter_table(
+                Table::alter()
+                    .table("api_tokens")
+                    .add_column(timestamp_with_time_zone_null("expires_at"))
                     .take(),
             )
             .await

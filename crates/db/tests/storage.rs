@@ -338,7 +338,7 @@ async fn login_throttles_after_ten_failures() {
                 .unwrap_err(),
             users::LoginError::Locked { .. }
         ));
-        let (token, _) = users::create_token(&db.conn, &actor(), "ana", "script")
+        let (token, _) = users::create_token(&db.conn, &actor(), "ana", "script", None)
             .await
             .unwrap();
         assert_eq!(
@@ -357,6 +357,124 @@ async fn login_throttles_after_ten_failures() {
             "{}",
             t.label
         );
+    }
+}
+
+async fn ana(db: &Db) {
+    users::create(
+        &db.conn,
+        &actor(),
+        &users::NewUser {
+            username: "ana",
+            display_name: "Ana",
+            password: "long enough pw",
+            role: Role::Analyst,
+            enterprise_id: None,
+            zones: &[],
+        },
+    )
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn forty_wrong_passwords_at_once_lock_the_account() {
+    for t in all().await {
+        let db = &t.db;
+        ana(db).await;
+        let attempts = (0..40).map(|_| users::authenticate(&db.conn, "ana", "wrong"));
+        let results = futures_join_all(attempts).await;
+        let locked = results
+            .iter()
+            .filter(|r| matches!(r.as_ref().unwrap(), Err(users::LoginError::Locked { .. })))
+            .count();
+        assert!(locked >= 30, "{}: {locked} of 40 answered locked", t.label);
+        assert!(
+            matches!(
+                users::authenticate(&db.conn, "ana", "long enough pw")
+                    .await
+                    .unwrap(),
+                Err(users::LoginError::Locked { .. })
+            ),
+            "{}: the right password is refused after the parallel guesses",
+            t.label
+        );
+    }
+}
+
+/// Runs the futures concurrently on this task (no extra dependency for `join_all`).
+async fn futures_join_all<F: std::future::Future>(fs: impl Iterator<Item = F>) -> Vec<F::Output> {
+    let handles: Vec<_> = fs.map(Box::pin).collect();
+    let mut out = Vec::new();
+    let mut pending: Vec<_> = handles.into_iter().map(Some).collect();
+    let mut results: Vec<Option<F::Output>> = (0..pending.len()).map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut all = true;
+        for (i, slot) in pending.iter_mut().enumerate() {
+            if let Some(f) = slot {
+                match f.as_mut().poll(cx) {
+                    std::task::Poll::Ready(v) => {
+                        results[i] = Some(v);
+                        *slot = None;
+                    }
+                    std::task::Poll::Pending => all = false,
+                }
+            }
+        }
+        if all {
+            std::task::Poll::Ready(())
+        } else {
+            std::task::Poll::Pending
+        }
+    })
+    .await;
+    out.extend(
+        results
+            .into_iter()
+            .map(|r| r.expect("every future finished")),
+    );
+    out
+}
+
+#[tokio::test]
+async fn tokens_end_with_a_new_password_expire_and_record_their_use() {
+    for t in all().await {
+        let db = &t.db;
+        ana(db).await;
+        let (token, m) = users::create_token(&db.conn, &actor(), "ana", "script", None)
+            .await
+            .unwrap();
+        assert!(m.last_used_at.is_none());
+        assert!(users::token_user(&db.conn, &token).await.unwrap().is_some());
+        let used = users::tokens(&db.conn).await.unwrap();
+        assert!(
+            used[0].last_used_at.is_some(),
+            "{}: last use recorded",
+            t.label
+        );
+        users::set_password(&db.conn, &actor(), "ana", "another long pw")
+            .await
+            .unwrap();
+        assert!(
+            users::token_user(&db.conn, &token).await.unwrap().is_none(),
+            "{}: a new password revokes the token",
+            t.label
+        );
+        let past = chrono::Utc::now() - chrono::Duration::minutes(1);
+        let (expired, _) = users::create_token(&db.conn, &actor(), "ana", "old", Some(past))
+            .await
+            .unwrap();
+        assert!(
+            users::token_user(&db.conn, &expired)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        let future = chrono::Utc::now() + chrono::Duration::days(1);
+        let (fresh, _) = users::create_token(&db.conn, &actor(), "ana", "new", Some(future))
+            .await
+            .unwrap();
+        assert!(users::token_user(&db.conn, &fresh).await.unwrap().is_some());
     }
 }
 
@@ -436,6 +554,29 @@ async fn qualifications_filter_by_validity() {
     }
 }
 
+/// The portable export of a database, with each table's row count and checksum.
+async fn sums(db: &Db) -> Vec<backup::TableSum> {
+    backup::export(db, &mut std::io::sink()).await.unwrap()
+}
+
+#[tokio::test]
+async fn backup_covers_every_table_of_the_schema() {
+    for t in all().await {
+        let schema = backup::schema_tables(&t.db).await.unwrap();
+        let mut covered: Vec<String> = backup::TABLES
+            .iter()
+            .chain(backup::NOT_BACKED_UP)
+            .map(|s| s.to_string())
+            .collect();
+        covered.sort();
+        assert_eq!(
+            schema, covered,
+            "{}: every table of the schema is in backup::TABLES or backup::NOT_BACKED_UP",
+            t.label
+        );
+    }
+}
+
 #[tokio::test]
 async fn demo_then_export_restores_into_an_empty_database() {
     for t in all().await {
@@ -444,18 +585,46 @@ async fn demo_then_export_restores_into_an_empty_database() {
             .await
             .unwrap();
         assert_eq!(devzone_db::demo::loaded(db).await.unwrap(), Some(300));
+        devzone_db::demo::evaluate(db).await.unwrap();
+        let before = sums(db).await;
+        for table in [
+            "plots",
+            "units",
+            "leases",
+            "evaluation_results",
+            "chain_mappings",
+            "track_records",
+        ] {
+            let n = before.iter().find(|s| s.table == table).unwrap().rows;
+            assert!(n > 0, "{}: the demo fills {table}", t.label);
+        }
         let dir = TempDir::new("devzone-backup");
         let path = dir.0.join("export.jsonl");
         let mut f = std::fs::File::create(&path).unwrap();
         let counts = backup::export(db, &mut f).await.unwrap();
         drop(f);
-        let target = devzone_db::testing::sqlite().await;
-        let restored = backup::restore(&target.db, &path).await.unwrap();
-        assert_eq!(counts, restored, "{}", t.label);
-        assert!(
-            backup::restore(&target.db, &path).await.is_err(),
-            "restore refuses a non-empty database"
-        );
+        assert_eq!(counts, before);
+        // Into SQLite and into a new database of the same kind: every table comes back
+        // with the same rows, compared by count and checksum of its export.
+        let mut targets = vec![devzone_db::testing::sqlite().await];
+        if t.label != "sqlite" {
+            targets.extend(devzone_db::testing::postgres().await);
+        }
+        for target in &targets {
+            let restored = backup::restore(&target.db, &path).await.unwrap();
+            assert_eq!(restored, before, "{} → {}", t.label, target.label);
+            assert_eq!(
+                sums(&target.db).await,
+                before,
+                "{} → {}",
+                t.label,
+                target.label
+            );
+            assert!(
+                backup::restore(&target.db, &path).await.is_err(),
+                "restore refuses a non-empty database"
+            );
+        }
         let a = enterprises::list(
             &db.conn,
             &Scope::all(),
@@ -468,7 +637,7 @@ async fn demo_then_export_restores_into_an_empty_database() {
         .await
         .unwrap();
         let b = enterprises::list(
-            &target.db.conn,
+            &targets[0].db.conn,
             &Scope::all(),
             &enterprises::ListQuery {
                 per_page: 50,
@@ -483,8 +652,44 @@ async fn demo_then_export_restores_into_an_empty_database() {
             let file = dir.0.join("copy.db");
             backup::vacuum_into(db, &file).await.unwrap();
             let again = devzone_db::testing::sqlite().await;
-            assert_eq!(backup::restore(&again.db, &file).await.unwrap(), counts);
+            assert_eq!(backup::restore(&again.db, &file).await.unwrap(), before);
+            assert_eq!(sums(&again.db).await, before);
         }
+    }
+}
+
+#[tokio::test]
+async fn restore_refuses_a_changed_or_cut_export_and_writes_nothing() {
+    let t = devzone_db::testing::sqlite().await;
+    devzone_db::demo::load(&t.db, 50, &mut |_, _| {})
+        .await
+        .unwrap();
+    let mut buf = Vec::new();
+    backup::export(&t.db, &mut buf).await.unwrap();
+    let text = String::from_utf8(buf).unwrap();
+    let dir = TempDir::new("devzone-backup-bad");
+    // A row of plots changed; and the file cut after its first two tables' rows.
+    let changed = {
+        let at = text.rfind("\"table\":\"plots\"").unwrap();
+        let line_start = text[..at].rfind('\n').unwrap() + 1;
+        let mut s = text.clone();
+        let line_end = line_start + s[line_start..].find('\n').unwrap();
+        let line = s[line_start..line_end].replacen("\"row\":{", "\"row\":{\"x\":0,", 1);
+        s.replace_range(line_start..line_end, &line);
+        s
+    };
+    assert_ne!(changed, text);
+    let cut: String = text.lines().take(3).map(|l| format!("{l}\n")).collect();
+    for (name, body) in [("changed.jsonl", changed), ("cut.jsonl", cut)] {
+        let path = dir.0.join(name);
+        std::fs::write(&path, body).unwrap();
+        let target = devzone_db::testing::sqlite().await;
+        let err = backup::restore(&target.db, &path)
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("nothing was restored"), "{name}: {err}");
+        assert!(backup::is_empty(&target.db).await.unwrap(), "{name}");
     }
 }
 

@@ -1,5 +1,6 @@
 //! Spreadsheet and CSV output for lists, and reading tables of text cells from files.
 
+mod extent;
 pub mod import;
 pub mod read;
 

@@ -6,7 +6,7 @@
 //! are written without a decimal point (2024, not 2024.0); dates as YYYY-MM-DD; error cells
 //! as their Excel text (#DIV/0!), which no number parser accepts.
 
-use calamine::{Data, Reader as _, SheetVisible, open_workbook_auto};
+use calamine::{Data, Reader as _, SheetVisible};
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::Path;
@@ -28,6 +28,9 @@ pub enum ReadError {
     Sheet(String),
     #[error("{0}: unknown file type; use .csv, .xlsx, .xls or .ods")]
     UnknownType(String),
+    /// Beyond one of `limits`: the message names the limit and where it was passed.
+    #[error("{0}")]
+    Limit(String),
     #[error("{0} has no visible sheet")]
     NoVisibleSheet(String),
 }
@@ -207,13 +210,76 @@ fn csv_rows<T: Send>(
 
 fn sheet_rows(path: &Path, f: &mut impl FnMut(usize, &[&str])) -> Result<(), ReadError> {
     let name = path.display().to_string();
-    let mut wb = open_workbook_auto(path).map_err(|e| ReadError::Sheet(format!("{name}: {e}")))?;
-    first_visible_sheet(&mut wb, &name, f).map(|_| ())
+    let bytes = std::fs::read(path).map_err(|source| ReadError::Io {
+        path: name.clone(),
+        source,
+    })?;
+    guarded(&name, || {
+        let mut wb = open_sheets(&name, &bytes, sniff(&bytes))?;
+        first_visible_sheet(&mut wb, &name, f).map(|_| ())
+    })
+}
+
+/// Runs a spreadsheet reader so that a panic inside it (a malformed file the reader did
+/// not expect) becomes an error about the file instead of ending the thread.
+fn guarded<T>(name: &str, read: impl FnOnce() -> Result<T, ReadError>) -> Result<T, ReadError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(read)).unwrap_or_else(|_| {
+        Err(ReadError::Sheet(format!(
+            "{name}: the spreadsheet cannot be read; it may be damaged"
+        )))
+    })
+}
+
+/// Opens a workbook held in memory by what its content is (OLE: .xls; ZIP: .xlsx, .xlsb
+/// or .ods), after checking that an .xls or .ods one stays within `limits::MAX_EXTENT`.
+fn open_sheets<'b>(
+    name: &str,
+    bytes: &'b [u8],
+    content: Content,
+) -> Result<calamine::Sheets<std::io::Cursor<&'b [u8]>>, ReadError> {
+    let damaged = |e: String| {
+        ReadError::Sheet(format!(
+            "{name}: the spreadsheet cannot be opened ({e}); it may be damaged or truncated"
+        ))
+    };
+    let within_extent = |cells: Option<u64>| match cells {
+        Some(n) if n > limits::MAX_EXTENT => Err(ReadError::Limit(format!(
+            "{name}: its sheets span {n} cells; devzone reads .xls and .ods workbooks of up to {} cells (save it as .xlsx, which is read by the cells that hold a value)",
+            limits::MAX_EXTENT
+        ))),
+        _ => Ok(()),
+    };
+    let cursor = std::io::Cursor::new(bytes);
+    if content == Content::Ole {
+        within_extent(crate::extent::xls(bytes))?;
+        return Ok(calamine::Sheets::Xls(
+            calamine::open_workbook_from_rs(cursor)
+                .map_err(|e: calamine::XlsError| damaged(e.to_string()))?,
+        ));
+    }
+    let xlsx_error = match calamine::open_workbook_from_rs::<calamine::Xlsx<_>, _>(cursor.clone()) {
+        Ok(x) => return Ok(calamine::Sheets::Xlsx(x)),
+        Err(e) => e.to_string(),
+    };
+    if let Ok(b) = calamine::open_workbook_from_rs::<calamine::Xlsb<_>, _>(cursor.clone()) {
+        return Ok(calamine::Sheets::Xlsb(b));
+    }
+    match crate::extent::ods(bytes) {
+        Some(cells) => {
+            within_extent(Some(cells))?;
+            calamine::open_workbook_from_rs::<calamine::Ods<_>, _>(cursor)
+                .map(calamine::Sheets::Ods)
+                .map_err(|e| damaged(e.to_string()))
+        }
+        None => Err(damaged(xlsx_error)),
+    }
 }
 
 /// Calls `f(line, cells)` for every row of the workbook's first visible sheet (line 1 is
 /// the sheet's first row). Returns that sheet's name and the other sheets, each with
-/// whether it is hidden.
+/// whether it is hidden. .xlsx and .xlsb sheets are read cell by cell, holding only the
+/// cells with a value; .xls and .ods ones as the rectangle their reader builds, whose size
+/// `open_sheets` checked.
 fn first_visible_sheet<RS: std::io::Read + std::io::Seek>(
     wb: &mut calamine::Sheets<RS>,
     name: &str,
@@ -230,18 +296,174 @@ fn first_visible_sheet<RS: std::io::Read + std::io::Seek>(
         .filter(|s| s.name != first)
         .map(|s| (s.name.clone(), s.visible != SheetVisible::Visible))
         .collect();
-    let range = wb
-        .worksheet_range(&first)
-        .map_err(|e| ReadError::Sheet(format!("{name}, sheet {first}: {e}")))?;
-    let (first_row, _) = range.start().unwrap_or((0, 0));
-    let mut texts: Vec<String> = Vec::new();
-    for (r, row) in range.rows().enumerate() {
-        texts.clear();
-        texts.extend(row.iter().map(cell_text));
-        let cells: Vec<&str> = texts.iter().map(String::as_str).collect();
-        f(first_row as usize + r + 1, &cells);
+    let sheet_error = |e: String| ReadError::Sheet(format!("{name}, sheet {first}: {e}"));
+    let mut sparse = Sparse::new(&first);
+    match wb {
+        calamine::Sheets::Xlsx(x) => {
+            let mut cells = x
+                .worksheet_cells_reader(&first)
+                .map_err(|e| sheet_error(e.to_string()))?;
+            while let Some(cell) = cells.next_cell().map_err(|e| sheet_error(e.to_string()))? {
+                let (r, c) = cell.get_position();
+                sparse.push(r, c, cell_text(&Data::from(cell.get_value().clone())))?;
+            }
+        }
+        calamine::Sheets::Xlsb(x) => {
+            let mut cells = x
+                .worksheet_cells_reader(&first)
+                .map_err(|e| sheet_error(e.to_string()))?;
+            while let Some(cell) = cells.next_cell().map_err(|e| sheet_error(e.to_string()))? {
+                let (r, c) = cell.get_position();
+                sparse.push(r, c, cell_text(&Data::from(cell.get_value().clone())))?;
+            }
+        }
+        _ => {
+            let range = wb
+                .worksheet_range(&first)
+                .map_err(|e| sheet_error(e.to_string()))?;
+            let (r0, c0) = range.start().unwrap_or((0, 0));
+            for (r, c, d) in range.used_cells() {
+                sparse.push(r0 + r as u32, c0 + c as u32, cell_text(d))?;
+            }
+        }
     }
+    sparse.emit(f);
     Ok((first, others))
+}
+
+/// Limits on a sheet read for import or evaluation (docs/security.md). Memory follows the
+/// cells that hold a value; a sheet beyond these limits is refused with a message that
+/// says which limit, rather than read.
+pub mod limits {
+    /// A value in a column beyond this one (ALL) refuses the sheet.
+    pub const MAX_COLUMNS: u32 = 1_000;
+    /// Cells holding a value in the sheet read.
+    pub const MAX_CELLS: usize = 5_000_000;
+    /// Text held for the sheet (each cell counted up to the grid's cut of 4,096 bytes).
+    pub const MAX_TEXT_BYTES: usize = 512 << 20;
+    /// Cells of the rectangles an .xls or .ods workbook's sheets span, summed over its
+    /// sheets: these formats are read by building every sheet's whole rectangle, so its
+    /// size is checked before reading.
+    pub const MAX_EXTENT: u64 = 4_000_000;
+}
+
+/// Cells with a value, collected in any order and handed out row by row.
+struct Sparse<'a> {
+    sheet: &'a str,
+    cells: Vec<(u32, u32, String)>,
+    text: usize,
+    sorted: bool,
+}
+
+impl<'a> Sparse<'a> {
+    fn new(sheet: &'a str) -> Self {
+        Sparse {
+            sheet,
+            cells: Vec::new(),
+            text: 0,
+            sorted: true,
+        }
+    }
+
+    fn push(&mut self, row: u32, col: u32, text: String) -> Result<(), ReadError> {
+        if text.is_empty() {
+            return Ok(());
+        }
+        let refuse = |what: String| Err(ReadError::Limit(format!("sheet {}: {what}", self.sheet)));
+        if col >= limits::MAX_COLUMNS {
+            return refuse(format!(
+                "cell {} holds a value beyond column {}; devzone reads up to {} columns",
+                a1(row, col),
+                column_letter(limits::MAX_COLUMNS - 1),
+                limits::MAX_COLUMNS
+            ));
+        }
+        if self.cells.len() >= limits::MAX_CELLS {
+            return refuse(format!(
+                "more than {} cells hold a value (at cell {}); split the sheet",
+                limits::MAX_CELLS,
+                a1(row, col)
+            ));
+        }
+        self.text += text.len().min(devzone_core::import::grid::MAX_CELL_BYTES);
+        if self.text > limits::MAX_TEXT_BYTES {
+            return refuse(format!(
+                "more than {} MB of text (at cell {}); split the sheet",
+                limits::MAX_TEXT_BYTES >> 20,
+                a1(row, col)
+            ));
+        }
+        if self
+            .cells
+            .last()
+            .is_some_and(|&(r, c, _)| (r, c) >= (row, col))
+        {
+            self.sorted = false;
+        }
+        self.cells.push((row, col, text));
+        Ok(())
+    }
+
+    /// Calls `f(line, cells)` for every row from the first to the last that holds a value
+    /// (rows between them with no value get no cells); cells start at the leftmost column
+    /// that holds a value anywhere in the sheet, as the sheet's used range does.
+    fn emit(mut self, f: &mut impl FnMut(usize, &[&str])) {
+        if !self.sorted {
+            // Stable, so that of two cells at one position the later one written wins.
+            self.cells.sort_by_key(|&(r, c, _)| (r, c));
+            let mut kept: Vec<(u32, u32, String)> = Vec::with_capacity(self.cells.len());
+            for cell in self.cells.drain(..) {
+                match kept.last_mut() {
+                    Some(last) if (last.0, last.1) == (cell.0, cell.1) => *last = cell,
+                    _ => kept.push(cell),
+                }
+            }
+            self.cells = kept;
+        }
+        let Some(first_row) = self.cells.first().map(|c| c.0) else {
+            return;
+        };
+        let first_col = self.cells.iter().map(|c| c.1).min().unwrap_or(0);
+        let mut row_cells: Vec<&str> = Vec::new();
+        let mut next_row = first_row;
+        let mut i = 0;
+        while i < self.cells.len() {
+            let row = self.cells[i].0;
+            while next_row < row {
+                f(next_row as usize + 1, &[]);
+                next_row += 1;
+            }
+            row_cells.clear();
+            while i < self.cells.len() && self.cells[i].0 == row {
+                let (_, col, text) = &self.cells[i];
+                let at = (col - first_col) as usize;
+                if row_cells.len() <= at {
+                    row_cells.resize(at + 1, "");
+                }
+                row_cells[at] = text;
+                i += 1;
+            }
+            f(row as usize + 1, &row_cells);
+            next_row = row + 1;
+        }
+    }
+}
+
+/// A cell's position as a sheet names it (A1, XFD1048576).
+fn a1(row: u32, col: u32) -> String {
+    format!("{}{}", column_letter(col), row as u64 + 1)
+}
+
+fn column_letter(col: u32) -> String {
+    let mut n = col as u64 + 1;
+    let mut s = Vec::new();
+    while n > 0 {
+        let r = ((n - 1) % 26) as u8;
+        s.push(b'A' + r);
+        n = (n - 1) / 26;
+    }
+    s.reverse();
+    String::from_utf8(s).unwrap_or_default()
 }
 
 /// The text of a spreadsheet cell as an official would read it.
@@ -348,29 +570,11 @@ pub fn read_grid(name: &str, bytes: &[u8]) -> Result<SheetRead, ReadError> {
             encoding,
         });
     }
-    let cursor = std::io::Cursor::new(bytes);
-    let damaged = |e: String| {
-        ReadError::Sheet(format!(
-            "{name}: the spreadsheet cannot be opened ({e}); it may be damaged or truncated"
-        ))
-    };
-    let mut wb: calamine::Sheets<_> = if content == Content::Ole {
-        calamine::Sheets::Xls(
-            calamine::open_workbook_from_rs(cursor)
-                .map_err(|e: calamine::XlsError| damaged(e.to_string()))?,
-        )
-    } else {
-        match calamine::open_workbook_from_rs::<calamine::Xlsx<_>, _>(cursor.clone()) {
-            Ok(x) => calamine::Sheets::Xlsx(x),
-            Err(e) => match calamine::open_workbook_from_rs::<calamine::Ods<_>, _>(cursor) {
-                Ok(o) => calamine::Sheets::Ods(o),
-                Err(_) => return Err(damaged(e.to_string())),
-            },
-        }
-    };
     let mut grid = devzone_core::import::Grid::default();
-    let (first, other_sheets) =
-        first_visible_sheet(&mut wb, name, &mut |line, cells| grid.push_row(line, cells))?;
+    let (first, other_sheets) = guarded(name, || {
+        let mut wb = open_sheets(name, bytes, content)?;
+        first_visible_sheet(&mut wb, name, &mut |line, cells| grid.push_row(line, cells))
+    })?;
     Ok(SheetRead {
         grid,
         sheet: first,

@@ -93,6 +93,9 @@ impl PageError {
     pub fn forbidden() -> Self {
         Self::new(StatusCode::FORBIDDEN)
     }
+    pub fn internal() -> Self {
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR)
+    }
 }
 
 impl From<DbError> for PageError {

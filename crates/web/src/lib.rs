@@ -12,6 +12,7 @@ pub mod error;
 pub mod i18n;
 pub mod pages;
 pub mod session;
+pub mod upload;
 pub mod views;
 
 use axum::Router;
@@ -30,6 +31,19 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Imports committing in the background, with their progress.
     pub jobs: pages::imports::Jobs,
+    /// Uploaded spreadsheets read recently.
+    pub sheets: upload::Sheets,
+}
+
+impl AppState {
+    pub fn new(db: Db, secure_cookies: bool) -> Self {
+        AppState {
+            db,
+            secure_cookies,
+            jobs: Default::default(),
+            sheets: Default::default(),
+        }
+    }
 }
 
 pub fn router(state: AppState) -> Router {

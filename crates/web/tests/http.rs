@@ -10,11 +10,7 @@ use http_body_util::BodyExt;
 use tower::ServiceExt;
 
 async fn app(db: &Db) -> axum::Router {
-    devzone_web::router(devzone_web::AppState {
-        db: db.clone(),
-        secure_cookies: false,
-        jobs: Default::default(),
-    })
+    devzone_web::router(devzone_web::AppState::new(db.clone(), false))
 }
 
 async fn setup(t: &TestDb) -> (String, String, String) {
@@ -80,7 +76,7 @@ async fn setup(t: &TestDb) -> (String, String, String) {
     .await
     .unwrap();
     let tok = |u: &'static str| async move {
-        users::create_token(&db.conn, &Actor::system("t"), u, "t")
+        users::create_token(&db.conn, &Actor::system("t"), u, "t", None)
             .await
             .unwrap()
             .0
@@ -1323,14 +1319,26 @@ async fn chain_pages() {
 
     // The API: chains with their status, one chain's nodes and targets, review by ids.
     let (officer, analyst, _) = (
-        devzone_db::repo::users::create_token(&t.db.conn, &Actor::system("t"), "officer", "t2")
-            .await
-            .unwrap()
-            .0,
-        devzone_db::repo::users::create_token(&t.db.conn, &Actor::system("t"), "analyst", "t2")
-            .await
-            .unwrap()
-            .0,
+        devzone_db::repo::users::create_token(
+            &t.db.conn,
+            &Actor::system("t"),
+            "officer",
+            "t2",
+            None,
+        )
+        .await
+        .unwrap()
+        .0,
+        devzone_db::repo::users::create_token(
+            &t.db.conn,
+            &Actor::system("t"),
+            "analyst",
+            "t2",
+            None,
+        )
+        .await
+        .unwrap()
+        .0,
         (),
     );
     let (s, list) = call(&app, "GET", "/api/v1/zones/1/chains", Some(&officer), None).await;
@@ -1521,11 +1529,16 @@ async fn tracks_targets_and_location_quotients() {
     assert!(html.contains("id=\"lq\""), "{html}");
 
     // The same through the API.
-    let token =
-        devzone_db::repo::users::create_token(&t.db.conn, &Actor::system("t"), "officer", "t3")
-            .await
-            .unwrap()
-            .0;
+    let token = devzone_db::repo::users::create_token(
+        &t.db.conn,
+        &Actor::system("t"),
+        "officer",
+        "t3",
+        None,
+    )
+    .await
+    .unwrap()
+    .0;
     let (s, tracks) = call(&app, "GET", "/api/v1/zones/1/tracks", Some(&token), None).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(

@@ -16,26 +16,111 @@ use sea_orm::{
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use sha2::{Digest, Sha256};
 use std::io::{BufRead, Write};
 use std::path::Path;
 
 pub const FORMAT: &str = "devzone-export";
-pub const FORMAT_VERSION: u32 = 1;
+/// 2: every table, each followed by a line with its row count and checksum.
+pub const FORMAT_VERSION: u32 = 2;
 const CHUNK: u64 = 5_000;
 
-/// Tables in an order that satisfies their foreign keys.
-pub const TABLES: &[&str] = &[
-    "zones",
-    "parks",
-    "enterprises",
-    "qualifications",
-    "fact_values",
-    "users",
-    "user_zones",
-    "api_tokens",
-    "audit_log",
-    "meta",
+/// Declares the tables a backup carries, once: the list, the export and the insert all
+/// come from it, and the storage test fails when the schema holds a table that is neither
+/// here nor in [`NOT_BACKED_UP`].
+macro_rules! backed_up {
+    ($($name:literal => $module:ident),* $(,)?) => {
+        /// Every table, in an order that satisfies their foreign keys (the order the
+        /// migrations create them in).
+        pub const TABLES: &[&str] = &[$($name),*];
+
+        async fn export_one<C: ConnectionTrait>(
+            db: &C,
+            table: &str,
+            out: &mut dyn Write,
+        ) -> DbResult<TableSum> {
+            match table {
+                $($name => export_table::<$module::Entity, _>(db, table, out).await,)*
+                other => Err(DbError::Other(format!("no table {other:?}"))),
+            }
+        }
+
+        async fn insert_table<C: ConnectionTrait>(
+            db: &C,
+            table: &str,
+            rows: Vec<serde_json::Value>,
+        ) -> DbResult<u64> {
+            match table {
+                $($name => insert_rows::<$module::Entity, _>(db, rows).await,)*
+                other => Err(DbError::Other(format!("unknown table {other:?} in the export"))),
+            }
+        }
+    };
+}
+
+backed_up! {
+    "zones" => zone,
+    "parks" => park,
+    "enterprises" => enterprise,
+    "qualifications" => qualification,
+    "fact_values" => fact_value,
+    "users" => user,
+    "user_zones" => user_zone,
+    "sessions" => session,
+    "api_tokens" => api_token,
+    "audit_log" => audit,
+    "meta" => meta,
+    "evaluation_schemes" => evaluation_scheme,
+    "evaluation_runs" => evaluation_run,
+    "evaluation_results" => evaluation_result,
+    "imports" => import,
+    "import_enterprises" => import_enterprise,
+    "import_mappings" => import_mapping,
+    "import_uploads" => import_upload,
+    "fact_precedence" => fact_precedence,
+    "plots" => plot,
+    "buildings" => building,
+    "units" => unit,
+    "leases" => lease,
+    "requirements" => requirement,
+    "requirement_matches" => requirement_match,
+    "revitalisation_cases" => revitalisation_case,
+    "revitalisation_steps" => revitalisation_step,
+    "revitalisation_projects" => revitalisation_project,
+    "land_rules" => land_rules,
+    "chain_mappings" => chain_mapping,
+    "chain_taxonomies" => chain_taxonomy,
+    "chain_settings" => chain_settings,
+    "chain_targets" => chain_target,
+    "track_records" => track_record,
+    "track_stages" => track_stage,
+    "province_totals" => province_total,
+}
+
+/// Tables a backup leaves out, each because the restored installation recreates it:
+/// the reference tables (migrations load them from the binary) and the migration log.
+pub const NOT_BACKED_UP: &[&str] = &[
+    "industry_codes",
+    "divisions",
+    "listed_zones",
+    "seaql_migrations",
 ];
+
+/// A table's rows in an export: how many, and the SHA-256 of their lines.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct TableSum {
+    pub table: String,
+    pub rows: u64,
+    pub sha256: String,
+}
+
+/// The line that closes a table's rows in an export (format 2).
+#[derive(Serialize, serde::Deserialize)]
+struct End {
+    end: String,
+    rows: u64,
+    sha256: String,
+}
 
 #[derive(Debug, Serialize, serde::Deserialize)]
 struct Header {
@@ -44,65 +129,120 @@ struct Header {
     created_at: chrono::DateTime<chrono::Utc>,
 }
 
-async fn export_table<E, C>(db: &C, name: &str, out: &mut dyn Write) -> DbResult<u64>
+/// The line an export writes for a row.
+fn row_line(table: &str, row: &serde_json::Value) -> String {
+    serde_json::json!({ "table": table, "row": row }).to_string()
+}
+
+async fn export_table<E, C>(db: &C, name: &str, out: &mut dyn Write) -> DbResult<TableSum>
 where
     E: EntityTrait,
     E::Model: Serialize + Sync,
     C: ConnectionTrait,
 {
-    let mut n = 0;
     let mut q = E::find();
     for col in <E::PrimaryKey as sea_orm::Iterable>::iter() {
         q = q.order_by_asc(sea_orm::PrimaryKeyToColumn::into_column(col));
     }
     let pages = q.paginate(db, CHUNK);
     let count = pages.num_pages().await?;
+    let io = |e: std::io::Error| DbError::Other(e.to_string());
+    let mut sum = Summer::new(name);
     for p in 0..count {
         for row in pages.fetch_page(p).await? {
-            let line = serde_json::json!({ "table": name, "row": row });
-            writeln!(out, "{line}").map_err(|e| DbError::Other(e.to_string()))?;
-            n += 1;
+            let row = serde_json::to_value(&row).map_err(|e| DbError::Other(e.to_string()))?;
+            let line = row_line(name, &row);
+            sum.add(&line);
+            writeln!(out, "{line}").map_err(io)?;
         }
     }
-    Ok(n)
+    let sum = sum.finish();
+    let end = End {
+        end: sum.table.clone(),
+        rows: sum.rows,
+        sha256: sum.sha256.clone(),
+    };
+    let end = serde_json::to_string(&end).map_err(|e| DbError::Other(e.to_string()))?;
+    writeln!(out, "{end}").map_err(io)?;
+    Ok(sum)
 }
 
-/// Writes a portable export of every table; returns rows written per table.
-pub async fn export(db: &Db, out: &mut dyn Write) -> DbResult<Vec<(String, u64)>> {
+/// Row count and checksum of a table's lines, as they are written.
+struct Summer {
+    table: String,
+    rows: u64,
+    hash: Sha256,
+}
+
+impl Summer {
+    fn new(table: &str) -> Self {
+        Summer {
+            table: table.to_string(),
+            rows: 0,
+            hash: Sha256::new(),
+        }
+    }
+
+    fn add(&mut self, line: &str) {
+        self.rows += 1;
+        self.hash.update(line.as_bytes());
+        self.hash.update(b"\n");
+    }
+
+    fn finish(self) -> TableSum {
+        TableSum {
+            table: self.table,
+            rows: self.rows,
+            sha256: self
+                .hash
+                .finalize()
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect(),
+        }
+    }
+}
+
+/// Writes a portable export of every table; returns each table's row count and checksum.
+pub async fn export(db: &Db, out: &mut dyn Write) -> DbResult<Vec<TableSum>> {
     let header = Header {
         format: FORMAT.into(),
         version: FORMAT_VERSION,
         created_at: chrono::Utc::now(),
     };
-    writeln!(
-        out,
-        "{}",
-        serde_json::to_string(&header).expect("header serialises")
-    )
-    .map_err(|e| DbError::Other(e.to_string()))?;
+    let header = serde_json::to_string(&header).map_err(|e| DbError::Other(e.to_string()))?;
+    writeln!(out, "{header}").map_err(|e| DbError::Other(e.to_string()))?;
     let tx = db
         .conn
         .begin_with_config(isolation(db), Some(AccessMode::ReadOnly))
         .await?;
-    let mut counts = Vec::new();
+    let mut sums = Vec::new();
     for t in TABLES {
-        let n = match *t {
-            "zones" => export_table::<zone::Entity, _>(&tx, t, out).await?,
-            "parks" => export_table::<park::Entity, _>(&tx, t, out).await?,
-            "enterprises" => export_table::<enterprise::Entity, _>(&tx, t, out).await?,
-            "qualifications" => export_table::<qualification::Entity, _>(&tx, t, out).await?,
-            "fact_values" => export_table::<fact_value::Entity, _>(&tx, t, out).await?,
-            "users" => export_table::<user::Entity, _>(&tx, t, out).await?,
-            "user_zones" => export_table::<user_zone::Entity, _>(&tx, t, out).await?,
-            "api_tokens" => export_table::<api_token::Entity, _>(&tx, t, out).await?,
-            "audit_log" => export_table::<audit::Entity, _>(&tx, t, out).await?,
-            "meta" => export_table::<meta::Entity, _>(&tx, t, out).await?,
-            _ => unreachable!("every table is listed"),
-        };
-        counts.push((t.to_string(), n));
+        sums.push(export_one(&tx, t, out).await?);
     }
     tx.commit().await?;
-    Ok(counts)
+    Ok(sums)
+}
+
+/// The tables of the connected database's schema, reference tables included.
+pub async fn schema_tables(db: &Db) -> DbResult<Vec<String>> {
+    let sql = match db.backend() {
+        DbBackend::Postgres => {
+            "SELECT table_name AS name FROM information_schema.tables \
+             WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
+        }
+        _ => "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+    };
+    let rows = db
+        .conn
+        .query_all_raw(Statement::from_string(db.backend(), sql))
+        .await?;
+    let mut names = rows
+        .iter()
+        .map(|r| r.try_get::<String>("", "name"))
+        .collect::<Result<Vec<_>, _>>()?;
+    names.sort();
+    Ok(names)
 }
 
 fn isolation(db: &Db) -> Option<IsolationLevel> {
@@ -157,36 +297,25 @@ where
     Ok(n)
 }
 
-async fn insert_table<C: ConnectionTrait>(
-    db: &C,
-    table: &str,
-    rows: Vec<serde_json::Value>,
-) -> DbResult<u64> {
-    match table {
-        "zones" => insert_rows::<zone::Entity, _>(db, rows).await,
-        "parks" => insert_rows::<park::Entity, _>(db, rows).await,
-        "enterprises" => insert_rows::<enterprise::Entity, _>(db, rows).await,
-        "qualifications" => insert_rows::<qualification::Entity, _>(db, rows).await,
-        "fact_values" => insert_rows::<fact_value::Entity, _>(db, rows).await,
-        "users" => insert_rows::<user::Entity, _>(db, rows).await,
-        "user_zones" => insert_rows::<user_zone::Entity, _>(db, rows).await,
-        "api_tokens" => insert_rows::<api_token::Entity, _>(db, rows).await,
-        "audit_log" => insert_rows::<audit::Entity, _>(db, rows).await,
-        "meta" => insert_rows::<meta::Entity, _>(db, rows).await,
-        other => Err(DbError::Other(format!(
-            "unknown table {other:?} in the export"
-        ))),
-    }
-}
-
-/// True when the database holds no zones, users or enterprises.
+/// True when no table a backup carries holds a row.
 pub async fn is_empty(db: &Db) -> DbResult<bool> {
-    Ok(zone::Entity::find().count(&db.conn).await? == 0
-        && user::Entity::find().count(&db.conn).await? == 0)
+    for t in TABLES {
+        let sql = format!("SELECT 1 AS one FROM {t} LIMIT 1");
+        let row = db
+            .conn
+            .query_one_raw(Statement::from_string(db.backend(), sql))
+            .await?;
+        if row.is_some() {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
-/// Restores an export or an SQLite backup file into an empty database, in one transaction.
-pub async fn restore(db: &Db, path: &Path) -> DbResult<Vec<(String, u64)>> {
+/// Restores an export or an SQLite backup file into an empty database, in one
+/// transaction. The whole file is read and every table's checksum verified (an SQLite
+/// file: its integrity check) before anything is written.
+pub async fn restore(db: &Db, path: &Path) -> DbResult<Vec<TableSum>> {
     if !is_empty(db).await? {
         return Err(DbError::Other(
             "the target database is not empty; restore only into a new database".into(),
@@ -210,6 +339,22 @@ pub async fn restore(db: &Db, path: &Path) -> DbResult<Vec<(String, u64)>> {
         let src = Db {
             conn: sea_orm::Database::connect(url).await?,
         };
+        let check = src
+            .conn
+            .query_one_raw(Statement::from_string(
+                DbBackend::Sqlite,
+                "PRAGMA integrity_check",
+            ))
+            .await?
+            .map(|r| r.try_get_by_index::<String>(0))
+            .transpose()?;
+        if check.as_deref() != Some("ok") {
+            return Err(DbError::Other(format!(
+                "{}: the SQLite file is damaged ({}); nothing was restored",
+                path.display(),
+                check.unwrap_or_default()
+            )));
+        }
         let mut buf = Vec::new();
         export(&src, &mut buf).await?;
         read_lines(&buf[..], &mut by_table)?;
@@ -218,23 +363,30 @@ pub async fn restore(db: &Db, path: &Path) -> DbResult<Vec<(String, u64)>> {
         read_lines(std::io::BufReader::new(f), &mut by_table)?;
     }
     let tx = db.conn.begin().await?;
-    let mut counts = Vec::new();
+    let mut sums = Vec::new();
     for (t, rows) in by_table {
-        let n = insert_table(&tx, &t, rows).await?;
-        counts.push((t, n));
+        let mut sum = Summer::new(&t);
+        for row in &rows {
+            sum.add(&row_line(&t, row));
+        }
+        insert_table(&tx, &t, rows).await?;
+        sums.push(sum.finish());
     }
     if db.backend() == DbBackend::Postgres {
         // Explicit ids bypass the sequences; move each past the largest id restored.
-        for t in [
-            "zones",
-            "parks",
-            "enterprises",
-            "qualifications",
-            "fact_values",
-            "users",
-            "api_tokens",
-            "audit_log",
-        ] {
+        let serial = tx
+            .query_all_raw(Statement::from_string(
+                DbBackend::Postgres,
+                "SELECT table_name AS name FROM information_schema.columns \
+                 WHERE table_schema = current_schema() AND column_name = 'id' \
+                 AND column_default LIKE 'nextval%'",
+            ))
+            .await?;
+        for r in serial {
+            let t: String = r.try_get("", "name")?;
+            if !TABLES.contains(&t.as_str()) {
+                continue;
+            }
             let sql = format!(
                 "SELECT setval(pg_get_serial_sequence('{t}', 'id'), COALESCE((SELECT MAX(id) FROM {t}), 0) + 1, false)"
             );
@@ -243,27 +395,50 @@ pub async fn restore(db: &Db, path: &Path) -> DbResult<Vec<(String, u64)>> {
         }
     }
     tx.commit().await?;
-    Ok(counts)
+    Ok(sums)
 }
 
+/// Reads an export into rows by table, verifying (format 2) each table's row count and
+/// checksum against the line that closes it; any difference refuses the whole file.
 fn read_lines(r: impl BufRead, by_table: &mut [(String, Vec<serde_json::Value>)]) -> DbResult<()> {
+    let bad = |m: String| DbError::Other(m);
     let mut lines = r.lines();
     let first = lines
         .next()
-        .ok_or_else(|| DbError::Other("the export is empty".into()))?
-        .map_err(|e| DbError::Other(e.to_string()))?;
+        .ok_or_else(|| bad("the export is empty".into()))?
+        .map_err(|e| bad(e.to_string()))?;
     let header: Header = serde_json::from_str(&first)
-        .map_err(|_| DbError::Other("not a devzone export (no header line)".into()))?;
+        .map_err(|_| bad("not a devzone export (no header line)".into()))?;
     if header.format != FORMAT || header.version > FORMAT_VERSION {
-        return Err(DbError::Other(format!(
+        return Err(bad(format!(
             "unsupported export: {} version {}",
             header.format, header.version
         )));
     }
+    let checked = header.version >= 2;
+    let mut sums: std::collections::HashMap<String, Summer> = Default::default();
+    let mut closed: std::collections::HashSet<String> = Default::default();
     for (i, line) in lines.enumerate() {
-        let line = line.map_err(|e| DbError::Other(e.to_string()))?;
-        let mut v: serde_json::Value = serde_json::from_str(&line)
-            .map_err(|e| DbError::Other(format!("line {}: {e}", i + 2)))?;
+        let at = i + 2;
+        let line = line.map_err(|e| bad(e.to_string()))?;
+        if checked && line.starts_with("{\"end\"") {
+            let end: End =
+                serde_json::from_str(&line).map_err(|e| bad(format!("line {at}: {e}")))?;
+            let sum = sums
+                .remove(&end.end)
+                .unwrap_or_else(|| Summer::new(&end.end))
+                .finish();
+            if sum.rows != end.rows || sum.sha256 != end.sha256 {
+                return Err(bad(format!(
+                    "line {at}: table {} does not match its checksum ({} rows read, {} written); the file was changed or damaged, nothing was restored",
+                    end.end, sum.rows, end.rows
+                )));
+            }
+            closed.insert(end.end);
+            continue;
+        }
+        let mut v: serde_json::Value =
+            serde_json::from_str(&line).map_err(|e| bad(format!("line {at}: {e}")))?;
         let table = v
             .get("table")
             .and_then(|t| t.as_str())
@@ -272,8 +447,21 @@ fn read_lines(r: impl BufRead, by_table: &mut [(String, Vec<serde_json::Value>)]
         let slot = by_table
             .iter_mut()
             .find(|(t, _)| *t == table)
-            .ok_or_else(|| DbError::Other(format!("line {}: unknown table {table:?}", i + 2)))?;
+            .ok_or_else(|| bad(format!("line {at}: unknown table {table:?}")))?;
+        if closed.contains(&table) {
+            return Err(bad(format!(
+                "line {at}: a row of {table} after its checksum line"
+            )));
+        }
+        sums.entry(table.clone())
+            .or_insert_with(|| Summer::new(&table))
+            .add(&line);
         slot.1.push(v["row"].take());
+    }
+    if checked && let Some((t, _)) = by_table.iter().find(|(t, _)| !closed.contains(t)) {
+        return Err(bad(format!(
+            "table {t} has no checksum line: the export is cut short; nothing was restored"
+        )));
     }
     Ok(())
 }

@@ -6,7 +6,7 @@ use crate::{Actor, DbError, DbResult, conflict_or};
 use chrono::{DateTime, Duration, Utc};
 use devzone_core::model::Role;
 use devzone_core::secret;
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
     QueryOrder, TransactionTrait,
@@ -54,7 +54,7 @@ pub async fn create(
             devzone_core::validate::FieldError::new("enterprise_id", "user.enterprise_binding", ""),
         ]));
     }
-    let hash = secret::hash_password(u.password).map_err(|e| DbError::Other(e.to_string()))?;
+    let hash = hash(u.password).await?;
     let tx = db.begin().await?;
     let m = user::ActiveModel {
         username: Set(u.username.into()),
@@ -148,7 +148,7 @@ pub async fn set_password(
             devzone_core::validate::FieldError::new("password", "password.short", ""),
         ]));
     }
-    let hash = secret::hash_password(password).map_err(|e| DbError::Other(e.to_string()))?;
+    let hash = hash(password).await?;
     let tx = db.begin().await?;
     let u = by_name(&tx, username).await?.ok_or(DbError::NotFound)?;
     let mut am: user::ActiveModel = u.clone().into();
@@ -156,11 +156,12 @@ pub async fn set_password(
     am.failed_logins = Set(0);
     am.locked_until = Set(None);
     am.update(&tx).await?;
-    // A new password ends every open session of the account.
+    // A new password ends every open session of the account and revokes its tokens.
     session::Entity::delete_many()
         .filter(session::Column::UserId.eq(u.id))
         .exec(&tx)
         .await?;
+    revoke_all_tokens(&tx, u.id).await?;
     audit::record(
         &tx,
         actor,
@@ -194,12 +195,7 @@ pub async fn set_disabled(
             .filter(session::Column::UserId.eq(u.id))
             .exec(&tx)
             .await?;
-        api_token::Entity::update_many()
-            .col_expr(api_token::Column::RevokedAt, Expr::value(Some(Utc::now())))
-            .filter(api_token::Column::UserId.eq(u.id))
-            .filter(api_token::Column::RevokedAt.is_null())
-            .exec(&tx)
-            .await?;
+        revoke_all_tokens(&tx, u.id).await?;
     }
     let action = if disabled { "disable" } else { "enable" };
     audit::record(
@@ -238,7 +234,27 @@ pub enum LoginError {
     Disabled,
 }
 
+/// Argon2 costs tens of milliseconds of CPU: it runs on the blocking pool, not on an
+/// async worker that other requests are waiting for.
+async fn off_worker<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> DbResult<T> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| DbError::Other(format!("password check: {e}")))
+}
+
+async fn hash(password: &str) -> DbResult<String> {
+    let password = password.to_string();
+    off_worker(move || secret::hash_password(&password))
+        .await?
+        .map_err(|e| DbError::Other(e.to_string()))
+}
+
 /// Checks a password, counting failures and locking the account after too many in a row.
+///
+/// Each attempt first claims one of the account's [`MAX_FAILED_LOGINS`] tries with a
+/// single conditional `UPDATE` (failed_logins + 1 where it is below the limit), so however
+/// many requests arrive at once, no more than the limit are ever checked before the lock;
+/// a correct password gives the tries back.
 pub async fn authenticate<C: ConnectionTrait>(
     db: &C,
     username: &str,
@@ -246,41 +262,74 @@ pub async fn authenticate<C: ConnectionTrait>(
 ) -> DbResult<Result<user::Model, LoginError>> {
     let Some(u) = by_name(db, username).await? else {
         // Spend the same time as a real check so that timing does not reveal which names exist.
-        secret::verify_against_dummy(password);
+        let password = password.to_string();
+        off_worker(move || secret::verify_against_dummy(&password)).await?;
         return Ok(Err(LoginError::BadCredentials));
     };
     let now = Utc::now();
-    if let Some(until) = u.locked_until
-        && until > now
-    {
-        return Ok(Err(LoginError::Locked { until }));
-    }
-    if !secret::verify_password(password, &u.password_hash) {
-        let failed = u.failed_logins + 1;
-        let lock = (failed >= MAX_FAILED_LOGINS).then(|| now + Duration::minutes(LOCK_MINUTES));
-        user::Entity::update_many()
-            .col_expr(
-                user::Column::FailedLogins,
-                Expr::value(if lock.is_some() { 0 } else { failed }),
-            )
-            .col_expr(user::Column::LockedUntil, Expr::value(lock))
-            .filter(user::Column::Id.eq(u.id))
-            .exec(db)
-            .await?;
-        return Ok(Err(match lock {
-            Some(until) => LoginError::Locked { until },
-            None => LoginError::BadCredentials,
-        }));
-    }
-    if u.disabled {
-        return Ok(Err(LoginError::Disabled));
-    }
-    if u.failed_logins != 0 {
+    let lock_for = Duration::minutes(LOCK_MINUTES);
+    if let Some(until) = u.locked_until {
+        if until > now {
+            return Ok(Err(LoginError::Locked { until }));
+        }
+        // The lock has run out: give the tries back (once; a new lock is in the future).
         user::Entity::update_many()
             .col_expr(user::Column::FailedLogins, Expr::value(0))
+            .col_expr(
+                user::Column::LockedUntil,
+                Expr::value(None::<DateTime<Utc>>),
+            )
             .filter(user::Column::Id.eq(u.id))
+            .filter(user::Column::LockedUntil.lte(now))
             .exec(db)
             .await?;
+    }
+    let claimed = user::Entity::update_many()
+        .col_expr(
+            user::Column::FailedLogins,
+            Expr::col(user::Column::FailedLogins).add(1),
+        )
+        .filter(user::Column::Id.eq(u.id))
+        .filter(user::Column::FailedLogins.lt(MAX_FAILED_LOGINS))
+        .exec(db)
+        .await?
+        .rows_affected
+        == 1;
+    if !claimed {
+        // The last try is taken by a request still running (which will lock) or the
+        // account is locked already.
+        let until = by_id(db, u.id)
+            .await?
+            .and_then(|u| u.locked_until)
+            .unwrap_or(now + lock_for);
+        return Ok(Err(LoginError::Locked { until }));
+    }
+    let (given, stored) = (password.to_string(), u.password_hash.clone());
+    if !off_worker(move || secret::verify_password(&given, &stored)).await? {
+        // The attempt that used the last try locks the account.
+        let until = now + lock_for;
+        let locked = user::Entity::update_many()
+            .col_expr(user::Column::LockedUntil, Expr::value(Some(until)))
+            .filter(user::Column::Id.eq(u.id))
+            .filter(user::Column::FailedLogins.gte(MAX_FAILED_LOGINS))
+            .filter(user::Column::LockedUntil.is_null())
+            .exec(db)
+            .await?
+            .rows_affected
+            == 1;
+        return Ok(Err(if locked {
+            LoginError::Locked { until }
+        } else {
+            LoginError::BadCredentials
+        }));
+    }
+    user::Entity::update_many()
+        .col_expr(user::Column::FailedLogins, Expr::value(0))
+        .filter(user::Column::Id.eq(u.id))
+        .exec(db)
+        .await?;
+    if u.disabled {
+        return Ok(Err(LoginError::Disabled));
     }
     Ok(Ok(u))
 }
@@ -341,6 +390,7 @@ pub async fn create_token(
     actor: &Actor,
     username: &str,
     name: &str,
+    expires_at: Option<DateTime<Utc>>,
 ) -> DbResult<(String, api_token::Model)> {
     let tx = db.begin().await?;
     let u = by_name(&tx, username).await?.ok_or(DbError::NotFound)?;
@@ -352,6 +402,7 @@ pub async fn create_token(
         created_at: Set(Utc::now()),
         revoked_at: Set(None),
         last_used_at: Set(None),
+        expires_at: Set(expires_at),
         ..Default::default()
     }
     .insert(&tx)
@@ -410,7 +461,23 @@ pub async fn revoke_token(
     Ok(())
 }
 
-/// The enabled user behind a bearer token that has not been revoked.
+/// Revokes every token of a user that is still valid.
+async fn revoke_all_tokens<C: ConnectionTrait>(db: &C, user_id: i64) -> DbResult<()> {
+    api_token::Entity::update_many()
+        .col_expr(api_token::Column::RevokedAt, Expr::value(Some(Utc::now())))
+        .filter(api_token::Column::UserId.eq(user_id))
+        .filter(api_token::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// How often a token's last use is written: at most once a minute per token, so that a
+/// script's thousand requests do not cost a thousand writes.
+const LAST_USE_RESOLUTION_SECONDS: i64 = 60;
+
+/// The enabled user behind a bearer token that is neither revoked nor expired; records
+/// the token's last use.
 pub async fn token_user<C: ConnectionTrait>(db: &C, token: &str) -> DbResult<Option<user::Model>> {
     let Some(t) = api_token::Entity::find()
         .filter(api_token::Column::TokenDigest.eq(secret::token_digest(token)))
@@ -419,8 +486,18 @@ pub async fn token_user<C: ConnectionTrait>(db: &C, token: &str) -> DbResult<Opt
     else {
         return Ok(None);
     };
-    if t.revoked_at.is_some() {
+    let now = Utc::now();
+    if t.revoked_at.is_some() || t.expires_at.is_some_and(|e| e <= now) {
         return Ok(None);
+    }
+    if t.last_used_at
+        .is_none_or(|at| now - at >= Duration::seconds(LAST_USE_RESOLUTION_SECONDS))
+    {
+        api_token::Entity::update_many()
+            .col_expr(api_token::Column::LastUsedAt, Expr::value(Some(now)))
+            .filter(api_token::Column::Id.eq(t.id))
+            .exec(db)
+            .await?;
     }
     Ok(by_id(db, t.user_id).await?.filter(|u| !u.disabled))
 }

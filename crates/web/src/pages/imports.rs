@@ -17,7 +17,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use devzone_core::facts::{FactField, Precedence};
 use devzone_core::import::headers::{base_unit_label, units_of};
 use devzone_core::import::templates;
-use devzone_core::import::{ColumnMap, Kind, Mapping, Problem, Severity, Target};
+use devzone_core::import::{ColumnMap, Kind, Layout, Mapping, Problem, Severity, Target};
 use devzone_core::model::FactSource;
 use devzone_db::entities::{import, import_upload, zone};
 use devzone_db::repo::imports::{self, Counts, Plan, Request};
@@ -25,6 +25,7 @@ use devzone_db::repo::zones;
 use devzone_io::import::Prepared;
 use serde::Deserialize;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Uploads larger than this are refused (a 100,000-row, 16-column sheet is about 8 MB).
 pub const MAX_UPLOAD_BYTES: usize = 64 * 1024 * 1024;
@@ -307,7 +308,7 @@ async fn evaluate(
     pairs: &[(String, String)],
 ) -> Result<
     (
-        Prepared,
+        Arc<Prepared>,
         Choices,
         Mapping,
         Option<String>,
@@ -316,11 +317,12 @@ async fn evaluate(
     PageError,
 > {
     let mut choices = Choices::parse(pairs);
-    let prepared = match devzone_io::import::prepare(&up.file_name, &up.bytes) {
+    let read = state.sheets.prepared(up, Layout::detect).await?;
+    let prepared = match read {
         Ok(p) => p,
         Err(e) => {
-            let empty = Prepared::empty(&up.file_name);
-            return Ok((empty, choices, Mapping::default(), None, Err(e.to_string())));
+            let empty = Arc::new(Prepared::empty(&up.file_name));
+            return Ok((empty, choices, Mapping::default(), None, Err(e)));
         }
     };
     let saved = imports::saved_mapping(&state.db.conn, up.zone_id, &prepared.signature).await?;
@@ -338,7 +340,11 @@ async fn evaluate(
     };
     let mapping = choices.mapping(&base);
     let saved_from = saved.map(|(_, s, _)| s);
-    let checked = prepared.check(&mapping, choices.kind, choices.year);
+    let checked = {
+        let (read, mapping) = (prepared.clone(), mapping.clone());
+        let (kind, year) = (choices.kind, choices.year);
+        crate::upload::blocking(move || read.check(&mapping, kind, year)).await?
+    };
     let request = Request {
         zone_id: up.zone_id,
         kind: choices.kind,

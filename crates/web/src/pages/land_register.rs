@@ -18,9 +18,10 @@ use devzone_db::entities::import_upload;
 use devzone_db::repo::imports;
 use devzone_db::repo::land::{self, RegisterCounts};
 use devzone_db::repo::zones;
-use devzone_io::import::{Prepared, prepare_with};
+use devzone_io::import::Prepared;
 use devzone_io::{Cell, Table};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// The zone's units as a register sheet: the export, and the template for the import.
 pub async fn download(
@@ -98,12 +99,12 @@ async fn run(
     v: &Viewer,
     up: &import_upload::Model,
     commit: bool,
-) -> Result<(Prepared, RegisterCounts, Vec<Problem>), PageError> {
-    let prepared = match prepare_with(&up.file_name, &up.bytes, sheet::detect) {
+) -> Result<(Arc<Prepared>, RegisterCounts, Vec<Problem>), PageError> {
+    let prepared = match state.sheets.prepared(up, sheet::detect).await? {
         Ok(p) => p,
         Err(e) => {
-            let p = Prepared::empty(&up.file_name);
-            let problem = Problem::error(0, "file.unreadable", e.to_string());
+            let p = Arc::new(Prepared::empty(&up.file_name));
+            let problem = Problem::error(0, "file.unreadable", e);
             return Ok((p, RegisterCounts::default(), vec![problem]));
         }
     };

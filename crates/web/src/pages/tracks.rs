@@ -622,7 +622,7 @@ pub async fn upload_province(
     let Ok((Some((name, bytes)), _)) = super::imports::read_multipart(&mut form).await else {
         return Ok(Redirect::to(&format!("/zones/{id}/location-quotient")).into_response());
     };
-    let read = match devzone_io::read::read_grid(&name, &bytes) {
+    let read = match crate::upload::read_grid(name, bytes).await? {
         Ok(r) => r,
         Err(e) => {
             return lq_page(
