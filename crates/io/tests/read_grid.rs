@@ -160,3 +160,91 @@ proptest! {
         }
     }
 }
+
+/// A workbook whose used range spans the whole sheet with two cells (1.6 KB): refused at
+/// the column limit, not read into a 17-billion-cell rectangle.
+#[test]
+fn a_value_in_the_last_cell_of_the_sheet_is_refused_not_allocated() {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "统一社会信用代码").unwrap();
+    ws.write_string(1_048_575, 16_383, "x").unwrap();
+    let bytes = wb.save_to_buffer().unwrap();
+    assert!(bytes.len() < 8 * 1024);
+    match read_grid("far.xlsx", &bytes) {
+        Err(ReadError::Limit(m)) => assert!(m.contains("XFD1048576"), "{m}"),
+        other => panic!("expected the limit, got {:?}", other.map(|r| r.grid.len())),
+    }
+}
+
+/// Rows far apart cost what their cells cost: a value in the sheet's last row is read.
+#[test]
+fn a_value_in_the_last_row_is_read_with_memory_for_its_cells() {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "统一社会信用代码").unwrap();
+    ws.write_string(1_048_575, 3, "x").unwrap();
+    let read = read_grid("tall.xlsx", &wb.save_to_buffer().unwrap()).unwrap();
+    assert_eq!(read.grid.line(read.grid.len() - 1), 1_048_576);
+    assert_eq!(read.grid.row(read.grid.len() - 1), vec!["", "", "", "x"]);
+}
+
+/// A legacy .xls (an OLE container with a BIFF8 workbook stream) holding `records`.
+fn xls(records: &[(u16, Vec<u8>)]) -> Vec<u8> {
+    let mut stream = Vec::new();
+    for (typ, data) in records {
+        stream.extend_from_slice(&typ.to_le_bytes());
+        stream.extend_from_slice(&(data.len() as u16).to_le_bytes());
+        stream.extend_from_slice(data);
+    }
+    let mut file = cfb::CompoundFile::create(std::io::Cursor::new(Vec::new())).unwrap();
+    {
+        use std::io::Write;
+        let mut s = file.create_stream("/Workbook").unwrap();
+        s.write_all(&stream).unwrap();
+    }
+    file.flush().unwrap();
+    file.into_inner().into_inner()
+}
+
+/// A DIMENSIONS record claiming four billion rows made the reader reserve them and the
+/// process abort; the extent is checked before the reader sees the file.
+#[test]
+fn an_xls_claiming_billions_of_cells_is_refused() {
+    let mut dims = Vec::new();
+    dims.extend_from_slice(&0u32.to_le_bytes());
+    dims.extend_from_slice(&u32::MAX.to_le_bytes());
+    dims.extend_from_slice(&0u16.to_le_bytes());
+    dims.extend_from_slice(&255u16.to_le_bytes());
+    dims.extend_from_slice(&0u16.to_le_bytes());
+    let bof = vec![0x00, 0x06, 0x10, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+    let bytes = xls(&[(0x0809, bof), (0x0200, dims), (0x000A, vec![])]);
+    match read_grid("dims.xls", &bytes) {
+        Err(ReadError::Limit(m)) => assert!(m.contains("cells"), "{m}"),
+        other => panic!("expected the limit, got {:?}", other.map(|r| r.grid.len())),
+    }
+}
+
+/// An .ods whose table repeats an empty row a million times and then has a value 1,000
+/// columns wide: refused by its extent before the reader builds the rectangle.
+#[test]
+fn an_ods_spanning_a_billion_cells_is_refused() {
+    use std::io::Write;
+    let content = r#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="S"><table:table-row table:number-rows-repeated="1000000"><table:table-cell/></table:table-row><table:table-row><table:table-cell table:number-columns-repeated="999"/><table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Stored);
+    zip.start_file("mimetype", stored).unwrap();
+    zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+        .unwrap();
+    zip.start_file("content.xml", stored).unwrap();
+    zip.write_all(content.as_bytes()).unwrap();
+    zip.start_file("META-INF/manifest.xml", stored).unwrap();
+    zip.write_all(br#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#).unwrap();
+    let bytes = zip.finish().unwrap().into_inner();
+    match read_grid("wide.ods", &bytes) {
+        Err(ReadError::Limit(m)) => assert!(m.contains("cells"), "{m}"),
+        other => panic!("expected the limit, got {:?}", other.map(|r| r.grid.len())),
+    }
+}
