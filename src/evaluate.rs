@@ -263,6 +263,7 @@ fn write_csv(
 /// quotes doubled). Most fields are numbers, for which the check is a short scan.
 fn csv_line(out: &mut Vec<u8>, cells: &[String]) {
     for (k, c) in cells.iter().enumerate() {
+        let c = devzone_core::import::cells::formula_safe(c);
         if k > 0 {
             out.push(b',');
         }

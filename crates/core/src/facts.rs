@@ -65,17 +65,26 @@ impl FactField {
 #[serde(transparent)]
 pub struct Centi(pub i64);
 
+/// The largest magnitude a single figure may have, in its base unit: ten trillion yuan,
+/// kWh or m². No enterprise reaches it, so only typing errors and hostile input are
+/// refused (as `number.too_large`, at their field or cell), and the products and sums
+/// computed from figures stay far inside `i64`.
+pub const MAX_MAGNITUDE: i64 = 10_000_000_000_000;
+
 impl Centi {
-    /// Rounds half away from zero to hundredths. None when out of range.
+    /// Rounds half away from zero to hundredths. None when beyond [`MAX_MAGNITUDE`].
     pub fn from_decimal(d: Decimal) -> Option<Self> {
-        (d * Decimal::from(100))
+        if d.abs() > Decimal::from(MAX_MAGNITUDE) {
+            return None;
+        }
+        d.checked_mul(Decimal::from(100))?
             .round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
             .to_i64()
             .map(Centi)
     }
     pub fn from_f64(v: f64) -> Option<Self> {
         let c = (v * 100.0).round();
-        (c.is_finite() && c.abs() < 9.0e18).then_some(Centi(c as i64))
+        (c.is_finite() && c.abs() <= MAX_MAGNITUDE as f64 * 100.0).then_some(Centi(c as i64))
     }
     pub fn to_decimal(self) -> Decimal {
         Decimal::new(self.0, 2)
@@ -238,6 +247,14 @@ mod tests {
         assert_eq!(one_mu, Centi(66_667)); // 666.67 m²
         assert_eq!(display_value(FactField::LandArea, one_mu), "1.00");
         let wan = from_display(FactField::Revenue, Decimal::from_str("123.456").unwrap()).unwrap();
+        // Beyond the bound, and far beyond what Decimal can multiply: refused, no panic.
+        for huge in ["1000000000000000000000000000", "90000000000000000", "-10000000000001"] {
+            assert_eq!(Centi::from_decimal(Decimal::from_str(huge).unwrap()), None, "{huge}");
+        }
+        assert_eq!(
+            Centi::from_decimal(Decimal::from(MAX_MAGNITUDE)),
+            Some(Centi(MAX_MAGNITUDE * 100))
+        );
         assert_eq!(wan, Centi(123_456_000));
         assert_eq!(display_value(FactField::Revenue, wan), "123.46");
         assert_eq!(

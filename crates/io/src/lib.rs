@@ -60,13 +60,15 @@ pub fn to_xlsx(t: &Table) -> Result<Vec<u8>, IoError> {
     Ok(wb.save_to_buffer()?)
 }
 
-/// Writes the table as UTF-8 CSV with a byte-order mark, which Excel needs to read Chinese.
+/// Writes the table as UTF-8 CSV with a byte-order mark, which Excel needs to read
+/// Chinese; text that starts like a formula is written so that it is shown, not run.
 pub fn to_csv(t: &Table) -> Result<Vec<u8>, IoError> {
+    use devzone_core::import::cells::formula_safe;
     let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
-    w.write_record(&t.headers)?;
+    w.write_record(t.headers.iter().map(|h| formula_safe(h).into_owned()))?;
     for row in &t.rows {
         w.write_record(row.iter().map(|c| match c {
-            Cell::Text(s) => s.clone(),
+            Cell::Text(s) => formula_safe(s).into_owned(),
             Cell::Number(n) => n.to_string(),
             Cell::Empty => String::new(),
         }))?;
@@ -93,5 +95,12 @@ mod tests {
         assert_eq!(&x[..2], b"PK", "an xlsx is a zip");
         let c = String::from_utf8(to_csv(&t).unwrap()).unwrap();
         assert_eq!(c, "\u{feff}名称,营收\n甲公司,12.5\n乙,\n");
+        let hostile = Table {
+            sheet: "企业".into(),
+            headers: vec!["名称".into()],
+            rows: vec![vec![Cell::Text("=HYPERLINK(\"http://evil\")".into())]],
+        };
+        let c = String::from_utf8(to_csv(&hostile).unwrap()).unwrap();
+        assert_eq!(c, "\u{feff}名称\n\"'=HYPERLINK(\"\"http://evil\"\")\"\n");
     }
 }

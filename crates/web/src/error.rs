@@ -41,6 +41,74 @@ impl ApiError {
             fields,
         }
     }
+
+    /// The envelope for a status raised without one (a page error under `/api`, a route
+    /// or method that does not exist).
+    pub fn from_status(status: StatusCode) -> Self {
+        let code = match status.as_u16() {
+            400 => "bad_request",
+            401 => "unauthorized",
+            403 => "forbidden",
+            404 => "not_found",
+            405 => "method_not_allowed",
+            409 => "conflict",
+            413 => "too_large",
+            415 => "unsupported_media_type",
+            422 => "invalid",
+            429 => "too_many_requests",
+            _ => "internal",
+        };
+        Self::new(status, code)
+    }
+
+    /// The envelope for an extractor's rejection, with the field its text names
+    /// (`missing field `title``, `name: invalid type…`, a query or path value): the text
+    /// itself names Rust types and is not shown.
+    pub fn rejection(status: StatusCode, text: &str) -> Self {
+        let mut e = Self::from_status(status);
+        if status == StatusCode::UNPROCESSABLE_ENTITY || status == StatusCode::BAD_REQUEST {
+            e.code = "invalid";
+            e.status = if status == StatusCode::BAD_REQUEST {
+                StatusCode::BAD_REQUEST
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            let (field, rule) = rejection_field(text);
+            e.fields.push(FieldError::new(&field, rule, ""));
+        }
+        e
+    }
+}
+
+/// Which field an extractor's rejection text is about, and the rule it broke.
+fn rejection_field(text: &str) -> (String, &'static str) {
+    let quoted = |after: &str| {
+        let rest = &text[text.find(after)? + after.len()..];
+        let rest = rest.strip_prefix('`')?;
+        Some(rest[..rest.find('`')?].to_string())
+    };
+    if let Some(f) = quoted("missing field ") {
+        return (f, "required");
+    }
+    if let Some(f) = quoted("unknown field ") {
+        return (f, "field.unknown");
+    }
+    // serde_path_to_error style: "…: title: invalid type: …" names the path first.
+    let after_colon = text.split(": ").nth(1).unwrap_or("");
+    let path_like = after_colon
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '[' | ']'));
+    if !after_colon.is_empty() && path_like && text.contains("body") {
+        return (after_colon.to_string(), "format");
+    }
+    let place = if text.contains("query") {
+        "query"
+    } else if text.contains("path") || text.contains("Path") {
+        "path"
+    } else {
+        "body"
+    };
+    (place.to_string(), "format")
 }
 
 impl From<DbError> for ApiError {

@@ -105,12 +105,30 @@ async fn finish_errors(req: Request, next: Next) -> Response {
         .map(|r| r.0.clone())
         .unwrap_or_default();
     let lang = session::request_lang(req.headers(), None);
+    let api = req.uri().path().starts_with("/api/");
     let mut res = next.run(req).await;
     if let Some(e) = res.extensions_mut().remove::<ApiError>() {
         return views::api_error(&e, &id, lang);
     }
     if let Some(e) = res.extensions_mut().remove::<PageError>() {
+        if api {
+            return views::api_error(&ApiError::from_status(e.status), &id, lang);
+        }
         return views::error_page(&e, &id, lang);
+    }
+    let status = res.status();
+    let json = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if api && (status.is_client_error() || status.is_server_error()) && !json {
+        // An extractor's rejection (bad JSON, a missing field, a query value of the wrong
+        // type): its text names Rust types, so only the field is kept from it.
+        let text = axum::body::to_bytes(res.into_body(), 16 * 1024)
+            .await
+            .unwrap_or_default();
+        let text = String::from_utf8_lossy(&text);
+        return views::api_error(&ApiError::rejection(status, &text), &id, lang);
     }
     res
 }

@@ -79,15 +79,16 @@ pub fn api_error(e: &ApiError, request_id: &str, lang: Lang) -> Response {
         .map(|f| serde_json::json!({"field": f.field, "rule": f.rule, "value": f.value, "message": t.field_error(f)}))
         .collect();
     let message = match e.code {
-        "unauthorized" => {
-            "authentication required: a session cookie or an Authorization: Bearer token"
-                .to_string()
-        }
+        "unauthorized" => t.t("error.401").to_string(),
         "forbidden" => t.t("error.403").to_string(),
         "csrf" => t.t("error.csrf").to_string(),
         "not_found" => t.t("error.404").to_string(),
+        "method_not_allowed" => t.t("error.405").to_string(),
         "invalid" => t.t("error.422").to_string(),
         "conflict" => t.t("error.409").to_string(),
+        "too_large" => t.t("error.413").to_string(),
+        "unsupported_media_type" => t.t("error.415").to_string(),
+        "too_many_requests" => t.t("error.429").to_string(),
         _ => t.t("error.500").to_string(),
     };
     let body = serde_json::json!({"error": {"code": e.code, "message": message, "fields": fields, "request_id": request_id}});

@@ -1565,3 +1565,161 @@ async fn tracks_targets_and_location_quotients() {
     assert_eq!(s, StatusCode::OK, "{lq}");
     assert!(lq.as_array().is_some());
 }
+
+/// Every write that takes the id of another record refuses one of another zone: an
+/// officer of zone 1 names zone-2 records. 422 names the field; 404 when the path or the
+/// parent record is out of the officer's scope. Nothing is written.
+#[tokio::test]
+async fn writes_refuse_ids_of_another_zone() {
+    use devzone_db::repo::{demand, enterprises, land};
+    for t in all().await {
+        let (officer, _, _) = setup(&t).await;
+        let app = app(&t.db).await;
+        let db = &t.db.conn;
+        let first_enterprise = |zone: i64| async move {
+            enterprises::list(
+                db,
+                &devzone_db::Scope::all(),
+                &enterprises::ListQuery {
+                    zone_id: Some(zone),
+                    per_page: 1,
+                    page: 1,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap()
+            .items[0]
+                .id
+        };
+        let fe = first_enterprise(2).await;
+        let fp = devzone_db::repo::zones::parks(db, 2).await.unwrap()[0].id;
+        let other = land::inventory(db, 2, None).await.unwrap();
+        let own = land::inventory(db, 1, None).await.unwrap();
+        let (fplot, fb, fu) = (other.plots[0].id, other.buildings[0].id, other.units[0].id);
+        let u = own.units[0].id;
+        let fr = demand::list(db, 2).await.unwrap()[0].id;
+        let r = demand::list(db, 1).await.unwrap()[0].id;
+        let requirements_before = demand::list(db, 1).await.unwrap().len();
+        let cases: Vec<(&str, String, serde_json::Value, StatusCode, Option<&str>)> = vec![
+            (
+                "POST",
+                "/api/v1/zones/1/requirements".into(),
+                serde_json::json!({"title": "R", "area_min_m2": 100, "enterprise_id": fe}),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some("enterprise_id"),
+            ),
+            (
+                "POST",
+                "/api/v1/zones/1/requirements".into(),
+                serde_json::json!({"title": "R", "area_min_m2": 100, "parks": [fp]}),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some("parks"),
+            ),
+            (
+                "POST",
+                "/api/v1/zones/1/plots".into(),
+                serde_json::json!({"code": "X1", "area_m2": 1000, "land_use": "industrial", "park_id": fp}),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some("park_id"),
+            ),
+            (
+                "POST",
+                "/api/v1/zones/1/plots".into(),
+                serde_json::json!({"code": "X2", "area_m2": 1000, "land_use": "industrial", "holder_id": fe}),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some("holder_id"),
+            ),
+            (
+                "POST",
+                "/api/v1/buildings".into(),
+                serde_json::json!({"plot_id": fplot, "name": "B", "building_type": "standard_factory", "floor_area_m2": 1000}),
+                StatusCode::NOT_FOUND,
+                None,
+            ),
+            (
+                "POST",
+                "/api/v1/units".into(),
+                serde_json::json!({"building_id": fb, "name": "U", "area_m2": 10, "status": "vacant"}),
+                StatusCode::NOT_FOUND,
+                None,
+            ),
+            (
+                "POST",
+                "/api/v1/leases".into(),
+                serde_json::json!({"unit_id": fu, "tenant_name": "T", "start": "2024-01-01", "end": "2026-12-31", "rent": 30}),
+                StatusCode::NOT_FOUND,
+                None,
+            ),
+            (
+                "POST",
+                "/api/v1/leases".into(),
+                serde_json::json!({"unit_id": u, "tenant_id": fe, "start": "2031-01-01", "end": "2032-12-31", "rent": 30}),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some("tenant_id"),
+            ),
+            (
+                "POST",
+                format!("/api/v1/requirements/{r}/matches"),
+                serde_json::json!({"candidate_kind": "unit", "candidate_id": fu, "stage": "proposed"}),
+                StatusCode::NOT_FOUND,
+                None,
+            ),
+            (
+                "POST",
+                format!("/api/v1/requirements/{fr}/matches"),
+                serde_json::json!({"candidate_kind": "unit", "candidate_id": u, "stage": "proposed"}),
+                StatusCode::NOT_FOUND,
+                None,
+            ),
+            (
+                "POST",
+                "/api/v1/zones/1/revitalisation-cases".into(),
+                serde_json::json!({"title": "C", "plan": "lease_out", "stage": "identified", "plot_id": fplot}),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some("plot_id"),
+            ),
+            (
+                "POST",
+                "/api/v1/enterprises".into(),
+                serde_json::json!({"zone_id": 1, "credit_code": "914403001922038216", "name": "n", "industry_code": "3491", "ownership": "private", "park_id": fp}),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some("park_id"),
+            ),
+            (
+                "PUT",
+                format!("/api/v1/enterprises/{fe}"),
+                serde_json::json!({"credit_code": "914403001922038216", "name": "n", "industry_code": "3491", "ownership": "private"}),
+                StatusCode::NOT_FOUND,
+                None,
+            ),
+            (
+                "POST",
+                format!("/api/v1/enterprises/{fe}/facts"),
+                serde_json::json!({"year": 2024, "source": "tax_bureau", "values": {"tax": "1200000"}}),
+                StatusCode::NOT_FOUND,
+                None,
+            ),
+            (
+                "PUT",
+                format!("/api/v1/parks/{fp}"),
+                serde_json::json!({"name": "p"}),
+                StatusCode::NOT_FOUND,
+                None,
+            ),
+        ];
+        for (method, uri, body, want, field) in cases {
+            let (s, answer) = call(&app, method, &uri, Some(&officer), Some(body.clone())).await;
+            assert_eq!(s, want, "{}: {method} {uri} {body}: {answer}", t.label);
+            if let Some(field) = field {
+                let fields = answer["error"]["fields"].as_array().cloned().unwrap_or_default();
+                assert!(
+                    fields.iter().any(|f| f["field"] == field),
+                    "{}: {method} {uri} names {field}: {answer}",
+                    t.label
+                );
+            }
+        }
+        assert_eq!(demand::list(db, 1).await.unwrap().len(), requirements_before);
+    }
+}

@@ -5,6 +5,29 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+/// First characters with which a spreadsheet program starts a formula when it opens a
+/// CSV file (OWASP's list for CSV injection).
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A text written to a CSV cell so that a spreadsheet program shows it instead of running
+/// it: text that starts like a formula (and is not a plain number such as -5) gets a
+/// leading `'`, which Excel and WPS hide. Every CSV export writes its cells through this.
+pub fn formula_safe(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.starts_with(FORMULA_STARTS) && s.parse::<f64>().is_err() {
+        std::borrow::Cow::Owned(format!("'{s}"))
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
+/// The text [`formula_safe`] was given, for devzone's own CSV read back (the zone export).
+pub fn formula_unsafe(s: &str) -> &str {
+    match s.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_STARTS) && rest.parse::<f64>().is_err() => rest,
+        _ => s,
+    }
+}
+
 /// Why a cell could not be read; the id is the rule reported (`import.rule.<id>`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CellError {
@@ -238,5 +261,28 @@ mod tests {
         assert_eq!(flag("是"), Ok(Some(true)));
         assert_eq!(flag(" N "), Ok(Some(false)));
         assert_eq!(flag("maybe"), Err(CellError::NotAFlag));
+    }
+}
+
+#[cfg(test)]
+mod formula_tests {
+    use super::{formula_safe, formula_unsafe};
+
+    #[test]
+    fn formulas_are_shown_not_run_and_read_back_unchanged() {
+        for (text, written) in [
+            ("=HYPERLINK(\"http://x\",\"y\")", "'=HYPERLINK(\"http://x\",\"y\")"),
+            ("+86 10 1234", "'+86 10 1234"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("-1+2", "'-1+2"),
+            ("\t=1", "'\t=1"),
+            ("-5", "-5"),
+            ("12.5", "12.5"),
+            ("华为", "华为"),
+            ("", ""),
+        ] {
+            assert_eq!(formula_safe(text), written);
+            assert_eq!(formula_unsafe(written), text);
+        }
     }
 }

@@ -70,7 +70,7 @@ pub async fn list<C: ConnectionTrait>(
     let per_page = f.per_page.clamp(1, super::MAX_PER_PAGE);
     let pages = q.order_by_desc(audit::Column::Id).paginate(db, per_page);
     let total = pages.num_items().await?;
-    let page = f.page.max(1);
+    let page = super::page_number(f.page);
     let items = pages.fetch_page(page - 1).await?;
     Ok(super::Page {
         items,

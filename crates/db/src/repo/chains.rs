@@ -275,12 +275,12 @@ pub async fn review_queue<C: ConnectionTrait>(
     let total = q.clone().count(db).await?;
     let items = q
         .paginate(db, per_page)
-        .fetch_page(page.saturating_sub(1))
+        .fetch_page(super::page_number(page) - 1)
         .await?;
     Ok(super::Page {
         items,
         total,
-        page,
+        page: super::page_number(page),
         per_page,
     })
 }

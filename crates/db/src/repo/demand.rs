@@ -23,6 +23,13 @@ pub async fn create(
     d: &RequirementDraft,
 ) -> DbResult<requirement::Model> {
     let tx = db.begin().await?;
+    let refs: Vec<_> = d
+        .enterprise_id
+        .map(|e| ("enterprise_id", super::ZoneRef::Enterprise(e)))
+        .into_iter()
+        .chain(d.spec.parks.iter().map(|p| ("parks", super::ZoneRef::Park(*p))))
+        .collect();
+    super::check_in_zone(&tx, zone_id, &refs).await?;
     let m = requirement::ActiveModel {
         zone_id: Set(zone_id),
         title: Set(d.title.clone()),

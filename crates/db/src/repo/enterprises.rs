@@ -150,7 +150,7 @@ pub async fn list<C: ConnectionTrait>(
         q.order_by_asc(col).order_by_asc(enterprise::Column::Id)
     };
     let per_page = Ord::clamp(lq.per_page, 1, MAX_PER_PAGE);
-    let page = Ord::max(lq.page, 1);
+    let page = super::page_number(lq.page);
     let pages = q.paginate(db, per_page);
     let total = pages.num_items().await?;
     let items = pages.fetch_page(page - 1).await?;

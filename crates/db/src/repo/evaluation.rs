@@ -839,7 +839,7 @@ pub async fn results<C: ConnectionTrait>(db: &C, f: &ResultQuery) -> DbResult<Pa
             ),
     };
     let per_page = Ord::clamp(f.per_page, 1, super::MAX_PER_PAGE * 500);
-    let page = Ord::max(f.page, 1);
+    let page = super::page_number(f.page);
     let items = q
         .order_by(result::Column::Id, order)
         .offset((page - 1) * per_page)

@@ -321,36 +321,12 @@ async fn check_refs<C: ConnectionTrait>(
     park_id: Option<i64>,
     holder_id: Option<i64>,
 ) -> DbResult<()> {
-    let mut errs = Vec::new();
-    if let Some(p) = park_id
-        && park::Entity::find_by_id(p)
-            .one(db)
-            .await?
-            .is_none_or(|p| p.zone_id != zone_id)
-    {
-        errs.push(devzone_core::validate::FieldError::new(
-            "park_id",
-            "choice.unknown",
-            p.to_string(),
-        ));
-    }
-    if let Some(h) = holder_id
-        && enterprise::Entity::find_by_id(h)
-            .one(db)
-            .await?
-            .is_none_or(|e| e.zone_id != zone_id)
-    {
-        errs.push(devzone_core::validate::FieldError::new(
-            "holder_id",
-            "choice.unknown",
-            h.to_string(),
-        ));
-    }
-    if errs.is_empty() {
-        Ok(())
-    } else {
-        Err(DbError::Invalid(errs))
-    }
+    let refs: Vec<_> = park_id
+        .map(|p| ("park_id", super::ZoneRef::Park(p)))
+        .into_iter()
+        .chain(holder_id.map(|h| ("holder_id", super::ZoneRef::Enterprise(h))))
+        .collect();
+    super::check_in_zone(db, zone_id, &refs).await
 }
 
 pub async fn create_plot(
@@ -681,8 +657,10 @@ pub async fn parks_by_id<C: ConnectionTrait>(
 }
 
 /// Names of the given enterprises.
+/// Names of the zone's enterprises among `ids` (ids of another zone get no name).
 pub async fn enterprise_names<C: ConnectionTrait>(
     db: &C,
+    zone_id: i64,
     ids: impl IntoIterator<Item = i64>,
 ) -> DbResult<HashMap<i64, String>> {
     let ids: Vec<i64> = ids
@@ -694,6 +672,7 @@ pub async fn enterprise_names<C: ConnectionTrait>(
     for chunk in ids.chunks(500) {
         for e in enterprise::Entity::find()
             .filter(enterprise::Column::Id.is_in(chunk.to_vec()))
+            .filter(enterprise::Column::ZoneId.eq(zone_id))
             .all(db)
             .await?
         {

@@ -82,7 +82,7 @@ pub async fn create(
         insert_step(&tx, m.id, s).await?;
     }
     for p in projects {
-        insert_project(&tx, m.id, p).await?;
+        insert_project(&tx, zone_id, m.id, p).await?;
     }
     audit::record(
         &tx,
@@ -120,9 +120,14 @@ async fn insert_step<C: ConnectionTrait>(
 
 async fn insert_project<C: ConnectionTrait>(
     db: &C,
+    zone_id: i64,
     case_id: i64,
     p: &ProjectDraft,
 ) -> DbResult<project::Model> {
+    if let Some(e) = p.enterprise_id {
+        super::check_in_zone(db, zone_id, &[("enterprise_id", super::ZoneRef::Enterprise(e))])
+            .await?;
+    }
     Ok(project::ActiveModel {
         case_id: Set(case_id),
         name: Set(p.name.clone()),
@@ -169,7 +174,7 @@ pub async fn add_project(
     p: &ProjectDraft,
 ) -> DbResult<project::Model> {
     let tx = db.begin().await?;
-    let m = insert_project(&tx, c.id, p).await?;
+    let m = insert_project(&tx, c.zone_id, c.id, p).await?;
     audit::record(
         &tx,
         actor,

@@ -3,7 +3,7 @@
 use crate::DbResult;
 use crate::entities::{enterprise, fact_value};
 use sea_orm::sea_query::ExprTrait;
-use sea_orm::sea_query::{Alias, Expr, Func, Query};
+use sea_orm::sea_query::{Alias, Expr, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait};
 
 /// Revenue bands (yuan) used for the size chart: the NBS thresholds for industrial
@@ -94,12 +94,14 @@ pub async fn zone<C: ConnectionTrait>(
     let q = Query::select()
         .column(fact_value::Column::Year)
         .column(fact_value::Column::Field)
-        // PostgreSQL sums BIGINT into NUMERIC; cast back so both databases return an integer.
+        // Summed as a double on both databases: exact below 2^53 hundredths (ninety
+        // trillion yuan, beyond any zone), and a sum beyond i64 cannot fail the page
+        // (SQLite's SUM raises on integer overflow, PostgreSQL's cast to BIGINT too).
         .expr_as(
-            Func::cast_as(
-                Func::sum(Expr::col(fact_value::Column::Value)),
-                Alias::new("BIGINT"),
-            ),
+            Expr::cust(match db.get_database_backend() {
+                sea_orm::DatabaseBackend::Postgres => "CAST(SUM(value) AS DOUBLE PRECISION)",
+                _ => "TOTAL(value)",
+            }),
             Alias::new("total"),
         )
         .expr_as(Expr::col(fact_value::Column::Id).count(), Alias::new("n"))
@@ -112,11 +114,12 @@ pub async fn zone<C: ConnectionTrait>(
         .order_by(fact_value::Column::Year, sea_orm::sea_query::Order::Asc)
         .take();
     for r in db.query_all(&q).await? {
-        let total: Option<i64> = r.try_get("", "total")?;
+        let total: Option<f64> = r.try_get("", "total")?;
         s.totals.push((
             r.try_get("", "year")?,
             r.try_get("", "field")?,
-            total.unwrap_or(0),
+            // `as` saturates: a hostile sum shows as the largest figure, not an error.
+            total.unwrap_or(0.0).round() as i64,
             r.try_get("", "n")?,
         ));
     }

@@ -17,6 +17,7 @@ use sea_orm::{
     QueryOrder, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
+use devzone_core::import::cells::{formula_safe, formula_unsafe};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::io::{Read, Write};
@@ -112,14 +113,26 @@ struct PrecedenceRow {
     sources: String,
 }
 
+/// Rows as CSV, every cell that starts like a formula made safe to open in a spreadsheet
+/// program (`read_csv` takes the mark off again).
 pub(super) fn csv_bytes<T: Serialize>(rows: &[T]) -> DbResult<Vec<u8>> {
+    let err = |e: csv::Error| DbError::Other(format!("csv: {e}"));
+    let inner = |e: csv::IntoInnerError<csv::Writer<Vec<u8>>>| DbError::Other(format!("csv: {e}"));
     let mut w = csv::Writer::from_writer(Vec::new());
     for r in rows {
-        w.serialize(r)
-            .map_err(|e| DbError::Other(format!("csv: {e}")))?;
+        w.serialize(r).map_err(err)?;
     }
-    w.into_inner()
-        .map_err(|e| DbError::Other(format!("csv: {e}")))
+    let plain = w.into_inner().map_err(inner)?;
+    let mut safe = csv::Writer::from_writer(Vec::with_capacity(plain.len()));
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(&plain[..]);
+    for rec in rdr.records() {
+        let rec = rec.map_err(err)?;
+        safe.write_record(rec.iter().map(|f| formula_safe(f).into_owned()))
+            .map_err(err)?;
+    }
+    safe.into_inner().map_err(|e| DbError::Other(format!("csv: {e}")))
 }
 
 fn sha256(b: &[u8]) -> String {
@@ -324,9 +337,14 @@ pub struct Loaded {
 
 pub(super) fn read_csv<T: for<'de> Deserialize<'de>>(name: &str, bytes: &[u8]) -> DbResult<Vec<T>> {
     let mut r = csv::Reader::from_reader(bytes);
-    r.deserialize()
+    let at = |i: usize, e: csv::Error| DbError::Other(format!("{name} line {}: {e}", i + 2));
+    let headers = r.headers().map_err(|e| at(0, e))?.clone();
+    r.records()
         .enumerate()
-        .map(|(i, row)| row.map_err(|e| DbError::Other(format!("{name} line {}: {e}", i + 2))))
+        .map(|(i, rec)| {
+            let rec: csv::StringRecord = rec.map_err(|e| at(i, e))?.iter().map(formula_unsafe).collect();
+            rec.deserialize(Some(&headers)).map_err(|e| at(i, e))
+        })
         .collect()
 }
 

@@ -28,10 +28,19 @@ pub struct NextQuery {
     next: Option<String>,
 }
 
-/// Only local paths are followed after login (no open redirect).
-fn safe_next(next: Option<&str>) -> String {
+/// Only a path on this site is followed after login (no open redirect): it must start
+/// with one `/`, hold no backslash, whitespace or control character (browsers drop tabs
+/// and line feeds, so `/\t/evil.example` would become `//evil.example`), and parse as a
+/// path and query.
+pub(crate) fn safe_next(next: Option<&str>) -> String {
+    let local = |n: &str| {
+        n.starts_with('/')
+            && !n.starts_with("//")
+            && !n.chars().any(|c| c == '\\' || c.is_whitespace() || c.is_control())
+            && n.parse::<axum::http::uri::PathAndQuery>().is_ok()
+    };
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        Some(n) if local(n) => n.to_string(),
         _ => "/".to_string(),
     }
 }
@@ -187,4 +196,30 @@ pub async fn switch_lang(
         Redirect::to(&safe_next(Some(&back))),
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_paths_of_this_site_are_followed() {
+        for ok in ["/", "/zones/1/enterprises?page=2&q=%E5%8D%8E", "/imports/uploads/3"] {
+            assert_eq!(safe_next(Some(ok)), ok);
+        }
+        for bad in [
+            "//evil.example/x",
+            "/\t/evil.example/x",
+            "/\n/evil.example/x",
+            "/\r\nSet-Cookie: a=b",
+            "/\\evil.example",
+            "https://evil.example/",
+            "evil.example",
+            "/ /evil.example",
+            "/\u{7f}x",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/", "{bad:?}");
+        }
+        assert_eq!(safe_next(None), "/");
+    }
 }

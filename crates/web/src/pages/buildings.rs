@@ -95,7 +95,7 @@ async fn building_page(
     let units = land::units_of(db, b.id).await?;
     let ids: Vec<i64> = units.iter().map(|u| u.id).collect();
     let current = devzone_db::repo::demand::current_leases(db, &ids, today).await?;
-    let tenants = land::enterprise_names(db, current.values().filter_map(|l| l.tenant_id)).await?;
+    let tenants = land::enterprise_names(db, b.zone_id, current.values().filter_map(|l| l.tenant_id)).await?;
     let pl = land::plot(db, &v.scope, b.plot_id)
         .await?
         .ok_or_else(PageError::not_found)?;
@@ -321,7 +321,7 @@ pub async fn leases(
     let units: HashMap<i64, &unit::Model> = inv.units.iter().map(|u| (u.id, u)).collect();
     let buildings: HashMap<i64, &building::Model> =
         inv.buildings.iter().map(|b| (b.id, b)).collect();
-    let tenants = land::enterprise_names(db, ls.iter().filter_map(|l| l.tenant_id)).await?;
+    let tenants = land::enterprise_names(db, id, ls.iter().filter_map(|l| l.tenant_id)).await?;
     let mut links = Vec::new();
     let rows: Vec<Vec<String>> = ls
         .iter()
@@ -425,7 +425,7 @@ async fn unit_page(
         .await?
         .ok_or_else(PageError::not_found)?;
     let leases = land::leases_of(db, u.id).await?;
-    let tenants = land::enterprise_names(db, leases.iter().filter_map(|l| l.tenant_id)).await?;
+    let tenants = land::enterprise_names(db, u.zone_id, leases.iter().filter_map(|l| l.tenant_id)).await?;
     let page = UnitPage {
         c: Chrome::new(
             v,

@@ -45,6 +45,7 @@ pub enum Job {
     },
     /// Committed as this import.
     Done(i64),
+    /// Failed; the request id under which the reason is logged.
     Failed(String),
 }
 
@@ -646,7 +647,17 @@ pub async fn commit(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     // A commit sent again (a second click, or the browser repeating the request) goes to
-    // the commit already under way or done, never to a second one.
+    // the commit already under way or done, never to a second one; but only after the
+    // viewer's right to the upload (or, once committed, to its import) is checked.
+    if imports::upload(&state.db.conn, upload_id).await?.is_none() {
+        let Some(Job::Done(import_id)) = state.jobs.get(upload_id) else {
+            return Err(PageError::not_found());
+        };
+        import_for(&state, &v, import_id).await?;
+        officer(&v)?;
+        return Ok(Redirect::to(&format!("/imports/{import_id}")).into_response());
+    }
+    let (up, _) = upload_for(&state, &v, upload_id).await?;
     match state.jobs.get(upload_id) {
         Some(Job::Done(import_id)) => {
             return Ok(Redirect::to(&format!("/imports/{import_id}")).into_response());
@@ -656,7 +667,6 @@ pub async fn commit(
         }
         _ => {}
     }
-    let (up, _) = upload_for(&state, &v, upload_id).await?;
     let choices = Choices::parse(&pairs);
     if choices.source.is_none() {
         return Err(PageError::new(StatusCode::UNPROCESSABLE_ENTITY));
@@ -687,8 +697,10 @@ pub async fn commit(
         // Nothing to write: the upload stays, and its page says so.
         Ok(None) => jobs.clear(upload_id),
         Err(e) => {
-            tracing::error!(error = %e, upload = upload_id, "import commit failed");
-            jobs.set(upload_id, Job::Failed(e.to_string()));
+            // The database's own words stay in the log; the page gives the reference.
+            let reference = v.actor().request_id.unwrap_or_default();
+            tracing::error!(error = %e, upload = upload_id, reference, "import commit failed");
+            jobs.set(upload_id, Job::Failed(reference));
         }
     }
     Ok(Redirect::to(&format!(

@@ -132,7 +132,7 @@ pub async fn plots(
         .skip((page as usize - 1) * PER_PAGE)
         .take(PER_PAGE)
         .collect();
-    let holders = land::enterprise_names(db, shown.iter().filter_map(|a| a.plot.holder_id)).await?;
+    let holders = land::enterprise_names(db, id, shown.iter().filter_map(|a| a.plot.holder_id)).await?;
     let rows = shown
         .iter()
         .map(|a| PlotRow {
@@ -209,7 +209,7 @@ pub async fn plots_export(
         .into_iter()
         .map(|x| (x.id, x.name))
         .collect();
-    let holders = land::enterprise_names(db, all.iter().filter_map(|a| a.plot.holder_id)).await?;
+    let holders = land::enterprise_names(db, id, all.iter().filter_map(|a| a.plot.holder_id)).await?;
     let num = |v: Option<f64>| v.map(Cell::Number).unwrap_or(Cell::Empty);
     let date =
         |d: Option<chrono::NaiveDate>| d.map(|d| Cell::Text(d.to_string())).unwrap_or(Cell::Empty);
@@ -351,7 +351,7 @@ async fn plot_card_page(
         .ok_or_else(PageError::not_found)?;
     let parks = zones::parks(db, pl.zone_id).await?;
     let holder = match pl.holder_id {
-        Some(h) => land::enterprise_names(db, [h])
+        Some(h) => land::enterprise_names(db, pl.zone_id, [h])
             .await?
             .remove(&h)
             .map(|n| (h, n)),
