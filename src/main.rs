@@ -265,17 +265,93 @@ async fn serve(db: Db, cfg: &Config) -> anyhow::Result<()> {
             "evaluation runs interrupted by the last stop marked failed"
         );
     }
-    let app = devzone_web::router(devzone_web::AppState::new(db, cfg.server.secure_cookies));
+    let app = devzone_web::router(devzone_web::AppState::new(db, cfg.server.secure_cookies)).layer(
+        tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            std::time::Duration::from_secs(REQUEST_SECONDS),
+        ),
+    );
     let listener = tokio::net::TcpListener::bind(&cfg.server.bind)
         .await
         .with_context(|| format!("binding {}", cfg.server.bind))?;
     tracing::info!(bind = %cfg.server.bind, "serving");
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    serve_until_stopped(listener, app).await;
     Ok(())
+}
+
+/// A request (body included) that takes longer is answered 408 and its work dropped; an
+/// import commit dropped this way is rolled back and shown as failed.
+const REQUEST_SECONDS: u64 = 600;
+/// A client that has not sent its request headers by then is disconnected.
+const HEADER_SECONDS: u64 = 30;
+/// How long open requests may run on after SIGTERM or Ctrl-C.
+const DRAIN_SECONDS: u64 = 30;
+
+/// Serves connections until SIGTERM or Ctrl-C, then lets open requests finish (up to
+/// `DRAIN_SECONDS`). Each request carries its peer address (`ConnectInfo`), by which the
+/// login throttle counts failures.
+async fn serve_until_stopped(listener: tokio::net::TcpListener, app: axum::Router) {
+    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    use tower::ServiceExt as _;
+    let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(std::time::Duration::from_secs(HEADER_SECONDS));
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut stop = std::pin::pin!(stop_signal());
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                Err(e) => {
+                    tracing::warn!(error = %e, "accepting a connection");
+                    continue;
+                }
+            },
+            _ = &mut stop => break,
+        };
+        let app = app.clone();
+        let service =
+            hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
+                req.extensions_mut()
+                    .insert(axum::extract::ConnectInfo(peer));
+                app.clone().oneshot(req.map(axum::body::Body::new))
+            });
+        let conn = builder
+            .serve_connection_with_upgrades(TokioIo::new(stream), service)
+            .into_owned();
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            if let Err(e) = conn.await {
+                tracing::debug!(error = %e, "connection ended");
+            }
+        });
+    }
+    drop(listener);
+    tracing::info!("stopping: letting open requests finish");
+    tokio::select! {
+        _ = graceful.shutdown() => {}
+        _ = tokio::time::sleep(std::time::Duration::from_secs(DRAIN_SECONDS)) => {
+            tracing::warn!("requests still open after {DRAIN_SECONDS} s; stopping anyway");
+        }
+    }
+}
+
+/// Resolves on Ctrl-C or on SIGTERM (what systemd and container runtimes send).
+async fn stop_signal() {
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term => {}
+    }
 }
 
 /// Creates `admin` when there is no user yet: password from DEVZONE_ADMIN_PASSWORD or random.

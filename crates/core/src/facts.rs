@@ -248,8 +248,16 @@ mod tests {
         assert_eq!(display_value(FactField::LandArea, one_mu), "1.00");
         let wan = from_display(FactField::Revenue, Decimal::from_str("123.456").unwrap()).unwrap();
         // Beyond the bound, and far beyond what Decimal can multiply: refused, no panic.
-        for huge in ["1000000000000000000000000000", "90000000000000000", "-10000000000001"] {
-            assert_eq!(Centi::from_decimal(Decimal::from_str(huge).unwrap()), None, "{huge}");
+        for huge in [
+            "1000000000000000000000000000",
+            "90000000000000000",
+            "-10000000000001",
+        ] {
+            assert_eq!(
+                Centi::from_decimal(Decimal::from_str(huge).unwrap()),
+                None,
+                "{huge}"
+            );
         }
         assert_eq!(
             Centi::from_decimal(Decimal::from(MAX_MAGNITUDE)),

@@ -12,6 +12,7 @@ pub mod error;
 pub mod i18n;
 pub mod pages;
 pub mod session;
+pub mod throttle;
 pub mod upload;
 pub mod views;
 
@@ -33,6 +34,8 @@ pub struct AppState {
     pub jobs: pages::imports::Jobs,
     /// Uploaded spreadsheets read recently.
     pub sheets: upload::Sheets,
+    /// Failed sign-ins by client and by unknown name.
+    pub logins: throttle::LoginThrottle,
 }
 
 impl AppState {
@@ -42,6 +45,7 @@ impl AppState {
             secure_cookies,
             jobs: Default::default(),
             sheets: Default::default(),
+            logins: Default::default(),
         }
     }
 }

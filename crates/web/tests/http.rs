@@ -1712,7 +1712,10 @@ async fn writes_refuse_ids_of_another_zone() {
             let (s, answer) = call(&app, method, &uri, Some(&officer), Some(body.clone())).await;
             assert_eq!(s, want, "{}: {method} {uri} {body}: {answer}", t.label);
             if let Some(field) = field {
-                let fields = answer["error"]["fields"].as_array().cloned().unwrap_or_default();
+                let fields = answer["error"]["fields"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default();
                 assert!(
                     fields.iter().any(|f| f["field"] == field),
                     "{}: {method} {uri} names {field}: {answer}",
@@ -1720,6 +1723,288 @@ async fn writes_refuse_ids_of_another_zone() {
                 );
             }
         }
-        assert_eq!(demand::list(db, 1).await.unwrap().len(), requirements_before);
+        assert_eq!(
+            demand::list(db, 1).await.unwrap().len(),
+            requirements_before
+        );
     }
+}
+
+/// Input that used to panic, overflow or answer in Rust's words: huge page numbers, huge
+/// figures, malformed bodies, a login `next` with control characters, a commit by someone
+/// who may not commit, an enterprise named like a formula in a CSV export.
+#[tokio::test]
+async fn hostile_input_is_answered_not_absorbed() {
+    for t in all().await {
+        let (officer, analyst, ent) = setup(&t).await;
+        let app = app(&t.db).await;
+        let huge = "18446744073709551615";
+        for uri in [
+            format!("/api/v1/enterprises?zone_id=1&page={huge}"),
+            format!("/api/v1/enterprises?zone_id=1&page={huge}&per_page={huge}"),
+        ] {
+            let (s, body) = call(&app, "GET", &uri, Some(&officer), None).await;
+            assert_eq!(s, StatusCode::OK, "{}: {uri}: {body}", t.label);
+            assert_eq!(body["items"].as_array().unwrap().len(), 0);
+        }
+        let cookie = log_in(&app, "officer", "officer-pw-1").await;
+        let (s, _) = page(&app, &cookie, &format!("/zones/1/enterprises?page={huge}")).await;
+        assert_eq!(s, StatusCode::OK, "{}", t.label);
+
+        // Figures beyond any enterprise are refused at their field; sums cannot overflow.
+        let e = devzone_db::repo::enterprises::list(
+            &t.db.conn,
+            &devzone_db::Scope::all(),
+            &devzone_db::repo::enterprises::ListQuery {
+                zone_id: Some(1),
+                per_page: 2,
+                page: 1,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .items;
+        for big in ["1000000000000000000000000000", "90000000000000000"] {
+            let (s, body) = call(
+                &app,
+                "POST",
+                &format!("/api/v1/enterprises/{}/facts", e[0].id),
+                Some(&officer),
+                Some(serde_json::json!({"year": 2024, "source": "tax_bureau", "values": {"revenue": big}})),
+            )
+            .await;
+            assert_eq!(
+                s,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{}: {big}: {body}",
+                t.label
+            );
+            assert_eq!(body["error"]["fields"][0]["field"], "revenue");
+        }
+        for id in [e[0].id, e[1].id] {
+            let (s, body) = call(
+                &app,
+                "POST",
+                &format!("/api/v1/enterprises/{id}/facts"),
+                Some(&officer),
+                Some(serde_json::json!({"year": 2030, "source": "tax_bureau", "values": {"revenue": "9000000000000"}})),
+            )
+            .await;
+            assert_eq!(s, StatusCode::OK, "{}: {body}", t.label);
+        }
+        let (s, _) = page(&app, &cookie, "/zones/1").await;
+        assert_eq!(
+            s,
+            StatusCode::OK,
+            "{}: the zone home after two huge figures",
+            t.label
+        );
+
+        // Malformed bodies and query values: the envelope, in the request's language,
+        // naming the field, never Rust's words.
+        for (method, uri, body, field) in [
+            (
+                "POST",
+                "/api/v1/zones/1/parks".to_string(),
+                Some(serde_json::json!({})),
+                "name",
+            ),
+            (
+                "GET",
+                "/api/v1/enterprises?zone_id=abc".to_string(),
+                None,
+                "query",
+            ),
+        ] {
+            let (s, answer) = call(&app, method, &uri, Some(&officer), body).await;
+            assert!(s.is_client_error(), "{}: {uri}: {s}", t.label);
+            assert_eq!(
+                answer["error"]["code"], "invalid",
+                "{}: {uri}: {answer}",
+                t.label
+            );
+            assert_eq!(
+                answer["error"]["fields"][0]["field"], field,
+                "{}: {uri}: {answer}",
+                t.label
+            );
+            let text = answer.to_string();
+            assert!(
+                !text.contains("i64") && !text.contains("Cannot parse"),
+                "{text}"
+            );
+            assert_eq!(answer["error"]["message"], "提交的内容有误。", "{answer}");
+        }
+        let res = app
+            .clone()
+            .oneshot(
+                Request::post("/api/v1/zones/1/parks")
+                    .header(header::AUTHORIZATION, format!("Bearer {officer}"))
+                    .header(header::CONTENT_TYPE, "application/json")
+                    .body(Body::from("{not json"))
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert!(res.status().is_client_error());
+        let answer: serde_json::Value = serde_json::from_str(&body_text(res).await).unwrap();
+        assert_eq!(answer["error"]["code"], "invalid");
+        let (s, answer) = call(&app, "GET", "/api/v1/no-such-thing", Some(&officer), None).await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
+        assert_eq!(answer["error"]["code"], "not_found");
+
+        // A commit by an analyst or an enterprise user is refused before anything else.
+        let (s, _) = page(&app, &cookie, "/zones/1/imports").await;
+        assert_eq!(s, StatusCode::OK);
+        for (user, pw) in [("analyst", "analyst-pw-1"), ("ent", "enterprise-pw")] {
+            let c = log_in(&app, user, pw).await;
+            let (_, html) = page(&app, &c, "/").await;
+            let csrf = html
+                .split("name=\"csrf\" value=\"")
+                .nth(1)
+                .map(|s| s.split('"').next().unwrap().to_string())
+                .unwrap_or_default();
+            let (s, to) = post_form(
+                &app,
+                &c,
+                "/imports/uploads/1/commit",
+                &format!("csrf={csrf}&source=tax_bureau"),
+            )
+            .await;
+            assert!(
+                s == StatusCode::FORBIDDEN || s == StatusCode::NOT_FOUND,
+                "{}: {user} committing: {s} {to}",
+                t.label
+            );
+        }
+        let _ = (analyst, ent);
+
+        // A formula in a name is exported as text.
+        let (s, body) = call(
+            &app,
+            "PUT",
+            &format!("/api/v1/enterprises/{}", e[0].id),
+            Some(&officer),
+            Some(serde_json::json!({
+                "credit_code": e[0].credit_code, "name": "=HYPERLINK(\"http://evil.example\",\"x\")",
+                "industry_code": e[0].industry_code, "ownership": e[0].ownership
+            })),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{}: {body}", t.label);
+        let (s, csv) = page(
+            &app,
+            &cookie,
+            "/zones/1/enterprises/export?format=csv&q=HYPERLINK",
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(csv.contains("'=HYPERLINK"), "{}: {csv}", t.label);
+        assert!(
+            !csv.contains(",=HYPERLINK") && !csv.contains("\"=HYPERLINK"),
+            "{csv}"
+        );
+    }
+}
+
+/// After login, only a path on this site is followed: a tab or a line feed in `next`
+/// neither redirects elsewhere nor fails after the cookie is set.
+#[tokio::test]
+async fn login_next_must_be_a_path_of_this_site() {
+    let t = devzone_db::testing::sqlite().await;
+    setup(&t).await;
+    let app = app(&t.db).await;
+    for next in [
+        "%2F%09%2Fevil.example%2Fx",
+        "%2Fok%0Aevil",
+        "%2F%2Fevil.example",
+    ] {
+        let res = app
+            .clone()
+            .oneshot(Request::get("/login").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let pre = cookie_of(&res, "dz_login_csrf").unwrap();
+        let form = format!("csrf={pre}&username=officer&password=officer-pw-1&next={next}");
+        let res = app
+            .clone()
+            .oneshot(
+                Request::post("/login")
+                    .header(header::COOKIE, format!("dz_login_csrf={pre}"))
+                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .body(Body::from(form))
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "{next}");
+        assert_eq!(res.headers()[header::LOCATION], "/", "{next}");
+    }
+}
+
+/// Tries a sign-in from `client` (as a local proxy forwards it); the status.
+async fn try_login(app: &axum::Router, client: &str, user: &str, password: &str) -> StatusCode {
+    let res = app
+        .clone()
+        .oneshot(Request::get("/login").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let pre = cookie_of(&res, "dz_login_csrf").unwrap();
+    let form = format!("csrf={pre}&username={user}&password={password}&next=%2F");
+    app.clone()
+        .oneshot(
+            Request::post("/login")
+                .header(header::COOKIE, format!("dz_login_csrf={pre}"))
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header("x-forwarded-for", client)
+                .body(Body::from(form))
+                .unwrap(),
+        )
+        .await
+        .unwrap()
+        .status()
+}
+
+/// Guessing from one machine cannot lock the account for everyone else, and an unknown
+/// name is answered as a real one would be.
+#[tokio::test]
+async fn guessing_from_one_client_does_not_lock_others_out() {
+    let t = devzone_db::testing::sqlite().await;
+    setup(&t).await;
+    let app = app(&t.db).await;
+    for _ in 0..5 {
+        assert_eq!(
+            try_login(&app, "203.0.113.1", "officer", "wrong").await,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    for password in ["wrong", "officer-pw-1"] {
+        assert_eq!(
+            try_login(&app, "203.0.113.1", "officer", password).await,
+            StatusCode::TOO_MANY_REQUESTS
+        );
+    }
+    assert_eq!(
+        try_login(&app, "203.0.113.2", "officer", "officer-pw-1").await,
+        StatusCode::SEE_OTHER,
+        "the officer signs in from elsewhere"
+    );
+    // An unknown name: refused like a wrong password, then locked like an account after
+    // ten failures (from ten machines, so that no client limit is what answers).
+    for i in 0..10 {
+        let s = try_login(&app, &format!("198.51.100.{i}"), "nobody", "wrong").await;
+        assert_eq!(
+            s,
+            if i < 9 {
+                StatusCode::UNAUTHORIZED
+            } else {
+                StatusCode::TOO_MANY_REQUESTS
+            }
+        );
+    }
+    assert_eq!(
+        try_login(&app, "198.51.100.99", "nobody", "x").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
 }

@@ -271,7 +271,10 @@ mod formula_tests {
     #[test]
     fn formulas_are_shown_not_run_and_read_back_unchanged() {
         for (text, written) in [
-            ("=HYPERLINK(\"http://x\",\"y\")", "'=HYPERLINK(\"http://x\",\"y\")"),
+            (
+                "=HYPERLINK(\"http://x\",\"y\")",
+                "'=HYPERLINK(\"http://x\",\"y\")",
+            ),
             ("+86 10 1234", "'+86 10 1234"),
             ("@SUM(A1)", "'@SUM(A1)"),
             ("-1+2", "'-1+2"),

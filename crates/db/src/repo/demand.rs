@@ -27,7 +27,12 @@ pub async fn create(
         .enterprise_id
         .map(|e| ("enterprise_id", super::ZoneRef::Enterprise(e)))
         .into_iter()
-        .chain(d.spec.parks.iter().map(|p| ("parks", super::ZoneRef::Park(*p))))
+        .chain(
+            d.spec
+                .parks
+                .iter()
+                .map(|p| ("parks", super::ZoneRef::Park(*p))),
+        )
         .collect();
     super::check_in_zone(&tx, zone_id, &refs).await?;
     let m = requirement::ActiveModel {

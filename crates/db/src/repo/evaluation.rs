@@ -442,20 +442,34 @@ pub async fn execute(db: &DatabaseConnection, run_id: i64) -> DbResult<()> {
     match execute_inner(db, run_id).await {
         Ok(()) => Ok(()),
         Err(e) => {
-            result::Entity::delete_many()
-                .filter(result::Column::RunId.eq(run_id))
-                .exec(db)
-                .await?;
-            run::Entity::update_many()
-                .col_expr(run::Column::Status, Expr::value("failed"))
-                .col_expr(run::Column::Error, Expr::value(e.to_string()))
-                .col_expr(run::Column::FinishedAt, Expr::value(chrono::Utc::now()))
-                .filter(run::Column::Id.eq(run_id))
-                .exec(db)
-                .await?;
+            // The database's own words go to the log, not to the run's page.
+            let reason = match &e {
+                DbError::Db(_) => {
+                    "the database refused the run; the server log has the details".to_string()
+                }
+                other => other.to_string(),
+            };
+            tracing::error!(error = %e, run = run_id, "evaluation run failed");
+            mark_failed(db, run_id, &reason).await?;
             Err(e)
         }
     }
+}
+
+/// Marks a run failed with `reason` and removes the results it had written.
+pub async fn mark_failed(db: &DatabaseConnection, run_id: i64, reason: &str) -> DbResult<()> {
+    result::Entity::delete_many()
+        .filter(result::Column::RunId.eq(run_id))
+        .exec(db)
+        .await?;
+    run::Entity::update_many()
+        .col_expr(run::Column::Status, Expr::value("failed"))
+        .col_expr(run::Column::Error, Expr::value(reason))
+        .col_expr(run::Column::FinishedAt, Expr::value(chrono::Utc::now()))
+        .filter(run::Column::Id.eq(run_id))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// The results of evaluating stored inputs: what `execute` stores and `verify` compares.

@@ -66,9 +66,18 @@ pub(crate) async fn check_in_zone<C: sea_orm::ConnectionTrait>(
     let mut errs = Vec::new();
     for (field, r) in refs {
         let (zone, id) = match *r {
-            ZoneRef::Park(id) => (park::Entity::find_by_id(id).one(db).await?.map(|p| p.zone_id), id),
+            ZoneRef::Park(id) => (
+                park::Entity::find_by_id(id)
+                    .one(db)
+                    .await?
+                    .map(|p| p.zone_id),
+                id,
+            ),
             ZoneRef::Enterprise(id) => (
-                enterprise::Entity::find_by_id(id).one(db).await?.map(|e| e.zone_id),
+                enterprise::Entity::find_by_id(id)
+                    .one(db)
+                    .await?
+                    .map(|e| e.zone_id),
                 id,
             ),
         };

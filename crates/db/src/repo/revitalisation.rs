@@ -125,8 +125,12 @@ async fn insert_project<C: ConnectionTrait>(
     p: &ProjectDraft,
 ) -> DbResult<project::Model> {
     if let Some(e) = p.enterprise_id {
-        super::check_in_zone(db, zone_id, &[("enterprise_id", super::ZoneRef::Enterprise(e))])
-            .await?;
+        super::check_in_zone(
+            db,
+            zone_id,
+            &[("enterprise_id", super::ZoneRef::Enterprise(e))],
+        )
+        .await?;
     }
     Ok(project::ActiveModel {
         case_id: Set(case_id),

@@ -12,12 +12,12 @@
 use super::imports::{FACT_ROWS, FactRow, insert_facts};
 use crate::entities::{enterprise, fact_precedence, fact_value, park, qualification, zone};
 use crate::{Actor, DbError, DbResult};
+use devzone_core::import::cells::{formula_safe, formula_unsafe};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
     QueryOrder, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
-use devzone_core::import::cells::{formula_safe, formula_unsafe};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::io::{Read, Write};
@@ -132,7 +132,8 @@ pub(super) fn csv_bytes<T: Serialize>(rows: &[T]) -> DbResult<Vec<u8>> {
         safe.write_record(rec.iter().map(|f| formula_safe(f).into_owned()))
             .map_err(err)?;
     }
-    safe.into_inner().map_err(|e| DbError::Other(format!("csv: {e}")))
+    safe.into_inner()
+        .map_err(|e| DbError::Other(format!("csv: {e}")))
 }
 
 fn sha256(b: &[u8]) -> String {
@@ -342,7 +343,11 @@ pub(super) fn read_csv<T: for<'de> Deserialize<'de>>(name: &str, bytes: &[u8]) -
     r.records()
         .enumerate()
         .map(|(i, rec)| {
-            let rec: csv::StringRecord = rec.map_err(|e| at(i, e))?.iter().map(formula_unsafe).collect();
+            let rec: csv::StringRecord = rec
+                .map_err(|e| at(i, e))?
+                .iter()
+                .map(formula_unsafe)
+                .collect();
             rec.deserialize(Some(&headers)).map_err(|e| at(i, e))
         })
         .collect()

@@ -226,8 +226,11 @@ pub async fn set_locale<C: ConnectionTrait>(db: &C, user_id: i64, locale: &str) 
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum LoginError {
-    /// Unknown user or wrong password: deliberately the same answer.
+    /// A wrong password for an existing account.
     BadCredentials,
+    /// No account of that name. Callers answer it exactly as a wrong password (and count
+    /// it, so that it locks like an account would).
+    UnknownUser,
     Locked {
         until: DateTime<Utc>,
     },
@@ -264,7 +267,7 @@ pub async fn authenticate<C: ConnectionTrait>(
         // Spend the same time as a real check so that timing does not reveal which names exist.
         let password = password.to_string();
         off_worker(move || secret::verify_against_dummy(&password)).await?;
-        return Ok(Err(LoginError::BadCredentials));
+        return Ok(Err(LoginError::UnknownUser));
     };
     let now = Utc::now();
     let lock_for = Duration::minutes(LOCK_MINUTES);

@@ -3,10 +3,12 @@
 use crate::AppState;
 use crate::i18n::{Lang, Tr};
 use crate::session::{self, LANG_COOKIE, LOGIN_CSRF_COOKIE, PageViewer, SESSION_COOKIE};
+use crate::throttle;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::{Query, State};
+use axum::http::Extensions;
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use devzone_db::Actor;
@@ -36,7 +38,9 @@ pub(crate) fn safe_next(next: Option<&str>) -> String {
     let local = |n: &str| {
         n.starts_with('/')
             && !n.starts_with("//")
-            && !n.chars().any(|c| c == '\\' || c.is_whitespace() || c.is_control())
+            && !n
+                .chars()
+                .any(|c| c == '\\' || c.is_whitespace() || c.is_control())
             && n.parse::<axum::http::uri::PathAndQuery>().is_ok()
     };
     match next {
@@ -81,20 +85,51 @@ pub struct LoginForm {
 pub async fn login(
     State(state): State<AppState>,
     headers: HeaderMap,
+    extensions: Extensions,
     Form(f): Form<LoginForm>,
 ) -> Response {
     let t = Tr(session::request_lang(&headers, None));
     let next = safe_next(f.next.as_deref());
     let username = f.username.trim().to_string();
+    let client = throttle::client_of(&headers, extensions.get());
+    let locked = |until: chrono::DateTime<chrono::Utc>, username: String| {
+        let until = until
+            .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8"))
+            .format("%H:%M")
+            .to_string();
+        let resp = login_page(
+            t,
+            next.clone(),
+            username,
+            Some(t.f("login.locked", &[("until", &until)])),
+        );
+        (axum::http::StatusCode::TOO_MANY_REQUESTS, resp).into_response()
+    };
+    // Refused before any password is checked: a client that keeps failing, and an
+    // unknown name that has failed as often as locks an account.
+    if let Some(until) = state
+        .logins
+        .client_blocked(&client, &username)
+        .or_else(|| state.logins.name_blocked(&username))
+    {
+        return locked(until, username);
+    }
     let result = match users::authenticate(&state.db.conn, &username, &f.password).await {
         Ok(r) => r,
         Err(e) => return crate::error::PageError::from(e).into_response(),
     };
+    let bad = |username: String| {
+        (
+            axum::http::StatusCode::UNAUTHORIZED,
+            login_page(t, next.clone(), username, Some(t.t("login.bad").into())),
+        )
+            .into_response()
+    };
     match result {
         Ok(u) => {
+            state.logins.client_succeeded(&client, &username);
             let Ok((token, _)) = users::open_session(&state.db.conn, u.id).await else {
-                return crate::error::PageError::new(axum::http::StatusCode::INTERNAL_SERVER_ERROR)
-                    .into_response();
+                return crate::error::PageError::internal().into_response();
             };
             let _ = audit::record(
                 &state.db.conn,
@@ -114,12 +149,10 @@ pub async fn login(
             )
             .await;
             let clear_pre = format!("{LOGIN_CSRF_COOKIE}=; Path=/login; Max-Age=0");
+            let secure = state.secure_cookies || throttle::over_https(&headers);
             (
                 axum::response::AppendHeaders([
-                    (
-                        header::SET_COOKIE,
-                        session::session_cookie(&token, state.secure_cookies),
-                    ),
+                    (header::SET_COOKIE, session::session_cookie(&token, secure)),
                     (header::SET_COOKIE, clear_pre),
                 ]),
                 Redirect::to(&next),
@@ -127,28 +160,31 @@ pub async fn login(
                 .into_response()
         }
         Err(users::LoginError::Locked { until }) => {
-            let until = until
-                .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8"))
-                .format("%H:%M")
-                .to_string();
-            let resp = login_page(
-                t,
-                next,
-                username,
-                Some(t.f("login.locked", &[("until", &until)])),
-            );
-            (axum::http::StatusCode::TOO_MANY_REQUESTS, resp).into_response()
+            state.logins.client_failed(&client, &username);
+            locked(until, username)
         }
         Err(users::LoginError::Disabled) => (
             axum::http::StatusCode::FORBIDDEN,
-            login_page(t, next, username, Some(t.t("login.disabled").into())),
+            login_page(
+                t,
+                next.clone(),
+                username,
+                Some(t.t("login.disabled").into()),
+            ),
         )
             .into_response(),
-        Err(users::LoginError::BadCredentials) => (
-            axum::http::StatusCode::UNAUTHORIZED,
-            login_page(t, next, username, Some(t.t("login.bad").into())),
-        )
-            .into_response(),
+        Err(users::LoginError::BadCredentials) => {
+            state.logins.client_failed(&client, &username);
+            bad(username)
+        }
+        Err(users::LoginError::UnknownUser) => {
+            state.logins.client_failed(&client, &username);
+            state.logins.name_failed(&username);
+            match state.logins.name_blocked(&username) {
+                Some(until) => locked(until, username),
+                None => bad(username),
+            }
+        }
     }
 }
 
@@ -204,7 +240,11 @@ mod tests {
 
     #[test]
     fn only_paths_of_this_site_are_followed() {
-        for ok in ["/", "/zones/1/enterprises?page=2&q=%E5%8D%8E", "/imports/uploads/3"] {
+        for ok in [
+            "/",
+            "/zones/1/enterprises?page=2&q=%E5%8D%8E",
+            "/imports/uploads/3",
+        ] {
             assert_eq!(safe_next(Some(ok)), ok);
         }
         for bad in [

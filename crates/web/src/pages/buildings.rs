@@ -95,7 +95,8 @@ async fn building_page(
     let units = land::units_of(db, b.id).await?;
     let ids: Vec<i64> = units.iter().map(|u| u.id).collect();
     let current = devzone_db::repo::demand::current_leases(db, &ids, today).await?;
-    let tenants = land::enterprise_names(db, b.zone_id, current.values().filter_map(|l| l.tenant_id)).await?;
+    let tenants =
+        land::enterprise_names(db, b.zone_id, current.values().filter_map(|l| l.tenant_id)).await?;
     let pl = land::plot(db, &v.scope, b.plot_id)
         .await?
         .ok_or_else(PageError::not_found)?;
@@ -425,7 +426,8 @@ async fn unit_page(
         .await?
         .ok_or_else(PageError::not_found)?;
     let leases = land::leases_of(db, u.id).await?;
-    let tenants = land::enterprise_names(db, u.zone_id, leases.iter().filter_map(|l| l.tenant_id)).await?;
+    let tenants =
+        land::enterprise_names(db, u.zone_id, leases.iter().filter_map(|l| l.tenant_id)).await?;
     let page = UnitPage {
         c: Chrome::new(
             v,

@@ -141,7 +141,8 @@ async fn index_page(
                 .is_none_or(|x| x.node(&m.node_id).is_none())
         })
         .collect();
-    let names = land::enterprise_names(db, zone_id, outdated_raw.iter().map(|m| m.enterprise_id)).await?;
+    let names =
+        land::enterprise_names(db, zone_id, outdated_raw.iter().map(|m| m.enterprise_id)).await?;
     let outdated = outdated_raw
         .iter()
         .map(|m| {
@@ -526,7 +527,8 @@ async fn mapping_rows(
     ms: &[devzone_db::entities::chain_mapping::Model],
 ) -> Result<Vec<MappingRow>, PageError> {
     let zone_id = ms.first().map_or(0, |m| m.zone_id);
-    let names = land::enterprise_names(&state.db.conn, zone_id, ms.iter().map(|m| m.enterprise_id)).await?;
+    let names =
+        land::enterprise_names(&state.db.conn, zone_id, ms.iter().map(|m| m.enterprise_id)).await?;
     Ok(ms
         .iter()
         .map(|m| MappingRow {

@@ -264,9 +264,12 @@ async fn requirements_page(
     let mut rows = Vec::new();
     let mut unmet = Vec::new();
     let reqs = demand::list(db, zone_id).await?;
-    let askers =
-        devzone_db::repo::land::enterprise_names(db, zone_id, reqs.iter().filter_map(|r| r.enterprise_id))
-            .await?;
+    let askers = devzone_db::repo::land::enterprise_names(
+        db,
+        zone_id,
+        reqs.iter().filter_map(|r| r.enterprise_id),
+    )
+    .await?;
     for r in reqs {
         let spec = demand::spec(&r);
         let best = demand::candidates(db, zone_id, &spec, today(), 1).await?;

@@ -264,10 +264,20 @@ pub async fn start(
     Ok(Redirect::to(&format!("/evaluations/{}", run.id)).into_response())
 }
 
+/// Runs an evaluation in the background. A run whose task panics is marked failed at
+/// once, instead of showing "running" until the next restart.
 pub(crate) fn spawn_execute(db: devzone_db::Db, run_id: i64) {
     tokio::spawn(async move {
-        if let Err(e) = ev::execute(&db.conn, run_id).await {
-            tracing::error!(error = %e, run = run_id, "evaluation run failed");
+        let work = tokio::spawn({
+            let db = db.clone();
+            async move { ev::execute(&db.conn, run_id).await }
+        });
+        if let Err(e) = work.await {
+            tracing::error!(error = %e, run = run_id, "evaluation run stopped unexpectedly");
+            let reason = "the run stopped unexpectedly; the server log has the details";
+            if let Err(e) = ev::mark_failed(&db.conn, run_id, reason).await {
+                tracing::error!(error = %e, run = run_id, "marking the run failed");
+            }
         }
     });
 }

@@ -49,6 +49,22 @@ pub enum Job {
     Failed(String),
 }
 
+/// Marks a commit failed when dropped while still armed.
+struct Unfinished {
+    jobs: Jobs,
+    upload: i64,
+    armed: bool,
+}
+
+impl Drop for Unfinished {
+    fn drop(&mut self) {
+        if self.armed {
+            self.jobs
+                .set(self.upload, Job::Failed("interrupted".into()));
+        }
+    }
+}
+
 impl Jobs {
     fn set(&self, upload: i64, job: Job) {
         self.0.lock().expect("jobs lock").insert(upload, job);
@@ -684,11 +700,20 @@ pub async fn commit(
             total: plan.counts.inserted + plan.counts.updated,
         },
     );
+    // Ends the job as failed if this request stops before the commit ends (the client
+    // went away, or the commit panicked); the transaction is then rolled back.
+    let mut unfinished = Unfinished {
+        jobs: jobs.clone(),
+        upload: upload_id,
+        armed: true,
+    };
     let progress_jobs = jobs.clone();
     let mut report = move |done: usize, total: usize| {
         progress_jobs.set(upload_id, Job::Running { done, total });
     };
-    match imports::commit(&state.db.conn, &v.actor(), &plan, &mut report).await {
+    let committed = imports::commit(&state.db.conn, &v.actor(), &plan, &mut report).await;
+    unfinished.armed = false;
+    match committed {
         Ok(Some(id)) => {
             imports::drop_upload(&state.db.conn, upload_id).await?;
             jobs.set(upload_id, Job::Done(id));

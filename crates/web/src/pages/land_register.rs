@@ -39,7 +39,8 @@ pub async fn download(
         inv.buildings.iter().map(|b| (b.id, b)).collect();
     let ids: Vec<i64> = inv.units.iter().map(|u| u.id).collect();
     let current = devzone_db::repo::demand::current_leases(db, &ids, today).await?;
-    let tenants = land::enterprise_names(db, id, current.values().filter_map(|l| l.tenant_id)).await?;
+    let tenants =
+        land::enterprise_names(db, id, current.values().filter_map(|l| l.tenant_id)).await?;
     let rows = inv
         .units
         .iter()

@@ -132,7 +132,8 @@ pub async fn plots(
         .skip((page as usize - 1) * PER_PAGE)
         .take(PER_PAGE)
         .collect();
-    let holders = land::enterprise_names(db, id, shown.iter().filter_map(|a| a.plot.holder_id)).await?;
+    let holders =
+        land::enterprise_names(db, id, shown.iter().filter_map(|a| a.plot.holder_id)).await?;
     let rows = shown
         .iter()
         .map(|a| PlotRow {
@@ -209,7 +210,8 @@ pub async fn plots_export(
         .into_iter()
         .map(|x| (x.id, x.name))
         .collect();
-    let holders = land::enterprise_names(db, id, all.iter().filter_map(|a| a.plot.holder_id)).await?;
+    let holders =
+        land::enterprise_names(db, id, all.iter().filter_map(|a| a.plot.holder_id)).await?;
     let num = |v: Option<f64>| v.map(Cell::Number).unwrap_or(Cell::Empty);
     let date =
         |d: Option<chrono::NaiveDate>| d.map(|d| Cell::Text(d.to_string())).unwrap_or(Cell::Empty);
