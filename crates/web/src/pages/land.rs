@@ -80,7 +80,7 @@ fn colour(table: &[(&str, &'static str)], key: &str) -> &'static str {
 }
 
 fn rings(boundary: Option<&str>) -> Option<Boundary> {
-    boundary.and_then(|b| Boundary::parse(b).ok())
+    boundary.and_then(Boundary::parse_stored)
 }
 
 /// The map SVG for a zone's assessed plots: coloured by status or by per-mu class, focused
