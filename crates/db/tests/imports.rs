@@ -465,3 +465,108 @@ fn tamper(zip_bytes: &[u8]) -> Vec<u8> {
     }
     out.finish().unwrap().into_inner()
 }
+
+/// The archive with `name` replaced by `body` and the manifest's checksum made to match,
+/// as a hand-edited archive would be.
+fn rewrite(zip_bytes: &[u8], name: &str, body: &[u8]) -> Vec<u8> {
+    use sha2::{Digest, Sha256};
+    use std::io::{Read, Write};
+    let mut src = zip::ZipArchive::new(std::io::Cursor::new(zip_bytes)).unwrap();
+    let mut files: Vec<(String, Vec<u8>)> = (0..src.len())
+        .map(|i| {
+            let mut f = src.by_index(i).unwrap();
+            let mut b = Vec::new();
+            f.read_to_end(&mut b).unwrap();
+            (f.name().unwrap().to_string(), b)
+        })
+        .collect();
+    let sha: String = Sha256::digest(body)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    for (n, b) in &mut files {
+        if n == name {
+            *b = body.to_vec();
+        }
+    }
+    for (n, b) in &mut files {
+        if n == "manifest.json" && name != "manifest.json" {
+            let mut m: serde_json::Value = serde_json::from_slice(b).unwrap();
+            for f in m["files"].as_array_mut().unwrap() {
+                if f["name"] == name {
+                    f["sha256"] = sha.clone().into();
+                }
+            }
+            *b = serde_json::to_vec(&m).unwrap();
+        }
+    }
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let deflated = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (n, b) in files {
+        out.start_file(n, deflated).unwrap();
+        out.write_all(&b).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+/// A zone archive is checked like any other import: a manifest that inflates into a
+/// gigabyte is refused before it is read, and rows that break the registry's rules are
+/// refused with their file, line, field and rule; nothing is written either way.
+#[tokio::test]
+async fn a_hostile_zone_archive_is_refused_and_nothing_is_written() {
+    let t = devzone_db::testing::sqlite().await;
+    devzone_db::demo::load(&t.db, 30, &mut |_, _| {})
+        .await
+        .unwrap();
+    let mut archive = std::io::Cursor::new(Vec::new());
+    transfer::export(&t.db.conn, 1, "test", &mut archive)
+        .await
+        .unwrap();
+    let archive = archive.into_inner();
+
+    let bomb = rewrite(&archive, "manifest.json", &vec![b' '; 64 << 20]);
+    assert!(
+        bomb.len() < 1 << 20,
+        "the bomb is small: {} bytes",
+        bomb.len()
+    );
+    let target = devzone_db::testing::sqlite().await;
+    let err = transfer::import(&target.db.conn, &actor(), std::io::Cursor::new(bomb))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("manifest.json inflates beyond"), "{err}");
+
+    let mut src = zip::ZipArchive::new(std::io::Cursor::new(&archive[..])).unwrap();
+    let mut csv = String::new();
+    std::io::Read::read_to_string(&mut src.by_name("enterprises.csv").unwrap(), &mut csv).unwrap();
+    drop(src);
+    let mut lines: Vec<String> = csv.lines().map(str::to_string).collect();
+    let header: Vec<&str> = lines[0].split(',').collect();
+    let col = |n: &str| header.iter().position(|h| *h == n).unwrap();
+    let (ic, oc) = (col("industry_code"), col("ownership"));
+    let mut row: Vec<String> = lines[1].split(',').map(str::to_string).collect();
+    row[ic] = "ZZZZ".into();
+    row[oc] = "bogus".into();
+    lines[1] = row.join(",");
+    let edited = rewrite(
+        &archive,
+        "enterprises.csv",
+        (lines.join("\n") + "\n").as_bytes(),
+    );
+    let err = transfer::import(&target.db.conn, &actor(), std::io::Cursor::new(edited))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("enterprises.csv line 2: industry_code \"ZZZZ\""),
+        "{err}"
+    );
+    assert!(err.contains("ownership \"bogus\""), "{err}");
+    assert!(
+        devzone_db::repo::backup::is_empty(&target.db)
+            .await
+            .unwrap()
+    );
+}

@@ -353,6 +353,108 @@ pub(super) fn read_csv<T: for<'de> Deserialize<'de>>(name: &str, bytes: &[u8]) -
         .collect()
 }
 
+/// The archive's enterprises, qualifications and facts checked by the rules every other
+/// entry point applies (credit code, industry class, ownership, division, figures within
+/// their bounds…); every problem named by file, line, field, value and rule.
+fn check_rows(
+    es: &[EnterpriseRow],
+    quals: &[QualificationRow],
+    facts: &[FactRowCsv],
+) -> DbResult<()> {
+    use devzone_core::facts::{Centi, FactField};
+    use devzone_core::model::{FactSource, QualificationKind};
+    const SHOWN: usize = 20;
+    let mut problems: Vec<String> = Vec::new();
+    let mut note = |file: &str, i: usize, field: &str, value: &str, rule: &str| {
+        problems.push(format!("{file} line {}: {field} {value:?}: {rule}", i + 2));
+    };
+    for (i, e) in es.iter().enumerate() {
+        let input = devzone_core::validate::EnterpriseInput {
+            credit_code: e.credit_code.clone(),
+            name: e.name.clone(),
+            former_names: serde_json::from_str(&e.former_names).unwrap_or_default(),
+            industry_code: e.industry_code.clone(),
+            park_id: None,
+            address: e.address.clone(),
+            division_code: e.division_code.clone(),
+            ownership: e.ownership.clone(),
+            source_country: e.source_country.clone(),
+            fortune500_parent: e.fortune500_parent.clone(),
+            founded_on: e.founded_on.map(|d| d.to_string()),
+            registered_capital: e.registered_capital_centi.map(|c| Centi(c).to_decimal()),
+            tags: serde_json::from_str(&e.tags).unwrap_or_default(),
+            business_scope: None,
+            main_products: None,
+        };
+        if let Err(errs) = input.validate() {
+            for f in errs {
+                note("enterprises.csv", i, &f.field, &f.value, &f.rule);
+            }
+        }
+    }
+    for (i, q) in quals.iter().enumerate() {
+        if QualificationKind::parse(&q.kind).is_none() {
+            note("qualifications.csv", i, "kind", &q.kind, "choice.unknown");
+        }
+    }
+    for (i, f) in facts.iter().enumerate() {
+        match FactField::parse(&f.field) {
+            None => note("facts.csv", i, "field", &f.field, "choice.unknown"),
+            Some(field) => {
+                if let Some(v) = f.value_centi
+                    && Centi::from_decimal(Centi(v).to_decimal()).is_none()
+                {
+                    note(
+                        "facts.csv",
+                        i,
+                        field.id(),
+                        &v.to_string(),
+                        "number.too_large",
+                    );
+                }
+                if f.value_centi.is_some_and(|v| v < 0) && !field.allows_negative() {
+                    note(
+                        "facts.csv",
+                        i,
+                        field.id(),
+                        &f.value_centi.unwrap_or(0).to_string(),
+                        "number.negative",
+                    );
+                }
+            }
+        }
+        if FactSource::parse(&f.source).is_none() {
+            note("facts.csv", i, "source", &f.source, "choice.unknown");
+        }
+        if !(devzone_core::validate::MIN_YEAR..=devzone_core::validate::MAX_YEAR).contains(&f.year)
+        {
+            note("facts.csv", i, "year", &f.year.to_string(), "year.range");
+        }
+    }
+    if problems.is_empty() {
+        return Ok(());
+    }
+    let n = problems.len();
+    problems.truncate(SHOWN);
+    Err(DbError::Other(format!(
+        "the archive has {n} rows that break the rules; nothing was imported:\n{}{}",
+        problems.join("\n"),
+        if n > SHOWN {
+            format!("\n… and {} more", n - SHOWN)
+        } else {
+            String::new()
+        }
+    )))
+}
+
+/// The manifest of a zone archive, inflated, at most (it lists a few dozen files).
+const MAX_MANIFEST_BYTES: u64 = 1 << 20;
+/// One file of a zone archive, inflated, at most: a zone of 100,000 enterprises with
+/// three years of facts writes about 400 MB of facts.
+const MAX_ENTRY_BYTES: u64 = 1 << 30;
+/// All files of a zone archive together, inflated, at most.
+const MAX_ARCHIVE_BYTES: u64 = 2 << 30;
+
 /// Reads a zone export into this installation, in one transaction. Refused when the
 /// manifest or a checksum does not match, or when a zone of the same name exists.
 pub async fn import(
@@ -363,13 +465,31 @@ pub async fn import(
     let bad = |m: String| DbError::Other(m);
     let mut zip =
         zip::ZipArchive::new(input).map_err(|e| bad(format!("not a readable ZIP file: {e}")))?;
+    // Inflated bytes are counted as they are read (the sizes an archive declares can
+    // lie), so that a small archive cannot inflate into gigabytes.
+    let mut inflated = 0u64;
     let mut read = |name: &str| -> DbResult<Vec<u8>> {
-        let mut f = zip
+        let f = zip
             .by_name(name)
             .map_err(|_| bad(format!("{name} is missing from the export")))?;
+        let cap = if name == "manifest.json" {
+            MAX_MANIFEST_BYTES
+        } else {
+            MAX_ENTRY_BYTES.min(MAX_ARCHIVE_BYTES - inflated)
+        };
         let mut b = Vec::new();
-        f.read_to_end(&mut b)
+        f.take(cap + 1)
+            .read_to_end(&mut b)
             .map_err(|e| bad(format!("{name}: {e}")))?;
+        if b.len() as u64 > cap {
+            return Err(bad(format!(
+                "{name} inflates beyond {} MB (one file at most {} MB, the archive at most {} MB); nothing was imported",
+                cap >> 20,
+                MAX_ENTRY_BYTES >> 20,
+                MAX_ARCHIVE_BYTES >> 20
+            )));
+        }
+        inflated += b.len() as u64;
         Ok(b)
     };
     let manifest: Manifest = serde_json::from_slice(&read("manifest.json")?)
@@ -402,6 +522,7 @@ pub async fn import(
     let quals: Vec<QualificationRow> = read_csv("qualifications.csv", get("qualifications.csv"))?;
     let facts: Vec<FactRowCsv> = read_csv("facts.csv", get("facts.csv"))?;
     let precedence: Vec<PrecedenceRow> = read_csv("precedence.csv", get("precedence.csv"))?;
+    check_rows(&es, &quals, &facts)?;
     let mut land_rows = super::transfer_land::row_counts(&files)?;
     land_rows.extend(super::transfer_chains::row_counts(&files)?);
     for f in &manifest.files {
