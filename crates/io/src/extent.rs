@@ -6,7 +6,9 @@
 use std::io::{BufReader, Cursor, Read};
 
 /// Cells the .xls workbook's sheets will occupy when read; None when its container cannot
-/// be read (the reader then reports the damage).
+/// be read (the reader then reports the damage). Each sheet is walked from where the
+/// workbook's BOUNDSHEET records say it starts, record by record as the reader walks it,
+/// so that what is counted is what the reader would allocate.
 pub fn xls(bytes: &[u8]) -> Option<u64> {
     let mut file = cfb::CompoundFile::open(Cursor::new(bytes)).ok()?;
     let name = ["/Workbook", "/Book"]
@@ -18,18 +20,70 @@ pub fn xls(bytes: &[u8]) -> Option<u64> {
         .take(bytes.len() as u64 * 2)
         .read_to_end(&mut stream)
         .ok()?;
+    let sheets = Records(&stream)
+        .filter(|(typ, data)| *typ == 0x0085 && data.len() >= 4)
+        .map(|(_, d)| u32::from_le_bytes([d[0], d[1], d[2], d[3]]) as usize)
+        .filter(|&at| at < stream.len());
+    Some(
+        sheets
+            .map(|at| sheet_cells(&stream[at..]))
+            .fold(0, u64::saturating_add),
+    )
+}
+
+/// BIFF records (type, data) in stream order; CONTINUE records go with the record before
+/// them, as the reader takes them. Ends at the first record that does not fit.
+struct Records<'a>(&'a [u8]);
+
+impl<'a> Iterator for Records<'a> {
+    type Item = (u16, &'a [u8]);
+    fn next(&mut self) -> Option<Self::Item> {
+        let s = self.0;
+        if s.len() < 4 {
+            return None;
+        }
+        let typ = u16::from_le_bytes([s[0], s[1]]);
+        let len = u16::from_le_bytes([s[2], s[3]]) as usize;
+        if s.len() < 4 + len {
+            self.0 = &[];
+            return None;
+        }
+        let data = &s[4..4 + len];
+        let mut rest = &s[4 + len..];
+        while rest.len() > 4 && u16::from_le_bytes([rest[0], rest[1]]) == 0x003C {
+            let n = u16::from_le_bytes([rest[2], rest[3]]) as usize;
+            if rest.len() < 4 + n {
+                rest = &[];
+                break;
+            }
+            rest = &rest[4 + n..];
+        }
+        self.0 = rest;
+        Some((typ, data))
+    }
+}
+
+/// What reading one sheet starting at `s` reserves and builds: the rectangles its
+/// DIMENSIONS records claim and the rectangle of its cells, up to its EOF record;
+/// substreams nested in it (embedded charts) are skipped, as the reader skips them.
+fn sheet_cells(s: &[u8]) -> u64 {
     let mut total = 0u64;
     let mut section = Section::default();
-    let mut i = 0usize;
-    while i + 4 <= stream.len() {
-        let typ = u16::from_le_bytes([stream[i], stream[i + 1]]);
-        let len = u16::from_le_bytes([stream[i + 2], stream[i + 3]]) as usize;
-        let data = &stream[i + 4..(i + 4 + len).min(stream.len())];
-        i += 4 + len;
+    let (mut seen_bof, mut depth) = (false, 0usize);
+    for (typ, data) in Records(s) {
+        if depth > 0 {
+            match typ {
+                0x0809 => depth += 1,
+                0x000A => depth -= 1,
+                _ => {}
+            }
+            continue;
+        }
         let u16_at = |k: usize| data.get(k..k + 2).map(|b| u16::from_le_bytes([b[0], b[1]]));
         match typ {
-            // BOF: a new sheet (or chart) section.
-            0x0809 => total = total.saturating_add(std::mem::take(&mut section).cells()),
+            0x0809 if seen_bof => depth += 1,
+            0x0809 => seen_bof = true,
+            0x000A => break,
             // DIMENSIONS: the reader reserves room for the rectangle it claims.
             0x0200 => total = total.saturating_add(dimensions(data)),
             // NUMBER, LABEL, RSTRING, LABELSST, RK, BOOLERR, FORMULA: row, column first.
@@ -47,7 +101,7 @@ pub fn xls(bytes: &[u8]) -> Option<u64> {
             _ => {}
         }
     }
-    Some(total.saturating_add(section.cells()))
+    total.saturating_add(section.cells())
 }
 
 #[derive(Default)]

@@ -243,11 +243,13 @@ fn open_sheets<'b>(
         ))
     };
     let within_extent = |cells: Option<u64>| match cells {
-        Some(n) if n > limits::MAX_EXTENT => Err(ReadError::Limit(format!(
+        Some(n) if n <= limits::MAX_EXTENT => Ok(()),
+        Some(n) => Err(ReadError::Limit(format!(
             "{name}: its sheets span {n} cells; devzone reads .xls and .ods workbooks of up to {} cells (save it as .xlsx, which is read by the cells that hold a value)",
             limits::MAX_EXTENT
         ))),
-        _ => Ok(()),
+        // What cannot be measured is not read: the reader would trust its claims.
+        None => Err(damaged("its structure cannot be read".into())),
     };
     let cursor = std::io::Cursor::new(bytes);
     if content == Content::Ole {

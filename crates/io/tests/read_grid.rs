@@ -135,8 +135,112 @@ fn the_report_marks_the_cells_and_lists_the_problems() {
     assert!(back.other_sheets.iter().any(|(n, _)| n == "problems"));
 }
 
+/// A small .ods workbook with one sheet of `rows`.
+fn ods(content_rows: &str) -> Vec<u8> {
+    use std::io::Write;
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="S">{content_rows}</table:table></office:spreadsheet></office:body></office:document-content>"#
+    );
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    zip.start_file("mimetype", stored).unwrap();
+    zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+        .unwrap();
+    zip.start_file("content.xml", stored).unwrap();
+    zip.write_all(content.as_bytes()).unwrap();
+    zip.finish().unwrap().into_inner()
+}
+
+const ODS_ROWS: &str = r#"<table:table-row><table:table-cell office:value-type="string"><text:p>统一社会信用代码</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>营业收入(万元)</text:p></table:table-cell></table:table-row><table:table-row table:number-rows-repeated="3"><table:table-cell office:value-type="string"><text:p>91110000MA00000000</text:p></table:table-cell><table:table-cell office:value-type="float" office:value="12.5"/></table:table-row>"#;
+
+/// BIFF records for an .xls sheet: BOF, DIMENSIONS, cells (NUMBER and LABEL), EOF.
+fn biff(cells: &[(u16, u16, f64)], dims: (u32, u32, u16, u16)) -> Vec<(u16, Vec<u8>)> {
+    let mut recs = Vec::new();
+    let mut d = Vec::new();
+    d.extend_from_slice(&dims.0.to_le_bytes());
+    d.extend_from_slice(&dims.1.to_le_bytes());
+    d.extend_from_slice(&dims.2.to_le_bytes());
+    d.extend_from_slice(&dims.3.to_le_bytes());
+    d.extend_from_slice(&0u16.to_le_bytes());
+    recs.push((0x0200, d));
+    for &(r, c, v) in cells {
+        let mut n = Vec::new();
+        n.extend_from_slice(&r.to_le_bytes());
+        n.extend_from_slice(&c.to_le_bytes());
+        n.extend_from_slice(&0u16.to_le_bytes());
+        n.extend_from_slice(&v.to_le_bytes());
+        recs.push((0x0203, n));
+    }
+    recs
+}
+
+/// The number of cases: `PROPTEST_CASES` when set (a longer fuzzing run), else `default`.
+fn cases(default: u32) -> ProptestConfig {
+    ProptestConfig::with_cases(
+        std::env::var("PROPTEST_CASES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default),
+    )
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(400))]
+    #![proptest_config(cases(400))]
+
+    /// .xls workbooks of random cells and random DIMENSIONS: read or refused, never a
+    /// panic or an allocation the machine cannot make.
+    #[test]
+    fn xls_of_any_shape_never_panics(
+        cells in proptest::collection::vec((any::<u16>(), any::<u16>(), any::<f64>()), 0..20),
+        dims in (any::<u32>(), any::<u32>(), any::<u16>(), any::<u16>()),
+        flips in proptest::collection::vec((any::<usize>(), any::<u8>()), 0..4),
+    ) {
+        let mut b = xls(&biff(&cells, dims));
+        let n = b.len();
+        for (i, v) in flips {
+            b[i % n] = v;
+        }
+        if let Ok(r) = read_grid("a.xls", &b) {
+            prop_assert!(r.grid.len() <= 65_536);
+        }
+    }
+
+    /// .ods workbooks with bytes changed and repeat counts of any size.
+    #[test]
+    fn ods_of_any_shape_never_panics(
+        rows in 0u64..u64::MAX, cols in 0u64..u64::MAX,
+        flips in proptest::collection::vec((any::<usize>(), any::<u8>()), 0..4),
+    ) {
+        let content = ODS_ROWS
+            .replace("number-rows-repeated=\"3\"", &format!("number-rows-repeated=\"{rows}\""))
+            + &format!(r#"<table:table-row><table:table-cell table:number-columns-repeated="{cols}"/><table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>"#);
+        let mut b = ods(&content);
+        let n = b.len();
+        for (i, v) in flips {
+            b[i % n] = v;
+        }
+        let _ = read_grid("a.ods", &b);
+    }
+
+    /// CSV in every encoding devzone reads, with bytes changed: read or refused.
+    #[test]
+    fn csv_in_any_encoding_never_panics(
+        enc in 0usize..4,
+        flips in proptest::collection::vec((any::<usize>(), any::<u8>()), 0..6),
+    ) {
+        let mut b = match enc {
+            0 => CSV.as_bytes().to_vec(),
+            1 => [&[0xEF, 0xBB, 0xBF][..], CSV.as_bytes()].concat(),
+            2 => encoding_rs::GB18030.encode(CSV).0.into_owned(),
+            _ => [0xFF, 0xFE].into_iter().chain(CSV.encode_utf16().flat_map(|u| u.to_le_bytes())).collect(),
+        };
+        let n = b.len();
+        for (i, v) in flips {
+            b[i % n] = v;
+        }
+        let _ = prepare("a.csv", &b);
+    }
 
     /// Any bytes under any name: an error or a grid, never a panic.
     #[test]
@@ -189,14 +293,30 @@ fn a_value_in_the_last_row_is_read_with_memory_for_its_cells() {
     assert_eq!(read.grid.row(read.grid.len() - 1), vec!["", "", "", "x"]);
 }
 
-/// A legacy .xls (an OLE container with a BIFF8 workbook stream) holding `records`.
+fn record(out: &mut Vec<u8>, typ: u16, data: &[u8]) {
+    out.extend_from_slice(&typ.to_le_bytes());
+    out.extend_from_slice(&(data.len() as u16).to_le_bytes());
+    out.extend_from_slice(data);
+}
+
+/// A legacy .xls: an OLE container with a BIFF8 workbook stream whose globals name one
+/// sheet "S", made of `records` (after the sheet's BOF record).
 fn xls(records: &[(u16, Vec<u8>)]) -> Vec<u8> {
+    let bof = |kind: u8| [0x00, 0x06, kind, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
     let mut stream = Vec::new();
+    record(&mut stream, 0x0809, &bof(0x05));
+    // BOUNDSHEET: where the sheet's BOF is, visible, a worksheet, named "S".
+    let sheet_at = (stream.len() + (4 + 9) + 4) as u32;
+    let mut sheet = sheet_at.to_le_bytes().to_vec();
+    sheet.extend_from_slice(&[0, 0, 1, 0, b'S']);
+    record(&mut stream, 0x0085, &sheet);
+    record(&mut stream, 0x000A, &[]);
+    assert_eq!(stream.len() as u32, sheet_at);
+    record(&mut stream, 0x0809, &bof(0x10));
     for (typ, data) in records {
-        stream.extend_from_slice(&typ.to_le_bytes());
-        stream.extend_from_slice(&(data.len() as u16).to_le_bytes());
-        stream.extend_from_slice(data);
+        record(&mut stream, *typ, data);
     }
+    record(&mut stream, 0x000A, &[]);
     let mut file = cfb::CompoundFile::create(std::io::Cursor::new(Vec::new())).unwrap();
     {
         use std::io::Write;
@@ -205,6 +325,20 @@ fn xls(records: &[(u16, Vec<u8>)]) -> Vec<u8> {
     }
     file.flush().unwrap();
     file.into_inner().into_inner()
+}
+
+/// An .xls with cells is read as any sheet is.
+#[test]
+fn a_real_xls_is_read() {
+    let mut n = Vec::new();
+    n.extend_from_slice(&3u16.to_le_bytes());
+    n.extend_from_slice(&2u16.to_le_bytes());
+    n.extend_from_slice(&0u16.to_le_bytes());
+    n.extend_from_slice(&12.5f64.to_le_bytes());
+    let read = read_grid("a.xls", &xls(&[(0x0203, n)])).unwrap();
+    assert_eq!(read.sheet, "S");
+    assert_eq!(read.grid.line(0), 4);
+    assert_eq!(read.grid.row(0), vec!["12.5"]);
 }
 
 /// A DIMENSIONS record claiming four billion rows made the reader reserve them and the
@@ -217,8 +351,7 @@ fn an_xls_claiming_billions_of_cells_is_refused() {
     dims.extend_from_slice(&0u16.to_le_bytes());
     dims.extend_from_slice(&255u16.to_le_bytes());
     dims.extend_from_slice(&0u16.to_le_bytes());
-    let bof = vec![0x00, 0x06, 0x10, 0x00, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
-    let bytes = xls(&[(0x0809, bof), (0x0200, dims), (0x000A, vec![])]);
+    let bytes = xls(&[(0x0200, dims)]);
     match read_grid("dims.xls", &bytes) {
         Err(ReadError::Limit(m)) => assert!(m.contains("cells"), "{m}"),
         other => panic!("expected the limit, got {:?}", other.map(|r| r.grid.len())),
