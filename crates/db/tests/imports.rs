@@ -510,20 +510,25 @@ fn rewrite(zip_bytes: &[u8], name: &str, body: &[u8]) -> Vec<u8> {
     out.finish().unwrap().into_inner()
 }
 
-/// A zone archive is checked like any other import: a manifest that inflates into a
-/// gigabyte is refused before it is read, and rows that break the registry's rules are
-/// refused with their file, line, field and rule; nothing is written either way.
-#[tokio::test]
-async fn a_hostile_zone_archive_is_refused_and_nothing_is_written() {
+/// Zone 1 of a demo of `enterprises`, exported.
+async fn demo_archive(enterprises: usize) -> Vec<u8> {
     let t = devzone_db::testing::sqlite().await;
-    devzone_db::demo::load(&t.db, 30, &mut |_, _| {})
+    devzone_db::demo::load(&t.db, enterprises, &mut |_, _| {})
         .await
         .unwrap();
     let mut archive = std::io::Cursor::new(Vec::new());
     transfer::export(&t.db.conn, 1, "test", &mut archive)
         .await
         .unwrap();
-    let archive = archive.into_inner();
+    archive.into_inner()
+}
+
+/// A zone archive is checked like any other import: a manifest that inflates into a
+/// gigabyte is refused before it is read, and rows that break the registry's rules are
+/// refused with their file, line, field and rule; nothing is written either way.
+#[tokio::test]
+async fn a_hostile_zone_archive_is_refused_and_nothing_is_written() {
+    let archive = demo_archive(30).await;
 
     let bomb = rewrite(&archive, "manifest.json", &vec![b' '; 64 << 20]);
     assert!(
@@ -575,15 +580,7 @@ async fn a_hostile_zone_archive_is_refused_and_nothing_is_written() {
 /// bytes under matching checksums: refused or read, never a panic.
 #[tokio::test]
 async fn damaged_zone_archives_never_panic() {
-    let t = devzone_db::testing::sqlite().await;
-    devzone_db::demo::load(&t.db, 10, &mut |_, _| {})
-        .await
-        .unwrap();
-    let mut archive = std::io::Cursor::new(Vec::new());
-    transfer::export(&t.db.conn, 1, "test", &mut archive)
-        .await
-        .unwrap();
-    let archive = archive.into_inner();
+    let archive = demo_archive(10).await;
     let mut src = zip::ZipArchive::new(std::io::Cursor::new(&archive[..])).unwrap();
     let names: Vec<String> = src.file_names().map(|n| n.unwrap().to_string()).collect();
     let contents: Vec<Vec<u8>> = names

@@ -300,20 +300,7 @@ async fn facts_keep_history_and_are_idempotent() {
 async fn login_throttles_after_ten_failures() {
     for t in all().await {
         let db = &t.db;
-        users::create(
-            &db.conn,
-            &actor(),
-            &users::NewUser {
-                username: "ana",
-                display_name: "Ana",
-                password: "long enough pw",
-                role: Role::Analyst,
-                enterprise_id: None,
-                zones: &[],
-            },
-        )
-        .await
-        .unwrap();
+        ana(db).await;
         for _ in 0..9 {
             assert_eq!(
                 users::authenticate(&db.conn, "ana", "wrong")

@@ -246,7 +246,7 @@ pub fn write_sample(
         let mut w = csv::Writer::from_writer(Vec::new());
         for row in &s.rows {
             w.write_record(row.iter().map(|c| match c {
-                Out::Text(t) => t.clone(),
+                Out::Text(t) => devzone_core::import::cells::formula_safe(t).into_owned(),
                 Out::Number(n) => n.to_string(),
                 Out::Empty => String::new(),
             }))?;

@@ -305,19 +305,13 @@ fn first_visible_sheet<RS: std::io::Read + std::io::Seek>(
             let mut cells = x
                 .worksheet_cells_reader(&first)
                 .map_err(|e| sheet_error(e.to_string()))?;
-            while let Some(cell) = cells.next_cell().map_err(|e| sheet_error(e.to_string()))? {
-                let (r, c) = cell.get_position();
-                sparse.push(r, c, cell_text(&Data::from(cell.get_value().clone())))?;
-            }
+            sparse.take(|| cells.next_cell().map_err(|e| sheet_error(e.to_string())))?;
         }
         calamine::Sheets::Xlsb(x) => {
             let mut cells = x
                 .worksheet_cells_reader(&first)
                 .map_err(|e| sheet_error(e.to_string()))?;
-            while let Some(cell) = cells.next_cell().map_err(|e| sheet_error(e.to_string()))? {
-                let (r, c) = cell.get_position();
-                sparse.push(r, c, cell_text(&Data::from(cell.get_value().clone())))?;
-            }
+            sparse.take(|| cells.next_cell().map_err(|e| sheet_error(e.to_string())))?;
         }
         _ => {
             let range = wb
@@ -409,6 +403,19 @@ impl<'a> Sparse<'a> {
     /// Calls `f(line, cells)` for every row from the first to the last that holds a value
     /// (rows between them with no value get no cells); cells start at the leftmost column
     /// that holds a value anywhere in the sheet, as the sheet's used range does.
+    /// Takes every cell a cell reader hands out (the .xlsx and .xlsb readers differ only
+    /// in their types).
+    fn take<'d>(
+        &mut self,
+        mut next: impl FnMut() -> Result<Option<calamine::Cell<calamine::DataRef<'d>>>, ReadError>,
+    ) -> Result<(), ReadError> {
+        while let Some(cell) = next()? {
+            let (r, c) = cell.get_position();
+            self.push(r, c, cell_text(&Data::from(cell.get_value().clone())))?;
+        }
+        Ok(())
+    }
+
     fn emit(mut self, f: &mut impl FnMut(usize, &[&str])) {
         if !self.sorted {
             // Stable, so that of two cells at one position the later one written wins.

@@ -276,26 +276,37 @@ fn cookie_of(res: &axum::response::Response, name: &str) -> Option<String> {
         })
 }
 
-/// Logs in through the form (double-submit CSRF cookie); the session cookie header value.
-async fn log_in(app: &axum::Router, user: &str, password: &str) -> String {
+/// Posts the login form (double-submit CSRF cookie), from `client` as a local proxy would
+/// forward it when given; the response.
+async fn login_response(
+    app: &axum::Router,
+    user: &str,
+    password: &str,
+    next: &str,
+    client: Option<&str>,
+) -> axum::response::Response {
     let res = app
         .clone()
         .oneshot(Request::get("/login").body(Body::empty()).unwrap())
         .await
         .unwrap();
     let pre = cookie_of(&res, "dz_login_csrf").unwrap();
-    let form = format!("csrf={pre}&username={user}&password={password}&next=%2F");
-    let res = app
-        .clone()
-        .oneshot(
-            Request::post("/login")
-                .header(header::COOKIE, format!("dz_login_csrf={pre}"))
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(Body::from(form))
-                .unwrap(),
-        )
+    let form = format!("csrf={pre}&username={user}&password={password}&next={next}");
+    let mut req = Request::post("/login")
+        .header(header::COOKIE, format!("dz_login_csrf={pre}"))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    if let Some(c) = client {
+        req = req.header("x-forwarded-for", c);
+    }
+    app.clone()
+        .oneshot(req.body(Body::from(form)).unwrap())
         .await
-        .unwrap();
+        .unwrap()
+}
+
+/// Logs in through the form; the session cookie header value.
+async fn log_in(app: &axum::Router, user: &str, password: &str) -> String {
+    let res = login_response(app, user, password, "%2F", None).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let session = cookie_of(&res, "dz_session").unwrap();
     format!("dz_session={session}")
@@ -1920,24 +1931,7 @@ async fn login_next_must_be_a_path_of_this_site() {
         "%2Fok%0Aevil",
         "%2F%2Fevil.example",
     ] {
-        let res = app
-            .clone()
-            .oneshot(Request::get("/login").body(Body::empty()).unwrap())
-            .await
-            .unwrap();
-        let pre = cookie_of(&res, "dz_login_csrf").unwrap();
-        let form = format!("csrf={pre}&username=officer&password=officer-pw-1&next={next}");
-        let res = app
-            .clone()
-            .oneshot(
-                Request::post("/login")
-                    .header(header::COOKIE, format!("dz_login_csrf={pre}"))
-                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                    .body(Body::from(form))
-                    .unwrap(),
-            )
-            .await
-            .unwrap();
+        let res = login_response(&app, "officer", "officer-pw-1", next, None).await;
         assert_eq!(res.status(), StatusCode::SEE_OTHER, "{next}");
         assert_eq!(res.headers()[header::LOCATION], "/", "{next}");
     }
@@ -1945,24 +1939,8 @@ async fn login_next_must_be_a_path_of_this_site() {
 
 /// Tries a sign-in from `client` (as a local proxy forwards it); the status.
 async fn try_login(app: &axum::Router, client: &str, user: &str, password: &str) -> StatusCode {
-    let res = app
-        .clone()
-        .oneshot(Request::get("/login").body(Body::empty()).unwrap())
+    login_response(app, user, password, "%2F", Some(client))
         .await
-        .unwrap();
-    let pre = cookie_of(&res, "dz_login_csrf").unwrap();
-    let form = format!("csrf={pre}&username={user}&password={password}&next=%2F");
-    app.clone()
-        .oneshot(
-            Request::post("/login")
-                .header(header::COOKIE, format!("dz_login_csrf={pre}"))
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .header("x-forwarded-for", client)
-                .body(Body::from(form))
-                .unwrap(),
-        )
-        .await
-        .unwrap()
         .status()
 }
 
