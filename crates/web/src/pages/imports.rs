@@ -49,18 +49,22 @@ pub enum Job {
     Failed(String),
 }
 
-/// Marks a commit failed when dropped while still armed.
+/// Marks a commit failed (under the request's id) when dropped while still armed.
 struct Unfinished {
     jobs: Jobs,
     upload: i64,
+    reference: String,
     armed: bool,
 }
 
 impl Drop for Unfinished {
     fn drop(&mut self) {
         if self.armed {
-            self.jobs
-                .set(self.upload, Job::Failed("interrupted".into()));
+            tracing::error!(upload = self.upload, reference = %self.reference, "import commit interrupted");
+            self.jobs.set(
+                self.upload,
+                Job::Failed(std::mem::take(&mut self.reference)),
+            );
         }
     }
 }
@@ -702,9 +706,11 @@ pub async fn commit(
     );
     // Ends the job as failed if this request stops before the commit ends (the client
     // went away, or the commit panicked); the transaction is then rolled back.
+    let reference = v.actor().request_id.unwrap_or_default();
     let mut unfinished = Unfinished {
         jobs: jobs.clone(),
         upload: upload_id,
+        reference: reference.clone(),
         armed: true,
     };
     let progress_jobs = jobs.clone();
@@ -723,7 +729,6 @@ pub async fn commit(
         Ok(None) => jobs.clear(upload_id),
         Err(e) => {
             // The database's own words stay in the log; the page gives the reference.
-            let reference = v.actor().request_id.unwrap_or_default();
             tracing::error!(error = %e, upload = upload_id, reference, "import commit failed");
             jobs.set(upload_id, Job::Failed(reference));
         }
