@@ -99,8 +99,10 @@ def main():
     token = subprocess.run(base + ["token", "create", "--user", "admin", "--name", "soak"], check=True,
                            capture_output=True, text=True).stdout.strip()
     port = free_port()
+    log = open(os.path.join(tmp, "server.log"), "w")
+    print(f"server log: {log.name}")
     server = subprocess.Popen(base + ["serve", "--bind", f"127.0.0.1:{port}"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              stdout=log, stderr=log)
     for _ in range(600):
         try:
             http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/healthz")
@@ -126,7 +128,8 @@ def main():
             i += 1
 
     samples_lock = threading.Lock()
-    latencies = []  # (minute, seconds, ok)
+    latencies = []  # (minute, seconds, ok, url)
+    failures = {}  # (status or exception, url) -> count
 
     def worker(k):
         urls = PAGES + API
@@ -141,13 +144,15 @@ def main():
                 c.request("GET", url, headers=headers)
                 r = c.getresponse()
                 r.read()
-                ok = r.status == 200
-            except (OSError, http.client.HTTPException):
-                ok = False
+                status = r.status
+            except (OSError, http.client.HTTPException) as e:
+                status = type(e).__name__
                 c.close()
                 c = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
             with samples_lock:
-                latencies.append((int((t - start) // 60), time.time() - t, ok, url))
+                latencies.append((int((t - start) // 60), time.time() - t, status == 200, url))
+                if status != 200:
+                    failures[(status, url)] = failures.get((status, url), 0) + 1
 
     start = time.time()
     threads = [threading.Thread(target=worker, args=(k,), daemon=True) for k in range(CONNECTIONS)]
@@ -174,6 +179,8 @@ def main():
     for _, s, ok, url in latencies:
         by_url.setdefault(url, []).append(s)
     print(f"imports run beside the load: {imports['done']} finished, {imports['failed']} failed")
+    for (status, url), count in sorted(failures.items(), key=lambda x: -x[1]):
+        print(f"errors: {count} × {status} on {url}")
     print("p99 by address over the whole run (ms):")
     for url, ls in sorted(by_url.items()):
         ls.sort()

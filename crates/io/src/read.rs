@@ -28,11 +28,50 @@ pub enum ReadError {
     Sheet(String),
     #[error("{0}: unknown file type; use .csv, .xlsx, .xls or .ods")]
     UnknownType(String),
-    /// Beyond one of `limits`: the message names the limit and where it was passed.
-    #[error("{0}")]
-    Limit(String),
+    /// Beyond one of `limits`: which limit, and where it was passed (a sheet and cell, or
+    /// the file with the cells its sheets span).
+    #[error("{}", .0.english())]
+    Limit(Beyond),
     #[error("{0} has no visible sheet")]
     NoVisibleSheet(String),
+}
+
+/// Which of the `limits` a file passed, and where: what pages translate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Beyond {
+    /// A value in `cell` of `sheet`, right of the last column read.
+    Columns { sheet: String, cell: String },
+    /// More cells with a value than are read, counted at `cell`.
+    Cells { sheet: String, cell: String },
+    /// More text than is read, counted at `cell`.
+    Text { sheet: String, cell: String },
+    /// An .xls or .ods file whose sheets span `cells` cells.
+    Extent { file: String, cells: u64 },
+}
+
+impl Beyond {
+    /// The message in English (the command line's language).
+    pub fn english(&self) -> String {
+        match self {
+            Beyond::Columns { sheet, cell } => format!(
+                "sheet {sheet}: cell {cell} holds a value beyond column {}; devzone reads up to {} columns",
+                column_letter(limits::MAX_COLUMNS - 1),
+                limits::MAX_COLUMNS
+            ),
+            Beyond::Cells { sheet, cell } => format!(
+                "sheet {sheet}: more than {} cells hold a value (at cell {cell}); split the sheet",
+                limits::MAX_CELLS
+            ),
+            Beyond::Text { sheet, cell } => format!(
+                "sheet {sheet}: more than {} MB of text (at cell {cell}); split the sheet",
+                limits::MAX_TEXT_BYTES >> 20
+            ),
+            Beyond::Extent { file, cells } => format!(
+                "{file}: its sheets span {cells} cells; devzone reads .xls and .ods workbooks of up to {} cells (save it as .xlsx, which is read by the cells that hold a value)",
+                limits::MAX_EXTENT
+            ),
+        }
+    }
 }
 
 /// Kinds of table file devzone reads, by extension.
@@ -244,10 +283,10 @@ fn open_sheets<'b>(
     };
     let within_extent = |cells: Option<u64>| match cells {
         Some(n) if n <= limits::MAX_EXTENT => Ok(()),
-        Some(n) => Err(ReadError::Limit(format!(
-            "{name}: its sheets span {n} cells; devzone reads .xls and .ods workbooks of up to {} cells (save it as .xlsx, which is read by the cells that hold a value)",
-            limits::MAX_EXTENT
-        ))),
+        Some(n) => Err(ReadError::Limit(Beyond::Extent {
+            file: name.to_string(),
+            cells: n,
+        })),
         // What cannot be measured is not read: the reader would trust its claims.
         None => Err(damaged("its structure cannot be read".into())),
     };
@@ -365,29 +404,16 @@ impl<'a> Sparse<'a> {
         if text.is_empty() {
             return Ok(());
         }
-        let refuse = |what: String| Err(ReadError::Limit(format!("sheet {}: {what}", self.sheet)));
+        let (sheet, cell) = (self.sheet.to_string(), a1(row, col));
         if col >= limits::MAX_COLUMNS {
-            return refuse(format!(
-                "cell {} holds a value beyond column {}; devzone reads up to {} columns",
-                a1(row, col),
-                column_letter(limits::MAX_COLUMNS - 1),
-                limits::MAX_COLUMNS
-            ));
+            return Err(ReadError::Limit(Beyond::Columns { sheet, cell }));
         }
         if self.cells.len() >= limits::MAX_CELLS {
-            return refuse(format!(
-                "more than {} cells hold a value (at cell {}); split the sheet",
-                limits::MAX_CELLS,
-                a1(row, col)
-            ));
+            return Err(ReadError::Limit(Beyond::Cells { sheet, cell }));
         }
         self.text += text.len().min(devzone_core::import::grid::MAX_CELL_BYTES);
         if self.text > limits::MAX_TEXT_BYTES {
-            return refuse(format!(
-                "more than {} MB of text (at cell {}); split the sheet",
-                limits::MAX_TEXT_BYTES >> 20,
-                a1(row, col)
-            ));
+            return Err(ReadError::Limit(Beyond::Text { sheet, cell }));
         }
         if self
             .cells

@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex};
 const KEPT: usize = 8;
 
 /// A read upload, or why it could not be read.
-pub type Read = Result<Arc<Prepared>, String>;
+pub type Read = Result<Arc<Prepared>, Arc<ReadError>>;
 
 /// Recently read uploads, by upload id.
 #[derive(Clone, Default)]
@@ -52,11 +52,57 @@ impl Sheets {
         let read = blocking(move || {
             devzone_io::import::prepare_with(&name, &bytes, detect)
                 .map(Arc::new)
-                .map_err(|e| e.to_string())
+                .map_err(Arc::new)
         })
         .await?;
         self.put(up.id, read.clone());
         Ok(read)
+    }
+}
+
+/// Why a file could not be read, in the viewer's language where devzone sets the limit
+/// (the reader's own messages about damaged files stay as the reader words them).
+pub fn read_error(t: &crate::i18n::Tr, e: &ReadError) -> String {
+    use devzone_io::read::{Beyond, limits};
+    let Some(b) = (match e {
+        ReadError::Limit(b) => Some(b),
+        _ => None,
+    }) else {
+        return e.to_string();
+    };
+    match b {
+        Beyond::Columns { sheet, cell } => t.f(
+            "import.limit.columns",
+            &[
+                ("sheet", sheet.as_str()),
+                ("cell", cell.as_str()),
+                ("limit", &limits::MAX_COLUMNS.to_string()),
+            ],
+        ),
+        Beyond::Cells { sheet, cell } => t.f(
+            "import.limit.cells",
+            &[
+                ("sheet", sheet.as_str()),
+                ("cell", cell.as_str()),
+                ("limit", &limits::MAX_CELLS.to_string()),
+            ],
+        ),
+        Beyond::Text { sheet, cell } => t.f(
+            "import.limit.text",
+            &[
+                ("sheet", sheet.as_str()),
+                ("cell", cell.as_str()),
+                ("limit", &(limits::MAX_TEXT_BYTES >> 20).to_string()),
+            ],
+        ),
+        Beyond::Extent { file, cells } => t.f(
+            "import.limit.extent",
+            &[
+                ("file", file.as_str()),
+                ("cells", &cells.to_string()),
+                ("limit", &limits::MAX_EXTENT.to_string()),
+            ],
+        ),
     }
 }
 

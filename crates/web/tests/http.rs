@@ -1986,3 +1986,54 @@ async fn guessing_from_one_client_does_not_lock_others_out() {
         StatusCode::TOO_MANY_REQUESTS
     );
 }
+
+/// The 1.6 KB workbook with values in A1 and XFD1048576, uploaded on the import page and
+/// viewed twice, and on the province-totals page: the server answers, in the viewer's
+/// language, where the sheet passes the limit.
+#[tokio::test]
+async fn a_sheet_spanning_the_whole_grid_is_refused_on_every_upload_page() {
+    let t = devzone_db::testing::sqlite().await;
+    setup(&t).await;
+    let app = app(&t.db).await;
+    let cookie = log_in(&app, "officer", "officer-pw-1").await;
+    let (_, html) = page(&app, &cookie, "/zones/1/imports").await;
+    let csrf = csrf_of(&html);
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "统一社会信用代码").unwrap();
+    ws.write_string(1_048_575, 16_383, "x").unwrap();
+    let xlsx = wb.save_to_buffer().unwrap();
+    let upload = |uri: String| {
+        let mut b = b"--X\r\nContent-Disposition: form-data; name=\"file\"; filename=\"far.xlsx\"\r\nContent-Type: application/octet-stream\r\n\r\n".to_vec();
+        b.extend_from_slice(&xlsx);
+        b.extend_from_slice(b"\r\n--X--\r\n");
+        Request::post(uri)
+            .header(header::COOKIE, &cookie)
+            .header(header::ACCEPT_LANGUAGE, "zh-CN")
+            .header(header::CONTENT_TYPE, "multipart/form-data; boundary=X")
+            .body(Body::from(b))
+            .unwrap()
+    };
+    let res = app
+        .clone()
+        .oneshot(upload(format!("/zones/1/imports/upload?csrf={csrf}")))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let to = res.headers()[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_string();
+    for _ in 0..2 {
+        let (s, html) = page(&app, &cookie, &to).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(html.contains("单元格 XFD1048576 超出 ALL 列"), "{html}");
+    }
+    let res = app
+        .clone()
+        .oneshot(upload(format!("/zones/1/location-quotient?csrf={csrf}")))
+        .await
+        .unwrap();
+    let html = body_text(res).await;
+    assert!(html.contains("单元格 XFD1048576 超出 ALL 列"), "{html}");
+}

@@ -333,7 +333,7 @@ async fn evaluate(
         Choices,
         Mapping,
         Option<String>,
-        Result<Plan, String>,
+        Result<Plan, Arc<devzone_io::read::ReadError>>,
     ),
     PageError,
 > {
@@ -545,7 +545,10 @@ pub async fn show_upload(
         file_name: up.file_name.clone(),
         size_kb: format!("{:.1}", up.bytes.len() as f64 / 1024.0),
         sheet: prepared.read.sheet.clone(),
-        read_error: plan.as_ref().err().cloned(),
+        read_error: plan
+            .as_ref()
+            .err()
+            .map(|e| crate::upload::read_error(&t, e)),
         header_lines: layout
             .map(|l| {
                 l.header_rows

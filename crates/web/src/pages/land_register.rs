@@ -105,7 +105,8 @@ async fn run(
         Ok(p) => p,
         Err(e) => {
             let p = Arc::new(Prepared::empty(&up.file_name));
-            let problem = Problem::error(0, "file.unreadable", e);
+            let problem =
+                Problem::error(0, "file.unreadable", crate::upload::read_error(&v.tr(), &e));
             return Ok((p, RegisterCounts::default(), vec![problem]));
         }
     };

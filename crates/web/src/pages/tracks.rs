@@ -630,7 +630,7 @@ pub async fn upload_province(
                 &v,
                 id,
                 LqParams::default(),
-                vec![e.to_string()],
+                vec![crate::upload::read_error(&t, &e)],
                 None,
             )
             .await;
