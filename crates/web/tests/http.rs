@@ -13,6 +13,27 @@ async fn app(db: &Db) -> axum::Router {
     devzone_web::router(devzone_web::AppState::new(db.clone(), false))
 }
 
+/// The first `n` enterprises of a zone, as its list orders them.
+async fn zone_enterprises(
+    db: &Db,
+    zone: i64,
+    n: u64,
+) -> Vec<devzone_db::entities::enterprise::Model> {
+    devzone_db::repo::enterprises::list(
+        &db.conn,
+        &devzone_db::Scope::all(),
+        &devzone_db::repo::enterprises::ListQuery {
+            zone_id: Some(zone),
+            per_page: n,
+            page: 1,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+    .items
+}
+
 async fn setup(t: &TestDb) -> (String, String, String) {
     let db = &t.db;
     devzone_db::demo::load(db, 60, &mut |_, _| {})
@@ -1582,28 +1603,12 @@ async fn tracks_targets_and_location_quotients() {
 /// parent record is out of the officer's scope. Nothing is written.
 #[tokio::test]
 async fn writes_refuse_ids_of_another_zone() {
-    use devzone_db::repo::{demand, enterprises, land};
+    use devzone_db::repo::{demand, land};
     for t in all().await {
         let (officer, _, _) = setup(&t).await;
         let app = app(&t.db).await;
         let db = &t.db.conn;
-        let first_enterprise = |zone: i64| async move {
-            enterprises::list(
-                db,
-                &devzone_db::Scope::all(),
-                &enterprises::ListQuery {
-                    zone_id: Some(zone),
-                    per_page: 1,
-                    page: 1,
-                    ..Default::default()
-                },
-            )
-            .await
-            .unwrap()
-            .items[0]
-                .id
-        };
-        let fe = first_enterprise(2).await;
+        let fe = zone_enterprises(&t.db, 2, 1).await[0].id;
         let fp = devzone_db::repo::zones::parks(db, 2).await.unwrap()[0].id;
         let other = land::inventory(db, 2, None).await.unwrap();
         let own = land::inventory(db, 1, None).await.unwrap();
@@ -1763,19 +1768,7 @@ async fn hostile_input_is_answered_not_absorbed() {
         assert_eq!(s, StatusCode::OK, "{}", t.label);
 
         // Figures beyond any enterprise are refused at their field; sums cannot overflow.
-        let e = devzone_db::repo::enterprises::list(
-            &t.db.conn,
-            &devzone_db::Scope::all(),
-            &devzone_db::repo::enterprises::ListQuery {
-                zone_id: Some(1),
-                per_page: 2,
-                page: 1,
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap()
-        .items;
+        let e = zone_enterprises(&t.db, 1, 2).await;
         for big in ["1000000000000000000000000000", "90000000000000000"] {
             let (s, body) = call(
                 &app,
