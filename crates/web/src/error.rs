@@ -66,13 +66,9 @@ impl ApiError {
     /// itself names Rust types and is not shown.
     pub fn rejection(status: StatusCode, text: &str) -> Self {
         let mut e = Self::from_status(status);
+        // A body or query that does not parse (400) or does not fit (422): both name a field.
         if status == StatusCode::UNPROCESSABLE_ENTITY || status == StatusCode::BAD_REQUEST {
             e.code = "invalid";
-            e.status = if status == StatusCode::BAD_REQUEST {
-                StatusCode::BAD_REQUEST
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            };
             let (field, rule) = rejection_field(text);
             e.fields.push(FieldError::new(&field, rule, ""));
         }

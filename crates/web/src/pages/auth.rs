@@ -34,7 +34,7 @@ pub struct NextQuery {
 /// with one `/`, hold no backslash, whitespace or control character (browsers drop tabs
 /// and line feeds, so `/\t/evil.example` would become `//evil.example`), and parse as a
 /// path and query.
-pub(crate) fn safe_next(next: Option<&str>) -> String {
+fn safe_next(next: Option<&str>) -> String {
     let local = |n: &str| {
         n.starts_with('/')
             && !n.starts_with("//")
