@@ -686,3 +686,34 @@ async fn unknown_url_scheme_is_refused_without_creating_files() {
     assert!(matches!(err, DbError::UnsupportedUrl(_)));
     assert!(err.to_string().contains("sqlite://"));
 }
+
+/// A lock that has run out gives the tries back: the right password works again.
+#[tokio::test]
+async fn an_expired_lock_gives_the_tries_back() {
+    use devzone_db::entities::user;
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
+    for t in all().await {
+        let db = &t.db;
+        ana(db).await;
+        let u = user::Entity::find().one(&db.conn).await.unwrap().unwrap();
+        let mut am: user::ActiveModel = u.into();
+        am.failed_logins = Set(users::MAX_FAILED_LOGINS);
+        am.locked_until = Set(Some(chrono::Utc::now() - chrono::Duration::seconds(1)));
+        am.update(&db.conn).await.unwrap();
+        assert!(
+            users::authenticate(&db.conn, "ana", "long enough pw")
+                .await
+                .unwrap()
+                .is_ok(),
+            "{}: the right password after the lock ran out",
+            t.label
+        );
+        let back = user::Entity::find().one(&db.conn).await.unwrap().unwrap();
+        assert_eq!(
+            (back.failed_logins, back.locked_until),
+            (0, None),
+            "{}",
+            t.label
+        );
+    }
+}
