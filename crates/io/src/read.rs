@@ -437,7 +437,13 @@ impl<'a> Sparse<'a> {
     ) -> Result<(), ReadError> {
         while let Some(cell) = next()? {
             let (r, c) = cell.get_position();
-            self.push(r, c, cell_text(&Data::from(cell.get_value().clone())))?;
+            // Shared strings are copied once, not through an owned `Data` first.
+            let text = match cell.get_value() {
+                calamine::DataRef::SharedString(s) => (*s).to_string(),
+                calamine::DataRef::String(s) => s.clone(),
+                other => cell_text(&Data::from(other.clone())),
+            };
+            self.push(r, c, text)?;
         }
         Ok(())
     }
