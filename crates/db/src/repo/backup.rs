@@ -333,7 +333,7 @@ pub async fn restore(db: &Db, path: &Path) -> DbResult<Vec<TableSum>> {
     let source_is_sqlite = &head == b"SQLite format 3\0";
     let mut by_table: Vec<(String, Vec<serde_json::Value>)> =
         TABLES.iter().map(|t| (t.to_string(), Vec::new())).collect();
-    if source_is_sqlite {
+    let sums = if source_is_sqlite {
         // Read the backup through a second, read-only connection and the portable export.
         let url = format!("sqlite://{}?mode=ro", path.display());
         let src = Db {
@@ -357,20 +357,14 @@ pub async fn restore(db: &Db, path: &Path) -> DbResult<Vec<TableSum>> {
         }
         let mut buf = Vec::new();
         export(&src, &mut buf).await?;
-        read_lines(&buf[..], &mut by_table)?;
+        read_lines(&buf[..], &mut by_table)?
     } else {
         let f = std::fs::File::open(path).map_err(|e| DbError::Other(e.to_string()))?;
-        read_lines(std::io::BufReader::new(f), &mut by_table)?;
-    }
+        read_lines(std::io::BufReader::new(f), &mut by_table)?
+    };
     let tx = db.conn.begin().await?;
-    let mut sums = Vec::new();
     for (t, rows) in by_table {
-        let mut sum = Summer::new(&t);
-        for row in &rows {
-            sum.add(&row_line(&t, row));
-        }
         insert_table(&tx, &t, rows).await?;
-        sums.push(sum.finish());
     }
     if db.backend() == DbBackend::Postgres {
         // Explicit ids bypass the sequences; move each past the largest id restored.
@@ -400,7 +394,11 @@ pub async fn restore(db: &Db, path: &Path) -> DbResult<Vec<TableSum>> {
 
 /// Reads an export into rows by table, verifying (format 2) each table's row count and
 /// checksum against the line that closes it; any difference refuses the whole file.
-fn read_lines(r: impl BufRead, by_table: &mut [(String, Vec<serde_json::Value>)]) -> DbResult<()> {
+/// Returns each table's count and checksum, in the order of `by_table`.
+fn read_lines(
+    r: impl BufRead,
+    by_table: &mut [(String, Vec<serde_json::Value>)],
+) -> DbResult<Vec<TableSum>> {
     let bad = |m: String| DbError::Other(m);
     let mut lines = r.lines();
     let first = lines
@@ -417,7 +415,7 @@ fn read_lines(r: impl BufRead, by_table: &mut [(String, Vec<serde_json::Value>)]
     }
     let checked = header.version >= 2;
     let mut sums: std::collections::HashMap<String, Summer> = Default::default();
-    let mut closed: std::collections::HashSet<String> = Default::default();
+    let mut closed: std::collections::HashMap<String, TableSum> = Default::default();
     for (i, line) in lines.enumerate() {
         let at = i + 2;
         let line = line.map_err(|e| bad(e.to_string()))?;
@@ -434,7 +432,7 @@ fn read_lines(r: impl BufRead, by_table: &mut [(String, Vec<serde_json::Value>)]
                     end.end, sum.rows, end.rows
                 )));
             }
-            closed.insert(end.end);
+            closed.insert(end.end, sum);
             continue;
         }
         let mut v: serde_json::Value =
@@ -448,7 +446,7 @@ fn read_lines(r: impl BufRead, by_table: &mut [(String, Vec<serde_json::Value>)]
             .iter_mut()
             .find(|(t, _)| *t == table)
             .ok_or_else(|| bad(format!("line {at}: unknown table {table:?}")))?;
-        if closed.contains(&table) {
+        if closed.contains_key(&table) {
             return Err(bad(format!(
                 "line {at}: a row of {table} after its checksum line"
             )));
@@ -458,10 +456,17 @@ fn read_lines(r: impl BufRead, by_table: &mut [(String, Vec<serde_json::Value>)]
             .add(&line);
         slot.1.push(v["row"].take());
     }
-    if checked && let Some((t, _)) = by_table.iter().find(|(t, _)| !closed.contains(t)) {
+    if checked && let Some((t, _)) = by_table.iter().find(|(t, _)| !closed.contains_key(t)) {
         return Err(bad(format!(
             "table {t} has no checksum line: the export is cut short; nothing was restored"
         )));
     }
-    Ok(())
+    // Format 1 has no checksum lines: its sums are those of the lines read.
+    Ok(by_table
+        .iter()
+        .map(|(t, _)| match closed.remove(t) {
+            Some(sum) => sum,
+            None => sums.remove(t).unwrap_or_else(|| Summer::new(t)).finish(),
+        })
+        .collect())
 }
