@@ -64,10 +64,7 @@ impl Sheets {
 /// (the reader's own messages about damaged files stay as the reader words them).
 pub fn read_error(t: &crate::i18n::Tr, e: &ReadError) -> String {
     use devzone_io::read::{Beyond, limits};
-    let Some(b) = (match e {
-        ReadError::Limit(b) => Some(b),
-        _ => None,
-    }) else {
+    let ReadError::Limit(b) = e else {
         return e.to_string();
     };
     match b {
