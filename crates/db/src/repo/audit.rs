@@ -1,4 +1,11 @@
 //! The audit log: who changed what, when, from what to what.
+//!
+//! Every write of a repository function records itself in the same transaction, in one of two
+//! ways: a record of the registry created, updated or deleted is logged with [`created`],
+//! [`updated`] or [`deleted`], which take the entity name, id, zone and before/after images
+//! from the models themselves; any other act (an import, a review of many mappings, a
+//! sign-in) is an [`Change`] built with [`Change::new`] and logged with [`record`]. A write
+//! without one of these calls next to it is the one to question.
 
 use crate::entities::audit;
 use crate::{Actor, DbResult};
@@ -8,6 +15,83 @@ use sea_orm::{
 };
 use serde::Serialize;
 
+/// A stored record whose changes the log names by entity, id and zone.
+pub trait Audited: Serialize {
+    /// The entity name written into the log (`plot`, `enterprise`, …).
+    const ENTITY: &'static str;
+    fn audit_id(&self) -> i64;
+    fn audit_zone(&self) -> Option<i64>;
+}
+
+/// Implements [`Audited`] for models with an `id` and a `zone_id` column.
+macro_rules! audited_in_zone {
+    ($($m:ident => $name:literal),* $(,)?) => {$(
+        impl Audited for crate::entities::$m::Model {
+            const ENTITY: &'static str = $name;
+            fn audit_id(&self) -> i64 {
+                self.id
+            }
+            fn audit_zone(&self) -> Option<i64> {
+                Some(self.zone_id)
+            }
+        }
+    )*};
+}
+
+audited_in_zone! {
+    park => "park",
+    enterprise => "enterprise",
+    plot => "plot",
+    building => "building",
+    unit => "unit",
+    lease => "lease",
+    requirement => "requirement",
+    revitalisation_case => "revitalisation_case",
+    chain_mapping => "chain_mapping",
+    chain_target => "chain_target",
+    track_record => "track_record",
+}
+
+impl Audited for crate::entities::zone::Model {
+    const ENTITY: &'static str = "zone";
+    fn audit_id(&self) -> i64 {
+        self.id
+    }
+    fn audit_zone(&self) -> Option<i64> {
+        Some(self.id)
+    }
+}
+
+/// Logs the creation of `m`, with its image as `after`.
+pub async fn created<C: ConnectionTrait, M: Audited>(db: &C, actor: &Actor, m: &M) -> DbResult<()> {
+    record(db, actor, Change::of("create", m).after(json(m))).await
+}
+
+/// Logs an update of a record from `before` to `after`.
+pub async fn updated<C: ConnectionTrait, M: Audited>(
+    db: &C,
+    actor: &Actor,
+    before: &M,
+    after: &M,
+) -> DbResult<()> {
+    record(
+        db,
+        actor,
+        Change::of("update", after)
+            .before(json(before))
+            .after(json(after)),
+    )
+    .await
+}
+
+/// Logs the deletion of `m`, with its image as `before`.
+pub async fn deleted<C: ConnectionTrait, M: Audited>(db: &C, actor: &Actor, m: &M) -> DbResult<()> {
+    record(db, actor, Change::of("delete", m).before(json(m))).await
+}
+
+/// One line of the log: an act on an entity, optionally naming a record and a zone, with
+/// what it changed from and to.
+#[derive(Debug, Clone)]
 pub struct Change<'a> {
     pub action: &'a str,
     pub entity: &'a str,
@@ -15,6 +99,51 @@ pub struct Change<'a> {
     pub zone_id: Option<i64>,
     pub before: Option<String>,
     pub after: Option<String>,
+}
+
+impl<'a> Change<'a> {
+    /// An act that names no record yet: add [`Change::id`], [`Change::zone`] and the images.
+    pub fn new(action: &'a str, entity: &'a str) -> Self {
+        Change {
+            action,
+            entity,
+            entity_id: None,
+            zone_id: None,
+            before: None,
+            after: None,
+        }
+    }
+
+    /// An act on a stored record: its entity, id and zone.
+    pub fn of<M: Audited>(action: &'a str, m: &M) -> Self {
+        Change::new(action, M::ENTITY)
+            .id(m.audit_id())
+            .zone_opt(m.audit_zone())
+    }
+
+    pub fn id(mut self, id: i64) -> Self {
+        self.entity_id = Some(id);
+        self
+    }
+
+    pub fn zone(self, zone_id: i64) -> Self {
+        self.zone_opt(Some(zone_id))
+    }
+
+    fn zone_opt(mut self, zone_id: Option<i64>) -> Self {
+        self.zone_id = zone_id;
+        self
+    }
+
+    pub fn before(mut self, image: Option<String>) -> Self {
+        self.before = image;
+        self
+    }
+
+    pub fn after(mut self, image: Option<String>) -> Self {
+        self.after = image;
+        self
+    }
 }
 
 pub fn json<T: Serialize>(v: &T) -> Option<String> {

@@ -1,15 +1,17 @@
 //! Industry chains in a zone: which taxonomy version applies, the rule suggestions and their
 //! review, manual mappings, and the figures the gap analysis reads.
 
-use super::audit::{self, Change};
+use super::audit::{self};
+use super::facts::Year;
 use crate::entities::{
-    chain_mapping as mapping, chain_settings, chain_taxonomy, enterprise, fact_value, qualification,
+    chain_mapping as mapping, chain_settings, chain_taxonomy, enterprise, qualification,
 };
 use crate::{Actor, DbError, DbResult};
 use devzone_core::chain::gap::{Member, Thresholds};
 use devzone_core::chain::shipped;
 use devzone_core::chain::suggest::{Matcher, Subject};
 use devzone_core::chain::taxonomy::Taxonomy;
+use devzone_core::facts::FactField;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
     EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
@@ -49,14 +51,11 @@ pub async fn set_thresholds(
     audit::record(
         &tx,
         actor,
-        Change {
-            action: "update",
-            entity: "chain_settings",
-            entity_id: Some(zone_id),
-            zone_id: Some(zone_id),
-            before: before.map(|b| b.settings),
-            after: Some(text),
-        },
+        audit::Change::new("update", "chain_settings")
+            .id(zone_id)
+            .zone(zone_id)
+            .before(before.map(|b| b.settings))
+            .after(Some(text)),
     )
     .await?;
     tx.commit().await?;
@@ -116,14 +115,10 @@ pub async fn save_taxonomy(
     audit::record(
         &tx,
         actor,
-        Change {
-            action: "create",
-            entity: "chain_taxonomy",
-            entity_id: Some(m.id),
-            zone_id: Some(zone_id),
-            before: None,
-            after: Some(format!("{} {}", t.id, t.version)),
-        },
+        audit::Change::new("create", "chain_taxonomy")
+            .id(m.id)
+            .zone(zone_id)
+            .after(Some(format!("{} {}", t.id, t.version))),
     )
     .await?;
     tx.commit().await?;
@@ -217,14 +212,9 @@ pub async fn suggest(
     audit::record(
         &tx,
         actor,
-        Change {
-            action: "suggest",
-            entity: "chain_mappings",
-            entity_id: None,
-            zone_id: Some(zone_id),
-            before: None,
-            after: audit::json(&counts),
-        },
+        audit::Change::new("suggest", "chain_mappings")
+            .zone(zone_id)
+            .after(audit::json(&counts)),
     )
     .await?;
     tx.commit().await?;
@@ -322,14 +312,11 @@ pub async fn review(
     audit::record(
         &tx,
         actor,
-        Change {
-            action: "review",
-            entity: "chain_mappings",
-            entity_id: None,
-            zone_id: Some(zone_id),
-            before: None,
-            after: Some(serde_json::json!({"state": state, "ids": ids, "changed": n}).to_string()),
-        },
+        audit::Change::new("review", "chain_mappings")
+            .zone(zone_id)
+            .after(Some(
+                serde_json::json!({"state": state, "ids": ids, "changed": n}).to_string(),
+            )),
     )
     .await?;
     tx.commit().await?;
@@ -346,13 +333,7 @@ pub async fn add_manual(
     node_id: &str,
 ) -> DbResult<mapping::Model> {
     let tx = db.begin().await?;
-    if enterprise::Entity::find_by_id(enterprise_id)
-        .one(&tx)
-        .await?
-        .is_none_or(|e| e.zone_id != zone_id)
-    {
-        return Err(DbError::NotFound);
-    }
+    super::scoped::require::<enterprise::Entity, _>(&tx, zone_id, enterprise_id).await?;
     let existing = mapping::Entity::find()
         .filter(mapping::Column::EnterpriseId.eq(enterprise_id))
         .filter(mapping::Column::Taxonomy.eq(taxonomy))
@@ -386,19 +367,7 @@ pub async fn add_manual(
             .await?
         }
     };
-    audit::record(
-        &tx,
-        actor,
-        Change {
-            action: "create",
-            entity: "chain_mapping",
-            entity_id: Some(m.id),
-            zone_id: Some(zone_id),
-            before: None,
-            after: audit::json(&m),
-        },
-    )
-    .await?;
+    audit::created(&tx, actor, &m).await?;
     tx.commit().await?;
     Ok(m)
 }
@@ -428,7 +397,6 @@ pub async fn members<C: ConnectionTrait>(
         .into_iter()
         .collect();
     let mut ents: HashMap<i64, enterprise::Model> = HashMap::new();
-    let mut figures: HashMap<(i64, String), (i32, f64)> = HashMap::new();
     let mut quals: HashMap<i64, Vec<String>> = HashMap::new();
     for chunk in ids.chunks(500) {
         for e in enterprise::Entity::find()
@@ -438,22 +406,6 @@ pub async fn members<C: ConnectionTrait>(
         {
             ents.insert(e.id, e);
         }
-        for v in fact_value::Entity::find()
-            .filter(fact_value::Column::EnterpriseId.is_in(chunk.to_vec()))
-            .filter(fact_value::Column::Current.eq(true))
-            .filter(fact_value::Column::Field.is_in(["revenue", "tax", "employees"]))
-            .all(db)
-            .await?
-        {
-            if let Some(x) = v.value {
-                let e = figures
-                    .entry((v.enterprise_id, v.field.clone()))
-                    .or_insert((v.year, x as f64 / 100.0));
-                if v.year > e.0 {
-                    *e = (v.year, x as f64 / 100.0);
-                }
-            }
-        }
         for q in qualification::Entity::find()
             .filter(qualification::Column::EnterpriseId.is_in(chunk.to_vec()))
             .all(db)
@@ -462,7 +414,14 @@ pub async fn members<C: ConnectionTrait>(
             quals.entry(q.enterprise_id).or_default().push(q.kind);
         }
     }
-    let fig = |id: i64, f: &str| figures.get(&(id, f.to_string())).map(|x| x.1);
+    let figures = super::facts::current_figures(
+        db,
+        &ids,
+        &[FactField::Revenue, FactField::Tax, FactField::Employees],
+        Year::Latest,
+    )
+    .await?;
+    let fig = |id: i64, f: FactField| figures.get(&(id, f)).and_then(|x| x.value);
     let mut out: BTreeMap<String, Vec<Member>> = BTreeMap::new();
     for m in confirmed {
         let Some(e) = ents.get(&m.enterprise_id) else {
@@ -474,9 +433,9 @@ pub async fn members<C: ConnectionTrait>(
         out.entry(m.node_id.clone()).or_default().push(Member {
             enterprise_id: e.id,
             name: e.name.clone(),
-            revenue: fig(e.id, "revenue"),
-            tax: fig(e.id, "tax"),
-            employees: fig(e.id, "employees"),
+            revenue: fig(e.id, FactField::Revenue),
+            tax: fig(e.id, FactField::Tax),
+            employees: fig(e.id, FactField::Employees),
             qualifications: q,
             flagged: m.leading,
         });
@@ -537,14 +496,11 @@ pub async fn set_leading(
     audit::record(
         &tx,
         actor,
-        Change {
-            action: "update",
-            entity: "chain_mapping",
-            entity_id: Some(m.id),
-            zone_id: Some(zone_id),
-            before,
-            after: audit::json(&m),
-        },
+        audit::Change::new("update", "chain_mapping")
+            .id(m.id)
+            .zone(zone_id)
+            .before(before)
+            .after(audit::json(&m)),
     )
     .await?;
     tx.commit().await?;

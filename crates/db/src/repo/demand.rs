@@ -1,7 +1,8 @@
 //! Space requirements, their ranked candidates and the funnel of each proposed candidate.
 
-use super::audit::{self, Change, json};
+use super::audit::{self, json};
 use super::land::{Inventory, assess};
+use super::scoped::{ZoneRef, check_refs};
 use crate::entities::{building, lease, plot, requirement, requirement_match, unit};
 use crate::{Actor, DbError, DbResult, Scope};
 use chrono::NaiveDate;
@@ -23,18 +24,15 @@ pub async fn create(
     d: &RequirementDraft,
 ) -> DbResult<requirement::Model> {
     let tx = db.begin().await?;
-    let refs: Vec<_> = d
-        .enterprise_id
-        .map(|e| ("enterprise_id", super::ZoneRef::Enterprise(e)))
-        .into_iter()
+    let refs: Vec<_> = std::iter::once(("enterprise_id", d.enterprise_id.map(ZoneRef::Enterprise)))
         .chain(
             d.spec
                 .parks
                 .iter()
-                .map(|p| ("parks", super::ZoneRef::Park(*p))),
+                .map(|p| ("parks", Some(ZoneRef::Park(*p)))),
         )
         .collect();
-    super::check_in_zone(&tx, zone_id, &refs).await?;
+    check_refs(&tx, zone_id, &refs).await?;
     let m = requirement::ActiveModel {
         zone_id: Set(zone_id),
         title: Set(d.title.clone()),
@@ -49,19 +47,7 @@ pub async fn create(
     }
     .insert(&tx)
     .await?;
-    audit::record(
-        &tx,
-        actor,
-        Change {
-            action: "create",
-            entity: "requirement",
-            entity_id: Some(m.id),
-            zone_id: Some(zone_id),
-            before: None,
-            after: json(&m),
-        },
-    )
-    .await?;
+    audit::created(&tx, actor, &m).await?;
     tx.commit().await?;
     Ok(m)
 }
@@ -83,10 +69,7 @@ pub async fn get<C: ConnectionTrait>(
     scope: &Scope,
     id: i64,
 ) -> DbResult<Option<requirement::Model>> {
-    Ok(requirement::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .filter(|r| scope.allows_zone(r.zone_id)))
+    super::scoped::get::<requirement::Entity, C>(db, scope, id).await
 }
 
 #[derive(Debug, FromQueryResult)]
@@ -379,14 +362,11 @@ pub async fn set_stage(
     audit::record(
         &tx,
         actor,
-        Change {
-            action: "update",
-            entity: "requirement_match",
-            entity_id: Some(m.id),
-            zone_id: Some(req.zone_id),
-            before,
-            after: json(&m),
-        },
+        audit::Change::new("update", "requirement_match")
+            .id(m.id)
+            .zone(req.zone_id)
+            .before(before)
+            .after(json(&m)),
     )
     .await?;
     tx.commit().await?;

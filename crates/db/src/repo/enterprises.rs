@@ -1,6 +1,6 @@
 //! The enterprise registry: enterprises, their qualifications, and list queries.
 
-use super::audit::{self, Change, json};
+use super::audit::{self, json};
 use super::{MAX_PER_PAGE, Page, like_contains};
 use crate::entities::{enterprise, park, qualification};
 use crate::{Actor, DbError, DbResult, Scope, conflict_or};
@@ -191,18 +191,16 @@ async fn check_park<C: ConnectionTrait>(
     zone_id: i64,
     park_id: Option<i64>,
 ) -> DbResult<()> {
-    if let Some(p) = park_id {
-        let ok = park::Entity::find_by_id(p)
-            .one(db)
+    if let Some(p) = park_id
+        && super::scoped::in_zone::<park::Entity, C>(db, zone_id, p)
             .await?
-            .is_some_and(|p| p.zone_id == zone_id);
-        if !ok {
-            return Err(DbError::Invalid(vec![FieldError::new(
-                "park_id",
-                "park.other_zone",
-                p.to_string(),
-            )]));
-        }
+            .is_none()
+    {
+        return Err(DbError::Invalid(vec![FieldError::new(
+            "park_id",
+            "park.other_zone",
+            p.to_string(),
+        )]));
     }
     Ok(())
 }
@@ -265,19 +263,7 @@ pub async fn create(
         .insert(&tx)
         .await
         .map_err(|e| conflict_or(e, "credit_code", d.credit_code.as_str()))?;
-    audit::record(
-        &tx,
-        actor,
-        Change {
-            action: "create",
-            entity: "enterprise",
-            entity_id: Some(m.id),
-            zone_id: Some(zone_id),
-            before: None,
-            after: json(&m),
-        },
-    )
-    .await?;
+    audit::created(&tx, actor, &m).await?;
     tx.commit().await?;
     Ok(m)
 }
@@ -306,19 +292,7 @@ pub async fn update(
         .update(&tx)
         .await
         .map_err(|e| conflict_or(e, "credit_code", d.credit_code.as_str()))?;
-    audit::record(
-        &tx,
-        actor,
-        Change {
-            action: "update",
-            entity: "enterprise",
-            entity_id: Some(id),
-            zone_id: Some(after.zone_id),
-            before: json(&before),
-            after: json(&after),
-        },
-    )
-    .await?;
+    audit::updated(&tx, actor, &before, &after).await?;
     tx.commit().await?;
     Ok(after)
 }
@@ -360,14 +334,10 @@ pub async fn add_qualification(
     audit::record(
         &tx,
         actor,
-        Change {
-            action: "create",
-            entity: "qualification",
-            entity_id: Some(m.id),
-            zone_id: Some(e.zone_id),
-            before: None,
-            after: json(&m),
-        },
+        audit::Change::new("create", "qualification")
+            .id(m.id)
+            .zone(e.zone_id)
+            .after(json(&m)),
     )
     .await?;
     tx.commit().await?;
@@ -394,14 +364,10 @@ pub async fn remove_qualification(
     audit::record(
         &tx,
         actor,
-        Change {
-            action: "delete",
-            entity: "qualification",
-            entity_id: Some(id),
-            zone_id: Some(e.zone_id),
-            before: json(&q),
-            after: None,
-        },
+        audit::Change::new("delete", "qualification")
+            .id(id)
+            .zone(e.zone_id)
+            .before(json(&q)),
     )
     .await?;
     tx.commit().await?;

@@ -6,11 +6,12 @@
 //! Later corrections of facts therefore never change a finished run; `verify` recomputes a
 //! run from what it stored and reports any difference.
 
-use super::audit::{self, Change};
+use super::audit::{self};
+use super::facts::Year;
 use super::{Page, like_contains};
 use crate::entities::{
     enterprise, evaluation_result as result, evaluation_run as run,
-    evaluation_scheme as scheme_row, fact_value, qualification,
+    evaluation_scheme as scheme_row, qualification,
 };
 use crate::{Actor, DbError, DbResult};
 use devzone_core::FactField;
@@ -140,14 +141,10 @@ pub async fn add_scheme(
     audit::record(
         db,
         actor,
-        Change {
-            action: "create",
-            entity: "evaluation_scheme",
-            entity_id: Some(saved.id),
-            zone_id: Some(zone_id),
-            before: None,
-            after: Some(format!("{} v{}", s.name, s.version)),
-        },
+        audit::Change::new("create", "evaluation_scheme")
+            .id(saved.id)
+            .zone(zone_id)
+            .after(Some(format!("{} v{}", s.name, s.version))),
     )
     .await?;
     Ok(Ok(saved))
@@ -178,14 +175,10 @@ pub async fn start(
     audit::record(
         db,
         actor,
-        Change {
-            action: "create",
-            entity: "evaluation_run",
-            entity_id: Some(saved.id),
-            zone_id: Some(zone_id),
-            before: None,
-            after: Some(format!("{} v{} {}", s.name, s.version, year)),
-        },
+        audit::Change::new("create", "evaluation_run")
+            .id(saved.id)
+            .zone(zone_id)
+            .after(Some(format!("{} v{} {}", s.name, s.version, year))),
     )
     .await?;
     Ok(saved)
@@ -302,8 +295,6 @@ impl Summary {
 }
 
 /// id, enterprise_id, field, value, text_value of a fact version.
-type FactTuple = (i64, i64, String, Option<i64>, Option<String>);
-
 /// park, industry code, group, class, land, tax, value added of a result.
 type RankingTuple = (
     Option<i64>,
@@ -350,62 +341,44 @@ pub async fn load_inputs<C: ConnectionTrait>(
         .into_model::<Subject>()
         .all(db)
         .await?;
-    let mut fields: Vec<String> = Measure::ALL
-        .iter()
-        .map(|m| m.fact().id().to_string())
-        .collect();
-    fields.push(FactField::AboveScale.id().into());
-    fields.push(FactField::Veto.id().into());
-    let by_fact: HashMap<&str, Measure> =
-        Measure::ALL.iter().map(|m| (m.fact().id(), *m)).collect();
+    let mut fields: Vec<FactField> = Measure::ALL.iter().map(|m| m.fact()).collect();
+    fields.push(FactField::AboveScale);
+    fields.push(FactField::Veto);
+    let by_fact: HashMap<FactField, Measure> =
+        Measure::ALL.iter().map(|m| (m.fact(), *m)).collect();
     let year_start = chrono::NaiveDate::from_ymd_opt(year, 1, 1).ok_or(DbError::NotFound)?;
     let year_end = chrono::NaiveDate::from_ymd_opt(year, 12, 31).ok_or(DbError::NotFound)?;
     let mut out = Vec::with_capacity(ents.len());
     for chunk in ents.chunks(CHUNK) {
         let ids: Vec<i64> = chunk.iter().map(|e| e.id).collect();
-        // Tuples decode by position, markedly faster than models by column name.
-        let facts: Vec<FactTuple> = fact_value::Entity::find()
-            .select_only()
-            .columns([
-                fact_value::Column::Id,
-                fact_value::Column::EnterpriseId,
-                fact_value::Column::Field,
-                fact_value::Column::Value,
-                fact_value::Column::TextValue,
-            ])
-            .filter(fact_value::Column::EnterpriseId.is_in(ids.clone()))
-            .filter(fact_value::Column::Year.eq(year))
-            .filter(fact_value::Column::Current.eq(true))
-            .filter(fact_value::Column::Field.is_in(fields.clone()))
-            .into_tuple()
-            .all(db)
-            .await?;
+        let facts = super::facts::current_figures(db, &ids, &fields, Year::Of(year)).await?;
         let quals = qualification::Entity::find()
             .filter(qualification::Column::EnterpriseId.is_in(ids))
             .all(db)
             .await?;
         let mut by_ent: HashMap<i64, Inputs> = HashMap::with_capacity(chunk.len());
-        for (id, enterprise_id, field, value, text_value) in facts {
+        for ((enterprise_id, field), f) in facts {
             let inp = by_ent.entry(enterprise_id).or_default();
-            if let Some(m) = by_fact.get(field.as_str()) {
-                if let Some(v) = value {
+            if let Some(m) = by_fact.get(&field) {
+                if let Some(v) = f.value {
                     inp.values.insert(
                         m.id().to_string(),
                         Used {
-                            v: v as f64 / 100.0 / m.stored_per_unit(),
-                            fact: id,
+                            v: v / m.stored_per_unit(),
+                            fact: f.fact_id,
                         },
                     );
                 }
-            } else if field == FactField::AboveScale.id() {
-                inp.above_scale = value.map(|v| Used {
-                    v: v != 0,
-                    fact: id,
+            } else if field == FactField::AboveScale {
+                inp.above_scale = f.value.map(|v| Used {
+                    v: v != 0.0,
+                    fact: f.fact_id,
                 });
-            } else if field == FactField::Veto.id() {
-                inp.veto = text_value
-                    .filter(|t| !t.trim().is_empty())
-                    .map(|t| Used { v: t, fact: id });
+            } else if field == FactField::Veto {
+                inp.veto = f.text.filter(|t| !t.trim().is_empty()).map(|t| Used {
+                    v: t,
+                    fact: f.fact_id,
+                });
             }
         }
         for q in quals {
@@ -736,14 +709,9 @@ pub async fn publish(db: &DatabaseConnection, actor: &Actor, run_id: i64) -> DbR
     audit::record(
         db,
         actor,
-        Change {
-            action: "publish",
-            entity: "evaluation_run",
-            entity_id: Some(run_id),
-            zone_id: Some(r.zone_id),
-            before: None,
-            after: None,
-        },
+        audit::Change::new("publish", "evaluation_run")
+            .id(run_id)
+            .zone(r.zone_id),
     )
     .await?;
     get(db, run_id).await?.ok_or(DbError::NotFound)
@@ -1165,4 +1133,21 @@ pub async fn fail_interrupted(db: &DatabaseConnection) -> DbResult<u64> {
         .exec(db)
         .await?;
     Ok(r.rows_affected)
+}
+
+/// The class each enterprise of the zone holds in the zone's latest published run.
+pub async fn published_classes<C: ConnectionTrait>(
+    db: &C,
+    zone_id: i64,
+) -> DbResult<HashMap<i64, String>> {
+    let Some(run) = latest_published(db, zone_id, None).await? else {
+        return Ok(HashMap::new());
+    };
+    Ok(result::Entity::find()
+        .filter(result::Column::RunId.eq(run.id))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|r| r.class.map(|c| (r.enterprise_id, c)))
+        .collect())
 }

@@ -6,7 +6,7 @@
 //! ([`Precedence`]): a self-declared tax does not replace the tax bureau's. Re-importing a
 //! file whose values are already stored changes nothing and writes no history entry.
 
-use super::audit::{self, Change};
+use super::audit::{self};
 use super::facts::{
     DERIVED_FROM, Decision, Derived, Version, decide, refresh_derived, settle, write_derived,
 };
@@ -169,14 +169,11 @@ pub async fn set_precedence(
     audit::record(
         &tx,
         actor,
-        Change {
-            action: "update",
-            entity: "fact_precedence",
-            entity_id: None,
-            zone_id: Some(zone_id),
-            before: None,
-            after: Some(serde_json::json!({"field": field.id(), "sources": text}).to_string()),
-        },
+        audit::Change::new("update", "fact_precedence")
+            .zone(zone_id)
+            .after(Some(
+                serde_json::json!({"field": field.id(), "sources": text}).to_string(),
+            )),
     )
     .await?;
     tx.commit().await?;
@@ -827,22 +824,10 @@ pub async fn commit(
         .collect();
     write_derived(&tx, &stored_derived).await?;
 
-    audit::record(
-        &tx,
-        actor,
-        Change {
-            action: "import",
-            entity: "import",
-            entity_id: Some(imp.id),
-            zone_id: Some(r.zone_id),
-            before: None,
-            after: Some(
+    audit::record(&tx, actor, audit::Change::new("import", "import").id(imp.id).zone(r.zone_id).after(Some(
                 serde_json::json!({"file": r.file_name, "sha256": r.file_sha256, "source": r.source.id(), "counts": c})
                     .to_string(),
-            ),
-        },
-    )
-    .await?;
+            ))).await?;
     save_mapping(&tx, r).await?;
     tracing::debug!(elapsed = ?started.elapsed(), "import commit: derived and audit written");
     tx.commit().await?;
@@ -1151,14 +1136,10 @@ pub async fn revert(
     audit::record(
         &tx,
         actor,
-        Change {
-            action: "revert",
-            entity: "import",
-            entity_id: Some(id),
-            zone_id: Some(imp.zone_id),
-            before: None,
-            after: audit::json(&out),
-        },
+        audit::Change::new("revert", "import")
+            .id(id)
+            .zone(imp.zone_id)
+            .after(audit::json(&out)),
     )
     .await?;
     tx.commit().await?;

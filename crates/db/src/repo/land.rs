@@ -1,12 +1,13 @@
 //! Land, buildings and space units: the inventory, leases, occupancy and rent, and the idle
 //! and low-efficiency assessment of plots (rules in `devzone_core::land`).
 
-use super::audit::{self, Change, json};
-use crate::entities::{
-    building, enterprise, evaluation_result, fact_value, land_rules, lease, park, plot, unit,
-};
+use super::audit::{self, json};
+use super::facts::Year;
+use super::scoped::{ZoneRef, check_refs, require};
+use crate::entities::{building, enterprise, land_rules, lease, park, plot, unit};
 use crate::{Actor, DbError, DbResult, conflict_or};
 use chrono::NaiveDate;
+use devzone_core::facts::FactField;
 use devzone_core::land::idle::{Flag, LandRules, PlotFigures, flags};
 use devzone_core::land::occupancy::{LeaseTerm, Occupancy, UnitLine, month_ends, occupancy};
 use devzone_core::land::validate::{
@@ -48,14 +49,11 @@ pub async fn set_rules(
     audit::record(
         &tx,
         actor,
-        Change {
-            action: "update",
-            entity: "land_rules",
-            entity_id: Some(zone_id),
-            zone_id: Some(zone_id),
-            before: before.map(|b| b.rules),
-            after: Some(text),
-        },
+        audit::Change::new("update", "land_rules")
+            .id(zone_id)
+            .zone(zone_id)
+            .before(before.map(|b| b.rules))
+            .after(Some(text)),
     )
     .await?;
     tx.commit().await?;
@@ -183,45 +181,13 @@ impl Assessed {
     }
 }
 
-/// The latest published per-mu class of each enterprise of the zone.
-async fn published_classes<C: ConnectionTrait>(
-    db: &C,
-    zone_id: i64,
-) -> DbResult<HashMap<i64, String>> {
-    let Some(run) = super::evaluation::latest_published(db, zone_id, None).await? else {
-        return Ok(HashMap::new());
-    };
-    Ok(evaluation_result::Entity::find()
-        .filter(evaluation_result::Column::RunId.eq(run.id))
-        .all(db)
-        .await?
-        .into_iter()
-        .filter_map(|r| r.class.map(|c| (r.enterprise_id, c)))
-        .collect())
-}
-
 /// The latest current tax figure (yuan) of each given enterprise.
 async fn latest_tax<C: ConnectionTrait>(db: &C, ids: &[i64]) -> DbResult<HashMap<i64, f64>> {
-    let mut out: HashMap<i64, (i32, f64)> = HashMap::new();
-    for chunk in ids.chunks(500) {
-        let rows = fact_value::Entity::find()
-            .filter(fact_value::Column::EnterpriseId.is_in(chunk.to_vec()))
-            .filter(fact_value::Column::Field.eq("tax"))
-            .filter(fact_value::Column::Current.eq(true))
-            .all(db)
-            .await?;
-        for r in rows {
-            if let Some(v) = r.value {
-                let e = out
-                    .entry(r.enterprise_id)
-                    .or_insert((r.year, v as f64 / 100.0));
-                if r.year > e.0 {
-                    *e = (r.year, v as f64 / 100.0);
-                }
-            }
-        }
-    }
-    Ok(out.into_iter().map(|(k, (_, v))| (k, v)).collect())
+    let figures = super::facts::current_figures(db, ids, &[FactField::Tax], Year::Latest).await?;
+    Ok(figures
+        .into_iter()
+        .filter_map(|((id, _), f)| f.value.map(|v| (id, v)))
+        .collect())
 }
 
 /// Every plot of the inventory assessed under the zone's rules on `today`.
@@ -232,7 +198,7 @@ pub async fn assess<C: ConnectionTrait>(
     today: NaiveDate,
 ) -> DbResult<Vec<Assessed>> {
     let rules = rules(db, zone_id).await?;
-    let classes = published_classes(db, zone_id).await?;
+    let classes = super::evaluation::published_classes(db, zone_id).await?;
     let holders: Vec<i64> = inv.plots.iter().filter_map(|p| p.holder_id).collect();
     let taxes = latest_tax(db, &holders).await?;
     let mut by_plot: HashMap<i64, Vec<&building::Model>> = HashMap::new();
@@ -315,18 +281,16 @@ fn plot_active(zone_id: i64, d: &PlotDraft) -> plot::ActiveModel {
 }
 
 /// Checks that the park and the holder named by a draft belong to the zone.
-async fn check_refs<C: ConnectionTrait>(
-    db: &C,
-    zone_id: i64,
-    park_id: Option<i64>,
-    holder_id: Option<i64>,
-) -> DbResult<()> {
-    let refs: Vec<_> = park_id
-        .map(|p| ("park_id", super::ZoneRef::Park(p)))
-        .into_iter()
-        .chain(holder_id.map(|h| ("holder_id", super::ZoneRef::Enterprise(h))))
-        .collect();
-    super::check_in_zone(db, zone_id, &refs).await
+async fn check_plot_refs<C: ConnectionTrait>(db: &C, zone_id: i64, d: &PlotDraft) -> DbResult<()> {
+    check_refs(
+        db,
+        zone_id,
+        &[
+            ("park_id", d.park_id.map(ZoneRef::Park)),
+            ("holder_id", d.holder_id.map(ZoneRef::Enterprise)),
+        ],
+    )
+    .await
 }
 
 pub async fn create_plot(
@@ -336,24 +300,12 @@ pub async fn create_plot(
     d: &PlotDraft,
 ) -> DbResult<plot::Model> {
     let tx = db.begin().await?;
-    check_refs(&tx, zone_id, d.park_id, d.holder_id).await?;
+    check_plot_refs(&tx, zone_id, d).await?;
     let m = plot_active(zone_id, d)
         .insert(&tx)
         .await
         .map_err(|e| conflict_or(e, "code", &d.code))?;
-    audit::record(
-        &tx,
-        actor,
-        Change {
-            action: "create",
-            entity: "plot",
-            entity_id: Some(m.id),
-            zone_id: Some(zone_id),
-            before: None,
-            after: json(&m),
-        },
-    )
-    .await?;
+    audit::created(&tx, actor, &m).await?;
     tx.commit().await?;
     Ok(m)
 }
@@ -363,10 +315,7 @@ pub async fn plot<C: ConnectionTrait>(
     zone_ids: &crate::Scope,
     id: i64,
 ) -> DbResult<Option<plot::Model>> {
-    Ok(plot::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .filter(|p| zone_ids.allows_zone(p.zone_id)))
+    super::scoped::get::<plot::Entity, C>(db, zone_ids, id).await
 }
 
 pub async fn building<C: ConnectionTrait>(
@@ -374,10 +323,7 @@ pub async fn building<C: ConnectionTrait>(
     scope: &crate::Scope,
     id: i64,
 ) -> DbResult<Option<building::Model>> {
-    Ok(building::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .filter(|b| scope.allows_zone(b.zone_id)))
+    super::scoped::get::<building::Entity, C>(db, scope, id).await
 }
 
 pub async fn unit<C: ConnectionTrait>(
@@ -385,10 +331,7 @@ pub async fn unit<C: ConnectionTrait>(
     scope: &crate::Scope,
     id: i64,
 ) -> DbResult<Option<unit::Model>> {
-    Ok(unit::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .filter(|u| scope.allows_zone(u.zone_id)))
+    super::scoped::get::<unit::Entity, C>(db, scope, id).await
 }
 
 fn building_active(zone_id: i64, d: &BuildingDraft) -> building::ActiveModel {
@@ -418,28 +361,10 @@ pub async fn create_building(
     this_year: i32,
 ) -> DbResult<building::Model> {
     let tx = db.begin().await?;
-    if plot::Entity::find_by_id(input.plot_id)
-        .one(&tx)
-        .await?
-        .is_none_or(|p| p.zone_id != zone_id)
-    {
-        return Err(DbError::NotFound);
-    }
+    require::<plot::Entity, _>(&tx, zone_id, input.plot_id).await?;
     let d = input.validate(0.0, this_year).map_err(DbError::Invalid)?;
     let m = building_active(zone_id, &d).insert(&tx).await?;
-    audit::record(
-        &tx,
-        actor,
-        Change {
-            action: "create",
-            entity: "building",
-            entity_id: Some(m.id),
-            zone_id: Some(zone_id),
-            before: None,
-            after: json(&m),
-        },
-    )
-    .await?;
+    audit::created(&tx, actor, &m).await?;
     tx.commit().await?;
     Ok(m)
 }
@@ -496,19 +421,7 @@ pub async fn create_unit(
         .validate(b.floor_area_m2, others, today)
         .map_err(DbError::Invalid)?;
     let m = unit_active(b.zone_id, &d).insert(&tx).await?;
-    audit::record(
-        &tx,
-        actor,
-        Change {
-            action: "create",
-            entity: "unit",
-            entity_id: Some(m.id),
-            zone_id: Some(b.zone_id),
-            before: None,
-            after: json(&m),
-        },
-    )
-    .await?;
+    audit::created(&tx, actor, &m).await?;
     tx.commit().await?;
     Ok(m)
 }
@@ -575,19 +488,7 @@ pub async fn add_lease(
         a.last_verified = Set(Some(today));
         a.update(&tx).await?;
     }
-    audit::record(
-        &tx,
-        actor,
-        Change {
-            action: "create",
-            entity: "lease",
-            entity_id: Some(m.id),
-            zone_id: Some(u.zone_id),
-            before: None,
-            after: json(&m),
-        },
-    )
-    .await?;
+    audit::created(&tx, actor, &m).await?;
     tx.commit().await?;
     Ok(m)
 }
@@ -884,14 +785,9 @@ pub async fn import_units(
         audit::record(
             &tx,
             actor,
-            Change {
-                action: "import",
-                entity: "unit_register",
-                entity_id: None,
-                zone_id: Some(zone_id),
-                before: None,
-                after: json(&counts),
-            },
+            audit::Change::new("import", "unit_register")
+                .zone(zone_id)
+                .after(json(&counts)),
         )
         .await?;
     }
@@ -941,19 +837,7 @@ pub async fn update_unit(
     a.rent = Set(d.rent);
     a.last_verified = Set(d.last_verified);
     let m = a.update(&tx).await?;
-    audit::record(
-        &tx,
-        actor,
-        Change {
-            action: "update",
-            entity: "unit",
-            entity_id: Some(id),
-            zone_id: Some(m.zone_id),
-            before: json(&u),
-            after: json(&m),
-        },
-    )
-    .await?;
+    audit::updated(&tx, actor, &u, &m).await?;
     tx.commit().await?;
     Ok(m)
 }
@@ -968,26 +852,14 @@ pub async fn update_plot(
 ) -> DbResult<plot::Model> {
     let tx = db.begin().await?;
     let before = plot(&tx, scope, id).await?.ok_or(DbError::NotFound)?;
-    check_refs(&tx, before.zone_id, d.park_id, d.holder_id).await?;
+    check_plot_refs(&tx, before.zone_id, d).await?;
     let mut a = plot_active(before.zone_id, d);
     a.id = Set(id);
     let m = a
         .update(&tx)
         .await
         .map_err(|e| conflict_or(e, "code", &d.code))?;
-    audit::record(
-        &tx,
-        actor,
-        Change {
-            action: "update",
-            entity: "plot",
-            entity_id: Some(id),
-            zone_id: Some(m.zone_id),
-            before: json(&before),
-            after: json(&m),
-        },
-    )
-    .await?;
+    audit::updated(&tx, actor, &before, &m).await?;
     tx.commit().await?;
     Ok(m)
 }

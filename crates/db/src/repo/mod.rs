@@ -12,6 +12,7 @@ pub mod imports;
 pub mod land;
 pub mod meta;
 pub mod revitalisation;
+pub mod scoped;
 pub mod stats;
 pub mod tracks;
 pub mod transfer;
@@ -44,56 +45,6 @@ pub const MAX_PAGE: u64 = 1_000_000;
 /// A requested page number within 1..=[`MAX_PAGE`].
 pub fn page_number(page: u64) -> u64 {
     page.clamp(1, MAX_PAGE)
-}
-
-/// A record that another record may point to, and whose zone must then be the same.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum ZoneRef {
-    Park(i64),
-    Enterprise(i64),
-}
-
-/// Checks that every referenced record exists and belongs to `zone_id`; each one that
-/// does not is reported as `choice.unknown` on its field, all at once, so that an id of
-/// another zone can never be attached to (and later shown through) this zone's records.
-pub(crate) async fn check_in_zone<C: sea_orm::ConnectionTrait>(
-    db: &C,
-    zone_id: i64,
-    refs: &[(&'static str, ZoneRef)],
-) -> crate::DbResult<()> {
-    use crate::entities::{enterprise, park};
-    use sea_orm::EntityTrait;
-    let mut errs = Vec::new();
-    for (field, r) in refs {
-        let (zone, id) = match *r {
-            ZoneRef::Park(id) => (
-                park::Entity::find_by_id(id)
-                    .one(db)
-                    .await?
-                    .map(|p| p.zone_id),
-                id,
-            ),
-            ZoneRef::Enterprise(id) => (
-                enterprise::Entity::find_by_id(id)
-                    .one(db)
-                    .await?
-                    .map(|e| e.zone_id),
-                id,
-            ),
-        };
-        if zone != Some(zone_id) {
-            errs.push(devzone_core::validate::FieldError::new(
-                field,
-                "choice.unknown",
-                id.to_string(),
-            ));
-        }
-    }
-    if errs.is_empty() {
-        Ok(())
-    } else {
-        Err(crate::DbError::Invalid(errs))
-    }
 }
 
 /// Escapes `%`, `_` and `\` so user text matches literally inside a LIKE pattern.

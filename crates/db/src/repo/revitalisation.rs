@@ -1,11 +1,12 @@
 //! Revitalisation cases: an idle or low-efficiency asset taken up, its plan and dated steps,
 //! the hand-over, and the projects placed into it; zone totals.
 
-use super::audit::{self, Change, json};
+use super::audit::{self, json};
+use super::scoped::{ZoneRef, check_refs};
 use crate::entities::{
     revitalisation_case as case, revitalisation_project as project, revitalisation_step as step,
 };
-use crate::{Actor, DbError, DbResult, Scope};
+use crate::{Actor, DbResult, Scope};
 use devzone_core::land::validate::{CaseDraft, ProjectDraft, StepDraft};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
@@ -32,41 +33,6 @@ fn case_active(zone_id: i64, d: &CaseDraft) -> case::ActiveModel {
     }
 }
 
-/// Checks that the case's plot or building is in the zone.
-async fn check_asset<C: ConnectionTrait>(db: &C, zone_id: i64, d: &CaseDraft) -> DbResult<()> {
-    use crate::entities::{building, plot};
-    let mut errs = Vec::new();
-    if let Some(p) = d.plot_id
-        && plot::Entity::find_by_id(p)
-            .one(db)
-            .await?
-            .is_none_or(|p| p.zone_id != zone_id)
-    {
-        errs.push(devzone_core::validate::FieldError::new(
-            "plot_id",
-            "choice.unknown",
-            p.to_string(),
-        ));
-    }
-    if let Some(b) = d.building_id
-        && building::Entity::find_by_id(b)
-            .one(db)
-            .await?
-            .is_none_or(|b| b.zone_id != zone_id)
-    {
-        errs.push(devzone_core::validate::FieldError::new(
-            "building_id",
-            "choice.unknown",
-            b.to_string(),
-        ));
-    }
-    if errs.is_empty() {
-        Ok(())
-    } else {
-        Err(DbError::Invalid(errs))
-    }
-}
-
 pub async fn create(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -76,7 +42,15 @@ pub async fn create(
     projects: &[ProjectDraft],
 ) -> DbResult<case::Model> {
     let tx = db.begin().await?;
-    check_asset(&tx, zone_id, d).await?;
+    check_refs(
+        &tx,
+        zone_id,
+        &[
+            ("plot_id", d.plot_id.map(ZoneRef::Plot)),
+            ("building_id", d.building_id.map(ZoneRef::Building)),
+        ],
+    )
+    .await?;
     let m = case_active(zone_id, d).insert(&tx).await?;
     for s in steps {
         insert_step(&tx, m.id, s).await?;
@@ -84,19 +58,7 @@ pub async fn create(
     for p in projects {
         insert_project(&tx, zone_id, m.id, p).await?;
     }
-    audit::record(
-        &tx,
-        actor,
-        Change {
-            action: "create",
-            entity: "revitalisation_case",
-            entity_id: Some(m.id),
-            zone_id: Some(zone_id),
-            before: None,
-            after: json(&m),
-        },
-    )
-    .await?;
+    audit::created(&tx, actor, &m).await?;
     tx.commit().await?;
     Ok(m)
 }
@@ -124,14 +86,12 @@ async fn insert_project<C: ConnectionTrait>(
     case_id: i64,
     p: &ProjectDraft,
 ) -> DbResult<project::Model> {
-    if let Some(e) = p.enterprise_id {
-        super::check_in_zone(
-            db,
-            zone_id,
-            &[("enterprise_id", super::ZoneRef::Enterprise(e))],
-        )
-        .await?;
-    }
+    check_refs(
+        db,
+        zone_id,
+        &[("enterprise_id", p.enterprise_id.map(ZoneRef::Enterprise))],
+    )
+    .await?;
     Ok(project::ActiveModel {
         case_id: Set(case_id),
         name: Set(p.name.clone()),
@@ -157,14 +117,10 @@ pub async fn add_step(
     audit::record(
         &tx,
         actor,
-        Change {
-            action: "create",
-            entity: "revitalisation_step",
-            entity_id: Some(m.id),
-            zone_id: Some(c.zone_id),
-            before: None,
-            after: json(&m),
-        },
+        audit::Change::new("create", "revitalisation_step")
+            .id(m.id)
+            .zone(c.zone_id)
+            .after(json(&m)),
     )
     .await?;
     tx.commit().await?;
@@ -182,14 +138,10 @@ pub async fn add_project(
     audit::record(
         &tx,
         actor,
-        Change {
-            action: "create",
-            entity: "revitalisation_project",
-            entity_id: Some(m.id),
-            zone_id: Some(c.zone_id),
-            before: None,
-            after: json(&m),
-        },
+        audit::Change::new("create", "revitalisation_project")
+            .id(m.id)
+            .zone(c.zone_id)
+            .after(json(&m)),
     )
     .await?;
     tx.commit().await?;
@@ -210,14 +162,11 @@ pub async fn set_stage(
     audit::record(
         &tx,
         actor,
-        Change {
-            action: "update",
-            entity: "revitalisation_case",
-            entity_id: Some(m.id),
-            zone_id: Some(m.zone_id),
-            before: json(c),
-            after: json(&m),
-        },
+        audit::Change::new("update", "revitalisation_case")
+            .id(m.id)
+            .zone(m.zone_id)
+            .before(json(c))
+            .after(json(&m)),
     )
     .await?;
     tx.commit().await?;
@@ -237,10 +186,7 @@ pub async fn get<C: ConnectionTrait>(
     scope: &Scope,
     id: i64,
 ) -> DbResult<Option<case::Model>> {
-    Ok(case::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .filter(|c| scope.allows_zone(c.zone_id)))
+    super::scoped::get::<case::Entity, C>(db, scope, id).await
 }
 
 pub async fn steps<C: ConnectionTrait>(db: &C, case_id: i64) -> DbResult<Vec<step::Model>> {

@@ -3,15 +3,16 @@
 //! from the confirmed chain mappings), their maturity stage, the zone's targets with the
 //! metrics they are measured by, and province totals for location quotients.
 
-use super::audit::{self, Change, json};
+use super::audit::{self};
 use super::chains;
+use super::facts::Year;
 use crate::entities::{
-    chain_target, enterprise, fact_value, park, province_total, qualification, track_record,
-    track_stage,
+    chain_target, enterprise, park, province_total, qualification, track_record, track_stage,
 };
 use crate::{Actor, DbError, DbResult};
 use chrono::NaiveDate;
 use devzone_core::chain::target::Metric;
+use devzone_core::facts::FactField;
 use devzone_core::validate::FieldError;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
@@ -108,19 +109,7 @@ pub async fn add_record(
     }
     .insert(&tx)
     .await?;
-    audit::record(
-        &tx,
-        actor,
-        Change {
-            action: "create",
-            entity: "track_record",
-            entity_id: Some(m.id),
-            zone_id: Some(zone_id),
-            before: None,
-            after: json(&m),
-        },
-    )
-    .await?;
+    audit::created(&tx, actor, &m).await?;
     tx.commit().await?;
     Ok(m)
 }
@@ -173,14 +162,10 @@ pub async fn set_stage(
     audit::record(
         &tx,
         actor,
-        Change {
-            action: "update",
-            entity: "track_stage",
-            entity_id: None,
-            zone_id: Some(zone_id),
-            before: before.map(|b| b.stage),
-            after: Some(format!("{taxonomy}/{track}: {stage}")),
-        },
+        audit::Change::new("update", "track_stage")
+            .zone(zone_id)
+            .before(before.map(|b| b.stage))
+            .after(Some(format!("{taxonomy}/{track}: {stage}"))),
     )
     .await?;
     tx.commit().await?;
@@ -357,19 +342,7 @@ pub async fn add_target(
     }
     .insert(&tx)
     .await?;
-    audit::record(
-        &tx,
-        actor,
-        Change {
-            action: "create",
-            entity: "chain_target",
-            entity_id: Some(m.id),
-            zone_id: Some(zone_id),
-            before: None,
-            after: json(&m),
-        },
-    )
-    .await?;
+    audit::created(&tx, actor, &m).await?;
     tx.commit().await?;
     Ok(m)
 }
@@ -404,14 +377,9 @@ pub async fn set_province_totals(
     audit::record(
         &tx,
         actor,
-        Change {
-            action: "import",
-            entity: "province_totals",
-            entity_id: None,
-            zone_id: Some(zone_id),
-            before: None,
-            after: Some(format!("{} rows, years {years:?}", rows.len())),
-        },
+        audit::Change::new("import", "province_totals")
+            .zone(zone_id)
+            .after(Some(format!("{} rows, years {years:?}", rows.len()))),
     )
     .await?;
     tx.commit().await?;
@@ -450,18 +418,10 @@ pub async fn division_figures<C: ConnectionTrait>(
         .collect();
     let ids: Vec<i64> = ents.iter().map(|e| e.id).collect();
     let mut zone: BTreeMap<String, f64> = BTreeMap::new();
-    for chunk in ids.chunks(500) {
-        for v in fact_value::Entity::find()
-            .filter(fact_value::Column::EnterpriseId.is_in(chunk.to_vec()))
-            .filter(fact_value::Column::Current.eq(true))
-            .filter(fact_value::Column::Year.eq(year))
-            .filter(fact_value::Column::Field.eq(field))
-            .all(db)
-            .await?
-        {
-            if let (Some(x), Some(d)) = (v.value, division.get(&v.enterprise_id)) {
-                *zone.entry(d.clone()).or_default() += x as f64 / 100.0;
-            }
+    let fact = FactField::parse(field).ok_or(DbError::NotFound)?;
+    for ((id, _), f) in super::facts::current_figures(db, &ids, &[fact], Year::Of(year)).await? {
+        if let (Some(x), Some(d)) = (f.value, division.get(&id)) {
+            *zone.entry(d.clone()).or_default() += x;
         }
     }
     let province = province_total::Entity::find()

@@ -683,16 +683,12 @@ pub async fn import(
     super::audit::record(
         &tx,
         actor,
-        super::audit::Change {
-            action: "import",
-            entity: "zone",
-            entity_id: Some(zm.id),
-            zone_id: Some(zm.id),
-            before: None,
-            after: Some(
+        super::audit::Change::new("import", "zone")
+            .id(zm.id)
+            .zone(zm.id)
+            .after(Some(
                 serde_json::json!({"from": manifest.exported_at, "zone": z.name}).to_string(),
-            ),
-        },
+            )),
     )
     .await?;
     tx.commit().await?;

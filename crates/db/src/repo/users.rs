@@ -1,6 +1,6 @@
 //! Accounts, zone grants, sessions and API tokens.
 
-use super::audit::{self, Change};
+use super::audit::{self};
 use crate::entities::{api_token, session, user, user_zone};
 use crate::{Actor, DbError, DbResult, conflict_or};
 use chrono::{DateTime, Duration, Utc};
@@ -76,17 +76,10 @@ pub async fn create(
     audit::record(
         &tx,
         actor,
-        Change {
-            action: "create",
-            entity: "user",
-            entity_id: Some(m.id),
-            zone_id: None,
-            before: None,
-            after: Some(
-                serde_json::json!({"username": m.username, "role": m.role, "zones": u.zones})
-                    .to_string(),
-            ),
-        },
+        audit::Change::new("create", "user").id(m.id).after(Some(
+            serde_json::json!({"username": m.username, "role": m.role, "zones": u.zones})
+                .to_string(),
+        )),
     )
     .await?;
     tx.commit().await?;
@@ -162,19 +155,7 @@ pub async fn set_password(
         .exec(&tx)
         .await?;
     revoke_all_tokens(&tx, u.id).await?;
-    audit::record(
-        &tx,
-        actor,
-        Change {
-            action: "passwd",
-            entity: "user",
-            entity_id: Some(u.id),
-            zone_id: None,
-            before: None,
-            after: None,
-        },
-    )
-    .await?;
+    audit::record(&tx, actor, audit::Change::new("passwd", "user").id(u.id)).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -201,14 +182,10 @@ pub async fn set_disabled(
     audit::record(
         &tx,
         actor,
-        Change {
-            action,
-            entity: "user",
-            entity_id: Some(u.id),
-            zone_id: None,
-            before: Some(format!("{{\"disabled\":{}}}", u.disabled)),
-            after: Some(format!("{{\"disabled\":{disabled}}}")),
-        },
+        audit::Change::new(action, "user")
+            .id(u.id)
+            .before(Some(format!("{{\"disabled\":{}}}", u.disabled)))
+            .after(Some(format!("{{\"disabled\":{disabled}}}"))),
     )
     .await?;
     tx.commit().await?;
@@ -413,14 +390,11 @@ pub async fn create_token(
     audit::record(
         &tx,
         actor,
-        Change {
-            action: "create",
-            entity: "api_token",
-            entity_id: Some(m.id),
-            zone_id: None,
-            before: None,
-            after: Some(serde_json::json!({"user": username, "name": name}).to_string()),
-        },
+        audit::Change::new("create", "api_token")
+            .id(m.id)
+            .after(Some(
+                serde_json::json!({"user": username, "name": name}).to_string(),
+            )),
     )
     .await?;
     tx.commit().await?;
@@ -447,19 +421,7 @@ pub async fn revoke_token(
     let mut am: api_token::ActiveModel = t.into();
     am.revoked_at = Set(Some(Utc::now()));
     am.update(&tx).await?;
-    audit::record(
-        &tx,
-        actor,
-        Change {
-            action: "revoke",
-            entity: "api_token",
-            entity_id: Some(id),
-            zone_id: None,
-            before: None,
-            after: None,
-        },
-    )
-    .await?;
+    audit::record(&tx, actor, audit::Change::new("revoke", "api_token").id(id)).await?;
     tx.commit().await?;
     Ok(())
 }

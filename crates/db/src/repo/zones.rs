@@ -1,6 +1,6 @@
 //! Zones (tenants) and the parks inside them.
 
-use super::audit::{self, Change, json};
+use super::audit::{self};
 use crate::entities::{park, zone};
 use crate::{Actor, DbError, DbResult, Scope, conflict_or};
 use devzone_core::validate::{ParkDraft, ZoneDraft};
@@ -45,19 +45,7 @@ pub async fn create(
     }
     .insert(&tx)
     .await?;
-    audit::record(
-        &tx,
-        actor,
-        Change {
-            action: "create",
-            entity: "zone",
-            entity_id: Some(m.id),
-            zone_id: Some(m.id),
-            before: None,
-            after: json(&m),
-        },
-    )
-    .await?;
+    audit::created(&tx, actor, &m).await?;
     tx.commit().await?;
     Ok(m)
 }
@@ -78,19 +66,7 @@ pub async fn update(
     am.province_code = Set(d.province_code.clone());
     am.city_code = Set(d.city_code.clone());
     let after = am.update(&tx).await?;
-    audit::record(
-        &tx,
-        actor,
-        Change {
-            action: "update",
-            entity: "zone",
-            entity_id: Some(id),
-            zone_id: Some(id),
-            before: json(&before),
-            after: json(&after),
-        },
-    )
-    .await?;
+    audit::updated(&tx, actor, &before, &after).await?;
     tx.commit().await?;
     Ok(after)
 }
@@ -109,10 +85,7 @@ pub async fn park<C: ConnectionTrait>(
     scope: &Scope,
     id: i64,
 ) -> DbResult<Option<park::Model>> {
-    Ok(park::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .filter(|p| scope.allows_zone(p.zone_id)))
+    super::scoped::get::<park::Entity, C>(db, scope, id).await
 }
 
 pub async fn create_park(
@@ -132,19 +105,7 @@ pub async fn create_park(
     .insert(&tx)
     .await
     .map_err(|e| conflict_or(e, "name", &d.name))?;
-    audit::record(
-        &tx,
-        actor,
-        Change {
-            action: "create",
-            entity: "park",
-            entity_id: Some(m.id),
-            zone_id: Some(zone_id),
-            before: None,
-            after: json(&m),
-        },
-    )
-    .await?;
+    audit::created(&tx, actor, &m).await?;
     tx.commit().await?;
     Ok(m)
 }
@@ -166,19 +127,7 @@ pub async fn update_park(
         .update(&tx)
         .await
         .map_err(|e| conflict_or(e, "name", &d.name))?;
-    audit::record(
-        &tx,
-        actor,
-        Change {
-            action: "update",
-            entity: "park",
-            entity_id: Some(id),
-            zone_id: Some(after.zone_id),
-            before: json(&before),
-            after: json(&after),
-        },
-    )
-    .await?;
+    audit::updated(&tx, actor, &before, &after).await?;
     tx.commit().await?;
     Ok(after)
 }

@@ -138,14 +138,7 @@ pub async fn login(
                     username: u.username.clone(),
                     request_id: None,
                 },
-                audit::Change {
-                    action: "login",
-                    entity: "user",
-                    entity_id: Some(u.id),
-                    zone_id: None,
-                    before: None,
-                    after: None,
-                },
+                audit::Change::new("login", "user").id(u.id),
             )
             .await;
             let clear_pre = format!("{LOGIN_CSRF_COOKIE}=; Path=/login; Max-Age=0");

@@ -1,0 +1,38 @@
+//! SeaORM entities: one module per table, grouped in one file per aggregate. Only this crate
+//! names them.
+//!
+//! Conventions: quantities are `i64` hundredths of the stored unit (see
+//! `devzone_core::facts::Centi`); lists (former names, tags) are JSON arrays in a text column;
+//! vocabularies are their snake_case ids; timestamps are UTC.
+
+macro_rules! no_relations {
+    () => {
+        #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+        pub enum Relation {}
+        impl ActiveModelBehavior for ActiveModel {}
+    };
+}
+
+mod accounts;
+mod chains;
+mod evaluation;
+mod imports;
+mod land;
+mod reference;
+mod registry;
+mod requirements;
+
+pub use accounts::{api_token, audit, session, user, user_zone};
+pub use chains::{
+    chain_mapping, chain_settings, chain_target, chain_taxonomy, province_total, track_record,
+    track_stage,
+};
+pub use evaluation::{evaluation_result, evaluation_run, evaluation_scheme};
+pub use imports::{import, import_enterprise, import_mapping, import_upload};
+pub use land::{
+    building, land_rules, lease, plot, revitalisation_case, revitalisation_project,
+    revitalisation_step, unit,
+};
+pub use reference::{division, industry_code, listed_zone, meta};
+pub use registry::{enterprise, fact_precedence, fact_value, park, qualification, zone};
+pub use requirements::{requirement, requirement_match};
