@@ -102,7 +102,7 @@ pub async fn run(db: &Db, file: &Path, o: Options, actor: &Actor) -> anyhow::Res
         zone_id: o.zone,
         kind: o.kind,
         source,
-        as_of: chrono::Utc::now().date_naive(),
+        as_of: devzone_core::calendar::today(),
         year: o.year,
         file_name: name.clone(),
         file_sha256: prepared.sha256.clone(),
@@ -420,7 +420,7 @@ pub async fn unit_register(
         return Ok(1);
     };
     let checked = sheet::check(&prepared.read.grid, &layout);
-    let today = chrono::Local::now().date_naive();
+    let today = devzone_core::calendar::today();
     let (mut counts, db_problems) =
         devzone_db::repo::land::import_units(&db.conn, actor, zone, &checked.rows, today, dry_run)
             .await?;

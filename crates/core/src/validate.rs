@@ -229,7 +229,7 @@ impl EnterpriseInput {
         let founded_on =
             clean(&self.founded_on).and_then(|d| parse_date("founded_on", &d, &mut errs));
         if let Some(d) = founded_on
-            && d > chrono::Utc::now().date_naive()
+            && d > crate::calendar::today()
         {
             errs.push(FieldError::new("founded_on", "date.future", d.to_string()));
         }

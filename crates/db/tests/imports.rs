@@ -368,7 +368,7 @@ async fn a_zone_export_reads_back_into_an_empty_installation_exactly() {
             &bytes(sample(&samples, "tax_bureau")),
         )
         .await;
-        imports::set_precedence(
+        facts::set_precedence(
             &db.conn,
             &actor(),
             1,

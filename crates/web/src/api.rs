@@ -591,7 +591,7 @@ async fn record_facts(
         .ok_or_else(ApiError::not_found)?;
     writer(&v)?;
     let d = input
-        .validate(chrono::Utc::now().date_naive())
+        .validate(devzone_core::calendar::today())
         .map_err(ApiError::invalid)?;
     let o = facts::record(&s.db.conn, &v.actor(), &v.scope, id, &d).await?;
     Ok(Json(FactsOutcome {

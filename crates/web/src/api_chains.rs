@@ -290,7 +290,7 @@ async fn list_targets(
     use devzone_db::repo::tracks;
     zone_in_scope(&s, &v, id).await?;
     let db = &s.db.conn;
-    let today = crate::pages::land::today();
+    let today = devzone_core::calendar::today();
     let mut out = Vec::new();
     for m in tracks::targets(db, id).await? {
         let Ok(metric) = serde_json::from_str::<Metric>(&m.metric) else {

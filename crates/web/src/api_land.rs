@@ -113,7 +113,7 @@ async fn list_plots(
 ) -> ApiResult<Json<Vec<PlotOut>>> {
     zone_in_scope(&s, &v, id).await?;
     let inv = land::inventory(&s.db.conn, id, None).await?;
-    let assessed = land::assess(&s.db.conn, id, &inv, crate::pages::land::today()).await?;
+    let assessed = land::assess(&s.db.conn, id, &inv, devzone_core::calendar::today()).await?;
     Ok(Json(
         assessed
             .into_iter()
@@ -180,7 +180,7 @@ async fn create_unit(
         &v.actor(),
         &v.scope,
         &input,
-        crate::pages::land::today(),
+        devzone_core::calendar::today(),
     )
     .await?;
     Ok((StatusCode::CREATED, Json(u)))
@@ -201,7 +201,7 @@ async fn create_lease(
         &v.actor(),
         &v.scope,
         &input,
-        crate::pages::land::today(),
+        devzone_core::calendar::today(),
     )
     .await?;
     Ok((StatusCode::CREATED, Json(l)))
@@ -256,7 +256,7 @@ async fn requirement_matches(
         &s.db.conn,
         r.zone_id,
         &demand::spec(&r),
-        crate::pages::land::today(),
+        devzone_core::calendar::today(),
         50,
     )
     .await?;
@@ -302,7 +302,7 @@ async fn get_plot(
         .await?
         .ok_or_else(ApiError::not_found)?;
     let inv = land::inventory(&s.db.conn, p.zone_id, p.park_id).await?;
-    let a = land::assess(&s.db.conn, p.zone_id, &inv, crate::pages::land::today())
+    let a = land::assess(&s.db.conn, p.zone_id, &inv, devzone_core::calendar::today())
         .await?
         .into_iter()
         .find(|a| a.plot.id == id)
@@ -336,7 +336,7 @@ async fn create_building(
         &v.actor(),
         p.zone_id,
         &input,
-        crate::pages::land::today().year(),
+        devzone_core::calendar::today().year(),
     )
     .await?;
     Ok((StatusCode::CREATED, Json(b)))

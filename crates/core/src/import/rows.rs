@@ -131,7 +131,7 @@ pub fn check(
         .filter_map(|(i, c)| Some((i, c.target?, c.factor().ok()?)))
         .collect();
     let industry = industries(IndustryEdition::Amended);
-    let today = chrono::Utc::now().date_naive();
+    let today = crate::calendar::today();
     let mut rows: Vec<(Option<Record>, Vec<Problem>)> = Vec::with_capacity(layout.data_rows.len());
     for &r in &layout.data_rows {
         let cells = grid.row(r);

@@ -1,7 +1,7 @@
 //! Industry chains in a zone: which taxonomy version applies, the rule suggestions and their
 //! review, manual mappings, and the figures the gap analysis reads.
 
-use super::audit::{self};
+use super::audit;
 use super::facts::Year;
 use crate::entities::{
     chain_mapping as mapping, chain_settings, chain_taxonomy, enterprise, qualification,

@@ -123,7 +123,7 @@ pub async fn list<C: ConnectionTrait>(
         });
     }
     if let Some(kind) = lq.qualification.as_deref().filter(|s| !s.is_empty()) {
-        let today = chrono::Utc::now().date_naive();
+        let today = devzone_core::calendar::today();
         let sub = Query::select()
             .column(qualification::Column::EnterpriseId)
             .from(qualification::Entity)
@@ -385,7 +385,7 @@ pub async fn qualification_counts<C: ConnectionTrait>(
         kind: String,
         n: i64,
     }
-    let today = chrono::Utc::now().date_naive();
+    let today = devzone_core::calendar::today();
     let in_zone = Query::select()
         .column(enterprise::Column::Id)
         .from(enterprise::Entity)

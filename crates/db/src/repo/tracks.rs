@@ -3,7 +3,7 @@
 //! from the confirmed chain mappings), their maturity stage, the zone's targets with the
 //! metrics they are measured by, and province totals for location quotients.
 
-use super::audit::{self};
+use super::audit;
 use super::chains;
 use super::facts::Year;
 use crate::entities::{

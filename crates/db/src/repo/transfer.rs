@@ -9,7 +9,7 @@
 //! history are not carried: they are results and logs of this installation, and runs can
 //! be repeated from the facts.
 
-use super::imports::{FACT_ROWS, FactRow, insert_facts};
+use super::facts::{FACT_ROWS, FactRow, insert_facts};
 use crate::entities::{enterprise, fact_precedence, fact_value, park, qualification, zone};
 use crate::{Actor, DbError, DbResult};
 use devzone_core::import::cells::{formula_safe, formula_unsafe};

@@ -1,6 +1,6 @@
 //! Accounts, zone grants, sessions and API tokens.
 
-use super::audit::{self};
+use super::audit;
 use crate::entities::{api_token, session, user, user_zone};
 use crate::{Actor, DbError, DbResult, conflict_or};
 use chrono::{DateTime, Duration, Utc};

@@ -1,6 +1,6 @@
 //! Zones (tenants) and the parks inside them.
 
-use super::audit::{self};
+use super::audit;
 use crate::entities::{park, zone};
 use crate::{Actor, DbError, DbResult, Scope, conflict_or};
 use devzone_core::validate::{ParkDraft, ZoneDraft};

@@ -1,18 +1,20 @@
 //! Buildings and space units: a building's units with their leases and the forms to add
 //! them, a unit's page with its lease history and edit form, and the zone's rent roll.
 
-use super::land::{m2, occupancy_kpis, today, wan_yuan};
+use super::land::occupancy_kpis;
 use super::zone_for;
 use crate::AppState;
 use crate::error::PageError;
 use crate::pages::home::Kpi;
 use crate::session::{PageViewer, Viewer};
 use crate::views::Chrome;
+use crate::views::format::{m2, wan_yuan};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use devzone_core::calendar::today;
 use devzone_core::land::occupancy::is_stale;
 use devzone_core::land::validate::{LeaseInput, UnitInput};
 use devzone_core::validate::FieldError;

@@ -1,7 +1,6 @@
 //! Space requirements with their ranked candidates and funnel, unmet demand, and the
 //! revitalisation cases with their totals.
 
-use super::land::{m2, pct, today, wan_yuan};
 use super::{nonempty, zone_for};
 use crate::AppState;
 use crate::error::PageError;
@@ -9,11 +8,13 @@ use crate::i18n::Tr;
 use crate::pages::home::Kpi;
 use crate::session::{PageViewer, Viewer};
 use crate::views::Chrome;
+use crate::views::format::{m2, pct, wan_yuan};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use devzone_core::calendar::today;
 use devzone_core::land::matching::{CandidateKind, Check, Figure, Outcome, Ranked, Requirement};
 use devzone_core::land::validate::{CaseInput, ProjectInput, RequirementInput, StepInput};
 use devzone_core::model::{

@@ -251,7 +251,7 @@ pub async fn export(
         headers,
         rows,
     };
-    let stem = format!("{}-{}", zone.name, chrono::Utc::now().format("%Y%m%d"));
+    let stem = format!("{}-{}", zone.name, devzone_core::calendar::stamp());
     crate::views::download(&table, p.format.as_deref(), "enterprises", &stem)
 }
 
@@ -389,7 +389,7 @@ async fn enterprise_page(
         Some(p) => zones::park(db, &devzone_db::Scope::all(), p).await?,
         None => None,
     };
-    let today = chrono::Utc::now().date_naive();
+    let today = devzone_core::calendar::today();
     let quals = enterprises::qualifications(db, id)
         .await?
         .into_iter()
@@ -648,7 +648,7 @@ pub async fn add_facts(
             )),
         }
     }
-    match input.validate(chrono::Utc::now().date_naive()) {
+    match input.validate(devzone_core::calendar::today()) {
         Ok(d) if errors.is_empty() => {
             facts::record(&state.db.conn, &v.actor(), &v.scope, id, &d).await?;
             Ok(Redirect::to(&format!("/enterprises/{id}#facts")).into_response())

@@ -221,7 +221,7 @@ pub async fn runs(
             built_in: s.built_in,
         })
         .collect();
-    let this_year = chrono::Datelike::year(&chrono::Utc::now());
+    let this_year = devzone_core::calendar::this_year();
     let page = RunsPage {
         c: Chrome::new(
             &v,

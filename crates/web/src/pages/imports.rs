@@ -370,7 +370,7 @@ async fn evaluate(
         zone_id: up.zone_id,
         kind: choices.kind,
         source: choices.source.unwrap_or(FactSource::Officer),
-        as_of: chrono::Utc::now().date_naive(),
+        as_of: devzone_core::calendar::today(),
         year: choices.year,
         file_name: up.file_name.clone(),
         file_sha256: prepared.sha256.clone(),
@@ -888,7 +888,7 @@ async fn precedence_page(
 ) -> Result<Response, PageError> {
     let zone = zone_for(state, v, id).await?;
     let t = v.tr();
-    let p = imports::precedence(&state.db.conn, id).await?;
+    let p = devzone_db::repo::facts::precedence(&state.db.conn, id).await?;
     let all = zones::list(&state.db.conn, &v.scope).await?;
     let rows = FactField::ALL
         .iter()
@@ -965,7 +965,8 @@ pub async fn set_precedence(
     }
     match Precedence::parse_order(&text) {
         Ok(order) => {
-            imports::set_precedence(&state.db.conn, &v.actor(), id, field, &order).await?;
+            devzone_db::repo::facts::set_precedence(&state.db.conn, &v.actor(), id, field, &order)
+                .await?;
             Ok(Redirect::to(&format!("/zones/{id}/imports/precedence")).into_response())
         }
         Err(bad) => {
@@ -992,6 +993,6 @@ pub async fn export_zone(
         buf.into_inner(),
         "application/zip",
         &format!("zone-{id}.zip"),
-        &format!("{}-{}.zip", zone.name, chrono::Utc::now().format("%Y%m%d")),
+        &format!("{}-{}.zip", zone.name, devzone_core::calendar::stamp()),
     ))
 }

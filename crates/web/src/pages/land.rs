@@ -7,14 +7,16 @@ use crate::error::PageError;
 use crate::i18n::Tr;
 use crate::pages::home::Kpi;
 use crate::session::{PageViewer, Viewer};
-use crate::views::{Chrome, grouped};
+use crate::views::Chrome;
+use crate::views::format::{m2, mu, pct, wan_yuan};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::{Path, Query, RawQuery, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use devzone_charts::map::{Shape, zone_map};
-use devzone_core::land::geometry::{Boundary, M2_PER_MU};
+use devzone_core::calendar::today;
+use devzone_core::land::geometry::Boundary;
 use devzone_core::land::idle::Flag;
 use devzone_core::land::occupancy::{Occupancy, ends_within, is_stale};
 use devzone_core::validate::FieldError;
@@ -23,27 +25,6 @@ pub(crate) use devzone_db::repo::land::Assessed;
 use devzone_db::repo::land::{self, Inventory};
 use devzone_db::repo::zones;
 use serde::Deserialize;
-
-pub fn today() -> chrono::NaiveDate {
-    chrono::Local::now().date_naive()
-}
-
-pub fn m2(v: f64) -> String {
-    grouped(v, 0)
-}
-
-pub fn mu(v_m2: f64) -> String {
-    grouped(v_m2 / M2_PER_MU, 1)
-}
-
-pub fn wan_yuan(v: f64) -> String {
-    grouped(v / 10_000.0, 1)
-}
-
-pub fn pct(v: Option<f64>) -> String {
-    v.map(|x| format!("{:.1}%", x * 100.0))
-        .unwrap_or_else(|| "—".into())
-}
 
 /// A flag as one line: the rule's name and its figures.
 pub fn flag_text(t: &Tr, f: &Flag) -> String {

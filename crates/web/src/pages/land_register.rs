@@ -33,7 +33,7 @@ pub async fn download(
     let db = &state.db.conn;
     let t = v.tr();
     let inv = land::inventory(db, id, None).await?;
-    let today = super::land::today();
+    let today = devzone_core::calendar::today();
     let plots: HashMap<i64, &str> = inv.plots.iter().map(|p| (p.id, p.code.as_str())).collect();
     let buildings: HashMap<i64, &devzone_db::entities::building::Model> =
         inv.buildings.iter().map(|b| (b.id, b)).collect();
@@ -122,7 +122,7 @@ async fn run(
         &v.actor(),
         up.zone_id,
         &checked.rows,
-        super::land::today(),
+        devzone_core::calendar::today(),
         !commit,
     )
     .await?;

@@ -1,17 +1,19 @@
 //! Plots: the list with its filters and export, the plot card with its map, flags and
 //! buildings, and the plot and building forms.
 
-use super::land::{Assessed, assessed_zone, flag_text, m2, map_svg, mu, pct, today, wan_yuan};
+use super::land::{Assessed, assessed_zone, flag_text, map_svg};
 use super::{nonempty, query_without, with_page, zone_for};
 use crate::AppState;
 use crate::error::PageError;
 use crate::session::{PageViewer, Viewer};
 use crate::views::Chrome;
+use crate::views::format::{m2, mu, pct, wan_yuan};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::{Path, Query, RawQuery, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use devzone_core::calendar::today;
 use devzone_core::land::geometry::{AREA_TOLERANCE, M2_PER_MU, area_deviation};
 use devzone_core::validate::FieldError;
 use devzone_db::entities::plot;
@@ -288,7 +290,7 @@ pub async fn plots_export(
         "{}-{}-{}",
         zone.name,
         t.t("land.plots"),
-        chrono::Utc::now().format("%Y%m%d")
+        devzone_core::calendar::stamp()
     );
     crate::views::download(&table, p.format.as_deref(), "plots", &stem)
 }

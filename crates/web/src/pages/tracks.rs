@@ -399,7 +399,7 @@ async fn targets_page(
     let zone = zone_for(state, v, id).await?;
     let db = &state.db.conn;
     let t = v.tr();
-    let today = super::land::today();
+    let today = devzone_core::calendar::today();
     let mut rows = Vec::new();
     for m in tracks::targets(db, id).await? {
         let Ok(metric) = serde_json::from_str::<Metric>(&m.metric) else {

@@ -3,17 +3,24 @@
 //! A new value for (enterprise, year, field) becomes current and the earlier version stays,
 //! unchanged, as history. Sending the same value from the same source again changes nothing.
 
-use super::audit::{self};
+mod figures;
+mod insert;
+mod precedence;
+
+use super::audit;
 use crate::entities::{enterprise, fact_value};
 use crate::{Actor, DbError, DbResult, Scope};
-use devzone_core::facts::{Centi, FactField, Precedence};
+use devzone_core::facts::{Centi, FactField};
 use devzone_core::validate::FactsDraft;
+pub use figures::*;
+pub(crate) use insert::{FACT_ROWS, FactRow, insert_facts};
+pub use precedence::*;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait,
+    TransactionTrait,
 };
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// Main-business revenue from which an enterprise counts as above designated size (yuan).
 pub const ABOVE_SCALE_MAIN_REVENUE_YUAN: i64 = 20_000_000;
@@ -25,77 +32,6 @@ pub struct Outcome {
     pub unchanged: u32,
     /// Recorded as history only: a source of higher precedence holds the current value.
     pub not_current: u32,
-}
-
-/// The parts of a stored version that deciding the current one needs.
-#[derive(Debug, Clone)]
-pub(crate) struct Version {
-    pub id: i64,
-    pub value: Option<i64>,
-    pub text: Option<String>,
-    pub source: String,
-    pub current: bool,
-}
-
-impl From<&fact_value::Model> for Version {
-    fn from(m: &fact_value::Model) -> Self {
-        Version {
-            id: m.id,
-            value: m.value,
-            text: m.text_value.clone(),
-            source: m.source.clone(),
-            current: m.current,
-        }
-    }
-}
-
-/// What recording a value does to a figure with these stored versions.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Decision {
-    /// The source's newest version already has this value.
-    Unchanged,
-    /// A new version; `current` when its source ranks at least as high as the current
-    /// version's, which it then supersedes.
-    New {
-        current: bool,
-        supersede: Option<i64>,
-        existed: bool,
-    },
-}
-
-pub(crate) fn decide(
-    versions: &[Version],
-    prec: &Precedence,
-    field: FactField,
-    source: &str,
-    value: Option<i64>,
-    text: Option<&str>,
-) -> Decision {
-    let own_latest = versions
-        .iter()
-        .filter(|v| v.source == source)
-        .max_by_key(|v| v.id);
-    if let Some(v) = own_latest
-        && v.value == value
-        && v.text.as_deref() == text
-    {
-        return Decision::Unchanged;
-    }
-    let current = versions.iter().find(|v| v.current);
-    let wins = current.is_none_or(|c| prec.rank(field, source) <= prec.rank(field, &c.source));
-    Decision::New {
-        current: wins,
-        supersede: current.filter(|_| wins).map(|c| c.id),
-        existed: !versions.is_empty(),
-    }
-}
-
-/// The version that should be current: the newest of the best-ranked source.
-pub(crate) fn settle(versions: &[Version], prec: &Precedence, field: FactField) -> Option<i64> {
-    versions
-        .iter()
-        .min_by_key(|v| (prec.rank(field, &v.source), std::cmp::Reverse(v.id)))
-        .map(|v| v.id)
 }
 
 /// For each (year, field) of an enterprise where sources disagree: the current version
@@ -166,91 +102,6 @@ pub async fn current<C: ConnectionTrait>(
     Ok(by_year)
 }
 
-/// Which year's figures [`current_figures`] reads.
-#[derive(Debug, Clone, Copy)]
-pub enum Year {
-    /// The latest year each enterprise has the field on record.
-    Latest,
-    /// One given year.
-    Of(i32),
-}
-
-/// A current figure as computations read it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Figure {
-    /// The fact row, for explanations that cite it.
-    pub fact_id: i64,
-    pub year: i32,
-    /// The value in the field's stored unit (yuan, people, 0/1), when numeric.
-    pub value: Option<f64>,
-    pub text: Option<String>,
-}
-
-/// fact id, enterprise, field, year, value, text: as [`current_figures`] selects them.
-type FigureRow = (i64, i64, String, i32, Option<i64>, Option<String>);
-
-/// How many enterprise ids one query names: well inside the bind limits of SQLite and
-/// PostgreSQL, and large enough that a zone of 100,000 takes ten queries.
-const IDS_PER_QUERY: usize = 10_000;
-
-/// The current figures of `fields` for the given enterprises in `year`, keyed by enterprise
-/// and field: the one reader of "the figures an evaluation, a plot or a chain works with".
-/// Figures without a value or text are left out.
-pub async fn current_figures<C: ConnectionTrait>(
-    db: &C,
-    enterprise_ids: &[i64],
-    fields: &[FactField],
-    year: Year,
-) -> DbResult<HashMap<(i64, FactField), Figure>> {
-    let names: Vec<&str> = fields.iter().map(|f| f.id()).collect();
-    let mut out: HashMap<(i64, FactField), Figure> = HashMap::new();
-    for chunk in enterprise_ids.chunks(IDS_PER_QUERY) {
-        let mut q = fact_value::Entity::find()
-            .select_only()
-            .columns([
-                fact_value::Column::Id,
-                fact_value::Column::EnterpriseId,
-                fact_value::Column::Field,
-                fact_value::Column::Year,
-                fact_value::Column::Value,
-                fact_value::Column::TextValue,
-            ])
-            .filter(fact_value::Column::EnterpriseId.is_in(chunk.to_vec()))
-            .filter(fact_value::Column::Current.eq(true))
-            .filter(fact_value::Column::Field.is_in(names.clone()));
-        if let Year::Of(y) = year {
-            q = q.filter(fact_value::Column::Year.eq(y));
-        }
-        // Tuples decode by position, markedly faster than models by column name.
-        let rows: Vec<FigureRow> = q.into_tuple().all(db).await?;
-        for (fact_id, enterprise_id, field, year, value, text) in rows {
-            let Some(field) = FactField::parse(&field) else {
-                continue;
-            };
-            if value.is_none() && text.is_none() {
-                continue;
-            }
-            let figure = Figure {
-                fact_id,
-                year,
-                value: value.map(|v| Centi(v).to_f64()),
-                text,
-            };
-            match out.entry((enterprise_id, field)) {
-                std::collections::hash_map::Entry::Occupied(mut o) => {
-                    if figure.year > o.get().year {
-                        o.insert(figure);
-                    }
-                }
-                std::collections::hash_map::Entry::Vacant(v) => {
-                    v.insert(figure);
-                }
-            }
-        }
-    }
-    Ok(out)
-}
-
 /// A new version of one figure, with its provenance: every argument is a column.
 #[allow(clippy::too_many_arguments)]
 pub fn new_value(
@@ -290,7 +141,7 @@ pub async fn record(
     let e = super::enterprises::get(&tx, scope, enterprise_id)
         .await?
         .ok_or(DbError::NotFound)?;
-    let prec = super::imports::precedence(&tx, e.zone_id).await?;
+    let prec = super::facts::precedence(&tx, e.zone_id).await?;
     let mut existing: BTreeMap<String, Vec<Version>> = BTreeMap::new();
     for m in fact_value::Entity::find()
         .filter(fact_value::Column::EnterpriseId.eq(enterprise_id))

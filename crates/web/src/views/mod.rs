@@ -1,4 +1,8 @@
-//! Template structs (askama) and the formatting helpers they use.
+//! What every page is built from: the page chrome, error pages, form responses and downloads;
+//! number formatting lives in [`format`].
+
+pub mod format;
+pub use format::{grouped, wan};
 
 use crate::error::{ApiError, PageError};
 use crate::i18n::{Lang, Tr};
@@ -109,34 +113,6 @@ pub fn form_response(page: impl IntoResponse, refused: bool) -> Response {
         *r.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
     }
     r
-}
-
-/// 12345678.9 → "12,345,678.90"
-pub fn grouped(v: f64, decimals: usize) -> String {
-    let s = format!("{:.*}", decimals, v.abs());
-    let (int, frac) = s
-        .split_once('.')
-        .map(|(a, b)| (a.to_string(), Some(b.to_string())))
-        .unwrap_or((s.clone(), None));
-    let mut out = String::new();
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    let sign = if v < 0.0 { "-" } else { "" };
-    match frac {
-        Some(f) => format!("{sign}{out}.{f}"),
-        None => format!("{sign}{out}"),
-    }
-}
-
-/// Hundredths of a yuan shown in 万元 with two decimals.
-pub fn wan(centi: Option<i64>) -> String {
-    centi
-        .map(|c| grouped(c as f64 / 100.0 / 10_000.0, 2))
-        .unwrap_or_default()
 }
 
 /// A table as an XLSX (default) or CSV (`format = "csv"`) download. `ascii_name` is the

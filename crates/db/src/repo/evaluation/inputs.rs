@@ -1,0 +1,194 @@
+//! What an evaluation reads for each enterprise: its current figures of the year, its
+//! qualifications and industry, each value with the fact it came from.
+
+use crate::entities::{enterprise, qualification};
+use crate::repo::facts::Year;
+use crate::{DbError, DbResult};
+use devzone_core::FactField;
+use devzone_core::model::QualificationKind;
+use devzone_core::permu::engine::{IndicatorTrace, MISSING};
+use devzone_core::permu::{Measure, Row, Scheme};
+use devzone_core::reference::{IndustryEdition, industries};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+
+/// One input value and the fact version it came from.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Used<T> {
+    pub v: T,
+    /// fact_values.id
+    pub fact: i64,
+}
+
+/// The inputs of one enterprise, as stored with its result.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Default)]
+pub struct Inputs {
+    pub industry_code: String,
+    /// Measure id → value in evaluation units.
+    pub values: BTreeMap<String, Used<f64>>,
+    pub above_scale: Option<Used<bool>>,
+    pub veto: Option<Used<String>>,
+    /// Qualification kinds held during the year.
+    pub flags: Vec<String>,
+    pub established: Option<i32>,
+}
+
+/// The flags a database-mode row can carry: qualification kinds.
+pub fn flag_names() -> Vec<String> {
+    QualificationKind::ALL
+        .iter()
+        .map(|k| k.id().to_string())
+        .collect()
+}
+
+impl Inputs {
+    /// The engine row; None when the industry code is not a GB/T 4754-2017 class.
+    pub fn row(&self, year: i32, flag_names: &[String]) -> Option<Row> {
+        let e = industries(IndustryEdition::Amended)
+            .get(&self.industry_code)
+            .filter(|e| e.level == "小类")?;
+        let mut values = [MISSING; 10];
+        for m in Measure::ALL {
+            if let Some(u) = self.values.get(m.id()) {
+                values[m.index()] = u.v;
+            }
+        }
+        let flags = self
+            .flags
+            .iter()
+            .filter_map(|f| flag_names.iter().position(|n| n == f))
+            .fold(0u64, |acc, i| acc | 1 << i);
+        Some(Row {
+            year,
+            section: e.section.as_bytes()[0],
+            division: e.division.parse().unwrap_or(0),
+            values,
+            above_scale: self.above_scale.as_ref().map(|u| u.v),
+            vetoed: self.veto.is_some(),
+            flags,
+            established: self.established,
+        })
+    }
+}
+
+/// The per-indicator trace as stored (JSON-friendly).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct StoredIndicator {
+    pub id: String,
+    pub value: Option<f64>,
+    pub benchmark: Option<f64>,
+    pub ratio: Option<f64>,
+    pub score: f64,
+    pub imputed: bool,
+}
+
+pub fn store_trace(s: &Scheme, group: usize, t: &[IndicatorTrace]) -> Vec<StoredIndicator> {
+    t.iter()
+        .map(|x| StoredIndicator {
+            id: s.groups[group].indicators[x.index].id.clone(),
+            value: x.value,
+            benchmark: x.benchmark,
+            ratio: x.ratio,
+            score: x.score,
+            imputed: x.imputed,
+        })
+        .collect()
+}
+
+/// A slim enterprise row: what a run reads and stores of each enterprise.
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct Subject {
+    pub id: i64,
+    pub credit_code: String,
+    pub name: String,
+    pub park_id: Option<i64>,
+    pub industry_code: String,
+    pub founded_on: Option<chrono::NaiveDate>,
+}
+
+/// Reads the inputs of every enterprise of the zone for the year, in enterprise id order.
+/// Facts are read for a few thousand enterprises at a time, so that memory stays bounded
+/// by the inputs, not by the database driver's rows.
+pub async fn load_inputs<C: ConnectionTrait>(
+    db: &C,
+    zone_id: i64,
+    year: i32,
+) -> DbResult<Vec<(Subject, Inputs)>> {
+    const CHUNK: usize = 10_000;
+    let ents: Vec<Subject> = enterprise::Entity::find()
+        .select_only()
+        .columns([
+            enterprise::Column::Id,
+            enterprise::Column::CreditCode,
+            enterprise::Column::Name,
+            enterprise::Column::ParkId,
+            enterprise::Column::IndustryCode,
+            enterprise::Column::FoundedOn,
+        ])
+        .filter(enterprise::Column::ZoneId.eq(zone_id))
+        .order_by_asc(enterprise::Column::Id)
+        .into_model::<Subject>()
+        .all(db)
+        .await?;
+    let mut fields: Vec<FactField> = Measure::ALL.iter().map(|m| m.fact()).collect();
+    fields.push(FactField::AboveScale);
+    fields.push(FactField::Veto);
+    let by_fact: HashMap<FactField, Measure> =
+        Measure::ALL.iter().map(|m| (m.fact(), *m)).collect();
+    let year_start = chrono::NaiveDate::from_ymd_opt(year, 1, 1).ok_or(DbError::NotFound)?;
+    let year_end = chrono::NaiveDate::from_ymd_opt(year, 12, 31).ok_or(DbError::NotFound)?;
+    let mut out = Vec::with_capacity(ents.len());
+    for chunk in ents.chunks(CHUNK) {
+        let ids: Vec<i64> = chunk.iter().map(|e| e.id).collect();
+        let facts = crate::repo::facts::current_figures(db, &ids, &fields, Year::Of(year)).await?;
+        let quals = qualification::Entity::find()
+            .filter(qualification::Column::EnterpriseId.is_in(ids))
+            .all(db)
+            .await?;
+        let mut by_ent: HashMap<i64, Inputs> = HashMap::with_capacity(chunk.len());
+        for ((enterprise_id, field), f) in facts {
+            let inp = by_ent.entry(enterprise_id).or_default();
+            if let Some(m) = by_fact.get(&field) {
+                if let Some(v) = f.value {
+                    inp.values.insert(
+                        m.id().to_string(),
+                        Used {
+                            v: v / m.stored_per_unit(),
+                            fact: f.fact_id,
+                        },
+                    );
+                }
+            } else if field == FactField::AboveScale {
+                inp.above_scale = f.value.map(|v| Used {
+                    v: v != 0.0,
+                    fact: f.fact_id,
+                });
+            } else if field == FactField::Veto {
+                inp.veto = f.text.filter(|t| !t.trim().is_empty()).map(|t| Used {
+                    v: t,
+                    fact: f.fact_id,
+                });
+            }
+        }
+        for q in quals {
+            if q.valid_from <= year_end && q.valid_to.is_none_or(|t| t >= year_start) {
+                let flags = &mut by_ent.entry(q.enterprise_id).or_default().flags;
+                if !flags.contains(&q.kind) {
+                    flags.push(q.kind);
+                }
+            }
+        }
+        for e in chunk {
+            let mut inp = by_ent.remove(&e.id).unwrap_or_default();
+            inp.industry_code = e.industry_code.clone();
+            inp.flags.sort();
+            inp.established = e.founded_on.map(|d| chrono::Datelike::year(&d));
+            out.push((e.clone(), inp));
+        }
+    }
+    Ok(out)
+}

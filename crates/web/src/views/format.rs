@@ -1,0 +1,53 @@
+//! Number formatting for pages and exports: thousands grouping, 万元, m², 亩 and percentages.
+//! Every page formats through these, so one figure reads the same everywhere.
+
+use devzone_core::model::M2_PER_MU;
+
+/// 12345678.9 → "12,345,678.90"
+pub fn grouped(v: f64, decimals: usize) -> String {
+    let s = format!("{:.*}", decimals, v.abs());
+    let (int, frac) = s
+        .split_once('.')
+        .map(|(a, b)| (a.to_string(), Some(b.to_string())))
+        .unwrap_or((s.clone(), None));
+    let mut out = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    let sign = if v < 0.0 { "-" } else { "" };
+    match frac {
+        Some(f) => format!("{sign}{out}.{f}"),
+        None => format!("{sign}{out}"),
+    }
+}
+
+/// Hundredths of a yuan (as stored) shown in 万元 with two decimals.
+pub fn wan(centi: Option<i64>) -> String {
+    centi
+        .map(|c| grouped(c as f64 / 100.0 / 10_000.0, 2))
+        .unwrap_or_default()
+}
+
+/// Square metres, grouped, no decimals.
+pub fn m2(v: f64) -> String {
+    grouped(v, 0)
+}
+
+/// Square metres shown in 亩 (mu) with one decimal.
+pub fn mu(v_m2: f64) -> String {
+    grouped(v_m2 / M2_PER_MU, 1)
+}
+
+/// Yuan shown in 万元 with one decimal.
+pub fn wan_yuan(v: f64) -> String {
+    grouped(v / 10_000.0, 1)
+}
+
+/// A share (0.25) as a percentage with one decimal ("25.0%"), or a dash.
+pub fn pct(v: Option<f64>) -> String {
+    v.map(|x| format!("{:.1}%", x * 100.0))
+        .unwrap_or_else(|| "—".into())
+}
