@@ -4,6 +4,9 @@
 //! `demand::candidates` call on SQLite, which reads the vacant units of the area band from the
 //! database first. Run: `cargo run --release -p devzone-db --example match_bench`.
 
+// A benchmark stops at its first failure, with the failure printed.
+#![allow(clippy::unwrap_used)]
+
 use devzone_core::demo::Rng;
 use devzone_core::land::matching::{PlotCandidate, Requirement, UnitCandidate, rank};
 use devzone_core::model::{BuildingType, EnvCategory, LandUse};

@@ -8,6 +8,7 @@ pub mod demo;
 pub mod entities;
 pub mod migration;
 pub mod repo;
+#[cfg(feature = "testing")]
 pub mod testing;
 
 use devzone_core::validate::FieldError;

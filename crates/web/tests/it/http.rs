@@ -1338,7 +1338,7 @@ async fn chain_pages() {
         "{html2}"
     );
     assert!(html.contains("ivd-antigen"));
-    let good = include_str!("../../core/chains/suzhou-ivd.toml")
+    let good = include_str!("../../../core/chains/suzhou-ivd.toml")
         .replace("version = \"2024.1\"", "version = \"2024.9\"");
     let body = format!(
         "csrf={csrf}&source={}",

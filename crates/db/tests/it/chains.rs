@@ -89,7 +89,7 @@ async fn suggestions_reviews_and_outdated_nodes() {
                     && bj.node(&m.node_id).is_some_and(|n| n.parent.is_some())
             })
             .expect("a confirmed Beijing mapping");
-        let source = include_str!("../../core/chains/beijing-future.toml");
+        let source = include_str!("../../../core/chains/beijing-future.toml");
         let start = source.find(&format!("id = \"{}\"", m.node_id)).unwrap();
         let block_start = source[..start].rfind("[[node]]").unwrap();
         let block_end = source[start..]

@@ -1,0 +1,6 @@
+//! The crate's integration tests, linked as one binary (one link instead of one per file).
+#![allow(clippy::unwrap_used)]
+
+mod browser;
+mod evaluate_cli;
+mod import_cli;
