@@ -277,14 +277,6 @@ pub struct FactsOutcome {
     pub unchanged: u32,
 }
 
-pub(crate) fn writer(v: &Viewer) -> Result<(), ApiError> {
-    if v.can_write() {
-        Ok(())
-    } else {
-        Err(ApiError::forbidden())
-    }
-}
-
 pub(crate) type ApiResult<T> = Result<T, ApiError>;
 
 #[utoipa::path(get, path = "/api/v1/zones", responses((status = 200, body = ZoneList), (status = 401, body = ErrorEnvelope)))]
@@ -387,7 +379,7 @@ async fn create_park(
     Json(input): Json<ParkInput>,
 ) -> ApiResult<(StatusCode, Json<ParkOut>)> {
     zone_in_scope(&s, &v, id).await?;
-    writer(&v)?;
+    v.require_write()?;
     let d = input.validate().map_err(ApiError::invalid)?;
     Ok((
         StatusCode::CREATED,
@@ -426,7 +418,7 @@ async fn update_park(
     if v.scope.enterprise.is_some() {
         return Err(ApiError::not_found());
     }
-    writer(&v)?;
+    v.require_write()?;
     let d = input.validate().map_err(ApiError::invalid)?;
     Ok(Json(
         zones::update_park(&s.db.conn, &v.actor(), &v.scope, id, &d)
@@ -504,7 +496,7 @@ async fn create_enterprise(
     Json(body): Json<NewEnterprise>,
 ) -> ApiResult<(StatusCode, Json<EnterpriseOut>)> {
     zone_in_scope(&s, &v, body.zone_id).await?;
-    writer(&v)?;
+    v.require_write()?;
     let d = body.input.validate().map_err(ApiError::invalid)?;
     Ok((
         StatusCode::CREATED,
@@ -540,7 +532,7 @@ async fn update_enterprise(
     enterprises::get(&s.db.conn, &v.scope, id)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    writer(&v)?;
+    v.require_write()?;
     let d = input.validate().map_err(ApiError::invalid)?;
     Ok(Json(
         enterprises::update(&s.db.conn, &v.actor(), &v.scope, id, &d)
@@ -589,7 +581,7 @@ async fn record_facts(
     enterprises::get(&s.db.conn, &v.scope, id)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    writer(&v)?;
+    v.require_write()?;
     let d = input
         .validate(devzone_core::calendar::today())
         .map_err(ApiError::invalid)?;

@@ -2,7 +2,7 @@
 //! and target list, mappings with their evidence, review, and a run of the rules.
 
 use crate::AppState;
-use crate::api::{ApiResult, ErrorEnvelope, writer, zone_in_scope};
+use crate::api::{ApiResult, ErrorEnvelope, zone_in_scope};
 use crate::error::ApiError;
 use crate::session::ApiViewer;
 use axum::extract::{Path, Query, State};
@@ -185,7 +185,7 @@ async fn review(
     Json(input): Json<ReviewIn>,
 ) -> ApiResult<Json<ReviewOut>> {
     zone_in_scope(&s, &v, id).await?;
-    writer(&v)?;
+    v.require_write()?;
     let changed = chains::review(&s.db.conn, &v.actor(), id, &input.ids, &input.state).await?;
     Ok(Json(ReviewOut { changed }))
 }
@@ -204,7 +204,7 @@ async fn suggest(
     Path(id): Path<i64>,
 ) -> ApiResult<Json<SuggestOut>> {
     zone_in_scope(&s, &v, id).await?;
-    writer(&v)?;
+    v.require_write()?;
     let c = chains::suggest(&s.db.conn, &v.actor(), id).await?;
     Ok(Json(SuggestOut {
         enterprises: c.enterprises,

@@ -2,7 +2,7 @@
 //! results with their trace. Enterprise tokens see published runs and their own result only.
 
 use crate::AppState;
-use crate::api::{ApiResult, writer, zone_in_scope};
+use crate::api::{ApiResult, zone_in_scope};
 use crate::error::ApiError;
 use crate::session::{ApiViewer, Viewer};
 use axum::extract::{Path, Query, State};
@@ -96,7 +96,7 @@ async fn add_scheme(
     Json(input): Json<SchemeIn>,
 ) -> ApiResult<(StatusCode, Json<SchemeInfo>)> {
     zone_in_scope(&s, &v, id).await?;
-    writer(&v)?;
+    v.require_write()?;
     match ev::add_scheme(&s.db.conn, &v.actor(), id, &input.source).await? {
         Ok(row) => {
             let key = format!("zone:{}", row.id);
@@ -205,7 +205,7 @@ async fn start_run(
     Json(input): Json<StartRun>,
 ) -> ApiResult<(StatusCode, Json<RunOut>)> {
     zone_in_scope(&s, &v, id).await?;
-    writer(&v)?;
+    v.require_write()?;
     use devzone_core::validate::{MAX_YEAR, MIN_YEAR};
     if !(MIN_YEAR..=MAX_YEAR).contains(&input.year) {
         return Err(ApiError::invalid(vec![FieldError::new(
@@ -224,7 +224,7 @@ async fn start_run(
         }
         other => other?,
     };
-    crate::pages::evaluation::spawn_execute(s.db.clone(), run.id);
+    crate::jobs::spawn_evaluation(s.db.clone(), run.id);
     Ok((StatusCode::ACCEPTED, Json(run.into())))
 }
 
@@ -247,7 +247,7 @@ async fn publish_run(
     if v.scope.enterprise.is_some() {
         return Err(ApiError::not_found());
     }
-    writer(&v)?;
+    v.require_write()?;
     if run.status != "done" {
         return Err(ApiError::new(StatusCode::CONFLICT, "conflict"));
     }

@@ -3,7 +3,7 @@
 //! money in yuan, rents in yuan per m² per month.
 
 use crate::AppState;
-use crate::api::{ApiResult, ErrorEnvelope, writer, zone_in_scope};
+use crate::api::{ApiResult, ErrorEnvelope, zone_in_scope};
 use crate::error::ApiError;
 use crate::session::ApiViewer;
 use axum::extract::{Path, State};
@@ -137,7 +137,7 @@ async fn create_plot(
     Json(input): Json<PlotInput>,
 ) -> ApiResult<(StatusCode, Json<plot::Model>)> {
     zone_in_scope(&s, &v, id).await?;
-    writer(&v)?;
+    v.require_write()?;
     let d = input.validate().map_err(ApiError::invalid)?;
     Ok((
         StatusCode::CREATED,
@@ -174,7 +174,7 @@ async fn create_unit(
     if v.scope.enterprise.is_some() {
         return Err(ApiError::not_found());
     }
-    writer(&v)?;
+    v.require_write()?;
     let u = land::create_unit(
         &s.db.conn,
         &v.actor(),
@@ -195,7 +195,7 @@ async fn create_lease(
     if v.scope.enterprise.is_some() {
         return Err(ApiError::not_found());
     }
-    writer(&v)?;
+    v.require_write()?;
     let l = land::add_lease(
         &s.db.conn,
         &v.actor(),
@@ -225,7 +225,7 @@ async fn create_requirement(
     Json(input): Json<RequirementInput>,
 ) -> ApiResult<(StatusCode, Json<requirement::Model>)> {
     zone_in_scope(&s, &v, id).await?;
-    writer(&v)?;
+    v.require_write()?;
     let d = input.validate().map_err(ApiError::invalid)?;
     Ok((
         StatusCode::CREATED,
@@ -326,7 +326,7 @@ async fn create_building(
     if v.scope.enterprise.is_some() {
         return Err(ApiError::not_found());
     }
-    writer(&v)?;
+    v.require_write()?;
     let p = land::plot(&s.db.conn, &v.scope, input.plot_id)
         .await?
         .ok_or_else(ApiError::not_found)?;
@@ -362,7 +362,7 @@ async fn set_match_stage(
     if v.scope.enterprise.is_some() {
         return Err(ApiError::not_found());
     }
-    writer(&v)?;
+    v.require_write()?;
     let r = demand::get(&s.db.conn, &v.scope, id)
         .await?
         .ok_or_else(ApiError::not_found)?;
@@ -395,7 +395,7 @@ async fn create_case(
     Json(input): Json<CaseInput>,
 ) -> ApiResult<(StatusCode, Json<revitalisation_case::Model>)> {
     zone_in_scope(&s, &v, id).await?;
-    writer(&v)?;
+    v.require_write()?;
     let d = input.validate().map_err(ApiError::invalid)?;
     Ok((
         StatusCode::CREATED,

@@ -107,6 +107,22 @@ fn rejection_field(text: &str) -> (String, &'static str) {
     (place.to_string(), "format")
 }
 
+/// The viewer may not do this: 403 on a page and in the API alike.
+#[derive(Debug, Clone, Copy)]
+pub struct Forbidden;
+
+impl From<Forbidden> for ApiError {
+    fn from(_: Forbidden) -> Self {
+        ApiError::forbidden()
+    }
+}
+
+impl From<Forbidden> for PageError {
+    fn from(_: Forbidden) -> Self {
+        PageError::forbidden()
+    }
+}
+
 impl From<DbError> for ApiError {
     fn from(e: DbError) -> Self {
         match e {

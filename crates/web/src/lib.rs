@@ -10,6 +10,7 @@ pub mod api_land;
 pub mod assets;
 pub mod error;
 pub mod i18n;
+pub mod jobs;
 pub mod pages;
 pub mod session;
 pub mod throttle;
@@ -31,7 +32,7 @@ pub struct AppState {
     /// Mark cookies `Secure` (set when devzone is served over HTTPS by a proxy).
     pub secure_cookies: bool,
     /// Imports committing in the background, with their progress.
-    pub jobs: pages::imports::Jobs,
+    pub jobs: jobs::Jobs,
     /// Uploaded spreadsheets read recently.
     pub sheets: upload::Sheets,
     /// Failed sign-ins by client and by unknown name.

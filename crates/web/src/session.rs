@@ -48,6 +48,15 @@ impl Viewer {
     pub fn can_write(&self) -> bool {
         self.role.can_write()
     }
+    /// Refuses a viewer who may not change records. Handlers call it after the check that
+    /// the record is in the viewer's scope, so that a record they cannot see stays a 404.
+    pub fn require_write(&self) -> Result<(), crate::error::Forbidden> {
+        if self.can_write() {
+            Ok(())
+        } else {
+            Err(crate::error::Forbidden)
+        }
+    }
     pub fn is_admin(&self) -> bool {
         self.role == Role::Admin
     }

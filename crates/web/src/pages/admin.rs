@@ -4,7 +4,7 @@ use super::nonempty;
 use crate::AppState;
 use crate::error::PageError;
 use crate::session::{PageViewer, Viewer};
-use crate::views::Chrome;
+use crate::views::{Chrome, Pager};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
@@ -37,9 +37,7 @@ struct AuditPage {
     c: Chrome,
     p: AuditParams,
     items: Vec<audit_entity::Model>,
-    page_text: String,
-    prev: Option<String>,
-    next: Option<String>,
+    pager: Pager,
 }
 
 pub async fn audit(
@@ -72,21 +70,8 @@ pub async fn audit(
     };
     let pages = page.pages();
     Ok(AuditPage {
-        c: Chrome::new(
-            &v,
-            t.t("audit.title"),
-            &zones::list(&state.db.conn, &v.scope).await?,
-            None,
-        ),
-        page_text: t.f(
-            "list.page",
-            &[
-                ("page", &page.page.to_string()),
-                ("pages", &pages.to_string()),
-            ],
-        ),
-        prev: (page.page > 1).then(|| link(page.page - 1)),
-        next: (page.page < pages).then(|| link(page.page + 1)),
+        c: Chrome::load(&state.db.conn, &v, t.t("audit.title"), None).await?,
+        pager: Pager::with_links(&t, page.page, pages, link),
         items: page.items,
         p,
     }

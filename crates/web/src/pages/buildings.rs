@@ -20,7 +20,6 @@ use devzone_core::land::validate::{LeaseInput, UnitInput};
 use devzone_core::validate::FieldError;
 use devzone_db::entities::{building, lease, unit};
 use devzone_db::repo::land;
-use devzone_db::repo::zones;
 use devzone_io::{Cell, Table};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -173,12 +172,7 @@ async fn building_page(
         ),
     ];
     let page = BuildingPage {
-        c: Chrome::new(
-            v,
-            &format!("{} · {}", b.name, pl.code),
-            &zones::list(db, &v.scope).await?,
-            Some(b.zone_id),
-        ),
+        c: Chrome::load(db, v, &format!("{} · {}", b.name, pl.code), Some(b.zone_id)).await?,
         plot_code: pl.code,
         kind: t.tv("building_type", &b.building_type),
         facts,
@@ -229,9 +223,7 @@ pub async fn add_unit(
     Form(f): Form<UnitForm>,
 ) -> Result<Response, PageError> {
     let b = building_for(&state, &v, id).await?;
-    if !v.can_write() {
-        return Err(PageError::forbidden());
-    }
+    v.require_write()?;
     let input = UnitInput {
         building_id: id,
         name: f.name.clone(),
@@ -257,9 +249,7 @@ pub async fn add_lease(
     Form(f): Form<LeaseForm>,
 ) -> Result<Response, PageError> {
     let b = building_for(&state, &v, id).await?;
-    if !v.can_write() {
-        return Err(PageError::forbidden());
-    }
+    v.require_write()?;
     let in_building = land::units_of(&state.db.conn, id)
         .await?
         .iter()
@@ -383,12 +373,13 @@ pub async fn leases(
         );
     }
     let page = LeasesPage {
-        c: Chrome::new(
+        c: Chrome::load(
+            db,
             &v,
             &format!("{} · {}", t.t("land.rent_roll"), zone.name),
-            &zones::list(db, &v.scope).await?,
             Some(id),
-        ),
+        )
+        .await?,
         zone_id: id,
         days: p.days,
         windows: [30, 90, 180]
@@ -431,12 +422,7 @@ async fn unit_page(
     let tenants =
         land::enterprise_names(db, u.zone_id, leases.iter().filter_map(|l| l.tenant_id)).await?;
     let page = UnitPage {
-        c: Chrome::new(
-            v,
-            &format!("{} · {}", u.name, b.name),
-            &zones::list(db, &v.scope).await?,
-            Some(u.zone_id),
-        ),
+        c: Chrome::load(db, v, &format!("{} · {}", u.name, b.name), Some(u.zone_id)).await?,
         building: b.name,
         f,
         errors: t.field_messages(&errors),
@@ -495,9 +481,7 @@ pub async fn update_unit(
     Form(f): Form<UnitForm>,
 ) -> Result<Response, PageError> {
     let u = unit_for(&state, &v, id).await?;
-    if !v.can_write() {
-        return Err(PageError::forbidden());
-    }
+    v.require_write()?;
     let input = UnitInput {
         building_id: u.building_id,
         name: f.name.clone(),

@@ -2,12 +2,12 @@
 //! node table and target list, a node's page with its enterprises and evidence, and the
 //! review queue of suggestions.
 
-use super::{nonempty, with_page, zone_for};
+use super::{nonempty, zone_for};
 use crate::AppState;
 use crate::error::PageError;
 use crate::i18n::Tr;
 use crate::session::{PageViewer, Viewer};
-use crate::views::{Chrome, grouped};
+use crate::views::{Chrome, Pager, grouped};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::body::Bytes;
@@ -18,7 +18,7 @@ use devzone_core::chain::gap::{NodeGap, Status, Target, Thresholds, analyse, tar
 use devzone_core::chain::suggest::Evidence;
 use devzone_core::chain::taxonomy::{Level, Stream, Taxonomy};
 use devzone_core::validate::FieldError;
-use devzone_db::repo::{chains, land, zones};
+use devzone_db::repo::{chains, land};
 use devzone_io::{Cell, Table};
 use serde::Deserialize;
 
@@ -155,12 +155,13 @@ async fn index_page(
         .collect();
     let pending = chains::review_queue(db, zone_id, None, 1, 1).await?.total;
     let page = IndexPage {
-        c: Chrome::new(
+        c: Chrome::load(
+            db,
             v,
             &format!("{} · {}", t.t("chain.title"), zone.name),
-            &zones::list(db, &v.scope).await?,
             Some(zone_id),
-        ),
+        )
+        .await?,
         zone_id,
         rows,
         taxonomies: taxonomies
@@ -202,9 +203,7 @@ pub async fn set_thresholds(
     axum::Form(f): axum::Form<ThresholdForm>,
 ) -> Result<Response, PageError> {
     zone_for(&state, &v, id).await?;
-    if !v.can_write() {
-        return Err(PageError::forbidden());
-    }
+    v.require_write()?;
     let mut errs = Vec::new();
     let int = |field: &str, v: &Option<String>, errs: &mut Vec<FieldError>| -> u32 {
         let s = nonempty(v).unwrap_or_default();
@@ -259,9 +258,7 @@ pub async fn run_suggestions(
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
     zone_for(&state, &v, id).await?;
-    if !v.can_write() {
-        return Err(PageError::forbidden());
-    }
+    v.require_write()?;
     let c = chains::suggest(&state.db.conn, &v.actor(), id).await?;
     let t = v.tr();
     let notice = t.f(
@@ -415,12 +412,7 @@ pub async fn chain(
         })
         .collect();
     let page = ChainPage {
-        c: Chrome::new(
-            &v,
-            &format!("{} · {}", ch.name, zone.name),
-            &zones::list(db, &v.scope).await?,
-            Some(id),
-        ),
+        c: Chrome::load(db, &v, &format!("{} · {}", ch.name, zone.name), Some(id)).await?,
         zone_id: id,
         taxonomy: tax.clone(),
         chain: chain.clone(),
@@ -640,12 +632,7 @@ pub async fn node(
     let page = NodePage {
         error: nonempty(&p.error),
         node_id: node.clone(),
-        c: Chrome::new(
-            &v,
-            &format!("{} · {}", n.name, zone.name),
-            &zones::list(db, &v.scope).await?,
-            Some(id),
-        ),
+        c: Chrome::load(db, &v, &format!("{} · {}", n.name, zone.name), Some(id)).await?,
         zone_id: id,
         taxonomy: tax.clone(),
         chain,
@@ -665,9 +652,7 @@ struct ReviewPage {
     zone_id: i64,
     rows: Vec<MappingRow>,
     total_text: String,
-    page_text: String,
-    prev: Option<String>,
-    next: Option<String>,
+    pager: Pager,
     back: String,
 }
 
@@ -693,24 +678,17 @@ pub async fn review_queue(
     let raw = raw.unwrap_or_default();
     let pages = page.pages();
     let view = ReviewPage {
-        c: Chrome::new(
+        c: Chrome::load(
+            db,
             &v,
             &format!("{} · {}", t.t("chain.review"), zone.name),
-            &zones::list(db, &v.scope).await?,
             Some(id),
-        ),
+        )
+        .await?,
         zone_id: id,
         rows: mapping_rows(&state, &t, &taxonomies, &page.items).await?,
         total_text: t.f("chain.review_total", &[("n", &page.total.to_string())]),
-        page_text: t.f(
-            "list.page",
-            &[
-                ("page", &page.page.to_string()),
-                ("pages", &pages.to_string()),
-            ],
-        ),
-        prev: (page.page > 1).then(|| with_page(&raw, page.page - 1)),
-        next: (page.page < pages).then(|| with_page(&raw, page.page + 1)),
+        pager: Pager::new(&t, page.page, pages, &raw),
         back: format!("/zones/{id}/chains/review?{raw}"),
     };
     Ok(view.into_response())
@@ -724,9 +702,7 @@ pub async fn review(
     body: Bytes,
 ) -> Result<Response, PageError> {
     zone_for(&state, &v, id).await?;
-    if !v.can_write() {
-        return Err(PageError::forbidden());
-    }
+    v.require_write()?;
     let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
     let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
     let ids: Vec<i64> = pairs
@@ -764,12 +740,13 @@ async fn taxonomy_page(
     let t = v.tr();
     let failed = error.is_some();
     let page = TaxonomyPage {
-        c: Chrome::new(
+        c: Chrome::load(
+            &state.db.conn,
             v,
             &format!("{} {id} · {}", t.t("chain.taxonomy"), zone.name),
-            &zones::list(&state.db.conn, &v.scope).await?,
             Some(zone_id),
-        ),
+        )
+        .await?,
         zone_id,
         id,
         source,
@@ -803,9 +780,7 @@ pub async fn save_taxonomy(
     axum::Form(f): axum::Form<SourceForm>,
 ) -> Result<Response, PageError> {
     zone_for(&state, &v, id).await?;
-    if !v.can_write() {
-        return Err(PageError::forbidden());
-    }
+    v.require_write()?;
     let t = v.tr();
     // The text must load, and keep the taxonomy's id: it is a new version, not a new one.
     let parsed = Taxonomy::parse(&f.source).map_err(|e| {
@@ -840,9 +815,7 @@ pub async fn add_manual(
     axum::Form(f): axum::Form<ManualForm>,
 ) -> Result<Response, PageError> {
     zone_for(&state, &v, id).await?;
-    if !v.can_write() {
-        return Err(PageError::forbidden());
-    }
+    v.require_write()?;
     let db = &state.db.conn;
     let t = taxonomy_for(&state, id, &tax).await?;
     t.node(&node).ok_or_else(PageError::not_found)?;
@@ -878,9 +851,7 @@ pub async fn set_leading(
     axum::Form(f): axum::Form<LeadingForm>,
 ) -> Result<Response, PageError> {
     zone_for(&state, &v, id).await?;
-    if !v.can_write() {
-        return Err(PageError::forbidden());
-    }
+    v.require_write()?;
     let m =
         chains::set_leading(&state.db.conn, &v.actor(), id, mapping, f.leading == "true").await?;
     let back = f

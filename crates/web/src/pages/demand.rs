@@ -312,12 +312,13 @@ async fn requirements_page(
             .collect()
     };
     let page = RequirementsPage {
-        c: Chrome::new(
+        c: Chrome::load(
+            db,
             v,
             &format!("{} · {}", t.t("land.requirements"), zone.name),
-            &zones::list(db, &v.scope).await?,
             Some(zone_id),
-        ),
+        )
+        .await?,
         zone_id,
         rows,
         unmet,
@@ -361,9 +362,7 @@ pub async fn create_requirement(
     Form(f): Form<RequirementForm>,
 ) -> Result<Response, PageError> {
     zone_for(&state, &v, id).await?;
-    if !v.can_write() {
-        return Err(PageError::forbidden());
-    }
+    v.require_write()?;
     let mut input = f.input();
     let mut errs = Vec::new();
     if let Some(code) = nonempty(&f.enterprise_code) {
@@ -496,12 +495,13 @@ pub async fn requirement_show(
         .map(|p| (p.id, p.name))
         .collect();
     let page = RequirementPage {
-        c: Chrome::new(
+        c: Chrome::load(
+            db,
             &v,
             &format!("{} · {}", r.title, zone.name),
-            &zones::list(db, &v.scope).await?,
             Some(r.zone_id),
-        ),
+        )
+        .await?,
         asked: asked_summary(&t, &demand::spec(&r), &parks),
         candidates,
         stages: MatchStage::ALL
@@ -527,9 +527,7 @@ pub async fn set_match_stage(
     Form(f): Form<StageForm>,
 ) -> Result<Response, PageError> {
     let r = requirement_for(&state, &v, id).await?;
-    if !v.can_write() {
-        return Err(PageError::forbidden());
-    }
+    v.require_write()?;
     let kind = match f.kind.as_str() {
         "plot" => CandidateKind::Plot,
         _ => CandidateKind::Unit,
@@ -663,12 +661,13 @@ async fn cases_page(
         .map(|p| (p.id, p.code))
         .collect();
     let page = CasesPage {
-        c: Chrome::new(
+        c: Chrome::load(
+            db,
             v,
             &format!("{} · {}", t.t("land.cases"), zone.name),
-            &zones::list(db, &v.scope).await?,
             Some(zone_id),
-        ),
+        )
+        .await?,
         zone_id,
         kpis,
         rows,
@@ -702,9 +701,7 @@ pub async fn create_case(
     Form(f): Form<CaseForm>,
 ) -> Result<Response, PageError> {
     zone_for(&state, &v, id).await?;
-    if !v.can_write() {
-        return Err(PageError::forbidden());
-    }
+    v.require_write()?;
     let s = |v: &Option<String>| v.as_deref().unwrap_or("").into();
     let input = CaseInput {
         title: f.title.clone(),
@@ -817,12 +814,7 @@ async fn case_page(
         })
         .collect();
     let page = CasePage {
-        c: Chrome::new(
-            v,
-            &c.title,
-            &zones::list(db, &v.scope).await?,
-            Some(c.zone_id),
-        ),
+        c: Chrome::load(db, v, &c.title, Some(c.zone_id)).await?,
         facts,
         steps,
         projects,
@@ -876,9 +868,7 @@ async fn case_for_write(
     let c = revitalisation::get(&state.db.conn, &v.scope, id)
         .await?
         .ok_or_else(PageError::not_found)?;
-    if !v.can_write() {
-        return Err(PageError::forbidden());
-    }
+    v.require_write()?;
     Ok(c)
 }
 

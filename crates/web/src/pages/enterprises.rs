@@ -1,12 +1,12 @@
 //! Enterprise list, export, page, and the create/edit, facts and qualification forms.
 
-use super::{nonempty, query_without, with_page, zone_for};
+use super::{nonempty, query_without, zone_for};
 use crate::AppState;
 use crate::error::PageError;
 use crate::i18n::Tr;
 use crate::pages::home::field_label;
 use crate::session::{PageViewer, Viewer};
-use crate::views::{Chrome, grouped, wan};
+use crate::views::{Chrome, Pager, grouped, wan};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
@@ -81,9 +81,7 @@ struct ListPage {
     p: ListParams,
     rows: Vec<Row>,
     total_text: String,
-    page_text: String,
-    prev: Option<String>,
-    next: Option<String>,
+    pager: Pager,
     export_query: String,
     parks: Vec<(i64, String)>,
     qualifications: Vec<(String, String)>,
@@ -141,24 +139,17 @@ pub async fn list(
     let pages = page.pages();
     let export_query = query_without(&raw, &["page"]);
     let list = ListPage {
-        c: Chrome::new(
+        c: Chrome::load(
+            db,
             &v,
             &format!("{} · {}", t.t("list.title"), zone.name),
-            &zones::list(db, &v.scope).await?,
             Some(id),
-        ),
+        )
+        .await?,
         zone_id: id,
         rows: rows(&page.items, &names),
         total_text: t.f("list.total", &[("n", &grouped(page.total as f64, 0))]),
-        page_text: t.f(
-            "list.page",
-            &[
-                ("page", &page.page.to_string()),
-                ("pages", &pages.to_string()),
-            ],
-        ),
-        prev: (page.page > 1).then(|| with_page(&raw, page.page - 1)),
-        next: (page.page < pages).then(|| with_page(&raw, page.page + 1)),
+        pager: Pager::new(&t, page.page, pages, &raw),
         export_query,
         parks: parks.iter().map(|p| (p.id, p.name.clone())).collect(),
         qualifications: QualificationKind::ALL
@@ -616,9 +607,7 @@ pub async fn add_facts(
     Path(id): Path<i64>,
     Form(form): Form<BTreeMap<String, String>>,
 ) -> Result<Response, PageError> {
-    if !v.can_write() {
-        return Err(PageError::forbidden());
-    }
+    v.require_write()?;
     let t = v.tr();
     let mut errors = Vec::new();
     let mut input = FactsInput {
@@ -675,9 +664,7 @@ pub async fn add_qualification(
     Path(id): Path<i64>,
     Form(q): Form<QualificationInput>,
 ) -> Result<Response, PageError> {
-    if !v.can_write() {
-        return Err(PageError::forbidden());
-    }
+    v.require_write()?;
     match q.validate() {
         Ok(d) => {
             enterprises::add_qualification(&state.db.conn, &v.actor(), &v.scope, id, &d).await?;
@@ -861,7 +848,7 @@ async fn form_page(
         f.name.clone()
     };
     let page = FormPage {
-        c: Chrome::new(v, &title, &zones::list(db, &v.scope).await?, Some(zone_id)),
+        c: Chrome::load(db, v, &title, Some(zone_id)).await?,
         action,
         cancel,
         error_count: errs.len(),
@@ -891,9 +878,7 @@ pub async fn new_form(
     Path(zone_id): Path<i64>,
 ) -> Result<Response, PageError> {
     zone_for(&state, &v, zone_id).await?;
-    if !v.can_write() {
-        return Err(PageError::forbidden());
-    }
+    v.require_write()?;
     let f = EnterpriseForm {
         ownership: "private".into(),
         ..Default::default()
@@ -917,9 +902,7 @@ pub async fn create(
     Form(f): Form<EnterpriseForm>,
 ) -> Result<Response, PageError> {
     zone_for(&state, &v, zone_id).await?;
-    if !v.can_write() {
-        return Err(PageError::forbidden());
-    }
+    v.require_write()?;
     let action = format!("/zones/{zone_id}/enterprises");
     let draft = match f.validated() {
         Ok(d) => d,
@@ -963,9 +946,7 @@ pub async fn edit_form(
     let e = enterprises::get(&state.db.conn, &v.scope, id)
         .await?
         .ok_or_else(PageError::not_found)?;
-    if !v.can_write() {
-        return Err(PageError::forbidden());
-    }
+    v.require_write()?;
     form_page(
         &state,
         &v,
@@ -987,9 +968,7 @@ pub async fn update(
     let e = enterprises::get(&state.db.conn, &v.scope, id)
         .await?
         .ok_or_else(PageError::not_found)?;
-    if !v.can_write() {
-        return Err(PageError::forbidden());
-    }
+    v.require_write()?;
     let action = format!("/enterprises/{id}");
     let draft = match f.validated() {
         Ok(d) => d,

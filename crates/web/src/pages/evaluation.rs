@@ -3,12 +3,12 @@
 //! lists with the scheme's differentiated measures, and zone schemes.
 //! The per-enterprise breakdown with what-if lives in `evaluation_breakdown`.
 
-use super::{nonempty, query_without, with_page, zone_for};
+use super::{nonempty, query_without, zone_for};
 use crate::AppState;
 use crate::error::PageError;
 use crate::i18n::Tr;
 use crate::session::{PageViewer, Viewer};
-use crate::views::{Chrome, download, grouped};
+use crate::views::{Chrome, Pager, download, grouped};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
@@ -223,12 +223,13 @@ pub async fn runs(
         .collect();
     let this_year = devzone_core::calendar::this_year();
     let page = RunsPage {
-        c: Chrome::new(
+        c: Chrome::load(
+            db,
             &v,
             &format!("{} · {}", t.t("eval.title"), zone.name),
-            &zones::list(db, &v.scope).await?,
             Some(id),
-        ),
+        )
+        .await?,
         zone_id: id,
         any_running: runs.iter().any(|r| r.status == "running"),
         runs: rows,
@@ -253,33 +254,13 @@ pub async fn start(
     Form(f): Form<StartForm>,
 ) -> Result<Response, PageError> {
     zone_for(&state, &v, id).await?;
-    if !v.can_write() {
-        return Err(PageError::forbidden());
-    }
+    v.require_write()?;
     if !(devzone_core::validate::MIN_YEAR..=devzone_core::validate::MAX_YEAR).contains(&f.year) {
         return Err(PageError::new(StatusCode::UNPROCESSABLE_ENTITY));
     }
     let run = ev::start(&state.db.conn, &v.actor(), id, f.year, &f.scheme).await?;
-    spawn_execute(state.db.clone(), run.id);
+    crate::jobs::spawn_evaluation(state.db.clone(), run.id);
     Ok(Redirect::to(&format!("/evaluations/{}", run.id)).into_response())
-}
-
-/// Runs an evaluation in the background. A run whose task panics is marked failed at
-/// once, instead of showing "running" until the next restart.
-pub(crate) fn spawn_execute(db: devzone_db::Db, run_id: i64) {
-    tokio::spawn(async move {
-        let work = tokio::spawn({
-            let db = db.clone();
-            async move { ev::execute(&db.conn, run_id).await }
-        });
-        if let Err(e) = work.await {
-            tracing::error!(error = %e, run = run_id, "evaluation run stopped unexpectedly");
-            let reason = "the run stopped unexpectedly; the server log has the details";
-            if let Err(e) = ev::mark_failed(&db.conn, run_id, reason).await {
-                tracing::error!(error = %e, run = run_id, "marking the run failed");
-            }
-        }
-    });
 }
 
 pub async fn publish(
@@ -289,9 +270,7 @@ pub async fn publish(
 ) -> Result<Response, PageError> {
     officials_only(&v)?;
     let (run, _) = run_for(&state, &v, run_id).await?;
-    if !v.can_write() {
-        return Err(PageError::forbidden());
-    }
+    v.require_write()?;
     if run.status != "done" {
         return Err(PageError::new(StatusCode::CONFLICT));
     }
@@ -363,9 +342,7 @@ struct RunPage {
     p: ResultParams,
     rows: Vec<ResultRow>,
     total_text: String,
-    page_text: String,
-    prev: Option<String>,
-    next: Option<String>,
+    pager: Pager,
     export_query: String,
     groups: Vec<(String, String)>,
     classes: Vec<String>,
@@ -546,7 +523,7 @@ pub async fn show(
         scheme.title.get(t.lang())
     );
     let page = RunPage {
-        c: Chrome::new(&v, &title, &zones::list(db, &v.scope).await?, Some(zone.id)),
+        c: Chrome::load(db, &v, &title, Some(zone.id)).await?,
         status: t.tv("eval.status", &run.status),
         running: run.status == "running",
         failed: run.status == "failed",
@@ -554,15 +531,7 @@ pub async fn show(
         p,
         rows,
         total_text: t.f("eval.total", &[("n", &grouped(page.total as f64, 0))]),
-        page_text: t.f(
-            "list.page",
-            &[
-                ("page", &page.page.to_string()),
-                ("pages", &pages.to_string()),
-            ],
-        ),
-        prev: (page.page > 1).then(|| with_page(&raw, page.page - 1)),
-        next: (page.page < pages).then(|| with_page(&raw, page.page + 1)),
+        pager: Pager::new(&t, page.page, pages, &raw),
         export_query,
         groups: scheme
             .groups
@@ -781,7 +750,7 @@ pub async fn rankings(
     );
     let title = format!("{} · {} · {}", zone.name, run.year, t.t("eval.rankings"));
     Ok(RankingsPage {
-        c: Chrome::new(&v, &title, &zones::list(db, &v.scope).await?, Some(zone.id)),
+        c: Chrome::load(db, &v, &title, Some(zone.id)).await?,
         run_id,
         title,
         tables: vec![
@@ -932,7 +901,7 @@ pub async fn measures(
     }
     let title = format!("{} · {} · {}", zone.name, run.year, t.t("eval.measures"));
     Ok(MeasuresPage {
-        c: Chrome::new(&v, &title, &zones::list(db, &v.scope).await?, Some(zone.id)),
+        c: Chrome::load(db, &v, &title, Some(zone.id)).await?,
         run_id,
         title,
         lists,
@@ -1060,12 +1029,13 @@ pub async fn compare(
         );
     }
     Ok(ComparePage {
-        c: Chrome::new(
+        c: Chrome::load(
+            db,
             &v,
             &format!("{} · {}", zone.name, t.t("eval.compare")),
-            &zones::list(db, &v.scope).await?,
             Some(zone_id),
-        ),
+        )
+        .await?,
         zone_id,
         runs: runs.iter().map(|r| (r.id, label(r))).collect(),
         a,
@@ -1115,9 +1085,7 @@ pub async fn scheme_form(
             )
         }
         None => {
-            if !v.can_write() {
-                return Err(PageError::forbidden());
-            }
+            v.require_write()?;
             (
                 Scheme::built_in_source("default").to_string(),
                 true,
@@ -1126,12 +1094,7 @@ pub async fn scheme_form(
         }
     };
     Ok(SchemePage {
-        c: Chrome::new(
-            &v,
-            &format!("{} · {heading}", zone.name),
-            &zones::list(db, &v.scope).await?,
-            Some(zone_id),
-        ),
+        c: Chrome::load(db, &v, &format!("{} · {heading}", zone.name), Some(zone_id)).await?,
         zone_id,
         source,
         editable,
@@ -1153,9 +1116,7 @@ pub async fn add_scheme(
     Form(f): Form<SchemeForm>,
 ) -> Result<Response, PageError> {
     let zone = zone_for(&state, &v, zone_id).await?;
-    if !v.can_write() {
-        return Err(PageError::forbidden());
-    }
+    v.require_write()?;
     let db = &state.db.conn;
     let t = v.tr();
     let error = match ev::add_scheme(db, &v.actor(), zone_id, &f.source).await {
@@ -1175,12 +1136,7 @@ pub async fn add_scheme(
         Err(e) => return Err(e.into()),
     };
     let mut r = SchemePage {
-        c: Chrome::new(
-            &v,
-            &zone.name,
-            &zones::list(db, &v.scope).await?,
-            Some(zone_id),
-        ),
+        c: Chrome::load(db, &v, &zone.name, Some(zone_id)).await?,
         zone_id,
         source: f.source,
         editable: true,

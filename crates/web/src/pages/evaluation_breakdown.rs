@@ -18,7 +18,6 @@ use devzone_core::permu::Measure;
 use devzone_core::permu::engine::{lifts, what_if};
 use devzone_core::permu::scheme::ClassRule;
 use devzone_db::repo::evaluation::{self as ev, Inputs, StoredIndicator};
-use devzone_db::repo::zones;
 use std::collections::HashMap;
 
 pub struct IndicatorRow {
@@ -96,12 +95,13 @@ pub async fn show(
     let lang = t.lang();
     let group = scheme.group(&r.grp);
     let mut page = BreakdownPage {
-        c: Chrome::new(
+        c: Chrome::load(
+            db,
             &v,
             &format!("{} · {}", r.name, t.t("eval.breakdown")),
-            &zones::list(db, &v.scope).await?,
             Some(zone.id),
-        ),
+        )
+        .await?,
         run_id,
         enterprise_id,
         is_enterprise: v.scope.enterprise.is_some(),

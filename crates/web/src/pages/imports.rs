@@ -6,8 +6,9 @@ use super::zone_for;
 use crate::AppState;
 use crate::error::PageError;
 use crate::i18n::Tr;
+use crate::jobs::{Job, Unfinished};
 use crate::session::{PageViewer, Viewer};
-use crate::views::{Chrome, attachment};
+use crate::views::{Chrome, Pager, attachment};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
@@ -32,62 +33,6 @@ pub const MAX_UPLOAD_BYTES: usize = 64 * 1024 * 1024;
 
 /// Problems shown on the page; the downloadable report has all of them.
 const SHOWN_PROBLEMS: usize = 300;
-
-/// Progress of commits running in the background, by upload.
-#[derive(Clone, Default)]
-pub struct Jobs(std::sync::Arc<std::sync::Mutex<HashMap<i64, Job>>>);
-
-#[derive(Clone, Debug)]
-pub enum Job {
-    Running {
-        done: usize,
-        total: usize,
-    },
-    /// Committed as this import.
-    Done(i64),
-    /// Failed; the request id under which the reason is logged.
-    Failed(String),
-}
-
-/// Marks a commit failed (under the request's id) when dropped while still armed.
-struct Unfinished {
-    jobs: Jobs,
-    upload: i64,
-    reference: String,
-    armed: bool,
-}
-
-impl Drop for Unfinished {
-    fn drop(&mut self) {
-        if self.armed {
-            tracing::error!(upload = self.upload, reference = %self.reference, "import commit interrupted");
-            self.jobs.set(
-                self.upload,
-                Job::Failed(std::mem::take(&mut self.reference)),
-            );
-        }
-    }
-}
-
-impl Jobs {
-    fn set(&self, upload: i64, job: Job) {
-        self.0.lock().expect("jobs lock").insert(upload, job);
-    }
-    fn clear(&self, upload: i64) {
-        self.0.lock().expect("jobs lock").remove(&upload);
-    }
-    fn get(&self, upload: i64) -> Option<Job> {
-        self.0.lock().expect("jobs lock").get(&upload).cloned()
-    }
-}
-
-pub(crate) fn officer(v: &Viewer) -> Result<(), PageError> {
-    if v.can_write() {
-        Ok(())
-    } else {
-        Err(PageError::forbidden())
-    }
-}
 
 fn source_label(t: &Tr, id: &str) -> String {
     t.tv("source", id)
@@ -124,8 +69,7 @@ pub struct ImportsPage {
     sources: Vec<(String, String)>,
     samples: Vec<(String, String)>,
     history: Vec<HistoryRow>,
-    page: u64,
-    pages: u64,
+    pager: Pager,
     error: Option<String>,
 }
 
@@ -178,8 +122,7 @@ pub async fn page(
             .iter()
             .map(|s| (s.to_string(), t.tv("import.sample", s)))
             .collect(),
-        pages: hist.pages(),
-        page: hist.page,
+        pager: Pager::with_links(&t, hist.page, hist.pages(), |n| format!("page={n}")),
         history: hist.items.iter().map(|m| history_row(&t, m)).collect(),
         error: q.error.map(|e| t.tv("import.error", &e)),
     };
@@ -214,7 +157,7 @@ pub async fn upload(
     mut form: Multipart,
 ) -> Result<Response, PageError> {
     zone_for(&state, &v, id).await?;
-    officer(&v)?;
+    v.require_write()?;
     let (file, params) = match read_multipart(&mut form).await {
         Ok(x) => x,
         Err(()) => {
@@ -318,7 +261,7 @@ pub(crate) async fn upload_for(
         .await?
         .ok_or_else(PageError::not_found)?;
     let zone = zone_for(state, v, up.zone_id).await?;
-    officer(v)?;
+    v.require_write()?;
     Ok((up, zone))
 }
 
@@ -677,7 +620,7 @@ pub async fn commit(
             return Err(PageError::not_found());
         };
         import_for(&state, &v, import_id).await?;
-        officer(&v)?;
+        v.require_write()?;
         return Ok(Redirect::to(&format!("/imports/{import_id}")).into_response());
     }
     let (up, _) = upload_for(&state, &v, upload_id).await?;
@@ -810,7 +753,7 @@ pub async fn revert(
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
     import_for(&state, &v, id).await?;
-    officer(&v)?;
+    v.require_write()?;
     imports::revert(&state.db.conn, &v.actor(), id).await?;
     Ok(Redirect::to(&format!("/imports/{id}")).into_response())
 }
@@ -940,7 +883,7 @@ pub async fn set_precedence(
     Form(f): Form<PrecedenceForm>,
 ) -> Result<Response, PageError> {
     zone_for(&state, &v, id).await?;
-    officer(&v)?;
+    v.require_write()?;
     let t = v.tr();
     let Some(field) = FactField::parse(&f.field) else {
         return precedence_page(
@@ -986,7 +929,7 @@ pub async fn export_zone(
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
     let zone = zone_for(&state, &v, id).await?;
-    officer(&v)?;
+    v.require_write()?;
     let mut buf = std::io::Cursor::new(Vec::new());
     devzone_db::repo::transfer::export(&state.db.conn, id, &v.user.username, &mut buf).await?;
     Ok(attachment(

@@ -334,12 +334,13 @@ pub async fn overview(
         })
         .collect();
     let page = OverviewPage {
-        c: Chrome::new(
+        c: Chrome::load(
+            db,
             &v,
             &format!("{} · {}", t.t("land.title"), zone.name),
-            &zones::list(db, &v.scope).await?,
             Some(id),
-        ),
+        )
+        .await?,
         zone_id: id,
         kpis,
         map,
@@ -447,12 +448,13 @@ async fn rules_page(
     let zone = zone_for(state, v, zone_id).await?;
     let t = v.tr();
     let page = RulesPage {
-        c: Chrome::new(
+        c: Chrome::load(
+            &state.db.conn,
             v,
             &format!("{} · {}", t.t("land.rules"), zone.name),
-            &zones::list(&state.db.conn, &v.scope).await?,
             Some(zone_id),
-        ),
+        )
+        .await?,
         zone_id,
         f,
         errors: t.field_messages(&errors),
@@ -481,9 +483,7 @@ pub async fn set_rules(
     Form(f): Form<RulesForm>,
 ) -> Result<Response, PageError> {
     zone_for(&state, &v, id).await?;
-    if !v.can_write() {
-        return Err(PageError::forbidden());
-    }
+    v.require_write()?;
     match f.rules() {
         Ok(r) => {
             land::set_rules(&state.db.conn, &v.actor(), id, &r).await?;

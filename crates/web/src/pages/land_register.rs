@@ -1,7 +1,7 @@
 //! The unit register (房源台账) in and out as a spreadsheet: download of the zone's register
 //! (also the template), upload → check → report → commit, and the report workbook.
 
-use super::imports::{officer, read_multipart, upload_for};
+use super::imports::{read_multipart, upload_for};
 use super::zone_for;
 use crate::AppState;
 use crate::error::PageError;
@@ -17,7 +17,6 @@ use devzone_core::land::sheet;
 use devzone_db::entities::import_upload;
 use devzone_db::repo::imports;
 use devzone_db::repo::land::{self, RegisterCounts};
-use devzone_db::repo::zones;
 use devzone_io::import::Prepared;
 use devzone_io::{Cell, Table};
 use std::collections::HashMap;
@@ -86,7 +85,7 @@ pub async fn upload(
     mut form: Multipart,
 ) -> Result<Response, PageError> {
     zone_for(&state, &v, id).await?;
-    officer(&v)?;
+    v.require_write()?;
     let Ok((Some((name, bytes)), _)) = read_multipart(&mut form).await else {
         return Ok(Redirect::to(&format!("/zones/{id}/land?register=no_file")).into_response());
     };
@@ -169,12 +168,13 @@ async fn page(
     let t = v.tr();
     let shown = 300;
     let page = RegisterPage {
-        c: Chrome::new(
+        c: Chrome::load(
+            &state.db.conn,
             v,
             &format!("{} · {}", t.t("land.register"), zone.name),
-            &zones::list(&state.db.conn, &v.scope).await?,
             Some(zone.id),
-        ),
+        )
+        .await?,
         zone_id: zone.id,
         upload_id,
         file_name: up.file_name.clone(),

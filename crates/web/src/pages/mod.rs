@@ -190,26 +190,7 @@ pub(crate) fn nonempty(v: &Option<String>) -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
-/// The query string without the named parameters.
-pub(crate) fn query_without(raw: &str, drop: &[&str]) -> String {
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_str::<Vec<(String, String)>>(raw)
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|(k, _)| !drop.contains(&k.as_str()))
-        .collect();
-    serde_urlencoded::to_string(pairs).unwrap_or_default()
-}
-
-/// The same list view on another page; a download (`format`) or a one-off action (`verify`)
-/// is not carried over.
-pub(crate) fn with_page(raw: &str, page: u64) -> String {
-    let rest = query_without(raw, &["page", "format", "verify"]);
-    if rest.is_empty() {
-        format!("page={page}")
-    } else {
-        format!("{rest}&page={page}")
-    }
-}
+pub(crate) use crate::views::pager::query_without;
 
 /// A zone the viewer may see; enterprise accounts have no zone pages.
 pub(crate) async fn zone_for(

@@ -2,12 +2,12 @@
 //! buildings, and the plot and building forms.
 
 use super::land::{Assessed, assessed_zone, flag_text, map_svg};
-use super::{nonempty, query_without, with_page, zone_for};
+use super::{nonempty, query_without, zone_for};
 use crate::AppState;
 use crate::error::PageError;
 use crate::session::{PageViewer, Viewer};
-use crate::views::Chrome;
 use crate::views::format::{m2, mu, pct, wan_yuan};
+use crate::views::{Chrome, Pager};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
@@ -57,9 +57,7 @@ struct PlotsPage {
     p: PlotParams,
     rows: Vec<PlotRow>,
     total_text: String,
-    page_text: String,
-    prev: Option<String>,
-    next: Option<String>,
+    pager: Pager,
     export_query: String,
     parks: Vec<(i64, String)>,
     statuses: Vec<(String, String)>,
@@ -163,21 +161,17 @@ pub async fn plots(
         .collect();
     let raw = raw.unwrap_or_default();
     let page_view = PlotsPage {
-        c: Chrome::new(
+        c: Chrome::load(
+            db,
             &v,
             &format!("{} · {}", t.t("land.plots"), zone.name),
-            &zones::list(db, &v.scope).await?,
             Some(id),
-        ),
+        )
+        .await?,
         zone_id: id,
         rows,
         total_text: t.f("land.plots_total", &[("n", &all.len().to_string())]),
-        page_text: t.f(
-            "list.page",
-            &[("page", &page.to_string()), ("pages", &pages.to_string())],
-        ),
-        prev: (page > 1).then(|| with_page(&raw, page - 1)),
-        next: (page < pages).then(|| with_page(&raw, page + 1)),
+        pager: Pager::new(&t, page, pages, &raw),
         export_query: query_without(&raw, &["page"]),
         parks: parks.iter().map(|x| (x.id, x.name.clone())).collect(),
         statuses: [
@@ -488,12 +482,13 @@ async fn plot_card_page(
             .iter()
             .map(|x| (x.id().to_string(), t.tv("env", x.id())))
             .collect(),
-        c: Chrome::new(
+        c: Chrome::load(
+            db,
             v,
             &format!("{} {} · {}", t.t("land.plot"), pl.code, zone.name),
-            &zones::list(db, &v.scope).await?,
             Some(pl.zone_id),
-        ),
+        )
+        .await?,
         zone_id: pl.zone_id,
         park: pl
             .park_id
@@ -561,7 +556,8 @@ async fn plot_form_page(
     let t = v.tr();
     let db = &state.db.conn;
     let page = PlotFormPage {
-        c: Chrome::new(
+        c: Chrome::load(
+            db,
             v,
             &format!(
                 "{} · {}",
@@ -572,9 +568,9 @@ async fn plot_form_page(
                 }),
                 zone.name
             ),
-            &zones::list(db, &v.scope).await?,
             Some(zone_id),
-        ),
+        )
+        .await?,
         action: match editing {
             Some(id) => format!("/plots/{id}"),
             None => format!("/zones/{zone_id}/plots"),
@@ -607,9 +603,7 @@ pub async fn new_plot(
     PageViewer(v): PageViewer,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
-    if !v.can_write() {
-        return Err(PageError::forbidden());
-    }
+    v.require_write()?;
     plot_form_page(&state, &v, id, None, PlotForm::default(), vec![]).await
 }
 
@@ -724,9 +718,7 @@ pub async fn create_plot(
     Form(f): Form<PlotForm>,
 ) -> Result<Response, PageError> {
     zone_for(&state, &v, id).await?;
-    if !v.can_write() {
-        return Err(PageError::forbidden());
-    }
+    v.require_write()?;
     let db = &state.db.conn;
     let draft = match f.draft(&state, id).await? {
         Ok(d) => d,
@@ -746,9 +738,7 @@ pub async fn edit_plot(
         .await?
         .ok_or_else(PageError::not_found)?;
     zone_for(&state, &v, pl.zone_id).await?;
-    if !v.can_write() {
-        return Err(PageError::forbidden());
-    }
+    v.require_write()?;
     let holder = match pl.holder_id {
         Some(h) => devzone_db::repo::enterprises::get(db, &v.scope, h)
             .await?
@@ -770,9 +760,7 @@ pub async fn update_plot(
         .await?
         .ok_or_else(PageError::not_found)?;
     zone_for(&state, &v, pl.zone_id).await?;
-    if !v.can_write() {
-        return Err(PageError::forbidden());
-    }
+    v.require_write()?;
     let draft = match f.draft(&state, pl.zone_id).await? {
         Ok(d) => d,
         Err(e) => return plot_form_page(&state, &v, pl.zone_id, Some(id), f, e).await,
@@ -808,9 +796,7 @@ pub async fn add_building(
         .await?
         .ok_or_else(PageError::not_found)?;
     zone_for(&state, &v, pl.zone_id).await?;
-    if !v.can_write() {
-        return Err(PageError::forbidden());
-    }
+    v.require_write()?;
     let s = |x: &Option<String>| devzone_core::land::validate::Lenient(x.clone());
     let input = devzone_core::land::validate::BuildingInput {
         plot_id: id,

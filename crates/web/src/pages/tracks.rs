@@ -18,7 +18,7 @@ use devzone_core::chain::target::{Metric, plan_by_year, progress};
 use devzone_core::chain::taxonomy::Level;
 use devzone_core::reference::{IndustryEdition, industries};
 use devzone_core::validate::FieldError;
-use devzone_db::repo::{chains, tracks, zones};
+use devzone_db::repo::{chains, tracks};
 use serde::Deserialize;
 
 pub struct TrackRow {
@@ -101,12 +101,13 @@ pub async fn overview(
             .collect::<Vec<_>>(),
     );
     let page = OverviewPage {
-        c: Chrome::new(
+        c: Chrome::load(
+            db,
             &v,
             &format!("{} · {}", t.t("track.title"), zone.name),
-            &zones::list(db, &v.scope).await?,
             Some(id),
-        ),
+        )
+        .await?,
         zone_id: id,
         summary,
         chart,
@@ -200,12 +201,13 @@ async fn track_page(
         .collect();
     counts.insert(3, (t.t("track.leading").to_string(), ids.len()));
     let page = TrackPage {
-        c: Chrome::new(
+        c: Chrome::load(
+            db,
             v,
             &format!("{} · {}", tr.name, zone.name),
-            &zones::list(db, &v.scope).await?,
             Some(zone_id),
-        ),
+        )
+        .await?,
         zone_id,
         area: tr
             .parent
@@ -271,9 +273,7 @@ pub async fn add_record(
     Form(f): Form<RecordForm>,
 ) -> Result<Response, PageError> {
     zone_for(&state, &v, id).await?;
-    if !v.can_write() {
-        return Err(PageError::forbidden());
-    }
+    v.require_write()?;
     chains::taxonomy(&state.db.conn, id, &tax)
         .await?
         .filter(|t| t.node(&track).is_some_and(|n| n.level == Level::Track))
@@ -328,9 +328,7 @@ pub async fn set_stage(
     Form(f): Form<StageForm>,
 ) -> Result<Response, PageError> {
     zone_for(&state, &v, id).await?;
-    if !v.can_write() {
-        return Err(PageError::forbidden());
-    }
+    v.require_write()?;
     tracks::set_stage(&state.db.conn, &v.actor(), id, &tax, &track, &f.stage).await?;
     Ok(Redirect::to(&format!("/zones/{id}/tracks/{tax}/{track}")).into_response())
 }
@@ -482,12 +480,13 @@ async fn targets_page(
             .iter()
             .map(|q| (q.id().to_string(), t.tv("qualification", q.id())))
             .collect(),
-        c: Chrome::new(
+        c: Chrome::load(
+            db,
             v,
             &format!("{} · {}", t.t("target.title"), zone.name),
-            &zones::list(db, &v.scope).await?,
             Some(id),
-        ),
+        )
+        .await?,
         kpis,
         rows,
     };
@@ -581,12 +580,13 @@ async fn lq_page(
             .collect();
     }
     let page = LqPage {
-        c: Chrome::new(
+        c: Chrome::load(
+            db,
             v,
             &format!("{} · {}", t.t("lq.title"), zone.name),
-            &zones::list(db, &v.scope).await?,
             Some(zone_id),
-        ),
+        )
+        .await?,
         zone_id,
         years: years.iter().map(|y| (*y, Some(*y) == year)).collect(),
         basis: basis.into(),
@@ -615,9 +615,7 @@ pub async fn upload_province(
     mut form: Multipart,
 ) -> Result<Response, PageError> {
     zone_for(&state, &v, id).await?;
-    if !v.can_write() {
-        return Err(PageError::forbidden());
-    }
+    v.require_write()?;
     let t = v.tr();
     let Ok((Some((name, bytes)), _)) = super::imports::read_multipart(&mut form).await else {
         return Ok(Redirect::to(&format!("/zones/{id}/location-quotient")).into_response());
@@ -775,9 +773,7 @@ pub async fn add_target(
     Form(f): Form<TargetForm>,
 ) -> Result<Response, PageError> {
     zone_for(&state, &v, id).await?;
-    if !v.can_write() {
-        return Err(PageError::forbidden());
-    }
+    v.require_write()?;
     let mut errs = Vec::new();
     let metric = f.metric(&mut errs);
     // Tracks named must exist in the taxonomy.

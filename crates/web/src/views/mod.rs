@@ -2,7 +2,9 @@
 //! number formatting lives in [`format`].
 
 pub mod format;
+pub mod pager;
 pub use format::{grouped, wan};
+pub use pager::Pager;
 
 use crate::error::{ApiError, PageError};
 use crate::i18n::{Lang, Tr};
@@ -47,6 +49,17 @@ impl Chrome {
             csrf: v.csrf.clone().unwrap_or_default(),
             request_id: v.request_id.clone(),
         }
+    }
+    /// The chrome with the zones the viewer may see read from the database: what nearly
+    /// every page starts with.
+    pub async fn load(
+        db: &devzone_db::Connection,
+        v: &Viewer,
+        title: &str,
+        zone_id: Option<i64>,
+    ) -> Result<Self, PageError> {
+        let zones = devzone_db::repo::zones::list(db, &v.scope).await?;
+        Ok(Self::new(v, title, &zones, zone_id))
     }
     pub fn other_lang(&self) -> &'static str {
         self.t.0.other().code()
