@@ -134,12 +134,12 @@ async fn main() {
         let mut out = Vec::new();
         for _ in 0..11 {
             let t0 = Instant::now();
-            out = devzone_db::repo::demand::candidates(&t.db.conn, zone, req, today, 20)
+            out = devzone_db::repo::requirements::candidates(&t.db.conn, zone, req, today, 20)
                 .await
                 .unwrap();
             ms.push(t0.elapsed().as_secs_f64() * 1e3);
         }
-        let band = devzone_db::repo::demand::unit_candidates(&t.db.conn, zone, req)
+        let band = devzone_db::repo::requirements::unit_candidates(&t.db.conn, zone, req)
             .await
             .unwrap()
             .len();

@@ -4,9 +4,6 @@
 //! Handlers parse input into core types, call `devzone_db::repo` functions and render.
 
 pub mod api;
-pub mod api_chains;
-pub mod api_evaluation;
-pub mod api_land;
 pub mod assets;
 pub mod error;
 pub mod i18n;

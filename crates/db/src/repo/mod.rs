@@ -4,13 +4,13 @@
 pub mod audit;
 pub mod backup;
 pub mod chains;
-pub mod demand;
 pub mod enterprises;
 pub mod evaluation;
 pub mod facts;
 pub mod imports;
 pub mod land;
 pub mod meta;
+pub mod requirements;
 pub mod revitalisation;
 pub mod scoped;
 pub mod stats;

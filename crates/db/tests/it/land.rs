@@ -7,7 +7,7 @@ use devzone_core::land::matching::CandidateKind;
 use devzone_core::land::validate::{LeaseInput, PlotInput, UnitInput};
 use devzone_core::model::{BuildingType, MatchStage};
 use devzone_db::entities::{lease, unit, zone};
-use devzone_db::repo::{demand, land, revitalisation};
+use devzone_db::repo::{land, requirements, revitalisation};
 use devzone_db::testing::all;
 use devzone_db::{Actor, DbError, Scope};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
@@ -61,9 +61,9 @@ async fn demo_land_reproduces_the_suining_figures_and_flags_idle_plots() {
         );
 
         // The 11,000 m² requirement finds full fits among the vacant factories.
-        let reqs = demand::list(&db.conn, z).await.unwrap();
+        let reqs = requirements::list(&db.conn, z).await.unwrap();
         let r = reqs.iter().find(|r| r.title.contains("11,000")).unwrap();
-        let ranked = demand::candidates(&db.conn, z, &demand::spec(r), today(), 20)
+        let ranked = requirements::candidates(&db.conn, z, &requirements::spec(r), today(), 20)
             .await
             .unwrap();
         assert!(!ranked.is_empty(), "{}", t.label);
@@ -71,14 +71,16 @@ async fn demo_land_reproduces_the_suining_figures_and_flags_idle_plots() {
         assert_eq!(ranked[0].kind, CandidateKind::Unit);
         // Two full fits answer from the database's first query: the same two as the full
         // ranking of every candidate in the area band.
-        let spec = demand::spec(r);
-        let fast = demand::candidates(&db.conn, z, &spec, today(), 2)
+        let spec = requirements::spec(r);
+        let fast = requirements::candidates(&db.conn, z, &spec, today(), 2)
             .await
             .unwrap();
-        let band = demand::unit_candidates(&db.conn, z, &spec).await.unwrap();
+        let band = requirements::unit_candidates(&db.conn, z, &spec)
+            .await
+            .unwrap();
         let slow = devzone_core::land::matching::rank(&spec, &band, &[], 2);
         assert_eq!(fast, slow, "{}", t.label);
-        let m = demand::set_stage(
+        let m = requirements::set_stage(
             &db.conn,
             &Actor::system("test"),
             r,
@@ -90,7 +92,7 @@ async fn demo_land_reproduces_the_suining_figures_and_flags_idle_plots() {
         .await
         .unwrap();
         assert_eq!(m.stage, "visited");
-        let funnel = demand::funnel(&db.conn, z).await.unwrap();
+        let funnel = requirements::funnel(&db.conn, z).await.unwrap();
         assert_eq!(funnel[1], (MatchStage::Visited, 2), "{}", t.label);
 
         // Revitalisation totals: four projects, 1.48 billion yuan invested.

@@ -2,17 +2,14 @@
 
 mod admin;
 mod auth;
-mod buildings;
 mod chains;
-mod demand;
 mod enterprises;
 pub(crate) mod evaluation;
-mod evaluation_breakdown;
 mod home;
 pub(crate) mod imports;
 pub(crate) mod land;
-mod land_register;
-mod plots;
+mod requirements;
+mod revitalisation;
 mod tracks;
 
 use crate::AppState;
@@ -58,7 +55,7 @@ pub fn routes() -> Router<AppState> {
         .route("/evaluations/{id}/measures", get(evaluation::measures))
         .route(
             "/evaluations/{id}/enterprises/{enterprise}",
-            get(evaluation_breakdown::show),
+            get(evaluation::breakdown::show),
         )
         .route("/zones/{id}/imports", get(imports::page))
         .route(
@@ -85,51 +82,60 @@ pub fn routes() -> Router<AppState> {
         )
         .route(
             "/zones/{id}/land/register.xlsx",
-            get(land_register::download),
+            get(land::register::download),
         )
         .route(
             "/zones/{id}/land/register",
-            post(land_register::upload).layer(axum::extract::DefaultBodyLimit::max(
+            post(land::register::upload).layer(axum::extract::DefaultBodyLimit::max(
                 imports::MAX_UPLOAD_BYTES,
             )),
         )
-        .route("/land/register/{id}", get(land_register::show))
-        .route("/land/register/{id}/commit", post(land_register::commit))
-        .route("/land/register/{id}/report", get(land_register::report))
+        .route("/land/register/{id}", get(land::register::show))
+        .route("/land/register/{id}/commit", post(land::register::commit))
+        .route("/land/register/{id}/report", get(land::register::report))
         .route(
             "/zones/{id}/plots",
-            get(plots::plots).post(plots::create_plot),
+            get(land::plots::plots).post(land::plots::create_plot),
         )
-        .route("/zones/{id}/plots/new", get(plots::new_plot))
-        .route("/plots/{id}/buildings", post(plots::add_building))
-        .route("/zones/{id}/plots/export", get(plots::plots_export))
+        .route("/zones/{id}/plots/new", get(land::plots::new_plot))
+        .route("/plots/{id}/buildings", post(land::plots::add_building))
+        .route("/zones/{id}/plots/export", get(land::plots::plots_export))
         .route(
             "/plots/{id}",
-            get(plots::plot_card).post(plots::update_plot),
+            get(land::plots::plot_card).post(land::plots::update_plot),
         )
-        .route("/plots/{id}/edit", get(plots::edit_plot))
-        .route("/buildings/{id}", get(buildings::building_show))
-        .route("/buildings/{id}/units", post(buildings::add_unit))
+        .route("/plots/{id}/edit", get(land::plots::edit_plot))
+        .route("/buildings/{id}", get(land::buildings::building_show))
+        .route("/buildings/{id}/units", post(land::buildings::add_unit))
         .route(
             "/units/{id}",
-            get(buildings::unit_show).post(buildings::update_unit),
+            get(land::buildings::unit_show).post(land::buildings::update_unit),
         )
-        .route("/buildings/{id}/leases", post(buildings::add_lease))
-        .route("/zones/{id}/leases", get(buildings::leases))
+        .route("/buildings/{id}/leases", post(land::buildings::add_lease))
+        .route("/zones/{id}/leases", get(land::buildings::leases))
         .route(
             "/zones/{id}/requirements",
-            get(demand::requirements).post(demand::create_requirement),
+            get(requirements::requirements).post(requirements::create_requirement),
         )
-        .route("/requirements/{id}", get(demand::requirement_show))
-        .route("/requirements/{id}/matches", post(demand::set_match_stage))
+        .route("/requirements/{id}", get(requirements::requirement_show))
+        .route(
+            "/requirements/{id}/matches",
+            post(requirements::set_match_stage),
+        )
         .route(
             "/zones/{id}/revitalisation",
-            get(demand::cases).post(demand::create_case),
+            get(revitalisation::cases).post(revitalisation::create_case),
         )
-        .route("/revitalisation/{id}", get(demand::case_show))
-        .route("/revitalisation/{id}/steps", post(demand::add_step))
-        .route("/revitalisation/{id}/projects", post(demand::add_project))
-        .route("/revitalisation/{id}/stage", post(demand::set_case_stage))
+        .route("/revitalisation/{id}", get(revitalisation::case_show))
+        .route("/revitalisation/{id}/steps", post(revitalisation::add_step))
+        .route(
+            "/revitalisation/{id}/projects",
+            post(revitalisation::add_project),
+        )
+        .route(
+            "/revitalisation/{id}/stage",
+            post(revitalisation::set_case_stage),
+        )
         .route("/zones/{id}/chains", get(chains::index))
         .route(
             "/zones/{id}/chain-taxonomies/{tax}",

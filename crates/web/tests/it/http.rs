@@ -1603,7 +1603,7 @@ async fn tracks_targets_and_location_quotients() {
 /// parent record is out of the officer's scope. Nothing is written.
 #[tokio::test]
 async fn writes_refuse_ids_of_another_zone() {
-    use devzone_db::repo::{demand, land};
+    use devzone_db::repo::{land, requirements};
     for t in all().await {
         let (officer, _, _) = setup(&t).await;
         let app = app(&t.db).await;
@@ -1614,9 +1614,9 @@ async fn writes_refuse_ids_of_another_zone() {
         let own = land::inventory(db, 1, None).await.unwrap();
         let (fplot, fb, fu) = (other.plots[0].id, other.buildings[0].id, other.units[0].id);
         let u = own.units[0].id;
-        let fr = demand::list(db, 2).await.unwrap()[0].id;
-        let r = demand::list(db, 1).await.unwrap()[0].id;
-        let requirements_before = demand::list(db, 1).await.unwrap().len();
+        let fr = requirements::list(db, 2).await.unwrap()[0].id;
+        let r = requirements::list(db, 1).await.unwrap()[0].id;
+        let requirements_before = requirements::list(db, 1).await.unwrap().len();
         let cases: Vec<(&str, String, serde_json::Value, StatusCode, Option<&str>)> = vec![
             (
                 "POST",
@@ -1740,7 +1740,7 @@ async fn writes_refuse_ids_of_another_zone() {
             }
         }
         assert_eq!(
-            demand::list(db, 1).await.unwrap().len(),
+            requirements::list(db, 1).await.unwrap().len(),
             requirements_before
         );
     }

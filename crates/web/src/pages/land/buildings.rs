@@ -1,11 +1,11 @@
 //! Buildings and space units: a building's units with their leases and the forms to add
 //! them, a unit's page with its lease history and edit form, and the zone's rent roll.
 
-use super::land::occupancy_kpis;
-use super::zone_for;
+use super::occupancy_kpis;
 use crate::AppState;
 use crate::error::PageError;
 use crate::pages::home::Kpi;
+use crate::pages::zone_for;
 use crate::session::{PageViewer, Viewer};
 use crate::views::Chrome;
 use crate::views::format::{m2, wan_yuan};
@@ -95,7 +95,7 @@ async fn building_page(
     let rules = land::rules(db, b.zone_id).await?;
     let units = land::units_of(db, b.id).await?;
     let ids: Vec<i64> = units.iter().map(|u| u.id).collect();
-    let current = devzone_db::repo::demand::current_leases(db, &ids, today).await?;
+    let current = devzone_db::repo::requirements::current_leases(db, &ids, today).await?;
     let tenants =
         land::enterprise_names(db, b.zone_id, current.values().filter_map(|l| l.tenant_id)).await?;
     let pl = land::plot(db, &v.scope, b.plot_id)

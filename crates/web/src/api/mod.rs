@@ -4,6 +4,10 @@
 //! are in stored units (yuan, m², kWh, tce, persons) and each schema says which. Lists carry
 //! `items`, `total`, `page` and `per_page`. Errors use one envelope (see `views::api_error`).
 
+pub mod chains;
+pub mod evaluation;
+pub mod land;
+
 use crate::AppState;
 use crate::error::ApiError;
 use crate::session::{ApiViewer, Viewer};
@@ -38,9 +42,9 @@ pub fn routes() -> Router<AppState> {
             "/enterprises/{id}/facts",
             get(list_facts).post(record_facts),
         )
-        .merge(crate::api_evaluation::routes())
-        .merge(crate::api_land::routes())
-        .merge(crate::api_chains::routes())
+        .merge(evaluation::routes())
+        .merge(land::routes())
+        .merge(chains::routes())
         .fallback(|| async { ApiError::not_found() })
 }
 
@@ -70,9 +74,9 @@ impl utoipa::Modify for BearerAuth {
 /// The whole API: the core document with the evaluation paths merged in.
 pub fn document() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
-    doc.merge(crate::api_evaluation::EvaluationDoc::openapi());
-    doc.merge(crate::api_land::LandDoc::openapi());
-    doc.merge(crate::api_chains::ChainDoc::openapi());
+    doc.merge(evaluation::EvaluationDoc::openapi());
+    doc.merge(land::LandDoc::openapi());
+    doc.merge(chains::ChainDoc::openapi());
     doc
 }
 

@@ -4,7 +4,7 @@
 //! Enterprise users reach their own page of published runs; they see the benchmarks, not
 //! other enterprises.
 
-use super::evaluation::{class_label, group_label, num, result_of, run_for, scheme_of};
+use super::{class_label, group_label, num, result_of, run_for, scheme_of};
 use crate::AppState;
 use crate::error::PageError;
 use crate::pages::home::field_label;
@@ -115,7 +115,7 @@ pub async fn show(
             .map(|x| format!("{x} / {}", r.group_size.unwrap_or(0)))
             .unwrap_or_default(),
         class: class_label(&t, r.class.as_deref()),
-        reason: super::evaluation::reason_text(&t, r.reason.as_deref()),
+        reason: super::reason_text(&t, r.reason.as_deref()),
         out_of_scope: group.is_none(),
         indicators: Vec::new(),
         adjustments: Vec::new(),

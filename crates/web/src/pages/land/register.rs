@@ -1,10 +1,10 @@
 //! The unit register (房源台账) in and out as a spreadsheet: download of the zone's register
 //! (also the template), upload → check → report → commit, and the report workbook.
 
-use super::imports::{read_multipart, upload_for};
-use super::zone_for;
 use crate::AppState;
 use crate::error::PageError;
+use crate::pages::imports::{read_multipart, upload_for};
+use crate::pages::zone_for;
 use crate::session::{PageViewer, Viewer};
 use crate::views::{Chrome, attachment};
 use askama::Template;
@@ -37,7 +37,7 @@ pub async fn download(
     let buildings: HashMap<i64, &devzone_db::entities::building::Model> =
         inv.buildings.iter().map(|b| (b.id, b)).collect();
     let ids: Vec<i64> = inv.units.iter().map(|u| u.id).collect();
-    let current = devzone_db::repo::demand::current_leases(db, &ids, today).await?;
+    let current = devzone_db::repo::requirements::current_leases(db, &ids, today).await?;
     let tenants =
         land::enterprise_names(db, id, current.values().filter_map(|l| l.tenant_id)).await?;
     let rows = inv

@@ -21,7 +21,7 @@ use devzone_db::entities::{
     building, lease, plot, requirement, requirement_match, revitalisation_case, unit,
 };
 use devzone_db::repo::revitalisation::Totals;
-use devzone_db::repo::{demand, land, revitalisation};
+use devzone_db::repo::{land, requirements, revitalisation};
 use serde::Serialize;
 use utoipa::{OpenApi, ToSchema};
 
@@ -214,7 +214,7 @@ async fn list_requirements(
     Path(id): Path<i64>,
 ) -> ApiResult<Json<Vec<requirement::Model>>> {
     zone_in_scope(&s, &v, id).await?;
-    Ok(Json(demand::list(&s.db.conn, id).await?))
+    Ok(Json(requirements::list(&s.db.conn, id).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/zones/{id}/requirements", params(("id" = i64, Path)), request_body = RequirementInput, responses((status = 201, body = requirement::Model), (status = 422, body = ErrorEnvelope)))]
@@ -229,7 +229,7 @@ async fn create_requirement(
     let d = input.validate().map_err(ApiError::invalid)?;
     Ok((
         StatusCode::CREATED,
-        Json(demand::create(&s.db.conn, &v.actor(), id, &d).await?),
+        Json(requirements::create(&s.db.conn, &v.actor(), id, &d).await?),
     ))
 }
 
@@ -249,13 +249,13 @@ async fn requirement_matches(
     if v.scope.enterprise.is_some() {
         return Err(ApiError::not_found());
     }
-    let r = demand::get(&s.db.conn, &v.scope, id)
+    let r = requirements::get(&s.db.conn, &v.scope, id)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    let candidates = demand::candidates(
+    let candidates = requirements::candidates(
         &s.db.conn,
         r.zone_id,
-        &demand::spec(&r),
+        &requirements::spec(&r),
         devzone_core::calendar::today(),
         50,
     )
@@ -363,7 +363,7 @@ async fn set_match_stage(
         return Err(ApiError::not_found());
     }
     v.require_write()?;
-    let r = demand::get(&s.db.conn, &v.scope, id)
+    let r = requirements::get(&s.db.conn, &v.scope, id)
         .await?
         .ok_or_else(ApiError::not_found)?;
     let stage = MatchStage::parse(&input.stage).ok_or_else(|| {
@@ -374,7 +374,7 @@ async fn set_match_stage(
         )])
     })?;
     Ok(Json(
-        demand::set_stage(
+        requirements::set_stage(
             &s.db.conn,
             &v.actor(),
             &r,

@@ -1,10 +1,10 @@
 //! Plots: the list with its filters and export, the plot card with its map, flags and
 //! buildings, and the plot and building forms.
 
-use super::land::{Assessed, assessed_zone, flag_text, map_svg};
-use super::{nonempty, query_without, zone_for};
+use super::{Assessed, assessed_zone, flag_text, map_svg};
 use crate::AppState;
 use crate::error::PageError;
+use crate::pages::{nonempty, query_without, zone_for};
 use crate::session::{PageViewer, Viewer};
 use crate::views::format::{m2, mu, pct, wan_yuan};
 use crate::views::{Chrome, Pager};

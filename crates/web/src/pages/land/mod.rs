@@ -1,6 +1,10 @@
 //! Land and space: the zone's land overview with its map and charts, the zone's land rules,
 //! and the helpers the plot and building pages share (formatting, flags, the map).
 
+pub(crate) mod buildings;
+pub(crate) mod plots;
+pub(crate) mod register;
+
 use super::{nonempty, zone_for};
 use crate::AppState;
 use crate::error::PageError;
