@@ -2,10 +2,10 @@
 //! evaluation-input` (its sample input). No database is involved.
 
 use anyhow::{Context, bail};
-use devzone_core::permu::engine::{NO_CLASS, NOT_RATED, Placement};
-use devzone_core::permu::output::{RowWriter, header};
-use devzone_core::permu::table::{Columns, Parsed, Reader, RowParser, map_columns};
-use devzone_core::permu::{Options, Scheme, evaluate, sample};
+use devzone_core::evaluation::engine::{NO_CLASS, NOT_RATED, Placement};
+use devzone_core::evaluation::output::{RowWriter, header};
+use devzone_core::evaluation::table::{Columns, Parsed, Reader, RowParser, map_columns};
+use devzone_core::evaluation::{Options, Scheme, evaluate, sample};
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
@@ -19,7 +19,7 @@ pub fn load_scheme(arg: &str) -> anyhow::Result<Scheme> {
     }
     let path = Path::new(arg);
     if !path.exists() {
-        let names: Vec<&str> = devzone_core::permu::scheme::BUILT_IN
+        let names: Vec<&str> = devzone_core::evaluation::scheme::BUILT_IN
             .iter()
             .map(|(n, _)| *n)
             .collect();
@@ -203,7 +203,7 @@ fn write_csv(
     path: &Path,
     scheme: &Scheme,
     reader: &Reader,
-    ev: &devzone_core::permu::Evaluation,
+    ev: &devzone_core::evaluation::Evaluation,
 ) -> anyhow::Result<()> {
     // Formatting numbers is most of the work: two threads format alternate chunks of rows
     // into buffers, which are written in order.
@@ -287,7 +287,7 @@ fn write_xlsx(
     path: &Path,
     scheme: &Scheme,
     reader: &Reader,
-    ev: &devzone_core::permu::Evaluation,
+    ev: &devzone_core::evaluation::Evaluation,
 ) -> anyhow::Result<()> {
     use devzone_io::{Cell, Table};
     const MAX_ROWS: usize = 1_048_575;

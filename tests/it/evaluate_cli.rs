@@ -142,7 +142,8 @@ fn refused_inputs_say_why() {
     let scheme = path(&d, "bad.toml");
     std::fs::write(
         &scheme,
-        devzone_core::permu::Scheme::built_in_source("default").replace("cap = 2.0", "cap = -1"),
+        devzone_core::evaluation::Scheme::built_in_source("default")
+            .replace("cap = 2.0", "cap = -1"),
     )
     .unwrap();
     let input = path(&d, "in.csv");

@@ -231,3 +231,13 @@ mod tests {
         assert!(QualificationKind::parse("nope").is_none());
     }
 }
+
+vocabulary!(
+    /// Where an evaluation run stands: computing in the background, finished, or stopped with
+    /// a reason.
+    RunStatus {
+        Running = "running",
+        Done = "done",
+        Failed = "failed",
+    }
+);

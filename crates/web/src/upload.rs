@@ -121,3 +121,23 @@ pub async fn blocking<T: Send + 'static>(
         PageError::internal()
     })
 }
+
+/// The uploaded file (None when none was chosen or it is empty) and the other fields of a
+/// multipart form; Err when the body exceeded the limit.
+pub async fn read_multipart(
+    form: &mut axum::extract::Multipart,
+) -> Result<(Option<(String, Vec<u8>)>, Vec<(String, String)>), ()> {
+    let mut file: Option<(String, Vec<u8>)> = None;
+    let mut params: Vec<(String, String)> = Vec::new();
+    while let Ok(Some(field)) = form.next_field().await {
+        let name = field.name().unwrap_or("").to_string();
+        if name == "file" {
+            let file_name = field.file_name().unwrap_or("upload").to_string();
+            let b = field.bytes().await.map_err(|_| ())?;
+            file = Some((file_name, b.to_vec()));
+        } else if let Ok(text) = field.text().await {
+            params.push((name, text));
+        }
+    }
+    Ok((file.filter(|(n, b)| !n.is_empty() && !b.is_empty()), params))
+}

@@ -4,6 +4,7 @@
 pub mod demo;
 pub mod gap;
 pub mod lq;
+pub mod province;
 pub mod shipped;
 pub mod suggest;
 pub mod target;

@@ -4,12 +4,12 @@
 //! of cases; `PROPTEST_CASES=100000 cargo test --test hostile_text` runs them longer.
 
 use devzone_core::chain::taxonomy::Taxonomy;
+use devzone_core::evaluation::Scheme;
 use devzone_core::land::geometry::Boundary;
-use devzone_core::permu::Scheme;
 use proptest::prelude::*;
 
 const TAXONOMY: &str = include_str!("../../chains/suzhou-ivd.toml");
-const SCHEME: &str = include_str!("../../src/permu/schemes/default.toml");
+const SCHEME: &str = include_str!("../../src/evaluation/schemes/default.toml");
 const GEOJSON: &str = r#"{"type":"Feature","geometry":{"type":"MultiPolygon","coordinates":[[[[120.1,31.1],[120.2,31.1],[120.2,31.2],[120.1,31.2],[120.1,31.1]],[[120.12,31.12],[120.13,31.12],[120.13,31.13],[120.12,31.12]]]]}}"#;
 
 /// `base` with some bytes replaced, a piece cut out and a piece repeated, kept UTF-8.

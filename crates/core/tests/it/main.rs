@@ -2,8 +2,8 @@
 #![allow(clippy::unwrap_used)]
 
 mod chain_taxonomy;
+mod evaluation_properties;
+mod evaluation_rules;
 mod hostile_text;
 mod import_check;
 mod land_rules;
-mod permu_properties;
-mod permu_rules;

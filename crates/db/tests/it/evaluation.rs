@@ -2,8 +2,8 @@
 //! the demo, its reproduction from what it stored, immutability against later fact
 //! corrections, comparison of runs, publication and what-if on a rebuilt cohort.
 
-use devzone_core::permu::Scheme;
-use devzone_core::permu::engine::what_if;
+use devzone_core::evaluation::Scheme;
+use devzone_core::evaluation::engine::what_if;
 use devzone_core::validate::FactsInput;
 use devzone_db::entities::enterprise;
 use devzone_db::repo::evaluation::{self as ev, Inputs, ResultQuery};

@@ -9,6 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use devzone_core::model::RunStatus;
 use devzone_core::validate::FieldError;
 use devzone_db::entities::{evaluation_result, evaluation_run};
 use devzone_db::repo::evaluation::{
@@ -248,7 +249,7 @@ async fn publish_run(
         return Err(ApiError::not_found());
     }
     v.require_write()?;
-    if run.status != "done" {
+    if run.status != RunStatus::Done.id() {
         return Err(ApiError::new(StatusCode::CONFLICT, "conflict"));
     }
     Ok(Json(ev::publish(&s.db.conn, &v.actor(), id).await?.into()))

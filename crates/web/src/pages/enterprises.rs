@@ -510,7 +510,7 @@ async fn enterprise_page(
                             &[
                                 (
                                     "class",
-                                    &crate::pages::evaluation::class_label(&t, r.class.as_deref()),
+                                    &crate::views::format::class_label(&t, r.class.as_deref()),
                                 ),
                                 ("year", &run.year.to_string()),
                                 ("scheme", &run.scheme_name),

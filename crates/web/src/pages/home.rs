@@ -3,7 +3,7 @@
 use crate::AppState;
 use crate::error::PageError;
 use crate::session::PageViewer;
-use crate::views::{Chrome, grouped};
+use crate::views::{Chrome, Kpi, grouped};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
@@ -24,11 +24,6 @@ pub async fn root(
         Some(z) => Ok(Redirect::to(&format!("/zones/{}", z.id)).into_response()),
         None => Err(PageError::forbidden()),
     }
-}
-
-pub struct Kpi {
-    pub label: String,
-    pub value: String,
 }
 
 #[derive(Template, WebTemplate)]

@@ -130,26 +130,6 @@ pub async fn page(
 }
 
 /// Takes the uploaded file and keeps it until it is committed.
-/// The uploaded file (None when none was chosen or it is empty) and the other fields of a
-/// multipart form; Err when the body exceeded the limit.
-pub(crate) async fn read_multipart(
-    form: &mut Multipart,
-) -> Result<(Option<(String, Vec<u8>)>, Vec<(String, String)>), ()> {
-    let mut file: Option<(String, Vec<u8>)> = None;
-    let mut params: Vec<(String, String)> = Vec::new();
-    while let Ok(Some(field)) = form.next_field().await {
-        let name = field.name().unwrap_or("").to_string();
-        if name == "file" {
-            let file_name = field.file_name().unwrap_or("upload").to_string();
-            let b = field.bytes().await.map_err(|_| ())?;
-            file = Some((file_name, b.to_vec()));
-        } else if let Ok(text) = field.text().await {
-            params.push((name, text));
-        }
-    }
-    Ok((file.filter(|(n, b)| !n.is_empty() && !b.is_empty()), params))
-}
-
 pub async fn upload(
     State(state): State<AppState>,
     PageViewer(v): PageViewer,
@@ -158,7 +138,7 @@ pub async fn upload(
 ) -> Result<Response, PageError> {
     zone_for(&state, &v, id).await?;
     v.require_write()?;
-    let (file, params) = match read_multipart(&mut form).await {
+    let (file, params) = match crate::upload::read_multipart(&mut form).await {
         Ok(x) => x,
         Err(()) => {
             return Ok(
@@ -266,7 +246,7 @@ pub(crate) async fn upload_for(
 }
 
 /// Reads the file, picks the mapping (form, else saved, else recognised) and plans.
-async fn evaluate(
+async fn plan_upload(
     state: &AppState,
     up: &import_upload::Model,
     pairs: &[(String, String)],
@@ -448,7 +428,7 @@ pub async fn show_upload(
     }
     let pairs: Vec<(String, String)> =
         serde_urlencoded::from_str(raw.as_deref().unwrap_or("")).unwrap_or_default();
-    let (prepared, choices, mapping, saved_from, plan) = evaluate(&state, &up, &pairs).await?;
+    let (prepared, choices, mapping, saved_from, plan) = plan_upload(&state, &up, &pairs).await?;
     let preview = prepared.preview(8);
     let columns = mapping
         .columns
@@ -576,7 +556,7 @@ pub async fn report(
     let (up, _) = upload_for(&state, &v, upload_id).await?;
     let pairs: Vec<(String, String)> =
         serde_urlencoded::from_str(raw.as_deref().unwrap_or("")).unwrap_or_default();
-    let (prepared, _, _, _, plan) = evaluate(&state, &up, &pairs).await?;
+    let (prepared, _, _, _, plan) = plan_upload(&state, &up, &pairs).await?;
     let plan = plan.map_err(|_| PageError::new(StatusCode::UNPROCESSABLE_ENTITY))?;
     let t = v.tr();
     let headers = [
@@ -637,7 +617,7 @@ pub async fn commit(
     if choices.source.is_none() {
         return Err(PageError::new(StatusCode::UNPROCESSABLE_ENTITY));
     }
-    let (_, choices, mapping, _, plan) = evaluate(&state, &up, &pairs).await?;
+    let (_, choices, mapping, _, plan) = plan_upload(&state, &up, &pairs).await?;
     let plan = plan.map_err(|_| PageError::new(StatusCode::UNPROCESSABLE_ENTITY))?;
     if plan.refused() {
         return Err(PageError::new(StatusCode::UNPROCESSABLE_ENTITY));

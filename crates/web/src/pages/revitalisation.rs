@@ -4,9 +4,9 @@
 use super::{nonempty, zone_for};
 use crate::AppState;
 use crate::error::PageError;
-use crate::pages::home::Kpi;
 use crate::session::{PageViewer, Viewer};
 use crate::views::Chrome;
+use crate::views::Kpi;
 use crate::views::format::{m2, pct, wan_yuan};
 use askama::Template;
 use askama_web::WebTemplate;

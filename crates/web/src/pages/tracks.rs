@@ -5,8 +5,8 @@
 use super::{nonempty, zone_for};
 use crate::AppState;
 use crate::error::PageError;
-use crate::pages::home::Kpi;
 use crate::session::{PageViewer, Viewer};
+use crate::views::Kpi;
 use crate::views::{Chrome, grouped};
 use askama::Template;
 use askama_web::WebTemplate;
@@ -617,7 +617,7 @@ pub async fn upload_province(
     zone_for(&state, &v, id).await?;
     v.require_write()?;
     let t = v.tr();
-    let Ok((Some((name, bytes)), _)) = super::imports::read_multipart(&mut form).await else {
+    let Ok((Some((name, bytes)), _)) = crate::upload::read_multipart(&mut form).await else {
         return Ok(Redirect::to(&format!("/zones/{id}/location-quotient")).into_response());
     };
     let read = match crate::upload::read_grid(name, bytes).await? {
@@ -634,76 +634,17 @@ pub async fn upload_province(
             .await;
         }
     };
-    let g = &read.grid;
-    let mut rows = Vec::new();
-    let mut errors = Vec::new();
-    // Header on the first row: 行业大类代码 / division, 年份 / year, 从业人员 / employees,
-    // 营业收入(万元) / revenue.
-    let head: Vec<String> = g
-        .row(0)
-        .iter()
-        .map(|h| devzone_core::import::headers::key(h))
+    let rows = match devzone_core::chain::province::parse(&read.grid) {
+        Ok(rows) => rows,
+        Err(problems) => {
+            let errors = problems.iter().map(|p| province_problem(&t, p)).collect();
+            return lq_page(&state, &v, id, LqParams::default(), errors, None).await;
+        }
+    };
+    let rows: Vec<_> = rows
+        .into_iter()
+        .map(|r| (r.division, r.year, r.employees, r.revenue))
         .collect();
-    let col = |names: &[&str]| {
-        head.iter()
-            .position(|h| names.iter().any(|n| h.starts_with(n)))
-    };
-    let (Some(dc), Some(yc)) = (
-        col(&["行业大类", "大类代码", "division"]),
-        col(&["年份", "年度", "year"]),
-    ) else {
-        let msg = t.t("lq.header").to_string();
-        return lq_page(&state, &v, id, LqParams::default(), vec![msg], None).await;
-    };
-    let ec = col(&["从业人员", "employees"]);
-    let rc = col(&["营业收入", "revenue"]);
-    let names = industries(IndustryEdition::Amended);
-    for r in 1..g.len() {
-        let cells = g.row(r);
-        let line = g.line(r);
-        let get = |c: Option<usize>| c.and_then(|c| cells.get(c)).map(|s| s.trim()).unwrap_or("");
-        let d = get(Some(dc));
-        if d.is_empty() {
-            continue;
-        }
-        if d.len() != 2 || names.get(d).is_none() {
-            errors.push(t.f(
-                "lq.bad_division",
-                &[("line", &line.to_string()), ("value", d)],
-            ));
-            continue;
-        }
-        let Ok(year) = get(Some(yc)).parse::<i32>() else {
-            errors.push(t.f(
-                "lq.bad_year",
-                &[("line", &line.to_string()), ("value", get(Some(yc)))],
-            ));
-            continue;
-        };
-        let num = |s: &str| -> Result<Option<f64>, ()> {
-            if s.is_empty() {
-                return Ok(None);
-            }
-            s.replace([',', '，'], "")
-                .parse::<f64>()
-                .map(Some)
-                .map_err(|_| ())
-                .and_then(|v| {
-                    if v.is_some_and(|x| x < 0.0 || !x.is_finite()) {
-                        Err(())
-                    } else {
-                        Ok(v)
-                    }
-                })
-        };
-        match (num(get(ec)), num(get(rc))) {
-            (Ok(e), Ok(rv)) => rows.push((d.to_string(), year, e, rv.map(|x| x * 10_000.0))),
-            _ => errors.push(t.f("lq.bad_number", &[("line", &line.to_string())])),
-        }
-    }
-    if !errors.is_empty() {
-        return lq_page(&state, &v, id, LqParams::default(), errors, None).await;
-    }
     let n = match tracks::set_province_totals(&state.db.conn, &v.actor(), id, &rows).await {
         Ok(n) => n,
         Err(devzone_db::DbError::Conflict { value, .. }) => {
@@ -713,6 +654,26 @@ pub async fn upload_province(
         Err(e) => return Err(e.into()),
     };
     lq_page(&state, &v, id, LqParams::default(), vec![], Some(n)).await
+}
+
+/// A refused line of the province's sheet, in the viewer's language.
+fn province_problem(
+    t: &crate::i18n::Tr,
+    p: &devzone_core::chain::province::ProvinceProblem,
+) -> String {
+    use devzone_core::chain::province::ProvinceProblem as P;
+    match p {
+        P::Header => t.t("lq.header").to_string(),
+        P::BadDivision { line, value } => t.f(
+            "lq.bad_division",
+            &[("line", &line.to_string()), ("value", value)],
+        ),
+        P::BadYear { line, value } => t.f(
+            "lq.bad_year",
+            &[("line", &line.to_string()), ("value", value)],
+        ),
+        P::BadNumber { line } => t.f("lq.bad_number", &[("line", &line.to_string())]),
+    }
 }
 
 /// The target form: the metric chosen by kind, its parameters as text.

@@ -1,6 +1,8 @@
-//! Number formatting for pages and exports: thousands grouping, 万元, m², 亩 and percentages.
+//! Formatting for pages and exports: thousands grouping, 万元, m², 亩, percentages, and the
+//! per-mu class as shown.
 //! Every page formats through these, so one figure reads the same everywhere.
 
+use crate::i18n::Tr;
 use devzone_core::model::M2_PER_MU;
 
 /// 12345678.9 → "12,345,678.90"
@@ -50,4 +52,13 @@ pub fn wan_yuan(v: f64) -> String {
 pub fn pct(v: Option<f64>) -> String {
     v.map(|x| format!("{:.1}%", x * 100.0))
         .unwrap_or_else(|| "—".into())
+}
+
+/// A stored per-mu class as shown: its name, or "not rated" in the viewer's language.
+pub fn class_label(t: &Tr, class: Option<&str>) -> String {
+    match class {
+        Some("not_rated") => t.t("eval.not_rated").to_string(),
+        Some(c) => c.to_string(),
+        None => String::new(),
+    }
 }

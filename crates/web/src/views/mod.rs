@@ -173,3 +173,9 @@ pub fn attachment(bytes: Vec<u8>, mime: &str, ascii_name: &str, file_name: &str)
     )
         .into_response()
 }
+
+/// A key figure in a tile: a label and its formatted value.
+pub struct Kpi {
+    pub label: String,
+    pub value: String,
+}

@@ -5,8 +5,9 @@ use super::*;
 use crate::entities::{evaluation_result as result, evaluation_run as run};
 use crate::repo::audit;
 use crate::{Actor, DbError, DbResult};
-use devzone_core::permu::engine::{NO_CLASS, NOT_RATED, Placement};
-use devzone_core::permu::{Dataset, Options, Scheme, evaluate};
+use devzone_core::evaluation::engine::{Class, Outcome};
+use devzone_core::evaluation::{Dataset, Options, Scheme, evaluate};
+use devzone_core::model::RunStatus;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect,
@@ -29,7 +30,7 @@ pub async fn start(
         scheme_name: Set(s.name.clone()),
         scheme_version: Set(s.version as i32),
         scheme_source: Set(source),
-        status: Set("running".into()),
+        status: Set(RunStatus::Running.id().into()),
         progress: Set(0),
         created_by: Set(actor.username.clone()),
         created_at: Set(chrono::Utc::now()),
@@ -88,7 +89,7 @@ pub async fn mark_failed(db: &DatabaseConnection, run_id: i64, reason: &str) -> 
         .exec(db)
         .await?;
     run::Entity::update_many()
-        .col_expr(run::Column::Status, Expr::value("failed"))
+        .col_expr(run::Column::Status, Expr::value(RunStatus::Failed.id()))
         .col_expr(run::Column::Error, Expr::value(reason))
         .col_expr(run::Column::FinishedAt, Expr::value(chrono::Utc::now()))
         .filter(run::Column::Id.eq(run_id))
@@ -105,7 +106,7 @@ pub(super) struct Computed<'a> {
     pub(super) data: Dataset,
     /// Per input: its row in `data`, or None when its industry code is not a class.
     pub(super) index: Vec<Option<usize>>,
-    pub(super) ev: devzone_core::permu::Evaluation,
+    pub(super) ev: devzone_core::evaluation::Evaluation,
     pub(super) summary: Summary,
     pub(super) run_id: i64,
 }
@@ -144,22 +145,19 @@ pub(super) fn compute<'a>(
     };
     let mut counts: BTreeMap<(String, String), usize> = BTreeMap::new();
     for idx in &index {
-        match idx.map(|i| (i, ev.placement[i])) {
+        match idx.map(|i| ev.outcome(scheme, i)) {
             None => summary.invalid += 1,
-            Some((_, Placement::OutOfScope(why))) => {
+            Some(Outcome::OutOfScope(why)) => {
                 *summary
                     .out_of_scope
                     .entry(why.rule().to_string())
                     .or_default() += 1
             }
-            Some((i, Placement::Group(g))) => {
-                let group = &scheme.groups[g];
-                let class = match ev.class[i] {
-                    NOT_RATED => "not_rated".to_string(),
-                    NO_CLASS => String::new(),
-                    c => group.classes.names[c as usize].clone(),
-                };
-                *counts.entry((group.id.clone(), class)).or_default() += 1;
+            Some(Outcome::Placed { group, class, .. }) => {
+                let group = &scheme.groups[group];
+                *counts
+                    .entry((group.id.clone(), class_name(class)))
+                    .or_default() += 1;
             }
         }
     }
@@ -179,6 +177,15 @@ pub(super) fn compute<'a>(
 
 /// Adds a stored row to the digest of a run's inputs: enterprise id and inputs JSON, taken in
 /// enterprise order from the rows as they are stored, so the JSON is written once.
+/// A class as stored: its name, `not_rated`, or empty when the group's rule gives none.
+fn class_name(class: Class) -> String {
+    match class {
+        Class::NotRated => "not_rated".to_string(),
+        Class::None => String::new(),
+        Class::Rated { name, .. } => name.to_string(),
+    }
+}
+
 pub(super) fn hash_row(h: &mut Sha256, m: &result::ActiveModel) {
     h.update(m.enterprise_id.as_ref().to_le_bytes());
     h.update(m.inputs.as_ref().as_bytes());
@@ -216,25 +223,27 @@ impl Computed<'_> {
             return m;
         };
         let (scheme, ev) = (self.scheme, &self.ev);
-        match ev.placement[i] {
-            Placement::OutOfScope(why) => {
+        match ev.outcome(scheme, i) {
+            Outcome::OutOfScope(why) => {
                 m.grp = Set("out_of_scope".into());
                 m.reason = Set(Some(format!("{}: {}", why.rule(), why.describe(scheme))));
             }
-            Placement::Group(g) => {
+            Outcome::Placed {
+                group: g,
+                total,
+                class,
+            } => {
                 let group = &scheme.groups[g];
                 m.grp = Set(group.id.clone());
-                m.total = Set(Some(ev.total[i]));
-                let class = match ev.class[i] {
-                    NOT_RATED => "not_rated".to_string(),
-                    NO_CLASS => String::new(),
-                    c => {
-                        m.rank = Set(Some(ev.rank[i] as i32));
-                        m.group_size = Set(ev.cohort_of(i).map(|c| c.size as i32));
-                        group.classes.names[c as usize].clone()
-                    }
-                };
-                m.class = Set(Some(class));
+                m.total = Set(Some(total));
+                if let Class::Rated {
+                    rank, group_size, ..
+                } = class
+                {
+                    m.rank = Set(Some(rank as i32));
+                    m.group_size = Set(Some(group_size as i32));
+                }
+                m.class = Set(Some(class_name(class)));
                 m.reason = Set(inp.veto.as_ref().map(|v| v.v.clone()));
                 let trace = ev.trace(scheme, &self.data.rows[i], i);
                 m.trace =
@@ -273,7 +282,7 @@ pub(super) async fn execute_inner(db: &DatabaseConnection, run_id: i64) -> DbRes
     computed.summary.load_millis = load_time.as_millis();
     computed.summary.store_millis = t.elapsed().as_millis();
     run::Entity::update_many()
-        .col_expr(run::Column::Status, Expr::value("done"))
+        .col_expr(run::Column::Status, Expr::value(RunStatus::Done.id()))
         .col_expr(run::Column::Progress, Expr::value(100))
         .col_expr(
             run::Column::Summary,
@@ -295,7 +304,7 @@ pub async fn fail_interrupted(db: &DatabaseConnection) -> DbResult<u64> {
     let ids: Vec<i64> = run::Entity::find()
         .select_only()
         .column(run::Column::Id)
-        .filter(run::Column::Status.eq("running"))
+        .filter(run::Column::Status.eq(RunStatus::Running.id()))
         .into_tuple()
         .all(db)
         .await?;
@@ -306,12 +315,12 @@ pub async fn fail_interrupted(db: &DatabaseConnection) -> DbResult<u64> {
             .await?;
     }
     let r = run::Entity::update_many()
-        .col_expr(run::Column::Status, Expr::value("failed"))
+        .col_expr(run::Column::Status, Expr::value(RunStatus::Failed.id()))
         .col_expr(
             run::Column::Error,
             Expr::value("interrupted: the server stopped during the run"),
         )
-        .filter(run::Column::Status.eq("running"))
+        .filter(run::Column::Status.eq(RunStatus::Running.id()))
         .exec(db)
         .await?;
     Ok(r.rows_affected)

@@ -5,9 +5,9 @@ use crate::entities::{enterprise, qualification};
 use crate::repo::facts::Year;
 use crate::{DbError, DbResult};
 use devzone_core::FactField;
+use devzone_core::evaluation::engine::{IndicatorTrace, MISSING};
+use devzone_core::evaluation::{Measure, Row, Scheme};
 use devzone_core::model::QualificationKind;
-use devzone_core::permu::engine::{IndicatorTrace, MISSING};
-use devzone_core::permu::{Measure, Row, Scheme};
 use devzone_core::reference::{IndustryEdition, industries};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,

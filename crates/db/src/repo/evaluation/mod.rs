@@ -15,6 +15,7 @@ use super::audit;
 use super::{Page, like_contains};
 use crate::entities::{evaluation_result as result, evaluation_run as run};
 use crate::{Actor, DbError, DbResult};
+use devzone_core::model::RunStatus;
 pub use execute::*;
 pub use inputs::*;
 pub use results::*;
@@ -76,7 +77,7 @@ pub async fn latest_published<C: ConnectionTrait>(
 
 pub async fn publish(db: &DatabaseConnection, actor: &Actor, run_id: i64) -> DbResult<run::Model> {
     let r = get(db, run_id).await?.ok_or(DbError::NotFound)?;
-    if r.status != "done" {
+    if r.status != RunStatus::Done.id() {
         return Err(DbError::Other(
             "only a finished run can be published".into(),
         ));

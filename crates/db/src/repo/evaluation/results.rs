@@ -5,8 +5,8 @@ use super::*;
 use super::{Page, like_contains};
 use crate::entities::{evaluation_result as result, evaluation_run as run};
 use crate::{DbError, DbResult};
-use devzone_core::permu::Scheme;
-use devzone_core::permu::engine::{Cohort, CohortSnapshot};
+use devzone_core::evaluation::Scheme;
+use devzone_core::evaluation::engine::{Cohort, CohortSnapshot};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,

@@ -3,7 +3,7 @@
 use crate::entities::evaluation_scheme as scheme_row;
 use crate::repo::audit;
 use crate::{Actor, DbError, DbResult};
-use devzone_core::permu::Scheme;
+use devzone_core::evaluation::Scheme;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
     PaginatorTrait, QueryFilter, QueryOrder,
@@ -37,7 +37,7 @@ pub(super) fn info(key: String, s: &Scheme, built_in: bool) -> SchemeInfo {
 
 /// Built-in schemes first, then the zone's own, newest version first.
 pub async fn schemes<C: ConnectionTrait>(db: &C, zone_id: i64) -> DbResult<Vec<SchemeInfo>> {
-    let mut out: Vec<SchemeInfo> = devzone_core::permu::scheme::BUILT_IN
+    let mut out: Vec<SchemeInfo> = devzone_core::evaluation::scheme::BUILT_IN
         .iter()
         .filter_map(|(name, _)| {
             Scheme::built_in(name).map(|s| info(format!("builtin:{name}"), &s, true))
@@ -64,7 +64,7 @@ pub async fn scheme_by_key<C: ConnectionTrait>(
     key: &str,
 ) -> DbResult<(Scheme, String)> {
     if let Some(name) = key.strip_prefix("builtin:") {
-        let src = devzone_core::permu::Scheme::built_in_source(name);
+        let src = devzone_core::evaluation::Scheme::built_in_source(name);
         let s = Scheme::parse(src).map_err(|_| DbError::NotFound)?;
         return Ok((s, src.to_string()));
     }
@@ -88,7 +88,7 @@ pub async fn add_scheme(
     actor: &Actor,
     zone_id: i64,
     source: &str,
-) -> DbResult<Result<scheme_row::Model, devzone_core::permu::scheme::SchemeError>> {
+) -> DbResult<Result<scheme_row::Model, devzone_core::evaluation::scheme::SchemeError>> {
     let s = match Scheme::parse(source) {
         Ok(s) => s,
         Err(e) => return Ok(Err(e)),

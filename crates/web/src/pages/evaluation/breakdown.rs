@@ -14,9 +14,9 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
-use devzone_core::permu::Measure;
-use devzone_core::permu::engine::{lifts, what_if};
-use devzone_core::permu::scheme::ClassRule;
+use devzone_core::evaluation::Measure;
+use devzone_core::evaluation::engine::{lifts, what_if};
+use devzone_core::evaluation::scheme::ClassRule;
 use devzone_db::repo::evaluation::{self as ev, Inputs, StoredIndicator};
 use std::collections::HashMap;
 
@@ -154,7 +154,7 @@ pub async fn show(
         let given = params.get(m.id()).map(|s| s.trim().to_string());
         let mut error = None;
         if let Some(text) = &given {
-            match devzone_core::permu::table::parse_number(text) {
+            match devzone_core::evaluation::table::parse_number(text) {
                 Ok(x) if x < 0.0 && *m != Measure::ValueAdded => {
                     error = Some(t.t("eval.whatif_negative").to_string())
                 }
@@ -221,7 +221,7 @@ pub async fn show(
             .iter()
             .zip(shares)
             .map(|(c, s)| {
-                let k = devzone_core::permu::scheme::ceil_share(*s, cohort.size);
+                let k = devzone_core::evaluation::scheme::ceil_share(*s, cohort.size);
                 t.f(
                     "eval.boundary_rank",
                     &[

@@ -10,6 +10,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
+use devzone_core::model::RunStatus;
 use devzone_db::entities::evaluation_run;
 use devzone_db::repo::evaluation::{self as ev};
 use serde::Deserialize;
@@ -56,7 +57,7 @@ pub async fn compare(
     let runs: Vec<evaluation_run::Model> = ev::runs(db, zone_id)
         .await?
         .into_iter()
-        .filter(|r| r.status == "done")
+        .filter(|r| r.status == RunStatus::Done.id())
         .collect();
     let label = |r: &evaluation_run::Model| {
         format!(

@@ -14,10 +14,11 @@ use crate::AppState;
 use crate::error::PageError;
 use crate::i18n::Tr;
 use crate::session::Viewer;
+pub(crate) use crate::views::format::class_label;
 use crate::views::grouped;
 use axum::http::StatusCode;
 pub use compare::*;
-use devzone_core::permu::Scheme;
+use devzone_core::evaluation::Scheme;
 use devzone_core::reference::{IndustryEdition, industries};
 use devzone_db::entities::{evaluation_result, evaluation_run, zone};
 use devzone_db::repo::evaluation::{self as ev};
@@ -54,14 +55,6 @@ pub(crate) fn scheme_of(run: &evaluation_run::Model) -> Result<Scheme, PageError
 }
 
 /// "A", "B" … as stored; "not_rated" translated.
-pub(crate) fn class_label(t: &Tr, class: Option<&str>) -> String {
-    match class {
-        Some("not_rated") => t.t("eval.not_rated").to_string(),
-        Some(c) => c.to_string(),
-        None => String::new(),
-    }
-}
-
 pub(crate) fn group_label(t: &Tr, scheme: &Scheme, grp: &str) -> String {
     match scheme.group(grp) {
         Some((_, g)) => g.label.get(t.lang()).to_string(),

@@ -130,7 +130,7 @@ pub(super) struct MeasuresPage {
     lists: Vec<ClassList>,
 }
 
-pub(super) fn measure_text(t: &Tr, m: &devzone_core::permu::scheme::ClassMeasure) -> String {
+pub(super) fn measure_text(t: &Tr, m: &devzone_core::evaluation::scheme::ClassMeasure) -> String {
     match m.amount {
         Some(a) => format!("{} {} {}", m.label.get(t.lang()), a, m.unit),
         None => m.label.get(t.lang()).to_string(),
@@ -150,7 +150,7 @@ pub async fn measures(
     let scheme = scheme_of(&run)?;
     if let Some(class) = nonempty(&p.class) {
         // The export for a utility or a bank: one class, every enterprise, its measures.
-        let measures: Vec<&devzone_core::permu::scheme::ClassMeasure> = scheme
+        let measures: Vec<&devzone_core::evaluation::scheme::ClassMeasure> = scheme
             .measures
             .iter()
             .filter(|m| m.class == class)

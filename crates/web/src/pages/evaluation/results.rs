@@ -11,7 +11,8 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, RawQuery, State};
 use axum::response::{IntoResponse, Response};
-use devzone_core::permu::Scheme;
+use devzone_core::evaluation::Scheme;
+use devzone_core::model::RunStatus;
 use devzone_db::entities::evaluation_run;
 use devzone_db::repo::evaluation::{self as ev, ResultQuery, ResultSort, StoredIndicator, Summary};
 use devzone_db::repo::zones;
@@ -148,7 +149,7 @@ pub async fn show(
     let parks = zones::parks(db, zone.id).await?;
     let park_names: BTreeMap<i64, String> = parks.iter().map(|p| (p.id, p.name.clone())).collect();
     let raw = raw.unwrap_or_default();
-    let done = run.status == "done";
+    let done = run.status == RunStatus::Done.id();
     let page = if done {
         ev::results(db, &p.query(run_id, PER_PAGE)).await?
     } else {
@@ -264,8 +265,8 @@ pub async fn show(
     let page = RunPage {
         c: Chrome::load(db, &v, &title, Some(zone.id)).await?,
         status: t.tv("eval.status", &run.status),
-        running: run.status == "running",
-        failed: run.status == "failed",
+        running: run.status == RunStatus::Running.id(),
+        failed: run.status == RunStatus::Failed.id(),
         title,
         p,
         rows,

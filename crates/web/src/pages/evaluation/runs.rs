@@ -13,7 +13,8 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use devzone_core::permu::Scheme;
+use devzone_core::evaluation::Scheme;
+use devzone_core::model::RunStatus;
 use devzone_db::repo::evaluation::{self as ev, Summary};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -142,7 +143,7 @@ pub async fn runs(
         )
         .await?,
         zone_id: id,
-        any_running: runs.iter().any(|r| r.status == "running"),
+        any_running: runs.iter().any(|r| r.status == RunStatus::Running.id()),
         runs: rows,
         schemes,
         years: (2015..=this_year).rev().collect(),
@@ -182,7 +183,7 @@ pub async fn publish(
     officials_only(&v)?;
     let (run, _) = run_for(&state, &v, run_id).await?;
     v.require_write()?;
-    if run.status != "done" {
+    if run.status != RunStatus::Done.id() {
         return Err(PageError::new(StatusCode::CONFLICT));
     }
     ev::publish(&state.db.conn, &v.actor(), run_id).await?;

@@ -11,7 +11,7 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use devzone_core::permu::Scheme;
+use devzone_core::evaluation::Scheme;
 use devzone_db::repo::evaluation::{self as ev};
 use serde::Deserialize;
 

@@ -4,10 +4,10 @@
 use super::occupancy_kpis;
 use crate::AppState;
 use crate::error::PageError;
-use crate::pages::home::Kpi;
 use crate::pages::zone_for;
 use crate::session::{PageViewer, Viewer};
 use crate::views::Chrome;
+use crate::views::Kpi;
 use crate::views::format::{m2, wan_yuan};
 use askama::Template;
 use askama_web::WebTemplate;

@@ -3,9 +3,10 @@
 
 use crate::AppState;
 use crate::error::PageError;
-use crate::pages::imports::{read_multipart, upload_for};
+use crate::pages::imports::upload_for;
 use crate::pages::zone_for;
 use crate::session::{PageViewer, Viewer};
+use crate::upload::read_multipart;
 use crate::views::{Chrome, attachment};
 use askama::Template;
 use askama_web::WebTemplate;

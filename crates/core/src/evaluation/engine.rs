@@ -155,6 +155,32 @@ pub const NOT_RATED: u8 = 254;
 /// No class: out of scope.
 pub const NO_CLASS: u8 = 255;
 
+/// What a row's evaluation comes to.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Outcome<'s> {
+    OutOfScope(OutOfScope),
+    /// Placed in group `group` (an index into the scheme's groups) with this total.
+    Placed {
+        group: usize,
+        total: f64,
+        class: Class<'s>,
+    },
+}
+
+/// The class of a placed row.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Class<'s> {
+    /// Too new, too small or without the figures the scheme rates.
+    NotRated,
+    /// Placed, but the group's rule gives no class.
+    None,
+    Rated {
+        name: &'s str,
+        rank: u32,
+        group_size: usize,
+    },
+}
+
 /// One indicator of one row, as the spec's trace requires.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IndicatorTrace {
@@ -515,6 +541,30 @@ impl Evaluation {
 
     pub fn cohort_of(&self, i: usize) -> Option<&Cohort> {
         self.cohorts.get(self.cohort[i] as usize)
+    }
+
+    /// What row `i` comes to: the one reading of placement, class, rank and group size that
+    /// file mode's output and the stored results of database mode share.
+    pub fn outcome<'s>(&self, scheme: &'s Scheme, i: usize) -> Outcome<'s> {
+        let g = match self.placement[i] {
+            Placement::OutOfScope(why) => return Outcome::OutOfScope(why),
+            Placement::Group(g) => g,
+        };
+        let group = &scheme.groups[g];
+        let class = match self.class[i] {
+            NOT_RATED => Class::NotRated,
+            NO_CLASS => Class::None,
+            c => Class::Rated {
+                name: &group.classes.names[c as usize],
+                rank: self.rank[i],
+                group_size: self.cohort_of(i).map_or(0, |c| c.size),
+            },
+        };
+        Outcome::Placed {
+            group: g,
+            total: self.total[i],
+            class,
+        }
     }
 
     /// The spec's per-indicator trace of row `i`; empty when out of scope.

@@ -1,7 +1,7 @@
 //! The output rows of file mode (docs/per-mu-default.md, "Output of file mode"): one row per
 //! input row, in input order.
 
-use super::engine::{Evaluation, NO_CLASS, NOT_RATED, Placement, round_half_away};
+use super::engine::{Class, Evaluation, Outcome, round_half_away};
 use super::scheme::Scheme;
 use super::table::Reader;
 
@@ -98,20 +98,23 @@ impl<'a> RowWriter<'a> {
             }
             Ok(i) => i,
         };
-        let g = match self.ev.placement[i] {
-            Placement::OutOfScope(why) => {
+        let (g, total, class) = match self.ev.outcome(self.scheme, i) {
+            Outcome::OutOfScope(why) => {
                 self.cells[3].push_str("out_of_scope");
                 self.cells[8].push_str(&why.describe(self.scheme));
                 return;
             }
-            Placement::Group(g) => g,
+            Outcome::Placed {
+                group,
+                total,
+                class,
+            } => (group, total, class),
         };
         let group = &self.scheme.groups[g];
         self.cells[3].push_str(&group.id);
-        self.put_f64(4, self.ev.total[i]);
-        let cohort = self.ev.cohort_of(i).expect("placed in a group");
-        match self.ev.class[i] {
-            NOT_RATED => {
+        self.put_f64(4, total);
+        match class {
+            Class::NotRated => {
                 let label = self
                     .scheme
                     .not_rated
@@ -119,11 +122,15 @@ impl<'a> RowWriter<'a> {
                     .map_or("not rated", |n| n.label.en.as_str());
                 self.cells[7].push_str(label);
             }
-            NO_CLASS => {}
-            c => {
-                self.cells[5].push_str(itoa::Buffer::new().format(self.ev.rank[i]));
-                self.cells[6].push_str(itoa::Buffer::new().format(cohort.size));
-                self.cells[7].push_str(&group.classes.names[c as usize]);
+            Class::None => {}
+            Class::Rated {
+                name,
+                rank,
+                group_size,
+            } => {
+                self.cells[5].push_str(itoa::Buffer::new().format(rank));
+                self.cells[6].push_str(itoa::Buffer::new().format(group_size));
+                self.cells[7].push_str(name);
             }
         }
         self.cells[8].push_str(veto);

@@ -2,10 +2,10 @@
 //! next to each assertion so that a reader can check it with a calculator.
 
 use devzone_core::CreditCode;
-use devzone_core::permu::engine::round_half_away;
-use devzone_core::permu::output::{RowWriter, header};
-use devzone_core::permu::table::{Reader, RowParser, map_columns};
-use devzone_core::permu::{Options, Scheme, evaluate};
+use devzone_core::evaluation::engine::round_half_away;
+use devzone_core::evaluation::output::{RowWriter, header};
+use devzone_core::evaluation::table::{Reader, RowParser, map_columns};
+use devzone_core::evaluation::{Options, Scheme, evaluate};
 use std::collections::HashMap;
 
 /// A valid credit code, different for each n.
@@ -585,11 +585,11 @@ fn what_if_and_smallest_lift_against_the_same_benchmarks() {
     let mut row = reader.data.rows[1].clone();
     // Electricity 40 → 10: tax_per_electricity 2/1.8 → 55.5556; total 38.8889 + 55.5556 =
     // 94.4444; the others keep 152.7778 and 129.1667 → still rank 3, C.
-    row.values[devzone_core::permu::Measure::Electricity.index()] = 10.0;
+    row.values[devzone_core::evaluation::Measure::Electricity.index()] = 10.0;
     let w = ev.what_if(&scheme, &reader.data, 1, &row).unwrap();
     assert_eq!((w.total, w.rank, w.class), (94.4444, 3, 2));
     // Electricity 5: 4/1.8 = 2.22 → cap 2 → 100; total 138.8889 > 129.1667 → rank 2, B.
-    row.values[devzone_core::permu::Measure::Electricity.index()] = 5.0;
+    row.values[devzone_core::evaluation::Measure::Electricity.index()] = 5.0;
     let w = ev.what_if(&scheme, &reader.data, 1, &row).unwrap();
     assert_eq!((w.total, w.rank, w.class), (138.8889, 2, 1));
     // Benchmarks did not move: the what-if trace shows the run's 1.8.

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Benchmark of `devzone evaluate` (file mode) against the DuckDB implementation of the same
-scheme (bench/permu_duckdb.py), with a row-by-row comparison of their results.
+scheme (bench/evaluation_duckdb.py), with a row-by-row comparison of their results.
 
-Usage: bench/permu.py [ROWS ...]      (default: 10000 100000 1000000)
+Usage: bench/evaluation.py [ROWS ...]      (default: 10000 100000 1000000)
 Environment: DEVZONE (binary, default target/release/devzone), REPEAT (runs per timing, 3).
 Exits 1 when the two implementations disagree on any row; CI runs it on 10,000 rows.
 Needs: a release build (cargo build --release), `pip install duckdb`, /usr/bin/time (GNU).
@@ -67,7 +67,7 @@ def compare(ours, theirs):
 
 def main():
     sizes = [int(a) for a in sys.argv[1:]] or [10_000, 100_000, 1_000_000]
-    work = tempfile.mkdtemp(prefix="devzone-permu-")
+    work = tempfile.mkdtemp(prefix="devzone-evaluation-")
     failed = False
     print(f"{'rows':>9} | {'devzone s':>9} {'cpu s':>6} {'MB':>6} | {'duckdb s':>8} {'cpu s':>6} {'MB':>6} | "
           f"{'speed-up':>8} | diff: group rank size class max|total|")
@@ -79,7 +79,7 @@ def main():
         theirs = os.path.join(work, f"duck{n}.csv")
         (t_ours, c_ours, m_ours), (t_duck, c_duck, m_duck) = timed_pair(
             [DEVZONE, "evaluate", "--input", inp, "--output", ours],
-            [sys.executable, os.path.join(ROOT, "bench/permu_duckdb.py"), inp, theirs],
+            [sys.executable, os.path.join(ROOT, "bench/evaluation_duckdb.py"), inp, theirs],
         )
         rows, g, r, s, c, total, presence = compare(ours, theirs)
         assert rows == n, (rows, n)

@@ -1,7 +1,7 @@
 //! Properties of the evaluation engine that must hold for any data.
 
-use devzone_core::permu::engine::{MISSING, Row};
-use devzone_core::permu::{Dataset, Measure, Options, Scheme, evaluate};
+use devzone_core::evaluation::engine::{MISSING, Row};
+use devzone_core::evaluation::{Dataset, Measure, Options, Scheme, evaluate};
 use proptest::prelude::*;
 
 fn value(missing_ok: bool) -> impl Strategy<Value = f64> {

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """The default per-mu scheme (docs/per-mu-default.md) in DuckDB SQL: the reference that
-`devzone evaluate` is compared with and timed against (bench/permu.py).
+`devzone evaluate` is compared with and timed against (bench/evaluation.py).
 
-Usage: permu_duckdb.py INPUT.csv OUTPUT.csv
+Usage: evaluation_duckdb.py INPUT.csv OUTPUT.csv
 Writes: line, credit_code, grp, total, rank, group_size, class (one row per input row).
 """
 import os
