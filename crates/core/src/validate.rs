@@ -60,7 +60,8 @@ pub const MAX_NAME_CHARS: usize = 200;
 pub const MAX_TEXT_CHARS: usize = 2000;
 
 /// What a form or API client sends to create or update an enterprise.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EnterpriseInput {
     pub credit_code: String,
     pub name: String,
@@ -305,7 +306,8 @@ impl EnterpriseInput {
 }
 
 /// A qualification held for a period.
-#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QualificationInput {
     pub kind: String,
     pub valid_from: String,
@@ -351,7 +353,8 @@ impl QualificationInput {
 }
 
 /// Figures for one enterprise and year, in stored units (yuan, m², kWh, …).
-#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FactsInput {
     pub year: i32,
     /// Field id → value in the field's stored unit; `null` clears nothing, it is ignored.
@@ -495,7 +498,8 @@ mod tests {
 }
 
 /// What is sent to create or update a zone.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ZoneInput {
     pub name: String,
     pub kind: String,
@@ -562,7 +566,8 @@ impl ZoneInput {
 }
 
 /// What is sent to create or update a park inside a zone.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ParkInput {
     pub name: String,
     pub theme: Option<String>,

@@ -12,7 +12,8 @@ use serde::{Deserialize, Serialize};
 
 /// A zone's land rules: which low-efficiency tests apply, their thresholds, and when a space
 /// unit's status counts as stale.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct LandRules {
     /// Class D in the latest published per-mu evaluation of the plot's holder.
@@ -69,7 +70,8 @@ pub struct PlotFigures {
     pub vacancy: Option<f64>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum FlagKind {
     Idle,
@@ -77,7 +79,8 @@ pub enum FlagKind {
 }
 
 /// One raised flag: the rule (a locale key under `land.rule.`) and the figures behind it.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Flag {
     pub kind: FlagKind,
     pub rule: &'static str,

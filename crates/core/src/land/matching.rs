@@ -11,7 +11,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 /// What an enterprise or investor asks for.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Requirement {
     /// Land rather than floor space: matched against idle and unheld plots.
     #[serde(default)]
@@ -19,12 +20,12 @@ pub struct Requirement {
     pub area_min_m2: f64,
     pub area_max_m2: f64,
     #[serde(default)]
-    #[schema(value_type = Vec<String>)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
     pub building_types: Vec<BuildingType>,
     pub min_clear_height_m: Option<f64>,
     pub min_floor_load_kn: Option<f64>,
     pub min_power_kva: Option<f64>,
-    #[schema(value_type = Option<String>)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub env_category: Option<EnvCategory>,
     #[serde(default)]
     pub hazardous: bool,
@@ -33,7 +34,7 @@ pub struct Requirement {
     pub move_in_by: Option<NaiveDate>,
     #[serde(default)]
     pub parks: Vec<i64>,
-    #[schema(value_type = Option<String>)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub land_use: Option<LandUse>,
 }
 
@@ -65,7 +66,8 @@ pub struct PlotCandidate {
 }
 
 /// How one criterion came out.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum Outcome {
     Fits,
@@ -81,7 +83,8 @@ pub enum Outcome {
 
 /// A figure in a check, kept as a value so that ranking allocates no text; pages and the API
 /// render it.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", content = "value", rename_all = "snake_case")]
 pub enum Figure {
     /// The candidate's record lacks it.
@@ -104,23 +107,26 @@ pub enum Figure {
 
 /// One criterion of one candidate: a locale key under `match.criterion.`, what was asked,
 /// what the candidate has, and the outcome.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Check {
-    #[schema(value_type = String)]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub criterion: &'static str,
     pub asked: Figure,
     pub offered: Figure,
     pub outcome: Outcome,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CandidateKind {
     Unit,
     Plot,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Ranked {
     pub kind: CandidateKind,
     pub id: i64,

@@ -18,7 +18,8 @@ pub struct UnitLine {
     pub rent: Option<f64>,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Occupancy {
     pub total_m2: f64,
     pub lettable_m2: f64,

@@ -15,8 +15,9 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer, Serialize};
 
 /// A value that may come as a JSON number, a string or nothing.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, utoipa::ToSchema)]
-#[schema(value_type = Option<String>)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
 pub struct Lenient(pub Option<String>);
 
 impl<'de> Deserialize<'de> for Lenient {
@@ -197,7 +198,8 @@ fn wan_per_mu(v: Option<f64>) -> Option<f64> {
 }
 
 /// A plot as entered.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlotInput {
     /// The plot number (宗地编号), unique in the zone.
     pub code: String,
@@ -342,7 +344,8 @@ impl PlotInput {
 }
 
 /// A building as entered.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BuildingInput {
     pub plot_id: i64,
     pub name: String,
@@ -427,7 +430,8 @@ impl BuildingInput {
 }
 
 /// A space unit as entered.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UnitInput {
     pub building_id: i64,
     pub name: String,
@@ -502,7 +506,8 @@ impl UnitInput {
 }
 
 /// A lease as entered.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LeaseInput {
     pub unit_id: i64,
     pub tenant_id: Option<i64>,
@@ -578,7 +583,8 @@ impl LeaseInput {
 }
 
 /// A space requirement as entered.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RequirementInput {
     pub title: String,
     pub enterprise_id: Option<i64>,
@@ -665,7 +671,8 @@ impl RequirementInput {
 }
 
 /// A revitalisation case as entered.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseInput {
     pub title: String,
     pub plot_id: Option<i64>,
@@ -733,7 +740,8 @@ impl CaseInput {
 }
 
 /// A dated step of a case, or a project placed into the revitalised space.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StepInput {
     pub title: String,
     pub responsible: Option<String>,
@@ -764,7 +772,8 @@ impl StepInput {
     }
 }
 
-#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProjectInput {
     pub name: String,
     pub enterprise_id: Option<i64>,

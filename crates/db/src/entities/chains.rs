@@ -6,10 +6,7 @@ pub mod chain_mapping {
 
     /// An enterprise placed on a chain node: suggested by the rules, confirmed or rejected by
     /// an officer, or added by hand.
-    #[derive(
-        Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize, utoipa::ToSchema,
-    )]
-    #[schema(as = ChainMapping)]
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize)]
     #[sea_orm(table_name = "chain_mappings")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -28,7 +25,6 @@ pub mod chain_mapping {
         /// Flagged by an officer as a leading enterprise of the node, whatever its revenue.
         pub leading: bool,
         pub updated_by: String,
-        #[schema(value_type = String)]
         pub updated_at: DateTimeUtc,
     }
     no_relations!();

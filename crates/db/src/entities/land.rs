@@ -4,10 +4,7 @@ pub mod plot {
     use sea_orm::entity::prelude::*;
     use serde::{Deserialize, Serialize};
 
-    #[derive(
-        Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize, utoipa::ToSchema,
-    )]
-    #[schema(as = Plot)]
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize)]
     #[sea_orm(table_name = "plots")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -47,10 +44,7 @@ pub mod building {
     use sea_orm::entity::prelude::*;
     use serde::{Deserialize, Serialize};
 
-    #[derive(
-        Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize, utoipa::ToSchema,
-    )]
-    #[schema(as = Building)]
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize)]
     #[sea_orm(table_name = "buildings")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -76,10 +70,7 @@ pub mod unit {
     use sea_orm::entity::prelude::*;
     use serde::{Deserialize, Serialize};
 
-    #[derive(
-        Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize, utoipa::ToSchema,
-    )]
-    #[schema(as = Unit)]
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize)]
     #[sea_orm(table_name = "units")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -101,10 +92,7 @@ pub mod lease {
     use sea_orm::entity::prelude::*;
     use serde::{Deserialize, Serialize};
 
-    #[derive(
-        Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize, utoipa::ToSchema,
-    )]
-    #[schema(as = Lease)]
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize)]
     #[sea_orm(table_name = "leases")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -140,10 +128,7 @@ pub mod revitalisation_case {
     use sea_orm::entity::prelude::*;
     use serde::{Deserialize, Serialize};
 
-    #[derive(
-        Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize, utoipa::ToSchema,
-    )]
-    #[schema(as = RevitalisationCase)]
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize)]
     #[sea_orm(table_name = "revitalisation_cases")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -163,7 +148,6 @@ pub mod revitalisation_case {
         pub expected_rent: Option<f64>,
         pub actual_rent: Option<f64>,
         pub handed_over_on: Option<Date>,
-        #[schema(value_type = String)]
         pub created_at: DateTimeUtc,
     }
     no_relations!();
@@ -173,10 +157,7 @@ pub mod revitalisation_step {
     use sea_orm::entity::prelude::*;
     use serde::{Deserialize, Serialize};
 
-    #[derive(
-        Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize, utoipa::ToSchema,
-    )]
-    #[schema(as = RevitalisationStep)]
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize)]
     #[sea_orm(table_name = "revitalisation_steps")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -194,10 +175,7 @@ pub mod revitalisation_project {
     use sea_orm::entity::prelude::*;
     use serde::{Deserialize, Serialize};
 
-    #[derive(
-        Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize, utoipa::ToSchema,
-    )]
-    #[schema(as = RevitalisationProject)]
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize)]
     #[sea_orm(table_name = "revitalisation_projects")]
     pub struct Model {
         #[sea_orm(primary_key)]

@@ -4,10 +4,7 @@ pub mod requirement {
     use sea_orm::entity::prelude::*;
     use serde::{Deserialize, Serialize};
 
-    #[derive(
-        Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize, utoipa::ToSchema,
-    )]
-    #[schema(as = Requirement)]
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize)]
     #[sea_orm(table_name = "requirements")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -22,7 +19,6 @@ pub mod requirement {
         /// open, met or closed.
         pub status: String,
         pub created_by: String,
-        #[schema(value_type = String)]
         pub created_at: DateTimeUtc,
     }
     no_relations!();
@@ -32,10 +28,7 @@ pub mod requirement_match {
     use sea_orm::entity::prelude::*;
     use serde::{Deserialize, Serialize};
 
-    #[derive(
-        Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize, utoipa::ToSchema,
-    )]
-    #[schema(as = RequirementMatch)]
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize)]
     #[sea_orm(table_name = "requirement_matches")]
     pub struct Model {
         #[sea_orm(primary_key)]
@@ -46,7 +39,6 @@ pub mod requirement_match {
         pub candidate_id: i64,
         pub stage: String,
         pub note: Option<String>,
-        #[schema(value_type = String)]
         pub updated_at: DateTimeUtc,
     }
     no_relations!();

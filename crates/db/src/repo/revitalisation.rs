@@ -216,7 +216,8 @@ pub async fn projects<C: ConnectionTrait>(
 }
 
 /// A zone's revitalisation in figures.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Totals {
     pub cases: u64,
     /// Cases handed over or re-let.

@@ -2,6 +2,7 @@
 //! and target list, mappings with their evidence, review, and a run of the rules.
 
 use crate::AppState;
+use crate::api::records::*;
 use crate::api::{ApiResult, ErrorEnvelope, zone_in_scope};
 use crate::error::ApiError;
 use crate::session::ApiViewer;
@@ -10,7 +11,6 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use devzone_core::chain::gap::{NodeGap, Status, Target, analyse, targets};
 use devzone_core::chain::taxonomy::Level;
-use devzone_db::entities::chain_mapping;
 use devzone_db::repo::chains;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
@@ -44,7 +44,7 @@ pub fn routes() -> Router<AppState> {
         ChainOut,
         NodeGap,
         Target,
-        chain_mapping::Model,
+        ChainMappingRecord,
         ReviewIn,
         ReviewOut,
         SuggestOut,
@@ -145,15 +145,15 @@ pub struct MappingQuery {
     state: Option<String>,
 }
 
-#[utoipa::path(get, path = "/api/v1/zones/{id}/chain-mappings", params(("id" = i64, Path), MappingQuery), responses((status = 200, body = [chain_mapping::Model]), (status = 404, body = ErrorEnvelope)))]
+#[utoipa::path(get, path = "/api/v1/zones/{id}/chain-mappings", params(("id" = i64, Path), MappingQuery), responses((status = 200, body = [ChainMappingRecord]), (status = 404, body = ErrorEnvelope)))]
 async fn list_mappings(
     State(s): State<AppState>,
     ApiViewer(v): ApiViewer,
     Path(id): Path<i64>,
     Query(q): Query<MappingQuery>,
-) -> ApiResult<Json<Vec<chain_mapping::Model>>> {
+) -> ApiResult<Json<Vec<ChainMappingRecord>>> {
     zone_in_scope(&s, &v, id).await?;
-    Ok(Json(
+    Ok(Json(records(
         chains::mappings(
             &s.db.conn,
             id,
@@ -162,7 +162,7 @@ async fn list_mappings(
             q.state.as_deref(),
         )
         .await?,
-    ))
+    )))
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -3,6 +3,7 @@
 //! money in yuan, rents in yuan per m² per month.
 
 use crate::AppState;
+use crate::api::records::*;
 use crate::api::{ApiResult, ErrorEnvelope, zone_in_scope};
 use crate::error::ApiError;
 use crate::session::ApiViewer;
@@ -17,9 +18,6 @@ use devzone_core::land::validate::{
     BuildingInput, CaseInput, LeaseInput, PlotInput, RequirementInput, UnitInput,
 };
 use devzone_core::model::MatchStage;
-use devzone_db::entities::{
-    building, lease, plot, requirement, requirement_match, revitalisation_case, unit,
-};
 use devzone_db::repo::revitalisation::Totals;
 use devzone_db::repo::{land, requirements, revitalisation};
 use serde::Serialize;
@@ -70,12 +68,12 @@ pub fn routes() -> Router<AppState> {
         PlotOut,
         Occupancy,
         Flag,
-        plot::Model,
-        building::Model,
-        unit::Model,
-        lease::Model,
-        requirement::Model,
-        revitalisation_case::Model,
+        PlotRecord,
+        BuildingRecord,
+        UnitRecord,
+        LeaseRecord,
+        RequirementRecord,
+        RevitalisationCaseRecord,
         Ranked,
         MatchesOut,
         CasesOut,
@@ -87,7 +85,7 @@ pub fn routes() -> Router<AppState> {
         BuildingInput,
         CaseInput,
         StageIn,
-        requirement_match::Model
+        RequirementMatchRecord
     ))
 )]
 pub struct LandDoc;
@@ -97,7 +95,7 @@ pub struct LandDoc;
 #[derive(Serialize, ToSchema)]
 pub struct PlotOut {
     #[serde(flatten)]
-    pub plot: plot::Model,
+    pub plot: PlotRecord,
     pub status: String,
     pub built_floor_m2: f64,
     pub occupancy: Occupancy,
@@ -123,54 +121,62 @@ async fn list_plots(
                 occupancy: a.occupancy,
                 holder_class: a.holder_class,
                 flags: a.flags,
-                plot: a.plot,
+                plot: a.plot.into(),
             })
             .collect(),
     ))
 }
 
-#[utoipa::path(post, path = "/api/v1/zones/{id}/plots", params(("id" = i64, Path)), request_body = PlotInput, responses((status = 201, body = plot::Model), (status = 409, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
+#[utoipa::path(post, path = "/api/v1/zones/{id}/plots", params(("id" = i64, Path)), request_body = PlotInput, responses((status = 201, body = PlotRecord), (status = 409, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
 async fn create_plot(
     State(s): State<AppState>,
     ApiViewer(v): ApiViewer,
     Path(id): Path<i64>,
     Json(input): Json<PlotInput>,
-) -> ApiResult<(StatusCode, Json<plot::Model>)> {
+) -> ApiResult<(StatusCode, Json<PlotRecord>)> {
     zone_in_scope(&s, &v, id).await?;
     v.require_write()?;
     let d = input.validate().map_err(ApiError::invalid)?;
     Ok((
         StatusCode::CREATED,
-        Json(land::create_plot(&s.db.conn, &v.actor(), id, &d).await?),
+        Json(
+            land::create_plot(&s.db.conn, &v.actor(), id, &d)
+                .await?
+                .into(),
+        ),
     ))
 }
 
-#[utoipa::path(get, path = "/api/v1/zones/{id}/buildings", params(("id" = i64, Path)), responses((status = 200, body = [building::Model]), (status = 404, body = ErrorEnvelope)))]
+#[utoipa::path(get, path = "/api/v1/zones/{id}/buildings", params(("id" = i64, Path)), responses((status = 200, body = [BuildingRecord]), (status = 404, body = ErrorEnvelope)))]
 async fn list_buildings(
     State(s): State<AppState>,
     ApiViewer(v): ApiViewer,
     Path(id): Path<i64>,
-) -> ApiResult<Json<Vec<building::Model>>> {
+) -> ApiResult<Json<Vec<BuildingRecord>>> {
     zone_in_scope(&s, &v, id).await?;
-    Ok(Json(land::inventory(&s.db.conn, id, None).await?.buildings))
+    Ok(Json(records(
+        land::inventory(&s.db.conn, id, None).await?.buildings,
+    )))
 }
 
-#[utoipa::path(get, path = "/api/v1/zones/{id}/units", params(("id" = i64, Path)), responses((status = 200, body = [unit::Model]), (status = 404, body = ErrorEnvelope)))]
+#[utoipa::path(get, path = "/api/v1/zones/{id}/units", params(("id" = i64, Path)), responses((status = 200, body = [UnitRecord]), (status = 404, body = ErrorEnvelope)))]
 async fn list_units(
     State(s): State<AppState>,
     ApiViewer(v): ApiViewer,
     Path(id): Path<i64>,
-) -> ApiResult<Json<Vec<unit::Model>>> {
+) -> ApiResult<Json<Vec<UnitRecord>>> {
     zone_in_scope(&s, &v, id).await?;
-    Ok(Json(land::inventory(&s.db.conn, id, None).await?.units))
+    Ok(Json(records(
+        land::inventory(&s.db.conn, id, None).await?.units,
+    )))
 }
 
-#[utoipa::path(post, path = "/api/v1/units", request_body = UnitInput, responses((status = 201, body = unit::Model), (status = 404, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
+#[utoipa::path(post, path = "/api/v1/units", request_body = UnitInput, responses((status = 201, body = UnitRecord), (status = 404, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
 async fn create_unit(
     State(s): State<AppState>,
     ApiViewer(v): ApiViewer,
     Json(input): Json<UnitInput>,
-) -> ApiResult<(StatusCode, Json<unit::Model>)> {
+) -> ApiResult<(StatusCode, Json<UnitRecord>)> {
     if v.scope.enterprise.is_some() {
         return Err(ApiError::not_found());
     }
@@ -183,15 +189,15 @@ async fn create_unit(
         devzone_core::calendar::today(),
     )
     .await?;
-    Ok((StatusCode::CREATED, Json(u)))
+    Ok((StatusCode::CREATED, Json(u.into())))
 }
 
-#[utoipa::path(post, path = "/api/v1/leases", request_body = LeaseInput, responses((status = 201, body = lease::Model), (status = 404, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
+#[utoipa::path(post, path = "/api/v1/leases", request_body = LeaseInput, responses((status = 201, body = LeaseRecord), (status = 404, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
 async fn create_lease(
     State(s): State<AppState>,
     ApiViewer(v): ApiViewer,
     Json(input): Json<LeaseInput>,
-) -> ApiResult<(StatusCode, Json<lease::Model>)> {
+) -> ApiResult<(StatusCode, Json<LeaseRecord>)> {
     if v.scope.enterprise.is_some() {
         return Err(ApiError::not_found());
     }
@@ -204,39 +210,43 @@ async fn create_lease(
         devzone_core::calendar::today(),
     )
     .await?;
-    Ok((StatusCode::CREATED, Json(l)))
+    Ok((StatusCode::CREATED, Json(l.into())))
 }
 
-#[utoipa::path(get, path = "/api/v1/zones/{id}/requirements", params(("id" = i64, Path)), responses((status = 200, body = [requirement::Model]), (status = 404, body = ErrorEnvelope)))]
+#[utoipa::path(get, path = "/api/v1/zones/{id}/requirements", params(("id" = i64, Path)), responses((status = 200, body = [RequirementRecord]), (status = 404, body = ErrorEnvelope)))]
 async fn list_requirements(
     State(s): State<AppState>,
     ApiViewer(v): ApiViewer,
     Path(id): Path<i64>,
-) -> ApiResult<Json<Vec<requirement::Model>>> {
+) -> ApiResult<Json<Vec<RequirementRecord>>> {
     zone_in_scope(&s, &v, id).await?;
-    Ok(Json(requirements::list(&s.db.conn, id).await?))
+    Ok(Json(records(requirements::list(&s.db.conn, id).await?)))
 }
 
-#[utoipa::path(post, path = "/api/v1/zones/{id}/requirements", params(("id" = i64, Path)), request_body = RequirementInput, responses((status = 201, body = requirement::Model), (status = 422, body = ErrorEnvelope)))]
+#[utoipa::path(post, path = "/api/v1/zones/{id}/requirements", params(("id" = i64, Path)), request_body = RequirementInput, responses((status = 201, body = RequirementRecord), (status = 422, body = ErrorEnvelope)))]
 async fn create_requirement(
     State(s): State<AppState>,
     ApiViewer(v): ApiViewer,
     Path(id): Path<i64>,
     Json(input): Json<RequirementInput>,
-) -> ApiResult<(StatusCode, Json<requirement::Model>)> {
+) -> ApiResult<(StatusCode, Json<RequirementRecord>)> {
     zone_in_scope(&s, &v, id).await?;
     v.require_write()?;
     let d = input.validate().map_err(ApiError::invalid)?;
     Ok((
         StatusCode::CREATED,
-        Json(requirements::create(&s.db.conn, &v.actor(), id, &d).await?),
+        Json(
+            requirements::create(&s.db.conn, &v.actor(), id, &d)
+                .await?
+                .into(),
+        ),
     ))
 }
 
 /// A requirement's best candidates, ranked, each with every criterion's outcome.
 #[derive(Serialize, ToSchema)]
 pub struct MatchesOut {
-    pub requirement: requirement::Model,
+    pub requirement: RequirementRecord,
     pub candidates: Vec<Ranked>,
 }
 
@@ -261,14 +271,14 @@ async fn requirement_matches(
     )
     .await?;
     Ok(Json(MatchesOut {
-        requirement: r,
+        requirement: r.into(),
         candidates,
     }))
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct CasesOut {
-    pub items: Vec<revitalisation_case::Model>,
+    pub items: Vec<RevitalisationCaseRecord>,
     pub totals: Totals,
 }
 
@@ -285,7 +295,7 @@ async fn list_cases(
             .await?;
     Ok(Json(CasesOut {
         totals: revitalisation::totals(&items, &projects),
-        items,
+        items: records(items),
     }))
 }
 
@@ -313,16 +323,16 @@ async fn get_plot(
         occupancy: a.occupancy,
         holder_class: a.holder_class,
         flags: a.flags,
-        plot: a.plot,
+        plot: a.plot.into(),
     }))
 }
 
-#[utoipa::path(post, path = "/api/v1/buildings", request_body = BuildingInput, responses((status = 201, body = building::Model), (status = 404, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
+#[utoipa::path(post, path = "/api/v1/buildings", request_body = BuildingInput, responses((status = 201, body = BuildingRecord), (status = 404, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
 async fn create_building(
     State(s): State<AppState>,
     ApiViewer(v): ApiViewer,
     Json(input): Json<BuildingInput>,
-) -> ApiResult<(StatusCode, Json<building::Model>)> {
+) -> ApiResult<(StatusCode, Json<BuildingRecord>)> {
     if v.scope.enterprise.is_some() {
         return Err(ApiError::not_found());
     }
@@ -339,7 +349,7 @@ async fn create_building(
         devzone_core::calendar::today().year(),
     )
     .await?;
-    Ok((StatusCode::CREATED, Json(b)))
+    Ok((StatusCode::CREATED, Json(b.into())))
 }
 
 /// A candidate moved along the funnel.
@@ -352,13 +362,13 @@ pub struct StageIn {
     pub note: Option<String>,
 }
 
-#[utoipa::path(post, path = "/api/v1/requirements/{id}/matches", params(("id" = i64, Path)), request_body = StageIn, responses((status = 200, body = requirement_match::Model), (status = 404, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
+#[utoipa::path(post, path = "/api/v1/requirements/{id}/matches", params(("id" = i64, Path)), request_body = StageIn, responses((status = 200, body = RequirementMatchRecord), (status = 404, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
 async fn set_match_stage(
     State(s): State<AppState>,
     ApiViewer(v): ApiViewer,
     Path(id): Path<i64>,
     Json(input): Json<StageIn>,
-) -> ApiResult<Json<requirement_match::Model>> {
+) -> ApiResult<Json<RequirementMatchRecord>> {
     if v.scope.enterprise.is_some() {
         return Err(ApiError::not_found());
     }
@@ -383,22 +393,27 @@ async fn set_match_stage(
             stage,
             input.note,
         )
-        .await?,
+        .await?
+        .into(),
     ))
 }
 
-#[utoipa::path(post, path = "/api/v1/zones/{id}/revitalisation-cases", params(("id" = i64, Path)), request_body = CaseInput, responses((status = 201, body = revitalisation_case::Model), (status = 422, body = ErrorEnvelope)))]
+#[utoipa::path(post, path = "/api/v1/zones/{id}/revitalisation-cases", params(("id" = i64, Path)), request_body = CaseInput, responses((status = 201, body = RevitalisationCaseRecord), (status = 422, body = ErrorEnvelope)))]
 async fn create_case(
     State(s): State<AppState>,
     ApiViewer(v): ApiViewer,
     Path(id): Path<i64>,
     Json(input): Json<CaseInput>,
-) -> ApiResult<(StatusCode, Json<revitalisation_case::Model>)> {
+) -> ApiResult<(StatusCode, Json<RevitalisationCaseRecord>)> {
     zone_in_scope(&s, &v, id).await?;
     v.require_write()?;
     let d = input.validate().map_err(ApiError::invalid)?;
     Ok((
         StatusCode::CREATED,
-        Json(revitalisation::create(&s.db.conn, &v.actor(), id, &d, &[], &[]).await?),
+        Json(
+            revitalisation::create(&s.db.conn, &v.actor(), id, &d, &[], &[])
+                .await?
+                .into(),
+        ),
     ))
 }

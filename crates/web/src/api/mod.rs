@@ -7,6 +7,7 @@
 pub mod chains;
 pub mod evaluation;
 pub mod land;
+pub mod records;
 
 use crate::AppState;
 use crate::error::ApiError;

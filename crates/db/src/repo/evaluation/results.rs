@@ -217,7 +217,8 @@ pub async fn cohort_of<C: ConnectionTrait>(
 }
 
 /// Aggregates per park or per industry division: tax and value added per mu.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Ranking {
     pub key: String,
     pub enterprises: i64,
@@ -307,7 +308,8 @@ pub async fn rankings<C: ConnectionTrait>(
 }
 
 /// An enterprise whose class differs between two runs, and the indicators that moved it.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Move {
     pub enterprise_id: i64,
     pub name: String,
@@ -377,7 +379,8 @@ pub async fn compare<C: ConnectionTrait>(db: &C, a: i64, b: i64) -> DbResult<Vec
 }
 
 /// The outcome of recomputing a stored run from its stored scheme text and inputs.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Verification {
     pub results: usize,
     /// Enterprises whose recomputed group, total, rank or class differ from the stored.

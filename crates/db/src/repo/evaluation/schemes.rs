@@ -11,7 +11,8 @@ use sea_orm::{
 use serde::Serialize;
 
 /// A scheme a zone can run: a built-in one, or one of the zone's own versions.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SchemeInfo {
     /// `builtin:NAME` or `zone:ID`.
     pub key: String,
