@@ -105,6 +105,25 @@ async fn setup(t: &TestDb) -> (String, String, String) {
     (tok("officer").await, tok("analyst").await, tok("ent").await)
 }
 
+/// Asserts the status of one request, naming it (and the answer) when it differs.
+async fn expect(
+    app: &axum::Router,
+    method: &str,
+    uri: &str,
+    token: Option<&str>,
+    status: StatusCode,
+) {
+    let (s, body) = call(app, method, uri, token, None).await;
+    assert_eq!(s, status, "{method} {uri}: {body}");
+}
+
+/// A permission matrix: each row a request (method, uri, token) and the status it must get.
+async fn expect_all(app: &axum::Router, rows: &[(&str, String, Option<&String>, StatusCode)]) {
+    for (method, uri, token, status) in rows {
+        expect(app, method, uri, token.map(String::as_str), *status).await;
+    }
+}
+
 async fn call(
     app: &axum::Router,
     method: &str,
@@ -558,33 +577,13 @@ async fn evaluation_api_runs_publishes_and_scopes() {
         assert!(list["items"][0]["indicators"].as_array().is_some());
 
         // Enterprise users see nothing of an unpublished run …
-        let (s, _) = call(
-            &app,
-            "GET",
-            &format!("/api/v1/evaluation-runs/{id}"),
-            Some(&ent),
-            None,
-        )
-        .await;
-        assert_eq!(s, StatusCode::NOT_FOUND);
-        let (s, _) = call(
-            &app,
-            "POST",
-            &format!("/api/v1/evaluation-runs/{id}/publish"),
-            Some(&analyst),
-            None,
-        )
-        .await;
-        assert_eq!(s, StatusCode::FORBIDDEN);
-        let (s, _) = call(
-            &app,
-            "POST",
-            &format!("/api/v1/evaluation-runs/{id}/publish"),
-            Some(&officer),
-            None,
-        )
-        .await;
-        assert_eq!(s, StatusCode::OK);
+        #[rustfmt::skip]
+        let matrix = [
+            ("GET", format!("/api/v1/evaluation-runs/{id}"), Some(&ent), StatusCode::NOT_FOUND),
+            ("POST", format!("/api/v1/evaluation-runs/{id}/publish"), Some(&analyst), StatusCode::FORBIDDEN),
+            ("POST", format!("/api/v1/evaluation-runs/{id}/publish"), Some(&officer), StatusCode::OK),
+        ];
+        expect_all(&app, &matrix).await;
         // … and of a published one, only their own result.
         let (s, mine) = call(
             &app,
@@ -604,24 +603,12 @@ async fn evaluation_api_runs_publishes_and_scopes() {
             .map(|r| r["enterprise_id"].as_i64().unwrap())
             .find(|e| *e != own)
             .unwrap();
-        let (s, _) = call(
-            &app,
-            "GET",
-            &format!("/api/v1/evaluation-runs/{id}/results/{other}"),
-            Some(&ent),
-            None,
-        )
-        .await;
-        assert_eq!(s, StatusCode::NOT_FOUND);
-        let (s, _) = call(
-            &app,
-            "GET",
-            &format!("/api/v1/evaluation-runs/{id}/results/{own}"),
-            Some(&ent),
-            None,
-        )
-        .await;
-        assert_eq!(s, StatusCode::OK);
+        #[rustfmt::skip]
+        let matrix = [
+            ("GET", format!("/api/v1/evaluation-runs/{id}/results/{other}"), Some(&ent), StatusCode::NOT_FOUND),
+            ("GET", format!("/api/v1/evaluation-runs/{id}/results/{own}"), Some(&ent), StatusCode::OK),
+        ];
+        expect_all(&app, &matrix).await;
         let (s, v) = call(
             &app,
             "GET",
