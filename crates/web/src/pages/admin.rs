@@ -32,7 +32,7 @@ pub struct AuditParams {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "audit.html")]
+#[template(path = "admin/audit.html")]
 struct AuditPage {
     c: Chrome,
     p: AuditParams,
@@ -85,7 +85,7 @@ pub struct UserRow {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "users.html")]
+#[template(path = "admin/users.html")]
 struct UsersPage {
     c: Chrome,
     rows: Vec<UserRow>,

@@ -16,7 +16,7 @@ use devzone_db::repo::{audit, users};
 use serde::Deserialize;
 
 #[derive(Template, WebTemplate)]
-#[template(path = "login.html")]
+#[template(path = "auth/login.html")]
 struct LoginPage {
     t: Tr,
     csrf: String,

@@ -77,7 +77,7 @@ pub struct ThresholdForm {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "chains.html")]
+#[template(path = "chains/list.html")]
 struct IndexPage {
     c: Chrome,
     zone_id: i64,
@@ -298,7 +298,7 @@ pub struct TargetRow {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "chain.html")]
+#[template(path = "chains/chain.html")]
 struct ChainPage {
     c: Chrome,
     zone_id: i64,
@@ -547,7 +547,7 @@ async fn mapping_rows(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "chain_node.html")]
+#[template(path = "chains/node.html")]
 struct NodePage {
     c: Chrome,
     error: Option<String>,
@@ -646,7 +646,7 @@ pub async fn node(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "chain_review.html")]
+#[template(path = "chains/review.html")]
 struct ReviewPage {
     c: Chrome,
     zone_id: i64,
@@ -719,7 +719,7 @@ pub async fn review(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "chain_taxonomy.html")]
+#[template(path = "chains/taxonomy.html")]
 struct TaxonomyPage {
     c: Chrome,
     zone_id: i64,

@@ -74,7 +74,7 @@ pub struct Row {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "enterprises.html")]
+#[template(path = "registry/enterprises.html")]
 struct ListPage {
     c: Chrome,
     zone_id: i64,
@@ -272,7 +272,7 @@ pub struct HistoryRow {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "enterprise.html")]
+#[template(path = "registry/enterprise.html")]
 struct EnterprisePage {
     c: Chrome,
     e: enterprise::Model,
@@ -805,7 +805,7 @@ impl EnterpriseForm {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "enterprise_form.html")]
+#[template(path = "registry/enterprise_form.html")]
 struct FormPage {
     c: Chrome,
     action: String,

@@ -27,7 +27,7 @@ pub async fn root(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "home.html")]
+#[template(path = "registry/home.html")]
 struct HomePage {
     c: Chrome,
     zone_name: String,

@@ -62,7 +62,7 @@ pub struct HistoryRow {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "imports.html")]
+#[template(path = "imports/list.html")]
 pub struct ImportsPage {
     c: Chrome,
     zone_id: i64,
@@ -363,7 +363,7 @@ pub fn problem_view(t: &Tr, p: &Problem) -> ProblemView {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "import_upload.html")]
+#[template(path = "imports/upload.html")]
 pub struct UploadPage {
     c: Chrome,
     zone_id: i64,
@@ -394,7 +394,7 @@ pub struct UploadPage {
 
 /// A commit under way: a progress bar that refreshes itself.
 #[derive(Template, WebTemplate)]
-#[template(path = "import_progress.html")]
+#[template(path = "imports/progress.html")]
 pub struct ProgressPage {
     c: Chrome,
     file_name: String,
@@ -670,7 +670,7 @@ pub async fn commit(
 // One committed import
 
 #[derive(Template, WebTemplate)]
-#[template(path = "import_show.html")]
+#[template(path = "imports/show.html")]
 pub struct ImportPage {
     c: Chrome,
     zone_id: i64,
@@ -786,7 +786,7 @@ pub async fn sample(
 // Source precedence
 
 #[derive(Template, WebTemplate)]
-#[template(path = "import_precedence.html")]
+#[template(path = "imports/precedence.html")]
 pub struct PrecedencePage {
     c: Chrome,
     zone_id: i64,

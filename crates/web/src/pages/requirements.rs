@@ -203,7 +203,7 @@ pub struct RequirementRow {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "requirements.html")]
+#[template(path = "requirements/list.html")]
 pub(super) struct RequirementsPage {
     c: Chrome,
     zone_id: i64,
@@ -397,7 +397,7 @@ pub async fn create_requirement(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "requirement.html")]
+#[template(path = "requirements/requirement.html")]
 pub(super) struct RequirementPage {
     c: Chrome,
     r: requirement::Model,

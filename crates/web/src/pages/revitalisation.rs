@@ -45,7 +45,7 @@ pub struct CaseRow {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "cases.html")]
+#[template(path = "revitalisation/list.html")]
 pub(super) struct CasesPage {
     c: Chrome,
     zone_id: i64,
@@ -198,7 +198,7 @@ pub async fn create_case(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "case.html")]
+#[template(path = "revitalisation/case.html")]
 pub(super) struct CasePage {
     c: Chrome,
     case: devzone_db::entities::revitalisation_case::Model,

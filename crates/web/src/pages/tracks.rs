@@ -33,7 +33,7 @@ pub struct TrackRow {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "tracks.html")]
+#[template(path = "chains/tracks.html")]
 struct OverviewPage {
     c: Chrome,
     zone_id: i64,
@@ -134,7 +134,7 @@ pub struct RecordRow {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "track.html")]
+#[template(path = "chains/track.html")]
 struct TrackPage {
     c: Chrome,
     zone_id: i64,
@@ -347,7 +347,7 @@ pub struct TargetRow {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "targets.html")]
+#[template(path = "chains/targets.html")]
 struct TargetsPage {
     c: Chrome,
     zone_id: i64,
@@ -510,7 +510,7 @@ pub struct LqRow {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "lq.html")]
+#[template(path = "chains/lq.html")]
 struct LqPage {
     c: Chrome,
     zone_id: i64,

@@ -67,7 +67,7 @@ impl Chrome {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "error.html")]
+#[template(path = "auth/error.html")]
 pub struct ErrorPage {
     pub t: Tr,
     pub status: u16,

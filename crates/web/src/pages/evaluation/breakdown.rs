@@ -51,7 +51,7 @@ pub struct FieldRow {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "evaluation_breakdown.html")]
+#[template(path = "evaluation/breakdown.html")]
 struct BreakdownPage {
     c: Chrome,
     run_id: i64,

@@ -34,7 +34,7 @@ pub struct MoveRow {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "evaluation_compare.html")]
+#[template(path = "evaluation/compare.html")]
 pub(super) struct ComparePage {
     c: Chrome,
     zone_id: i64,

@@ -29,7 +29,7 @@ pub struct RankingRow {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "evaluation_rankings.html")]
+#[template(path = "evaluation/rankings.html")]
 pub(super) struct RankingsPage {
     c: Chrome,
     run_id: i64,
@@ -122,7 +122,7 @@ pub struct ClassList {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "evaluation_measures.html")]
+#[template(path = "evaluation/measures.html")]
 pub(super) struct MeasuresPage {
     c: Chrome,
     run_id: i64,

@@ -70,7 +70,7 @@ pub struct ResultRow {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "evaluation_run.html")]
+#[template(path = "evaluation/run.html")]
 pub(super) struct RunPage {
     c: Chrome,
     run: evaluation_run::Model,

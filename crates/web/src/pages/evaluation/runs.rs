@@ -38,7 +38,7 @@ pub struct SchemeRow {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "evaluations.html")]
+#[template(path = "evaluation/runs.html")]
 pub(super) struct RunsPage {
     c: Chrome,
     zone_id: i64,

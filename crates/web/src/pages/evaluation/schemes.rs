@@ -16,7 +16,7 @@ use devzone_db::repo::evaluation::{self as ev};
 use serde::Deserialize;
 
 #[derive(Template, WebTemplate)]
-#[template(path = "evaluation_scheme.html")]
+#[template(path = "evaluation/scheme.html")]
 pub(super) struct SchemePage {
     c: Chrome,
     zone_id: i64,

@@ -66,7 +66,7 @@ pub struct LeaseForm {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "building.html")]
+#[template(path = "land/building.html")]
 struct BuildingPage {
     c: Chrome,
     b: building::Model,
@@ -281,7 +281,7 @@ pub struct LeaseParams {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "leases.html")]
+#[template(path = "land/leases.html")]
 struct LeasesPage {
     c: Chrome,
     zone_id: i64,
@@ -394,7 +394,7 @@ pub async fn leases(
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "unit_form.html")]
+#[template(path = "land/unit_form.html")]
 struct UnitPage {
     c: Chrome,
     u: unit::Model,

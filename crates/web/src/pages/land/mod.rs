@@ -143,7 +143,7 @@ pub struct MapParams {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "land.html")]
+#[template(path = "land/overview.html")]
 struct OverviewPage {
     c: Chrome,
     zone_id: i64,
@@ -432,7 +432,7 @@ impl RulesForm {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "land_rules.html")]
+#[template(path = "land/rules.html")]
 struct RulesPage {
     c: Chrome,
     zone_id: i64,

@@ -50,7 +50,7 @@ pub struct PlotRow {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "plots.html")]
+#[template(path = "land/plots.html")]
 struct PlotsPage {
     c: Chrome,
     zone_id: i64,
@@ -299,7 +299,7 @@ pub struct BuildingRow {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "plot.html")]
+#[template(path = "land/plot.html")]
 struct PlotPage {
     c: Chrome,
     plot: plot::Model,
@@ -532,7 +532,7 @@ pub struct PlotForm {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "plot_form.html")]
+#[template(path = "land/plot_form.html")]
 struct PlotFormPage {
     c: Chrome,
     action: String,

@@ -142,7 +142,7 @@ pub struct ProblemRow {
 }
 
 #[derive(Template, WebTemplate)]
-#[template(path = "land_register.html")]
+#[template(path = "land/register.html")]
 struct RegisterPage {
     c: Chrome,
     zone_id: i64,
