@@ -1,180 +1,42 @@
-//! Import pages: upload → preview and column mapping → validation report → commit (in
-//! the background, with progress) → history, with revert; sample sheets to download; and
-//! the zone's per-field source precedence.
+//! One upload before it is committed: the column mapping, the validation report and the
+//! commit with its progress.
 
 use super::zone_for;
+use super::*;
 use crate::AppState;
 use crate::error::PageError;
 use crate::i18n::Tr;
 use crate::jobs::{Job, Unfinished};
 use crate::session::{PageViewer, Viewer};
-use crate::views::{Chrome, Pager, attachment};
+use crate::views::{Chrome, attachment};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::extract::{Multipart, Path, Query, RawQuery, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use devzone_core::facts::{FactField, Precedence};
 use devzone_core::import::headers::{base_unit_label, units_of};
-use devzone_core::import::templates;
 use devzone_core::import::{ColumnMap, Kind, Layout, Mapping, Problem, Severity, Target};
 use devzone_core::model::FactSource;
-use devzone_db::entities::{import, import_upload, zone};
+use devzone_db::entities::{import_upload, zone};
 use devzone_db::repo::imports::{self, Counts, Plan, Request};
 use devzone_db::repo::zones;
 use devzone_io::import::Prepared;
-use serde::Deserialize;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// Uploads larger than this are refused (a 100,000-row, 16-column sheet is about 8 MB).
-pub const MAX_UPLOAD_BYTES: usize = 64 * 1024 * 1024;
-
-/// Problems shown on the page; the downloadable report has all of them.
-const SHOWN_PROBLEMS: usize = 300;
-
-fn source_label(t: &Tr, id: &str) -> String {
-    t.tv("source", id)
-}
-
-pub(crate) fn target_label(t: &Tr, target: Target) -> String {
-    match (target, t.lang()) {
-        (Target::Fact(f), "zh-CN") => f.label_zh().to_string(),
-        (Target::Fact(f), _) => f.label_en().to_string(),
-        (Target::Attr(_), _) => t.tv("import.target", target.id()),
-    }
-}
-
-// ---------------------------------------------------------------------------------------
-// The import page: upload form, samples, history
-
-pub struct HistoryRow {
-    id: i64,
-    file_name: String,
-    source: String,
-    kind: String,
-    created_by: String,
-    created_at: String,
-    counts: String,
-    status: String,
-    reverted: bool,
-}
-
-#[derive(Template, WebTemplate)]
-#[template(path = "imports/list.html")]
-pub struct ImportsPage {
-    c: Chrome,
-    zone_id: i64,
-    sources: Vec<(String, String)>,
-    samples: Vec<(String, String)>,
-    history: Vec<HistoryRow>,
-    pager: Pager,
-    error: Option<String>,
-}
-
-#[derive(Deserialize, Default)]
-pub struct ListParams {
-    page: Option<u64>,
-    error: Option<String>,
-}
-
-fn history_row(t: &Tr, m: &import::Model) -> HistoryRow {
-    HistoryRow {
-        id: m.id,
-        file_name: m.file_name.clone(),
-        source: source_label(t, &m.source),
-        kind: t.tv("import.kind", &m.kind),
-        created_by: m.created_by.clone(),
-        created_at: m.created_at.format("%Y-%m-%d %H:%M").to_string(),
-        counts: t.f(
-            "import.counts_short",
-            &[
-                ("read", &m.rows_read.to_string()),
-                ("inserted", &m.inserted.to_string()),
-                ("updated", &m.updated.to_string()),
-                ("rejected", &m.rejected.to_string()),
-            ],
-        ),
-        status: t.tv("import.status", &m.status),
-        reverted: m.status == "reverted",
-    }
-}
-
-pub async fn page(
-    State(state): State<AppState>,
-    PageViewer(v): PageViewer,
-    Path(id): Path<i64>,
-    Query(q): Query<ListParams>,
-) -> Result<Response, PageError> {
-    let zone = zone_for(&state, &v, id).await?;
-    let t = v.tr();
-    let hist = imports::history(&state.db.conn, id, q.page.unwrap_or(1), 20).await?;
-    let all = zones::list(&state.db.conn, &v.scope).await?;
-    let page = ImportsPage {
-        c: Chrome::new(&v, t.t("import.title"), &all, Some(zone.id)),
-        zone_id: id,
-        sources: FactSource::ALL
-            .iter()
-            .map(|s| (s.id().to_string(), source_label(&t, s.id())))
-            .collect(),
-        samples: SAMPLE_IDS
-            .iter()
-            .map(|s| (s.to_string(), t.tv("import.sample", s)))
-            .collect(),
-        pager: Pager::with_links(&t, hist.page, hist.pages(), |n| format!("page={n}")),
-        history: hist.items.iter().map(|m| history_row(&t, m)).collect(),
-        error: q.error.map(|e| t.tv("import.error", &e)),
-    };
-    Ok(page.into_response())
-}
-
-/// Takes the uploaded file and keeps it until it is committed.
-pub async fn upload(
-    State(state): State<AppState>,
-    PageViewer(v): PageViewer,
-    Path(id): Path<i64>,
-    mut form: Multipart,
-) -> Result<Response, PageError> {
-    zone_for(&state, &v, id).await?;
-    v.require_write()?;
-    let (file, params) = match crate::upload::read_multipart(&mut form).await {
-        Ok(x) => x,
-        Err(()) => {
-            return Ok(
-                Redirect::to(&format!("/zones/{id}/imports?error=too_large")).into_response(),
-            );
-        }
-    };
-    let Some((file_name, bytes)) = file else {
-        return Ok(Redirect::to(&format!("/zones/{id}/imports?error=no_file")).into_response());
-    };
-    let up = imports::stage_upload(&state.db.conn, id, v.user.id, &file_name, bytes).await?;
-    let query = serde_urlencoded::to_string(
-        params
-            .into_iter()
-            .filter(|(k, val)| matches!(k.as_str(), "kind" | "source" | "year") && !val.is_empty())
-            .collect::<Vec<_>>(),
-    )
-    .unwrap_or_default();
-    Ok(Redirect::to(&format!("/imports/uploads/{}?{query}", up.id)).into_response())
-}
-
-// ---------------------------------------------------------------------------------------
-// One upload: mapping, report, commit
-
 /// The choices on the mapping form, read from the query string (or the commit form).
 #[derive(Debug, Clone)]
-struct Choices {
-    kind: Kind,
-    source: Option<FactSource>,
-    year: Option<i32>,
+pub(super) struct Choices {
+    pub(super) kind: Kind,
+    pub(super) source: Option<FactSource>,
+    pub(super) year: Option<i32>,
     /// Column → target id ("" = ignored) and unit, when the form sent them.
-    columns: HashMap<usize, (String, String)>,
+    pub(super) columns: HashMap<usize, (String, String)>,
 }
 
 impl Choices {
-    fn parse(pairs: &[(String, String)]) -> Choices {
+    pub(super) fn parse(pairs: &[(String, String)]) -> Choices {
         let get = |k: &str| {
             pairs
                 .iter()
@@ -200,7 +62,7 @@ impl Choices {
     }
 
     /// The mapping: the form's choices where it made them, else `base`.
-    fn mapping(&self, base: &Mapping) -> Mapping {
+    pub(super) fn mapping(&self, base: &Mapping) -> Mapping {
         let mut m = base.clone();
         for (i, c) in m.columns.iter_mut().enumerate() {
             if let Some((target, unit)) = self.columns.get(&i) {
@@ -212,7 +74,7 @@ impl Choices {
         m
     }
 
-    fn query(&self, m: &Mapping) -> String {
+    pub(super) fn query(&self, m: &Mapping) -> String {
         let mut pairs = vec![("kind".to_string(), self.kind.id().to_string())];
         if let Some(s) = self.source {
             pairs.push(("source".into(), s.id().into()));
@@ -246,7 +108,7 @@ pub(crate) async fn upload_for(
 }
 
 /// Reads the file, picks the mapping (form, else saved, else recognised) and plans.
-async fn plan_upload(
+pub(super) async fn plan_upload(
     state: &AppState,
     up: &import_upload::Model,
     pairs: &[(String, String)],
@@ -306,27 +168,27 @@ async fn plan_upload(
 }
 
 pub struct ColumnView {
-    index: usize,
-    letter: String,
-    header: String,
-    target: String,
-    unit: String,
-    units: Vec<(String, String)>,
-    samples: String,
+    pub(super) index: usize,
+    pub(super) letter: String,
+    pub(super) header: String,
+    pub(super) target: String,
+    pub(super) unit: String,
+    pub(super) units: Vec<(String, String)>,
+    pub(super) samples: String,
 }
 
 pub struct ProblemView {
-    line: String,
-    column: String,
-    header: String,
-    value: String,
-    message: String,
-    severity: &'static str,
+    pub(super) line: String,
+    pub(super) column: String,
+    pub(super) header: String,
+    pub(super) value: String,
+    pub(super) message: String,
+    pub(super) severity: &'static str,
 }
 
 /// The counts of a plan or of a committed import, labelled, with the class that colours
 /// them (new and changed: ok, rejected: bad, warnings: warn).
-fn count_list(t: &Tr, c: &Counts) -> Vec<(String, usize, &'static str)> {
+pub(super) fn count_list(t: &Tr, c: &Counts) -> Vec<(String, usize, &'static str)> {
     [
         ("rows_read", c.rows_read, ""),
         ("inserted", c.inserted, "ok"),
@@ -365,41 +227,41 @@ pub fn problem_view(t: &Tr, p: &Problem) -> ProblemView {
 #[derive(Template, WebTemplate)]
 #[template(path = "imports/upload.html")]
 pub struct UploadPage {
-    c: Chrome,
-    zone_id: i64,
-    upload_id: i64,
-    file_name: String,
-    size_kb: String,
-    sheet: String,
-    read_error: Option<String>,
-    header_lines: String,
-    data_rows: usize,
-    kind: String,
-    source: String,
-    year: String,
-    sources: Vec<(String, String)>,
-    saved_from: Option<String>,
-    targets: Vec<(String, String)>,
-    columns: Vec<ColumnView>,
-    preview: Vec<(usize, Vec<String>)>,
-    counts: Vec<(String, usize, &'static str)>,
-    problems: Vec<ProblemView>,
-    more_problems: usize,
-    refused: bool,
-    can_commit: bool,
-    need_source: bool,
-    query: String,
-    job_error: Option<String>,
+    pub(super) c: Chrome,
+    pub(super) zone_id: i64,
+    pub(super) upload_id: i64,
+    pub(super) file_name: String,
+    pub(super) size_kb: String,
+    pub(super) sheet: String,
+    pub(super) read_error: Option<String>,
+    pub(super) header_lines: String,
+    pub(super) data_rows: usize,
+    pub(super) kind: String,
+    pub(super) source: String,
+    pub(super) year: String,
+    pub(super) sources: Vec<(String, String)>,
+    pub(super) saved_from: Option<String>,
+    pub(super) targets: Vec<(String, String)>,
+    pub(super) columns: Vec<ColumnView>,
+    pub(super) preview: Vec<(usize, Vec<String>)>,
+    pub(super) counts: Vec<(String, usize, &'static str)>,
+    pub(super) problems: Vec<ProblemView>,
+    pub(super) more_problems: usize,
+    pub(super) refused: bool,
+    pub(super) can_commit: bool,
+    pub(super) need_source: bool,
+    pub(super) query: String,
+    pub(super) job_error: Option<String>,
 }
 
 /// A commit under way: a progress bar that refreshes itself.
 #[derive(Template, WebTemplate)]
 #[template(path = "imports/progress.html")]
 pub struct ProgressPage {
-    c: Chrome,
-    file_name: String,
-    done: usize,
-    total: usize,
+    pub(super) c: Chrome,
+    pub(super) file_name: String,
+    pub(super) done: usize,
+    pub(super) total: usize,
 }
 
 pub async fn show_upload(
@@ -510,7 +372,12 @@ pub async fn show_upload(
     Ok(page.into_response())
 }
 
-fn column_view(t: &Tr, i: usize, c: &ColumnMap, preview: &[(usize, Vec<String>)]) -> ColumnView {
+pub(super) fn column_view(
+    t: &Tr,
+    i: usize,
+    c: &ColumnMap,
+    preview: &[(usize, Vec<String>)],
+) -> ColumnView {
     let units = c
         .target
         .and_then(Target::unit)
@@ -664,258 +531,4 @@ pub async fn commit(
         choices.query(&mapping)
     ))
     .into_response())
-}
-
-// ---------------------------------------------------------------------------------------
-// One committed import
-
-#[derive(Template, WebTemplate)]
-#[template(path = "imports/show.html")]
-pub struct ImportPage {
-    c: Chrome,
-    zone_id: i64,
-    row: HistoryRow,
-    sheet: String,
-    sha256: String,
-    year: String,
-    counts: Vec<(String, usize, &'static str)>,
-    problems: Vec<ProblemView>,
-    reverted_by: String,
-}
-
-/// A committed import and its zone, if the viewer may see them.
-async fn import_for(
-    state: &AppState,
-    v: &Viewer,
-    id: i64,
-) -> Result<(import::Model, zone::Model), PageError> {
-    let m = imports::get(&state.db.conn, id)
-        .await?
-        .ok_or_else(PageError::not_found)?;
-    let zone = zone_for(state, v, m.zone_id).await?;
-    Ok((m, zone))
-}
-
-pub async fn show(
-    State(state): State<AppState>,
-    PageViewer(v): PageViewer,
-    Path(id): Path<i64>,
-) -> Result<Response, PageError> {
-    let (m, zone) = import_for(&state, &v, id).await?;
-    let t = v.tr();
-    let problems: Vec<Problem> = serde_json::from_str(&m.report).unwrap_or_default();
-    let all = zones::list(&state.db.conn, &v.scope).await?;
-    let page = ImportPage {
-        c: Chrome::new(
-            &v,
-            &format!("{} #{id}", t.t("import.title")),
-            &all,
-            Some(zone.id),
-        ),
-        zone_id: zone.id,
-        row: history_row(&t, &m),
-        sheet: m.sheet.clone(),
-        sha256: m.file_sha256.clone(),
-        year: m.year.map(|y| y.to_string()).unwrap_or_default(),
-        counts: count_list(&t, &Counts::from(&m)),
-        problems: problems.iter().map(|p| problem_view(&t, p)).collect(),
-        reverted_by: match (&m.reverted_by, m.reverted_at) {
-            (Some(by), Some(at)) => format!("{by} · {}", at.format("%Y-%m-%d %H:%M")),
-            _ => String::new(),
-        },
-    };
-    Ok(page.into_response())
-}
-
-pub async fn revert(
-    State(state): State<AppState>,
-    PageViewer(v): PageViewer,
-    Path(id): Path<i64>,
-) -> Result<Response, PageError> {
-    import_for(&state, &v, id).await?;
-    v.require_write()?;
-    imports::revert(&state.db.conn, &v.actor(), id).await?;
-    Ok(Redirect::to(&format!("/imports/{id}")).into_response())
-}
-
-// ---------------------------------------------------------------------------------------
-// Sample sheets
-
-const SAMPLE_IDS: [&str; 5] = [
-    "register",
-    "tax_bureau",
-    "statistics_bureau",
-    "power_company",
-    "self_reported",
-];
-
-/// A sample sheet made from this zone's own enterprises (up to 200), for next year's figures.
-pub async fn sample(
-    State(state): State<AppState>,
-    PageViewer(v): PageViewer,
-    Path((id, which)): Path<(i64, String)>,
-) -> Result<Response, PageError> {
-    let zone = zone_for(&state, &v, id).await?;
-    let rows = imports::sample_enterprises(&state.db.conn, id, 200).await?;
-    let year = rows.1 + 1;
-    let sample = templates::samples(&zone.name, year, &rows.0)
-        .into_iter()
-        .find(|s| s.id == which)
-        .ok_or_else(PageError::not_found)?;
-    let bytes = devzone_io::import::write_sample(&sample).map_err(|e| {
-        tracing::error!(error = %e, "sample failed");
-        PageError::new(StatusCode::INTERNAL_SERVER_ERROR)
-    })?;
-    let (mime, ext) = if sample.csv_gb18030 {
-        ("text/csv; charset=gb18030", "csv")
-    } else {
-        (
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "xlsx",
-        )
-    };
-    Ok(attachment(
-        bytes,
-        mime,
-        &format!("sample-{which}.{ext}"),
-        &sample.file_name,
-    ))
-}
-
-// ---------------------------------------------------------------------------------------
-// Source precedence
-
-#[derive(Template, WebTemplate)]
-#[template(path = "imports/precedence.html")]
-pub struct PrecedencePage {
-    c: Chrome,
-    zone_id: i64,
-    rows: Vec<(String, String, String, bool)>,
-    sources: Vec<(String, String)>,
-    error: Option<String>,
-}
-
-pub async fn precedence(
-    State(state): State<AppState>,
-    PageViewer(v): PageViewer,
-    Path(id): Path<i64>,
-) -> Result<Response, PageError> {
-    precedence_page(&state, &v, id, None).await
-}
-
-async fn precedence_page(
-    state: &AppState,
-    v: &Viewer,
-    id: i64,
-    error: Option<String>,
-) -> Result<Response, PageError> {
-    let zone = zone_for(state, v, id).await?;
-    let t = v.tr();
-    let p = devzone_db::repo::facts::precedence(&state.db.conn, id).await?;
-    let all = zones::list(&state.db.conn, &v.scope).await?;
-    let rows = FactField::ALL
-        .iter()
-        .map(|f| {
-            let order = p.order(*f);
-            (
-                f.id().to_string(),
-                target_label(&t, Target::Fact(*f)),
-                order
-                    .iter()
-                    .map(|s| source_label(&t, s.id()))
-                    .collect::<Vec<_>>()
-                    .join(" › "),
-                p.overrides.contains_key(f),
-            )
-        })
-        .collect();
-    let page = PrecedencePage {
-        c: Chrome::new(v, t.t("import.precedence"), &all, Some(zone.id)),
-        zone_id: id,
-        rows,
-        sources: FactSource::ALL
-            .iter()
-            .map(|s| (s.id().to_string(), source_label(&t, s.id())))
-            .collect(),
-        error,
-    };
-    let status = if page.error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    Ok((status, page).into_response())
-}
-
-#[derive(Deserialize)]
-pub struct PrecedenceForm {
-    field: String,
-    first: String,
-    second: Option<String>,
-    third: Option<String>,
-}
-
-/// Sets a field's order: the chosen sources first, the rest after in default order.
-pub async fn set_precedence(
-    State(state): State<AppState>,
-    PageViewer(v): PageViewer,
-    Path(id): Path<i64>,
-    Form(f): Form<PrecedenceForm>,
-) -> Result<Response, PageError> {
-    zone_for(&state, &v, id).await?;
-    v.require_write()?;
-    let t = v.tr();
-    let Some(field) = FactField::parse(&f.field) else {
-        return precedence_page(
-            &state,
-            &v,
-            id,
-            Some(t.f("rule.field.unknown", &[("value", &f.field)])),
-        )
-        .await;
-    };
-    let chosen: Vec<String> = [Some(f.first.clone()), f.second.clone(), f.third.clone()]
-        .into_iter()
-        .flatten()
-        .filter(|s| !s.is_empty())
-        .collect();
-    let mut text = chosen.join(",");
-    for s in Precedence::default_order(field) {
-        if !chosen.iter().any(|c| c == s.id()) {
-            text.push(',');
-            text.push_str(s.id());
-        }
-    }
-    match Precedence::parse_order(&text) {
-        Ok(order) => {
-            devzone_db::repo::facts::set_precedence(&state.db.conn, &v.actor(), id, field, &order)
-                .await?;
-            Ok(Redirect::to(&format!("/zones/{id}/imports/precedence")).into_response())
-        }
-        Err(bad) => {
-            let msg = t.f(
-                "import.rule.precedence.repeated",
-                &[("value", &source_label(&t, &bad))],
-            );
-            precedence_page(&state, &v, id, Some(msg)).await
-        }
-    }
-}
-
-/// The whole zone as a ZIP of CSV files with a manifest.
-pub async fn export_zone(
-    State(state): State<AppState>,
-    PageViewer(v): PageViewer,
-    Path(id): Path<i64>,
-) -> Result<Response, PageError> {
-    let zone = zone_for(&state, &v, id).await?;
-    v.require_write()?;
-    let mut buf = std::io::Cursor::new(Vec::new());
-    devzone_db::repo::transfer::export(&state.db.conn, id, &v.user.username, &mut buf).await?;
-    Ok(attachment(
-        buf.into_inner(),
-        "application/zip",
-        &format!("zone-{id}.zip"),
-        &format!("{}-{}.zip", zone.name, devzone_core::calendar::stamp()),
-    ))
 }
