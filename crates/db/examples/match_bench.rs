@@ -120,7 +120,7 @@ async fn main() {
             .await
             .unwrap();
     }
-    let today = devzone_core::land::demo::today();
+    let today = devzone_core::demo::land::today();
     // Strict: all eight criteria, so few units fit fully and the whole area band is ranked.
     // Loose: area and type only, so twenty full fits answer from the first query.
     let loose = Requirement {

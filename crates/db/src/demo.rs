@@ -374,7 +374,7 @@ async fn load_land(
         building, lease, plot, requirement, requirement_match, revitalisation_case as case,
         revitalisation_project as project, revitalisation_step as step, unit,
     };
-    use devzone_core::land::demo as land;
+    use devzone_core::demo::land;
     use devzone_core::land::geometry::Boundary;
     let outlines: Vec<Boundary> = z
         .parks

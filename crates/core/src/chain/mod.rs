@@ -1,7 +1,6 @@
 //! Industry chains: taxonomies as data, the shipped taxonomies, and rule-based suggestions
 //! of which chain nodes an enterprise belongs to, with their evidence.
 
-pub mod demo;
 pub mod gap;
 pub mod lq;
 pub mod province;

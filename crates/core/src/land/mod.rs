@@ -2,7 +2,6 @@
 //! and matching space requirements. Pure functions over plain figures; the database and the
 //! pages feed them.
 
-pub mod demo;
 pub mod geometry;
 pub mod idle;
 pub mod matching;

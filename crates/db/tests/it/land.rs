@@ -2,7 +2,7 @@
 //! set) PostgreSQL: the Suining-like park's figures, idle flags, matching, and refusals that
 //! leave the data as it was.
 
-use devzone_core::land::demo::today;
+use devzone_core::demo::land::today;
 use devzone_core::land::matching::CandidateKind;
 use devzone_core::land::validate::{LeaseInput, PlotInput, UnitInput};
 use devzone_core::model::{BuildingType, MatchStage};

@@ -7,8 +7,8 @@
 //! when full; revitalisation cases with four high-tech projects placed (1.48 billion yuan
 //! invested, over 700 million yuan output and over 30 million yuan tax a year).
 
-use super::geometry::{Boundary, contains};
 use crate::demo::{DemoPark, Rng};
+use crate::land::geometry::{Boundary, contains};
 use crate::model::{
     BuildingType, CaseStage, EnvCategory, LandUse, RevitalisationPlan, Tenure, UnitStatus,
 };
@@ -82,7 +82,7 @@ pub struct DemoPlot {
 pub struct DemoRequirement {
     pub title: &'static str,
     pub prospect: &'static str,
-    pub spec: super::matching::Requirement,
+    pub spec: crate::land::matching::Requirement,
     /// Park indexes preferred (turned into ids by the loader).
     pub park_indexes: Vec<usize>,
 }
@@ -421,7 +421,7 @@ fn generic_plot(
     let year = 2012 + rng.below(12) as i32;
     let contracted_start = day(year, 1 + rng.below(12) as u32, 1);
     let completion = day(year + 2, 12, 31);
-    let mu = area_m2 / super::geometry::M2_PER_MU;
+    let mu = area_m2 / crate::land::geometry::M2_PER_MU;
     let intensity = rng.range(2_000_000.0, 5_000_000.0);
     let planned = (intensity * mu).round();
     let x = rng.unit();
@@ -654,7 +654,7 @@ pub fn zone_land(
 }
 
 fn demo_requirements(suining: bool, parks: usize) -> Vec<DemoRequirement> {
-    use super::matching::Requirement;
+    use crate::land::matching::Requirement;
     let mut out = vec![
         DemoRequirement {
             title: "精密制造项目用标准厂房",

@@ -2,8 +2,8 @@
 //! words registers use, and, where a shipped chain node is indicated by the class, one or two
 //! of that node's words, so that the suggestions have something true-looking to find.
 
-use super::shipped;
-use super::taxonomy::Level;
+use crate::chain::shipped;
+use crate::chain::taxonomy::Level;
 use crate::demo::Rng;
 use crate::reference::{IndustryEdition, industries};
 
