@@ -1,4 +1,5 @@
-//! Interface text in zh-CN and English, from the catalogs in `locales/` (embedded).
+//! Interface text in zh-CN and English, from the catalogs in `locales/<lang>/<area>.txt`
+//! (embedded).
 //!
 //! The language is chosen per request: the remembered switch (cookie, then the user's
 //! setting), else the browser's Accept-Language, else Chinese. A key missing from a catalog
@@ -66,13 +67,34 @@ fn parse(text: &str) -> HashMap<&str, &str> {
         .collect()
 }
 
+/// The catalog files of one language, one per area of the product: a new area adds its
+/// file here, in both languages.
+macro_rules! catalog_files {
+    ($lang:literal) => {
+        [
+            include_str!(concat!("../locales/", $lang, "/common.txt")),
+            include_str!(concat!("../locales/", $lang, "/validation.txt")),
+            include_str!(concat!("../locales/", $lang, "/imports.txt")),
+            include_str!(concat!("../locales/", $lang, "/evaluation.txt")),
+            include_str!(concat!("../locales/", $lang, "/land.txt")),
+            include_str!(concat!("../locales/", $lang, "/requirements.txt")),
+            include_str!(concat!("../locales/", $lang, "/revitalisation.txt")),
+            include_str!(concat!("../locales/", $lang, "/chains.txt")),
+        ]
+    };
+}
+
+const ZH_FILES: [&str; 8] = catalog_files!("zh-CN");
+const EN_FILES: [&str; 8] = catalog_files!("en");
+
 fn catalog(lang: Lang) -> &'static HashMap<&'static str, &'static str> {
     static ZH: OnceLock<HashMap<&str, &str>> = OnceLock::new();
     static EN: OnceLock<HashMap<&str, &str>> = OnceLock::new();
-    match lang {
-        Lang::Zh => ZH.get_or_init(|| parse(include_str!("../locales/zh-CN.txt"))),
-        Lang::En => EN.get_or_init(|| parse(include_str!("../locales/en.txt"))),
-    }
+    let (cell, files) = match lang {
+        Lang::Zh => (&ZH, &ZH_FILES),
+        Lang::En => (&EN, &EN_FILES),
+    };
+    cell.get_or_init(|| files.iter().flat_map(|f| parse(f)).collect())
 }
 
 /// The translator handed to templates as `t`.
@@ -151,6 +173,18 @@ impl Tr {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_key_is_defined_in_two_files() {
+        for files in [&ZH_FILES, &EN_FILES] {
+            let mut seen = std::collections::HashSet::new();
+            for f in files.iter() {
+                for k in parse(f).keys() {
+                    assert!(seen.insert(*k), "{k} is defined twice");
+                }
+            }
+        }
+    }
 
     #[test]
     fn catalogs_have_the_same_keys() {

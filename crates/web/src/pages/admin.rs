@@ -220,3 +220,12 @@ pub async fn set_disabled(
     users::set_disabled(&state.db.conn, &v.actor(), &name, f.disabled == "true").await?;
     Ok(Redirect::to("/admin/users").into_response())
 }
+
+/// The pages of this area, merged into the site by `pages::routes`.
+pub(super) fn routes() -> axum::Router<crate::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/admin/audit", get(audit))
+        .route("/admin/users", get(users).post(create_user))
+        .route("/admin/users/{name}/disabled", post(set_disabled))
+}

@@ -860,3 +860,31 @@ pub async fn set_leading(
         .unwrap_or_else(|| format!("/zones/{id}/chains/{}/nodes/{}", m.taxonomy, m.node_id));
     Ok(Redirect::to(&back).into_response())
 }
+
+/// The pages of this area, merged into the site by `pages::routes`.
+pub(super) fn routes() -> axum::Router<crate::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/zones/{id}/chains", get(index))
+        .route(
+            "/zones/{id}/chain-taxonomies/{tax}",
+            get(taxonomy_source).post(save_taxonomy),
+        )
+        .route("/zones/{id}/chains/suggest", post(run_suggestions))
+        .route("/zones/{id}/chains/thresholds", post(set_thresholds))
+        .route("/zones/{id}/chains/review", get(review_queue).post(review))
+        .route("/zones/{id}/chains/{tax}/nodes/{node}", get(node))
+        .route(
+            "/zones/{id}/chains/mappings/{mapping}/leading",
+            post(set_leading),
+        )
+        .route(
+            "/zones/{id}/chains/{tax}/nodes/{node}/enterprises",
+            post(add_manual),
+        )
+        .route("/zones/{id}/chains/{tax}/{chain}", get(chain))
+        .route(
+            "/zones/{id}/chains/{tax}/{chain}/targets",
+            get(targets_export),
+        )
+}

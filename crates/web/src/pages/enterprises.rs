@@ -981,3 +981,16 @@ pub async fn update(
         .map(|_| id);
     after_save(&state, &v, e.zone_id, action.clone(), action, f, saved).await
 }
+
+/// The pages of this area, merged into the site by `pages::routes`.
+pub(super) fn routes() -> axum::Router<crate::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/zones/{id}/enterprises", get(list).post(create))
+        .route("/zones/{id}/enterprises/export", get(export))
+        .route("/zones/{id}/enterprises/new", get(new_form))
+        .route("/enterprises/{id}", get(show).post(update))
+        .route("/enterprises/{id}/edit", get(edit_form))
+        .route("/enterprises/{id}/facts", post(add_facts))
+        .route("/enterprises/{id}/qualifications", post(add_qualification))
+}

@@ -184,3 +184,11 @@ pub fn field_label(t: crate::i18n::Tr, f: FactField) -> String {
         crate::i18n::Lang::En => f.label_en().to_string(),
     }
 }
+
+/// The pages of this area, merged into the site by `pages::routes`.
+pub(super) fn routes() -> axum::Router<crate::AppState> {
+    use axum::routing::get;
+    axum::Router::new()
+        .route("/", get(root))
+        .route("/zones/{id}", get(zone_home))
+}

@@ -551,3 +551,15 @@ pub async fn set_match_stage(
     ))
     .into_response())
 }
+
+/// The pages of this area, merged into the site by `pages::routes`.
+pub(super) fn routes() -> axum::Router<crate::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route(
+            "/zones/{id}/requirements",
+            get(requirements).post(create_requirement),
+        )
+        .route("/requirements/{id}", get(requirement_show))
+        .route("/requirements/{id}/matches", post(set_match_stage))
+}

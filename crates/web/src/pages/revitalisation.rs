@@ -399,3 +399,14 @@ pub async fn set_case_stage(
     revitalisation::set_stage(&state.db.conn, &v.actor(), &c, stage).await?;
     Ok(Redirect::to(&format!("/revitalisation/{id}")).into_response())
 }
+
+/// The pages of this area, merged into the site by `pages::routes`.
+pub(super) fn routes() -> axum::Router<crate::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/zones/{id}/revitalisation", get(cases).post(create_case))
+        .route("/revitalisation/{id}", get(case_show))
+        .route("/revitalisation/{id}/steps", post(add_step))
+        .route("/revitalisation/{id}/projects", post(add_project))
+        .route("/revitalisation/{id}/stage", post(set_case_stage))
+}

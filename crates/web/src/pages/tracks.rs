@@ -828,3 +828,22 @@ pub async fn add_target(
         Err(e) => Err(e.into()),
     }
 }
+
+/// The pages of this area, merged into the site by `pages::routes`.
+pub(super) fn routes() -> axum::Router<crate::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/zones/{id}/tracks", get(overview))
+        .route("/zones/{id}/tracks/{tax}/{track}", get(track))
+        .route("/zones/{id}/tracks/{tax}/{track}/records", post(add_record))
+        .route("/zones/{id}/tracks/{tax}/{track}/stage", post(set_stage))
+        .route("/zones/{id}/targets", get(targets).post(add_target))
+        .route(
+            "/zones/{id}/location-quotient",
+            get(lq)
+                .post(upload_province)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    crate::pages::imports::MAX_UPLOAD_BYTES,
+                )),
+        )
+}

@@ -107,3 +107,24 @@ pub(crate) async fn result_of(
         .await?
         .ok_or_else(PageError::not_found)
 }
+
+/// The pages of this area, merged into the site by `pages::routes`.
+pub(super) fn routes() -> axum::Router<crate::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/zones/{id}/evaluations", get(runs).post(start))
+        .route("/zones/{id}/evaluations/compare", get(compare))
+        .route(
+            "/zones/{id}/evaluation-schemes",
+            get(scheme_form).post(add_scheme),
+        )
+        .route("/evaluations/{id}", get(show))
+        .route("/evaluations/{id}/export", get(export))
+        .route("/evaluations/{id}/publish", post(publish))
+        .route("/evaluations/{id}/rankings", get(rankings))
+        .route("/evaluations/{id}/measures", get(measures))
+        .route(
+            "/evaluations/{id}/enterprises/{enterprise}",
+            get(breakdown::show),
+        )
+}

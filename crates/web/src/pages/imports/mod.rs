@@ -32,3 +32,25 @@ pub(crate) fn target_label(t: &Tr, target: Target) -> String {
         (Target::Attr(_), _) => t.tv("import.target", target.id()),
     }
 }
+
+/// The pages of this area, merged into the site by `pages::routes`.
+pub(super) fn routes() -> axum::Router<crate::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/zones/{id}/imports", get(page))
+        .route(
+            "/zones/{id}/imports/upload",
+            post(upload).layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD_BYTES)),
+        )
+        .route("/zones/{id}/imports/samples/{which}", get(sample))
+        .route("/zones/{id}/export.zip", get(export_zone))
+        .route(
+            "/zones/{id}/imports/precedence",
+            get(precedence).post(set_precedence),
+        )
+        .route("/imports/uploads/{id}", get(show_upload))
+        .route("/imports/uploads/{id}/report", get(report))
+        .route("/imports/uploads/{id}/commit", post(commit))
+        .route("/imports/{id}", get(show))
+        .route("/imports/{id}/revert", post(revert))
+}

@@ -496,3 +496,41 @@ pub async fn set_rules(
         Err(errs) => rules_page(&state, &v, id, f, errs, false).await,
     }
 }
+
+/// The pages of this area, merged into the site by `pages::routes`.
+pub(super) fn routes() -> axum::Router<crate::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/zones/{id}/land", get(overview))
+        .route("/zones/{id}/land/rules", get(rules).post(set_rules))
+        .route("/zones/{id}/land/register.xlsx", get(register::download))
+        .route(
+            "/zones/{id}/land/register",
+            post(register::upload).layer(axum::extract::DefaultBodyLimit::max(
+                crate::pages::imports::MAX_UPLOAD_BYTES,
+            )),
+        )
+        .route("/land/register/{id}", get(register::show))
+        .route("/land/register/{id}/commit", post(register::commit))
+        .route("/land/register/{id}/report", get(register::report))
+        .route(
+            "/zones/{id}/plots",
+            get(plots::plots).post(plots::create_plot),
+        )
+        .route("/zones/{id}/plots/new", get(plots::new_plot))
+        .route("/plots/{id}/buildings", post(plots::add_building))
+        .route("/zones/{id}/plots/export", get(plots::plots_export))
+        .route(
+            "/plots/{id}",
+            get(plots::plot_card).post(plots::update_plot),
+        )
+        .route("/plots/{id}/edit", get(plots::edit_plot))
+        .route("/buildings/{id}", get(buildings::building_show))
+        .route("/buildings/{id}/units", post(buildings::add_unit))
+        .route(
+            "/units/{id}",
+            get(buildings::unit_show).post(buildings::update_unit),
+        )
+        .route("/buildings/{id}/leases", post(buildings::add_lease))
+        .route("/zones/{id}/leases", get(buildings::leases))
+}
