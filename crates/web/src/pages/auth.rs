@@ -227,6 +227,15 @@ pub async fn switch_lang(
         .into_response()
 }
 
+/// The pages of this area, merged into the site by `pages::routes`.
+pub(super) fn routes() -> axum::Router<crate::AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/login", get(login_form).post(login))
+        .route("/logout", post(logout))
+        .route("/lang", post(switch_lang))
+}
+
 #[cfg(test)]
 mod tests {
     use super::safe_next;
@@ -255,13 +264,4 @@ mod tests {
         }
         assert_eq!(safe_next(None), "/");
     }
-}
-
-/// The pages of this area, merged into the site by `pages::routes`.
-pub(super) fn routes() -> axum::Router<crate::AppState> {
-    use axum::routing::{get, post};
-    axum::Router::new()
-        .route("/login", get(login_form).post(login))
-        .route("/logout", post(logout))
-        .route("/lang", post(switch_lang))
 }
