@@ -16,8 +16,6 @@ pub mod scoped;
 pub mod stats;
 pub mod tracks;
 pub mod transfer;
-mod transfer_chains;
-mod transfer_land;
 pub mod users;
 pub mod zones;
 

@@ -98,7 +98,7 @@ pub(super) async fn export<C: ConnectionTrait>(
     zone_id: i64,
     code_of: &HashMap<i64, String>,
 ) -> DbResult<Vec<(&'static str, u64, Vec<u8>)>> {
-    use super::transfer::csv_bytes;
+    use super::csv_bytes;
     let mut mappings: Vec<MappingRow> = chain_mapping::Entity::find()
         .filter(chain_mapping::Column::ZoneId.eq(zone_id))
         .all(db)
@@ -219,7 +219,7 @@ pub(super) async fn export<C: ConnectionTrait>(
 pub(super) fn row_counts(
     files: &HashMap<String, Vec<u8>>,
 ) -> DbResult<HashMap<&'static str, usize>> {
-    use super::transfer::read_csv;
+    use super::read_csv;
     let get = |n: &str| files.get(n).map(Vec::as_slice).unwrap_or(&[]);
     Ok(HashMap::from([
         (
@@ -259,7 +259,7 @@ pub(super) async fn import<C: ConnectionTrait>(
     files: &HashMap<String, Vec<u8>>,
     id_of: &HashMap<String, i64>,
 ) -> DbResult<()> {
-    use super::transfer::read_csv;
+    use super::read_csv;
     let get = |n: &str| files.get(n).map(Vec::as_slice).unwrap_or(&[]);
     let mappings: Vec<MappingRow> = read_csv(FILES[0], get(FILES[0]))?;
     for chunk in mappings.chunks(1000) {

@@ -4,13 +4,16 @@
 //! so an export read into an empty installation and exported again gives the same files
 //! byte for byte. Every version of every fact travels with its provenance (source, as-of
 //! date, who entered it and when, whether it is current). The zone's land travels too
-//! (`transfer_land`), and so do its chain mappings, targets and track records
-//! (`transfer_chains`). Evaluation runs and import
+//! (`land`), and so do its chain mappings, targets and track records
+//! (`chains`). Evaluation runs and import
 //! history are not carried: they are results and logs of this installation, and runs can
 //! be repeated from the facts.
 
-use super::facts::{FACT_ROWS, FactRow, insert_facts};
+mod chains;
+mod land;
+
 use crate::entities::{enterprise, fact_precedence, fact_value, park, qualification, zone};
+use crate::repo::facts::{FACT_ROWS, FactRow, insert_facts};
 use crate::{Actor, DbError, DbResult};
 use devzone_core::import::cells::{formula_safe, formula_unsafe};
 use sea_orm::{
@@ -222,7 +225,7 @@ pub async fn export<C: ConnectionTrait>(
             sources: p.sources,
         })
         .collect();
-    let land = super::transfer_land::export(db, zone_id, &park_name, &code_of).await?;
+    let land = land::export(db, zone_id, &park_name, &code_of).await?;
     let mut files: Vec<(&str, u64, Vec<u8>)> = vec![
         (
             "zone.csv",
@@ -289,7 +292,7 @@ pub async fn export<C: ConnectionTrait>(
         ),
     ];
     files.extend(land);
-    files.extend(super::transfer_chains::export(db, zone_id, &code_of).await?);
+    files.extend(chains::export(db, zone_id, &code_of).await?);
     let manifest = Manifest {
         format: "devzone-zone-export".into(),
         schema_version: SCHEMA_VERSION,
@@ -523,8 +526,8 @@ pub async fn import(
     let facts: Vec<FactRowCsv> = read_csv("facts.csv", get("facts.csv"))?;
     let precedence: Vec<PrecedenceRow> = read_csv("precedence.csv", get("precedence.csv"))?;
     check_rows(&es, &quals, &facts)?;
-    let mut land_rows = super::transfer_land::row_counts(&files)?;
-    land_rows.extend(super::transfer_chains::row_counts(&files)?);
+    let mut land_rows = land::row_counts(&files)?;
+    land_rows.extend(chains::row_counts(&files)?);
     for f in &manifest.files {
         let rows = match f.name.as_str() {
             "zone.csv" => 1,
@@ -669,8 +672,8 @@ pub async fn import(
             .collect::<DbResult<Vec<_>>>()?;
         insert_facts(&tx, &rows).await?;
     }
-    let plots = super::transfer_land::import(&tx, zm.id, &files, &park_id, &id_of).await?;
-    super::transfer_chains::import(&tx, zm.id, &files, &id_of).await?;
+    let plots = land::import(&tx, zm.id, &files, &park_id, &id_of).await?;
+    chains::import(&tx, zm.id, &files, &id_of).await?;
     for p in &precedence {
         fact_precedence::Entity::insert(fact_precedence::ActiveModel {
             zone_id: Set(zm.id),
@@ -680,10 +683,10 @@ pub async fn import(
         .exec(&tx)
         .await?;
     }
-    super::audit::record(
+    crate::repo::audit::record(
         &tx,
         actor,
-        super::audit::Change::new("import", "zone")
+        crate::repo::audit::Change::new("import", "zone")
             .id(zm.id)
             .zone(zm.id)
             .after(Some(

@@ -171,7 +171,7 @@ pub(super) async fn export<C: ConnectionTrait>(
     park_name: &HashMap<i64, String>,
     code_of: &HashMap<i64, String>,
 ) -> DbResult<Vec<(&'static str, u64, Vec<u8>)>> {
-    use super::transfer::csv_bytes;
+    use super::csv_bytes;
     let plots = plot::Entity::find()
         .filter(plot::Column::ZoneId.eq(zone_id))
         .order_by_asc(plot::Column::Code)
@@ -471,7 +471,7 @@ fn spec_with_park_ids(spec: &str, park_id: &HashMap<String, i64>) -> String {
 pub(super) fn row_counts(
     files: &HashMap<String, Vec<u8>>,
 ) -> DbResult<HashMap<&'static str, usize>> {
-    use super::transfer::read_csv;
+    use super::read_csv;
     let get = |n: &str| files.get(n).map(Vec::as_slice).unwrap_or(&[]);
     let mut out = HashMap::new();
     out.insert(
@@ -529,7 +529,7 @@ pub(super) async fn import<C: ConnectionTrait>(
     park_id: &HashMap<String, i64>,
     id_of: &HashMap<String, i64>,
 ) -> DbResult<usize> {
-    use super::transfer::read_csv;
+    use super::read_csv;
     let get = |n: &str| files.get(n).map(Vec::as_slice).unwrap_or(&[]);
     let bad = |m: String| DbError::Other(m);
     let ent =
