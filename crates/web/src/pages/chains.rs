@@ -7,6 +7,7 @@ use crate::AppState;
 use crate::error::PageError;
 use crate::i18n::Tr;
 use crate::session::{PageViewer, Viewer};
+use crate::views::format::wan_yuan;
 use crate::views::{Chrome, Pager, grouped};
 use askama::Template;
 use askama_web::WebTemplate;
@@ -34,10 +35,6 @@ fn colour(status: Status) -> &'static str {
         .find(|(k, _)| *k == status.id())
         .map(|(_, c)| *c)
         .unwrap_or("#9aa5b1")
-}
-
-fn wan(v: f64) -> String {
-    grouped(v / 10_000.0, 0)
 }
 
 async fn taxonomy_for(state: &AppState, zone_id: i64, id: &str) -> Result<Taxonomy, PageError> {
@@ -400,8 +397,8 @@ pub async fn chain(
                 .map(|m| m.name.clone())
                 .collect::<Vec<_>>()
                 .join("、"),
-            revenue: wan(x.revenue),
-            tax: wan(x.tax),
+            revenue: wan_yuan(x.revenue, 0),
+            tax: wan_yuan(x.tax, 0),
             employees: grouped(x.employees, 0),
             qualifications: x
                 .qualifications

@@ -86,8 +86,8 @@ pub(super) async fn cases_page(
             label: format!("{} ({y})", t.t("case.kpi.rent")),
             value: format!(
                 "{} / {}",
-                wan_yuan(tot.actual_rent),
-                wan_yuan(tot.expected_rent)
+                wan_yuan(tot.actual_rent, 1),
+                wan_yuan(tot.expected_rent, 1)
             ),
         },
         Kpi {
@@ -96,15 +96,15 @@ pub(super) async fn cases_page(
         },
         Kpi {
             label: format!("{} ({y})", t.t("case.kpi.investment")),
-            value: wan_yuan(tot.investment),
+            value: wan_yuan(tot.investment, 1),
         },
         Kpi {
             label: format!("{} ({y})", t.t("case.kpi.output")),
-            value: wan_yuan(tot.output),
+            value: wan_yuan(tot.output, 1),
         },
         Kpi {
             label: format!("{} ({y})", t.t("case.kpi.tax")),
-            value: wan_yuan(tot.tax),
+            value: wan_yuan(tot.tax, 1),
         },
     ];
     let rows = cases
@@ -118,8 +118,12 @@ pub(super) async fn cases_page(
             before_after: format!("{} → {}", pct(c.occupancy_before), pct(c.occupancy_after)),
             rent: format!(
                 "{} / {}",
-                c.actual_rent.map(wan_yuan).unwrap_or_else(|| "—".into()),
-                c.expected_rent.map(wan_yuan).unwrap_or_else(|| "—".into())
+                c.actual_rent
+                    .map(|v| wan_yuan(v, 1))
+                    .unwrap_or_else(|| "—".into()),
+                c.expected_rent
+                    .map(|v| wan_yuan(v, 1))
+                    .unwrap_or_else(|| "—".into())
             ),
         })
         .collect();
@@ -247,11 +251,11 @@ pub(super) async fn case_page(
         ),
         (
             format!("{} ({})", t.t("case.expected_rent"), t.t("unit.wan_yuan")),
-            c.expected_rent.map(wan_yuan).unwrap_or_default(),
+            c.expected_rent.map(|v| wan_yuan(v, 1)).unwrap_or_default(),
         ),
         (
             format!("{} ({})", t.t("case.actual_rent"), t.t("unit.wan_yuan")),
-            c.actual_rent.map(wan_yuan).unwrap_or_default(),
+            c.actual_rent.map(|v| wan_yuan(v, 1)).unwrap_or_default(),
         ),
         (
             t.t("case.handed_over_on").to_string(),
@@ -276,9 +280,9 @@ pub(super) async fn case_page(
         .map(|p| {
             (
                 p.name,
-                p.investment.map(wan_yuan).unwrap_or_default(),
-                p.output.map(wan_yuan).unwrap_or_default(),
-                p.tax.map(wan_yuan).unwrap_or_default(),
+                p.investment.map(|v| wan_yuan(v, 1)).unwrap_or_default(),
+                p.output.map(|v| wan_yuan(v, 1)).unwrap_or_default(),
+                p.tax.map(|v| wan_yuan(v, 1)).unwrap_or_default(),
             )
         })
         .collect();

@@ -7,6 +7,7 @@ use crate::AppState;
 use crate::error::PageError;
 use crate::session::{PageViewer, Viewer};
 use crate::views::Kpi;
+use crate::views::format::wan_yuan;
 use crate::views::{Chrome, grouped};
 use askama::Template;
 use askama_web::WebTemplate;
@@ -225,16 +226,13 @@ async fn track_page(
                 title: r.title.clone(),
                 detail: r.detail.clone().unwrap_or_default(),
                 on_date: r.on_date.map(|d| d.to_string()).unwrap_or_default(),
-                amount: r
-                    .amount
-                    .map(|a| grouped(a / 10_000.0, 0))
-                    .unwrap_or_default(),
+                amount: r.amount.map(|a| wan_yuan(a, 0)).unwrap_or_default(),
             })
             .collect(),
         leaders: leaders
             .into_iter()
             .take(10)
-            .map(|(id, name, rev)| (id, name, grouped(rev as f64 / 100.0 / 10_000.0, 0)))
+            .map(|(id, name, rev)| (id, name, wan_yuan(rev as f64 / 100.0, 0)))
             .collect(),
         chains: tx
             .children(&track)
@@ -561,7 +559,7 @@ async fn lq_page(
         );
         let fmt = |x: f64| {
             if basis == "revenue" {
-                grouped(x / 10_000.0, 0)
+                wan_yuan(x, 0)
             } else {
                 grouped(x, 0)
             }

@@ -26,10 +26,18 @@ pub fn grouped(v: f64, decimals: usize) -> String {
     }
 }
 
-/// Hundredths of a yuan (as stored) shown in 万元 with two decimals.
+/// Yuan in one 万元.
+const YUAN_PER_WAN: f64 = 10_000.0;
+
+/// Yuan shown in 万元, grouped, with `decimals` decimals: the one money formatter.
+pub fn wan_yuan(yuan: f64, decimals: usize) -> String {
+    grouped(yuan / YUAN_PER_WAN, decimals)
+}
+
+/// Hundredths of a yuan (as stored) shown in 万元 with two decimals; blank when absent.
 pub fn wan(centi: Option<i64>) -> String {
     centi
-        .map(|c| grouped(c as f64 / 100.0 / 10_000.0, 2))
+        .map(|c| wan_yuan(c as f64 / 100.0, 2))
         .unwrap_or_default()
 }
 
@@ -41,11 +49,6 @@ pub fn m2(v: f64) -> String {
 /// Square metres shown in 亩 (mu) with one decimal.
 pub fn mu(v_m2: f64) -> String {
     grouped(v_m2 / M2_PER_MU, 1)
-}
-
-/// Yuan shown in 万元 with one decimal.
-pub fn wan_yuan(v: f64) -> String {
-    grouped(v / 10_000.0, 1)
 }
 
 /// A share (0.25) as a percentage with one decimal ("25.0%"), or a dash.

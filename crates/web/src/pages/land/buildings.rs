@@ -332,7 +332,7 @@ pub async fn leases(
                 l.end_on.to_string(),
                 (l.end_on - today).num_days().to_string(),
                 format!("{:.1}", l.rent),
-                wan_yuan(area * l.rent * 12.0),
+                wan_yuan(area * l.rent * 12.0, 1),
             ]
         })
         .collect();

@@ -181,11 +181,11 @@ pub(crate) fn occupancy_kpis(t: &Tr, o: &Occupancy) -> Vec<Kpi> {
         },
         Kpi {
             label: format!("{} ({})", t.t("land.kpi.rent_now"), t.t("unit.wan_yuan")),
-            value: wan_yuan(o.annual_rent),
+            value: wan_yuan(o.annual_rent, 1),
         },
         Kpi {
             label: format!("{} ({})", t.t("land.kpi.rent_full"), t.t("unit.wan_yuan")),
-            value: wan_yuan(o.annual_rent_full),
+            value: wan_yuan(o.annual_rent_full, 1),
         },
     ]
 }
@@ -319,8 +319,8 @@ pub async fn overview(
                 plot_ids.len().to_string(),
                 m2(o.total_m2),
                 pct(o.rate()),
-                wan_yuan(o.annual_rent),
-                wan_yuan(o.annual_rent_full),
+                wan_yuan(o.annual_rent, 1),
+                wan_yuan(o.annual_rent_full, 1),
             ]
         })
         .collect();

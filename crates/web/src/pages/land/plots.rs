@@ -408,19 +408,19 @@ async fn plot_card_page(
                 t.t("land.planned_investment"),
                 t.t("unit.wan_yuan")
             ),
-            n(pl.planned_investment, wan_yuan),
+            n(pl.planned_investment, |v| wan_yuan(v, 1)),
         ),
         (
             format!("{} ({})", t.t("land.invested"), t.t("unit.wan_yuan")),
-            n(pl.invested, wan_yuan),
+            n(pl.invested, |v| wan_yuan(v, 1)),
         ),
         (
             format!("{} ({})", t.t("land.min_intensity"), t.t("unit.wan_per_mu")),
-            n(pl.min_intensity, wan_yuan),
+            n(pl.min_intensity, |v| wan_yuan(v, 1)),
         ),
         (
             format!("{} ({})", t.t("land.min_tax"), t.t("unit.wan_per_mu")),
-            n(pl.min_tax_per_mu, wan_yuan),
+            n(pl.min_tax_per_mu, |v| wan_yuan(v, 1)),
         ),
         (
             t.t("land.min_far").to_string(),
