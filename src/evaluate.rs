@@ -2,7 +2,7 @@
 //! evaluation-input` (its sample input). No database is involved.
 
 use anyhow::{Context, bail};
-use devzone_core::evaluation::engine::{NO_CLASS, NOT_RATED, Placement};
+use devzone_core::evaluation::engine::{Class, Outcome};
 use devzone_core::evaluation::output::{RowWriter, header};
 use devzone_core::evaluation::table::{Columns, Parsed, Reader, RowParser, map_columns};
 use devzone_core::evaluation::{Options, Scheme, evaluate, sample};
@@ -128,18 +128,17 @@ pub fn run_file(
     // Summary on stderr.
     let mut by_group: BTreeMap<(usize, String), usize> = BTreeMap::new();
     let mut out_of_scope: BTreeMap<&str, usize> = BTreeMap::new();
-    for (i, p) in ev.placement.iter().enumerate() {
-        match p {
-            Placement::Group(g) => {
-                let group = &scheme.groups[*g];
-                let class = match ev.class[i] {
-                    NOT_RATED => "not rated".to_string(),
-                    NO_CLASS => "-".to_string(),
-                    c => group.classes.names[c as usize].clone(),
+    for i in 0..ev.placement.len() {
+        match ev.outcome(&scheme, i) {
+            Outcome::Placed { group, class, .. } => {
+                let class = match class {
+                    Class::NotRated => "not rated".to_string(),
+                    Class::None => "-".to_string(),
+                    Class::Rated { name, .. } => name.to_string(),
                 };
-                *by_group.entry((*g, class)).or_default() += 1;
+                *by_group.entry((group, class)).or_default() += 1;
             }
-            Placement::OutOfScope(why) => *out_of_scope.entry(why.rule()).or_default() += 1,
+            Outcome::OutOfScope(why) => *out_of_scope.entry(why.rule()).or_default() += 1,
         }
     }
     let invalid: Vec<_> = reader.invalid().collect();

@@ -1,7 +1,7 @@
 //! Benchmark: one space requirement matched against 100,000 units and 10,000 plots.
 //!
 //! Prints (1) the ranking alone, in memory, for units and for plots, and (2) the whole
-//! `demand::candidates` call on SQLite, which reads the vacant units of the area band from the
+//! `requirements::candidates` call on SQLite, which reads the vacant units of the area band from the
 //! database first. Run: `cargo run --release -p devzone-db --example match_bench`.
 
 // A benchmark stops at its first failure, with the failure printed.
@@ -144,7 +144,7 @@ async fn main() {
             .unwrap()
             .len();
         println!(
-            "demand::candidates on SQLite, 100,000 units in the zone, {label} requirement: {:.1} ms \
+            "requirements::candidates on SQLite, 100,000 units in the zone, {label} requirement: {:.1} ms \
              (median of 11; {} returned, {} full fits; {band} vacant units in the area band)",
             median(ms),
             out.len(),

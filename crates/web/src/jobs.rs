@@ -1,5 +1,6 @@
-//! Work that runs after its request has answered: import commits (with their progress, by
-//! upload) and evaluation runs. Pages show the progress; a job that dies is marked failed.
+//! Long work and its progress: evaluation runs, spawned to run after their request has
+//! answered, and import commits, whose progress (by upload) another view of the upload shows
+//! while the committing request runs. A job that dies is marked failed.
 
 use devzone_db::repo::evaluation;
 use std::collections::HashMap;

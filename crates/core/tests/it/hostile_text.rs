@@ -1,7 +1,7 @@
 //! Every text format devzone reads from users, fed what an attacker or a careless editor
 //! would: the shipped files with bytes changed, cut or repeated, and arbitrary text. Each
 //! reader must answer Ok or an error, never panic. CI runs these with the default number
-//! of cases; `PROPTEST_CASES=100000 cargo test --test hostile_text` runs them longer.
+//! of cases; `PROPTEST_CASES=100000 cargo test --workspace --test it hostile_text` runs them longer.
 
 use devzone_core::chain::taxonomy::Taxonomy;
 use devzone_core::evaluation::Scheme;

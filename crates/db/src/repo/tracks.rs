@@ -419,8 +419,16 @@ pub async fn division_figures<C: ConnectionTrait>(
     let ids: Vec<i64> = ents.iter().map(|e| e.id).collect();
     let mut zone: BTreeMap<String, f64> = BTreeMap::new();
     let fact = FactField::parse(field).ok_or(DbError::NotFound)?;
-    for ((id, _), f) in super::facts::current_figures(db, &ids, &[fact], Year::Of(year)).await? {
-        if let (Some(x), Some(d)) = (f.value, division.get(&id)) {
+    // Summed in enterprise order, so that the same figures give the same total to the last
+    // digit on every request.
+    let figures: BTreeMap<i64, f64> =
+        super::facts::current_figures(db, &ids, &[fact], Year::Of(year))
+            .await?
+            .into_iter()
+            .filter_map(|((id, _), f)| f.value.map(|v| (id, v)))
+            .collect();
+    for (id, x) in figures {
+        if let Some(d) = division.get(&id) {
             *zone.entry(d.clone()).or_default() += x;
         }
     }

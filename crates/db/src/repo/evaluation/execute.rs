@@ -175,8 +175,6 @@ pub(super) fn compute<'a>(
     }
 }
 
-/// Adds a stored row to the digest of a run's inputs: enterprise id and inputs JSON, taken in
-/// enterprise order from the rows as they are stored, so the JSON is written once.
 /// A class as stored: its name, `not_rated`, or empty when the group's rule gives none.
 fn class_name(class: Class) -> String {
     match class {
@@ -186,6 +184,8 @@ fn class_name(class: Class) -> String {
     }
 }
 
+/// Adds a stored row to the digest of a run's inputs: enterprise id and inputs JSON, taken in
+/// enterprise order from the rows as they are stored, so the JSON is written once.
 pub(super) fn hash_row(h: &mut Sha256, m: &result::ActiveModel) {
     h.update(m.enterprise_id.as_ref().to_le_bytes());
     h.update(m.inputs.as_ref().as_bytes());

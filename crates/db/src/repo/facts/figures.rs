@@ -35,12 +35,13 @@ pub(super) const IDS_PER_QUERY: usize = 10_000;
 
 /// The current figures of `fields` for the given enterprises in `year`, keyed by enterprise
 /// and field: the one reader of "the figures an evaluation, a plot or a chain works with".
-/// Figures without a value or text are left out.
+/// Figures without a value or text are left out, and with [`Year::Latest`] those without a
+/// number.
 pub async fn current_figures<C: ConnectionTrait>(
     db: &C,
     enterprise_ids: &[i64],
     fields: &[FactField],
-    year: Year,
+    year_mode: Year,
 ) -> DbResult<HashMap<(i64, FactField), Figure>> {
     let names: Vec<&str> = fields.iter().map(|f| f.id()).collect();
     let mut out: HashMap<(i64, FactField), Figure> = HashMap::new();
@@ -58,7 +59,7 @@ pub async fn current_figures<C: ConnectionTrait>(
             .filter(fact_value::Column::EnterpriseId.is_in(chunk.to_vec()))
             .filter(fact_value::Column::Current.eq(true))
             .filter(fact_value::Column::Field.is_in(names.clone()));
-        if let Year::Of(y) = year {
+        if let Year::Of(y) = year_mode {
             q = q.filter(fact_value::Column::Year.eq(y));
         }
         // Tuples decode by position, markedly faster than models by column name.
@@ -67,7 +68,13 @@ pub async fn current_figures<C: ConnectionTrait>(
             let Some(field) = FactField::parse(&field) else {
                 continue;
             };
-            if value.is_none() && text.is_none() {
+            // The latest year of a figure is the latest year it has a number; a text-only
+            // row (a veto note) says nothing about it.
+            let skip = match year_mode {
+                Year::Latest => value.is_none(),
+                Year::Of(_) => value.is_none() && text.is_none(),
+            };
+            if skip {
                 continue;
             }
             let figure = Figure {

@@ -1,7 +1,7 @@
 //! Leases of space units, the rent roll and occupancy over time.
 
 use super::*;
-use crate::entities::{enterprise, lease, unit};
+use crate::entities::{lease, unit};
 use crate::repo::audit;
 use crate::{Actor, DbError, DbResult};
 use chrono::NaiveDate;
@@ -58,16 +58,15 @@ pub async fn add_lease(
         .ok_or(DbError::NotFound)?;
     let existing: Vec<LeaseTerm> = leases_of(&tx, u.id).await?.iter().map(term).collect();
     let d = input.validate(&existing).map_err(DbError::Invalid)?;
-    if let Some(t) = d.tenant_id
-        && enterprise::Entity::find_by_id(t)
-            .one(&tx)
-            .await?
-            .is_none_or(|e| e.zone_id != u.zone_id)
-    {
-        return Err(DbError::Invalid(vec![
-            devzone_core::validate::FieldError::new("tenant_id", "choice.unknown", t.to_string()),
-        ]));
-    }
+    crate::repo::scoped::check_refs(
+        &tx,
+        u.zone_id,
+        &[(
+            "tenant_id",
+            d.tenant_id.map(crate::repo::scoped::ZoneRef::Enterprise),
+        )],
+    )
+    .await?;
     let m = lease_active(u.zone_id, &d).insert(&tx).await?;
     if d.start <= today && today <= d.end {
         let mut a: unit::ActiveModel = u.clone().into();
