@@ -222,13 +222,13 @@ pub async fn suggest(
 }
 
 /// Mappings of a zone filtered by taxonomy, node and state.
-pub async fn mappings<C: ConnectionTrait>(
-    db: &C,
+/// A zone's placements, filtered by taxonomy, node and state; most confident first.
+fn mappings_query(
     zone_id: i64,
     taxonomy: Option<&str>,
     node: Option<&str>,
     state: Option<&str>,
-) -> DbResult<Vec<mapping::Model>> {
+) -> sea_orm::Select<mapping::Entity> {
     let mut q = mapping::Entity::find().filter(mapping::Column::ZoneId.eq(zone_id));
     if let Some(t) = taxonomy {
         q = q.filter(mapping::Column::Taxonomy.eq(t));
@@ -239,10 +239,41 @@ pub async fn mappings<C: ConnectionTrait>(
     if let Some(s) = state {
         q = q.filter(mapping::Column::State.eq(s));
     }
-    Ok(q.order_by_desc(mapping::Column::Confidence)
+    q.order_by_desc(mapping::Column::Confidence)
         .order_by_asc(mapping::Column::Id)
+}
+
+/// Every placement [`mappings_query`] selects.
+pub async fn mappings<C: ConnectionTrait>(
+    db: &C,
+    zone_id: i64,
+    taxonomy: Option<&str>,
+    node: Option<&str>,
+    state: Option<&str>,
+) -> DbResult<Vec<mapping::Model>> {
+    Ok(mappings_query(zone_id, taxonomy, node, state)
         .all(db)
         .await?)
+}
+
+/// One page of them: the API's list.
+#[allow(clippy::too_many_arguments)]
+pub async fn mappings_page<C: ConnectionTrait>(
+    db: &C,
+    zone_id: i64,
+    taxonomy: Option<&str>,
+    node: Option<&str>,
+    state: Option<&str>,
+    page: u64,
+    per_page: u64,
+) -> DbResult<super::Page<mapping::Model>> {
+    super::paged(
+        db,
+        mappings_query(zone_id, taxonomy, node, state),
+        page,
+        per_page,
+    )
+    .await
 }
 
 /// One page of the review queue: suggestions, most confident first.

@@ -40,6 +40,33 @@ pub const MAX_PER_PAGE: u64 = 200;
 /// `(page - 1) * per_page` stays far from overflowing.
 pub const MAX_PAGE: u64 = 1_000_000;
 
+/// Page `page` (1-based) of `per_page` rows of `q`, with the number of rows `q` selects: one
+/// COUNT and one LIMIT/OFFSET query, whatever the size of the table.
+pub async fn paged<C, E>(
+    db: &C,
+    q: sea_orm::Select<E>,
+    page: u64,
+    per_page: u64,
+) -> crate::DbResult<Page<E::Model>>
+where
+    C: sea_orm::ConnectionTrait,
+    E: sea_orm::EntityTrait,
+    E::Model: Sync,
+{
+    use sea_orm::PaginatorTrait;
+    let per_page = per_page.clamp(1, MAX_PER_PAGE);
+    let page = page_number(page);
+    let pages = q.paginate(db, per_page);
+    let total = pages.num_items().await?;
+    let items = pages.fetch_page(page - 1).await?;
+    Ok(Page {
+        items,
+        total,
+        page,
+        per_page,
+    })
+}
+
 /// A requested page number within 1..=[`MAX_PAGE`].
 pub fn page_number(page: u64) -> u64 {
     page.clamp(1, MAX_PAGE)

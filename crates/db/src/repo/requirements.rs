@@ -64,6 +64,19 @@ pub async fn list<C: ConnectionTrait>(db: &C, zone_id: i64) -> DbResult<Vec<requ
         .await?)
 }
 
+/// One page of a zone's requirements, newest first.
+pub async fn list_page<C: ConnectionTrait>(
+    db: &C,
+    zone_id: i64,
+    page: u64,
+    per_page: u64,
+) -> DbResult<super::Page<requirement::Model>> {
+    let q = requirement::Entity::find()
+        .filter(requirement::Column::ZoneId.eq(zone_id))
+        .order_by_desc(requirement::Column::Id);
+    super::paged(db, q, page, per_page).await
+}
+
 pub async fn get<C: ConnectionTrait>(
     db: &C,
     scope: &Scope,

@@ -1,6 +1,7 @@
 //! The industry-chain API: a zone's chains with their node status, one chain's gap analysis
 //! and target list, mappings with their evidence, review, and a run of the rules.
 
+use super::paging::{Paging, list_of};
 use crate::AppState;
 use crate::api::records::*;
 use crate::api::{ApiResult, ErrorEnvelope, zone_in_scope};
@@ -41,6 +42,11 @@ pub fn routes() -> Router<AppState> {
     ),
     components(schemas(
         ChainSummary,
+        ChainList,
+        MappingList,
+        TrackList,
+        TargetList,
+        QuotientList,
         ChainOut,
         NodeGap,
         Target,
@@ -57,6 +63,12 @@ pub fn routes() -> Router<AppState> {
 )]
 pub struct ChainDoc;
 
+list_of!(ChainList, ChainSummary);
+list_of!(MappingList, ChainMappingRecord);
+list_of!(TrackList, TrackOut);
+list_of!(TargetList, TargetOut);
+list_of!(QuotientList, devzone_core::chain::lq::Quotient);
+
 #[derive(Serialize, ToSchema)]
 pub struct ChainSummary {
     pub taxonomy: String,
@@ -70,13 +82,15 @@ pub struct ChainSummary {
     pub confirmed: usize,
 }
 
-#[utoipa::path(get, path = "/api/v1/zones/{id}/chains", params(("id" = i64, Path)), responses((status = 200, body = [ChainSummary]), (status = 404, body = ErrorEnvelope)))]
+#[utoipa::path(get, path = "/api/v1/zones/{id}/chains", params(("id" = i64, Path), Paging), responses((status = 200, body = ChainList), (status = 404, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
 async fn list_chains(
     State(s): State<AppState>,
     ApiViewer(v): ApiViewer,
     Path(id): Path<i64>,
-) -> ApiResult<Json<Vec<ChainSummary>>> {
+    Query(paging): Query<Paging>,
+) -> ApiResult<Json<ChainList>> {
     zone_in_scope(&s, &v, id).await?;
+    paging.checked()?;
     let db = &s.db.conn;
     let th = chains::thresholds(db, id).await?;
     let mut out = Vec::new();
@@ -98,7 +112,7 @@ async fn list_chains(
             });
         }
     }
-    Ok(Json(out))
+    Ok(Json(paging.slice(out)?.into()))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -138,6 +152,7 @@ async fn get_chain(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct MappingQuery {
     taxonomy: Option<String>,
     node: Option<String>,
@@ -145,24 +160,29 @@ pub struct MappingQuery {
     state: Option<String>,
 }
 
-#[utoipa::path(get, path = "/api/v1/zones/{id}/chain-mappings", params(("id" = i64, Path), MappingQuery), responses((status = 200, body = [ChainMappingRecord]), (status = 404, body = ErrorEnvelope)))]
+#[utoipa::path(get, path = "/api/v1/zones/{id}/chain-mappings", params(("id" = i64, Path), MappingQuery, Paging), responses((status = 200, body = MappingList), (status = 404, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
 async fn list_mappings(
     State(s): State<AppState>,
     ApiViewer(v): ApiViewer,
     Path(id): Path<i64>,
     Query(q): Query<MappingQuery>,
-) -> ApiResult<Json<Vec<ChainMappingRecord>>> {
+    Query(paging): Query<Paging>,
+) -> ApiResult<Json<MappingList>> {
     zone_in_scope(&s, &v, id).await?;
-    Ok(Json(records(
-        chains::mappings(
+    let (page, per_page) = paging.checked()?;
+    Ok(Json(
+        chains::mappings_page(
             &s.db.conn,
             id,
             q.taxonomy.as_deref(),
             q.node.as_deref(),
             q.state.as_deref(),
+            page,
+            per_page,
         )
-        .await?,
-    )))
+        .await?
+        .into(),
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -226,14 +246,16 @@ pub struct TrackOut {
     pub records: std::collections::BTreeMap<String, usize>,
 }
 
-#[utoipa::path(get, path = "/api/v1/zones/{id}/tracks", params(("id" = i64, Path)), responses((status = 200, body = [TrackOut]), (status = 404, body = ErrorEnvelope)))]
+#[utoipa::path(get, path = "/api/v1/zones/{id}/tracks", params(("id" = i64, Path), Paging), responses((status = 200, body = TrackList), (status = 404, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
 async fn list_tracks(
     State(s): State<AppState>,
     ApiViewer(v): ApiViewer,
     Path(id): Path<i64>,
-) -> ApiResult<Json<Vec<TrackOut>>> {
+    Query(paging): Query<Paging>,
+) -> ApiResult<Json<TrackList>> {
     use devzone_db::repo::tracks;
     zone_in_scope(&s, &v, id).await?;
+    paging.checked()?;
     let db = &s.db.conn;
     let stages = tracks::stages(db, id).await?;
     let records = tracks::records(db, id, None, None).await?;
@@ -263,7 +285,7 @@ async fn list_tracks(
             });
         }
     }
-    Ok(Json(out))
+    Ok(Json(paging.slice(out)?.into()))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -280,19 +302,22 @@ pub struct TargetOut {
     pub progress: devzone_core::chain::target::Progress,
 }
 
-#[utoipa::path(get, path = "/api/v1/zones/{id}/targets", params(("id" = i64, Path)), responses((status = 200, body = [TargetOut]), (status = 404, body = ErrorEnvelope)))]
+#[utoipa::path(get, path = "/api/v1/zones/{id}/targets", params(("id" = i64, Path), Paging), responses((status = 200, body = TargetList), (status = 404, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
 async fn list_targets(
     State(s): State<AppState>,
     ApiViewer(v): ApiViewer,
     Path(id): Path<i64>,
-) -> ApiResult<Json<Vec<TargetOut>>> {
+    Query(paging): Query<Paging>,
+) -> ApiResult<Json<TargetList>> {
     use devzone_core::chain::target::{Metric, progress};
     use devzone_db::repo::tracks;
     zone_in_scope(&s, &v, id).await?;
     let db = &s.db.conn;
     let today = devzone_core::calendar::today();
+    // Only the page's targets are measured.
+    let page = paging.slice(tracks::targets(db, id).await?)?;
     let mut out = Vec::new();
-    for m in tracks::targets(db, id).await? {
+    for m in page.items {
         let Ok(metric) = serde_json::from_str::<Metric>(&m.metric) else {
             continue;
         };
@@ -315,29 +340,41 @@ async fn list_targets(
             deadline: m.deadline,
         });
     }
-    Ok(Json(out))
+    Ok(Json(TargetList {
+        items: out,
+        total: page.total,
+        page: page.page,
+        per_page: page.per_page,
+    }))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct LqQuery {
     year: i32,
     /// employees (default) or revenue.
     basis: Option<String>,
 }
 
-#[utoipa::path(get, path = "/api/v1/zones/{id}/location-quotients", params(("id" = i64, Path), LqQuery), responses((status = 200, body = [devzone_core::chain::lq::Quotient]), (status = 404, body = ErrorEnvelope)))]
+#[utoipa::path(get, path = "/api/v1/zones/{id}/location-quotients", params(("id" = i64, Path), LqQuery, Paging), responses((status = 200, body = QuotientList), (status = 404, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
 async fn location_quotients(
     State(s): State<AppState>,
     ApiViewer(v): ApiViewer,
     Path(id): Path<i64>,
     Query(q): Query<LqQuery>,
-) -> ApiResult<Json<Vec<devzone_core::chain::lq::Quotient>>> {
+    Query(paging): Query<Paging>,
+) -> ApiResult<Json<QuotientList>> {
     zone_in_scope(&s, &v, id).await?;
+    paging.checked()?;
     let basis = if q.basis.as_deref() == Some("revenue") {
         "revenue"
     } else {
         "employees"
     };
     let (z, p) = devzone_db::repo::tracks::division_figures(&s.db.conn, id, q.year, basis).await?;
-    Ok(Json(devzone_core::chain::lq::quotients(&z, &p)))
+    Ok(Json(
+        paging
+            .slice(devzone_core::chain::lq::quotients(&z, &p))?
+            .into(),
+    ))
 }

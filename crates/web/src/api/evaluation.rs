@@ -1,6 +1,7 @@
 //! `/api/v1` for the per-mu evaluation: schemes, runs (start, status, publish, verify) and
 //! results with their trace. Enterprise tokens see published runs and their own result only.
 
+use super::paging::{Paging, list_of};
 use crate::AppState;
 use crate::api::{ApiResult, zone_in_scope};
 use crate::error::ApiError;
@@ -73,15 +74,21 @@ async fn run_in_scope(s: &AppState, v: &Viewer, id: i64) -> ApiResult<evaluation
     Ok(run)
 }
 
-#[utoipa::path(get, path = "/api/v1/zones/{id}/evaluation-schemes", params(("id" = i64, Path)), responses((status = 200, body = [SchemeInfo]), (status = 404, body = crate::api::ErrorEnvelope)))]
+#[utoipa::path(get, path = "/api/v1/zones/{id}/evaluation-schemes", params(("id" = i64, Path), Paging), responses((status = 200, body = SchemeList), (status = 404, body = crate::api::ErrorEnvelope), (status = 422, body = crate::api::ErrorEnvelope)))]
 async fn list_schemes(
     State(s): State<AppState>,
     ApiViewer(v): ApiViewer,
     Path(id): Path<i64>,
-) -> ApiResult<Json<Vec<SchemeInfo>>> {
+    Query(paging): Query<Paging>,
+) -> ApiResult<Json<SchemeList>> {
     zone_in_scope(&s, &v, id).await?;
-    Ok(Json(ev::schemes(&s.db.conn, id).await?))
+    paging.checked()?;
+    Ok(Json(
+        paging.slice(ev::schemes(&s.db.conn, id).await?)?.into(),
+    ))
 }
+
+list_of!(SchemeList, SchemeInfo);
 
 #[derive(Deserialize, ToSchema)]
 pub struct SchemeIn {
@@ -167,28 +174,22 @@ impl From<evaluation_run::Model> for RunOut {
     }
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct RunList {
-    pub items: Vec<RunOut>,
-    pub total: u64,
-}
+list_of!(
+    /// A zone's evaluation runs, newest first.
+    RunList,
+    RunOut
+);
 
-#[utoipa::path(get, path = "/api/v1/zones/{id}/evaluation-runs", params(("id" = i64, Path)), responses((status = 200, body = RunList), (status = 404, body = crate::api::ErrorEnvelope)))]
+#[utoipa::path(get, path = "/api/v1/zones/{id}/evaluation-runs", params(("id" = i64, Path), Paging), responses((status = 200, body = RunList), (status = 404, body = crate::api::ErrorEnvelope), (status = 422, body = crate::api::ErrorEnvelope)))]
 async fn list_runs(
     State(s): State<AppState>,
     ApiViewer(v): ApiViewer,
     Path(id): Path<i64>,
+    Query(paging): Query<Paging>,
 ) -> ApiResult<Json<RunList>> {
     zone_in_scope(&s, &v, id).await?;
-    let items: Vec<RunOut> = ev::runs(&s.db.conn, id)
-        .await?
-        .into_iter()
-        .map(Into::into)
-        .collect();
-    Ok(Json(RunList {
-        total: items.len() as u64,
-        items,
-    }))
+    paging.checked()?;
+    Ok(Json(paging.slice(ev::runs(&s.db.conn, id).await?)?.into()))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -331,15 +332,10 @@ impl From<evaluation_result::Model> for ResultOut {
     }
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct ResultList {
-    pub items: Vec<ResultOut>,
-    pub total: u64,
-    pub page: u64,
-    pub per_page: u64,
-}
+list_of!(ResultList, ResultOut);
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ResultParams {
     group: Option<String>,
     class: Option<String>,
@@ -352,18 +348,18 @@ pub struct ResultParams {
     sort: Option<String>,
     /// asc (default) or desc
     dir: Option<String>,
-    page: Option<u64>,
-    per_page: Option<u64>,
 }
 
-#[utoipa::path(get, path = "/api/v1/evaluation-runs/{id}/results", params(("id" = i64, Path), ResultParams), responses((status = 200, body = ResultList), (status = 404, body = crate::api::ErrorEnvelope)))]
+#[utoipa::path(get, path = "/api/v1/evaluation-runs/{id}/results", params(("id" = i64, Path), ResultParams, Paging), responses((status = 200, body = ResultList), (status = 404, body = crate::api::ErrorEnvelope), (status = 422, body = crate::api::ErrorEnvelope)))]
 async fn list_results(
     State(s): State<AppState>,
     ApiViewer(v): ApiViewer,
     Path(id): Path<i64>,
     Query(p): Query<ResultParams>,
+    Query(paging): Query<Paging>,
 ) -> ApiResult<Json<ResultList>> {
     run_in_scope(&s, &v, id).await?;
+    let (page, per_page) = paging.checked()?;
     let page = ev::results(
         &s.db.conn,
         &ResultQuery {
@@ -380,17 +376,12 @@ async fn list_results(
                 .and_then(ResultSort::parse)
                 .unwrap_or_default(),
             descending: p.dir.as_deref() == Some("desc"),
-            page: p.page.unwrap_or(1),
-            per_page: p.per_page.unwrap_or(50).min(devzone_db::repo::MAX_PER_PAGE),
+            page,
+            per_page,
         },
     )
     .await?;
-    Ok(Json(ResultList {
-        total: page.total,
-        page: page.page,
-        per_page: page.per_page,
-        items: page.items.into_iter().map(Into::into).collect(),
-    }))
+    Ok(Json(page.into()))
 }
 
 #[utoipa::path(get, path = "/api/v1/evaluation-runs/{id}/results/{enterprise_id}", params(("id" = i64, Path), ("enterprise_id" = i64, Path)), responses((status = 200, body = ResultOut), (status = 404, body = crate::api::ErrorEnvelope)))]

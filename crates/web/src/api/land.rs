@@ -2,12 +2,13 @@
 //! their ranked candidates, and revitalisation cases with the zone's totals. Areas in m²,
 //! money in yuan, rents in yuan per m² per month.
 
+use super::paging::{Paging, list_of};
 use crate::AppState;
 use crate::api::records::*;
 use crate::api::{ApiResult, ErrorEnvelope, zone_in_scope};
 use crate::error::ApiError;
 use crate::session::ApiViewer;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -66,6 +67,10 @@ pub fn routes() -> Router<AppState> {
     ),
     components(schemas(
         PlotOut,
+        PlotList,
+        BuildingList,
+        UnitList,
+        RequirementList,
         Occupancy,
         Flag,
         PlotRecord,
@@ -103,28 +108,48 @@ pub struct PlotOut {
     pub flags: Vec<Flag>,
 }
 
-#[utoipa::path(get, path = "/api/v1/zones/{id}/plots", params(("id" = i64, Path)), responses((status = 200, body = [PlotOut]), (status = 404, body = ErrorEnvelope)))]
+list_of!(
+    /// One page of a zone's plots, by number, each assessed.
+    PlotList,
+    PlotOut
+);
+list_of!(BuildingList, BuildingRecord);
+list_of!(UnitList, UnitRecord);
+list_of!(RequirementList, RequirementRecord);
+
+impl From<land::Assessed> for PlotOut {
+    fn from(a: land::Assessed) -> Self {
+        PlotOut {
+            status: a.status().into(),
+            built_floor_m2: a.built_floor_m2,
+            occupancy: a.occupancy,
+            holder_class: a.holder_class,
+            flags: a.flags,
+            plot: a.plot.into(),
+        }
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/zones/{id}/plots", params(("id" = i64, Path), Paging), responses((status = 200, body = PlotList), (status = 404, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
 async fn list_plots(
     State(s): State<AppState>,
     ApiViewer(v): ApiViewer,
     Path(id): Path<i64>,
-) -> ApiResult<Json<Vec<PlotOut>>> {
+    Query(paging): Query<Paging>,
+) -> ApiResult<Json<PlotList>> {
     zone_in_scope(&s, &v, id).await?;
-    let inv = land::inventory(&s.db.conn, id, None).await?;
-    let assessed = land::assess(&s.db.conn, id, &inv, devzone_core::calendar::today()).await?;
-    Ok(Json(
-        assessed
-            .into_iter()
-            .map(|a| PlotOut {
-                status: a.status().into(),
-                built_floor_m2: a.built_floor_m2,
-                occupancy: a.occupancy,
-                holder_class: a.holder_class,
-                flags: a.flags,
-                plot: a.plot.into(),
-            })
-            .collect(),
-    ))
+    let (page, per_page) = paging.checked()?;
+    let db = &s.db.conn;
+    let plots = land::plots_page(db, id, page, per_page).await?;
+    // Only the page's plots are assessed, with the buildings and units standing on them.
+    let inv = land::inventory_of(db, plots.items).await?;
+    let assessed = land::assess(db, id, &inv, devzone_core::calendar::today()).await?;
+    Ok(Json(PlotList::from(devzone_db::repo::Page {
+        items: assessed,
+        total: plots.total,
+        page: plots.page,
+        per_page: plots.per_page,
+    })))
 }
 
 #[utoipa::path(post, path = "/api/v1/zones/{id}/plots", params(("id" = i64, Path)), request_body = PlotInput, responses((status = 201, body = PlotRecord), (status = 409, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
@@ -147,28 +172,36 @@ async fn create_plot(
     ))
 }
 
-#[utoipa::path(get, path = "/api/v1/zones/{id}/buildings", params(("id" = i64, Path)), responses((status = 200, body = [BuildingRecord]), (status = 404, body = ErrorEnvelope)))]
+#[utoipa::path(get, path = "/api/v1/zones/{id}/buildings", params(("id" = i64, Path), Paging), responses((status = 200, body = BuildingList), (status = 404, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
 async fn list_buildings(
     State(s): State<AppState>,
     ApiViewer(v): ApiViewer,
     Path(id): Path<i64>,
-) -> ApiResult<Json<Vec<BuildingRecord>>> {
+    Query(paging): Query<Paging>,
+) -> ApiResult<Json<BuildingList>> {
     zone_in_scope(&s, &v, id).await?;
-    Ok(Json(records(
-        land::inventory(&s.db.conn, id, None).await?.buildings,
-    )))
+    let (page, per_page) = paging.checked()?;
+    Ok(Json(
+        land::buildings_page(&s.db.conn, id, page, per_page)
+            .await?
+            .into(),
+    ))
 }
 
-#[utoipa::path(get, path = "/api/v1/zones/{id}/units", params(("id" = i64, Path)), responses((status = 200, body = [UnitRecord]), (status = 404, body = ErrorEnvelope)))]
+#[utoipa::path(get, path = "/api/v1/zones/{id}/units", params(("id" = i64, Path), Paging), responses((status = 200, body = UnitList), (status = 404, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
 async fn list_units(
     State(s): State<AppState>,
     ApiViewer(v): ApiViewer,
     Path(id): Path<i64>,
-) -> ApiResult<Json<Vec<UnitRecord>>> {
+    Query(paging): Query<Paging>,
+) -> ApiResult<Json<UnitList>> {
     zone_in_scope(&s, &v, id).await?;
-    Ok(Json(records(
-        land::inventory(&s.db.conn, id, None).await?.units,
-    )))
+    let (page, per_page) = paging.checked()?;
+    Ok(Json(
+        land::units_page(&s.db.conn, id, page, per_page)
+            .await?
+            .into(),
+    ))
 }
 
 #[utoipa::path(post, path = "/api/v1/units", request_body = UnitInput, responses((status = 201, body = UnitRecord), (status = 404, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
@@ -213,14 +246,20 @@ async fn create_lease(
     Ok((StatusCode::CREATED, Json(l.into())))
 }
 
-#[utoipa::path(get, path = "/api/v1/zones/{id}/requirements", params(("id" = i64, Path)), responses((status = 200, body = [RequirementRecord]), (status = 404, body = ErrorEnvelope)))]
+#[utoipa::path(get, path = "/api/v1/zones/{id}/requirements", params(("id" = i64, Path), Paging), responses((status = 200, body = RequirementList), (status = 404, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
 async fn list_requirements(
     State(s): State<AppState>,
     ApiViewer(v): ApiViewer,
     Path(id): Path<i64>,
-) -> ApiResult<Json<Vec<RequirementRecord>>> {
+    Query(paging): Query<Paging>,
+) -> ApiResult<Json<RequirementList>> {
     zone_in_scope(&s, &v, id).await?;
-    Ok(Json(records(requirements::list(&s.db.conn, id).await?)))
+    let (page, per_page) = paging.checked()?;
+    Ok(Json(
+        requirements::list_page(&s.db.conn, id, page, per_page)
+            .await?
+            .into(),
+    ))
 }
 
 #[utoipa::path(post, path = "/api/v1/zones/{id}/requirements", params(("id" = i64, Path)), request_body = RequirementInput, responses((status = 201, body = RequirementRecord), (status = 422, body = ErrorEnvelope)))]
@@ -276,26 +315,37 @@ async fn requirement_matches(
     }))
 }
 
+/// One page of a zone's revitalisation cases, newest first, with the totals of all of them.
 #[derive(Serialize, ToSchema)]
 pub struct CasesOut {
     pub items: Vec<RevitalisationCaseRecord>,
+    pub total: u64,
+    pub page: u64,
+    pub per_page: u64,
     pub totals: Totals,
 }
 
-#[utoipa::path(get, path = "/api/v1/zones/{id}/revitalisation-cases", params(("id" = i64, Path)), responses((status = 200, body = CasesOut), (status = 404, body = ErrorEnvelope)))]
+#[utoipa::path(get, path = "/api/v1/zones/{id}/revitalisation-cases", params(("id" = i64, Path), Paging), responses((status = 200, body = CasesOut), (status = 404, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
 async fn list_cases(
     State(s): State<AppState>,
     ApiViewer(v): ApiViewer,
     Path(id): Path<i64>,
+    Query(paging): Query<Paging>,
 ) -> ApiResult<Json<CasesOut>> {
     zone_in_scope(&s, &v, id).await?;
-    let items = revitalisation::list(&s.db.conn, id).await?;
+    paging.checked()?;
+    // A zone's cases number in the hundreds; the totals need all of them and their projects.
+    let all = revitalisation::list(&s.db.conn, id).await?;
     let projects =
-        revitalisation::projects(&s.db.conn, &items.iter().map(|c| c.id).collect::<Vec<_>>())
-            .await?;
+        revitalisation::projects(&s.db.conn, &all.iter().map(|c| c.id).collect::<Vec<_>>()).await?;
+    let totals = revitalisation::totals(&all, &projects);
+    let page = paging.slice(all)?;
     Ok(Json(CasesOut {
-        totals: revitalisation::totals(&items, &projects),
-        items: records(items),
+        items: records(page.items),
+        total: page.total,
+        page: page.page,
+        per_page: page.per_page,
+        totals,
     }))
 }
 

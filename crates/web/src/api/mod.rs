@@ -7,6 +7,7 @@
 pub mod chains;
 pub mod evaluation;
 pub mod land;
+pub mod paging;
 pub mod records;
 
 use crate::AppState;
@@ -21,6 +22,7 @@ use devzone_core::facts::FactField;
 use devzone_core::validate::{EnterpriseInput, FactsInput, ParkInput, ZoneInput};
 use devzone_db::entities::{enterprise, fact_value, park, zone};
 use devzone_db::repo::{enterprises, facts, zones};
+use paging::{Paging, list_of};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
@@ -78,7 +80,38 @@ pub fn document() -> utoipa::openapi::OpenApi {
     doc.merge(evaluation::EvaluationDoc::openapi());
     doc.merge(land::LandDoc::openapi());
     doc.merge(chains::ChainDoc::openapi());
+    describe_responses(&mut doc);
     doc
+}
+
+/// OpenAPI requires a description on every response; where an annotation gives none, the
+/// status code's reason phrase ("OK", "Not Found", …) stands in.
+fn describe_responses(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::RefOr;
+    for item in doc.paths.paths.values_mut() {
+        let ops = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for op in ops.into_iter().flatten() {
+            for (code, response) in op.responses.responses.iter_mut() {
+                if let RefOr::T(r) = response
+                    && r.description.is_empty()
+                {
+                    r.description = code
+                        .parse::<u16>()
+                        .ok()
+                        .and_then(|c| axum::http::StatusCode::from_u16(c).ok())
+                        .and_then(|c| c.canonical_reason())
+                        .unwrap_or("Response")
+                        .to_string();
+                }
+            }
+        }
+    }
 }
 
 async fn openapi() -> impl IntoResponse {
@@ -253,28 +286,10 @@ impl From<fact_value::Model> for FactValueOut {
     }
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct ZoneList {
-    pub items: Vec<ZoneOut>,
-    pub total: u64,
-}
-#[derive(Serialize, ToSchema)]
-pub struct ParkList {
-    pub items: Vec<ParkOut>,
-    pub total: u64,
-}
-#[derive(Serialize, ToSchema)]
-pub struct EnterpriseList {
-    pub items: Vec<EnterpriseOut>,
-    pub total: u64,
-    pub page: u64,
-    pub per_page: u64,
-}
-#[derive(Serialize, ToSchema)]
-pub struct FactList {
-    pub items: Vec<FactValueOut>,
-    pub total: u64,
-}
+list_of!(ZoneList, ZoneOut);
+list_of!(ParkList, ParkOut);
+list_of!(EnterpriseList, EnterpriseOut);
+list_of!(FactList, FactValueOut);
 #[derive(Serialize, ToSchema)]
 pub struct FactsOutcome {
     pub inserted: u32,
@@ -284,20 +299,18 @@ pub struct FactsOutcome {
 
 pub(crate) type ApiResult<T> = Result<T, ApiError>;
 
-#[utoipa::path(get, path = "/api/v1/zones", responses((status = 200, body = ZoneList), (status = 401, body = ErrorEnvelope)))]
+#[utoipa::path(get, path = "/api/v1/zones", params(Paging), responses((status = 200, body = ZoneList), (status = 401, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
 async fn list_zones(
     State(s): State<AppState>,
     ApiViewer(v): ApiViewer,
+    Query(paging): Query<Paging>,
 ) -> ApiResult<Json<ZoneList>> {
-    let items: Vec<ZoneOut> = zones::list(&s.db.conn, &v.scope)
-        .await?
-        .into_iter()
-        .map(Into::into)
-        .collect();
-    Ok(Json(ZoneList {
-        total: items.len() as u64,
-        items,
-    }))
+    paging.checked()?;
+    Ok(Json(
+        paging
+            .slice(zones::list(&s.db.conn, &v.scope).await?)?
+            .into(),
+    ))
 }
 
 #[utoipa::path(post, path = "/api/v1/zones", request_body = ZoneInput, responses((status = 201, body = ZoneOut), (status = 403, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
@@ -358,22 +371,18 @@ pub(crate) async fn zone_in_scope(s: &AppState, v: &Viewer, id: i64) -> ApiResul
         .ok_or_else(ApiError::not_found)
 }
 
-#[utoipa::path(get, path = "/api/v1/zones/{id}/parks", params(("id" = i64, Path)), responses((status = 200, body = ParkList), (status = 404, body = ErrorEnvelope)))]
+#[utoipa::path(get, path = "/api/v1/zones/{id}/parks", params(("id" = i64, Path), Paging), responses((status = 200, body = ParkList), (status = 404, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
 async fn list_parks(
     State(s): State<AppState>,
     ApiViewer(v): ApiViewer,
     Path(id): Path<i64>,
+    Query(paging): Query<Paging>,
 ) -> ApiResult<Json<ParkList>> {
     zone_in_scope(&s, &v, id).await?;
-    let items: Vec<ParkOut> = zones::parks(&s.db.conn, id)
-        .await?
-        .into_iter()
-        .map(Into::into)
-        .collect();
-    Ok(Json(ParkList {
-        total: items.len() as u64,
-        items,
-    }))
+    paging.checked()?;
+    Ok(Json(
+        paging.slice(zones::parks(&s.db.conn, id).await?)?.into(),
+    ))
 }
 
 #[utoipa::path(post, path = "/api/v1/zones/{id}/parks", params(("id" = i64, Path)), request_body = ParkInput, responses((status = 201, body = ParkOut), (status = 409, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
@@ -433,6 +442,7 @@ async fn update_park(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct EnterpriseParams {
     zone_id: Option<i64>,
     /// Name fragment or start of a credit code.
@@ -446,16 +456,16 @@ pub struct EnterpriseParams {
     sort: Option<String>,
     /// asc or desc
     order: Option<String>,
-    page: Option<u64>,
-    per_page: Option<u64>,
 }
 
-#[utoipa::path(get, path = "/api/v1/enterprises", params(EnterpriseParams), responses((status = 200, body = EnterpriseList), (status = 401, body = ErrorEnvelope)))]
+#[utoipa::path(get, path = "/api/v1/enterprises", params(EnterpriseParams, Paging), responses((status = 200, body = EnterpriseList), (status = 401, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
 async fn list_enterprises(
     State(s): State<AppState>,
     ApiViewer(v): ApiViewer,
     Query(p): Query<EnterpriseParams>,
+    Query(paging): Query<Paging>,
 ) -> ApiResult<Json<EnterpriseList>> {
+    let (page, per_page) = paging.checked()?;
     let sort = match p.sort.as_deref() {
         None => enterprises::SortKey::default(),
         Some(k) => enterprises::SortKey::parse(k).ok_or_else(|| {
@@ -475,16 +485,12 @@ async fn list_enterprises(
         above_scale: p.above_scale,
         sort,
         descending: p.order.as_deref() == Some("desc"),
-        page: p.page.unwrap_or(1),
-        per_page: p.per_page.unwrap_or(50),
+        page,
+        per_page,
     };
-    let page = enterprises::list(&s.db.conn, &v.scope, &q).await?;
-    Ok(Json(EnterpriseList {
-        total: page.total,
-        page: page.page,
-        per_page: page.per_page,
-        items: page.items.into_iter().map(Into::into).collect(),
-    }))
+    Ok(Json(
+        enterprises::list(&s.db.conn, &v.scope, &q).await?.into(),
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -547,33 +553,33 @@ async fn update_enterprise(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct FactParams {
     year: Option<i32>,
     /// Include earlier versions (history).
     history: Option<bool>,
 }
 
-#[utoipa::path(get, path = "/api/v1/enterprises/{id}/facts", params(("id" = i64, Path), FactParams), responses((status = 200, body = FactList), (status = 404, body = ErrorEnvelope)))]
+#[utoipa::path(get, path = "/api/v1/enterprises/{id}/facts", params(("id" = i64, Path), FactParams, Paging), responses((status = 200, body = FactList), (status = 404, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
 async fn list_facts(
     State(s): State<AppState>,
     ApiViewer(v): ApiViewer,
     Path(id): Path<i64>,
     Query(p): Query<FactParams>,
+    Query(paging): Query<Paging>,
 ) -> ApiResult<Json<FactList>> {
     enterprises::get(&s.db.conn, &v.scope, id)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    let items: Vec<FactValueOut> = facts::history(&s.db.conn, id)
+    paging.checked()?;
+    // One enterprise's figures: a few hundred versions at most.
+    let items: Vec<_> = facts::history(&s.db.conn, id)
         .await?
         .into_iter()
         .filter(|f| p.history.unwrap_or(false) || f.current)
         .filter(|f| p.year.is_none_or(|y| y == f.year))
-        .map(Into::into)
         .collect();
-    Ok(Json(FactList {
-        total: items.len() as u64,
-        items,
-    }))
+    Ok(Json(paging.slice(items)?.into()))
 }
 
 #[utoipa::path(post, path = "/api/v1/enterprises/{id}/facts", params(("id" = i64, Path)), request_body = FactsInput, responses((status = 200, body = FactsOutcome), (status = 403, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]

@@ -495,7 +495,7 @@ async fn evaluation_api_runs_publishes_and_scopes() {
         )
         .await;
         assert_eq!(s, StatusCode::OK);
-        assert_eq!(body[0]["key"], "builtin:default");
+        assert_eq!(body["items"][0]["key"], "builtin:default");
         // Analysts read but do not start runs; an unknown scheme is a 422 naming the field.
         let start = serde_json::json!({"year": 2024, "scheme": "builtin:default"});
         let (s, _) = call(
@@ -845,9 +845,16 @@ async fn land_api_and_pages() {
     for t in devzone_db::testing::all().await {
         let (officer, analyst, ent) = setup(&t).await;
         let app = app(&t.db).await;
-        let (s, plots) = call(&app, "GET", "/api/v1/zones/1/plots", Some(&officer), None).await;
+        let (s, plots) = call(
+            &app,
+            "GET",
+            "/api/v1/zones/1/plots?per_page=200",
+            Some(&officer),
+            None,
+        )
+        .await;
         assert_eq!(s, StatusCode::OK, "{}", t.label);
-        let plots = plots.as_array().unwrap();
+        let plots = plots["items"].as_array().unwrap();
         assert!(!plots.is_empty());
         assert!(
             plots
@@ -927,7 +934,9 @@ async fn land_api_and_pages() {
         );
         // A lease ending before it starts, with a negative rent.
         let (_, units) = call(&app, "GET", "/api/v1/zones/1/units", Some(&officer), None).await;
-        let unit = units.as_array().unwrap()[0]["id"].as_i64().unwrap();
+        let unit = units["items"].as_array().unwrap()[0]["id"]
+            .as_i64()
+            .unwrap();
         let (s, body) = call(&app, "POST", "/api/v1/leases", Some(&officer), Some(serde_json::json!({
             "unit_id": unit, "tenant_name": "x", "start": "2027-01-01", "end": "2026-01-01", "rent": -1}))).await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
@@ -1077,7 +1086,7 @@ async fn land_api_and_pages() {
             None,
         )
         .await;
-        let b = &buildings.as_array().unwrap()[0];
+        let b = &buildings["items"].as_array().unwrap()[0];
         let too_big = b["floor_area_m2"].as_f64().unwrap() + 1.0;
         let (s, html) = post_form(
             &app,
@@ -1360,10 +1369,18 @@ async fn chain_pages() {
         .0,
         (),
     );
-    let (s, list) = call(&app, "GET", "/api/v1/zones/1/chains", Some(&officer), None).await;
+    let (s, list) = call(
+        &app,
+        "GET",
+        "/api/v1/zones/1/chains?per_page=200",
+        Some(&officer),
+        None,
+    )
+    .await;
     assert_eq!(s, StatusCode::OK);
     assert!(
-        list.as_array()
+        list["items"]
+            .as_array()
             .unwrap()
             .iter()
             .any(|c| c["chain"] == "humanoid-chain")
@@ -1393,8 +1410,13 @@ async fn chain_pages() {
         None,
     )
     .await;
-    let id = waiting[0]["id"].as_i64().unwrap();
-    assert!(waiting[0]["evidence"].as_str().unwrap().contains("source"));
+    let id = waiting["items"][0]["id"].as_i64().unwrap();
+    assert!(
+        waiting["items"][0]["evidence"]
+            .as_str()
+            .unwrap()
+            .contains("source")
+    );
     let body = serde_json::json!({"ids": [id], "state": "rejected"});
     assert_eq!(
         call(
@@ -1558,10 +1580,17 @@ async fn tracks_targets_and_location_quotients() {
     .await
     .unwrap()
     .0;
-    let (s, tracks) = call(&app, "GET", "/api/v1/zones/1/tracks", Some(&token), None).await;
+    let (s, tracks) = call(
+        &app,
+        "GET",
+        "/api/v1/zones/1/tracks?per_page=200",
+        Some(&token),
+        None,
+    )
+    .await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(
-        tracks
+        tracks["items"]
             .as_array()
             .unwrap()
             .iter()
@@ -1571,8 +1600,8 @@ async fn tracks_targets_and_location_quotients() {
     );
     let (s, targets) = call(&app, "GET", "/api/v1/zones/1/targets", Some(&token), None).await;
     assert_eq!(s, StatusCode::OK);
-    assert_eq!(targets.as_array().unwrap().len(), 4);
-    assert!(targets[0]["progress"]["expected"].is_number());
+    assert_eq!(targets["items"].as_array().unwrap().len(), 4);
+    assert!(targets["items"][0]["progress"]["expected"].is_number());
     let (s, lq) = call(
         &app,
         "GET",
@@ -1582,7 +1611,7 @@ async fn tracks_targets_and_location_quotients() {
     )
     .await;
     assert_eq!(s, StatusCode::OK, "{lq}");
-    assert!(lq.as_array().is_some());
+    assert!(lq["items"].as_array().is_some());
 }
 
 /// Every write that takes the id of another record refuses one of another zone: an
@@ -1746,9 +1775,15 @@ async fn hostile_input_is_answered_not_absorbed() {
             format!("/api/v1/enterprises?zone_id=1&page={huge}"),
             format!("/api/v1/enterprises?zone_id=1&page={huge}&per_page={huge}"),
         ] {
+            // Beyond the documented bound: refused, naming the parameter, not absorbed.
             let (s, body) = call(&app, "GET", &uri, Some(&officer), None).await;
-            assert_eq!(s, StatusCode::OK, "{}: {uri}: {body}", t.label);
-            assert_eq!(body["items"].as_array().unwrap().len(), 0);
+            assert_eq!(
+                s,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{}: {uri}: {body}",
+                t.label
+            );
+            assert_eq!(body["error"]["fields"][0]["field"], "page");
         }
         let cookie = log_in(&app, "officer", "officer-pw-1").await;
         let (s, _) = page(&app, &cookie, &format!("/zones/1/enterprises?page={huge}")).await;
@@ -2016,4 +2051,113 @@ async fn a_sheet_spanning_the_whole_grid_is_refused_on_every_upload_page() {
         .unwrap();
     let html = body_text(res).await;
     assert!(html.contains("单元格 XFD1048576 超出 ALL 列"), "{html}");
+}
+
+/// Walks the OpenAPI document: no list answers with a bare array; every list answers
+/// `{items, total, page, per_page}`, takes `page` and `per_page`, and refuses them beyond
+/// their documented bounds; and every response is described.
+#[tokio::test]
+async fn every_list_answers_in_one_envelope() {
+    let t = devzone_db::testing::sqlite().await;
+    let (officer, _, _) = setup(&t).await;
+    let app = app(&t.db).await;
+    // A finished run, for the run's lists.
+    let start = serde_json::json!({"year": 2024, "scheme": "builtin:default"});
+    let (s, run) = call(
+        &app,
+        "POST",
+        "/api/v1/zones/1/evaluation-runs",
+        Some(&officer),
+        Some(start),
+    )
+    .await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{run}");
+    let run_id = run["id"].as_i64().unwrap();
+    for _ in 0..200 {
+        let (_, r) = call(
+            &app,
+            "GET",
+            &format!("/api/v1/evaluation-runs/{run_id}"),
+            Some(&officer),
+            None,
+        )
+        .await;
+        if r["status"] != "running" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let (s, doc) = call(&app, "GET", "/api/v1/openapi.json", None, None).await;
+    assert_eq!(s, StatusCode::OK);
+    let schemas = &doc["components"]["schemas"];
+    let mut lists = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            for (code, r) in op["responses"].as_object().unwrap() {
+                let d = r["description"].as_str().unwrap_or("");
+                assert!(!d.is_empty(), "{method} {path} {code} has no description");
+            }
+        }
+        let Some(get) = item.get("get") else {
+            continue;
+        };
+        let ok = &get["responses"]["200"]["content"]["application/json"]["schema"];
+        assert_ne!(ok["type"], "array", "{path} answers with a bare array");
+        let Some(name) = ok["$ref"]
+            .as_str()
+            .and_then(|r| r.strip_prefix("#/components/schemas/"))
+        else {
+            continue;
+        };
+        let props = &schemas[name]["properties"];
+        if props.get("items").is_none() {
+            continue;
+        }
+        lists += 1;
+        for k in ["total", "page", "per_page"] {
+            assert!(props.get(k).is_some(), "{path}: {name} has no {k}");
+        }
+        let params: Vec<&str> = get["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["name"].as_str().unwrap())
+            .collect();
+        assert!(
+            params.contains(&"page") && params.contains(&"per_page"),
+            "{path} takes no page and per_page"
+        );
+        // Ids in the path: the run started above, else 1 (the demo's first zone or enterprise).
+        let uri = if path.starts_with("/api/v1/evaluation-runs/") {
+            path.replace("{id}", &run_id.to_string())
+        } else {
+            path.replace("{id}", "1")
+        };
+        let extra = if params.contains(&"year") {
+            "&year=2024"
+        } else {
+            ""
+        };
+        let (s, body) = call(
+            &app,
+            "GET",
+            &format!("{uri}?per_page=2{extra}"),
+            Some(&officer),
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{uri}: {body}");
+        assert!(body["items"].as_array().unwrap().len() <= 2, "{uri}");
+        assert_eq!(body["per_page"], 2, "{uri}");
+        assert_eq!(body["page"], 1, "{uri}");
+        assert!(body["total"].is_u64(), "{uri}");
+        #[rustfmt::skip]
+        let matrix = [
+            ("GET", format!("{uri}?per_page=201{extra}"), Some(&officer), StatusCode::UNPROCESSABLE_ENTITY),
+            ("GET", format!("{uri}?page=0{extra}"), Some(&officer), StatusCode::UNPROCESSABLE_ENTITY),
+            ("GET", format!("{uri}?per_page=0{extra}"), Some(&officer), StatusCode::UNPROCESSABLE_ENTITY),
+        ];
+        expect_all(&app, &matrix).await;
+    }
+    assert!(lists >= 17, "only {lists} lists found");
 }

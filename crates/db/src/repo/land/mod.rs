@@ -113,6 +113,68 @@ pub fn unit_line(u: &unit::Model) -> UnitLine {
     }
 }
 
+/// One page of a zone's plots (by number), buildings or units (by id): the API's lists.
+pub async fn plots_page<C: ConnectionTrait>(
+    db: &C,
+    zone_id: i64,
+    page: u64,
+    per_page: u64,
+) -> DbResult<crate::repo::Page<plot::Model>> {
+    let q = plot::Entity::find()
+        .filter(plot::Column::ZoneId.eq(zone_id))
+        .order_by_asc(plot::Column::Code)
+        .order_by_asc(plot::Column::Id);
+    crate::repo::paged(db, q, page, per_page).await
+}
+
+pub async fn buildings_page<C: ConnectionTrait>(
+    db: &C,
+    zone_id: i64,
+    page: u64,
+    per_page: u64,
+) -> DbResult<crate::repo::Page<building::Model>> {
+    let q = building::Entity::find()
+        .filter(building::Column::ZoneId.eq(zone_id))
+        .order_by_asc(building::Column::Id);
+    crate::repo::paged(db, q, page, per_page).await
+}
+
+pub async fn units_page<C: ConnectionTrait>(
+    db: &C,
+    zone_id: i64,
+    page: u64,
+    per_page: u64,
+) -> DbResult<crate::repo::Page<unit::Model>> {
+    let q = unit::Entity::find()
+        .filter(unit::Column::ZoneId.eq(zone_id))
+        .order_by_asc(unit::Column::Id);
+    crate::repo::paged(db, q, page, per_page).await
+}
+
+/// The buildings and units standing on the given plots: what assessing just those plots needs.
+pub async fn inventory_of<C: ConnectionTrait>(
+    db: &C,
+    plots: Vec<plot::Model>,
+) -> DbResult<Inventory> {
+    let plot_ids: Vec<i64> = plots.iter().map(|p| p.id).collect();
+    let buildings = building::Entity::find()
+        .filter(building::Column::PlotId.is_in(plot_ids))
+        .order_by_asc(building::Column::Id)
+        .all(db)
+        .await?;
+    let building_ids: Vec<i64> = buildings.iter().map(|b| b.id).collect();
+    let units = unit::Entity::find()
+        .filter(unit::Column::BuildingId.is_in(building_ids))
+        .order_by_asc(unit::Column::Id)
+        .all(db)
+        .await?;
+    Ok(Inventory {
+        plots,
+        buildings,
+        units,
+    })
+}
+
 impl Inventory {
     /// Occupancy of the units that `keep` selects by their building.
     pub fn occupancy_where(&self, keep: impl Fn(&building::Model) -> bool) -> Occupancy {
