@@ -55,7 +55,7 @@ pub fn routes() -> Router<AppState> {
 #[openapi(
     info(title = "devzone API", version = "1", description = "Zones, parks, enterprises, annual facts and per-mu evaluation. Authenticate with `Authorization: Bearer <token>` (see `devzone token create`)."),
     paths(list_zones, create_zone, get_zone, update_zone, list_parks, create_park, get_park, update_park, list_enterprises, create_enterprise, get_enterprise, update_enterprise, list_facts, record_facts),
-    components(schemas(ZoneOut, ParkOut, EnterpriseOut, FactValueOut, ZoneList, ParkList, EnterpriseList, FactList, ErrorEnvelope, ErrorBody, FieldErrorOut, ZoneInput, ParkInput, EnterpriseInput, FactsInput, FactsOutcome)),
+    components(schemas(ZoneOut, ParkOut, EnterpriseOut, FactValueOut, ZoneList, ParkList, EnterpriseList, FactList, ErrorEnvelope, ErrorBody, FieldErrorOut, ZoneInput, ParkInput, EnterpriseInput, NewEnterprise, FactsInput, FactsOutcome)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]
@@ -493,14 +493,16 @@ async fn list_enterprises(
     ))
 }
 
+/// A new enterprise: its record and the zone it is registered in.
 #[derive(Deserialize, ToSchema)]
 pub struct NewEnterprise {
+    /// The zone the enterprise is registered in.
     zone_id: i64,
     #[serde(flatten)]
     input: EnterpriseInput,
 }
 
-#[utoipa::path(post, path = "/api/v1/enterprises", request_body(content = EnterpriseInput, description = "plus `zone_id`"), responses((status = 201, body = EnterpriseOut), (status = 409, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
+#[utoipa::path(post, path = "/api/v1/enterprises", request_body = NewEnterprise, responses((status = 201, body = EnterpriseOut), (status = 409, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
 async fn create_enterprise(
     State(s): State<AppState>,
     ApiViewer(v): ApiViewer,
