@@ -55,7 +55,7 @@ pub fn routes() -> Router<AppState> {
 #[openapi(
     info(title = "devzone API", version = "1", description = "Zones, parks, enterprises, annual facts and per-mu evaluation. Authenticate with `Authorization: Bearer <token>` (see `devzone token create`)."),
     paths(list_zones, create_zone, get_zone, update_zone, list_parks, create_park, get_park, update_park, list_enterprises, create_enterprise, get_enterprise, update_enterprise, list_facts, record_facts),
-    components(schemas(ZoneOut, ParkOut, EnterpriseOut, FactValueOut, ZoneList, ParkList, EnterpriseList, FactList, ErrorEnvelope, ErrorBody, FieldErrorOut, ZoneInput, ParkInput, EnterpriseInput, NewEnterprise, FactsInput, FactsOutcome)),
+    components(schemas(ZoneOut, ParkOut, EnterpriseOut, FactValueOut, ZoneList, ParkList, EnterpriseList, FactList, ErrorEnvelope, ErrorBody, FieldErrorOut, ZoneInput, ParkInput, EnterpriseInput, NewEnterprise, EnterpriseSort, SortOrder, FactsInput, FactsOutcome)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
 )]
@@ -85,9 +85,57 @@ pub fn document() -> utoipa::openapi::OpenApi {
 }
 
 /// OpenAPI requires a description on every response; where an annotation gives none, the
-/// status code's reason phrase ("OK", "Not Found", …) stands in.
+/// status code's reason phrase ("OK", "Not Found", …) stands in. The answers every operation
+/// can give are added where an annotation leaves them out: 401 without a valid token, 400
+/// when a path or query parameter does not parse, 404 when the record a path names is not in
+/// the caller's scope, all in the error envelope.
 fn describe_responses(doc: &mut utoipa::openapi::OpenApi) {
-    use utoipa::openapi::RefOr;
+    use utoipa::openapi::path::ParameterIn;
+    use utoipa::openapi::{RefOr, Response, ResponseBuilder};
+    let envelope = |text: &str| -> RefOr<Response> {
+        RefOr::T(
+            ResponseBuilder::new()
+                .description(text)
+                .content(
+                    "application/json",
+                    utoipa::openapi::ContentBuilder::new()
+                        .schema(Some(utoipa::openapi::Ref::from_schema_name(
+                            "ErrorEnvelope",
+                        )))
+                        .build(),
+                )
+                .build(),
+        )
+    };
+    for item in doc.paths.paths.values_mut() {
+        let ops = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for op in ops.into_iter().flatten() {
+            let params = op.parameters.as_deref().unwrap_or(&[]);
+            let in_path = params
+                .iter()
+                .any(|p| matches!(p, RefOr::T(p) if matches!(p.parameter_in, ParameterIn::Path)));
+            let responses = &mut op.responses.responses;
+            responses
+                .entry("401".into())
+                .or_insert_with(|| envelope("No valid bearer token."));
+            if !params.is_empty() {
+                responses
+                    .entry("400".into())
+                    .or_insert_with(|| envelope("A path or query parameter does not parse."));
+            }
+            if in_path {
+                responses.entry("404".into()).or_insert_with(|| {
+                    envelope("The record is not there or not in the caller's scope.")
+                });
+            }
+        }
+    }
     for item in doc.paths.paths.values_mut() {
         let ops = [
             &mut item.get,
@@ -452,10 +500,34 @@ pub struct EnterpriseParams {
     industry: Option<String>,
     qualification: Option<String>,
     above_scale: Option<bool>,
-    /// name, credit_code, industry_code, founded_on, registered_capital, revenue
+    /// The column the list is sorted by (default: name).
+    #[param(value_type = Option<EnterpriseSort>)]
     sort: Option<String>,
-    /// asc or desc
+    /// asc (default) or desc.
+    #[param(value_type = Option<SortOrder>)]
     order: Option<String>,
+}
+
+/// The columns the enterprise list sorts by: the values `sort` accepts (absent or empty: name).
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum EnterpriseSort {
+    Name,
+    CreditCode,
+    IndustryCode,
+    FoundedOn,
+    RegisteredCapital,
+    Revenue,
+}
+
+/// Ascending or descending (absent or empty: ascending).
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum SortOrder {
+    Asc,
+    Desc,
 }
 
 #[utoipa::path(get, path = "/api/v1/enterprises", params(EnterpriseParams, Paging), responses((status = 200, body = EnterpriseList), (status = 401, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
@@ -466,7 +538,7 @@ async fn list_enterprises(
     Query(paging): Query<Paging>,
 ) -> ApiResult<Json<EnterpriseList>> {
     let (page, per_page) = paging.checked()?;
-    let sort = match p.sort.as_deref() {
+    let sort = match p.sort.as_deref().filter(|k| !k.is_empty()) {
         None => enterprises::SortKey::default(),
         Some(k) => enterprises::SortKey::parse(k).ok_or_else(|| {
             ApiError::invalid(vec![devzone_core::validate::FieldError::new(
@@ -476,6 +548,15 @@ async fn list_enterprises(
             )])
         })?,
     };
+    let descending = match p.order.as_deref().unwrap_or("") {
+        "" | "asc" => false,
+        "desc" => true,
+        other => {
+            return Err(ApiError::invalid(vec![
+                devzone_core::validate::FieldError::new("order", "choice.unknown", other),
+            ]));
+        }
+    };
     let q = enterprises::ListQuery {
         zone_id: p.zone_id,
         q: p.q,
@@ -484,7 +565,7 @@ async fn list_enterprises(
         qualification: p.qualification,
         above_scale: p.above_scale,
         sort,
-        descending: p.order.as_deref() == Some("desc"),
+        descending,
         page,
         per_page,
     };
