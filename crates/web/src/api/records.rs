@@ -287,8 +287,8 @@ pub struct ChainMappingRecord {
     /// rule or manual.
     pub origin: String,
     pub confidence: Option<f64>,
-    /// JSON list of `devzone_core::chain::suggest::Evidence`.
-    pub evidence: String,
+    /// What the placement rests on: the words and industry classes found.
+    pub evidence: Vec<devzone_core::chain::suggest::Evidence>,
     /// Flagged by an officer as a leading enterprise of the node, whatever its revenue.
     pub leading: bool,
     pub updated_by: String,
@@ -307,7 +307,7 @@ impl From<chain_mapping::Model> for ChainMappingRecord {
             state: m.state,
             origin: m.origin,
             confidence: m.confidence,
-            evidence: m.evidence,
+            evidence: serde_json::from_str(&m.evidence).unwrap_or_default(),
             leading: m.leading,
             updated_by: m.updated_by,
             updated_at: m.updated_at,
@@ -323,8 +323,8 @@ pub struct RequirementRecord {
     pub title: String,
     pub enterprise_id: Option<i64>,
     pub prospect: Option<String>,
-    /// The matching criteria (`devzone_core::land::matching::Requirement`) as JSON.
-    pub spec: String,
+    /// The matching criteria.
+    pub spec: devzone_core::land::matching::Requirement,
     pub note: Option<String>,
     /// open, met or closed.
     pub status: String,
@@ -341,7 +341,7 @@ impl From<requirement::Model> for RequirementRecord {
             title: m.title,
             enterprise_id: m.enterprise_id,
             prospect: m.prospect,
-            spec: m.spec,
+            spec: serde_json::from_str(&m.spec).unwrap_or_default(),
             note: m.note,
             status: m.status,
             created_by: m.created_by,
