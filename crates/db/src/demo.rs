@@ -18,7 +18,8 @@ pub async fn load(
     n_enterprises: usize,
     progress: &mut dyn FnMut(usize, usize),
 ) -> DbResult<()> {
-    load_zones(db, n_enterprises, usize::MAX, progress).await
+    load_zones(db, n_enterprises, usize::MAX, progress).await?;
+    db.analyze().await
 }
 
 /// As `load`, with only the first `zone_count` demo zones (all enterprises go to them).

@@ -95,7 +95,23 @@ impl Db {
         }
         let conn = Database::connect(opts).await?;
         migration::Migrator::up(&conn, None).await?;
+        if is_sqlite {
+            // Statistics for every table that has none (a database from before they were
+            // kept, or a fresh one), so the planner picks the selective indexes.
+            use sea_orm::ConnectionTrait;
+            conn.execute_unprepared("PRAGMA optimize=0x10002").await?;
+        }
         Ok(Self { conn })
+    }
+
+    /// Refreshes the query planner's statistics. Without them SQLite reads a page of plots
+    /// through the index on the fact's field instead of the one on the enterprise, reading
+    /// every tax figure of the database (measured at 20,000 enterprises: 107 ms without
+    /// statistics, 9 ms with). Run after bulk loads; PostgreSQL's autovacuum keeps its own.
+    pub async fn analyze(&self) -> DbResult<()> {
+        use sea_orm::ConnectionTrait;
+        self.conn.execute_unprepared("ANALYZE").await?;
+        Ok(())
     }
 
     pub fn backend(&self) -> DbBackend {

@@ -15,6 +15,7 @@ mod m0005_imports;
 mod m0006_land;
 mod m0007_chains;
 mod m0008_token_expiry;
+mod m0009_mapping_order;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0006_land::Migration),
             Box::new(m0007_chains::Migration),
             Box::new(m0008_token_expiry::Migration),
+            Box::new(m0009_mapping_order::Migration),
         ]
     }
 }

@@ -23,6 +23,7 @@ pub use schemes::*;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use std::collections::HashMap;
 
@@ -105,19 +106,27 @@ pub async fn publish(db: &DatabaseConnection, actor: &Actor, run_id: i64) -> DbR
     get(db, run_id).await?.ok_or(DbError::NotFound)
 }
 
-/// The class each enterprise of the zone holds in the zone's latest published run.
+/// The class each of the given enterprises holds in the zone's latest published run (read
+/// through the run's (run, enterprise) index, so a page of plots reads a page of results).
 pub async fn published_classes<C: ConnectionTrait>(
     db: &C,
     zone_id: i64,
+    enterprise_ids: &[i64],
 ) -> DbResult<HashMap<i64, String>> {
     let Some(run) = latest_published(db, zone_id, None).await? else {
         return Ok(HashMap::new());
     };
-    Ok(result::Entity::find()
-        .filter(result::Column::RunId.eq(run.id))
-        .all(db)
-        .await?
-        .into_iter()
-        .filter_map(|r| r.class.map(|c| (r.enterprise_id, c)))
-        .collect())
+    let mut out = HashMap::new();
+    for chunk in enterprise_ids.chunks(10_000) {
+        let rows: Vec<(i64, Option<String>)> = result::Entity::find()
+            .select_only()
+            .columns([result::Column::EnterpriseId, result::Column::Class])
+            .filter(result::Column::RunId.eq(run.id))
+            .filter(result::Column::EnterpriseId.is_in(chunk.to_vec()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        out.extend(rows.into_iter().filter_map(|(e, c)| c.map(|c| (e, c))));
+    }
+    Ok(out)
 }

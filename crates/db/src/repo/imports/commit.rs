@@ -176,6 +176,11 @@ pub async fn commit(
     save_mapping(&tx, r).await?;
     tracing::debug!(elapsed = ?started.elapsed(), "import commit: derived and audit written");
     tx.commit().await?;
+    if db.get_database_backend() == sea_orm::DbBackend::Sqlite {
+        // Statistics where the import changed a table enough to matter (cheap otherwise);
+        // PostgreSQL's autovacuum analyses on its own.
+        db.execute_unprepared("PRAGMA optimize").await?;
+    }
     Ok(Some(imp.id))
 }
 

@@ -73,8 +73,8 @@ pub async fn assess<C: ConnectionTrait>(
     today: NaiveDate,
 ) -> DbResult<Vec<Assessed>> {
     let rules = rules(db, zone_id).await?;
-    let classes = crate::repo::evaluation::published_classes(db, zone_id).await?;
     let holders: Vec<i64> = inv.plots.iter().filter_map(|p| p.holder_id).collect();
+    let classes = crate::repo::evaluation::published_classes(db, zone_id, &holders).await?;
     let taxes = latest_tax(db, &holders).await?;
     let mut by_plot: HashMap<i64, Vec<&building::Model>> = HashMap::new();
     for b in &inv.buildings {
