@@ -13,6 +13,8 @@ use serde::{Deserialize, Serialize};
 /// What an enterprise or investor asks for.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+// The stored requirement is `Requirement` in the API; these are its criteria.
+#[cfg_attr(feature = "openapi", schema(as = RequirementSpec))]
 pub struct Requirement {
     /// Land rather than floor space: matched against idle and unheld plots.
     #[serde(default)]

@@ -78,6 +78,7 @@ pub fn routes() -> Router<AppState> {
         UnitRecord,
         LeaseRecord,
         RequirementRecord,
+        devzone_core::land::matching::Requirement,
         RevitalisationCaseRecord,
         Ranked,
         MatchesOut,
