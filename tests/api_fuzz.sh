@@ -2,7 +2,7 @@
 # A short property-based run of schemathesis (PyPI) with all its checks against the demo:
 # every read operation of the API, generated from the OpenAPI document, must answer as the
 # document says (status codes, bounds, schemas). Writes are not in this run yet.
-# Usage: tests/api_fuzz.sh [DEVZONE_BINARY]   (needs `pip install schemathesis`)
+# Usage: tests/api_fuzz.sh [DEVZONE_BINARY]   (needs `pip install schemathesis==4.32.5`, as .ci/run)
 set -euo pipefail
 bin=$(realpath "${1:-target/debug/devzone}")
 work=$(mktemp -d)
