@@ -134,18 +134,7 @@ fn describe_responses(doc: &mut utoipa::openapi::OpenApi) {
                     envelope("The record is not there or not in the caller's scope.")
                 });
             }
-        }
-    }
-    for item in doc.paths.paths.values_mut() {
-        let ops = [
-            &mut item.get,
-            &mut item.put,
-            &mut item.post,
-            &mut item.delete,
-            &mut item.patch,
-        ];
-        for op in ops.into_iter().flatten() {
-            for (code, response) in op.responses.responses.iter_mut() {
+            for (code, response) in responses.iter_mut() {
                 if let RefOr::T(r) = response
                     && r.description.is_empty()
                 {

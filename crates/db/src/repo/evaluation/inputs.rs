@@ -118,7 +118,6 @@ pub async fn load_inputs<C: ConnectionTrait>(
     zone_id: i64,
     year: i32,
 ) -> DbResult<Vec<(Subject, Inputs)>> {
-    const CHUNK: usize = 10_000;
     let ents: Vec<Subject> = enterprise::Entity::find()
         .select_only()
         .columns([
@@ -142,7 +141,7 @@ pub async fn load_inputs<C: ConnectionTrait>(
     let year_start = chrono::NaiveDate::from_ymd_opt(year, 1, 1).ok_or(DbError::NotFound)?;
     let year_end = chrono::NaiveDate::from_ymd_opt(year, 12, 31).ok_or(DbError::NotFound)?;
     let mut out = Vec::with_capacity(ents.len());
-    for chunk in ents.chunks(CHUNK) {
+    for chunk in ents.chunks(crate::repo::facts::IDS_PER_QUERY) {
         let ids: Vec<i64> = chunk.iter().map(|e| e.id).collect();
         let facts = crate::repo::facts::current_figures(db, &ids, &fields, Year::Of(year)).await?;
         let quals = qualification::Entity::find()

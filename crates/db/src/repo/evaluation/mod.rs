@@ -117,7 +117,7 @@ pub async fn published_classes<C: ConnectionTrait>(
         return Ok(HashMap::new());
     };
     let mut out = HashMap::new();
-    for chunk in enterprise_ids.chunks(10_000) {
+    for chunk in enterprise_ids.chunks(crate::repo::facts::IDS_PER_QUERY) {
         let rows: Vec<(i64, Option<String>)> = result::Entity::find()
             .select_only()
             .columns([result::Column::EnterpriseId, result::Column::Class])

@@ -31,7 +31,7 @@ pub(super) type FigureRow = (i64, i64, String, i32, Option<i64>, Option<String>)
 
 /// How many enterprise ids one query names: well inside the bind limits of SQLite and
 /// PostgreSQL, and large enough that a zone of 100,000 takes ten queries.
-pub(super) const IDS_PER_QUERY: usize = 10_000;
+pub const IDS_PER_QUERY: usize = 10_000;
 
 /// The current figures of `fields` for the given enterprises in `year`, keyed by enterprise
 /// and field: the one reader of "the figures an evaluation, a plot or a chain works with".
