@@ -265,6 +265,13 @@ async fn serve(db: Db, cfg: &Config) -> anyhow::Result<()> {
             "evaluation runs interrupted by the last stop marked failed"
         );
     }
+    let interrupted = devzone_db::repo::jobs::fail_interrupted(&db.conn).await?;
+    if interrupted > 0 {
+        tracing::warn!(
+            jobs = interrupted,
+            "jobs interrupted by the last stop marked failed"
+        );
+    }
     let app = devzone_web::router(devzone_web::AppState::new(db, cfg.server.secure_cookies)).layer(
         tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,

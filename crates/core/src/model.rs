@@ -40,6 +40,20 @@ macro_rules! vocabulary {
                 f.write_str(self.id())
             }
         }
+
+        /// In the OpenAPI document: a string of one of the ids.
+        #[cfg(feature = "openapi")]
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .enum_values(Some($name::ALL.iter().map(|v| v.id())))
+                    .into()
+            }
+        }
+
+        #[cfg(feature = "openapi")]
+        impl utoipa::ToSchema for $name {}
     };
 }
 
@@ -231,6 +245,22 @@ mod tests {
         assert!(QualificationKind::parse("nope").is_none());
     }
 }
+
+vocabulary!(
+    /// Where a persisted job (an import commit, …) stands.
+    JobState {
+        Running = "running",
+        Done = "done",
+        Failed = "failed",
+    }
+);
+
+vocabulary!(
+    /// The kinds of long work kept as jobs.
+    JobKind {
+        Import = "import",
+    }
+);
 
 vocabulary!(
     /// Where an evaluation run stands: computing in the background, finished, or stopped with

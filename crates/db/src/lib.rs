@@ -6,6 +6,7 @@
 
 pub mod demo;
 pub mod entities;
+pub mod memo;
 pub mod migration;
 pub mod repo;
 #[cfg(feature = "testing")]

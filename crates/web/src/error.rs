@@ -178,6 +178,13 @@ impl PageError {
     }
 }
 
+/// A page-layer helper's error under `/api`: the same status in the JSON envelope.
+impl From<PageError> for ApiError {
+    fn from(e: PageError) -> Self {
+        ApiError::from_status(e.status)
+    }
+}
+
 impl From<DbError> for PageError {
     fn from(e: DbError) -> Self {
         match e {

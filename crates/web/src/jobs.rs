@@ -1,56 +1,138 @@
-//! Long work and its progress: evaluation runs, spawned to run after their request has
-//! answered, and import commits, whose progress (by upload) another view of the upload shows
-//! while the committing request runs. A job that dies is marked failed.
+//! Long work and its progress: import commits run as persisted jobs (`repo::jobs`) by a task
+//! of their own, and evaluation runs (persisted as runs), spawned to run after their request
+//! has answered. A job that dies is marked failed; so is one whose process died, at the next
+//! start.
+//!
+//! A job's live progress is kept here, in memory: on SQLite the committing transaction
+//! holds the write lock, so progress written to the jobs row would wait for the very commit
+//! it reports on. The row holds the state, the counts and the end; `view` lays this
+//! process's progress over it.
 
-use devzone_db::repo::evaluation;
+use crate::AppState;
+use devzone_core::model::{JobKind, JobState};
+use devzone_db::entities::job;
+use devzone_db::repo::{evaluation, imports, jobs};
+use devzone_db::{Actor, DbError, DbResult};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-/// Progress of commits running in the background, by upload.
+/// Live progress of the jobs this process runs: job id → (done, total).
 #[derive(Clone, Default)]
-pub struct Jobs(Arc<Mutex<HashMap<i64, Job>>>);
+pub struct Progress(Arc<Mutex<HashMap<i64, (u64, u64)>>>);
 
-#[derive(Clone, Debug)]
-pub enum Job {
-    Running {
-        done: usize,
-        total: usize,
-    },
-    /// Committed as this import.
-    Done(i64),
-    /// Failed; the request id under which the reason is logged.
-    Failed(String),
+impl Progress {
+    fn set(&self, job: i64, done: u64, total: u64) {
+        self.0
+            .lock()
+            .expect("progress lock")
+            .insert(job, (done, total));
+    }
+    fn clear(&self, job: i64) {
+        self.0.lock().expect("progress lock").remove(&job);
+    }
+    fn get(&self, job: i64) -> Option<(u64, u64)> {
+        self.0.lock().expect("progress lock").get(&job).copied()
+    }
 }
 
-/// Marks a commit failed (under the request's id) when dropped while still armed.
-pub(crate) struct Unfinished {
-    pub jobs: Jobs,
-    pub upload: i64,
-    pub reference: String,
-    pub armed: bool,
+/// A job as stored, with the live progress of this process when it runs here.
+pub fn view(state: &AppState, mut j: job::Model) -> job::Model {
+    if j.state == JobState::Running.id()
+        && let Some((done, total)) = state.progress.get(j.id)
+    {
+        j.done = done as i64;
+        j.total = total as i64;
+    }
+    j
 }
 
-impl Drop for Unfinished {
-    fn drop(&mut self) {
-        if self.armed {
-            tracing::error!(upload = self.upload, reference = %self.reference, "import commit interrupted");
-            self.jobs.set(
-                self.upload,
-                Job::Failed(std::mem::take(&mut self.reference)),
-            );
+/// Why a job could not start.
+pub enum Refused {
+    /// Another import into the zone is running: this job.
+    Busy(job::Model),
+    Db(DbError),
+}
+
+impl From<DbError> for Refused {
+    fn from(e: DbError) -> Self {
+        Refused::Db(e)
+    }
+}
+
+/// Starts the commit of a checked import as a job and returns it at once. Two imports into
+/// one zone do not run at once: while one runs, the next is refused with the running job.
+pub async fn start_import(
+    state: &AppState,
+    actor: &Actor,
+    upload_id: i64,
+    plan: imports::Plan,
+) -> Result<job::Model, Refused> {
+    let db = &state.db.conn;
+    let zone = plan.request.zone_id;
+    if let Some(running) = jobs::running_in_zone(db, JobKind::Import, zone).await? {
+        return Err(Refused::Busy(running));
+    }
+    let total = (plan.counts.inserted + plan.counts.updated + plan.counts.not_current) as u64;
+    let j = jobs::start(
+        db,
+        actor,
+        JobKind::Import,
+        Some(zone),
+        Some(upload_id),
+        total,
+    )
+    .await?;
+    let (db, progress, actor, id) = (
+        state.db.clone(),
+        state.progress.clone(),
+        actor.clone(),
+        j.id,
+    );
+    progress.set(id, 0, total);
+    tokio::spawn(async move {
+        let work = tokio::spawn({
+            let (db, progress) = (db.clone(), progress.clone());
+            async move {
+                let mut report =
+                    |done: usize, total: usize| progress.set(id, done as u64, total as u64);
+                let made = imports::commit(&db.conn, &actor, &plan, &mut report).await?;
+                if made.is_some() {
+                    imports::drop_upload(&db.conn, upload_id).await?;
+                }
+                DbResult::Ok((made, plan.counts))
+            }
+        });
+        let ended = match work.await {
+            Ok(Ok((made, counts))) => {
+                let counts = serde_json::to_value(counts).unwrap_or_default();
+                jobs::finish(&db.conn, id, made, &counts).await
+            }
+            Ok(Err(e)) => {
+                // The database's own words stay in the log; the job gives the reference.
+                tracing::error!(error = %e, job = id, upload = upload_id, "import commit failed");
+                jobs::fail(&db.conn, id, &refusal(&e, id)).await
+            }
+            Err(e) => {
+                tracing::error!(error = %e, job = id, upload = upload_id, "import commit stopped unexpectedly");
+                jobs::fail(&db.conn, id, &format!("the commit stopped unexpectedly; nothing was written; the server log has the details under job {id}")).await
+            }
+        };
+        if let Err(e) = ended {
+            tracing::error!(error = %e, job = id, "recording the end of a job");
         }
-    }
+        progress.clear(id);
+    });
+    Ok(j)
 }
 
-impl Jobs {
-    pub fn set(&self, upload: i64, job: Job) {
-        self.0.lock().expect("jobs lock").insert(upload, job);
-    }
-    pub fn clear(&self, upload: i64) {
-        self.0.lock().expect("jobs lock").remove(&upload);
-    }
-    pub fn get(&self, upload: i64) -> Option<Job> {
-        self.0.lock().expect("jobs lock").get(&upload).cloned()
+/// What a failed commit tells its user: the rule it broke when it is ours, else a pointer to
+/// the log (the database's own words may name tables and values).
+fn refusal(e: &DbError, job: i64) -> String {
+    match e {
+        DbError::Db(_) => format!(
+            "the database refused the import; nothing was written; the server log has the details under job {job}"
+        ),
+        other => format!("{other}; nothing was written"),
     }
 }
 

@@ -13,6 +13,7 @@ pub mod session;
 pub mod throttle;
 pub mod upload;
 pub mod views;
+pub mod zone_figures;
 
 use axum::Router;
 use axum::extract::{Request, State};
@@ -28,12 +29,14 @@ pub struct AppState {
     pub db: Db,
     /// Mark cookies `Secure` (set when devzone is served over HTTPS by a proxy).
     pub secure_cookies: bool,
-    /// Imports committing in the background, with their progress.
-    pub jobs: jobs::Jobs,
+    /// Live progress of the jobs this process runs.
+    pub progress: jobs::Progress,
     /// Uploaded spreadsheets read recently.
     pub sheets: upload::Sheets,
     /// Failed sign-ins by client and by unknown name.
     pub logins: throttle::LoginThrottle,
+    /// Whole-zone figures of the cockpit pages, kept until the zone changes.
+    pub memo: devzone_db::memo::Memo,
 }
 
 impl AppState {
@@ -41,9 +44,10 @@ impl AppState {
         AppState {
             db,
             secure_cookies,
-            jobs: Default::default(),
+            progress: Default::default(),
             sheets: Default::default(),
             logins: Default::default(),
+            memo: Default::default(),
         }
     }
 }

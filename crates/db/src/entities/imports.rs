@@ -95,3 +95,34 @@ pub mod import_upload {
     }
     no_relations!();
 }
+
+pub mod job {
+    use sea_orm::entity::prelude::*;
+    use serde::{Deserialize, Serialize};
+
+    /// Long work (an import commit, …) and its progress; see `repo::jobs`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+    #[sea_orm(table_name = "jobs")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        /// `import` (a spreadsheet import's commit).
+        pub kind: String,
+        pub zone_id: Option<i64>,
+        pub username: String,
+        /// What the job works on (for `import`: the upload).
+        pub subject_id: Option<i64>,
+        /// `running`, `done`, `failed` or `cancelled`.
+        pub state: String,
+        pub done: i64,
+        pub total: i64,
+        /// What the job made (for `import`: the import; None when nothing changed).
+        pub result_id: Option<i64>,
+        /// JSON object of counts the job reports at its end.
+        pub counts: Option<String>,
+        pub error: Option<String>,
+        pub started_at: DateTimeUtc,
+        pub finished_at: Option<DateTimeUtc>,
+    }
+    no_relations!();
+}

@@ -28,7 +28,7 @@ pub use chains::{
     track_stage,
 };
 pub use evaluation::{evaluation_result, evaluation_run, evaluation_scheme};
-pub use imports::{import, import_enterprise, import_mapping, import_upload};
+pub use imports::{import, import_enterprise, import_mapping, import_upload, job};
 pub use land::{
     building, land_rules, lease, plot, revitalisation_case, revitalisation_project,
     revitalisation_step, unit,

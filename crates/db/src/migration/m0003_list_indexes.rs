@@ -1,5 +1,5 @@
 //! Indexes for the enterprise list filtered by size class and sorted by revenue or name,
-//! the views officials use most (measured by bench/list-latency.sh).
+//! the views officials use most (measured by bench/pages.sh).
 
 use super::*;
 
@@ -12,7 +12,7 @@ impl MigrationName for Migration {
 }
 
 /// Indexes for the enterprise list filtered by size class and sorted by revenue or name,
-/// the views officials use most (measured by bench/list-latency.sh).
+/// the views officials use most (measured by bench/pages.sh).
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {

@@ -16,6 +16,8 @@ mod m0006_land;
 mod m0007_chains;
 mod m0008_token_expiry;
 mod m0009_mapping_order;
+mod m0010_data_versions;
+mod m0011_jobs;
 
 pub struct Migrator;
 
@@ -32,6 +34,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0007_chains::Migration),
             Box::new(m0008_token_expiry::Migration),
             Box::new(m0009_mapping_order::Migration),
+            Box::new(m0010_data_versions::Migration),
+            Box::new(m0011_jobs::Migration),
         ]
     }
 }

@@ -150,7 +150,12 @@ pub fn json<T: Serialize>(v: &T) -> Option<String> {
     serde_json::to_string(v).ok()
 }
 
+/// Writes one line of the log and raises the zone's data version (`versions`), both in the
+/// caller's transaction: a zone's cached figures are recomputed after any logged change.
 pub async fn record<C: ConnectionTrait>(db: &C, actor: &Actor, change: Change<'_>) -> DbResult<()> {
+    if let Some(zone) = change.zone_id {
+        super::versions::bump(db, zone).await?;
+    }
     audit::Entity::insert(audit::ActiveModel {
         at: Set(chrono::Utc::now()),
         user_id: Set(actor.user_id),

@@ -97,13 +97,18 @@ backed_up! {
     "province_totals" => province_total,
 }
 
-/// Tables a backup leaves out, each because the restored installation recreates it:
-/// the reference tables (migrations load them from the binary) and the migration log.
+/// Tables a backup leaves out, each because the restored installation recreates it or
+/// has no use for it: the reference tables (migrations load them from the binary), the
+/// migration log, the zones' data versions (they key figures kept in a server's memory, and
+/// a restored installation has none kept) and the jobs (progress records of work; what the
+/// work made, imports and runs, is backed up).
 pub const NOT_BACKED_UP: &[&str] = &[
     "industry_codes",
     "divisions",
     "listed_zones",
     "seaql_migrations",
+    "data_versions",
+    "jobs",
 ];
 
 /// A table's rows in an export: how many, and the SHA-256 of their lines.

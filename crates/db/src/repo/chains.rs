@@ -403,13 +403,16 @@ pub async fn add_manual(
     Ok(m)
 }
 
+/// A taxonomy's confirmed members per node, and its suggestions per node.
+pub type Members = (BTreeMap<String, Vec<Member>>, BTreeMap<String, usize>);
+
 /// The confirmed members of each node of a taxonomy with their latest revenue, tax and
 /// employees and their qualifications; and the number of suggestions per node.
 pub async fn members<C: ConnectionTrait>(
     db: &C,
     zone_id: i64,
     taxonomy: &str,
-) -> DbResult<(BTreeMap<String, Vec<Member>>, BTreeMap<String, usize>)> {
+) -> DbResult<Members> {
     let all = mappings(db, zone_id, Some(taxonomy), None, None).await?;
     let mut suggested: BTreeMap<String, usize> = BTreeMap::new();
     let confirmed: Vec<&mapping::Model> = all

@@ -10,7 +10,7 @@ use sea_orm::sea_query::ExprTrait;
 use sea_orm::sea_query::{Expr, Func, LikeExpr, Query};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
@@ -68,11 +68,8 @@ fn scoped(scope: &Scope) -> Condition {
     c
 }
 
-pub async fn list<C: ConnectionTrait>(
-    db: &C,
-    scope: &Scope,
-    lq: &ListQuery,
-) -> DbResult<Page<enterprise::Model>> {
+/// The condition of a list query: scope and filters.
+fn filtered(scope: &Scope, lq: &ListQuery) -> Condition {
     let mut cond = scoped(scope);
     if let Some(z) = lq.zone_id {
         cond = cond.add(enterprise::Column::ZoneId.eq(z));
@@ -140,8 +137,36 @@ pub async fn list<C: ConnectionTrait>(
     if let Some(a) = lq.above_scale {
         cond = cond.add(enterprise::Column::AboveScale.eq(a));
     }
+    cond
+}
+
+/// How many enterprises a list query matches (its paging ignored).
+pub async fn total<C: ConnectionTrait>(db: &C, scope: &Scope, lq: &ListQuery) -> DbResult<u64> {
+    Ok(enterprise::Entity::find()
+        .filter(filtered(scope, lq))
+        .count(db)
+        .await?)
+}
+
+/// One page of a list query, with its total counted.
+pub async fn list<C: ConnectionTrait>(
+    db: &C,
+    scope: &Scope,
+    lq: &ListQuery,
+) -> DbResult<Page<enterprise::Model>> {
+    let n = total(db, scope, lq).await?;
+    page_of(db, scope, lq, n).await
+}
+
+/// One page of a list query whose total the caller knows (a kept count, see `crate::memo`).
+pub async fn page_of<C: ConnectionTrait>(
+    db: &C,
+    scope: &Scope,
+    lq: &ListQuery,
+    total: u64,
+) -> DbResult<Page<enterprise::Model>> {
     let col = lq.sort.column();
-    let mut q = enterprise::Entity::find().filter(cond);
+    let mut q = enterprise::Entity::find().filter(filtered(scope, lq));
     // The id tie-break runs in the same direction as the sort key, so that an index on
     // (zone_id, …, key), which ends in the row id, delivers rows already in order.
     q = if lq.descending {
@@ -151,9 +176,11 @@ pub async fn list<C: ConnectionTrait>(
     };
     let per_page = Ord::clamp(lq.per_page, 1, MAX_PER_PAGE);
     let page = super::page_number(lq.page);
-    let pages = q.paginate(db, per_page);
-    let total = pages.num_items().await?;
-    let items = pages.fetch_page(page - 1).await?;
+    let items = q
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+        .all(db)
+        .await?;
     Ok(Page {
         items,
         total,

@@ -8,6 +8,7 @@ pub mod enterprises;
 pub mod evaluation;
 pub mod facts;
 pub mod imports;
+pub mod jobs;
 pub mod land;
 pub mod meta;
 pub mod requirements;
@@ -17,6 +18,7 @@ pub mod stats;
 pub mod tracks;
 pub mod transfer;
 pub mod users;
+pub mod versions;
 pub mod zones;
 
 /// One page of a list, with the total number of matching records.

@@ -1,4 +1,5 @@
-//! Aggregates for dashboards: counts by industry and size, and facts totals by year.
+//! Aggregates for dashboards: counts by industry and size, and facts totals by year. They
+//! read the whole zone; the zone home keeps them in `crate::memo` until the zone changes.
 
 use crate::DbResult;
 use crate::entities::{enterprise, fact_value};
@@ -25,6 +26,8 @@ pub struct ZoneStats {
     pub by_size: Vec<(String, i64)>,
     /// (year, field, sum in hundredths of the field's unit, enterprises reporting)
     pub totals: Vec<(i32, String, i64, i64)>,
+    /// (qualification kind, enterprises holding it)
+    pub qualifications: Vec<(String, i64)>,
 }
 
 pub async fn zone<C: ConnectionTrait>(
@@ -45,6 +48,8 @@ pub async fn zone<C: ConnectionTrait>(
         s.by_class
             .push((r.try_get("", "industry_code")?, r.try_get("", "n")?));
     }
+    // Sorted here: PostgreSQL's grouping returns groups in no fixed order.
+    s.by_class.sort();
     s.enterprises = s.by_class.iter().map(|(_, n)| n).sum();
 
     // Bands are computed in Rust from a grouped query on the band boundaries, which keeps
@@ -123,5 +128,8 @@ pub async fn zone<C: ConnectionTrait>(
             r.try_get("", "n")?,
         ));
     }
+    s.totals.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    s.qualifications = super::enterprises::qualification_counts(db, zone_id).await?;
+    s.qualifications.sort();
     Ok(s)
 }

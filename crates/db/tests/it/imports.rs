@@ -15,7 +15,7 @@ fn actor() -> Actor {
 }
 
 /// Checks and commits a file; the plan's counts and the import id (None: nothing changed).
-async fn run(
+pub(crate) async fn run(
     db: &Db,
     zone: i64,
     kind: Kind,
@@ -45,7 +45,7 @@ async fn run(
     (plan.counts, plan.problems, id)
 }
 
-async fn demo(db: &Db) -> (Vec<Sample>, i32) {
+pub(crate) async fn demo(db: &Db) -> (Vec<Sample>, i32) {
     devzone_db::demo::load(db, 120, &mut |_, _| {})
         .await
         .unwrap();
@@ -53,11 +53,11 @@ async fn demo(db: &Db) -> (Vec<Sample>, i32) {
     (templates::samples("测试区", year + 1, &es), year + 1)
 }
 
-fn bytes(s: &Sample) -> Vec<u8> {
+pub(crate) fn bytes(s: &Sample) -> Vec<u8> {
     devzone_io::import::write_sample(s).unwrap()
 }
 
-fn sample<'a>(all: &'a [Sample], id: &str) -> &'a Sample {
+pub(crate) fn sample<'a>(all: &'a [Sample], id: &str) -> &'a Sample {
     all.iter().find(|s| s.id == id).unwrap()
 }
 

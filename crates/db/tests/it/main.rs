@@ -5,4 +5,5 @@ mod chains;
 mod evaluation;
 mod imports;
 mod land;
+mod memo;
 mod storage;

@@ -95,7 +95,8 @@ async fn list_chains(
     let th = chains::thresholds(db, id).await?;
     let mut out = Vec::new();
     for t in chains::taxonomies(db, id).await? {
-        let (members, suggested) = chains::members(db, id, &t.id).await?;
+        let m = crate::zone_figures::chain_members(&s, id, &t.id).await?;
+        let (members, suggested) = (&m.0, &m.1);
         for ch in t.of_level(Level::Chain) {
             let g = analyse(&t, &ch.id, &members, &suggested, &th);
             let n = |st: Status| g.iter().filter(|x| x.status == st).count();
@@ -140,7 +141,8 @@ async fn get_chain(
         .filter(|n| n.level == Level::Chain)
         .ok_or_else(ApiError::not_found)?;
     let th = chains::thresholds(db, id).await?;
-    let (members, suggested) = chains::members(db, id, &taxonomy).await?;
+    let m = crate::zone_figures::chain_members(&s, id, &taxonomy).await?;
+    let (members, suggested) = (&m.0, &m.1);
     let nodes = analyse(&t, &chain, &members, &suggested, &th);
     Ok(Json(ChainOut {
         targets: targets(&t, &nodes),
@@ -261,7 +263,7 @@ async fn list_tracks(
     let records = tracks::records(db, id, None, None).await?;
     let mut out = Vec::new();
     for t in chains::taxonomies(db, id).await? {
-        let by_track = tracks::enterprises_by_root(db, id, &t.id, &[]).await?;
+        let by_track = crate::zone_figures::track_members(&s, id, &t.id).await?;
         for tr in t.of_level(Level::Track) {
             let stage = stages.get(&(t.id.clone(), tr.id.clone())).cloned();
             if t.id == "sei2018" && stage.is_none() {
@@ -321,7 +323,7 @@ async fn list_targets(
         let Ok(metric) = serde_json::from_str::<Metric>(&m.metric) else {
             continue;
         };
-        let current = tracks::measure(db, id, &metric).await?;
+        let current = crate::zone_figures::measure(&s, id, &metric).await?;
         out.push(TargetOut {
             id: m.id,
             name: m.name,

@@ -6,6 +6,7 @@
 
 pub mod chains;
 pub mod evaluation;
+pub mod imports;
 pub mod land;
 pub mod paging;
 pub mod records;
@@ -46,6 +47,7 @@ pub fn routes() -> Router<AppState> {
             get(list_facts).post(record_facts),
         )
         .merge(evaluation::routes())
+        .merge(imports::routes())
         .merge(land::routes())
         .merge(chains::routes())
         .fallback(|| async { ApiError::not_found() })
@@ -78,6 +80,7 @@ impl utoipa::Modify for BearerAuth {
 pub fn document() -> utoipa::openapi::OpenApi {
     let mut doc = ApiDoc::openapi();
     doc.merge(evaluation::EvaluationDoc::openapi());
+    doc.merge(imports::ImportDoc::openapi());
     doc.merge(land::LandDoc::openapi());
     doc.merge(chains::ChainDoc::openapi());
     describe_responses(&mut doc);
@@ -559,7 +562,9 @@ async fn list_enterprises(
         per_page,
     };
     Ok(Json(
-        enterprises::list(&s.db.conn, &v.scope, &q).await?.into(),
+        crate::zone_figures::enterprise_page(&s, &v.scope, &q)
+            .await?
+            .into(),
     ))
 }
 

@@ -51,10 +51,11 @@ async fn gaps(
 ) -> Result<Vec<NodeGap>, PageError> {
     let db = &state.db.conn;
     let th = chains::thresholds(db, zone_id).await?;
-    let (members, suggested) = chains::members(db, zone_id, &t.id).await?;
-    Ok(analyse(t, chain, &members, &suggested, &th))
+    let m = crate::zone_figures::chain_members(state, zone_id, &t.id).await?;
+    Ok(analyse(t, chain, &m.0, &m.1, &th))
 }
 
+#[derive(Clone)]
 pub struct ChainRow {
     pub taxonomy: String,
     pub id: String,
@@ -87,28 +88,21 @@ struct IndexPage {
     notice: Option<String>,
 }
 
-async fn index_page(
+/// Each chain of each taxonomy with its node counts by status.
+async fn chain_rows(
     state: &AppState,
-    v: &Viewer,
     zone_id: i64,
-    f: Option<ThresholdForm>,
-    errors: Vec<FieldError>,
-    notice: Option<String>,
-) -> Result<Response, PageError> {
-    let zone = zone_for(state, v, zone_id).await?;
-    let db = &state.db.conn;
-    let t = v.tr();
-    let taxonomies = chains::taxonomies(db, zone_id).await?;
+    taxonomies: &[Taxonomy],
+    th: &Thresholds,
+) -> devzone_db::DbResult<Vec<ChainRow>> {
     let mut rows = Vec::new();
-    // Members and thresholds are read once per taxonomy, not once per chain.
-    let th = chains::thresholds(db, zone_id).await?;
-    for tx in &taxonomies {
+    for tx in taxonomies {
         if tx.of_level(Level::Chain).next().is_none() {
             continue;
         }
-        let (members, suggested) = chains::members(db, zone_id, &tx.id).await?;
+        let m = crate::zone_figures::chain_members(state, zone_id, &tx.id).await?;
         for ch in tx.of_level(Level::Chain) {
-            let g = analyse(tx, &ch.id, &members, &suggested, &th);
+            let g = analyse(tx, &ch.id, &m.0, &m.1, th);
             let count = |s: Status| g.iter().filter(|x| x.status == s).count();
             rows.push(ChainRow {
                 taxonomy: tx.id.clone(),
@@ -127,29 +121,33 @@ async fn index_page(
             });
         }
     }
-    // Mappings to nodes that a newer version of their taxonomy no longer has: kept, shown.
-    let all = chains::mappings(db, zone_id, None, None, Some(chains::CONFIRMED)).await?;
-    let outdated_raw: Vec<_> = all
-        .iter()
-        .filter(|m| {
-            taxonomies
-                .iter()
-                .find(|x| x.id == m.taxonomy)
-                .is_none_or(|x| x.node(&m.node_id).is_none())
-        })
-        .collect();
-    let names =
-        land::enterprise_names(db, zone_id, outdated_raw.iter().map(|m| m.enterprise_id)).await?;
-    let outdated = outdated_raw
-        .iter()
-        .map(|m| {
-            (
-                names.get(&m.enterprise_id).cloned().unwrap_or_default(),
-                m.taxonomy.clone(),
-                m.node_id.clone(),
-            )
-        })
-        .collect();
+    Ok(rows)
+}
+
+async fn index_page(
+    state: &AppState,
+    v: &Viewer,
+    zone_id: i64,
+    f: Option<ThresholdForm>,
+    errors: Vec<FieldError>,
+    notice: Option<String>,
+) -> Result<Response, PageError> {
+    let zone = zone_for(state, v, zone_id).await?;
+    let db = &state.db.conn;
+    let t = v.tr();
+    let taxonomies = chains::taxonomies(db, zone_id).await?;
+    let th = chains::thresholds(db, zone_id).await?;
+    // The gap analysis of every chain reads every member of the zone: kept until it changes.
+    let rows = state
+        .memo
+        .get(
+            db,
+            devzone_db::memo::Key::new("chain_rows", zone_id),
+            || chain_rows(state, zone_id, &taxonomies, &th),
+        )
+        .await?;
+    let outdated = crate::zone_figures::outdated_mappings(state, zone_id).await?;
+    let outdated = (*outdated).clone();
     let pending = chains::review_queue(db, zone_id, None, 1, 1).await?.total;
     let page = IndexPage {
         c: Chrome::load(
@@ -160,7 +158,7 @@ async fn index_page(
         )
         .await?,
         zone_id,
-        rows,
+        rows: rows.to_vec(),
         taxonomies: taxonomies
             .iter()
             .map(|x| {

@@ -132,7 +132,7 @@ pub async fn list(
     let db = &state.db.conn;
     let t = v.tr();
     let page: Page<enterprise::Model> =
-        enterprises::list(db, &v.scope, &p.query(id, PER_PAGE)).await?;
+        crate::zone_figures::enterprise_page(&state, &v.scope, &p.query(id, PER_PAGE)).await?;
     let parks = zones::parks(db, id).await?;
     let names = park_names(&parks);
     let raw = raw.unwrap_or_default();

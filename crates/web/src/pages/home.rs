@@ -4,13 +4,14 @@ use crate::AppState;
 use crate::error::PageError;
 use crate::session::PageViewer;
 use crate::views::{Chrome, Kpi, grouped};
+use crate::zone_figures::TOTAL_FIELDS;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use devzone_core::facts::FactField;
 use devzone_core::reference::{IndustryEdition, industries};
-use devzone_db::repo::{enterprises, stats, zones};
+use devzone_db::repo::zones;
 use std::collections::BTreeMap;
 
 pub async fn root(
@@ -37,17 +38,21 @@ struct HomePage {
     chart_divisions: String,
     chart_sizes: String,
     chart_totals: String,
-    /// (year, [formatted totals per field], reporting count)
-    totals: Vec<(i32, Vec<String>, i64)>,
+    totals: Vec<YearRow>,
+    has_partial: bool,
     total_fields: Vec<String>,
 }
 
-const TOTAL_FIELDS: [FactField; 4] = [
-    FactField::Revenue,
-    FactField::ValueAdded,
-    FactField::Tax,
-    FactField::RdExpense,
-];
+/// One year of the totals table.
+struct YearRow {
+    year: i32,
+    /// Formatted totals per field of `TOTAL_FIELDS`.
+    values: Vec<String>,
+    /// Enterprises that reported any of the fields.
+    reporting: String,
+    /// Set when fewer reported than the year before: that year's count.
+    partial_of: Option<String>,
+}
 
 pub async fn zone_home(
     State(state): State<AppState>,
@@ -63,12 +68,12 @@ pub async fn zone_home(
         .ok_or_else(PageError::not_found)?;
     let all_zones = zones::list(db, &v.scope).await?;
     let t = v.tr();
-    let ids: Vec<&str> = TOTAL_FIELDS.iter().map(|f| f.id()).collect();
-    let s = stats::zone(db, id, &ids).await?;
+    let s = crate::zone_figures::home(&state, id).await?;
     let parks = zones::parks(db, id).await?;
-    let quals: BTreeMap<String, i64> = enterprises::qualification_counts(db, id)
-        .await?
-        .into_iter()
+    let quals: BTreeMap<&str, i64> = s
+        .qualifications
+        .iter()
+        .map(|(k, n)| (k.as_str(), *n))
         .collect();
     let q = |k: &str| grouped(*quals.get(k).unwrap_or(&0) as f64, 0);
     let kpis = vec![
@@ -123,40 +128,59 @@ pub async fn zone_home(
 
     let mut years: Vec<i32> = s.totals.iter().map(|r| r.0).collect();
     years.dedup();
+    let reporting: Vec<i64> = years
+        .iter()
+        .map(|y| {
+            s.totals
+                .iter()
+                .filter(|r| r.0 == *y)
+                .map(|r| r.3)
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let partial = partial_years(&reporting);
     let get = |y: i32, f: FactField| {
         s.totals
             .iter()
             .find(|r| r.0 == y && r.1 == f.id())
             .map(|r| r.2 as f64 / 100.0 / 10_000.0)
     };
+    // A partial year is labelled with its count and left out of the lines: drawn, it would
+    // read as a fall that is only missing reports.
+    let year_labels: Vec<String> = years
+        .iter()
+        .zip(reporting.iter().zip(&partial))
+        .map(|(y, (n, p))| match p {
+            Some(before) => format!("{y} · {n}/{before}"),
+            None => y.to_string(),
+        })
+        .collect();
     let series: Vec<(String, Vec<Option<f64>>)> = TOTAL_FIELDS
         .iter()
         .take(3)
         .map(|f| {
             (
                 field_label(t, *f),
-                years.iter().map(|y| get(*y, *f)).collect(),
+                years
+                    .iter()
+                    .zip(&partial)
+                    .map(|(y, p)| if p.is_some() { None } else { get(*y, *f) })
+                    .collect(),
             )
         })
         .collect();
     let totals = years
         .iter()
-        .map(|y| {
-            let n = s
-                .totals
+        .zip(reporting.iter().zip(&partial))
+        .map(|(y, (n, p))| YearRow {
+            year: *y,
+            values: TOTAL_FIELDS
                 .iter()
-                .filter(|r| r.0 == *y)
-                .map(|r| r.3)
-                .max()
-                .unwrap_or(0);
-            (
-                *y,
-                TOTAL_FIELDS
-                    .iter()
-                    .map(|f| get(*y, *f).map(|v| grouped(v, 2)).unwrap_or_default())
-                    .collect(),
-                n,
-            )
+                .map(|f| get(*y, *f).map(|v| grouped(v, 2)).unwrap_or_default())
+                .collect(),
+            reporting: grouped(*n as f64, 0),
+            partial_of: p.map(|b| grouped(b as f64, 0)),
         })
         .collect();
     let page = HomePage {
@@ -167,15 +191,25 @@ pub async fn zone_home(
         chart_sections: devzone_charts::bar_chart(t.t("home.by_section"), &sections),
         chart_divisions: devzone_charts::bar_chart(t.t("home.by_division"), &divisions),
         chart_sizes: devzone_charts::donut_chart(t.t("home.by_size"), &sizes),
-        chart_totals: devzone_charts::line_chart(
-            t.t("home.totals"),
-            &years.iter().map(|y| y.to_string()).collect::<Vec<_>>(),
-            &series,
-        ),
+        chart_totals: devzone_charts::line_chart(t.t("home.totals"), &year_labels, &series),
+        has_partial: partial.iter().any(Option::is_some),
         totals,
         total_fields: TOTAL_FIELDS.iter().map(|f| field_label(t, *f)).collect(),
     };
     Ok(page)
+}
+
+/// For each year (in order), the count of the year before when fewer enterprises reported
+/// than in it: such a year is still being reported, not a fall. The first year has nothing to
+/// compare with and is never partial.
+pub(crate) fn partial_years(reporting: &[i64]) -> Vec<Option<i64>> {
+    let mut out = vec![None; reporting.len()];
+    for i in 1..reporting.len() {
+        if reporting[i] < reporting[i - 1] {
+            out[i] = Some(reporting[i - 1]);
+        }
+    }
+    out
 }
 
 pub fn field_label(t: crate::i18n::Tr, f: FactField) -> String {

@@ -55,7 +55,7 @@ pub async fn overview(
     let records = tracks::records(db, id, None, None).await?;
     let mut rows = Vec::new();
     for tx in chains::taxonomies(db, id).await? {
-        let by_track = tracks::enterprises_by_root(db, id, &tx.id, &[]).await?;
+        let by_track = crate::zone_figures::track_members(&state, id, &tx.id).await?;
         for tr in tx.of_level(Level::Track) {
             // SEI 中类 are not tracks a zone plans for; list them only when staged.
             let stage = stages.get(&(tx.id.clone(), tr.id.clone()));
@@ -409,7 +409,7 @@ async fn targets_page(
                 grouped(x, 0)
             }
         };
-        let current = tracks::measure(db, id, &metric).await?;
+        let current = crate::zone_figures::measure(&state, id, &metric).await?;
         let p = progress(
             m.baseline_value,
             m.baseline_on,

@@ -9,7 +9,7 @@ use devzone_db::{Actor, Db};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 
-async fn app(db: &Db) -> axum::Router {
+pub(crate) async fn app(db: &Db) -> axum::Router {
     devzone_web::router(devzone_web::AppState::new(db.clone(), false))
 }
 
@@ -34,7 +34,7 @@ async fn zone_enterprises(
     .items
 }
 
-async fn setup(t: &TestDb) -> (String, String, String) {
+pub(crate) async fn setup(t: &TestDb) -> (String, String, String) {
     let db = &t.db;
     devzone_db::demo::load(db, 60, &mut |_, _| {})
         .await
@@ -124,7 +124,7 @@ async fn expect_all(app: &axum::Router, rows: &[(&str, String, Option<&String>, 
     }
 }
 
-async fn call(
+pub(crate) async fn call(
     app: &axum::Router,
     method: &str,
     uri: &str,
@@ -345,7 +345,7 @@ async fn login_response(
 }
 
 /// Logs in through the form; the session cookie header value.
-async fn log_in(app: &axum::Router, user: &str, password: &str) -> String {
+pub(crate) async fn log_in(app: &axum::Router, user: &str, password: &str) -> String {
     let res = login_response(app, user, password, "%2F", None).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let session = cookie_of(&res, "dz_session").unwrap();
@@ -353,7 +353,7 @@ async fn log_in(app: &axum::Router, user: &str, password: &str) -> String {
 }
 
 /// GET as a signed-in user (Chinese); status and body.
-async fn page(app: &axum::Router, cookie: &str, uri: &str) -> (StatusCode, String) {
+pub(crate) async fn page(app: &axum::Router, cookie: &str, uri: &str) -> (StatusCode, String) {
     let res = app
         .clone()
         .oneshot(

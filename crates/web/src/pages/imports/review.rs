@@ -6,7 +6,6 @@ use super::*;
 use crate::AppState;
 use crate::error::PageError;
 use crate::i18n::Tr;
-use crate::jobs::{Job, Unfinished};
 use crate::session::{PageViewer, Viewer};
 use crate::views::{Chrome, attachment};
 use askama::Template;
@@ -18,8 +17,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use devzone_core::import::headers::{base_unit_label, units_of};
 use devzone_core::import::{ColumnMap, Kind, Layout, Mapping, Problem, Severity, Target};
 use devzone_core::model::FactSource;
+use devzone_core::model::{JobKind, JobState};
 use devzone_db::entities::{import_upload, zone};
 use devzone_db::repo::imports::{self, Counts, Plan, Request};
+use devzone_db::repo::jobs;
 use devzone_db::repo::zones;
 use devzone_io::import::Prepared;
 use std::collections::HashMap;
@@ -27,12 +28,12 @@ use std::sync::Arc;
 
 /// The choices on the mapping form, read from the query string (or the commit form).
 #[derive(Debug, Clone)]
-pub(super) struct Choices {
-    pub(super) kind: Kind,
-    pub(super) source: Option<FactSource>,
-    pub(super) year: Option<i32>,
+pub(crate) struct Choices {
+    pub(crate) kind: Kind,
+    pub(crate) source: Option<FactSource>,
+    pub(crate) year: Option<i32>,
     /// Column → target id ("" = ignored) and unit, when the form sent them.
-    pub(super) columns: HashMap<usize, (String, String)>,
+    pub(crate) columns: HashMap<usize, (String, String)>,
 }
 
 impl Choices {
@@ -108,7 +109,7 @@ pub(crate) async fn upload_for(
 }
 
 /// Reads the file, picks the mapping (form, else saved, else recognised) and plans.
-pub(super) async fn plan_upload(
+pub(crate) async fn plan_upload(
     state: &AppState,
     up: &import_upload::Model,
     pairs: &[(String, String)],
@@ -178,12 +179,12 @@ pub struct ColumnView {
 }
 
 pub struct ProblemView {
-    pub(super) line: String,
-    pub(super) column: String,
-    pub(super) header: String,
-    pub(super) value: String,
-    pub(super) message: String,
-    pub(super) severity: &'static str,
+    pub(crate) line: String,
+    pub(crate) column: String,
+    pub(crate) header: String,
+    pub(crate) value: String,
+    pub(crate) message: String,
+    pub(crate) severity: &'static str,
 }
 
 /// The counts of a plan or of a committed import, labelled, with the class that colours
@@ -270,21 +271,28 @@ pub async fn show_upload(
     Path(upload_id): Path<i64>,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, PageError> {
+    let job = jobs::latest_on(&state.db.conn, JobKind::Import, upload_id)
+        .await?
+        .map(|j| crate::jobs::view(&state, j));
     // A finished commit has dropped the upload: go to the import (which checks access).
-    if let Some(Job::Done(import_id)) = state.jobs.get(upload_id) {
+    if let Some(j) = &job
+        && let Some(import_id) = j.result_id
+    {
         return Ok(Redirect::to(&format!("/imports/{import_id}")).into_response());
     }
     let (up, zone) = upload_for(&state, &v, upload_id).await?;
     let t = v.tr();
     // While the commit runs, the page shows its progress only: reading and checking the
     // file again beside the writer would compete with it for nothing.
-    if let Some(Job::Running { done, total }) = state.jobs.get(upload_id) {
+    if let Some(j) = &job
+        && j.state == JobState::Running.id()
+    {
         let all = zones::list(&state.db.conn, &v.scope).await?;
         return Ok(ProgressPage {
             c: Chrome::new(&v, t.t("import.title"), &all, Some(zone.id)),
             file_name: up.file_name.clone(),
-            done,
-            total: total.max(1),
+            done: j.done.max(0) as usize,
+            total: j.total.max(1) as usize,
         }
         .into_response());
     }
@@ -317,9 +325,16 @@ pub async fn show_upload(
         }
         Err(_) => (Vec::new(), Vec::new(), 0, true, false),
     };
-    let job_error = match state.jobs.get(upload_id) {
-        Some(Job::Failed(e)) => Some(e),
-        _ => None,
+    // A commit refused because another import into the zone was running says so.
+    let busy = pairs
+        .iter()
+        .find(|(k, _)| k == "busy")
+        .map(|(_, j)| j.clone());
+    let job_error = match busy {
+        Some(j) => Some(t.f("import.busy", &[("job", &j)])),
+        None => job
+            .filter(|j| j.state == JobState::Failed.id())
+            .and_then(|j| j.error),
     };
     let all = zones::list(&state.db.conn, &v.scope).await?;
     let layout = prepared.layout.as_ref();
@@ -462,23 +477,15 @@ pub async fn commit(
     // A commit sent again (a second click, or the browser repeating the request) goes to
     // the commit already under way or done, never to a second one; but only after the
     // viewer's right to the upload (or, once committed, to its import) is checked.
-    if imports::upload(&state.db.conn, upload_id).await?.is_none() {
-        let Some(Job::Done(import_id)) = state.jobs.get(upload_id) else {
-            return Err(PageError::not_found());
-        };
+    let job = jobs::latest_on(&state.db.conn, JobKind::Import, upload_id).await?;
+    if let Some(import_id) = job.as_ref().and_then(|j| j.result_id) {
         import_for(&state, &v, import_id).await?;
         v.require_write()?;
         return Ok(Redirect::to(&format!("/imports/{import_id}")).into_response());
     }
     let (up, _) = upload_for(&state, &v, upload_id).await?;
-    match state.jobs.get(upload_id) {
-        Some(Job::Done(import_id)) => {
-            return Ok(Redirect::to(&format!("/imports/{import_id}")).into_response());
-        }
-        Some(Job::Running { .. }) => {
-            return Ok(Redirect::to(&format!("/imports/uploads/{upload_id}")).into_response());
-        }
-        _ => {}
+    if job.is_some_and(|j| j.state == JobState::Running.id()) {
+        return Ok(Redirect::to(&format!("/imports/uploads/{upload_id}")).into_response());
     }
     let choices = Choices::parse(&pairs);
     if choices.source.is_none() {
@@ -489,42 +496,18 @@ pub async fn commit(
     if plan.refused() {
         return Err(PageError::new(StatusCode::UNPROCESSABLE_ENTITY));
     }
-    let jobs = state.jobs.clone();
-    jobs.set(
-        upload_id,
-        Job::Running {
-            done: 0,
-            total: plan.counts.inserted + plan.counts.updated,
-        },
-    );
-    // Ends the job as failed if this request stops before the commit ends (the client
-    // went away, or the commit panicked); the transaction is then rolled back.
-    let reference = v.actor().request_id.unwrap_or_default();
-    let mut unfinished = Unfinished {
-        jobs: jobs.clone(),
-        upload: upload_id,
-        reference: reference.clone(),
-        armed: true,
-    };
-    let progress_jobs = jobs.clone();
-    let mut report = move |done: usize, total: usize| {
-        progress_jobs.set(upload_id, Job::Running { done, total });
-    };
-    let committed = imports::commit(&state.db.conn, &v.actor(), &plan, &mut report).await;
-    unfinished.armed = false;
-    match committed {
-        Ok(Some(id)) => {
-            imports::drop_upload(&state.db.conn, upload_id).await?;
-            jobs.set(upload_id, Job::Done(id));
-            return Ok(Redirect::to(&format!("/imports/{id}")).into_response());
+    match crate::jobs::start_import(&state, &v.actor(), upload_id, plan).await {
+        Ok(_) => {}
+        Err(crate::jobs::Refused::Busy(running)) => {
+            // Another import into this zone is committing: its upload shows its progress.
+            return Ok(Redirect::to(&format!(
+                "/imports/uploads/{upload_id}?busy={}&{}",
+                running.id,
+                choices.query(&mapping)
+            ))
+            .into_response());
         }
-        // Nothing to write: the upload stays, and its page says so.
-        Ok(None) => jobs.clear(upload_id),
-        Err(e) => {
-            // The database's own words stay in the log; the page gives the reference.
-            tracing::error!(error = %e, upload = upload_id, reference, "import commit failed");
-            jobs.set(upload_id, Job::Failed(reference));
-        }
+        Err(crate::jobs::Refused::Db(e)) => return Err(e.into()),
     }
     Ok(Redirect::to(&format!(
         "/imports/uploads/{upload_id}?{}",

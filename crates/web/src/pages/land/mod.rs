@@ -25,8 +25,8 @@ use devzone_core::land::idle::Flag;
 use devzone_core::land::occupancy::{Occupancy, ends_within, is_stale};
 use devzone_core::validate::FieldError;
 use devzone_db::entities::park;
+use devzone_db::repo::land;
 pub(crate) use devzone_db::repo::land::Assessed;
-use devzone_db::repo::land::{self, Inventory};
 use devzone_db::repo::zones;
 use serde::Deserialize;
 
@@ -159,16 +159,6 @@ struct OverviewPage {
     expiring: Vec<(i64, String)>,
 }
 
-pub(crate) async fn assessed_zone(
-    state: &AppState,
-    zone_id: i64,
-) -> Result<(Inventory, Vec<Assessed>), PageError> {
-    let db = &state.db.conn;
-    let inv = land::inventory(db, zone_id, None).await?;
-    let assessed = land::assess(db, zone_id, &inv, today()).await?;
-    Ok((inv, assessed))
-}
-
 pub(crate) fn occupancy_kpis(t: &Tr, o: &Occupancy) -> Vec<Kpi> {
     vec![
         Kpi {
@@ -200,7 +190,8 @@ pub async fn overview(
     let zone = zone_for(&state, &v, id).await?;
     let db = &state.db.conn;
     let t = v.tr();
-    let (inv, assessed) = assessed_zone(&state, id).await?;
+    let zl = crate::zone_figures::land(&state, id).await?;
+    let (inv, assessed, leases) = (&zl.inv, &zl.assessed, &zl.leases);
     let parks = zones::parks(db, id).await?;
     let rules = land::rules(db, id).await?;
     let today = today();
@@ -210,7 +201,6 @@ pub async fn overview(
         .iter()
         .filter(|u| is_stale(u.last_verified, today, rules.stale_after_days))
         .count();
-    let leases = land::leases(db, id, None).await?;
     let ending = |days| {
         leases
             .iter()

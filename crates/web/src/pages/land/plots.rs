@@ -1,7 +1,7 @@
 //! Plots: the list with its filters and export, the plot card with its map, flags and
 //! buildings, and the plot and building forms.
 
-use super::{Assessed, assessed_zone, flag_text, map_svg};
+use super::{Assessed, flag_text, map_svg};
 use crate::AppState;
 use crate::error::PageError;
 use crate::pages::{nonempty, query_without, zone_for};
@@ -73,11 +73,11 @@ async fn filtered_plots(
     zone_id: i64,
     p: &PlotParams,
 ) -> Result<Vec<Assessed>, PageError> {
-    let (_, mut assessed) = assessed_zone(state, zone_id).await?;
+    let zl = crate::zone_figures::land(state, zone_id).await?;
     let park: Option<i64> = nonempty(&p.park).and_then(|s| s.parse().ok());
     let q = nonempty(&p.q).map(|s| s.to_lowercase());
     let status = nonempty(&p.status);
-    assessed.retain(|a| {
+    let keep = |a: &&Assessed| {
         park.is_none_or(|k| a.plot.park_id == Some(k))
             && q.as_ref().is_none_or(|q| {
                 a.plot.code.to_lowercase().contains(q)
@@ -92,7 +92,8 @@ async fn filtered_plots(
                 "low_efficiency" => a.low_efficiency(),
                 other => a.status() == other,
             })
-    });
+    };
+    let mut assessed: Vec<Assessed> = zl.assessed.iter().filter(keep).cloned().collect();
     match p.sort.as_deref() {
         Some("area") => assessed.sort_by(|a, b| a.plot.area_m2.total_cmp(&b.plot.area_m2)),
         Some("occupancy") => assessed.sort_by(|a, b| {

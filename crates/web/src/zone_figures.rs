@@ -1,0 +1,169 @@
+//! Figures read from a whole zone, for the cockpit pages and their API twins, kept in
+//! `AppState::memo` until the zone changes (see `devzone_db::memo`). Each function here is
+//! the one way to read its figure from a handler.
+
+use crate::AppState;
+use devzone_core::chain::target::Metric;
+use devzone_core::facts::FactField;
+use devzone_db::DbResult;
+use devzone_db::Scope;
+use devzone_db::entities::enterprise;
+use devzone_db::entities::lease;
+use devzone_db::memo::Key;
+use devzone_db::repo::chains::Members;
+use devzone_db::repo::land::{self, Assessed, Inventory};
+use devzone_db::repo::{Page, chains, enterprises, stats, tracks};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+/// The fields the zone home sums by year.
+pub const TOTAL_FIELDS: [FactField; 4] = [
+    FactField::Revenue,
+    FactField::ValueAdded,
+    FactField::Tax,
+    FactField::RdExpense,
+];
+
+/// Counts by industry, size and qualification, and the yearly totals of `TOTAL_FIELDS`.
+pub async fn home(state: &AppState, zone_id: i64) -> DbResult<Arc<stats::ZoneStats>> {
+    let db = &state.db.conn;
+    let ids: Vec<&str> = TOTAL_FIELDS.iter().map(|f| f.id()).collect();
+    state
+        .memo
+        .get(db, Key::new("home", zone_id), || {
+            stats::zone(db, zone_id, &ids)
+        })
+        .await
+}
+
+/// A zone's land as its pages read it: every plot, building and unit, each plot assessed
+/// against the zone's rules as of today, and every lease. Kept per day as well (leases end
+/// and rules count days).
+pub struct ZoneLand {
+    pub inv: Inventory,
+    pub assessed: Vec<Assessed>,
+    pub leases: Vec<lease::Model>,
+}
+
+pub async fn land(state: &AppState, zone_id: i64) -> DbResult<Arc<ZoneLand>> {
+    let db = &state.db.conn;
+    let today = devzone_core::calendar::today();
+    let key = Key::new("land", zone_id).with(today);
+    state
+        .memo
+        .get(db, key, || async move {
+            let inv = land::inventory(db, zone_id, None).await?;
+            let assessed = land::assess(db, zone_id, &inv, today).await?;
+            let leases = land::leases(db, zone_id, None).await?;
+            Ok(ZoneLand {
+                inv,
+                assessed,
+                leases,
+            })
+        })
+        .await
+}
+
+/// A taxonomy's confirmed members per node and its suggestions per node.
+pub async fn chain_members(
+    state: &AppState,
+    zone_id: i64,
+    taxonomy: &str,
+) -> DbResult<Arc<Members>> {
+    let db = &state.db.conn;
+    let key = Key::new("chain_members", zone_id).with(taxonomy);
+    state
+        .memo
+        .get(db, key, || chains::members(db, zone_id, taxonomy))
+        .await
+}
+
+/// The enterprises confirmed under each track of a taxonomy.
+pub async fn track_members(
+    state: &AppState,
+    zone_id: i64,
+    taxonomy: &str,
+) -> DbResult<Arc<BTreeMap<String, BTreeSet<i64>>>> {
+    let db = &state.db.conn;
+    let key = Key::new("track_members", zone_id).with(taxonomy);
+    state
+        .memo
+        .get(db, key, || {
+            tracks::enterprises_by_root(db, zone_id, taxonomy, &[])
+        })
+        .await
+}
+
+/// A target's metric measured now.
+pub async fn measure(state: &AppState, zone_id: i64, metric: &Metric) -> DbResult<f64> {
+    let db = &state.db.conn;
+    let key = Key::new("measure", zone_id).with(serde_json::to_string(metric).unwrap_or_default());
+    Ok(*state
+        .memo
+        .get(db, key, || tracks::measure(db, zone_id, metric))
+        .await?)
+}
+
+/// Confirmed placements on nodes that a newer version of their taxonomy no longer has
+/// (kept, shown on the chain index): (enterprise name, taxonomy, node).
+pub async fn outdated_mappings(
+    state: &AppState,
+    zone_id: i64,
+) -> DbResult<Arc<Vec<(String, String, String)>>> {
+    let db = &state.db.conn;
+    state
+        .memo
+        .get(db, Key::new("outdated_mappings", zone_id), || async move {
+            let taxonomies = chains::taxonomies(db, zone_id).await?;
+            let all = chains::mappings(db, zone_id, None, None, Some(chains::CONFIRMED)).await?;
+            let outdated: Vec<_> = all
+                .iter()
+                .filter(|m| {
+                    taxonomies
+                        .iter()
+                        .find(|x| x.id == m.taxonomy)
+                        .is_none_or(|x| x.node(&m.node_id).is_none())
+                })
+                .collect();
+            let names =
+                land::enterprise_names(db, zone_id, outdated.iter().map(|m| m.enterprise_id))
+                    .await?;
+            Ok(outdated
+                .iter()
+                .map(|m| {
+                    (
+                        names.get(&m.enterprise_id).cloned().unwrap_or_default(),
+                        m.taxonomy.clone(),
+                        m.node_id.clone(),
+                    )
+                })
+                .collect())
+        })
+        .await
+}
+
+/// One page of the enterprise list. The total of a zone's filter is kept (counting the
+/// above-scale enterprises of 100,000 cost more than reading the page); the page is read.
+pub async fn enterprise_page(
+    state: &AppState,
+    scope: &Scope,
+    lq: &enterprises::ListQuery,
+) -> DbResult<Page<enterprise::Model>> {
+    let db = &state.db.conn;
+    let (Some(zone_id), None) = (lq.zone_id, scope.enterprise) else {
+        return enterprises::list(db, scope, lq).await;
+    };
+    let filter = (
+        &lq.q,
+        lq.park_id,
+        &lq.industry,
+        &lq.qualification,
+        lq.above_scale,
+    );
+    let key = Key::new("enterprise_total", zone_id).with(format!("{filter:?}"));
+    let total = *state
+        .memo
+        .get(db, key, || enterprises::total(db, scope, lq))
+        .await?;
+    enterprises::page_of(db, scope, lq, total).await
+}
