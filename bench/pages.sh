@@ -54,7 +54,7 @@ run() {
   # One write (a revenue figure of one enterprise), then each cockpit page once: recomputed.
   local e=$(( N / 3 ))
   echo "write: HTTP $(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-    -d '{"year":2025,"source":"statistics_bureau","values":{"revenue":"12345678"}}' "$base/api/v1/enterprises/$e/facts")"
+    -d '{"year":2025,"source":"statistics_bureau","values":{"revenue":"'"$((RANDOM * 1000 + 1))"'"}}' "$base/api/v1/enterprises/$e/facts")"
   for path in "${cockpit[@]}"; do
     printf '%-62s %s s\n' "after a write: $path" \
       "$(curl -s -o /dev/null -w '%{time_total}' -H "Cookie: $cookie" "$base$path")"

@@ -19,5 +19,6 @@ chmod +x "$work/bin/devzone"
 awk '/^```sh$/{on=1; next} /^```$/{on=0} on' docs/api.md \
   | sed "s#http://127.0.0.1:8080#http://127.0.0.1:$PORT#" >"$work/example.sh"
 cd "$work"
-PATH="$work/bin:$PATH" bash -euo pipefail -x example.sh
+PATH="$work/bin:$PATH" bash -euo pipefail example.sh >"$work/out.txt" || { cat "$work/out.txt"; exit 1; }
+tail -n 20 "$work/out.txt"
 echo "docs/api.md example: all steps answered"

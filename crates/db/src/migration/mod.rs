@@ -18,6 +18,7 @@ mod m0008_token_expiry;
 mod m0009_mapping_order;
 mod m0010_data_versions;
 mod m0011_jobs;
+mod m0012_fact_values_covering;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0009_mapping_order::Migration),
             Box::new(m0010_data_versions::Migration),
             Box::new(m0011_jobs::Migration),
+            Box::new(m0012_fact_values_covering::Migration),
         ]
     }
 }

@@ -210,8 +210,15 @@ pub struct CheckOut {
     pub refused: bool,
     /// True when a commit would write something.
     pub can_commit: bool,
+    /// How many problems the check found.
+    pub problems_total: usize,
+    /// The first `MAX_PROBLEMS` of them, by line.
     pub problems: Vec<ProblemOut>,
 }
+
+/// Problems listed in one answer; a file with more is better read as the sheet itself,
+/// highlighted (the import page's report download).
+pub const MAX_PROBLEMS: usize = 1000;
 
 async fn upload_in_scope(s: &AppState, v: &Viewer, id: i64) -> ApiResult<import_upload::Model> {
     let up = imports::upload(&s.db.conn, id)
@@ -241,15 +248,21 @@ async fn checked(
             unit: c.unit.clone(),
         })
         .collect();
-    let (counts, problems, refused, plan) = match plan {
+    let (counts, problems_total, problems, refused, plan) = match plan {
         Ok(p) => (
             p.counts,
-            p.problems.iter().map(|x| problem_out(&t, x)).collect(),
+            p.problems.len(),
+            p.problems
+                .iter()
+                .take(MAX_PROBLEMS)
+                .map(|x| problem_out(&t, x))
+                .collect(),
             p.refused(),
             Some(p),
         ),
         Err(e) => (
             Counts::default(),
+            1,
             vec![ProblemOut {
                 line: 0,
                 column: String::new(),
@@ -274,6 +287,7 @@ async fn checked(
         can_commit: !refused && counts.changes() > 0 && choices.source.is_some(),
         counts: counts.into(),
         refused,
+        problems_total,
         problems,
     };
     Ok((out, plan))

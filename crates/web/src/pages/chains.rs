@@ -137,18 +137,23 @@ async fn index_page(
     let t = v.tr();
     let taxonomies = chains::taxonomies(db, zone_id).await?;
     let th = chains::thresholds(db, zone_id).await?;
-    // The gap analysis of every chain reads every member of the zone: kept until it changes.
-    let rows = state
+    // The gap analysis of every chain reads every member of the zone, and the suggestions
+    // waiting for review are counted among hundreds of thousands: kept until the zone changes.
+    let index = state
         .memo
         .get(
             db,
-            devzone_db::memo::Key::new("chain_rows", zone_id),
-            || chain_rows(state, zone_id, &taxonomies, &th),
+            devzone_db::memo::Key::new("chain_index", zone_id),
+            || async {
+                let rows = chain_rows(state, zone_id, &taxonomies, &th).await?;
+                let pending = chains::review_queue(db, zone_id, None, 1, 1).await?.total;
+                Ok((rows, pending))
+            },
         )
         .await?;
+    let (rows, pending) = (&index.0, index.1);
     let outdated = crate::zone_figures::outdated_mappings(state, zone_id).await?;
     let outdated = (*outdated).clone();
-    let pending = chains::review_queue(db, zone_id, None, 1, 1).await?.total;
     let page = IndexPage {
         c: Chrome::load(
             db,
