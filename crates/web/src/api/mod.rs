@@ -132,6 +132,14 @@ fn describe_responses(doc: &mut utoipa::openapi::OpenApi) {
                     .entry("400".into())
                     .or_insert_with(|| envelope("A path or query parameter does not parse."));
             }
+            if op.request_body.is_some() {
+                responses
+                    .entry("400".into())
+                    .or_insert_with(|| envelope("The body does not parse."));
+                responses.entry("415".into()).or_insert_with(|| {
+                    envelope("The body is not of the media type the operation takes.")
+                });
+            }
             if in_path {
                 responses.entry("404".into()).or_insert_with(|| {
                     envelope("The record is not there or not in the caller's scope.")
@@ -577,7 +585,7 @@ pub struct NewEnterprise {
     input: EnterpriseInput,
 }
 
-#[utoipa::path(post, path = "/api/v1/enterprises", request_body = NewEnterprise, responses((status = 201, body = EnterpriseOut), (status = 409, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
+#[utoipa::path(post, path = "/api/v1/enterprises", request_body = NewEnterprise, responses((status = 201, body = EnterpriseOut), (status = 404, description = "the zone named by zone_id is not in the caller's scope", body = ErrorEnvelope), (status = 409, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
 async fn create_enterprise(
     State(s): State<AppState>,
     ApiViewer(v): ApiViewer,
