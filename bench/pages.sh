@@ -8,6 +8,7 @@
 #   bench/pages.sh [ENTERPRISES]                               # SQLite in a temporary directory
 #   DEVZONE_BENCH_POSTGRES_URL=postgres://… bench/pages.sh     # also PostgreSQL (empty DB)
 #   DEVZONE_BENCH_DATA_DIR=dir bench/pages.sh                  # reuse a loaded SQLite demo
+#   DEVZONE_BENCH_LOADED=1 DEVZONE_BENCH_POSTGRES_URL=… bench/pages.sh  # …and PostgreSQL one
 # Needs: wrk (Debian package), curl.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,7 +26,7 @@ run() {
   else
     dir="$(mktemp -d)"
   fi
-  if [[ ! -e "$dir/devzone.db" || "$label" != sqlite ]]; then
+  if [[ "$label" == sqlite && ! -e "$dir/devzone.db" ]] || [[ "$label" != sqlite && -z "${DEVZONE_BENCH_LOADED:-}" ]]; then
     echo "== $label: demo with $N enterprises"
     /usr/bin/time -f "$label demo load: %e s wall, %M KiB peak RSS" "$BIN" demo --data-dir "$dir" --enterprises "$N" --zones 1 --no-serve "$@" >/dev/null
   fi
