@@ -98,7 +98,7 @@ async fn list_chains(
         let m = crate::zone_figures::chain_members(&s, id, &t.id).await?;
         let (members, suggested) = (&m.0, &m.1);
         for ch in t.of_level(Level::Chain) {
-            let g = analyse(&t, &ch.id, &members, &suggested, &th);
+            let g = analyse(&t, &ch.id, members, suggested, &th);
             let n = |st: Status| g.iter().filter(|x| x.status == st).count();
             out.push(ChainSummary {
                 taxonomy: t.id.clone(),
@@ -143,7 +143,7 @@ async fn get_chain(
     let th = chains::thresholds(db, id).await?;
     let m = crate::zone_figures::chain_members(&s, id, &taxonomy).await?;
     let (members, suggested) = (&m.0, &m.1);
-    let nodes = analyse(&t, &chain, &members, &suggested, &th);
+    let nodes = analyse(&t, &chain, members, suggested, &th);
     Ok(Json(ChainOut {
         targets: targets(&t, &nodes),
         name: ch.name.clone(),

@@ -409,7 +409,7 @@ async fn targets_page(
                 grouped(x, 0)
             }
         };
-        let current = crate::zone_figures::measure(&state, id, &metric).await?;
+        let current = crate::zone_figures::measure(state, id, &metric).await?;
         let p = progress(
             m.baseline_value,
             m.baseline_on,

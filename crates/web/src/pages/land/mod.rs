@@ -250,7 +250,7 @@ pub async fn overview(
         "status"
     };
     let focus = nonempty(&p.park).and_then(|s| s.parse().ok());
-    let map = map_svg(&t, &parks, &assessed, mode, focus, p.plot);
+    let map = map_svg(&t, &parks, assessed, mode, focus, p.plot);
     let legend = if mode == "class" {
         &CLASS_COLOURS
     } else {
@@ -266,7 +266,7 @@ pub async fn overview(
         (label, *c)
     })
     .collect();
-    let trend = land::occupancy_trend(&inv, &leases, today, 24);
+    let trend = land::occupancy_trend(inv, leases, today, 24);
     let chart_trend = devzone_charts::line_chart(
         t.t("land.chart.trend"),
         &trend
