@@ -19,7 +19,7 @@ pub struct Options {
     pub report: Option<std::path::PathBuf>,
 }
 
-/// Shows what is happening on a terminal; silent when output goes to a file or a pipe.
+/// Shows what is happening: a redrawn bar on a terminal, plain lines in a file or a pipe.
 struct Progress {
     on: bool,
     started: std::time::Instant,
@@ -27,16 +27,25 @@ struct Progress {
 
 impl Progress {
     fn phase(&self, what: &str) {
+        let at = self.started.elapsed().as_secs_f64();
         if self.on {
-            eprint!(
-                "\r\x1b[K{what} ({:.1} s)",
-                self.started.elapsed().as_secs_f64()
-            );
+            eprint!("\r\x1b[K{what} ({at:.1} s)");
             let _ = std::io::stderr().flush();
+        } else {
+            // Not a terminal (a log, a pipe): plain lines, no redrawing.
+            eprintln!("{what} ({at:.1} s)");
         }
     }
     fn bar(&self, what: &str, done: usize, total: usize) {
-        if self.on {
+        if !self.on {
+            // A line at each tenth, for logs.
+            let step = (total / 10).max(1);
+            if done == total || done % step == 0 {
+                eprintln!("{what} {done}/{total}");
+            }
+            return;
+        }
+        {
             let width = 30;
             let filled = done * width / total.max(1);
             eprint!(

@@ -536,16 +536,25 @@ async fn main() -> anyhow::Result<()> {
                         );
                     }
                     let mut last = 0;
+                    // A redrawn line on a terminal, a line per tenth in a log.
+                    let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
                     devzone_db::demo::load_zones(&db, enterprises, zones, &mut |done, total| {
                         let pct = done * 100 / total.max(1);
                         if pct / 10 != last / 10 || done == total {
-                            eprint!("\rloading demo: {done}/{total} enterprises ({pct}%)");
-                            let _ = std::io::stderr().flush();
+                            let line = format!("loading demo: {done}/{total} enterprises ({pct}%)");
+                            if terminal {
+                                eprint!("\r{line}");
+                                let _ = std::io::stderr().flush();
+                            } else {
+                                eprintln!("{line}");
+                            }
                             last = pct;
                         }
                     })
                     .await?;
-                    eprintln!();
+                    if terminal {
+                        eprintln!();
+                    }
                     let t = std::time::Instant::now();
                     let n = devzone_db::demo::evaluate(&db).await?;
                     eprintln!(
