@@ -259,6 +259,7 @@ vocabulary!(
     /// The kinds of long work kept as jobs.
     JobKind {
         Import = "import",
+        ChainSuggestions = "chain_suggestions",
     }
 );
 

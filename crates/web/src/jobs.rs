@@ -1,5 +1,5 @@
-//! Long work and its progress: import commits run as persisted jobs (`repo::jobs`) by a task
-//! of their own, and evaluation runs (persisted as runs), spawned to run after their request
+//! Long work and its progress: import commits and chain suggestions run as persisted jobs
+//! (`repo::jobs`) by a task of their own, and evaluation runs (persisted as runs), spawned to run after their request
 //! has answered. A job that dies is marked failed; so is one whose process died, at the next
 //! start.
 //!
@@ -48,7 +48,7 @@ pub fn view(state: &AppState, mut j: job::Model) -> job::Model {
 
 /// Why a job could not start.
 pub enum Refused {
-    /// Another import into the zone is running: this job.
+    /// Another job of the kind is running in the zone: this one.
     Busy(job::Model),
     Db(DbError),
 }
@@ -67,21 +67,70 @@ pub async fn start_import(
     upload_id: i64,
     plan: imports::Plan,
 ) -> Result<job::Model, Refused> {
-    let db = &state.db.conn;
-    let zone = plan.request.zone_id;
-    if let Some(running) = jobs::running_in_zone(db, JobKind::Import, zone).await? {
-        return Err(Refused::Busy(running));
-    }
     let total = (plan.counts.inserted + plan.counts.updated + plan.counts.not_current) as u64;
-    let j = jobs::start(
-        db,
+    let zone = plan.request.zone_id;
+    start(
+        state,
         actor,
         JobKind::Import,
-        Some(zone),
+        zone,
         Some(upload_id),
         total,
+        move |db, actor, report| async move {
+            let mut report = report;
+            let made = imports::commit(&db.conn, &actor, &plan, &mut report).await?;
+            if made.is_some() {
+                imports::drop_upload(&db.conn, upload_id).await?;
+            }
+            Ok((made, serde_json::to_value(plan.counts).unwrap_or_default()))
+        },
     )
-    .await?;
+    .await
+}
+
+/// Starts the chain suggestions of a zone as a job (at 100,000 enterprises they take about
+/// ten seconds); one at a time per zone.
+pub async fn start_suggestions(
+    state: &AppState,
+    actor: &Actor,
+    zone: i64,
+) -> Result<job::Model, Refused> {
+    start(
+        state,
+        actor,
+        JobKind::ChainSuggestions,
+        zone,
+        None,
+        0,
+        move |db, actor, _| async move {
+            let c = devzone_db::repo::chains::suggest(&db.conn, &actor, zone).await?;
+            Ok((None, serde_json::to_value(c).unwrap_or_default()))
+        },
+    )
+    .await
+}
+
+/// Records a job, runs `work` in a task of its own and returns the job at once. `work` gets
+/// the database, the actor and a progress callback, and answers what it made and its counts;
+/// its failure, or its task's end without an answer, fails the job with a reason.
+async fn start<W, F>(
+    state: &AppState,
+    actor: &Actor,
+    kind: JobKind,
+    zone: i64,
+    subject: Option<i64>,
+    total: u64,
+    work: W,
+) -> Result<job::Model, Refused>
+where
+    W: FnOnce(devzone_db::Db, Actor, Box<dyn FnMut(usize, usize) + Send>) -> F + Send + 'static,
+    F: std::future::Future<Output = DbResult<(Option<i64>, serde_json::Value)>> + Send + 'static,
+{
+    let db = &state.db.conn;
+    if let Some(running) = jobs::running_in_zone(db, kind, zone).await? {
+        return Err(Refused::Busy(running));
+    }
+    let j = jobs::start(db, actor, kind, Some(zone), subject, total).await?;
     let (db, progress, actor, id) = (
         state.db.clone(),
         state.progress.clone(),
@@ -90,31 +139,20 @@ pub async fn start_import(
     );
     progress.set(id, 0, total);
     tokio::spawn(async move {
-        let work = tokio::spawn({
-            let (db, progress) = (db.clone(), progress.clone());
-            async move {
-                let mut report =
-                    |done: usize, total: usize| progress.set(id, done as u64, total as u64);
-                let made = imports::commit(&db.conn, &actor, &plan, &mut report).await?;
-                if made.is_some() {
-                    imports::drop_upload(&db.conn, upload_id).await?;
-                }
-                DbResult::Ok((made, plan.counts))
-            }
-        });
-        let ended = match work.await {
-            Ok(Ok((made, counts))) => {
-                let counts = serde_json::to_value(counts).unwrap_or_default();
-                jobs::finish(&db.conn, id, made, &counts).await
-            }
+        let report: Box<dyn FnMut(usize, usize) + Send> = {
+            let progress = progress.clone();
+            Box::new(move |done: usize, total: usize| progress.set(id, done as u64, total as u64))
+        };
+        let ended = match tokio::spawn(work(db.clone(), actor, report)).await {
+            Ok(Ok((made, counts))) => jobs::finish(&db.conn, id, made, &counts).await,
             Ok(Err(e)) => {
                 // The database's own words stay in the log; the job gives the reference.
-                tracing::error!(error = %e, job = id, upload = upload_id, "import commit failed");
+                tracing::error!(error = %e, job = id, kind = kind.id(), "job failed");
                 jobs::fail(&db.conn, id, &refusal(&e, id)).await
             }
             Err(e) => {
-                tracing::error!(error = %e, job = id, upload = upload_id, "import commit stopped unexpectedly");
-                jobs::fail(&db.conn, id, &format!("the commit stopped unexpectedly; nothing was written; the server log has the details under job {id}")).await
+                tracing::error!(error = %e, job = id, kind = kind.id(), "job stopped unexpectedly");
+                jobs::fail(&db.conn, id, &format!("the job stopped unexpectedly; nothing was written; the server log has the details under job {id}")).await
             }
         };
         if let Err(e) = ended {
@@ -125,12 +163,12 @@ pub async fn start_import(
     Ok(j)
 }
 
-/// What a failed commit tells its user: the rule it broke when it is ours, else a pointer to
+/// What a failed job tells its user: the rule it broke when it is ours, else a pointer to
 /// the log (the database's own words may name tables and values).
 fn refusal(e: &DbError, job: i64) -> String {
     match e {
         DbError::Db(_) => format!(
-            "the database refused the import; nothing was written; the server log has the details under job {job}"
+            "the database refused the work; nothing was written; the server log has the details under job {job}"
         ),
         other => format!("{other}; nothing was written"),
     }

@@ -8,6 +8,7 @@ use crate::api::{ApiResult, ErrorEnvelope, zone_in_scope};
 use crate::error::ApiError;
 use crate::session::ApiViewer;
 use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use devzone_core::chain::gap::{NodeGap, Status, Target, analyse, targets};
@@ -53,7 +54,6 @@ pub fn routes() -> Router<AppState> {
         ChainMappingRecord,
         ReviewIn,
         ReviewOut,
-        SuggestOut,
         TrackOut,
         TargetOut,
         devzone_core::chain::target::Metric,
@@ -212,27 +212,27 @@ async fn review(
     Ok(Json(ReviewOut { changed }))
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct SuggestOut {
-    pub enterprises: usize,
-    pub suggested: usize,
-    pub already_reviewed: usize,
-}
-
-#[utoipa::path(post, path = "/api/v1/zones/{id}/chain-mappings/suggest", params(("id" = i64, Path)), responses((status = 200, body = SuggestOut), (status = 403, body = ErrorEnvelope)))]
+#[utoipa::path(post, path = "/api/v1/zones/{id}/chain-mappings/suggest", params(("id" = i64, Path)), responses((status = 202, description = "running as a job; poll /jobs/{id}, whose counts are enterprises, suggested and already_reviewed", body = super::imports::JobOut), (status = 403, body = ErrorEnvelope), (status = 409, description = "suggestions are already running in the zone", body = ErrorEnvelope)))]
 async fn suggest(
     State(s): State<AppState>,
     ApiViewer(v): ApiViewer,
     Path(id): Path<i64>,
-) -> ApiResult<Json<SuggestOut>> {
+) -> ApiResult<(StatusCode, Json<super::imports::JobOut>)> {
     zone_in_scope(&s, &v, id).await?;
     v.require_write()?;
-    let c = chains::suggest(&s.db.conn, &v.actor(), id).await?;
-    Ok(Json(SuggestOut {
-        enterprises: c.enterprises,
-        suggested: c.suggested,
-        already_reviewed: c.already_reviewed,
-    }))
+    match crate::jobs::start_suggestions(&s, &v.actor(), id).await {
+        Ok(j) => Ok((StatusCode::ACCEPTED, Json(crate::jobs::view(&s, j).into()))),
+        Err(crate::jobs::Refused::Busy(running)) => {
+            let mut e = crate::error::ApiError::from_status(StatusCode::CONFLICT);
+            e.fields.push(devzone_core::validate::FieldError::new(
+                "zone_id",
+                "job.busy",
+                running.id.to_string(),
+            ));
+            Err(e)
+        }
+        Err(crate::jobs::Refused::Db(e)) => Err(e.into()),
+    }
 }
 
 #[derive(Serialize, ToSchema)]

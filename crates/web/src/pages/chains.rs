@@ -18,6 +18,7 @@ use devzone_charts::chain::{Box as ChainBox, chain_diagram};
 use devzone_core::chain::gap::{NodeGap, Status, Target, Thresholds, analyse, targets};
 use devzone_core::chain::suggest::Evidence;
 use devzone_core::chain::taxonomy::{Level, Stream, Taxonomy};
+use devzone_core::model::{JobKind, JobState};
 use devzone_core::validate::FieldError;
 use devzone_db::repo::{chains, land};
 use devzone_io::{Cell, Table};
@@ -86,6 +87,8 @@ struct IndexPage {
     f: ThresholdForm,
     errors: Vec<String>,
     notice: Option<String>,
+    /// A suggestion job is running: the page reloads until it has ended.
+    running: bool,
 }
 
 /// Each chain of each taxonomy with its node counts by status.
@@ -131,6 +134,7 @@ async fn index_page(
     f: Option<ThresholdForm>,
     errors: Vec<FieldError>,
     notice: Option<String>,
+    running: bool,
 ) -> Result<Response, PageError> {
     let zone = zone_for(state, v, zone_id).await?;
     let db = &state.db.conn;
@@ -184,16 +188,58 @@ async fn index_page(
         }),
         errors: t.field_messages(&errors),
         notice,
+        running,
     };
     Ok(crate::views::form_response(page, !errors.is_empty()))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct IndexParams {
+    /// A suggestion job started from this page: its state is shown until it has ended.
+    job: Option<i64>,
 }
 
 pub async fn index(
     State(state): State<AppState>,
     PageViewer(v): PageViewer,
     Path(id): Path<i64>,
+    Query(p): Query<IndexParams>,
 ) -> Result<Response, PageError> {
-    index_page(&state, &v, id, None, vec![], None).await
+    let mut notice = None;
+    let mut running = false;
+    if let Some(j) = p.job {
+        zone_for(&state, &v, id).await?;
+        let job = devzone_db::repo::jobs::get(&state.db.conn, j)
+            .await?
+            .filter(|x| x.zone_id == Some(id) && x.kind == JobKind::ChainSuggestions.id())
+            .ok_or_else(PageError::not_found)?;
+        let t = v.tr();
+        notice = Some(match JobState::parse(&job.state) {
+            Some(JobState::Running) => {
+                running = true;
+                t.t("chain.suggesting").to_string()
+            }
+            Some(JobState::Done) => {
+                let counts: serde_json::Value =
+                    serde_json::from_str(job.counts.as_deref().unwrap_or("{}")).unwrap_or_default();
+                let n = |k: &str| counts[k].as_u64().unwrap_or(0).to_string();
+                t.f(
+                    "chain.suggested",
+                    &[
+                        ("n", &n("suggested")),
+                        ("e", &n("enterprises")),
+                        ("kept", &n("already_reviewed")),
+                    ],
+                )
+            }
+            _ => format!(
+                "{}: {}",
+                t.t("chain.suggest_failed"),
+                job.error.unwrap_or_default()
+            ),
+        });
+    }
+    index_page(&state, &v, id, None, vec![], notice, running).await
 }
 
 pub async fn set_thresholds(
@@ -241,7 +287,7 @@ pub async fn set_thresholds(
         ));
     }
     if !errs.is_empty() {
-        return index_page(&state, &v, id, Some(f), errs, None).await;
+        return index_page(&state, &v, id, Some(f), errs, None, false).await;
     }
     let th = Thresholds {
         strong_min_enterprises: strong,
@@ -259,17 +305,13 @@ pub async fn run_suggestions(
 ) -> Result<Response, PageError> {
     zone_for(&state, &v, id).await?;
     v.require_write()?;
-    let c = chains::suggest(&state.db.conn, &v.actor(), id).await?;
-    let t = v.tr();
-    let notice = t.f(
-        "chain.suggested",
-        &[
-            ("n", &c.suggested.to_string()),
-            ("e", &c.enterprises.to_string()),
-            ("kept", &c.already_reviewed.to_string()),
-        ],
-    );
-    index_page(&state, &v, id, None, vec![], Some(notice)).await
+    // A run already under way in the zone is shown instead of a second one.
+    let job = match crate::jobs::start_suggestions(&state, &v.actor(), id).await {
+        Ok(j) => j,
+        Err(crate::jobs::Refused::Busy(j)) => j,
+        Err(crate::jobs::Refused::Db(e)) => return Err(e.into()),
+    };
+    Ok(Redirect::to(&format!("/zones/{id}/chains?job={}", job.id)).into_response())
 }
 
 pub struct GapRow {

@@ -369,7 +369,7 @@ pub(crate) async fn page(app: &axum::Router, cookie: &str, uri: &str) -> (Status
     (status, body_text(res).await)
 }
 
-fn csrf_of(html: &str) -> String {
+pub(crate) fn csrf_of(html: &str) -> String {
     html.split("name=\"csrf\" value=\"")
         .nth(1)
         .unwrap()
@@ -809,7 +809,7 @@ async fn evaluation_pages_for_officials_and_enterprises() {
 }
 
 /// POST a form as a signed-in user; status and body (a redirect's Location as the body).
-async fn post_form(
+pub(crate) async fn post_form(
     app: &axum::Router,
     cookie: &str,
     uri: &str,

@@ -1,7 +1,8 @@
 //! The import API end to end (upload, check, commit as a job, history, revert), jobs across
-//! a restart, the one-import-per-zone rule, and the partial-year marker of the zone home.
+//! a restart, one job of a kind per zone, chain suggestions as a job, and the partial-year
+//! marker of the zone home.
 
-use crate::http::{app, call, log_in, page, setup};
+use crate::http::{app, call, csrf_of, log_in, page, post_form, setup};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use devzone_core::model::JobKind;
@@ -287,5 +288,74 @@ async fn a_year_still_being_reported_is_marked_partial_not_drawn_as_a_fall() {
             "{}: no {label} in the chart",
             t.label
         );
+    }
+}
+
+#[tokio::test]
+async fn chain_suggestions_run_as_a_job_from_the_api_and_the_page() {
+    for t in all().await {
+        let (officer, analyst, _) = setup(&t).await;
+        let app = app(&t.db).await;
+        let url = "/api/v1/zones/1/chain-mappings/suggest";
+        let (s, _) = call(&app, "POST", url, Some(&analyst), None).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        // While a run is going on in the zone, a second is refused, naming it.
+        let other = jobs::start(
+            &t.db.conn,
+            &Actor::system("t"),
+            JobKind::ChainSuggestions,
+            Some(1),
+            None,
+            0,
+        )
+        .await
+        .unwrap();
+        let (s, e) = call(&app, "POST", url, Some(&officer), None).await;
+        assert_eq!(
+            (s, e["error"]["fields"][0]["value"].as_str()),
+            (StatusCode::CONFLICT, Some(other.id.to_string().as_str())),
+            "{e}"
+        );
+        jobs::fail_interrupted(&t.db.conn).await.unwrap();
+
+        let (s, job) = call(&app, "POST", url, Some(&officer), None).await;
+        assert_eq!(
+            (s, job["kind"].as_str()),
+            (StatusCode::ACCEPTED, Some("chain_suggestions")),
+            "{job}"
+        );
+        let done = ended(&app, &officer, job["id"].as_i64().unwrap()).await;
+        assert_eq!(done["state"], "done", "{}: {done}", t.label);
+        let n = done["counts"]["enterprises"].as_u64().unwrap();
+        let zone_size =
+            devzone_db::repo::enterprises::count(&t.db.conn, &devzone_db::Scope::all(), 1)
+                .await
+                .unwrap();
+        assert_eq!(n, zone_size, "{done}");
+
+        // The page starts a job and shows its result when it has ended.
+        let cookie = log_in(&app, "officer", "officer-pw-1").await;
+        let (_, html) = page(&app, &cookie, "/zones/1/chains").await;
+        let (s, to) = post_form(
+            &app,
+            &cookie,
+            "/zones/1/chains/suggest",
+            &format!("csrf={}", csrf_of(&html)),
+        )
+        .await;
+        assert_eq!(s, StatusCode::SEE_OTHER, "{to}");
+        assert!(to.starts_with("/zones/1/chains?job="), "{to}");
+        let id: i64 = to.rsplit('=').next().unwrap().parse().unwrap();
+        ended(&app, &officer, id).await;
+        let (s, html) = page(&app, &cookie, &to).await;
+        assert_eq!(s, StatusCode::OK);
+        assert!(
+            html.contains(&format!("已为 {n} 家企业生成")),
+            "{}: no result notice",
+            t.label
+        );
+        // Another zone's job, or no such job, is not shown here.
+        let (s, _) = page(&app, &cookie, "/zones/1/chains?job=999999").await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
     }
 }
