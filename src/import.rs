@@ -40,7 +40,7 @@ impl Progress {
         if !self.on {
             // A line at each tenth, for logs.
             let step = (total / 10).max(1);
-            if done == total || done % step == 0 {
+            if done == total || done.is_multiple_of(step) {
                 eprintln!("{what} {done}/{total}");
             }
             return;
