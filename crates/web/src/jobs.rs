@@ -79,8 +79,12 @@ pub async fn start_import(
         move |db, actor, report| async move {
             let mut report = report;
             let made = imports::commit(&db.conn, &actor, &plan, &mut report).await?;
-            if made.is_some() {
-                imports::drop_upload(&db.conn, upload_id).await?;
+            // The import stands once committed: an upload left behind is only clutter, and
+            // must not turn a committed import into a failed job.
+            if made.is_some()
+                && let Err(e) = imports::drop_upload(&db.conn, upload_id).await
+            {
+                tracing::warn!(error = %e, upload = upload_id, "committed upload not removed");
             }
             Ok((made, serde_json::to_value(plan.counts).unwrap_or_default()))
         },
@@ -130,7 +134,19 @@ where
     if let Some(running) = jobs::running_in_zone(db, kind, zone).await? {
         return Err(Refused::Busy(running));
     }
-    let j = jobs::start(db, actor, kind, Some(zone), subject, total).await?;
+    let j = match jobs::start(db, actor, kind, Some(zone), subject, total).await {
+        Ok(j) => j,
+        // Another request started one between the look and the insert.
+        Err(DbError::Conflict { .. }) => {
+            return match jobs::running_in_zone(db, kind, zone).await? {
+                Some(running) => Err(Refused::Busy(running)),
+                None => Err(Refused::Db(DbError::Other(
+                    "the job could not start".into(),
+                ))),
+            };
+        }
+        Err(e) => return Err(e.into()),
+    };
     let (db, progress, actor, id) = (
         state.db.clone(),
         state.progress.clone(),

@@ -144,23 +144,24 @@ pub async fn outdated_mappings(
 
 /// One page of the enterprise list. The total of a zone's filter is kept (counting the
 /// above-scale enterprises of 100,000 cost more than reading the page); the page is read.
+/// Only totals that do not depend on the viewer are kept: a zone the viewer may see, no
+/// enterprise account, no free-text search (whose keys are unbounded), and per day (a
+/// qualification filter counts qualifications valid today).
 pub async fn enterprise_page(
     state: &AppState,
     scope: &Scope,
     lq: &enterprises::ListQuery,
 ) -> DbResult<Page<enterprise::Model>> {
     let db = &state.db.conn;
-    let (Some(zone_id), None) = (lq.zone_id, scope.enterprise) else {
-        return enterprises::list(db, scope, lq).await;
+    let searched = lq.q.as_deref().is_some_and(|q| !q.trim().is_empty());
+    let zone_id = match (lq.zone_id, scope.enterprise, searched) {
+        (Some(z), None, false) if scope.allows_zone(z) => z,
+        _ => return enterprises::list(db, scope, lq).await,
     };
-    let filter = (
-        &lq.q,
-        lq.park_id,
-        &lq.industry,
-        &lq.qualification,
-        lq.above_scale,
-    );
-    let key = Key::new("enterprise_total", zone_id).with(format!("{filter:?}"));
+    let filter = (lq.park_id, &lq.industry, &lq.qualification, lq.above_scale);
+    let key = Key::new("enterprise_total", zone_id)
+        .with(devzone_core::calendar::today())
+        .with(format!("{filter:?}"));
     let total = *state
         .memo
         .get(db, key, || enterprises::total(db, scope, lq))

@@ -49,6 +49,15 @@ impl MigrationTrait for Migration {
         ))
         .await?;
         m.create_index(index("jobs", "jobs_state", &["state"], false))
-            .await
+            .await?;
+        // One running job of a kind per zone, kept by the database itself: two requests that
+        // both found none running cannot both start one (the second insert is refused).
+        m.get_connection()
+            .execute_unprepared(
+                "CREATE UNIQUE INDEX jobs_one_running ON jobs (kind, zone_id) \
+                 WHERE state = 'running'",
+            )
+            .await?;
+        Ok(())
     }
 }

@@ -12,7 +12,8 @@ use sea_orm::{
     QueryOrder,
 };
 
-/// Records a job as running.
+/// Records a job as running. A second running job of the kind in the zone is refused by
+/// the database (`DbError::Conflict` on `zone_id`).
 pub async fn start<C: ConnectionTrait>(
     db: &C,
     actor: &Actor,
@@ -33,7 +34,8 @@ pub async fn start<C: ConnectionTrait>(
         ..Default::default()
     }
     .insert(db)
-    .await?)
+    .await
+    .map_err(|e| crate::conflict_or(e, "zone_id", &zone_id.unwrap_or_default().to_string()))?)
 }
 
 /// Records how far a running job got.
@@ -87,8 +89,12 @@ async fn end<C: ConnectionTrait>(
     counts: Option<String>,
     error: Option<String>,
 ) -> DbResult<()> {
-    job::Entity::update_many()
-        .col_expr(job::Column::State, Expr::value(state.id()))
+    let mut q = job::Entity::update_many();
+    if state == JobState::Done {
+        // A finished job has done all it had to.
+        q = q.col_expr(job::Column::Done, Expr::col(job::Column::Total).into());
+    }
+    q.col_expr(job::Column::State, Expr::value(state.id()))
         .col_expr(job::Column::ResultId, Expr::value(result_id))
         .col_expr(job::Column::Counts, Expr::value(counts))
         .col_expr(job::Column::Error, Expr::value(error))

@@ -14,7 +14,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use devzone_core::import::Severity;
+use devzone_core::import::{Kind, Severity, Target};
 use devzone_core::model::{FactSource, JobKind, JobState};
 use devzone_core::validate::FieldError;
 use devzone_db::entities::{import, import_upload, job};
@@ -51,6 +51,8 @@ pub fn routes() -> Router<AppState> {
         CommitIn,
         ColumnChoice,
         FactSource,
+        JobKind,
+        JobState,
         ImportOut,
         ImportList,
         RevertOut,
@@ -77,18 +79,21 @@ pub struct CheckParams {
 }
 
 impl CheckParams {
-    /// The year, when given, within the years facts may have.
+    /// The year within the years facts may have, the kind one of the two: each refusal
+    /// names its parameter (an unknown kind is not read as facts).
     fn checked(&self) -> ApiResult<()> {
         use devzone_core::validate::{MAX_YEAR, MIN_YEAR};
-        match self.year {
-            Some(y) if !(MIN_YEAR..=MAX_YEAR).contains(&y) => {
-                Err(ApiError::invalid(vec![FieldError::new(
-                    "year",
-                    "year.range",
-                    y.to_string(),
-                )]))
-            }
-            _ => Ok(()),
+        let mut errs = Vec::new();
+        if let Some(y) = self.year.filter(|y| !(MIN_YEAR..=MAX_YEAR).contains(y)) {
+            errs.push(FieldError::new("year", "year.range", y.to_string()));
+        }
+        if let Some(k) = self.kind.as_deref().filter(|k| Kind::parse(k).is_none()) {
+            errs.push(FieldError::new("kind", "choice.unknown", k));
+        }
+        if errs.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::invalid(errs))
         }
     }
 
@@ -360,11 +365,27 @@ async fn commit(
     Path(id): Path<i64>,
     Json(c): Json<CommitIn>,
 ) -> ApiResult<(StatusCode, Json<JobOut>)> {
-    let up = upload_in_scope(&s, &v, id).await?;
-    if let Some(j) = jobs::latest_on(&s.db.conn, JobKind::Import, id).await?
-        && j.state == JobState::Running.id()
-    {
+    // A commit sent again (a retry after a lost answer) gets the job it started, running or
+    // ended, never a second commit; once committed the upload itself is gone.
+    let earlier = jobs::latest_on(&s.db.conn, JobKind::Import, id).await?;
+    if let Some(j) = earlier.filter(|j| j.state != JobState::Failed.id()) {
+        zone_in_scope(&s, &v, j.zone_id.unwrap_or_default()).await?;
+        v.require_write()?;
         return Ok((StatusCode::ACCEPTED, Json(crate::jobs::view(&s, j).into())));
+    }
+    let up = upload_in_scope(&s, &v, id).await?;
+    let unknown: Vec<FieldError> = c
+        .columns
+        .iter()
+        .enumerate()
+        .filter_map(|(i, col)| {
+            let t = col.target.as_deref().unwrap_or("");
+            (!t.is_empty() && Target::parse(t).is_none())
+                .then(|| FieldError::new(&format!("columns[{i}].target"), "choice.unknown", t))
+        })
+        .collect();
+    if !unknown.is_empty() {
+        return Err(ApiError::invalid(unknown));
     }
     let params = CheckParams {
         file_name: None,
@@ -385,6 +406,22 @@ async fn commit(
         ));
     }
     let (out, plan) = checked(&s, &v, &up, &pairs).await?;
+    let beyond: Vec<FieldError> = c
+        .columns
+        .iter()
+        .enumerate()
+        .filter(|(_, col)| col.index >= out.columns.len())
+        .map(|(i, col)| {
+            FieldError::new(
+                &format!("columns[{i}].index"),
+                "number.out_of_range",
+                col.index.to_string(),
+            )
+        })
+        .collect();
+    if !beyond.is_empty() {
+        return Err(ApiError::invalid(beyond));
+    }
     let Some(plan) = plan.filter(|_| out.can_commit) else {
         let rule = if out.refused {
             "import.refused"
@@ -418,13 +455,17 @@ async fn commit(
 pub struct ImportOut {
     pub id: i64,
     pub zone_id: i64,
+    /// `facts` or `enterprises` (a register).
+    #[schema(pattern = "^(facts|enterprises)$")]
     pub kind: String,
+    #[schema(value_type = FactSource)]
     pub source: String,
     pub year: Option<i32>,
     pub file_name: String,
     pub file_sha256: String,
     pub sheet: String,
     /// `committed` or `reverted`.
+    #[schema(pattern = "^(committed|reverted)$")]
     pub status: String,
     pub created_by: String,
     pub created_at: String,
@@ -536,13 +577,13 @@ async fn revert(
 #[derive(Serialize, ToSchema)]
 pub struct JobOut {
     pub id: i64,
-    /// `import`: a spreadsheet import's commit.
+    #[schema(value_type = JobKind)]
     pub kind: String,
     pub zone_id: Option<i64>,
     pub username: String,
     /// What it works on (an import: the upload).
     pub subject_id: Option<i64>,
-    /// `running`, `done` or `failed`.
+    #[schema(value_type = JobState)]
     pub state: String,
     pub done: i64,
     pub total: i64,

@@ -143,12 +143,16 @@ async fn index_page(
     let th = chains::thresholds(db, zone_id).await?;
     // The gap analysis of every chain reads every member of the zone, and the suggestions
     // waiting for review are counted among hundreds of thousands: kept until the zone changes.
+    // Taxonomies and thresholds are read again inside: the figure must hold what the zone
+    // held at the version it is kept under, not what the page read before.
     let index = state
         .memo
         .get(
             db,
             devzone_db::memo::Key::new("chain_index", zone_id),
             || async {
+                let taxonomies = chains::taxonomies(db, zone_id).await?;
+                let th = chains::thresholds(db, zone_id).await?;
                 let rows = chain_rows(state, zone_id, &taxonomies, &th).await?;
                 let pending = chains::review_queue(db, zone_id, None, 1, 1).await?.total;
                 Ok((rows, pending))

@@ -199,17 +199,54 @@ pub async fn zone_home(
     Ok(page)
 }
 
-/// For each year (in order), the count of the year before when fewer enterprises reported
-/// than in it: such a year is still being reported, not a fall. The first year has nothing to
-/// compare with and is never partial.
+/// For each year (in order), when it is still being reported, the count of the last
+/// complete year. Only the latest years can be partial: walking back from the newest year,
+/// a year is partial while fewer than nine in ten of the enterprises that reported the year
+/// before it have reported it; the first year that is not ends the walk. A past year with
+/// ordinary attrition (360 after 361) is a year like any other, and a real fall stays drawn.
 pub(crate) fn partial_years(reporting: &[i64]) -> Vec<Option<i64>> {
     let mut out = vec![None; reporting.len()];
-    for i in 1..reporting.len() {
-        if reporting[i] < reporting[i - 1] {
-            out[i] = Some(reporting[i - 1]);
+    let mut first_partial = reporting.len();
+    for i in (1..reporting.len()).rev() {
+        if reporting[i] * 10 < reporting[i - 1] * 9 {
+            first_partial = i;
+        } else {
+            break;
+        }
+    }
+    if first_partial < reporting.len() {
+        let complete = reporting[first_partial - 1];
+        for o in out.iter_mut().skip(first_partial) {
+            *o = Some(complete);
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::partial_years;
+
+    #[test]
+    fn only_the_latest_years_short_of_reports_are_partial() {
+        assert_eq!(partial_years(&[]), vec![]);
+        assert_eq!(partial_years(&[361]), vec![None]);
+        // The example: 194 of 361 reported.
+        assert_eq!(partial_years(&[350, 361, 194]), vec![None, None, Some(361)]);
+        // Ordinary attrition in a past year, or in the latest, is no partial year.
+        assert_eq!(partial_years(&[361, 360, 362]), vec![None; 3]);
+        assert_eq!(partial_years(&[361, 340]), vec![None, None]);
+        // A fall in the past stays a fall; only the trailing short years are marked.
+        assert_eq!(
+            partial_years(&[400, 200, 210, 100]),
+            vec![None, None, None, Some(210)]
+        );
+        // Two years still coming in: both against the last complete year.
+        assert_eq!(
+            partial_years(&[361, 300, 120]),
+            vec![None, Some(361), Some(361)]
+        );
+    }
 }
 
 pub fn field_label(t: crate::i18n::Tr, f: FactField) -> String {

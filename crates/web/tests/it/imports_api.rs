@@ -147,6 +147,33 @@ async fn a_script_uploads_checks_commits_and_reverts_through_the_api() {
         .await;
         assert_eq!((s, &again["counts"]), (StatusCode::OK, &up["counts"]));
 
+        // A column read as something that does not exist, or a column the sheet has not, and an
+        // unknown kind: refused at the field, not ignored.
+        let (s, e) = call(&app, "POST", &format!("/api/v1/imports/uploads/{id}/commit"), Some(&officer), Some(serde_json::json!({"source": "tax_bureau", "columns": [{"index": 3, "target": "tx"}]}))).await;
+        assert_eq!(
+            (s, e["error"]["fields"][0]["field"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("columns[0].target")),
+            "{e}"
+        );
+        let (s, e) = call(&app, "POST", &format!("/api/v1/imports/uploads/{id}/commit"), Some(&officer), Some(serde_json::json!({"source": "tax_bureau", "columns": [{"index": 99, "target": "tax"}]}))).await;
+        assert_eq!(
+            (s, e["error"]["fields"][0]["field"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("columns[0].index")),
+            "{e}"
+        );
+        let (s, e) = call(
+            &app,
+            "POST",
+            &format!("/api/v1/imports/uploads/{id}/commit"),
+            Some(&officer),
+            Some(serde_json::json!({"source": "tax_bureau", "kind": "fact"})),
+        )
+        .await;
+        assert_eq!(
+            (s, e["error"]["fields"][0]["field"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("kind")),
+            "{e}"
+        );
         // Another import into the zone is running: the commit is refused, naming it.
         let other = jobs::start(
             &t.db.conn,
@@ -204,9 +231,14 @@ async fn a_script_uploads_checks_commits_and_reverts_through_the_api() {
         assert_eq!(hist["items"][0]["id"], import_id);
         let (_, js) = call(&app, "GET", "/api/v1/zones/1/jobs", Some(&officer), None).await;
         assert_eq!(js["total"], 2, "{js}");
-        // The committed upload is gone; committing it again finds nothing.
-        let (s, _) = call(&app, "POST", &commit, Some(&officer), Some(body.clone())).await;
-        assert_eq!(s, StatusCode::NOT_FOUND);
+        // Committing it again (a retry) answers the job it started, not a second commit.
+        let (s, again) = call(&app, "POST", &commit, Some(&officer), Some(body.clone())).await;
+        assert_eq!(
+            (s, &again["id"], again["state"].as_str()),
+            (StatusCode::ACCEPTED, &job["id"], Some("done")),
+            "{again}"
+        );
+        assert_eq!(again["done"], again["total"], "{again}");
         // The same file again changes nothing, and says so.
         let (_, same) = post_bytes(&app, url, &officer, sheet.clone()).await;
         assert_eq!(same["can_commit"], false, "{same}");
