@@ -22,7 +22,7 @@ pub async fn start<C: ConnectionTrait>(
     subject_id: Option<i64>,
     total: u64,
 ) -> DbResult<job::Model> {
-    Ok(job::ActiveModel {
+    job::ActiveModel {
         kind: Set(kind.id().into()),
         zone_id: Set(zone_id),
         username: Set(actor.username.clone()),
@@ -35,7 +35,7 @@ pub async fn start<C: ConnectionTrait>(
     }
     .insert(db)
     .await
-    .map_err(|e| crate::conflict_or(e, "zone_id", &zone_id.unwrap_or_default().to_string()))?)
+    .map_err(|e| crate::conflict_or(e, "zone_id", &zone_id.unwrap_or_default().to_string()))
 }
 
 /// Records how far a running job got.
@@ -92,7 +92,7 @@ async fn end<C: ConnectionTrait>(
     let mut q = job::Entity::update_many();
     if state == JobState::Done {
         // A finished job has done all it had to.
-        q = q.col_expr(job::Column::Done, Expr::col(job::Column::Total).into());
+        q = q.col_expr(job::Column::Done, Expr::col(job::Column::Total));
     }
     q.col_expr(job::Column::State, Expr::value(state.id()))
         .col_expr(job::Column::ResultId, Expr::value(result_id))
