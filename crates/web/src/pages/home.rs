@@ -223,6 +223,21 @@ pub(crate) fn partial_years(reporting: &[i64]) -> Vec<Option<i64>> {
     out
 }
 
+pub fn field_label(t: crate::i18n::Tr, f: FactField) -> String {
+    match t.0 {
+        crate::i18n::Lang::Zh => f.label_zh().to_string(),
+        crate::i18n::Lang::En => f.label_en().to_string(),
+    }
+}
+
+/// The pages of this area, merged into the site by `pages::routes`.
+pub(super) fn routes() -> axum::Router<crate::AppState> {
+    use axum::routing::get;
+    axum::Router::new()
+        .route("/", get(root))
+        .route("/zones/{id}", get(zone_home))
+}
+
 #[cfg(test)]
 mod tests {
     use super::partial_years;
@@ -247,19 +262,4 @@ mod tests {
             vec![None, Some(361), Some(361)]
         );
     }
-}
-
-pub fn field_label(t: crate::i18n::Tr, f: FactField) -> String {
-    match t.0 {
-        crate::i18n::Lang::Zh => f.label_zh().to_string(),
-        crate::i18n::Lang::En => f.label_en().to_string(),
-    }
-}
-
-/// The pages of this area, merged into the site by `pages::routes`.
-pub(super) fn routes() -> axum::Router<crate::AppState> {
-    use axum::routing::get;
-    axum::Router::new()
-        .route("/", get(root))
-        .route("/zones/{id}", get(zone_home))
 }
