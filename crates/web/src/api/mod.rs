@@ -91,7 +91,8 @@ pub fn document() -> utoipa::openapi::OpenApi {
 /// status code's reason phrase ("OK", "Not Found", …) stands in. The answers every operation
 /// can give are added where an annotation leaves them out: 401 without a valid token, 400
 /// when a path or query parameter does not parse, 404 when the record a path names is not in
-/// the caller's scope, all in the error envelope.
+/// the caller's scope, and for an operation with a body 400 (it does not parse), 415 (another
+/// media type) and 409 (a unique key taken), all in the error envelope.
 fn describe_responses(doc: &mut utoipa::openapi::OpenApi) {
     use utoipa::openapi::path::ParameterIn;
     use utoipa::openapi::{RefOr, Response, ResponseBuilder};
@@ -138,6 +139,10 @@ fn describe_responses(doc: &mut utoipa::openapi::OpenApi) {
                     .or_insert_with(|| envelope("The body does not parse."));
                 responses.entry("415".into()).or_insert_with(|| {
                     envelope("The body is not of the media type the operation takes.")
+                });
+                // Any write may meet a unique key (a park's or zone's name, a credit code).
+                responses.entry("409".into()).or_insert_with(|| {
+                    envelope("The body collides with a stored record's unique key.")
                 });
             }
             if in_path {
