@@ -85,13 +85,4 @@ impl Memo {
         *kept = Some((version, t.clone() as Value));
         Ok(t)
     }
-
-    /// How many figures are kept (for tests and the status page).
-    pub fn len(&self) -> usize {
-        self.slots.lock().expect("memo lock").len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
 }

@@ -38,18 +38,6 @@ pub async fn start<C: ConnectionTrait>(
     .map_err(|e| crate::conflict_or(e, "zone_id", &zone_id.unwrap_or_default().to_string()))
 }
 
-/// Records how far a running job got.
-pub async fn progress<C: ConnectionTrait>(db: &C, id: i64, done: u64, total: u64) -> DbResult<()> {
-    job::Entity::update_many()
-        .col_expr(job::Column::Done, Expr::value(done as i64))
-        .col_expr(job::Column::Total, Expr::value(total as i64))
-        .filter(job::Column::Id.eq(id))
-        .filter(job::Column::State.eq(JobState::Running.id()))
-        .exec(db)
-        .await?;
-    Ok(())
-}
-
 /// Ends a job as done, with what it made and its counts.
 pub async fn finish<C: ConnectionTrait>(
     db: &C,
