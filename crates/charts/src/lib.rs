@@ -73,6 +73,9 @@ pub fn bar_chart(title: &str, items: &[(String, f64)]) -> String {
 }
 
 /// One line per series over shared x labels (e.g. years). Missing points are skipped.
+/// The width of one character of an axis label, generously (CJK at the axis font size).
+const AXIS_CHAR_PX: f64 = 7.0;
+
 pub fn line_chart(
     title: &str,
     x_labels: &[String],
@@ -114,10 +117,15 @@ pub fn line_chart(
         );
     }
     for (i, l) in x_labels.iter().enumerate() {
+        // A label too long to centre on its point near the right edge ("2025 · 194/361")
+        // ends at the point instead of running out of the picture.
+        let x = x_at(i);
+        let half_width = l.chars().count() as f64 * AXIS_CHAR_PX / 2.0;
+        let anchor = if x + half_width > w { "end" } else { "middle" };
         let _ = write!(
             s,
-            r#"<text x="{:.1}" y="{:.1}" text-anchor="middle" class="chart-axis">{}</text>"#,
-            x_at(i),
+            r#"<text x="{:.1}" y="{:.1}" text-anchor="{anchor}" class="chart-axis">{}</text>"#,
+            x,
             h - bottom + 18.0,
             esc(l)
         );
