@@ -126,7 +126,7 @@ pub async fn run(db: &Db, file: &Path, o: Options, actor: &Actor) -> anyhow::Res
         None
     } else {
         let mut report = |done, total| p.bar("committing", done, total);
-        Some(imports::commit(&db.conn, actor, &plan, &mut report).await?)
+        Some(imports::commit(&db.conn, actor, &plan, &mut report, None).await?)
     };
     let total_s = p.started.elapsed().as_secs_f64();
     p.done();

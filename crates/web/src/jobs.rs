@@ -76,9 +76,9 @@ pub async fn start_import(
         zone,
         Some(upload_id),
         total,
-        move |db, actor, report| async move {
+        move |db, actor, job, report| async move {
             let mut report = report;
-            let made = imports::commit(&db.conn, &actor, &plan, &mut report).await?;
+            let made = imports::commit(&db.conn, &actor, &plan, &mut report, Some(job)).await?;
             // The import stands once committed: an upload left behind is only clutter, and
             // must not turn a committed import into a failed job.
             if made.is_some()
@@ -106,7 +106,7 @@ pub async fn start_suggestions(
         zone,
         None,
         0,
-        move |db, actor, _| async move {
+        move |db, actor, _, _| async move {
             let c = devzone_db::repo::chains::suggest(&db.conn, &actor, zone).await?;
             Ok((None, serde_json::to_value(c).unwrap_or_default()))
         },
@@ -115,7 +115,9 @@ pub async fn start_suggestions(
 }
 
 /// Records a job, runs `work` in a task of its own and returns the job at once. `work` gets
-/// the database, the actor and a progress callback, and answers what it made and its counts;
+/// the database, the actor, the job's id and a progress callback, and answers what it made
+/// and its counts (it may end the job itself, in its own transaction; ending it again here
+/// then changes nothing);
 /// its failure, or its task's end without an answer, fails the job with a reason.
 async fn start<W, F>(
     state: &AppState,
@@ -127,7 +129,9 @@ async fn start<W, F>(
     work: W,
 ) -> Result<job::Model, Refused>
 where
-    W: FnOnce(devzone_db::Db, Actor, Box<dyn FnMut(usize, usize) + Send>) -> F + Send + 'static,
+    W: FnOnce(devzone_db::Db, Actor, i64, Box<dyn FnMut(usize, usize) + Send>) -> F
+        + Send
+        + 'static,
     F: std::future::Future<Output = DbResult<(Option<i64>, serde_json::Value)>> + Send + 'static,
 {
     let db = &state.db.conn;
@@ -159,7 +163,7 @@ where
             let progress = progress.clone();
             Box::new(move |done: usize, total: usize| progress.set(id, done as u64, total as u64))
         };
-        let ended = match tokio::spawn(work(db.clone(), actor, report)).await {
+        let ended = match tokio::spawn(work(db.clone(), actor, id, report)).await {
             Ok(Ok((made, counts))) => jobs::finish(&db.conn, id, made, &counts).await,
             Ok(Err(e)) => {
                 // The database's own words stay in the log; the job gives the reference.

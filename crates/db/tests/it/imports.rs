@@ -39,7 +39,7 @@ pub(crate) async fn run(
         signature: p.signature.clone(),
     };
     let plan = imports::plan(&db.conn, request, checked).await.unwrap();
-    let id = imports::commit(&db.conn, &actor(), &plan, &mut |_, _| {})
+    let id = imports::commit(&db.conn, &actor(), &plan, &mut |_, _| {}, None)
         .await
         .unwrap();
     (plan.counts, plan.problems, id)
@@ -634,5 +634,50 @@ async fn damaged_zone_archives_never_panic() {
             // Read whole (the change missed what is checked): start the next case empty.
             target = devzone_db::testing::sqlite().await;
         }
+    }
+}
+
+#[tokio::test]
+async fn a_commit_run_as_a_job_ends_its_job_in_the_same_transaction() {
+    use devzone_core::model::JobKind;
+    use devzone_db::repo::jobs;
+    for t in all().await {
+        let db = &t.db;
+        let (samples, _) = demo(db).await;
+        let tax = sample(&samples, "tax_bureau");
+        let bytes = bytes(tax);
+        let p = devzone_io::import::prepare("tax.xlsx", &bytes).unwrap();
+        let mapping = p.recognised();
+        let checked = p.check(&mapping, Kind::Facts, None);
+        let request = Request {
+            zone_id: 1,
+            kind: Kind::Facts,
+            source: FactSource::TaxBureau,
+            as_of: chrono::NaiveDate::from_ymd_opt(2026, 3, 31).unwrap(),
+            year: None,
+            file_name: "tax.xlsx".into(),
+            file_sha256: p.sha256.clone(),
+            sheet: p.read.sheet.clone(),
+            mapping,
+            signature: p.signature.clone(),
+        };
+        let plan = imports::plan(&db.conn, request, checked).await.unwrap();
+        let job = jobs::start(&db.conn, &actor(), JobKind::Import, Some(1), None, 15)
+            .await
+            .unwrap();
+        let id = imports::commit(&db.conn, &actor(), &plan, &mut |_, _| {}, Some(job.id))
+            .await
+            .unwrap();
+        // Ended by the commit itself: a process dying now would leave a done job, not one
+        // a restart marks interrupted.
+        let j = jobs::get(&db.conn, job.id).await.unwrap().unwrap();
+        assert_eq!((j.state.as_str(), j.result_id), ("done", id), "{}", t.label);
+        assert_eq!(j.done, j.total);
+        assert_eq!(
+            jobs::fail_interrupted(&db.conn).await.unwrap(),
+            0,
+            "{}",
+            t.label
+        );
     }
 }

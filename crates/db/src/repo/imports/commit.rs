@@ -19,12 +19,15 @@ pub(super) const REPORT_CAP: usize = 5_000;
 /// Writes a plan in one transaction. Returns the import's id, or None when nothing
 /// changed (every value already stored), in which case nothing is written at all.
 ///
-/// `progress(done, total)` is called as the figures are written.
+/// `progress(done, total)` is called as the figures are written. A commit run as a job
+/// (`job`) ends its job as done in the same transaction: the import and the job's record of
+/// it stand or fall together, even if the process dies right after.
 pub async fn commit(
     db: &sea_orm::DatabaseConnection,
     actor: &Actor,
     plan: &Plan,
     progress: &mut (dyn FnMut(usize, usize) + Send),
+    job: Option<i64>,
 ) -> DbResult<Option<i64>> {
     if plan.refused() {
         return Err(DbError::Other(
@@ -174,6 +177,10 @@ pub async fn commit(
                     .to_string(),
             ))).await?;
     save_mapping(&tx, r).await?;
+    if let Some(j) = job {
+        let counts = serde_json::to_value(c).unwrap_or_default();
+        crate::repo::jobs::finish(&tx, j, Some(imp.id), &counts).await?;
+    }
     tracing::debug!(elapsed = ?started.elapsed(), "import commit: derived and audit written");
     tx.commit().await?;
     if db.get_database_backend() == sea_orm::DbBackend::Sqlite {
