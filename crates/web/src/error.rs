@@ -34,6 +34,15 @@ impl ApiError {
     pub fn not_found() -> Self {
         Self::new(StatusCode::NOT_FOUND, "not_found")
     }
+    /// 409: the request meets the state of a stored record (a job running, an import
+    /// reverted), named by its field, rule and value.
+    pub fn conflict(field: &str, rule: &str, value: impl Into<String>) -> Self {
+        Self {
+            status: StatusCode::CONFLICT,
+            code: "conflict",
+            fields: vec![FieldError::new(field, rule, value)],
+        }
+    }
     pub fn invalid(fields: Vec<FieldError>) -> Self {
         Self {
             status: StatusCode::UNPROCESSABLE_ENTITY,
@@ -128,11 +137,7 @@ impl From<DbError> for ApiError {
         match e {
             DbError::NotFound => Self::not_found(),
             DbError::Invalid(f) => Self::invalid(f),
-            DbError::Conflict { field, value } => Self {
-                status: StatusCode::CONFLICT,
-                code: "conflict",
-                fields: vec![FieldError::new(&field, "conflict", value)],
-            },
+            DbError::Conflict { field, value } => Self::conflict(&field, "conflict", value),
             other => {
                 tracing::error!(error = %other, "request failed");
                 Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal")

@@ -222,15 +222,11 @@ async fn suggest(
     v.require_write()?;
     match crate::jobs::start_suggestions(&s, &v.actor(), id).await {
         Ok(j) => Ok((StatusCode::ACCEPTED, Json(crate::jobs::view(&s, j).into()))),
-        Err(crate::jobs::Refused::Busy(running)) => {
-            let mut e = crate::error::ApiError::from_status(StatusCode::CONFLICT);
-            e.fields.push(devzone_core::validate::FieldError::new(
-                "zone_id",
-                "job.busy",
-                running.id.to_string(),
-            ));
-            Err(e)
-        }
+        Err(crate::jobs::Refused::Busy(running)) => Err(crate::error::ApiError::conflict(
+            "zone_id",
+            "job.busy",
+            running.id.to_string(),
+        )),
         Err(crate::jobs::Refused::Db(e)) => Err(e.into()),
     }
 }

@@ -46,7 +46,7 @@ pub fn routes() -> Router<AppState> {
     components(schemas(
         CheckOut,
         ColumnOut,
-        CountsOut,
+        Counts,
         ProblemOut,
         CommitIn,
         ColumnChoice,
@@ -123,39 +123,6 @@ pub struct ColumnOut {
     pub unit: Option<String>,
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct CountsOut {
-    pub rows_read: usize,
-    pub rejected: usize,
-    pub warnings: usize,
-    /// Figures that had no value before.
-    pub inserted: usize,
-    /// Figures that had a value and get a new version.
-    pub updated: usize,
-    /// Figures whose source already gave this value.
-    pub unchanged: usize,
-    /// New versions kept as history because a source of higher precedence is current.
-    pub not_current: usize,
-    pub enterprises_created: usize,
-    pub enterprises_updated: usize,
-}
-
-impl From<Counts> for CountsOut {
-    fn from(c: Counts) -> Self {
-        CountsOut {
-            rows_read: c.rows_read,
-            rejected: c.rejected,
-            warnings: c.warnings,
-            inserted: c.inserted,
-            updated: c.updated,
-            unchanged: c.unchanged,
-            not_current: c.not_current,
-            enterprises_created: c.enterprises_created,
-            enterprises_updated: c.enterprises_updated,
-        }
-    }
-}
-
 /// One finding of the check, where it is and which rule it broke, in the caller's language.
 #[derive(Serialize, ToSchema)]
 pub struct ProblemOut {
@@ -210,7 +177,7 @@ pub struct CheckOut {
     /// The source the commit would record (null until one is chosen or saved with the layout).
     pub source: Option<String>,
     pub columns: Vec<ColumnOut>,
-    pub counts: CountsOut,
+    pub counts: Counts,
     /// True when the file as a whole is refused (no credit-code column, unreadable, …).
     pub refused: bool,
     /// True when a commit would write something.
@@ -290,7 +257,7 @@ async fn checked(
         source: choices.source.map(|x| x.id().to_string()),
         columns,
         can_commit: !refused && counts.changes() > 0 && choices.source.is_some(),
-        counts: counts.into(),
+        counts,
         refused,
         problems_total,
         problems,
@@ -436,15 +403,11 @@ async fn commit(
     };
     match crate::jobs::start_import(&s, &v.actor(), id, plan).await {
         Ok(j) => Ok((StatusCode::ACCEPTED, Json(crate::jobs::view(&s, j).into()))),
-        Err(crate::jobs::Refused::Busy(running)) => {
-            let mut e = ApiError::from_status(StatusCode::CONFLICT);
-            e.fields.push(FieldError::new(
-                "zone_id",
-                "import.busy",
-                running.id.to_string(),
-            ));
-            Err(e)
-        }
+        Err(crate::jobs::Refused::Busy(running)) => Err(ApiError::conflict(
+            "zone_id",
+            "import.busy",
+            running.id.to_string(),
+        )),
         Err(crate::jobs::Refused::Db(e)) => Err(e.into()),
     }
 }
@@ -469,7 +432,7 @@ pub struct ImportOut {
     pub status: String,
     pub created_by: String,
     pub created_at: String,
-    pub counts: CountsOut,
+    pub counts: Counts,
     pub reverted_by: Option<String>,
     pub reverted_at: Option<String>,
 }
@@ -477,7 +440,7 @@ pub struct ImportOut {
 impl From<import::Model> for ImportOut {
     fn from(m: import::Model) -> Self {
         ImportOut {
-            counts: Counts::from(&m).into(),
+            counts: Counts::from(&m),
             id: m.id,
             zone_id: m.zone_id,
             kind: m.kind,
@@ -563,10 +526,7 @@ async fn revert(
     let m = import_in_scope(&s, &v, id).await?;
     v.require_write()?;
     if m.status != "committed" {
-        let mut e = ApiError::from_status(StatusCode::CONFLICT);
-        e.fields
-            .push(FieldError::new("id", "import.reverted", id.to_string()));
-        return Err(e);
+        return Err(ApiError::conflict("id", "import.reverted", id.to_string()));
     }
     Ok(Json(
         imports::revert(&s.db.conn, &v.actor(), id).await?.into(),

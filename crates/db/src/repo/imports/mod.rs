@@ -39,7 +39,9 @@ pub struct Request {
     pub signature: String,
 }
 
+/// What a check found and what a commit would write (or wrote).
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Counts {
     pub rows_read: usize,
     pub rejected: usize,
