@@ -236,11 +236,12 @@ async fn login_search_and_open_an_enterprise() {
     assert_eq!(h1, target.name);
 
     // The facts table shows the stored revenue of the latest year in 万元.
-    let current = facts::current(&db.conn, target.id).await.unwrap();
-    let (_, latest) = current.iter().next_back().unwrap();
-    let revenue = latest
-        .iter()
-        .find(|v| v.field == "revenue")
+    let revenue = facts::history(&db.conn, target.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|v| v.current && v.field == "revenue")
+        .max_by_key(|v| v.year)
         .unwrap()
         .value
         .unwrap();

@@ -1,7 +1,8 @@
 //! Loads the demo dataset of `devzone_core::demo` into a database, in batches.
 
-use crate::entities::{enterprise, fact_value, park, qualification, zone};
-use crate::repo::{enterprises, facts, meta};
+use crate::entities::{enterprise, park, qualification, zone};
+use crate::repo::facts::{self, packed};
+use crate::repo::{enterprises, meta};
 use crate::{Db, DbResult};
 use devzone_core::demo;
 use devzone_core::facts::FactField;
@@ -108,7 +109,11 @@ pub async fn load_zones(
             .map(|m| (m.credit_code, m.id))
             .collect();
         let mut quals = Vec::new();
-        let mut values = Vec::new();
+        let now = chrono::Utc::now();
+        let n_sets: usize = batch.iter().map(|e| e.facts.len()).sum();
+        let mut set_ids = facts::reserve_ids(&tx, n_sets).await?.into_iter();
+        let mut sets = Vec::with_capacity(n_sets);
+        let mut current = Vec::with_capacity(n_sets);
         for e in &batch {
             let id = ids[e.draft.credit_code.as_str()];
             quals.extend(
@@ -116,19 +121,30 @@ pub async fn load_zones(
                     .iter()
                     .map(|q| enterprises::new_qualification(id, q)),
             );
+            // One source per year: every figure of a year is current.
             for f in &e.facts {
-                for (field, v) in &f.values {
-                    values.push(facts::new_value(
-                        id,
-                        f.year,
-                        *field,
-                        Some(*v),
-                        None,
-                        f.source.id(),
-                        as_of,
-                        "demo",
-                    ));
-                }
+                let set = set_ids.next().expect("an id reserved per set");
+                let figures: packed::SetFigures = f
+                    .values
+                    .iter()
+                    .map(|(k, v)| (*k, packed::Packed::Number(v.0)))
+                    .collect();
+                let cur: packed::CurrentFigures = figures
+                    .iter()
+                    .map(|(k, v)| (*k, (v.clone(), set)))
+                    .collect();
+                sets.push(facts::NewSet {
+                    id: set,
+                    enterprise_id: id,
+                    year: f.year,
+                    source: f.source.id(),
+                    as_of,
+                    entered_by: "demo",
+                    entered_at: now,
+                    import_id: None,
+                    figures: packed::encode_set(&figures),
+                });
+                current.push((id, f.year, cur));
             }
         }
         for chunk in quals.chunks(2_000) {
@@ -136,11 +152,10 @@ pub async fn load_zones(
                 .exec_without_returning(&tx)
                 .await?;
         }
-        for chunk in values.chunks(2_500) {
-            fact_value::Entity::insert_many(chunk.to_vec())
-                .exec_without_returning(&tx)
-                .await?;
-        }
+        facts::insert_sets(&tx, &sets).await?;
+        let rows: Vec<(i64, i32, &packed::CurrentFigures)> =
+            current.iter().map(|(e, y, c)| (*e, *y, c)).collect();
+        facts::put_current(&tx, &rows).await?;
         tx.commit().await?;
         start = end;
         progress(start, n_enterprises);

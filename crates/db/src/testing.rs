@@ -32,8 +32,7 @@ impl Drop for TempDir {
 }
 
 pub async fn sqlite() -> TestDb {
-    let dir = TempDir::new("devzone-test");
-    let url = format!("sqlite://{}/test.db", dir.0.display());
+    let (url, dir) = sqlite_url();
     TestDb {
         db: Db::connect(&url).await.expect("sqlite test db"),
         label: "sqlite",
@@ -41,8 +40,25 @@ pub async fn sqlite() -> TestDb {
     }
 }
 
+/// The URL of a new SQLite file, not yet created, in a directory removed on drop.
+pub fn sqlite_url() -> (String, TempDir) {
+    let dir = TempDir::new("devzone-test");
+    (format!("sqlite://{}/test.db", dir.0.display()), dir)
+}
+
 /// A new PostgreSQL database on the server named by `DEVZONE_TEST_POSTGRES_URL`.
 pub async fn postgres() -> Option<TestDb> {
+    let url = postgres_url().await?;
+    Some(TestDb {
+        db: Db::connect(&url).await.expect("postgres test db"),
+        label: "postgres",
+        _dir: None,
+    })
+}
+
+/// The URL of a new, empty PostgreSQL database on the server named by
+/// `DEVZONE_TEST_POSTGRES_URL`, when it is set.
+pub async fn postgres_url() -> Option<String> {
     use sea_orm::ConnectionTrait;
     let base = std::env::var("DEVZONE_TEST_POSTGRES_URL")
         .ok()
@@ -57,12 +73,7 @@ pub async fn postgres() -> Option<TestDb> {
         .expect("create test database");
     admin.close().await.ok();
     let (head, _) = base.rsplit_once('/').expect("URL with a database name");
-    let url = format!("{head}/{name}");
-    Some(TestDb {
-        db: Db::connect(&url).await.expect("postgres test db"),
-        label: "postgres",
-        _dir: None,
-    })
+    Some(format!("{head}/{name}"))
 }
 
 /// Every backend available for this run.

@@ -34,5 +34,7 @@ pub use land::{
     revitalisation_step, unit,
 };
 pub use reference::{division, industry_code, listed_zone, meta};
-pub use registry::{enterprise, fact_precedence, fact_value, park, qualification, zone};
+pub use registry::{
+    enterprise, fact_current, fact_precedence, fact_set, park, qualification, zone,
+};
 pub use requirements::{requirement, requirement_match};

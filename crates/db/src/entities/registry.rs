@@ -94,30 +94,47 @@ pub mod qualification {
     no_relations!();
 }
 
-pub mod fact_value {
+pub mod fact_set {
     use sea_orm::entity::prelude::*;
     use serde::{Deserialize, Serialize};
 
-    /// One version of one figure. The current version of (enterprise, year, field) has
-    /// `current = true`; earlier versions stay as history and are never updated again.
+    /// The figures one entry recorded for one enterprise and year from one source: a form
+    /// saved, a row of an import. Every figure in it is a version of that figure; sets are
+    /// never updated, so earlier versions stay as history. `figures` is a JSON object of
+    /// field id to hundredths (a number) or text (see `repo::facts::packed`).
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
-    #[sea_orm(table_name = "fact_values")]
+    #[sea_orm(table_name = "fact_sets")]
     pub struct Model {
         #[sea_orm(primary_key)]
         pub id: i64,
         pub enterprise_id: i64,
         pub year: i32,
-        pub field: String,
-        /// Hundredths of the field's stored unit; None for text fields.
-        pub value: Option<i64>,
-        pub text_value: Option<String>,
         pub source: String,
         pub as_of: Date,
         pub entered_by: String,
         pub entered_at: DateTimeUtc,
-        pub current: bool,
-        /// The import that brought this version, if one did (for revert).
+        /// The import that brought this set, if one did (for revert).
         pub import_id: Option<i64>,
+        pub figures: String,
+    }
+    no_relations!();
+}
+
+pub mod fact_current {
+    use sea_orm::entity::prelude::*;
+    use serde::{Deserialize, Serialize};
+
+    /// The current version of every figure of an enterprise and year, derived from its
+    /// sets by source precedence and kept in the same transaction as every write:
+    /// `figures` is a JSON object of field id to [value, set id].
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+    #[sea_orm(table_name = "fact_current")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub enterprise_id: i64,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub year: i32,
+        pub figures: String,
     }
     no_relations!();
 }

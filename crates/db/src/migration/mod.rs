@@ -19,6 +19,7 @@ mod m0009_mapping_order;
 mod m0010_data_versions;
 mod m0011_jobs;
 mod m0012_fact_values_covering;
+mod m0013_fact_sets;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0010_data_versions::Migration),
             Box::new(m0011_jobs::Migration),
             Box::new(m0012_fact_values_covering::Migration),
+            Box::new(m0013_fact_sets::Migration),
         ]
     }
 }

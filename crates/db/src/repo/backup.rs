@@ -22,7 +22,12 @@ use std::path::Path;
 
 pub const FORMAT: &str = "devzone-export";
 /// 2: every table, each followed by a line with its row count and checksum.
-pub const FORMAT_VERSION: u32 = 2;
+/// 3: facts as sets and current figures (`fact_sets`, `fact_current`) instead of one row
+/// per value (`fact_values`); restore still reads the older form.
+pub const FORMAT_VERSION: u32 = 3;
+
+/// The facts table of exports before format 3.
+const LEGACY_FACTS: &str = "fact_values";
 const CHUNK: u64 = 5_000;
 
 /// Declares the tables a backup carries, once: the list, the export and the insert all
@@ -63,7 +68,8 @@ backed_up! {
     "parks" => park,
     "enterprises" => enterprise,
     "qualifications" => qualification,
-    "fact_values" => fact_value,
+    "fact_sets" => fact_set,
+    "fact_current" => fact_current,
     "users" => user,
     "user_zones" => user_zone,
     "sessions" => session,
@@ -336,10 +342,13 @@ pub async fn restore(db: &Db, path: &Path) -> DbResult<Vec<TableSum>> {
             .map_err(|e| DbError::Other(e.to_string()))?;
     }
     let source_is_sqlite = &head == b"SQLite format 3\0";
-    let mut by_table: Vec<(String, Vec<serde_json::Value>)> =
-        TABLES.iter().map(|t| (t.to_string(), Vec::new())).collect();
+    let mut by_table: Vec<(String, Vec<serde_json::Value>)> = TABLES
+        .iter()
+        .chain([&LEGACY_FACTS])
+        .map(|t| (t.to_string(), Vec::new()))
+        .collect();
     let sums = if source_is_sqlite {
-        // Read the backup through a second, read-only connection and the portable export.
+        // The file's own integrity first, through a read-only connection.
         let url = format!("sqlite://{}?mode=ro", path.display());
         let src = Db {
             conn: sea_orm::Database::connect(url).await?,
@@ -360,13 +369,23 @@ pub async fn restore(db: &Db, path: &Path) -> DbResult<Vec<TableSum>> {
                 check.unwrap_or_default()
             )));
         }
+        drop(src);
+        // A backup taken by an earlier version has that version's schema: a copy of it is
+        // brought up to date by the migrations, then read through the portable export.
+        let dir = tempfile::tempdir().map_err(|e| DbError::Other(e.to_string()))?;
+        let copy = dir.path().join("backup.sqlite");
+        std::fs::copy(path, &copy)
+            .map_err(|e| DbError::Other(format!("{}: {e}", path.display())))?;
+        let src = Db::connect(&format!("sqlite://{}", copy.display())).await?;
         let mut buf = Vec::new();
         export(&src, &mut buf).await?;
+        src.conn.close().await?;
         read_lines(&buf[..], &mut by_table)?
     } else {
         let f = std::fs::File::open(path).map_err(|e| DbError::Other(e.to_string()))?;
         read_lines(std::io::BufReader::new(f), &mut by_table)?
     };
+    pack_legacy_facts(&mut by_table)?;
     let tx = db.conn.begin().await?;
     for (t, rows) in by_table {
         insert_table(&tx, &t, rows).await?;
@@ -395,6 +414,54 @@ pub async fn restore(db: &Db, path: &Path) -> DbResult<Vec<TableSum>> {
     }
     tx.commit().await?;
     Ok(sums)
+}
+
+/// Facts of an export before format 3, one row per value, packed into the rows of
+/// `fact_sets` and `fact_current` as the migration to format 3 packs a database's.
+fn pack_legacy_facts(by_table: &mut Vec<(String, Vec<serde_json::Value>)>) -> DbResult<()> {
+    use crate::repo::facts::packed::{LegacyValue, pack_legacy};
+    let Some(at) = by_table.iter().position(|(t, _)| t == LEGACY_FACTS) else {
+        return Ok(());
+    };
+    let (_, mut rows) = by_table.remove(at);
+    if rows.is_empty() {
+        return Ok(());
+    }
+    // Entry order: the old rows' ids.
+    rows.sort_by_key(|r| r.get("id").and_then(|v| v.as_i64()).unwrap_or(0));
+    let values = rows
+        .into_iter()
+        .map(serde_json::from_value::<LegacyValue>)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| DbError::Other(format!("{LEGACY_FACTS}: {e}")))?;
+    let mut last = 0;
+    let (sets, current) = pack_legacy(values, &mut || {
+        last += 1;
+        last
+    });
+    let json = |v: Result<serde_json::Value, serde_json::Error>| {
+        v.map_err(|e| DbError::Other(e.to_string()))
+    };
+    for (table, rows) in [
+        (
+            "fact_sets",
+            sets.iter()
+                .map(|s| json(serde_json::to_value(s)))
+                .collect::<DbResult<Vec<_>>>()?,
+        ),
+        (
+            "fact_current",
+            current
+                .iter()
+                .map(|c| json(serde_json::to_value(c)))
+                .collect::<DbResult<Vec<_>>>()?,
+        ),
+    ] {
+        if let Some((_, slot)) = by_table.iter_mut().find(|(t, _)| t == table) {
+            slot.extend(rows);
+        }
+    }
+    Ok(())
 }
 
 /// Reads an export into rows by table, verifying (format 2) each table's row count and
@@ -461,7 +528,13 @@ fn read_lines(
             .add(&line);
         slot.1.push(v["row"].take());
     }
-    if checked && let Some((t, _)) = by_table.iter().find(|(t, _)| !closed.contains_key(t)) {
+    // The facts table of older formats is absent from newer ones.
+    let expected = |t: &str| t != LEGACY_FACTS || header.version < 3;
+    if checked
+        && let Some((t, _)) = by_table
+            .iter()
+            .find(|(t, _)| expected(t) && !closed.contains_key(t))
+    {
         return Err(bad(format!(
             "table {t} has no checksum line: the export is cut short; nothing was restored"
         )));
@@ -469,6 +542,7 @@ fn read_lines(
     // Format 1 has no checksum lines: its sums are those of the lines read.
     Ok(by_table
         .iter()
+        .filter(|(t, _)| expected(t))
         .map(|(t, _)| match closed.remove(t) {
             Some(sum) => sum,
             None => sums.remove(t).unwrap_or_else(|| Summer::new(t)).finish(),

@@ -2,10 +2,13 @@
 //! read the whole zone; the zone home keeps them in `crate::memo` until the zone changes.
 
 use crate::DbResult;
-use crate::entities::{enterprise, fact_value};
+use crate::entities::{enterprise, fact_current};
+use crate::repo::facts::packed::decode_current;
+use devzone_core::facts::FactField;
 use sea_orm::sea_query::ExprTrait;
 use sea_orm::sea_query::{Alias, Expr, Query};
-use sea_orm::{ColumnTrait, ConnectionTrait};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use std::collections::BTreeMap;
 
 /// Revenue bands (yuan) used for the size chart: the NBS thresholds for industrial
 /// enterprises (micro < 3 million, small < 20 million, medium < 400 million, large).
@@ -91,43 +94,37 @@ pub async fn zone<C: ConnectionTrait>(
         s.above_scale = r.try_get("", "n")?;
     }
 
+    // The zone's current figures, one row per enterprise and year, summed here: as a
+    // double, exact below 2^53 hundredths (ninety trillion yuan, beyond any zone), so that a
+    // hostile sum shows as the largest figure instead of failing the page.
     let in_zone = Query::select()
         .column(enterprise::Column::Id)
         .from(enterprise::Entity)
         .and_where(enterprise::Column::ZoneId.eq(zone_id))
         .take();
-    let q = Query::select()
-        .column(fact_value::Column::Year)
-        .column(fact_value::Column::Field)
-        // Summed as a double on both databases: exact below 2^53 hundredths (ninety
-        // trillion yuan, beyond any zone), and a sum beyond i64 cannot fail the page
-        // (SQLite's SUM raises on integer overflow, PostgreSQL's cast to BIGINT too).
-        .expr_as(
-            Expr::cust(match db.get_database_backend() {
-                sea_orm::DatabaseBackend::Postgres => "CAST(SUM(value) AS DOUBLE PRECISION)",
-                _ => "TOTAL(value)",
-            }),
-            Alias::new("total"),
-        )
-        // COUNT(*), not COUNT(id): the sum then reads the index alone on PostgreSQL too.
-        .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
-        .from(fact_value::Entity)
-        .and_where(fact_value::Column::Current.eq(true))
-        .and_where(fact_value::Column::Field.is_in(fields.iter().copied()))
-        .and_where(fact_value::Column::EnterpriseId.in_subquery(in_zone))
-        .group_by_col(fact_value::Column::Year)
-        .group_by_col(fact_value::Column::Field)
-        .order_by(fact_value::Column::Year, sea_orm::sea_query::Order::Asc)
-        .take();
-    for r in db.query_all(&q).await? {
-        let total: Option<f64> = r.try_get("", "total")?;
-        s.totals.push((
-            r.try_get("", "year")?,
-            r.try_get("", "field")?,
-            // `as` saturates: a hostile sum shows as the largest figure, not an error.
-            total.unwrap_or(0.0).round() as i64,
-            r.try_get("", "n")?,
-        ));
+    let wanted: Vec<FactField> = fields.iter().filter_map(|f| FactField::parse(f)).collect();
+    let rows: Vec<(i32, String)> = fact_current::Entity::find()
+        .select_only()
+        .columns([fact_current::Column::Year, fact_current::Column::Figures])
+        .filter(fact_current::Column::EnterpriseId.in_subquery(in_zone))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut sums: BTreeMap<(i32, FactField), (f64, i64)> = BTreeMap::new();
+    for (year, figures) in rows {
+        let cur = decode_current(&figures);
+        for f in &wanted {
+            if let Some((p, _)) = cur.get(f) {
+                let e = sums.entry((year, *f)).or_default();
+                e.0 += p.value().unwrap_or(0) as f64;
+                e.1 += 1;
+            }
+        }
+    }
+    for ((year, f), (total, n)) in sums {
+        // `as` saturates.
+        s.totals
+            .push((year, f.id().to_string(), total.round() as i64, n));
     }
     s.totals.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
     s.qualifications = super::enterprises::qualification_counts(db, zone_id).await?;

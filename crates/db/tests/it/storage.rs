@@ -717,3 +717,177 @@ async fn an_expired_lock_gives_the_tries_back() {
         );
     }
 }
+
+/// A database from before facts were packed: its versions, one row per value, become sets
+/// and current figures, with the same history, the same current values and the same
+/// derived figures, on both databases.
+#[tokio::test]
+async fn facts_stored_one_row_per_value_are_packed_by_the_migration() {
+    use devzone_db::migration::Migrator;
+    use sea_orm::ConnectionTrait;
+    use sea_orm_migration::MigratorTrait;
+    let mut urls = vec![devzone_db::testing::sqlite_url()];
+    let pg = devzone_db::testing::postgres_url().await;
+    let (sqlite_url, _dir) = urls.remove(0);
+    for url in [Some(sqlite_url), pg].into_iter().flatten() {
+        // Created and migrated only up to the last schema with one row per value.
+        let raw = if url.starts_with("sqlite:") {
+            format!("{url}?mode=rwc")
+        } else {
+            url.clone()
+        };
+        let conn = sea_orm::Database::connect(&raw).await.unwrap();
+        Migrator::up(&conn, Some(12)).await.unwrap();
+        let old = Db { conn };
+        let z = zone(&old).await;
+        let e = enterprises::create(
+            &old.conn,
+            &actor(),
+            z,
+            &ent("914403001922038216", "甲公司").validate().unwrap(),
+        )
+        .await
+        .unwrap();
+        let f = |id: i64,
+                 year: i32,
+                 field: &str,
+                 value: &str,
+                 source: &str,
+                 at: &str,
+                 current: bool| {
+            format!(
+                "INSERT INTO fact_values (id, enterprise_id, year, field, value, text_value, source, \
+                 as_of, entered_by, entered_at, current, import_id) VALUES ({id}, {}, {year}, \
+                 '{field}', {value}, NULL, '{source}', '2025-06-30', 'officer', '{at}', {current}, NULL)",
+                e.id
+            )
+        };
+        // 2024 from the statistics bureau, then the tax bureau's tax (current), then a
+        // self-declared revenue that the statistics bureau's outranks (history only).
+        for sql in [
+            f(
+                1,
+                2024,
+                "revenue",
+                "3000000000",
+                "statistics_bureau",
+                "2025-01-01T00:00:00Z",
+                true,
+            ),
+            f(
+                2,
+                2024,
+                "tax",
+                "100000000",
+                "statistics_bureau",
+                "2025-01-01T00:00:00Z",
+                false,
+            ),
+            f(
+                3,
+                2024,
+                "tax",
+                "120000000",
+                "tax_bureau",
+                "2025-02-01T00:00:00Z",
+                true,
+            ),
+            f(
+                4,
+                2024,
+                "revenue",
+                "3500000000",
+                "self_declared",
+                "2025-03-01T00:00:00Z",
+                false,
+            ),
+            f(
+                5,
+                2023,
+                "revenue",
+                "2000000000",
+                "statistics_bureau",
+                "2024-01-01T00:00:00Z",
+                true,
+            ),
+        ] {
+            old.conn.execute_unprepared(&sql).await.unwrap();
+        }
+        old.conn.close().await.unwrap();
+
+        let db = Db::connect(&url).await.unwrap();
+        let h = facts::history(&db.conn, e.id).await.unwrap();
+        let shown: Vec<(i32, &str, Option<i64>, &str, bool)> = h
+            .iter()
+            .map(|v| {
+                (
+                    v.year,
+                    v.field.as_str(),
+                    v.value,
+                    v.source.as_str(),
+                    v.current,
+                )
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            vec![
+                (
+                    2023,
+                    "revenue",
+                    Some(2_000_000_000),
+                    "statistics_bureau",
+                    true
+                ),
+                (2024, "revenue", Some(3_500_000_000), "self_declared", false),
+                (
+                    2024,
+                    "revenue",
+                    Some(3_000_000_000),
+                    "statistics_bureau",
+                    true
+                ),
+                (2024, "tax", Some(120_000_000), "tax_bureau", true),
+                (2024, "tax", Some(100_000_000), "statistics_bureau", false),
+            ],
+            "{url}"
+        );
+        // One set per entry: the statistics bureau's two 2024 figures share one.
+        let stats_sets: std::collections::BTreeSet<i64> = h
+            .iter()
+            .filter(|v| v.year == 2024 && v.source == "statistics_bureau")
+            .map(|v| v.id)
+            .collect();
+        assert_eq!(stats_sets.len(), 1);
+        // A new value after the migration takes the next set id and becomes current.
+        let mut input = FactsInput {
+            year: 2024,
+            source: "tax_bureau".into(),
+            ..Default::default()
+        };
+        input
+            .values
+            .insert("tax".into(), Some(Decimal::from(1_300_000)));
+        let d = input.validate(chrono::Utc::now().date_naive()).unwrap();
+        facts::record(&db.conn, &actor(), &Scope::all(), e.id, &d)
+            .await
+            .unwrap();
+        let h = facts::history(&db.conn, e.id).await.unwrap();
+        let tax: Vec<(i64, Option<i64>, bool)> = h
+            .iter()
+            .filter(|v| v.year == 2024 && v.field == "tax")
+            .map(|v| (v.id, v.value, v.current))
+            .collect();
+        assert_eq!(tax.len(), 3);
+        assert_eq!((tax[0].1, tax[0].2), (Some(130_000_000), true));
+        assert!(
+            tax[0].0
+                > h.iter()
+                    .filter(|v| v.field != "tax" || v.value != Some(130_000_000))
+                    .map(|v| v.id)
+                    .max()
+                    .unwrap()
+        );
+        assert!(!tax[1].2 && !tax[2].2);
+    }
+}

@@ -21,7 +21,8 @@ use axum::routing::get;
 use axum::{Json, Router};
 use devzone_core::facts::FactField;
 use devzone_core::validate::{EnterpriseInput, FactsInput, ParkInput, ZoneInput};
-use devzone_db::entities::{enterprise, fact_value, park, zone};
+use devzone_db::entities::{enterprise, park, zone};
+use devzone_db::repo::facts::FactVersion;
 use devzone_db::repo::{enterprises, facts, zones};
 use paging::{Paging, list_of};
 use serde::{Deserialize, Serialize};
@@ -320,8 +321,8 @@ pub struct FactValueOut {
     pub current: bool,
 }
 
-impl From<fact_value::Model> for FactValueOut {
-    fn from(v: fact_value::Model) -> Self {
+impl From<FactVersion> for FactValueOut {
+    fn from(v: FactVersion) -> Self {
         Self {
             unit: FactField::parse(&v.field)
                 .map(|f| f.unit().id().to_string())

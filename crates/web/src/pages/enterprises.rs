@@ -354,7 +354,7 @@ fn profile(t: Tr, e: &enterprise::Model, zone: &str, park: Option<&str>) -> Vec<
     ]
 }
 
-fn show_value(f: FactField, v: &devzone_db::entities::fact_value::Model) -> String {
+fn show_value(f: FactField, v: &devzone_db::repo::facts::FactVersion) -> String {
     match (v.value, &v.text_value) {
         (Some(c), _) => display_value(f, Centi(c)),
         (None, Some(t)) => t.clone(),
@@ -482,7 +482,7 @@ async fn enterprise_page(
         .into_iter()
         .filter_map(|(cur, others)| {
             let f = FactField::parse(&cur.field)?;
-            let shown = |h: &devzone_db::entities::fact_value::Model| {
+            let shown = |h: &devzone_db::repo::facts::FactVersion| {
                 format!("{} ({})", show_value(f, h), t.tv("source", &h.source))
             };
             Some((

@@ -1,9 +1,8 @@
 //! The one reader of current figures for computations: evaluation, land, chains and tracks.
 
 use crate::DbResult;
-use crate::entities::fact_value;
 use devzone_core::facts::{Centi, FactField};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::ConnectionTrait;
 use std::collections::HashMap;
 
 /// Which year's figures [`current_figures`] reads.
@@ -18,16 +17,13 @@ pub enum Year {
 /// A current figure as computations read it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Figure {
-    /// The fact row, for explanations that cite it.
+    /// The set that recorded it, for explanations that cite it.
     pub fact_id: i64,
     pub year: i32,
     /// The value in the field's stored unit (yuan, people, 0/1), when numeric.
     pub value: Option<f64>,
     pub text: Option<String>,
 }
-
-/// fact id, enterprise, field, year, value, text: as [`current_figures`] selects them.
-pub(super) type FigureRow = (i64, i64, String, i32, Option<i64>, Option<String>);
 
 /// How many enterprise ids one query names: well inside the bind limits of SQLite and
 /// PostgreSQL, and large enough that a zone of 100,000 takes ten queries.
@@ -43,47 +39,29 @@ pub async fn current_figures<C: ConnectionTrait>(
     fields: &[FactField],
     year_mode: Year,
 ) -> DbResult<HashMap<(i64, FactField), Figure>> {
-    let names: Vec<&str> = fields.iter().map(|f| f.id()).collect();
+    let years = match year_mode {
+        Year::Of(y) => Some(vec![y]),
+        Year::Latest => None,
+    };
+    let current = super::packed::current_of(db, enterprise_ids, years.as_deref()).await?;
     let mut out: HashMap<(i64, FactField), Figure> = HashMap::new();
-    for chunk in enterprise_ids.chunks(IDS_PER_QUERY) {
-        let mut q = fact_value::Entity::find()
-            .select_only()
-            .columns([
-                fact_value::Column::Id,
-                fact_value::Column::EnterpriseId,
-                fact_value::Column::Field,
-                fact_value::Column::Year,
-                fact_value::Column::Value,
-                fact_value::Column::TextValue,
-            ])
-            .filter(fact_value::Column::EnterpriseId.is_in(chunk.to_vec()))
-            .filter(fact_value::Column::Current.eq(true))
-            .filter(fact_value::Column::Field.is_in(names.clone()));
-        if let Year::Of(y) = year_mode {
-            q = q.filter(fact_value::Column::Year.eq(y));
-        }
-        // Tuples decode by position, markedly faster than models by column name.
-        let rows: Vec<FigureRow> = q.into_tuple().all(db).await?;
-        for (fact_id, enterprise_id, field, year, value, text) in rows {
-            let Some(field) = FactField::parse(&field) else {
+    for ((enterprise_id, year), figures) in current {
+        for field in fields {
+            let Some((p, set)) = figures.get(field) else {
                 continue;
             };
             // The latest year of a figure is the latest year it has a number; a text-only
-            // row (a veto note) says nothing about it.
-            let skip = match year_mode {
-                Year::Latest => value.is_none(),
-                Year::Of(_) => value.is_none() && text.is_none(),
-            };
-            if skip {
+            // figure (a veto note) says nothing about it.
+            if matches!(year_mode, Year::Latest) && p.value().is_none() {
                 continue;
             }
             let figure = Figure {
-                fact_id,
+                fact_id: *set,
                 year,
-                value: value.map(|v| Centi(v).to_f64()),
-                text,
+                value: p.value().map(|v| Centi(v).to_f64()),
+                text: p.text().map(str::to_owned),
             };
-            match out.entry((enterprise_id, field)) {
+            match out.entry((enterprise_id, *field)) {
                 std::collections::hash_map::Entry::Occupied(mut o) => {
                     if figure.year > o.get().year {
                         o.insert(figure);

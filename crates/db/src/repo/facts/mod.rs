@@ -1,25 +1,27 @@
-//! Annual facts with provenance: every value version is a row; the current one is flagged.
-//!
-//! A new value for (enterprise, year, field) becomes current and the earlier version stays,
-//! unchanged, as history. Sending the same value from the same source again changes nothing.
+//! Annual facts with provenance. Every entry (a form saved, an import's row) stores the
+//! figures it recorded for an enterprise and year as one set; each figure in a set is a
+//! version of that figure. A new value becomes current unless a source of higher
+//! precedence holds the figure, and the earlier version stays, unchanged, as history.
+//! Sending the same value from the same source again changes nothing. How they are stored:
+//! [`packed`].
 
 mod figures;
 mod insert;
+pub mod packed;
 mod precedence;
 
 use super::audit;
-use crate::entities::{enterprise, fact_value};
+use crate::entities::enterprise;
 use crate::{Actor, DbError, DbResult, Scope};
-use devzone_core::facts::{Centi, FactField};
+use devzone_core::facts::FactField;
 use devzone_core::validate::FactsDraft;
 pub use figures::*;
-pub(crate) use insert::{FACT_ROWS, FactRow, insert_facts};
+pub(crate) use insert::{NewSet, insert_packed, insert_sets, put_current, reserve_ids};
+pub use packed::FactVersion;
+use packed::{Packed, SetFigures};
 pub use precedence::*;
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    TransactionTrait,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, TransactionTrait};
 use std::collections::BTreeMap;
 
 /// Main-business revenue from which an enterprise counts as above designated size (yuan).
@@ -36,10 +38,8 @@ pub struct Outcome {
 
 /// For each (year, field) of an enterprise where sources disagree: the current version
 /// and the newest differing value of every other source.
-pub fn disagreements(
-    history: &[fact_value::Model],
-) -> Vec<(fact_value::Model, Vec<fact_value::Model>)> {
-    let mut by_key: BTreeMap<(i32, &str), Vec<&fact_value::Model>> = BTreeMap::new();
+pub fn disagreements(history: &[FactVersion]) -> Vec<(FactVersion, Vec<FactVersion>)> {
+    let mut by_key: BTreeMap<(i32, &str), Vec<&FactVersion>> = BTreeMap::new();
     for v in history {
         by_key
             .entry((v.year, v.field.as_str()))
@@ -51,14 +51,14 @@ pub fn disagreements(
         let Some(cur) = vs.iter().find(|v| v.current) else {
             continue;
         };
-        let mut others: BTreeMap<&str, &fact_value::Model> = BTreeMap::new();
+        let mut others: BTreeMap<&str, &FactVersion> = BTreeMap::new();
         for v in vs.iter().filter(|v| v.source != cur.source) {
             let e = others.entry(v.source.as_str()).or_insert(v);
             if v.id > e.id {
                 *e = v;
             }
         }
-        let differing: Vec<fact_value::Model> = others
+        let differing: Vec<FactVersion> = others
             .into_values()
             .filter(|v| v.value != cur.value || v.text_value != cur.text_value)
             .cloned()
@@ -70,66 +70,24 @@ pub fn disagreements(
     out
 }
 
-/// Every version of every value of an enterprise, newest first within each field.
-pub async fn history<C: ConnectionTrait>(
-    db: &C,
-    enterprise_id: i64,
-) -> DbResult<Vec<fact_value::Model>> {
-    Ok(fact_value::Entity::find()
-        .filter(fact_value::Column::EnterpriseId.eq(enterprise_id))
-        .order_by_asc(fact_value::Column::Year)
-        .order_by_asc(fact_value::Column::Field)
-        .order_by_desc(fact_value::Column::Id)
-        .all(db)
-        .await?)
+/// Every version of every value of an enterprise, by year and field, newest first within
+/// each field.
+pub async fn history<C: ConnectionTrait>(db: &C, enterprise_id: i64) -> DbResult<Vec<FactVersion>> {
+    let sets = packed::sets_of(db, &[enterprise_id], None).await?;
+    let current = packed::current_of(db, &[enterprise_id], None).await?;
+    let mut out = packed::flatten(&sets, &current);
+    out.sort_by(|a, b| {
+        (a.year, &a.field, std::cmp::Reverse(a.id)).cmp(&(
+            b.year,
+            &b.field,
+            std::cmp::Reverse(b.id),
+        ))
+    });
+    Ok(out)
 }
 
-/// The current values of an enterprise, by year.
-pub async fn current<C: ConnectionTrait>(
-    db: &C,
-    enterprise_id: i64,
-) -> DbResult<BTreeMap<i32, Vec<fact_value::Model>>> {
-    let rows = fact_value::Entity::find()
-        .filter(fact_value::Column::EnterpriseId.eq(enterprise_id))
-        .filter(fact_value::Column::Current.eq(true))
-        .order_by_asc(fact_value::Column::Year)
-        .all(db)
-        .await?;
-    let mut by_year: BTreeMap<i32, Vec<fact_value::Model>> = BTreeMap::new();
-    for r in rows {
-        by_year.entry(r.year).or_default().push(r);
-    }
-    Ok(by_year)
-}
-
-/// A new version of one figure, with its provenance: every argument is a column.
-#[allow(clippy::too_many_arguments)]
-pub fn new_value(
-    enterprise_id: i64,
-    year: i32,
-    field: FactField,
-    value: Option<Centi>,
-    text: Option<String>,
-    source: &str,
-    as_of: chrono::NaiveDate,
-    by: &str,
-) -> fact_value::ActiveModel {
-    fact_value::ActiveModel {
-        enterprise_id: Set(enterprise_id),
-        year: Set(year),
-        field: Set(field.id().into()),
-        value: Set(value.map(|c| c.0)),
-        text_value: Set(text),
-        source: Set(source.into()),
-        as_of: Set(as_of),
-        entered_by: Set(by.into()),
-        entered_at: Set(chrono::Utc::now()),
-        current: Set(true),
-        ..Default::default()
-    }
-}
-
-/// Records a year of figures for an enterprise in one transaction.
+/// Records a year of figures for an enterprise in one transaction: one set with the
+/// figures that change.
 pub async fn record(
     db: &sea_orm::DatabaseConnection,
     actor: &Actor,
@@ -142,34 +100,33 @@ pub async fn record(
         .await?
         .ok_or(DbError::NotFound)?;
     let prec = super::facts::precedence(&tx, e.zone_id).await?;
-    let mut existing: BTreeMap<String, Vec<Version>> = BTreeMap::new();
-    for m in fact_value::Entity::find()
-        .filter(fact_value::Column::EnterpriseId.eq(enterprise_id))
-        .filter(fact_value::Column::Year.eq(d.year))
-        .all(&tx)
-        .await?
-    {
-        existing
-            .entry(m.field.clone())
-            .or_default()
-            .push(Version::from(&m));
-    }
-    let mut wanted: Vec<(FactField, Option<Centi>, Option<String>)> =
-        d.values.iter().map(|(f, v)| (*f, Some(*v), None)).collect();
+    let years = [d.year];
+    let sets = packed::sets_of(&tx, &[enterprise_id], Some(&years)).await?;
+    let mut current = packed::current_of(&tx, &[enterprise_id], Some(&years)).await?;
+    let existing = packed::versions(&sets, &current);
+    let mut wanted: Vec<(FactField, Option<i64>, Option<String>)> = d
+        .values
+        .iter()
+        .map(|(f, v)| (*f, Some(v.0), None))
+        .collect();
     if let Some(v) = &d.veto {
         wanted.push((FactField::Veto, None, Some(v.clone())));
     }
     let mut out = Outcome::default();
     let (mut before, mut after) = (BTreeMap::new(), BTreeMap::new());
-    let mut inserts = Vec::new();
+    let mut figures = SetFigures::new();
+    let mut now_current = Vec::new();
     for (field, value, text) in wanted {
-        let versions = existing.get(field.id()).map(Vec::as_slice).unwrap_or(&[]);
-        let (current, supersede, existed) = match decide(
+        let versions = existing
+            .get(&(enterprise_id, d.year, field))
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        let (is_current, supersede, existed) = match decide(
             versions,
             &prec,
             field,
             d.source.id(),
-            value.map(|c| c.0),
+            value,
             text.as_deref(),
         ) {
             Decision::Unchanged => {
@@ -183,11 +140,6 @@ pub async fn record(
             } => (current, supersede, existed),
         };
         if let Some(old) = versions.iter().find(|v| Some(v.id) == supersede) {
-            fact_value::Entity::update_many()
-                .col_expr(fact_value::Column::Current, Expr::value(false))
-                .filter(fact_value::Column::Id.eq(old.id))
-                .exec(&tx)
-                .await?;
             before.insert(
                 field.id(),
                 serde_json::json!({"value": old.value, "text": old.text, "source": old.source}),
@@ -198,29 +150,24 @@ pub async fn record(
         } else {
             out.inserted += 1;
         }
-        if !current {
+        if !is_current {
             out.not_current += 1;
         }
         after.insert(
             field.id(),
-            serde_json::json!({"value": value.map(|c| c.0), "text": text, "source": d.source.id()}),
+            serde_json::json!({"value": value, "text": text, "source": d.source.id()}),
         );
-        let mut row = new_value(
-            enterprise_id,
-            d.year,
-            field,
-            value,
-            text,
-            d.source.id(),
-            d.as_of,
-            &actor.username,
-        );
-        row.current = Set(current);
-        inserts.push(row);
+        let Some(p) = Packed::from_parts(value, text) else {
+            continue;
+        };
+        if is_current {
+            now_current.push((field, p.clone()));
+        }
+        figures.insert(field, p);
     }
-    if !inserts.is_empty() {
-        fact_value::Entity::insert_many(inserts).exec(&tx).await?;
-        refresh_derived(&tx, &[enterprise_id]).await?;
+    if !figures.is_empty() {
+        // The audit entry first: it is the transaction's first write, so the set ids
+        // reserved next cannot be taken by another writer.
         audit::record(
             &tx,
             actor,
@@ -235,6 +182,30 @@ pub async fn record(
                 )),
         )
         .await?;
+        let id = reserve_ids(&tx, 1).await?[0];
+        insert_sets(
+            &tx,
+            &[NewSet {
+                id,
+                enterprise_id,
+                year: d.year,
+                source: d.source.id(),
+                as_of: d.as_of,
+                entered_by: &actor.username,
+                entered_at: chrono::Utc::now(),
+                import_id: None,
+                figures: packed::encode_set(&figures),
+            }],
+        )
+        .await?;
+        if !now_current.is_empty() {
+            let cur = current.entry((enterprise_id, d.year)).or_default();
+            for (f, p) in now_current {
+                cur.insert(f, (p, id));
+            }
+            put_current(&tx, &[(enterprise_id, d.year, &*cur)]).await?;
+        }
+        refresh_derived(&tx, &[enterprise_id]).await?;
     }
     tx.commit().await?;
     Ok(out)
@@ -273,39 +244,26 @@ pub const DERIVED_FROM: [FactField; 3] = [
 /// Size class, latest year and latest revenue on the enterprise rows, from their latest
 /// year of current facts (after a form entry or a revert).
 pub(crate) async fn refresh_derived<C: ConnectionTrait>(db: &C, ids: &[i64]) -> DbResult<()> {
-    const CHUNK: usize = 300;
-    let wanted = DERIVED_FROM.map(FactField::id);
-    for chunk in ids.chunks(CHUNK) {
-        // Filtering on the field here would let SQLite pick the (field, year, current)
-        // index and scan every enterprise's values; the enterprise index is the cheap path.
-        let rows: Vec<fact_value::Model> = fact_value::Entity::find()
-            .filter(fact_value::Column::EnterpriseId.is_in(chunk.to_vec()))
-            .filter(fact_value::Column::Current.eq(true))
-            .all(db)
-            .await?
-            .into_iter()
-            .filter(|r| wanted.contains(&r.field.as_str()))
-            .collect();
-        let mut by_ent: BTreeMap<i64, Vec<&fact_value::Model>> = BTreeMap::new();
-        for r in &rows {
-            by_ent.entry(r.enterprise_id).or_default().push(r);
+    let current = packed::current_of(db, ids, None).await?;
+    let mut latest: BTreeMap<i64, i32> = BTreeMap::new();
+    for ((e, y), c) in &current {
+        if DERIVED_FROM.iter().any(|f| c.contains_key(f)) {
+            let l = latest.entry(*e).or_insert(*y);
+            *l = (*l).max(*y);
         }
-        let derived: Vec<(i64, Derived)> = chunk
-            .iter()
-            .map(|id| {
-                let rs = by_ent.get(id).map(Vec::as_slice).unwrap_or(&[]);
-                let latest = rs.iter().map(|r| r.year).max();
-                let d = Derived::of(latest, |f| {
-                    rs.iter()
-                        .find(|r| Some(r.year) == latest && r.field == f.id())
-                        .and_then(|r| r.value)
-                });
-                (*id, d)
-            })
-            .collect();
-        write_derived(db, &derived).await?;
     }
-    Ok(())
+    let derived: Vec<(i64, Derived)> = ids
+        .iter()
+        .map(|id| {
+            let year = latest.get(id).copied();
+            let cur = year.and_then(|y| current.get(&(*id, y)));
+            let d = Derived::of(year, |f| {
+                cur.and_then(|c| c.get(&f)).and_then(|(p, _)| p.value())
+            });
+            (*id, d)
+        })
+        .collect();
+    write_derived(db, &derived).await
 }
 
 /// Sets the derived columns of many enterprises with one `UPDATE … CASE` statement per

@@ -1,7 +1,7 @@
 //! Source precedence: each zone's per-field order of sources (tax bureau before
 //! self-declared, …), and the decision which stored version of a figure is current.
 
-use crate::entities::{fact_precedence, fact_value};
+use crate::entities::fact_precedence;
 use crate::repo::audit;
 use crate::{Actor, DbResult};
 use devzone_core::facts::{FactField, Precedence};
@@ -18,18 +18,6 @@ pub(crate) struct Version {
     pub text: Option<String>,
     pub source: String,
     pub current: bool,
-}
-
-impl From<&fact_value::Model> for Version {
-    fn from(m: &fact_value::Model) -> Self {
-        Version {
-            id: m.id,
-            value: m.value,
-            text: m.text_value.clone(),
-            source: m.source.clone(),
-            current: m.current,
-        }
-    }
 }
 
 /// What recording a value does to a figure with these stored versions.

@@ -1,17 +1,19 @@
 //! Writes a plan in one transaction and records the import in the history.
 
 use super::*;
-use crate::entities::{enterprise, fact_value, import, import_enterprise};
+use crate::entities::{enterprise, import, import_enterprise};
 use crate::repo::audit;
+use crate::repo::facts::packed::{self, CurrentFigures, Packed, SetFigures};
 use crate::repo::facts::{Derived, write_derived};
-use crate::repo::facts::{FACT_ROWS, FactRow, insert_facts};
+use crate::repo::facts::{NewSet, insert_sets, put_current, reserve_ids};
 use crate::{Actor, DbError, DbResult};
+use devzone_core::facts::FactField;
 use devzone_core::import::Problem;
-use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, TransactionTrait};
 use std::collections::HashMap;
+
+/// Sets written between two progress reports.
+const FACT_SETS: usize = 5_000;
 
 /// Problems kept with an import in the history, at most this many.
 pub(super) const REPORT_CAP: usize = 5_000;
@@ -127,38 +129,64 @@ pub async fn commit(
     }
 
     tracing::debug!(elapsed = ?started.elapsed(), "import commit: links written");
-    // Facts: earlier current versions step back, new versions go in.
-    for chunk in plan.supersede.chunks(IN_CHUNK) {
-        fact_value::Entity::update_many()
-            .col_expr(fact_value::Column::Current, Expr::value(false))
-            .filter(fact_value::Column::Id.is_in(chunk.to_vec()))
-            .exec(&tx)
-            .await?;
-    }
+    // Facts: one set per enterprise and year (the file's row), and the current figures of
+    // that year with the row's winning figures merged in.
     let ent_id = |e: Ent| match e {
         Ent::Stored(id) => id,
         Ent::New(i) => new_ids[i],
     };
+    let mut groups: Vec<((i64, i32), SetFigures, Vec<FactField>)> = Vec::new();
+    let mut at: HashMap<(i64, i32), usize> = HashMap::new();
+    for f in &plan.facts {
+        let key = (ent_id(f.ent), f.year);
+        let i = *at.entry(key).or_insert_with(|| {
+            groups.push((key, SetFigures::new(), Vec::new()));
+            groups.len() - 1
+        });
+        let Some(p) = Packed::from_parts(f.value, f.text.clone()) else {
+            continue;
+        };
+        groups[i].1.insert(f.field, p);
+        if f.current {
+            groups[i].2.push(f.field);
+        }
+    }
+    let ids = reserve_ids(&tx, groups.len()).await?;
     let mut done = 0;
-    for chunk in plan.facts.chunks(FACT_ROWS) {
-        let rows: Vec<FactRow> = chunk
+    for (chunk, chunk_ids) in groups.chunks(FACT_SETS).zip(ids.chunks(FACT_SETS)) {
+        let sets: Vec<NewSet> = chunk
             .iter()
-            .map(|f| FactRow {
-                enterprise_id: ent_id(f.ent),
-                year: f.year,
-                field: f.field.id(),
-                value: f.value,
-                text: f.text.as_deref(),
-                current: f.current,
+            .zip(chunk_ids)
+            .map(|(((e, y), figures, _), id)| NewSet {
+                id: *id,
+                enterprise_id: *e,
+                year: *y,
                 source: r.source.id(),
                 as_of: r.as_of,
                 entered_by: &actor.username,
                 entered_at: now,
                 import_id: Some(imp.id),
+                figures: packed::encode_set(figures),
             })
             .collect();
-        insert_facts(&tx, &rows).await?;
-        done += rows.len();
+        insert_sets(&tx, &sets).await?;
+        let mut current: Vec<((i64, i32), CurrentFigures)> = Vec::new();
+        for (((e, y), figures, wins), id) in chunk.iter().zip(chunk_ids) {
+            if wins.is_empty() {
+                continue;
+            }
+            let mut cur = plan.current.get(&(*e, *y)).cloned().unwrap_or_default();
+            for f in wins {
+                if let Some(p) = figures.get(f) {
+                    cur.insert(*f, (p.clone(), *id));
+                }
+            }
+            current.push(((*e, *y), cur));
+        }
+        let rows: Vec<(i64, i32, &CurrentFigures)> =
+            current.iter().map(|((e, y), c)| (*e, *y, c)).collect();
+        put_current(&tx, &rows).await?;
+        done += chunk.iter().map(|(_, f, _)| f.len()).sum::<usize>();
         progress(done, plan.facts.len());
     }
     tracing::debug!(elapsed = ?started.elapsed(), "import commit: facts written");

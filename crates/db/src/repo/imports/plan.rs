@@ -3,7 +3,8 @@
 
 use super::*;
 use crate::DbResult;
-use crate::entities::{enterprise, fact_value, import, park};
+use crate::entities::{enterprise, import, park};
+use crate::repo::facts::packed::{self, CurrentFigures};
 use crate::repo::facts::precedence;
 use crate::repo::facts::{DERIVED_FROM, Decision, Derived, Version, decide};
 use devzone_core::facts::FactField;
@@ -43,7 +44,9 @@ pub struct Plan {
     pub(super) creates: Vec<EnterpriseDraft>,
     pub(super) updates: Vec<(enterprise::Model, enterprise::Model)>,
     pub(super) facts: Vec<NewFact>,
-    pub(super) supersede: Vec<i64>,
+    /// The stored current figures of the enterprise-years the plan touches, which the
+    /// commit merges its new current figures into.
+    pub(super) current: HashMap<(i64, i32), CurrentFigures>,
     /// The list columns of enterprises whose latest figures change.
     pub(super) derived: Vec<(Ent, Derived)>,
 }
@@ -96,7 +99,7 @@ pub async fn plan<C: ConnectionTrait>(
         creates: Vec::new(),
         updates: Vec::new(),
         facts: Vec::new(),
-        supersede: Vec::new(),
+        current: HashMap::new(),
         derived: Vec::new(),
     };
     if problems
@@ -239,22 +242,12 @@ pub async fn plan<C: ConnectionTrait>(
         .filter_map(|(r, _)| r.year)
         .flat_map(|y| [y, y - 1])
         .collect();
-    let mut versions: HashMap<(i64, i32, FactField), Vec<Version>> = HashMap::new();
-    for chunk in ids.chunks(IN_CHUNK) {
-        for v in fact_value::Entity::find()
-            .filter(fact_value::Column::EnterpriseId.is_in(chunk.to_vec()))
-            .filter(fact_value::Column::Year.is_in(years.iter().copied()))
-            .all(db)
-            .await?
-        {
-            if let Some(f) = FactField::parse(&v.field) {
-                versions
-                    .entry((v.enterprise_id, v.year, f))
-                    .or_default()
-                    .push(Version::from(&v));
-            }
-        }
-    }
+    let years: Vec<i32> = years.into_iter().collect();
+    let sets = packed::sets_of(db, &ids, Some(&years)).await?;
+    let current = packed::current_of(db, &ids, Some(&years)).await?;
+    // A hash join in memory: every stored version by enterprise, year and field.
+    let versions = packed::versions(&sets, &current);
+    drop(sets);
     let source = plan.request.source;
     for (rec, ent) in &accepted {
         let Some(year) = rec.year else { continue };
@@ -271,9 +264,7 @@ pub async fn plan<C: ConnectionTrait>(
             match decide(vs, &prec, *field, source.id(), value, text.as_deref()) {
                 Decision::Unchanged => counts.unchanged += 1,
                 Decision::New {
-                    current,
-                    supersede,
-                    existed,
+                    current, existed, ..
                 } => {
                     if existed {
                         counts.updated += 1;
@@ -283,7 +274,6 @@ pub async fn plan<C: ConnectionTrait>(
                     if !current {
                         counts.not_current += 1;
                     }
-                    plan.supersede.extend(supersede);
                     plan.facts.push(NewFact {
                         ent: *ent,
                         year,
@@ -307,6 +297,7 @@ pub async fn plan<C: ConnectionTrait>(
         }
     }
     plan.derived = derived_after(&plan.facts, &versions, &stored);
+    plan.current = current;
     problems.sort_by_key(|p| (p.line, p.column, p.severity));
     counts.warnings = problems
         .iter()

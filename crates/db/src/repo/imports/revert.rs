@@ -1,19 +1,17 @@
 //! Takes a whole import back: its fact versions, the enterprises it created and the
 //! attributes it changed.
 
-use super::*;
-use crate::entities::{enterprise, fact_value, import, import_enterprise};
+use crate::entities::{enterprise, fact_set, import, import_enterprise};
 use crate::repo::audit;
-use crate::repo::facts::precedence;
-use crate::repo::facts::{Version, refresh_derived, settle};
+use crate::repo::facts::packed::{self, CurrentFigures};
+use crate::repo::facts::{precedence, put_current, refresh_derived};
 use crate::{Actor, DbError, DbResult};
 use devzone_core::facts::FactField;
-use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
     TransactionTrait,
 };
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// What a revert did.
 #[derive(Debug, Default, Clone, serde::Serialize)]
@@ -47,64 +45,60 @@ pub async fn revert(
     }
     let prec = precedence(&tx, imp.zone_id).await?;
     let mut out = Reverted::default();
-    let mine = fact_value::Entity::find()
-        .filter(fact_value::Column::ImportId.eq(id))
+    let mine = fact_set::Entity::find()
+        .filter(fact_set::Column::ImportId.eq(id))
         .all(&tx)
         .await?;
-    out.facts_removed = mine.len();
-    let keys: BTreeSet<(i64, i32, String)> = mine
-        .iter()
-        .map(|v| (v.enterprise_id, v.year, v.field.clone()))
-        .collect();
-    fact_value::Entity::delete_many()
-        .filter(fact_value::Column::ImportId.eq(id))
+    // The figures each enterprise-year had from this import.
+    let mut touched: BTreeMap<(i64, i32), BTreeSet<FactField>> = BTreeMap::new();
+    for s in &mine {
+        let fields = packed::decode_set(&s.figures);
+        out.facts_removed += fields.len();
+        touched
+            .entry((s.enterprise_id, s.year))
+            .or_default()
+            .extend(fields.into_keys());
+    }
+    fact_set::Entity::delete_many()
+        .filter(fact_set::Column::ImportId.eq(id))
         .exec(&tx)
         .await?;
-    let ents: Vec<i64> = keys
-        .iter()
+    let ents: Vec<i64> = touched
+        .keys()
         .map(|k| k.0)
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
-    let years: BTreeSet<i32> = keys.iter().map(|k| k.1).collect();
-    let mut by_key: HashMap<(i64, i32, String), Vec<Version>> = HashMap::new();
-    for chunk in ents.chunks(IN_CHUNK) {
-        for v in fact_value::Entity::find()
-            .filter(fact_value::Column::EnterpriseId.is_in(chunk.to_vec()))
-            .filter(fact_value::Column::Year.is_in(years.iter().copied()))
-            .all(&tx)
-            .await?
-        {
-            let k = (v.enterprise_id, v.year, v.field.clone());
-            if keys.contains(&k) {
-                by_key.entry(k).or_default().push(Version::from(&v));
-            }
-        }
+    let years: Vec<i32> = touched
+        .keys()
+        .map(|k| k.1)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    // The figures the import touched are decided again among the versions that remain;
+    // the others keep their current version.
+    let remaining = packed::sets_of(&tx, &ents, Some(&years)).await?;
+    let mut current = packed::current_of(&tx, &ents, Some(&years)).await?;
+    let mut by_key: HashMap<(i64, i32), Vec<&fact_set::Model>> = HashMap::new();
+    for s in &remaining {
+        by_key.entry((s.enterprise_id, s.year)).or_default().push(s);
     }
-    let (mut on, mut off) = (Vec::new(), Vec::new());
-    for ((_, _, field), vs) in &by_key {
-        let Some(f) = FactField::parse(field) else {
-            continue;
-        };
-        let winner = settle(vs, &prec, f);
-        for v in vs {
-            let should = Some(v.id) == winner;
-            if should && !v.current {
-                on.push(v.id);
-            } else if !should && v.current {
-                off.push(v.id);
-            }
+    let mut settled: Vec<((i64, i32), CurrentFigures)> = Vec::new();
+    for (key, fields) in &touched {
+        let sets = by_key.get(key).map(Vec::as_slice).unwrap_or(&[]);
+        let now = packed::settle_current(sets, &prec);
+        let mut cur = current.remove(key).unwrap_or_default();
+        for f in fields {
+            match now.get(f) {
+                Some(v) => cur.insert(*f, v.clone()),
+                None => cur.remove(f),
+            };
         }
+        settled.push((*key, cur));
     }
-    for (ids, flag) in [(off, false), (on, true)] {
-        for chunk in ids.chunks(IN_CHUNK) {
-            fact_value::Entity::update_many()
-                .col_expr(fact_value::Column::Current, Expr::value(flag))
-                .filter(fact_value::Column::Id.is_in(chunk.to_vec()))
-                .exec(&tx)
-                .await?;
-        }
-    }
+    let rows: Vec<(i64, i32, &CurrentFigures)> =
+        settled.iter().map(|((e, y), c)| (*e, *y, c)).collect();
+    put_current(&tx, &rows).await?;
 
     let links = import_enterprise::Entity::find()
         .filter(import_enterprise::Column::ImportId.eq(id))
@@ -120,8 +114,8 @@ pub async fn revert(
         };
         match &l.before {
             None => {
-                let used = fact_value::Entity::find()
-                    .filter(fact_value::Column::EnterpriseId.eq(now.id))
+                let used = fact_set::Entity::find()
+                    .filter(fact_set::Column::EnterpriseId.eq(now.id))
                     .count(&tx)
                     .await?
                     > 0;

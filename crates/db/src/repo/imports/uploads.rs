@@ -1,8 +1,8 @@
 //! Uploaded files staged until they are committed, and sample sheets.
 
-use super::*;
 use crate::DbResult;
-use crate::entities::{enterprise, fact_value, import_upload, park};
+use crate::entities::{enterprise, import_upload, park};
+use crate::repo::facts::packed;
 use devzone_core::facts::FactField;
 use devzone_core::model::Ownership;
 use sea_orm::{
@@ -73,21 +73,14 @@ pub async fn sample_enterprises<C: ConnectionTrait>(
         .collect();
     let ids: Vec<i64> = es.iter().map(|e| e.id).collect();
     let mut facts: HashMap<i64, Vec<(FactField, f64)>> = HashMap::new();
-    for chunk in ids.chunks(IN_CHUNK) {
-        for v in fact_value::Entity::find()
-            .filter(fact_value::Column::EnterpriseId.is_in(chunk.to_vec()))
-            .filter(fact_value::Column::Year.eq(year))
-            .filter(fact_value::Column::Current.eq(true))
-            .all(db)
-            .await?
-        {
-            if let (Some(f), Some(val)) = (FactField::parse(&v.field), v.value) {
-                facts
-                    .entry(v.enterprise_id)
-                    .or_default()
-                    .push((f, val as f64 / 100.0));
-            }
-        }
+    for ((e, _), figures) in packed::current_of(db, &ids, Some(&[year])).await? {
+        facts.insert(
+            e,
+            figures
+                .into_iter()
+                .filter_map(|(f, (p, _))| p.value().map(|v| (f, v as f64 / 100.0)))
+                .collect(),
+        );
     }
     let out = es
         .into_iter()

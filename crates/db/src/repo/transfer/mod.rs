@@ -12,8 +12,9 @@
 mod chains;
 mod land;
 
-use crate::entities::{enterprise, fact_precedence, fact_value, park, qualification, zone};
-use crate::repo::facts::{FACT_ROWS, FactRow, insert_facts};
+use crate::entities::{enterprise, fact_precedence, park, qualification, zone};
+use crate::repo::facts::packed::{LegacyValue, pack_legacy};
+use crate::repo::facts::{insert_packed, reserve_ids};
 use crate::{Actor, DbError, DbResult};
 use devzone_core::import::cells::{formula_safe, formula_unsafe};
 use sea_orm::{
@@ -186,12 +187,9 @@ pub async fn export<C: ConnectionTrait>(
                 certificate_no: q.certificate_no,
             });
         }
-        for v in fact_value::Entity::find()
-            .filter(fact_value::Column::EnterpriseId.is_in(chunk.to_vec()))
-            .order_by_asc(fact_value::Column::Id)
-            .all(db)
-            .await?
-        {
+        let sets = crate::repo::facts::packed::sets_of(db, chunk, None).await?;
+        let current = crate::repo::facts::packed::current_of(db, chunk, None).await?;
+        for v in crate::repo::facts::packed::flatten(&sets, &current) {
             facts.push(FactRowCsv {
                 credit_code: code_of[&v.enterprise_id].clone(),
                 year: v.year,
@@ -651,27 +649,36 @@ pub async fn import(
                 .await?;
         }
     }
-    for chunk in facts.chunks(FACT_ROWS) {
-        let rows = chunk
-            .iter()
-            .map(|f| {
-                Ok(FactRow {
-                    enterprise_id: ent(&f.credit_code, "facts.csv")?,
-                    year: f.year,
-                    field: &f.field,
-                    value: f.value_centi,
-                    text: f.text_value.as_deref(),
-                    current: f.current,
-                    source: &f.source,
-                    as_of: f.as_of,
-                    entered_by: &f.entered_by,
-                    entered_at: f.entered_at,
-                    import_id: None,
-                })
+    // The archive lists versions by figure; entry order is their time of entry.
+    let mut values = facts
+        .iter()
+        .map(|f| {
+            Ok(LegacyValue {
+                enterprise_id: ent(&f.credit_code, "facts.csv")?,
+                year: f.year,
+                field: f.field.clone(),
+                value: f.value_centi,
+                text_value: f.text_value.clone(),
+                source: f.source.clone(),
+                as_of: f.as_of,
+                entered_by: f.entered_by.clone(),
+                entered_at: f.entered_at,
+                current: f.current,
+                import_id: None,
             })
-            .collect::<DbResult<Vec<_>>>()?;
-        insert_facts(&tx, &rows).await?;
-    }
+        })
+        .collect::<DbResult<Vec<_>>>()?;
+    values.sort_by_key(|v| (v.enterprise_id, v.year, v.entered_at));
+    let mut count = 0;
+    let n = pack_legacy(values.iter().cloned(), &mut || {
+        count += 1;
+        count
+    })
+    .0
+    .len();
+    let mut ids = reserve_ids(&tx, n).await?.into_iter();
+    let (sets, current) = pack_legacy(values, &mut || ids.next().unwrap_or_default());
+    insert_packed(&tx, &sets, &current).await?;
     let plots = land::import(&tx, zm.id, &files, &park_id, &id_of).await?;
     chains::import(&tx, zm.id, &files, &id_of).await?;
     for p in &precedence {

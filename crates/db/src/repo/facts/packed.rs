@@ -1,0 +1,415 @@
+//! The stored form of facts: one `fact_sets` row per set of figures an entry recorded for
+//! an enterprise and year (a form saved, an import's row), and one `fact_current` row per
+//! enterprise and year holding the current version of each of its figures.
+//!
+//! Why packed: a yearly import of 100,000 enterprises × 16 columns writes 100,000 set rows
+//! and 100,000 current rows instead of 1.6 million value rows with their indexes, and a
+//! computation reads one row per enterprise and year. The versions of one figure are the
+//! sets that hold it; which one is current is decided by source precedence when it is
+//! written (and again when an import is reverted), as it was with one row per value.
+
+use super::{IDS_PER_QUERY, Version, settle};
+use crate::DbResult;
+use crate::entities::{fact_current, fact_set};
+use devzone_core::facts::{FactField, Precedence};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+
+/// One stored figure: hundredths of its unit, or text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Packed {
+    Number(i64),
+    Text(String),
+}
+
+impl Packed {
+    pub fn from_parts(value: Option<i64>, text: Option<String>) -> Option<Packed> {
+        match (value, text) {
+            (Some(v), _) => Some(Packed::Number(v)),
+            (None, Some(t)) => Some(Packed::Text(t)),
+            (None, None) => None,
+        }
+    }
+    pub fn value(&self) -> Option<i64> {
+        match self {
+            Packed::Number(v) => Some(*v),
+            Packed::Text(_) => None,
+        }
+    }
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            Packed::Number(_) => None,
+            Packed::Text(t) => Some(t),
+        }
+    }
+    fn write(&self, out: &mut String) {
+        match self {
+            Packed::Number(v) => out.push_str(itoa::Buffer::new().format(*v)),
+            // serde_json escapes as JSON requires; a string cannot fail to serialise.
+            Packed::Text(t) => out.push_str(&serde_json::to_string(t).unwrap_or_default()),
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Packed {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Packed;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an integer or a string")
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Packed, E> {
+                Ok(Packed::Number(v))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Packed, E> {
+                i64::try_from(v)
+                    .map(Packed::Number)
+                    .map_err(|_| E::custom("number beyond i64"))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Packed, E> {
+                Ok(Packed::Text(v.to_owned()))
+            }
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Packed, E> {
+                Ok(Packed::Text(v))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// The figures of one set.
+pub type SetFigures = BTreeMap<FactField, Packed>;
+
+/// The current version of each figure of an enterprise and year: its value and the set
+/// that recorded it.
+pub type CurrentFigures = BTreeMap<FactField, (Packed, i64)>;
+
+/// `{"revenue":123456,"veto":"…"}`
+pub fn encode_set(figures: &SetFigures) -> String {
+    let mut out = String::with_capacity(figures.len() * 24 + 2);
+    out.push('{');
+    for (i, (f, v)) in figures.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push('"');
+        out.push_str(f.id());
+        out.push_str("\":");
+        v.write(&mut out);
+    }
+    out.push('}');
+    out
+}
+
+/// `{"revenue":[123456,17]}`: value and set id.
+pub fn encode_current(figures: &CurrentFigures) -> String {
+    let mut out = String::with_capacity(figures.len() * 32 + 2);
+    out.push('{');
+    for (i, (f, (v, set))) in figures.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push('"');
+        out.push_str(f.id());
+        out.push_str("\":[");
+        v.write(&mut out);
+        out.push(',');
+        out.push_str(itoa::Buffer::new().format(*set));
+        out.push(']');
+    }
+    out.push('}');
+    out
+}
+
+/// The figures of a stored set; a field this build does not know is left out (a newer
+/// version's field in a restored archive), and unreadable text reads as no figures.
+pub fn decode_set(s: &str) -> SetFigures {
+    match serde_json::from_str::<HashMap<std::borrow::Cow<str>, Packed>>(s) {
+        Ok(m) => m
+            .into_iter()
+            .filter_map(|(k, v)| FactField::parse(&k).map(|f| (f, v)))
+            .collect(),
+        Err(e) => {
+            tracing::warn!(error = %e, "unreadable fact set");
+            SetFigures::new()
+        }
+    }
+}
+
+pub fn decode_current(s: &str) -> CurrentFigures {
+    match serde_json::from_str::<HashMap<std::borrow::Cow<str>, (Packed, i64)>>(s) {
+        Ok(m) => m
+            .into_iter()
+            .filter_map(|(k, v)| FactField::parse(&k).map(|f| (f, v)))
+            .collect(),
+        Err(e) => {
+            tracing::warn!(error = %e, "unreadable current figures");
+            CurrentFigures::new()
+        }
+    }
+}
+
+/// One version of one figure, as pages, the API and archives show it.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct FactVersion {
+    /// The set that recorded it.
+    pub id: i64,
+    pub enterprise_id: i64,
+    pub year: i32,
+    pub field: String,
+    /// Hundredths of the field's stored unit; None for text fields.
+    pub value: Option<i64>,
+    pub text_value: Option<String>,
+    pub source: String,
+    pub as_of: chrono::NaiveDate,
+    pub entered_by: String,
+    pub entered_at: chrono::DateTime<chrono::Utc>,
+    pub current: bool,
+    pub import_id: Option<i64>,
+}
+
+/// The sets of these enterprises, in the given years (all years when None), oldest first.
+pub async fn sets_of<C: ConnectionTrait>(
+    db: &C,
+    enterprise_ids: &[i64],
+    years: Option<&[i32]>,
+) -> DbResult<Vec<fact_set::Model>> {
+    let mut out = Vec::new();
+    for chunk in enterprise_ids.chunks(IDS_PER_QUERY) {
+        let mut q = fact_set::Entity::find()
+            .filter(fact_set::Column::EnterpriseId.is_in(chunk.to_vec()))
+            .order_by_asc(fact_set::Column::Id);
+        if let Some(ys) = years {
+            q = q.filter(fact_set::Column::Year.is_in(ys.to_vec()));
+        }
+        out.extend(q.all(db).await?);
+    }
+    Ok(out)
+}
+
+/// The current figures of these enterprises, in the given years (all when None), keyed by
+/// enterprise and year.
+pub async fn current_of<C: ConnectionTrait>(
+    db: &C,
+    enterprise_ids: &[i64],
+    years: Option<&[i32]>,
+) -> DbResult<HashMap<(i64, i32), CurrentFigures>> {
+    let mut out = HashMap::new();
+    for chunk in enterprise_ids.chunks(IDS_PER_QUERY) {
+        let mut q = fact_current::Entity::find()
+            .select_only()
+            .columns([
+                fact_current::Column::EnterpriseId,
+                fact_current::Column::Year,
+                fact_current::Column::Figures,
+            ])
+            .filter(fact_current::Column::EnterpriseId.is_in(chunk.to_vec()));
+        if let Some(ys) = years {
+            q = q.filter(fact_current::Column::Year.is_in(ys.to_vec()));
+        }
+        // Tuples decode by position, markedly faster than models by column name.
+        let rows: Vec<(i64, i32, String)> = q.into_tuple().all(db).await?;
+        for (e, y, figures) in rows {
+            out.insert((e, y), decode_current(&figures));
+        }
+    }
+    Ok(out)
+}
+
+/// Every version in these sets, each marked current when the current figures name its set.
+pub fn flatten(
+    sets: &[fact_set::Model],
+    current: &HashMap<(i64, i32), CurrentFigures>,
+) -> Vec<FactVersion> {
+    let mut out = Vec::new();
+    for s in sets {
+        let cur = current.get(&(s.enterprise_id, s.year));
+        for (f, v) in decode_set(&s.figures) {
+            let is_current = cur
+                .and_then(|c| c.get(&f))
+                .is_some_and(|(_, set)| *set == s.id);
+            let (value, text) = match v {
+                Packed::Number(n) => (Some(n), None),
+                Packed::Text(t) => (None, Some(t)),
+            };
+            out.push(FactVersion {
+                id: s.id,
+                enterprise_id: s.enterprise_id,
+                year: s.year,
+                field: f.id().into(),
+                value,
+                text_value: text,
+                source: s.source.clone(),
+                as_of: s.as_of,
+                entered_by: s.entered_by.clone(),
+                entered_at: s.entered_at,
+                current: is_current,
+                import_id: s.import_id,
+            });
+        }
+    }
+    out
+}
+
+/// The stored versions of every figure, by enterprise, year and field, oldest first: what
+/// deciding a new value needs.
+pub(crate) fn versions(
+    sets: &[fact_set::Model],
+    current: &HashMap<(i64, i32), CurrentFigures>,
+) -> HashMap<(i64, i32, FactField), Vec<Version>> {
+    let mut out: HashMap<(i64, i32, FactField), Vec<Version>> = HashMap::new();
+    for s in sets {
+        let cur = current.get(&(s.enterprise_id, s.year));
+        for (f, v) in decode_set(&s.figures) {
+            let is_current = cur
+                .and_then(|c| c.get(&f))
+                .is_some_and(|(_, set)| *set == s.id);
+            out.entry((s.enterprise_id, s.year, f))
+                .or_default()
+                .push(Version {
+                    id: s.id,
+                    value: v.value(),
+                    text: v.text().map(str::to_owned),
+                    source: s.source.clone(),
+                    current: is_current,
+                });
+        }
+    }
+    out
+}
+
+/// The current figures of one enterprise and year settled from its sets by precedence:
+/// for each figure, the newest version of the best-ranked source.
+pub(crate) fn settle_current(sets: &[&fact_set::Model], prec: &Precedence) -> CurrentFigures {
+    let mut by_field: BTreeMap<FactField, Vec<(Version, Packed)>> = BTreeMap::new();
+    for s in sets {
+        for (f, v) in decode_set(&s.figures) {
+            by_field.entry(f).or_default().push((
+                Version {
+                    id: s.id,
+                    value: v.value(),
+                    text: None,
+                    source: s.source.clone(),
+                    current: false,
+                },
+                v,
+            ));
+        }
+    }
+    let mut out = CurrentFigures::new();
+    for (f, vs) in by_field {
+        let plain: Vec<Version> = vs.iter().map(|(v, _)| v.clone()).collect();
+        if let Some(winner) = settle(&plain, prec, f)
+            && let Some((v, p)) = vs.into_iter().find(|(v, _)| v.id == winner)
+        {
+            out.insert(f, (p, v.id));
+        }
+    }
+    out
+}
+
+/// One version as the one-row-per-value layout stored it: the table before migration m0013,
+/// backups of format 2 and earlier, zone archives (facts.csv).
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct LegacyValue {
+    pub enterprise_id: i64,
+    pub year: i32,
+    pub field: String,
+    pub value: Option<i64>,
+    pub text_value: Option<String>,
+    pub source: String,
+    pub as_of: chrono::NaiveDate,
+    pub entered_by: String,
+    pub entered_at: chrono::DateTime<chrono::Utc>,
+    pub current: bool,
+    #[serde(default)]
+    pub import_id: Option<i64>,
+}
+
+/// Versions stored one per row, packed into sets and current figures. `rows` come in the
+/// order they were entered; versions of one entry (same enterprise, year, source, date,
+/// person, time and import) form one set, numbered by `next_id` in the order they are
+/// made. A field this build does not know, and a version without value or text, are left
+/// out.
+pub fn pack_legacy(
+    rows: impl IntoIterator<Item = LegacyValue>,
+    next_id: &mut dyn FnMut() -> i64,
+) -> (Vec<fact_set::Model>, Vec<fact_current::Model>) {
+    type Key = (
+        i64,
+        i32,
+        String,
+        chrono::NaiveDate,
+        String,
+        chrono::DateTime<chrono::Utc>,
+        Option<i64>,
+    );
+    let mut sets: Vec<(fact_set::Model, SetFigures)> = Vec::new();
+    let mut open: HashMap<Key, usize> = HashMap::new();
+    let mut current: BTreeMap<(i64, i32), CurrentFigures> = BTreeMap::new();
+    for r in rows {
+        let (Some(field), Some(p)) = (
+            FactField::parse(&r.field),
+            Packed::from_parts(r.value, r.text_value),
+        ) else {
+            continue;
+        };
+        let key: Key = (
+            r.enterprise_id,
+            r.year,
+            r.source.clone(),
+            r.as_of,
+            r.entered_by.clone(),
+            r.entered_at,
+            r.import_id,
+        );
+        let i = match open.get(&key) {
+            // A field twice in one entry's key: a later entry alike in every column.
+            Some(&i) if !sets[i].1.contains_key(&field) => i,
+            _ => {
+                sets.push((
+                    fact_set::Model {
+                        id: next_id(),
+                        enterprise_id: r.enterprise_id,
+                        year: r.year,
+                        source: r.source,
+                        as_of: r.as_of,
+                        entered_by: r.entered_by,
+                        entered_at: r.entered_at,
+                        import_id: r.import_id,
+                        figures: String::new(),
+                    },
+                    SetFigures::new(),
+                ));
+                open.insert(key, sets.len() - 1);
+                sets.len() - 1
+            }
+        };
+        let id = sets[i].0.id;
+        if r.current {
+            current
+                .entry((r.enterprise_id, r.year))
+                .or_default()
+                .insert(field, (p.clone(), id));
+        }
+        sets[i].1.insert(field, p);
+    }
+    let sets = sets
+        .into_iter()
+        .map(|(mut m, f)| {
+            m.figures = encode_set(&f);
+            m
+        })
+        .collect();
+    let current = current
+        .into_iter()
+        .map(|((e, y), c)| fact_current::Model {
+            enterprise_id: e,
+            year: y,
+            figures: encode_current(&c),
+        })
+        .collect();
+    (sets, current)
+}
