@@ -1,17 +1,19 @@
 //! The kept whole-zone figures (`devzone_db::memo`) never outlive a write: after random
-//! writes and imports, each figure read through the memo equals a full recomputation.
+//! writes and imports, each figure read through the memo equals a full recomputation; and
+//! the current figures kept beside the fact sets equal those decided again from the sets.
 
 use crate::imports::{bytes, demo, run, sample};
 use devzone_core::import::Kind;
 use devzone_core::model::FactSource;
 use devzone_core::validate::{FactsInput, QualificationInput};
 use devzone_db::memo::{Key, Memo};
-use devzone_db::repo::{chains, enterprises, imports, stats};
+use devzone_db::repo::{chains, enterprises, facts, imports, stats};
 use devzone_db::testing::all;
 use devzone_db::{Actor, Db, Scope};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use rust_decimal::Decimal;
+use std::collections::BTreeMap;
 
 const FIELDS: [&str; 3] = ["revenue", "tax", "employees"];
 
@@ -39,6 +41,32 @@ async fn both(db: &Db, memo: &Memo) -> (String, String) {
         format!("{kept:?} {members:?}"),
         format!("{fresh:?} {fresh_members:?}"),
     )
+}
+
+type Current = BTreeMap<(i64, i32), facts::packed::CurrentFigures>;
+
+async fn stored_current(db: &Db, ids: &[i64]) -> Current {
+    facts::packed::current_of(&db.conn, ids, None)
+        .await
+        .unwrap()
+        .into_iter()
+        .collect()
+}
+
+/// Every enterprise-year's current figures decided again from all its sets by precedence.
+async fn settled_current(db: &Db, ids: &[i64]) -> Current {
+    let prec = facts::precedence(&db.conn, 1).await.unwrap();
+    let sets = facts::packed::sets_of(&db.conn, ids, None).await.unwrap();
+    let mut by_key: BTreeMap<(i64, i32), Vec<&devzone_db::entities::fact_set::Model>> =
+        BTreeMap::new();
+    for s in &sets {
+        by_key.entry((s.enterprise_id, s.year)).or_default().push(s);
+    }
+    by_key
+        .into_iter()
+        .map(|(k, v)| (k, facts::packed::settle_current(&v, &prec)))
+        .filter(|(_, c)| !c.is_empty())
+        .collect()
 }
 
 #[tokio::test]
@@ -73,9 +101,11 @@ async fn kept_figures_equal_a_full_recomputation_after_random_writes_and_imports
             let what = rng.random_range(0..5);
             match what {
                 0 => {
+                    let source = ["statistics_bureau", "tax_bureau", "self_reported"]
+                        [rng.random_range(0..3)];
                     let mut f = FactsInput {
                         year,
-                        source: "statistics_bureau".into(),
+                        source: source.into(),
                         ..Default::default()
                     };
                     f.values.insert(
@@ -139,6 +169,13 @@ async fn kept_figures_equal_a_full_recomputation_after_random_writes_and_imports
             }
             let (kept, fresh) = both(db, &memo).await;
             assert_eq!(kept, fresh, "{} step {step} (write {what})", t.label);
+            // The maintained current figures equal those settled again from every set.
+            assert_eq!(
+                stored_current(db, &ids).await,
+                settled_current(db, &ids).await,
+                "{} step {step} (write {what})",
+                t.label
+            );
             if kept != before {
                 recomputed += 1;
             }

@@ -207,6 +207,11 @@ pub(crate) async fn insert_packed<C: ConnectionTrait>(
 /// stores it in text). Standard SQL, read the same by SQLite and PostgreSQL.
 pub(super) fn quote(sql: &mut String, s: &str) {
     sql.push('\'');
+    if !s.contains(['\'', '\0']) {
+        sql.push_str(s);
+        sql.push('\'');
+        return;
+    }
     for c in s.chars() {
         match c {
             '\'' => sql.push_str("''"),

@@ -16,7 +16,8 @@ pub(crate) struct Version {
     pub id: i64,
     pub value: Option<i64>,
     pub text: Option<String>,
-    pub source: String,
+    /// Shared by the versions of one set.
+    pub source: std::sync::Arc<str>,
     pub current: bool,
 }
 
@@ -44,7 +45,7 @@ pub(crate) fn decide(
 ) -> Decision {
     let own_latest = versions
         .iter()
-        .filter(|v| v.source == source)
+        .filter(|v| &*v.source == source)
         .max_by_key(|v| v.id);
     if let Some(v) = own_latest
         && v.value == value

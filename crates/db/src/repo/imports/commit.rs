@@ -170,6 +170,7 @@ pub async fn commit(
             })
             .collect();
         insert_sets(&tx, &sets).await?;
+        tracing::trace!(elapsed = ?started.elapsed(), "import commit: sets chunk");
         let mut current: Vec<((i64, i32), CurrentFigures)> = Vec::new();
         for (((e, y), figures, wins), id) in chunk.iter().zip(chunk_ids) {
             if wins.is_empty() {

@@ -12,7 +12,7 @@ use devzone_core::import::rows::{Attrs, FactValue};
 use devzone_core::import::{Checked, Kind, Mapping, Problem, Record, Severity};
 use devzone_core::model::Ownership;
 use devzone_core::validate::EnterpriseDraft;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Which enterprise a new fact belongs to: a stored one, or one this import creates.
@@ -61,6 +61,9 @@ impl Plan {
 
 pub(super) const IN_CHUNK: usize = 900;
 
+/// Above this many enterprises in a file, the stored ones are read by one pass over the zone.
+const WHOLE_ZONE: usize = 5_000;
+
 /// Compares the checked records with the database. Read-only.
 pub async fn plan<C: ConnectionTrait>(
     db: &C,
@@ -68,6 +71,7 @@ pub async fn plan<C: ConnectionTrait>(
     checked: Checked,
 ) -> DbResult<Plan> {
     let zone_id = request.zone_id;
+    let started = std::time::Instant::now();
     let prec = precedence(db, zone_id).await?;
     let mut problems = checked.problems;
     let mut counts = Counts {
@@ -117,17 +121,22 @@ pub async fn plan<C: ConnectionTrait>(
         .map(|p| (devzone_core::import::headers::key(&p.name), p.id))
         .collect();
     let codes: Vec<String> = checked.records.iter().map(|r| r.code.to_string()).collect();
-    let mut stored: HashMap<String, enterprise::Model> = HashMap::new();
-    for chunk in codes.chunks(IN_CHUNK) {
-        for e in enterprise::Entity::find()
-            .filter(enterprise::Column::ZoneId.eq(zone_id))
-            .filter(enterprise::Column::CreditCode.is_in(chunk.to_vec()))
-            .all(db)
-            .await?
-        {
-            stored.insert(e.credit_code.clone(), e);
+    let stored = known(db, zone_id, &codes).await?;
+    // The whole records only where a register's attributes are compared with them.
+    let mut full: HashMap<i64, enterprise::Model> = HashMap::new();
+    if plan.request.kind == Kind::Enterprises {
+        let ids: Vec<i64> = stored.values().map(|k| k.id).collect();
+        for chunk in ids.chunks(IN_CHUNK) {
+            for e in enterprise::Entity::find()
+                .filter(enterprise::Column::Id.is_in(chunk.to_vec()))
+                .all(db)
+                .await?
+            {
+                full.insert(e.id, e);
+            }
         }
     }
+    tracing::debug!(elapsed = ?started.elapsed(), "import plan: enterprises read");
     let code_col = plan
         .request
         .mapping
@@ -169,9 +178,9 @@ pub async fn plan<C: ConnectionTrait>(
         };
         let ent = match stored.get(rec.code.as_str()) {
             Some(e) => {
-                if plan.request.kind == Kind::Enterprises {
-                    if let Some(after) = changed(e, &rec, park_id) {
-                        plan.updates.push((e.clone(), after));
+                if let Some(whole) = full.get(&e.id) {
+                    if let Some(after) = changed(whole, &rec, park_id) {
+                        plan.updates.push((whole.clone(), after));
                     }
                 } else if let Some(n) = &rec.name
                     && n != &e.name
@@ -243,11 +252,18 @@ pub async fn plan<C: ConnectionTrait>(
         .flat_map(|y| [y, y - 1])
         .collect();
     let years: Vec<i32> = years.into_iter().collect();
-    let sets = packed::sets_of(db, &ids, Some(&years)).await?;
+    let sets = packed::set_rows_of(db, &ids, &years).await?;
+    tracing::debug!(elapsed = ?started.elapsed(), n = sets.len(), "import plan: sets read");
     let current = packed::current_of(db, &ids, Some(&years)).await?;
+    tracing::debug!(elapsed = ?started.elapsed(), "import plan: current read");
     // A hash join in memory: every stored version by enterprise, year and field.
-    let versions = packed::versions(&sets, &current);
+    let versions = packed::versions(
+        sets.iter()
+            .map(|(id, e, y, s, f)| (*id, *e, *y, s.as_str(), f.as_str())),
+        &current,
+    );
     drop(sets);
+    tracing::debug!(elapsed = ?started.elapsed(), "import plan: stored figures read");
     let source = plan.request.source;
     for (rec, ent) in &accepted {
         let Some(year) = rec.year else { continue };
@@ -296,6 +312,7 @@ pub async fn plan<C: ConnectionTrait>(
             );
         }
     }
+    tracing::debug!(elapsed = ?started.elapsed(), "import plan: figures decided");
     plan.derived = derived_after(&plan.facts, &versions, &stored);
     plan.current = current;
     problems.sort_by_key(|p| (p.line, p.column, p.severity));
@@ -313,9 +330,9 @@ pub async fn plan<C: ConnectionTrait>(
 pub(super) fn derived_after(
     facts: &[NewFact],
     versions: &HashMap<(i64, i32, FactField), Vec<Version>>,
-    stored: &HashMap<String, enterprise::Model>,
+    stored: &HashMap<String, Known>,
 ) -> Vec<(Ent, Derived)> {
-    let by_id: HashMap<i64, &enterprise::Model> = stored.values().map(|e| (e.id, e)).collect();
+    let by_id: HashMap<i64, &Known> = stored.values().map(|e| (e.id, e)).collect();
     // The current new values of the derived-from fields, per enterprise and year.
     type Values = Vec<(FactField, Option<i64>)>;
     let mut new: BTreeMap<(EntKey, i32), Values> = BTreeMap::new();
@@ -364,6 +381,73 @@ pub(super) fn derived_after(
         }
     }
     out
+}
+
+/// What comparing a file with the register needs of a stored enterprise.
+#[derive(Debug, Clone)]
+pub(super) struct Known {
+    pub(super) id: i64,
+    pub(super) name: String,
+    pub(super) latest_year: Option<i32>,
+    pub(super) latest_revenue: Option<i64>,
+    pub(super) above_scale: Option<bool>,
+}
+
+/// The stored enterprises of the zone among these codes, by code: read as tuples (decoded
+/// by position, several times faster than whole records by column name), by one pass over
+/// the zone when the file names many (a hundred lists of 900 codes took 4.4 s at 100,000).
+async fn known<C: ConnectionTrait>(
+    db: &C,
+    zone_id: i64,
+    codes: &[String],
+) -> DbResult<HashMap<String, Known>> {
+    type Row = (i64, String, String, Option<i32>, Option<i64>, Option<bool>);
+    let select = || {
+        enterprise::Entity::find()
+            .select_only()
+            .columns([
+                enterprise::Column::Id,
+                enterprise::Column::CreditCode,
+                enterprise::Column::Name,
+                enterprise::Column::LatestYear,
+                enterprise::Column::LatestRevenue,
+                enterprise::Column::AboveScale,
+            ])
+            .filter(enterprise::Column::ZoneId.eq(zone_id))
+    };
+    let mut rows: Vec<Row> = Vec::new();
+    if codes.len() > WHOLE_ZONE {
+        rows = select().into_tuple().all(db).await?;
+        let wanted: std::collections::HashSet<&str> = codes.iter().map(String::as_str).collect();
+        rows.retain(|r| wanted.contains(r.1.as_str()));
+    } else {
+        for chunk in codes.chunks(IN_CHUNK) {
+            rows.extend(
+                select()
+                    .filter(enterprise::Column::CreditCode.is_in(chunk.to_vec()))
+                    .into_tuple::<Row>()
+                    .all(db)
+                    .await?,
+            );
+        }
+    }
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, code, name, latest_year, latest_revenue, above_scale)| {
+                (
+                    code,
+                    Known {
+                        id,
+                        name,
+                        latest_year,
+                        latest_revenue,
+                        above_scale,
+                    },
+                )
+            },
+        )
+        .collect())
 }
 
 /// [`Ent`] as a map key.
