@@ -7,7 +7,7 @@
 
 use super::*;
 use crate::repo::facts::insert_packed;
-use crate::repo::facts::packed::{LegacyValue, pack_legacy};
+use crate::repo::facts::packed::{FactVersion, pack_legacy};
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 
 pub struct Migration;
@@ -108,7 +108,8 @@ impl MigrationTrait for Migration {
                 let values = rows
                     .iter()
                     .map(|r| {
-                        Ok(LegacyValue {
+                        Ok(FactVersion {
+                            id: 0,
                             enterprise_id: r.try_get("", "enterprise_id")?,
                             year: r.try_get("", "year")?,
                             field: r.try_get("", "field")?,

@@ -419,7 +419,7 @@ pub async fn restore(db: &Db, path: &Path) -> DbResult<Vec<TableSum>> {
 /// Facts of an export before format 3, one row per value, packed into the rows of
 /// `fact_sets` and `fact_current` as the migration to format 3 packs a database's.
 fn pack_legacy_facts(by_table: &mut Vec<(String, Vec<serde_json::Value>)>) -> DbResult<()> {
-    use crate::repo::facts::packed::{LegacyValue, pack_legacy};
+    use crate::repo::facts::packed::{FactVersion, pack_legacy};
     let Some(at) = by_table.iter().position(|(t, _)| t == LEGACY_FACTS) else {
         return Ok(());
     };
@@ -431,7 +431,7 @@ fn pack_legacy_facts(by_table: &mut Vec<(String, Vec<serde_json::Value>)>) -> Db
     rows.sort_by_key(|r| r.get("id").and_then(|v| v.as_i64()).unwrap_or(0));
     let values = rows
         .into_iter()
-        .map(serde_json::from_value::<LegacyValue>)
+        .map(serde_json::from_value::<FactVersion>)
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| DbError::Other(format!("{LEGACY_FACTS}: {e}")))?;
     let mut last = 0;

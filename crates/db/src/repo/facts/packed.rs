@@ -43,6 +43,12 @@ impl Packed {
             Packed::Text(t) => Some(t),
         }
     }
+    pub fn into_parts(self) -> (Option<i64>, Option<String>) {
+        match self {
+            Packed::Number(n) => (Some(n), None),
+            Packed::Text(t) => (None, Some(t)),
+        }
+    }
     fn write(&self, out: &mut String) {
         match self {
             Packed::Number(v) => out.push_str(itoa::Buffer::new().format(*v)),
@@ -235,10 +241,13 @@ mod fast {
     }
 }
 
-/// One version of one figure, as pages, the API and archives show it.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+/// One version of one figure, as pages, the API and archives show it; also one row of the
+/// one-row-per-value layout (the table before migration m0013, backups of format 2 and
+/// earlier, zone archives' facts.csv), which [`pack_legacy`] packs.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FactVersion {
-    /// The set that recorded it.
+    /// The set that recorded it (the value row's own id in the old layout; unused there).
+    #[serde(default)]
     pub id: i64,
     pub enterprise_id: i64,
     pub year: i32,
@@ -251,6 +260,7 @@ pub struct FactVersion {
     pub entered_by: String,
     pub entered_at: chrono::DateTime<chrono::Utc>,
     pub current: bool,
+    #[serde(default)]
     pub import_id: Option<i64>,
 }
 
@@ -314,10 +324,7 @@ pub fn flatten(
             let is_current = cur
                 .and_then(|c| c.get(&f))
                 .is_some_and(|(_, set)| *set == s.id);
-            let (value, text) = match v {
-                Packed::Number(n) => (Some(n), None),
-                Packed::Text(t) => (None, Some(t)),
-            };
+            let (value, text) = v.into_parts();
             out.push(FactVersion {
                 id: s.id,
                 enterprise_id: s.enterprise_id,
@@ -384,10 +391,7 @@ pub(crate) fn versions<'a>(
             let is_current = cur
                 .and_then(|c| c.get(&f))
                 .is_some_and(|(_, set)| *set == id);
-            let (value, text) = match v {
-                Packed::Number(n) => (Some(n), None),
-                Packed::Text(t) => (None, Some(t)),
-            };
+            let (value, text) = v.into_parts();
             out.entry((enterprise_id, year, f))
                 .or_default()
                 .push(Version {
@@ -432,31 +436,13 @@ pub fn settle_current(sets: &[&fact_set::Model], prec: &Precedence) -> CurrentFi
     out
 }
 
-/// One version as the one-row-per-value layout stored it: the table before migration m0013,
-/// backups of format 2 and earlier, zone archives (facts.csv).
-#[derive(Debug, Clone, serde::Deserialize)]
-pub struct LegacyValue {
-    pub enterprise_id: i64,
-    pub year: i32,
-    pub field: String,
-    pub value: Option<i64>,
-    pub text_value: Option<String>,
-    pub source: String,
-    pub as_of: chrono::NaiveDate,
-    pub entered_by: String,
-    pub entered_at: chrono::DateTime<chrono::Utc>,
-    pub current: bool,
-    #[serde(default)]
-    pub import_id: Option<i64>,
-}
-
 /// Versions stored one per row, packed into sets and current figures. `rows` come in the
 /// order they were entered; versions of one entry (same enterprise, year, source, date,
 /// person, time and import) form one set, numbered by `next_id` in the order they are
 /// made. A field this build does not know, and a version without value or text, are left
 /// out.
 pub fn pack_legacy(
-    rows: impl IntoIterator<Item = LegacyValue>,
+    rows: impl IntoIterator<Item = FactVersion>,
     next_id: &mut dyn FnMut() -> i64,
 ) -> (Vec<fact_set::Model>, Vec<fact_current::Model>) {
     type Key = (

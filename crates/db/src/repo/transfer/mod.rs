@@ -13,7 +13,7 @@ mod chains;
 mod land;
 
 use crate::entities::{enterprise, fact_precedence, park, qualification, zone};
-use crate::repo::facts::packed::{LegacyValue, pack_legacy};
+use crate::repo::facts::packed::{FactVersion, pack_legacy};
 use crate::repo::facts::{insert_packed, reserve_ids};
 use crate::{Actor, DbError, DbResult};
 use devzone_core::import::cells::{formula_safe, formula_unsafe};
@@ -653,7 +653,8 @@ pub async fn import(
     let mut values = facts
         .iter()
         .map(|f| {
-            Ok(LegacyValue {
+            Ok(FactVersion {
+                id: 0,
                 enterprise_id: ent(&f.credit_code, "facts.csv")?,
                 year: f.year,
                 field: f.field.clone(),
