@@ -55,11 +55,12 @@ def devzone_once(sheet, register, url, tmp):
 
 
 def pg_database(i):
-    """A new database on the PG_URL server for run i."""
-    import re
+    """A new database on the PG_URL server for run i. Only the URL's path is replaced, so a
+    Unix-socket URL (…/postgres?host=/var/run/postgresql) keeps its query."""
+    from urllib.parse import urlsplit, urlunsplit
     name = f"devzone_bench_{os.getpid()}_{i}"
     subprocess.run(["psql", PG_URL, "-qc", f"CREATE DATABASE {name}"], check=True, capture_output=True)
-    return re.sub(r"/[^/]*$", f"/{name}", PG_URL), name
+    return urlunsplit(urlsplit(PG_URL)._replace(path=f"/{name}")), name
 
 
 def main():
