@@ -107,10 +107,7 @@ pub(crate) async fn insert_sets<C: ConnectionTrait>(db: &C, sets: &[NewSet<'_>])
                     .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false),
             );
             sql.push(',');
-            match s.import_id {
-                Some(id) => sql.push_str(ints.format(id)),
-                None => sql.push_str("NULL"),
-            }
+            int_or_null(&mut sql, s.import_id);
             sql.push(',');
             quote(&mut sql, &s.figures);
             sql.push(')');
@@ -201,6 +198,14 @@ pub(crate) async fn insert_packed<C: ConnectionTrait>(
         .map(|c| (c.enterprise_id, c.year, c.figures.clone()))
         .collect();
     upsert_current(db, &rows).await
+}
+
+/// Appends an integer literal, or NULL.
+pub(super) fn int_or_null(sql: &mut String, v: Option<i64>) {
+    match v {
+        Some(v) => sql.push_str(itoa::Buffer::new().format(v)),
+        None => sql.push_str("NULL"),
+    }
 }
 
 /// Appends `s` as an SQL string literal: quotes doubled, NUL removed (neither database

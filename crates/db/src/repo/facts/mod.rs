@@ -321,15 +321,9 @@ pub(crate) async fn write_derived<C: ConnectionTrait>(
             sql.push('(');
             sql.push_str(ints.format(*id));
             sql.push(',');
-            match d.latest_year {
-                Some(y) => sql.push_str(ints.format(y)),
-                None => sql.push_str("NULL"),
-            }
+            insert::int_or_null(&mut sql, d.latest_year.map(i64::from));
             sql.push(',');
-            match d.latest_revenue {
-                Some(r) => sql.push_str(ints.format(r)),
-                None => sql.push_str("NULL"),
-            }
+            insert::int_or_null(&mut sql, d.latest_revenue);
             sql.push(',');
             sql.push_str(match d.above_scale {
                 Some(true) => "TRUE",
