@@ -10,6 +10,7 @@ pub mod facts;
 pub mod imports;
 pub mod jobs;
 pub mod land;
+pub(crate) mod literal;
 pub mod meta;
 pub mod requirements;
 pub mod revitalisation;

@@ -10,7 +10,8 @@ use devzone_core::evaluation::{Dataset, Options, Scheme, evaluate};
 use devzone_core::model::RunStatus;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QuerySelect,
 };
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -254,6 +255,62 @@ impl Computed<'_> {
     }
 }
 
+/// Writes result rows as literal multi-row statements (see [`crate::repo::literal`]): the
+/// query builder's bound parameters took longer than storing 100,000 rows.
+async fn insert_results(db: &DatabaseConnection, rows: &[result::ActiveModel]) -> DbResult<()> {
+    use crate::repo::literal::{ROWS, float_or_null, int_or_null, quote};
+    let int = |sql: &mut String, v: &Option<i32>| int_or_null(sql, v.map(i64::from));
+    let text = |sql: &mut String, v: &Option<String>| match v {
+        Some(t) => quote(sql, t),
+        None => sql.push_str("NULL"),
+    };
+    for chunk in rows.chunks(ROWS) {
+        let mut sql = String::with_capacity(chunk.len() * 1_500 + 200);
+        sql.push_str(
+            "INSERT INTO evaluation_results (run_id, enterprise_id, credit_code, name, park_id, \
+             industry_code, grp, total, rank, group_size, class, reason, land_mu, tax, \
+             value_added, inputs, trace) VALUES ",
+        );
+        for (i, m) in chunk.iter().enumerate() {
+            sql.push_str(if i > 0 { ",(" } else { "(" });
+            int_or_null(&mut sql, Some(*m.run_id.as_ref()));
+            sql.push(',');
+            int_or_null(&mut sql, Some(*m.enterprise_id.as_ref()));
+            sql.push(',');
+            quote(&mut sql, m.credit_code.as_ref());
+            sql.push(',');
+            quote(&mut sql, m.name.as_ref());
+            sql.push(',');
+            int_or_null(&mut sql, *m.park_id.as_ref());
+            sql.push(',');
+            quote(&mut sql, m.industry_code.as_ref());
+            sql.push(',');
+            quote(&mut sql, m.grp.as_ref());
+            sql.push(',');
+            float_or_null(&mut sql, *m.total.as_ref());
+            sql.push(',');
+            int(&mut sql, m.rank.as_ref());
+            sql.push(',');
+            int(&mut sql, m.group_size.as_ref());
+            sql.push(',');
+            text(&mut sql, m.class.as_ref());
+            sql.push(',');
+            text(&mut sql, m.reason.as_ref());
+            for v in [&m.land_mu, &m.tax, &m.value_added] {
+                sql.push(',');
+                float_or_null(&mut sql, *v.as_ref());
+            }
+            sql.push(',');
+            quote(&mut sql, m.inputs.as_ref());
+            sql.push(',');
+            quote(&mut sql, m.trace.as_ref());
+            sql.push(')');
+        }
+        db.execute_unprepared(&sql).await?;
+    }
+    Ok(())
+}
+
 pub(super) async fn execute_inner(db: &DatabaseConnection, run_id: i64) -> DbResult<()> {
     let r = run::Entity::find_by_id(run_id)
         .one(db)
@@ -266,7 +323,7 @@ pub(super) async fn execute_inner(db: &DatabaseConnection, run_id: i64) -> DbRes
     set_progress(db, run_id, 20).await?;
     let mut computed = compute(&scheme, r.year, &inputs, run_id);
     set_progress(db, run_id, 30).await?;
-    // Batches keep each statement under SQLite's variable limit and let the progress move;
+    // Batches let the progress move and bound the memory of built rows;
     // readers ignore results until the run is marked done.
     const BATCH: usize = 1000;
     let t = std::time::Instant::now();
@@ -276,7 +333,7 @@ pub(super) async fn execute_inner(db: &DatabaseConnection, run_id: i64) -> DbRes
         let end = (start + BATCH).min(n);
         let batch: Vec<result::ActiveModel> = (start..end).map(|k| computed.model(k)).collect();
         batch.iter().for_each(|m| hash_row(&mut digest, m));
-        result::Entity::insert_many(batch).exec(db).await?;
+        insert_results(db, &batch).await?;
         set_progress(db, run_id, 30 + (70 * end / n.max(1)) as i32).await?;
     }
     computed.summary.load_millis = load_time.as_millis();

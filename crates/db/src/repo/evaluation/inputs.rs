@@ -1,12 +1,13 @@
 //! What an evaluation reads for each enterprise: its current figures of the year, its
 //! qualifications and industry, each value with the fact it came from.
 
-use crate::entities::{enterprise, qualification};
-use crate::repo::facts::Year;
+use crate::entities::{enterprise, fact_current, qualification};
+use crate::repo::facts::packed::decode_current;
 use crate::{DbError, DbResult};
 use devzone_core::FactField;
 use devzone_core::evaluation::engine::{IndicatorTrace, MISSING};
 use devzone_core::evaluation::{Measure, Row, Scheme};
+use devzone_core::facts::Centi;
 use devzone_core::model::QualificationKind;
 use devzone_core::reference::{IndustryEdition, industries};
 use sea_orm::{
@@ -111,14 +112,24 @@ pub struct Subject {
 }
 
 /// Reads the inputs of every enterprise of the zone for the year, in enterprise id order.
-/// Facts are read for a few thousand enterprises at a time, so that memory stays bounded
-/// by the inputs, not by the database driver's rows.
+/// Each query covers a range of the zone's enterprises (subqueries by zone and id range,
+/// not lists of ids) and decodes rows by position, because at 100,000 enterprises the
+/// driver's cost per row and per named column is most of the time; memory stays bounded by
+/// the inputs, not by the driver's rows.
 pub async fn load_inputs<C: ConnectionTrait>(
     db: &C,
     zone_id: i64,
     year: i32,
 ) -> DbResult<Vec<(Subject, Inputs)>> {
-    let ents: Vec<Subject> = enterprise::Entity::find()
+    type SubjectRow = (
+        i64,
+        String,
+        String,
+        Option<i64>,
+        String,
+        Option<chrono::NaiveDate>,
+    );
+    let ents: Vec<SubjectRow> = enterprise::Entity::find()
         .select_only()
         .columns([
             enterprise::Column::Id,
@@ -130,63 +141,100 @@ pub async fn load_inputs<C: ConnectionTrait>(
         ])
         .filter(enterprise::Column::ZoneId.eq(zone_id))
         .order_by_asc(enterprise::Column::Id)
-        .into_model::<Subject>()
+        .into_tuple()
         .all(db)
         .await?;
-    let mut fields: Vec<FactField> = Measure::ALL.iter().map(|m| m.fact()).collect();
-    fields.push(FactField::AboveScale);
-    fields.push(FactField::Veto);
     let by_fact: HashMap<FactField, Measure> =
         Measure::ALL.iter().map(|m| (m.fact(), *m)).collect();
     let year_start = chrono::NaiveDate::from_ymd_opt(year, 1, 1).ok_or(DbError::NotFound)?;
     let year_end = chrono::NaiveDate::from_ymd_opt(year, 12, 31).ok_or(DbError::NotFound)?;
     let mut out = Vec::with_capacity(ents.len());
     for chunk in ents.chunks(crate::repo::facts::IDS_PER_QUERY) {
-        let ids: Vec<i64> = chunk.iter().map(|e| e.id).collect();
-        let facts = crate::repo::facts::current_figures(db, &ids, &fields, Year::Of(year)).await?;
-        let quals = qualification::Entity::find()
-            .filter(qualification::Column::EnterpriseId.is_in(ids))
+        let (Some(first), Some(last)) = (chunk.first(), chunk.last()) else {
+            continue;
+        };
+        let of_chunk = || {
+            sea_orm::sea_query::Query::select()
+                .column(enterprise::Column::Id)
+                .from(enterprise::Entity)
+                .and_where(enterprise::Column::ZoneId.eq(zone_id))
+                .and_where(enterprise::Column::Id.between(first.0, last.0))
+                .to_owned()
+        };
+        let figures: Vec<(i64, String)> = fact_current::Entity::find()
+            .select_only()
+            .columns([
+                fact_current::Column::EnterpriseId,
+                fact_current::Column::Figures,
+            ])
+            .filter(fact_current::Column::Year.eq(year))
+            .filter(fact_current::Column::EnterpriseId.in_subquery(of_chunk()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        let quals: Vec<(i64, String)> = qualification::Entity::find()
+            .select_only()
+            .columns([
+                qualification::Column::EnterpriseId,
+                qualification::Column::Kind,
+            ])
+            .filter(qualification::Column::EnterpriseId.in_subquery(of_chunk()))
+            .filter(qualification::Column::ValidFrom.lte(year_end))
+            .filter(
+                sea_orm::Condition::any()
+                    .add(qualification::Column::ValidTo.is_null())
+                    .add(qualification::Column::ValidTo.gte(year_start)),
+            )
+            .into_tuple()
             .all(db)
             .await?;
         let mut by_ent: HashMap<i64, Inputs> = HashMap::with_capacity(chunk.len());
-        for ((enterprise_id, field), f) in facts {
+        for (enterprise_id, packed) in figures {
             let inp = by_ent.entry(enterprise_id).or_default();
-            if let Some(m) = by_fact.get(&field) {
-                if let Some(v) = f.value {
-                    inp.values.insert(
-                        m.id().to_string(),
-                        Used {
-                            v: v / m.stored_per_unit(),
-                            fact: f.fact_id,
-                        },
-                    );
-                }
-            } else if field == FactField::AboveScale {
-                inp.above_scale = f.value.map(|v| Used {
-                    v: v != 0.0,
-                    fact: f.fact_id,
-                });
-            } else if field == FactField::Veto {
-                inp.veto = f.text.filter(|t| !t.trim().is_empty()).map(|t| Used {
-                    v: t,
-                    fact: f.fact_id,
-                });
-            }
-        }
-        for q in quals {
-            if q.valid_from <= year_end && q.valid_to.is_none_or(|t| t >= year_start) {
-                let flags = &mut by_ent.entry(q.enterprise_id).or_default().flags;
-                if !flags.contains(&q.kind) {
-                    flags.push(q.kind);
+            for (field, (p, set)) in decode_current(&packed) {
+                if let Some(m) = by_fact.get(&field) {
+                    if let Some(v) = p.value() {
+                        inp.values.insert(
+                            m.id().to_string(),
+                            Used {
+                                v: Centi(v).to_f64() / m.stored_per_unit(),
+                                fact: set,
+                            },
+                        );
+                    }
+                } else if field == FactField::AboveScale {
+                    inp.above_scale = p.value().map(|v| Used {
+                        v: v != 0,
+                        fact: set,
+                    });
+                } else if field == FactField::Veto {
+                    inp.veto = p.text().filter(|t| !t.trim().is_empty()).map(|t| Used {
+                        v: t.to_string(),
+                        fact: set,
+                    });
                 }
             }
         }
-        for e in chunk {
-            let mut inp = by_ent.remove(&e.id).unwrap_or_default();
-            inp.industry_code = e.industry_code.clone();
+        for (enterprise_id, kind) in quals {
+            let flags = &mut by_ent.entry(enterprise_id).or_default().flags;
+            if !flags.contains(&kind) {
+                flags.push(kind);
+            }
+        }
+        for (id, credit_code, name, park_id, industry_code, founded_on) in chunk {
+            let mut inp = by_ent.remove(id).unwrap_or_default();
+            inp.industry_code = industry_code.clone();
             inp.flags.sort();
-            inp.established = e.founded_on.map(|d| chrono::Datelike::year(&d));
-            out.push((e.clone(), inp));
+            inp.established = founded_on.map(|d| chrono::Datelike::year(&d));
+            let subject = Subject {
+                id: *id,
+                credit_code: credit_code.clone(),
+                name: name.clone(),
+                park_id: *park_id,
+                industry_code: industry_code.clone(),
+                founded_on: *founded_on,
+            };
+            out.push((subject, inp));
         }
     }
     Ok(out)

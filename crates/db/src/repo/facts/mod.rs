@@ -321,9 +321,9 @@ pub(crate) async fn write_derived<C: ConnectionTrait>(
             sql.push('(');
             sql.push_str(ints.format(*id));
             sql.push(',');
-            insert::int_or_null(&mut sql, d.latest_year.map(i64::from));
+            crate::repo::literal::int_or_null(&mut sql, d.latest_year.map(i64::from));
             sql.push(',');
-            insert::int_or_null(&mut sql, d.latest_revenue);
+            crate::repo::literal::int_or_null(&mut sql, d.latest_revenue);
             sql.push(',');
             sql.push_str(match d.above_scale {
                 Some(true) => "TRUE",
