@@ -262,24 +262,30 @@ fn write_csv(
 /// quotes doubled). Most fields are numbers, for which the check is a short scan.
 fn csv_line(out: &mut Vec<u8>, cells: &[String]) {
     for (k, c) in cells.iter().enumerate() {
-        let c = devzone_core::import::cells::formula_safe(c);
         if k > 0 {
             out.push(b',');
         }
-        if c.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
-            out.push(b'"');
-            for b in c.bytes() {
-                if b == b'"' {
-                    out.push(b'"');
-                }
-                out.push(b);
-            }
-            out.push(b'"');
-        } else {
-            out.extend_from_slice(c.as_bytes());
-        }
+        csv_field(out, c);
     }
     out.push(b'\n');
+}
+
+/// Appends one CSV field, quoted when it must be, and with a leading `'` when a spreadsheet
+/// would take it for a formula.
+pub fn csv_field(out: &mut Vec<u8>, c: &str) {
+    let c = devzone_core::import::cells::formula_safe(c);
+    if c.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
+        out.push(b'"');
+        for b in c.bytes() {
+            if b == b'"' {
+                out.push(b'"');
+            }
+            out.push(b);
+        }
+        out.push(b'"');
+    } else {
+        out.extend_from_slice(c.as_bytes());
+    }
 }
 
 fn write_xlsx(

@@ -5,6 +5,7 @@
 mod config;
 mod evaluate;
 mod import;
+mod tiers;
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
@@ -103,6 +104,23 @@ enum Command {
         #[arg(long)]
         year: Option<i32>,
     },
+    /// SME tiers in file mode (docs/tiers.md): one output row per input row, in input order,
+    /// with eligibility, route, points per group and indicator, and the reason. No database
+    /// is needed.
+    Tiers {
+        /// Input rows (.csv in UTF-8 or GBK, .xlsx, .xls).
+        #[arg(long)]
+        input: PathBuf,
+        /// Results (.csv or .xlsx).
+        #[arg(long)]
+        output: PathBuf,
+        /// The rule set: innovative-sme-2022.
+        #[arg(long)]
+        rules: String,
+        /// The day whose rules apply (YYYY-MM-DD); today when not given.
+        #[arg(long)]
+        as_of: Option<chrono::NaiveDate>,
+    },
     /// Import enterprises, annual facts or a unit register from .xlsx, .xls or .csv into a zone; exits 1 when
     /// nothing could be imported. Prints the column mapping, every problem and a summary.
     Import {
@@ -173,6 +191,13 @@ enum GenerateCommand {
         /// The year the samples report (the demo's facts end in 2024).
         #[arg(long, default_value_t = 2025)]
         year: i32,
+    },
+    /// Tier file-mode input in the spec's layout, with a few planted problems.
+    TiersInput {
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, default_value_t = 10_000)]
+        rows: usize,
     },
     /// Per-mu evaluation input in the spec's layout, with a few planted problems.
     EvaluationInput {
@@ -405,6 +430,12 @@ async fn main() -> anyhow::Result<()> {
     }
     match cli.command {
         Command::DefaultConfig => print!("{}", config::DEFAULT_TOML),
+        Command::Tiers {
+            input,
+            output,
+            rules,
+            as_of,
+        } => tiers::run(&input, &output, &rules, as_of)?,
         Command::Evaluate {
             input,
             output,
@@ -495,6 +526,9 @@ async fn main() -> anyhow::Result<()> {
             rows,
             year,
         }) => import::write_samples(&out, zone_index, rows, year)?,
+        Command::Generate(GenerateCommand::TiersInput { out, rows }) => {
+            tiers::generate_input(&out, rows)?
+        }
         Command::Generate(GenerateCommand::EvaluationInput { out, rows, year }) => {
             evaluate::generate_input(&out, rows, year)?
         }

@@ -4,3 +4,4 @@
 mod browser;
 mod evaluate_cli;
 mod import_cli;
+mod tiers_cli;

@@ -12,6 +12,7 @@ pub mod land;
 pub mod model;
 pub mod reference;
 pub mod secret;
+pub mod tiers;
 pub mod validate;
 
 pub use credit_code::CreditCode;

@@ -74,7 +74,7 @@ const ALIASES: &[(&str, &[&str])] = &[
 ];
 
 /// Splits `用地面积(亩)` / `revenue (万元)` into the name and the unit suffix.
-fn split_unit(header: &str) -> (String, Option<String>) {
+pub(crate) fn split_unit(header: &str) -> (String, Option<String>) {
     let h = header.trim().trim_start_matches('\u{feff}').trim();
     for (open, close) in [('(', ')'), ('（', '）'), ('[', ']')] {
         if let Some(start) = h.rfind(open)
@@ -580,7 +580,7 @@ fn pack_key(code: &[u8; 18], year: i32) -> u128 {
 }
 
 /// Long cells are cut for reports (a 1 MB cell must not become a 1 MB message).
-fn truncate(s: &str) -> String {
+pub(crate) fn truncate(s: &str) -> String {
     const MAX: usize = 60;
     if s.chars().count() <= MAX {
         s.to_string()

@@ -7,3 +7,4 @@ mod evaluation_rules;
 mod hostile_text;
 mod import_check;
 mod land_rules;
+mod tier_rules;
