@@ -80,12 +80,13 @@ macro_rules! catalog_files {
             include_str!(concat!("../locales/", $lang, "/requirements.txt")),
             include_str!(concat!("../locales/", $lang, "/revitalisation.txt")),
             include_str!(concat!("../locales/", $lang, "/chains.txt")),
+            include_str!(concat!("../locales/", $lang, "/tiers.txt")),
         ]
     };
 }
 
-const ZH_FILES: [&str; 8] = catalog_files!("zh-CN");
-const EN_FILES: [&str; 8] = catalog_files!("en");
+const ZH_FILES: [&str; 9] = catalog_files!("zh-CN");
+const EN_FILES: [&str; 9] = catalog_files!("en");
 
 fn catalog(lang: Lang) -> &'static HashMap<&'static str, &'static str> {
     static ZH: OnceLock<HashMap<&str, &str>> = OnceLock::new();

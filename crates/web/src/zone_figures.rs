@@ -168,3 +168,21 @@ pub async fn enterprise_page(
         .await?;
     enterprises::page_of(db, scope, lq, total).await
 }
+
+/// The zone's tiers as of today: titles held, granted and ending, and every enterprise
+/// assessed against the innovative-SME rules with its distance. Kept per day as well
+/// (titles end and begin with the date).
+pub async fn tiers(
+    state: &AppState,
+    zone_id: i64,
+) -> DbResult<Arc<devzone_db::repo::tiers::ZoneTiers>> {
+    let db = &state.db.conn;
+    let today = devzone_core::calendar::today();
+    let key = Key::new("tiers", zone_id).with(today);
+    state
+        .memo
+        .get(db, key, || {
+            devzone_db::repo::tiers::zone(db, zone_id, today)
+        })
+        .await
+}

@@ -52,6 +52,11 @@ impl Amount {
         Amount(n)
     }
 
+    /// The value in millionths of the unit.
+    pub fn micros_value(self) -> i128 {
+        self.0
+    }
+
     pub fn is_negative(self) -> bool {
         self.0 < 0
     }

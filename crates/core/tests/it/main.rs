@@ -7,4 +7,5 @@ mod evaluation_rules;
 mod hostile_text;
 mod import_check;
 mod land_rules;
+mod tier_distance;
 mod tier_rules;

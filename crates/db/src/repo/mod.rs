@@ -16,6 +16,7 @@ pub mod requirements;
 pub mod revitalisation;
 pub mod scoped;
 pub mod stats;
+pub mod tiers;
 pub mod tracks;
 pub mod transfer;
 pub mod users;

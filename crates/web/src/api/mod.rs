@@ -10,6 +10,7 @@ pub mod imports;
 pub mod land;
 pub mod paging;
 pub mod records;
+pub mod tiers;
 
 use crate::AppState;
 use crate::error::ApiError;
@@ -51,6 +52,7 @@ pub fn routes() -> Router<AppState> {
         .merge(imports::routes())
         .merge(land::routes())
         .merge(chains::routes())
+        .merge(tiers::routes())
         .fallback(|| async { ApiError::not_found() })
 }
 
@@ -84,6 +86,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
     doc.merge(imports::ImportDoc::openapi());
     doc.merge(land::LandDoc::openapi());
     doc.merge(chains::ChainDoc::openapi());
+    doc.merge(tiers::TierDoc::openapi());
     describe_responses(&mut doc);
     doc
 }

@@ -293,6 +293,7 @@ struct EnterprisePage {
     evaluation: Option<(String, String)>,
     /// Chain nodes it is placed on: (link, node, state); none for enterprise accounts.
     chains: Vec<(String, String, String)>,
+    tier: super::tiers::OwnTier,
 }
 
 fn profile(t: Tr, e: &enterprise::Model, zone: &str, park: Option<&str>) -> Vec<(String, String)> {
@@ -545,7 +546,9 @@ async fn enterprise_page(
             })
             .collect()
     };
+    let tier = super::tiers::own_tier(&t, db, e.zone_id, e.id).await?;
     let page = EnterprisePage {
+        tier,
         chains,
         evaluation,
         c: Chrome::new(

@@ -10,6 +10,7 @@ pub(crate) mod imports;
 pub(crate) mod land;
 mod requirements;
 mod revitalisation;
+pub(crate) mod tiers;
 mod tracks;
 
 use crate::AppState;
@@ -28,6 +29,7 @@ pub fn routes() -> Router<AppState> {
         .merge(revitalisation::routes())
         .merge(chains::routes())
         .merge(tracks::routes())
+        .merge(tiers::routes())
         .merge(admin::routes())
 }
 

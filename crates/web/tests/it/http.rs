@@ -34,6 +34,11 @@ async fn zone_enterprises(
     .items
 }
 
+/// The enterprise the `ent` account of `setup` belongs to: the zone's first in list order.
+pub(crate) async fn zone_enterprises_first(db: &Db) -> i64 {
+    zone_enterprises(db, 1, 1).await[0].id
+}
+
 pub(crate) async fn setup(t: &TestDb) -> (String, String, String) {
     let db = &t.db;
     devzone_db::demo::load(db, 60, &mut |_, _| {})

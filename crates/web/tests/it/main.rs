@@ -3,3 +3,4 @@
 
 mod http;
 mod imports_api;
+mod tiers_api;

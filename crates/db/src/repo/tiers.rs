@@ -1,0 +1,407 @@
+//! Tiers from what devzone stores: each enterprise's 2022 innovative-SME assessment and its
+//! distance to the title, read from its current figures of a year and the year before, its
+//! industry and the qualifications it holds on the as-of date; and the zone's titles held,
+//! listed by year and ending soon.
+//!
+//! What the registry does not record counts as absent, and is said so on every answer
+//! (`NOT_RECORDED`): awards, R&D institutions, equity financing, which class-I rights are
+//! high-value or self-developed, whether the main product is a strategic emerging one, and
+//! the compliance lists. An enterprise may therefore qualify by a direct condition devzone
+//! cannot see; a high-tech enterprise title (a qualification) is seen and counts as the
+//! honour it is.
+
+use crate::DbResult;
+use crate::entities::{enterprise, fact_current, qualification};
+use crate::repo::facts::packed::decode_current;
+use chrono::{Datelike, NaiveDate};
+use devzone_core::FactField;
+use devzone_core::model::QualificationKind;
+use devzone_core::reference::{IndustryEdition, industries};
+use devzone_core::tiers::amount::Amount;
+use devzone_core::tiers::distance::{Distance, distance};
+use devzone_core::tiers::innovative_2022::{Assessment, Input, assess};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use std::collections::{BTreeMap, HashMap};
+
+/// The rule set these assessments follow.
+pub const RULES: &str = "innovative-sme-2022";
+
+/// The title the rule set gives.
+pub const TITLE: QualificationKind = QualificationKind::InnovativeSme;
+
+/// The inputs of the rule set that devzone does not record.
+pub const NOT_RECORDED: [&str; 8] = [
+    "award_3y",
+    "rd_institution",
+    "equity_financing_3y",
+    "ip_class1_high_value",
+    "ip_class1_self",
+    "sei_field",
+    "honours (other than high_tech)",
+    "abnormal_list, dishonest_list, major_accident_3y",
+];
+
+/// Titles ending within this many days are listed as ending soon.
+pub const ENDING_WITHIN_DAYS: i64 = 180;
+
+/// One enterprise assessed.
+#[derive(Debug, Clone)]
+pub struct Assessed {
+    pub enterprise_id: i64,
+    pub credit_code: String,
+    pub name: String,
+    pub park_id: Option<i64>,
+    /// Qualification kinds held on the as-of date.
+    pub held: Vec<String>,
+    pub input: Input,
+    pub assessment: Assessment,
+    pub distance: Distance,
+}
+
+/// A title that ends soon (or has just ended), for the 复核 and renewal list.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Ending {
+    pub enterprise_id: i64,
+    pub name: String,
+    pub kind: String,
+    pub valid_to: NaiveDate,
+    pub certificate_no: Option<String>,
+}
+
+/// A candidate of the zone: not holding the title, and eligible or at most
+/// `distance::MAX_CHANGES` changes away.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub enterprise_id: i64,
+    pub credit_code: String,
+    pub name: String,
+    pub park_id: Option<i64>,
+    pub assessment: Assessment,
+    pub distance: Distance,
+}
+
+/// A zone's tiers on one date.
+#[derive(Debug, Clone, Default)]
+pub struct ZoneTiers {
+    pub as_of: NaiveDate,
+    /// The year whose figures were read (the latest before the as-of year with figures).
+    pub year: Option<i32>,
+    /// Qualification kind → enterprises holding it on the as-of date.
+    pub held: BTreeMap<String, i64>,
+    /// (kind, year the title was granted) → titles.
+    pub listed: BTreeMap<(String, i32), i64>,
+    pub ending: Vec<Ending>,
+    /// Enterprises assessed, and how many of them by distance in steps (0 = eligible,
+    /// `MAX_CHANGES + 1` = blocked or far) among those not holding the title.
+    pub assessed: usize,
+    pub by_steps: BTreeMap<usize, usize>,
+    /// Sorted by steps, then total points (highest first), then name.
+    pub candidates: Vec<Candidate>,
+}
+
+/// The latest year before `as_of`'s year for which the zone has figures.
+pub async fn figures_year<C: ConnectionTrait>(
+    db: &C,
+    zone_id: i64,
+    as_of: NaiveDate,
+) -> DbResult<Option<i32>> {
+    latest_year(db, in_zone(zone_id), as_of).await
+}
+
+/// The latest year before `as_of`'s year with figures of the enterprises `of` selects.
+async fn latest_year<C: ConnectionTrait>(
+    db: &C,
+    of: sea_orm::sea_query::SelectStatement,
+    as_of: NaiveDate,
+) -> DbResult<Option<i32>> {
+    let q = Query::select()
+        .expr(Expr::col(fact_current::Column::Year).max())
+        .from(fact_current::Entity)
+        .and_where(fact_current::Column::Year.lt(as_of.year()))
+        .and_where(fact_current::Column::EnterpriseId.in_subquery(of))
+        .take();
+    Ok(match db.query_one(&q).await? {
+        Some(r) => r.try_get_by_index::<Option<i32>>(0)?,
+        None => None,
+    })
+}
+
+fn in_zone(zone_id: i64) -> sea_orm::sea_query::SelectStatement {
+    Query::select()
+        .column(enterprise::Column::Id)
+        .from(enterprise::Entity)
+        .and_where(enterprise::Column::ZoneId.eq(zone_id))
+        .take()
+}
+
+/// Hundredths of a stored figure as an exact amount.
+fn amount(centi: i64) -> Amount {
+    Amount::micros(centi as i128 * 10_000)
+}
+
+/// Assesses the zone's enterprises (or the one named) on `as_of` with the figures of
+/// `year` and the year before, in enterprise id order. Reads the zone in ranges of ids, as
+/// the evaluation does.
+pub async fn assess_zone<C: ConnectionTrait>(
+    db: &C,
+    zone_id: i64,
+    only: Option<i64>,
+    year: Option<i32>,
+    as_of: NaiveDate,
+) -> DbResult<Vec<Assessed>> {
+    type Row = (i64, String, String, Option<i64>, String);
+    let mut q = enterprise::Entity::find()
+        .select_only()
+        .columns([
+            enterprise::Column::Id,
+            enterprise::Column::CreditCode,
+            enterprise::Column::Name,
+            enterprise::Column::ParkId,
+            enterprise::Column::IndustryCode,
+        ])
+        .filter(enterprise::Column::ZoneId.eq(zone_id));
+    if let Some(id) = only {
+        q = q.filter(enterprise::Column::Id.eq(id));
+    }
+    let ents: Vec<Row> = sea_orm::QueryOrder::order_by_asc(q, enterprise::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let table = industries(IndustryEdition::Amended);
+    let mut out = Vec::with_capacity(ents.len());
+    for chunk in ents.chunks(crate::repo::facts::IDS_PER_QUERY) {
+        let (Some(first), Some(last)) = (chunk.first(), chunk.last()) else {
+            continue;
+        };
+        let of_chunk = || {
+            Query::select()
+                .column(enterprise::Column::Id)
+                .from(enterprise::Entity)
+                .and_where(enterprise::Column::ZoneId.eq(zone_id))
+                .and_where(enterprise::Column::Id.between(first.0, last.0))
+                .to_owned()
+        };
+        let mut inputs: HashMap<i64, Input> = HashMap::with_capacity(chunk.len());
+        if let Some(y) = year {
+            let figures: Vec<(i64, i32, String)> = fact_current::Entity::find()
+                .select_only()
+                .columns([
+                    fact_current::Column::EnterpriseId,
+                    fact_current::Column::Year,
+                    fact_current::Column::Figures,
+                ])
+                .filter(fact_current::Column::Year.between(y - 1, y))
+                .filter(fact_current::Column::EnterpriseId.in_subquery(of_chunk()))
+                .into_tuple()
+                .all(db)
+                .await?;
+            for (id, fy, packed) in figures {
+                let i = inputs.entry(id).or_default();
+                for (field, (p, _)) in decode_current(&packed) {
+                    let Some(v) = p.value().map(amount) else {
+                        continue;
+                    };
+                    if fy < y {
+                        if field == FactField::MainRevenue {
+                            i.main_revenue_prev = Some(v);
+                        }
+                        continue;
+                    }
+                    let slot = match field {
+                        FactField::Employees => &mut i.employees,
+                        FactField::Revenue => &mut i.revenue,
+                        FactField::MainRevenue => &mut i.main_revenue,
+                        FactField::RdExpense => &mut i.rd_expense,
+                        FactField::TotalAssets => &mut i.total_assets,
+                        FactField::TotalLiabilities => &mut i.total_liabilities,
+                        FactField::IpClass1 => &mut i.ip_class1,
+                        FactField::IpClass2 => &mut i.ip_class2,
+                        _ => continue,
+                    };
+                    *slot = Some(v);
+                }
+            }
+        }
+        let quals: Vec<(i64, String)> = qualification::Entity::find()
+            .select_only()
+            .columns([
+                qualification::Column::EnterpriseId,
+                qualification::Column::Kind,
+            ])
+            .filter(qualification::Column::EnterpriseId.in_subquery(of_chunk()))
+            .filter(qualification::Column::ValidFrom.lte(as_of))
+            .filter(
+                Condition::any()
+                    .add(qualification::Column::ValidTo.is_null())
+                    .add(qualification::Column::ValidTo.gte(as_of)),
+            )
+            .into_tuple()
+            .all(db)
+            .await?;
+        let mut held: HashMap<i64, Vec<String>> = HashMap::new();
+        for (id, kind) in quals {
+            let h = held.entry(id).or_default();
+            if !h.contains(&kind) {
+                h.push(kind);
+            }
+        }
+        for (id, credit_code, name, park_id, industry_code) in chunk {
+            let mut input = inputs.remove(id).unwrap_or_default();
+            let entry = table.get(industry_code);
+            input.section = entry.and_then(|e| e.section.bytes().next());
+            input.industry_code = Some(industry_code.clone());
+            let mut held = held.remove(id).unwrap_or_default();
+            held.sort();
+            if held.iter().any(|k| k == QualificationKind::HighTech.id()) {
+                // The first honour of the rules: 高新技术企业.
+                input.honours |= 1;
+            }
+            let assessment = assess(&input);
+            let distance = distance(&input, &assessment);
+            out.push(Assessed {
+                enterprise_id: *id,
+                credit_code: credit_code.clone(),
+                name: name.clone(),
+                park_id: *park_id,
+                held,
+                input,
+                assessment,
+                distance,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The zone's tiers on `as_of`: titles held, listed by year and ending soon, and the
+/// candidates for the innovative-SME title.
+pub async fn zone<C: ConnectionTrait>(
+    db: &C,
+    zone_id: i64,
+    as_of: NaiveDate,
+) -> DbResult<ZoneTiers> {
+    let year = figures_year(db, zone_id, as_of).await?;
+    let mut z = ZoneTiers {
+        as_of,
+        year,
+        ..ZoneTiers::default()
+    };
+    // Titles of the zone: a few per enterprise at most.
+    type QualRow = (i64, String, NaiveDate, Option<NaiveDate>, Option<String>);
+    let quals: Vec<QualRow> = qualification::Entity::find()
+        .select_only()
+        .columns([
+            qualification::Column::EnterpriseId,
+            qualification::Column::Kind,
+            qualification::Column::ValidFrom,
+            qualification::Column::ValidTo,
+            qualification::Column::CertificateNo,
+        ])
+        .filter(qualification::Column::EnterpriseId.in_subquery(in_zone(zone_id)))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut holders: BTreeMap<String, std::collections::BTreeSet<i64>> = BTreeMap::new();
+    let mut ending_ids = Vec::new();
+    let soon = as_of + chrono::Duration::days(ENDING_WITHIN_DAYS);
+    for (id, kind, from, to, cert) in quals {
+        *z.listed.entry((kind.clone(), from.year())).or_default() += 1;
+        let valid = from <= as_of && to.is_none_or(|t| t >= as_of);
+        if valid {
+            holders.entry(kind.clone()).or_default().insert(id);
+        }
+        if let Some(t) = to.filter(|t| *t >= as_of && *t <= soon) {
+            ending_ids.push(id);
+            z.ending.push(Ending {
+                enterprise_id: id,
+                name: String::new(),
+                kind,
+                valid_to: t,
+                certificate_no: cert,
+            });
+        }
+    }
+    z.held = holders
+        .into_iter()
+        .map(|(k, ids)| (k, ids.len() as i64))
+        .collect();
+    if !ending_ids.is_empty() {
+        let names: HashMap<i64, String> = enterprise::Entity::find()
+            .select_only()
+            .columns([enterprise::Column::Id, enterprise::Column::Name])
+            .filter(enterprise::Column::Id.is_in(ending_ids))
+            .into_tuple::<(i64, String)>()
+            .all(db)
+            .await?
+            .into_iter()
+            .collect();
+        for e in &mut z.ending {
+            e.name = names.get(&e.enterprise_id).cloned().unwrap_or_default();
+        }
+    }
+    z.ending
+        .sort_by(|a, b| (a.valid_to, &a.name).cmp(&(b.valid_to, &b.name)));
+
+    for a in assess_zone(db, zone_id, None, year, as_of).await? {
+        z.assessed += 1;
+        if a.held.iter().any(|k| k == TITLE.id()) {
+            continue;
+        }
+        let steps = a.distance.steps();
+        *z.by_steps.entry(steps).or_default() += 1;
+        if steps <= devzone_core::tiers::distance::MAX_CHANGES {
+            z.candidates.push(Candidate {
+                enterprise_id: a.enterprise_id,
+                credit_code: a.credit_code,
+                name: a.name,
+                park_id: a.park_id,
+                assessment: a.assessment,
+                distance: a.distance,
+            });
+        }
+    }
+    z.candidates.sort_by(|a, b| {
+        (
+            a.distance.steps(),
+            std::cmp::Reverse(a.assessment.points.total()),
+            &a.name,
+        )
+            .cmp(&(
+                b.distance.steps(),
+                std::cmp::Reverse(b.assessment.points.total()),
+                &b.name,
+            ))
+    });
+    Ok(z)
+}
+
+/// One enterprise assessed today, with the year of its figures.
+#[derive(Debug, Clone)]
+pub struct One {
+    pub as_of: NaiveDate,
+    pub year: Option<i32>,
+    pub assessed: Assessed,
+}
+
+/// The enterprise `id` of the zone assessed as of today with its own latest figures before
+/// this year (the enterprise page and the API: one enterprise's rows, not the zone's);
+/// `NotFound` when it is not in the zone.
+pub async fn enterprise<C: ConnectionTrait>(db: &C, zone_id: i64, id: i64) -> DbResult<One> {
+    let as_of = devzone_core::calendar::today();
+    let this = Query::select()
+        .column(enterprise::Column::Id)
+        .from(enterprise::Entity)
+        .and_where(enterprise::Column::Id.eq(id))
+        .take();
+    let year = latest_year(db, this, as_of).await?;
+    let assessed = assess_zone(db, zone_id, Some(id), year, as_of)
+        .await?
+        .pop()
+        .ok_or(crate::DbError::NotFound)?;
+    Ok(One {
+        as_of,
+        year,
+        assessed,
+    })
+}
