@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmark: demo load time at scale, then the pages of the issue table under 32 concurrent
-# connections on loopback (wrk): zone home, land overview, chain index, tracks, targets, the
+# connections on loopback (wrk): zone home, land overview, chain index, tracks, targets, tiers, the
 # enterprise list (a filter, a sort, page 50) and an enterprise page. For the cockpit pages,
 # which keep whole-zone figures until the zone changes, it also prints the first request
 # (computing them) and one request right after a write (recomputing them).
@@ -42,7 +42,7 @@ run() {
   local cookie; cookie="dz_session=$(awk '$6=="dz_session"{print $7}' "$jar")"
   local token; token=$("$BIN" token create --user admin --data-dir "$dir" "$@" | tail -1)
   local base="http://127.0.0.1:$PORT"
-  local cockpit=(/zones/1 /zones/1/land /zones/1/chains /zones/1/tracks /zones/1/targets)
+  local cockpit=(/zones/1 /zones/1/land /zones/1/chains /zones/1/tracks /zones/1/targets /zones/1/tiers)
   local pages=("${cockpit[@]}" "/zones/1/enterprises?scale=above&sort=revenue&dir=desc&page=50" "/enterprises/$(( N / 2 ))")
   printf '%-62s %5s %9s %9s %9s %9s\n' "$label page" HTTP first p50 p99 req/s
   for path in "${pages[@]}"; do

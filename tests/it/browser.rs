@@ -973,3 +973,124 @@ async fn humanoid_chain_gaps_and_a_confirmed_suggestion() {
     assert_eq!(rows.find_all(Locator::Css("tr")).await.unwrap().len(), 3);
     shot(c, "targets").await;
 }
+
+/// The number in a text ("共 1,234 家" → 1234).
+fn number_in(text: &str) -> i64 {
+    text.chars()
+        .filter(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn tier_page_candidate_distance_and_a_certificate_that_moves_the_counts() {
+    let Some(b) = browser(400).await else { return };
+    let c = b.c.clone();
+    let base = b.base.clone();
+    c.goto(&format!("{base}/login")).await.unwrap();
+    log_in(&c).await;
+    c.goto(&format!("{base}/zones/1/tiers")).await.unwrap();
+    c.wait()
+        .for_element(Locator::Css("#tier-candidates"))
+        .await
+        .unwrap();
+    shot(&c, "40-tiers").await;
+    let text = |sel: &'static str| {
+        let c = c.clone();
+        async move {
+            c.find(Locator::Css(sel))
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap()
+        }
+    };
+    // The second title of the ladder is the innovative SME.
+    let held_before = number_in(&text("#tier-kpis .kpi:nth-child(2) .kpi-value").await);
+    let candidates_before = number_in(&text("#total").await);
+    // Only those one change away: each shows what it takes.
+    c.find(Locator::Css(
+        "#tier-filters select[name=steps] option[value='1']",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    c.find(Locator::Css("#tier-filters button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("#tier-candidates"))
+        .await
+        .unwrap();
+    let first_row = text("#tier-candidates tbody tr").await;
+    assert!(
+        first_row.contains("差 1 项") && first_row.contains("→"),
+        "a candidate one change away says what it takes: {first_row}"
+    );
+    let link = c
+        .find(Locator::Css("#tier-candidates tbody tr td a"))
+        .await
+        .unwrap();
+    let name = link.text().await.unwrap();
+    link.click().await.unwrap();
+    c.wait()
+        .for_element(Locator::Css("#own-tier"))
+        .await
+        .unwrap();
+    assert_eq!(text("#enterprise-name").await, name);
+    assert!(text("#own-tier").await.contains("差 1 项"));
+    shot(&c, "41-own-tier").await;
+    // Record the title it was one change from.
+    c.find(Locator::Css("details summary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.find(Locator::Css(
+        "select[name=kind] option[value=innovative_sme]",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    c.execute(
+        "document.querySelector('input[name=valid_from]').value = arguments[0];",
+        vec![serde_json::json!(
+            (devzone_core::calendar::today() - chrono::Duration::days(1)).to_string()
+        )],
+    )
+    .await
+    .unwrap();
+    c.find(Locator::Css(
+        "form[action$='/qualifications'] button.primary",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    c.wait()
+        .for_element(Locator::Css("#own-tier"))
+        .await
+        .unwrap();
+    c.goto(&format!("{base}/zones/1/tiers")).await.unwrap();
+    c.wait()
+        .for_element(Locator::Css("#tier-kpis"))
+        .await
+        .unwrap();
+    assert_eq!(
+        number_in(&text("#tier-kpis .kpi:nth-child(2) .kpi-value").await),
+        held_before + 1
+    );
+    assert_eq!(number_in(&text("#total").await), candidates_before - 1);
+    c.close().await.unwrap();
+}

@@ -152,8 +152,11 @@ fn bands(b: &Bands) -> &'static [(i64, u8)] {
     }
 }
 
-/// The upgrades of one indicator above its current points: (points, edit, need).
-fn options(i: &Input, ind: Indicator, now: u8) -> Vec<(u8, Edit, Need)> {
+/// One upgrade of an indicator: the points it reaches, the figure it sets, what it asks.
+type Upgrade = (u8, Edit, Need);
+
+/// The upgrades of one indicator above its current points.
+fn options(i: &Input, ind: Indicator, now: u8) -> Vec<Upgrade> {
     let revenue = i.revenue.filter(|r| r.is_positive());
     let mut out = Vec::new();
     match ind {
@@ -319,7 +322,7 @@ pub fn distance(i: &Input, a: &Assessment) -> Distance {
         industry_code: None,
         ..i.clone()
     };
-    let opts: Vec<(Indicator, Vec<(u8, Edit, Need)>)> = Indicator::ALL
+    let opts: Vec<(Indicator, Vec<Upgrade>)> = Indicator::ALL
         .iter()
         .map(|&ind| (ind, options(i, ind, now(ind))))
         .filter(|(_, o)| !o.is_empty())

@@ -82,6 +82,8 @@ pub fn need_text(t: &Tr, c: &Change) -> String {
         } => {
             let key = match (*input, *of) {
                 ("rd_expense", _) => "tier.need.rd",
+                // Growth of 0 %: the year before's main revenue, held.
+                (_, "main_revenue_prev") if *percent == 100 => "tier.need.growth_hold",
                 (_, "main_revenue_prev") => "tier.need.growth",
                 _ => "tier.need.share",
             };
