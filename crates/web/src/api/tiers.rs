@@ -38,7 +38,8 @@ pub fn routes() -> Router<AppState> {
         PointsOut,
         ChangeOut,
         EnterpriseTiers,
-        AssessmentOut
+        AssessmentOut,
+        RuleSetId
     ))
 )]
 pub struct TierDoc;
@@ -313,12 +314,19 @@ pub struct CandidateList {
     pub year: Option<i32>,
 }
 
+/// The rule sets assessed from stored figures.
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+pub enum RuleSetId {
+    #[serde(rename = "innovative-sme-2022")]
+    InnovativeSme2022,
+}
+
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CandidateQuery {
-    /// Rule set id; `innovative-sme-2022` (the default) is the one assessed from stored
-    /// figures.
-    pub rules: Option<String>,
+    /// Rule set id (default `innovative-sme-2022`, the one assessed from stored figures);
+    /// another value is refused with 400.
+    pub rules: Option<RuleSetId>,
     /// Only candidates this many changes away (0 = eligible, up to 3).
     #[param(minimum = 0, maximum = 3)]
     pub steps: Option<usize>,
@@ -334,19 +342,16 @@ async fn candidates(
     Query(paging): Query<Paging>,
 ) -> ApiResult<Json<CandidateList>> {
     zone_in_scope(&s, &v, id).await?;
-    let mut errs = Vec::new();
-    if let Some(r) = q.rules.as_deref().filter(|r| *r != RULES) {
-        errs.push(FieldError::new("rules", "choice.unknown", r));
+    // One rule set so far (an unknown id does not parse); a second one is a new arm here.
+    match q.rules {
+        None | Some(RuleSetId::InnovativeSme2022) => {}
     }
     if let Some(n) = q.steps.filter(|n| *n > MAX_CHANGES) {
-        errs.push(FieldError::new(
+        return Err(ApiError::invalid(vec![FieldError::new(
             "steps",
             "number.out_of_range",
             n.to_string(),
-        ));
-    }
-    if !errs.is_empty() {
-        return Err(ApiError::invalid(errs));
+        )]));
     }
     let (page, per_page) = paging.checked()?;
     let z = crate::zone_figures::tiers(&s, id).await?;

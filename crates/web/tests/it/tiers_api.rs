@@ -112,7 +112,17 @@ async fn tiers_api_pages_and_scope() {
         if items.len() > 1 {
             assert_eq!(one["items"][0]["enterprise_id"], items[1]["enterprise_id"]);
         }
-        for bad in ["rules=high-tech-2016", "steps=9", "per_page=0", "page=0"] {
+        // A rule set not assessed from stored figures does not parse; bounds are 422.
+        let (s, _) = call(
+            &app,
+            "GET",
+            "/api/v1/zones/1/tiers/candidates?rules=high-tech-2016",
+            Some(&officer),
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::BAD_REQUEST);
+        for bad in ["steps=9", "per_page=0", "page=0"] {
             let (s, body) = call(
                 &app,
                 "GET",
