@@ -129,6 +129,15 @@ pub fn change_text(t: &Tr, c: &Change) -> String {
     )
 }
 
+/// "1 change away", "2 changes away" (差 n 项).
+pub fn steps_label(t: &Tr, n: usize) -> String {
+    if n == 1 {
+        t.t("tier.status.step_one").to_string()
+    } else {
+        t.f("tier.status.steps", &[("n", &n.to_string())])
+    }
+}
+
 /// "Meets the rules (score route)", "2 changes away", "not an SME by size", ….
 pub fn status_text(t: &Tr, a: &Assessment, d: &Distance) -> String {
     match d {
@@ -142,9 +151,7 @@ pub fn status_text(t: &Tr, a: &Assessment, d: &Distance) -> String {
                 &[("route", &t.tv("tier.route", &route))],
             )
         }
-        Distance::Changes { changes, .. } => {
-            t.f("tier.status.steps", &[("n", &changes.len().to_string())])
-        }
+        Distance::Changes { changes, .. } => steps_label(t, changes.len()),
         Distance::Blocked(reason) => t.tv("tier.reason", reason),
         Distance::Far => t.t("tier.status.far").to_string(),
     }
@@ -189,7 +196,6 @@ struct ZonePage {
     zone_id: i64,
     basis: String,
     kpis: Vec<Kpi>,
-    chart: String,
     years: Vec<i32>,
     listed: Vec<ListedRow>,
     ending: Vec<EndingRow>,
@@ -269,18 +275,18 @@ pub async fn zone_page(
             value: grouped(z.held.get(k.id()).copied().unwrap_or(0) as f64, 0),
         })
         .collect();
+    // The distances as tiles beside the titles: four numbers read better than a chart of
+    // four bars, and stay legible on a phone.
     kpis.push(Kpi {
         label: t.t("tier.kpi.eligible").into(),
         value: grouped(count(0) as f64, 0),
     });
-    let mut bars = vec![(t.t("tier.kpi.eligible").to_string(), count(0) as f64)];
     for s in 1..=MAX_CHANGES {
-        bars.push((
-            t.f("tier.status.steps", &[("n", &s.to_string())]),
-            count(s) as f64,
-        ));
+        kpis.push(Kpi {
+            label: steps_label(&t, s),
+            value: grouped(count(s) as f64, 0),
+        });
     }
-    let chart = devzone_charts::bar_chart(t.t("tier.chart"), &bars);
     let mut years: Vec<i32> = z.listed.keys().map(|(_, y)| *y).collect();
     years.sort();
     years.dedup();
@@ -317,10 +323,7 @@ pub async fn zone_page(
     let raw = raw.unwrap_or_default();
     let mut steps = vec![("0".to_string(), t.t("tier.kpi.eligible").to_string())];
     for s in 1..=MAX_CHANGES {
-        steps.push((
-            s.to_string(),
-            t.f("tier.status.steps", &[("n", &s.to_string())]),
-        ));
+        steps.push((s.to_string(), steps_label(&t, s)));
     }
     let page = ZonePage {
         c: Chrome::load(
@@ -333,13 +336,15 @@ pub async fn zone_page(
         zone_id: id,
         basis: basis_of(&t, z.as_of, z.year),
         kpis,
-        chart,
         years,
         listed,
         ending,
         rows,
         total_text: t.f("tier.total", &[("n", &grouped(selected.len() as f64, 0))]),
-        pager: Pager::new(&t, page, pages, &raw),
+        // The pager keeps the reader at the list, not at the top of the page.
+        pager: Pager::with_links(&t, page, pages, |n| {
+            format!("{}#candidates", crate::views::pager::with_page(&raw, n))
+        }),
         export_query: super::query_without(&raw, &["page", "format"]),
         p,
         parks: parks.iter().map(|p| (p.id, p.name.clone())).collect(),
@@ -405,7 +410,7 @@ pub async fn export(
     let stem = format!(
         "{}-{}-{}",
         zone.name,
-        t.t("tier.candidates"),
+        t.t("tier.export_name"),
         devzone_core::calendar::stamp()
     );
     crate::views::download(&table, p.format.as_deref(), "tier-candidates", &stem)
@@ -413,6 +418,8 @@ pub async fn export(
 
 /// The self-assessment on an enterprise's page (its officers' and its own account's view).
 pub struct OwnTier {
+    /// Set when the enterprise holds the title today.
+    pub held: Option<String>,
     pub basis: String,
     pub points: String,
     pub status: String,
@@ -429,6 +436,11 @@ pub async fn own_tier(
     let a = &one.assessed;
     let p = a.assessment.points;
     Ok(OwnTier {
+        held: a
+            .held
+            .iter()
+            .any(|k| k == devzone_db::repo::tiers::TITLE.id())
+            .then(|| t.t("tier.own.held").to_string()),
         basis: basis_of(t, one.as_of, one.year),
         points: t.f(
             "tier.own.points",
