@@ -1,7 +1,9 @@
 //! Tiers from what devzone stores: each enterprise's 2022 innovative-SME assessment and its
-//! distance to the title, read from its current figures of a year and the year before, its
+//! distance to the title, read from its own latest figures (of the year before the as-of
+//! year, or an earlier one when it has not reported yet) and the year before them, its
 //! industry and the qualifications it holds on the as-of date; and the zone's titles held,
-//! listed by year and ending soon.
+//! listed by year and ending soon. Each enterprise is read at its own latest year, so that
+//! the first reports of a new year do not leave the rest of the zone without figures.
 //!
 //! What the registry does not record counts as absent, and is said so on every answer
 //! (`NOT_RECORDED`): awards, R&D institutions, equity financing, which class-I rights are
@@ -20,7 +22,7 @@ use devzone_core::reference::{IndustryEdition, industries};
 use devzone_core::tiers::amount::Amount;
 use devzone_core::tiers::distance::{Distance, distance};
 use devzone_core::tiers::innovative_2022::{Assessment, Input, assess};
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use std::collections::{BTreeMap, HashMap};
 
@@ -42,6 +44,10 @@ pub const NOT_RECORDED: [&str; 8] = [
     "abnormal_list, dishonest_list, major_accident_3y",
 ];
 
+/// How many years before the as-of year an enterprise's latest figures may be: older
+/// figures say nothing about a title applied for now.
+pub const YEARS_BACK: i32 = 3;
+
 /// Titles ending within this many days are listed as ending soon.
 pub const ENDING_WITHIN_DAYS: i64 = 180;
 
@@ -52,6 +58,8 @@ pub struct Assessed {
     pub credit_code: String,
     pub name: String,
     pub park_id: Option<i64>,
+    /// The year of the figures read; None when it has none in the `YEARS_BACK` years.
+    pub year: Option<i32>,
     /// Qualification kinds held on the as-of date.
     pub held: Vec<String>,
     pub input: Input,
@@ -77,6 +85,7 @@ pub struct Candidate {
     pub credit_code: String,
     pub name: String,
     pub park_id: Option<i64>,
+    pub year: Option<i32>,
     pub assessment: Assessment,
     pub distance: Distance,
 }
@@ -85,8 +94,9 @@ pub struct Candidate {
 #[derive(Debug, Clone, Default)]
 pub struct ZoneTiers {
     pub as_of: NaiveDate,
-    /// The year whose figures were read (the latest before the as-of year with figures).
-    pub year: Option<i32>,
+    /// Year of the figures read → enterprises read at that year (those with no figures in
+    /// the `YEARS_BACK` years before the as-of year are not counted here).
+    pub years: BTreeMap<i32, usize>,
     /// Qualification kind → enterprises holding it on the as-of date.
     pub held: BTreeMap<String, i64>,
     /// (kind, year the title was granted) → titles.
@@ -98,33 +108,6 @@ pub struct ZoneTiers {
     pub by_steps: BTreeMap<usize, usize>,
     /// Sorted by steps, then total points (highest first), then name.
     pub candidates: Vec<Candidate>,
-}
-
-/// The latest year before `as_of`'s year for which the zone has figures.
-pub async fn figures_year<C: ConnectionTrait>(
-    db: &C,
-    zone_id: i64,
-    as_of: NaiveDate,
-) -> DbResult<Option<i32>> {
-    latest_year(db, in_zone(zone_id), as_of).await
-}
-
-/// The latest year before `as_of`'s year with figures of the enterprises `of` selects.
-async fn latest_year<C: ConnectionTrait>(
-    db: &C,
-    of: sea_orm::sea_query::SelectStatement,
-    as_of: NaiveDate,
-) -> DbResult<Option<i32>> {
-    let q = Query::select()
-        .expr(Expr::col(fact_current::Column::Year).max())
-        .from(fact_current::Entity)
-        .and_where(fact_current::Column::Year.lt(as_of.year()))
-        .and_where(fact_current::Column::EnterpriseId.in_subquery(of))
-        .take();
-    Ok(match db.query_one(&q).await? {
-        Some(r) => r.try_get_by_index::<Option<i32>>(0)?,
-        None => None,
-    })
 }
 
 fn in_zone(zone_id: i64) -> sea_orm::sea_query::SelectStatement {
@@ -140,16 +123,16 @@ fn amount(centi: i64) -> Amount {
     Amount::micros(centi as i128 * 10_000)
 }
 
-/// Assesses the zone's enterprises (or the one named) on `as_of` with the figures of
-/// `year` and the year before, in enterprise id order. Reads the zone in ranges of ids, as
-/// the evaluation does.
+/// Assesses the zone's enterprises (or the one named) on `as_of`, each with its latest
+/// figures of the `YEARS_BACK` years before the as-of year and the year before those, in
+/// enterprise id order. Reads the zone in ranges of ids, as the evaluation does.
 pub async fn assess_zone<C: ConnectionTrait>(
     db: &C,
     zone_id: i64,
     only: Option<i64>,
-    year: Option<i32>,
     as_of: NaiveDate,
 ) -> DbResult<Vec<Assessed>> {
+    let last_year = as_of.year() - 1;
     type Row = (i64, String, String, Option<i64>, String);
     let mut q = enterprise::Entity::find()
         .select_only()
@@ -182,45 +165,43 @@ pub async fn assess_zone<C: ConnectionTrait>(
                 .and_where(enterprise::Column::Id.between(first.0, last.0))
                 .to_owned()
         };
-        let mut inputs: HashMap<i64, Input> = HashMap::with_capacity(chunk.len());
-        if let Some(y) = year {
-            let figures: Vec<(i64, i32, String)> = fact_current::Entity::find()
-                .select_only()
-                .columns([
-                    fact_current::Column::EnterpriseId,
-                    fact_current::Column::Year,
-                    fact_current::Column::Figures,
-                ])
-                .filter(fact_current::Column::Year.between(y - 1, y))
-                .filter(fact_current::Column::EnterpriseId.in_subquery(of_chunk()))
-                .into_tuple()
-                .all(db)
-                .await?;
-            for (id, fy, packed) in figures {
-                let i = inputs.entry(id).or_default();
-                for (field, (p, _)) in decode_current(&packed) {
-                    let Some(v) = p.value().map(amount) else {
-                        continue;
-                    };
-                    if fy < y {
-                        if field == FactField::MainRevenue {
-                            i.main_revenue_prev = Some(v);
-                        }
-                        continue;
+        // Per enterprise and year: the figures of that year, and its main revenue (the
+        // growth base of the year after).
+        let mut by_year: HashMap<(i64, i32), Input> = HashMap::with_capacity(chunk.len() * 2);
+        let mut main_revenue: HashMap<(i64, i32), Amount> = HashMap::new();
+        let figures: Vec<(i64, i32, String)> = fact_current::Entity::find()
+            .select_only()
+            .columns([
+                fact_current::Column::EnterpriseId,
+                fact_current::Column::Year,
+                fact_current::Column::Figures,
+            ])
+            .filter(fact_current::Column::Year.between(last_year - YEARS_BACK, last_year))
+            .filter(fact_current::Column::EnterpriseId.in_subquery(of_chunk()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        for (id, fy, packed) in figures {
+            let i = by_year.entry((id, fy)).or_default();
+            for (field, (p, _)) in decode_current(&packed) {
+                let Some(v) = p.value().map(amount) else {
+                    continue;
+                };
+                let slot = match field {
+                    FactField::Employees => &mut i.employees,
+                    FactField::Revenue => &mut i.revenue,
+                    FactField::MainRevenue => {
+                        main_revenue.insert((id, fy), v);
+                        &mut i.main_revenue
                     }
-                    let slot = match field {
-                        FactField::Employees => &mut i.employees,
-                        FactField::Revenue => &mut i.revenue,
-                        FactField::MainRevenue => &mut i.main_revenue,
-                        FactField::RdExpense => &mut i.rd_expense,
-                        FactField::TotalAssets => &mut i.total_assets,
-                        FactField::TotalLiabilities => &mut i.total_liabilities,
-                        FactField::IpClass1 => &mut i.ip_class1,
-                        FactField::IpClass2 => &mut i.ip_class2,
-                        _ => continue,
-                    };
-                    *slot = Some(v);
-                }
+                    FactField::RdExpense => &mut i.rd_expense,
+                    FactField::TotalAssets => &mut i.total_assets,
+                    FactField::TotalLiabilities => &mut i.total_liabilities,
+                    FactField::IpClass1 => &mut i.ip_class1,
+                    FactField::IpClass2 => &mut i.ip_class2,
+                    _ => continue,
+                };
+                *slot = Some(v);
             }
         }
         let quals: Vec<(i64, String)> = qualification::Entity::find()
@@ -247,7 +228,15 @@ pub async fn assess_zone<C: ConnectionTrait>(
             }
         }
         for (id, credit_code, name, park_id, industry_code) in chunk {
-            let mut input = inputs.remove(id).unwrap_or_default();
+            // Its latest year of those before the as-of year; the oldest year read serves
+            // only as a growth base.
+            let year = (last_year - YEARS_BACK + 1..=last_year)
+                .rev()
+                .find(|y| by_year.contains_key(&(*id, *y)));
+            let mut input = year
+                .and_then(|y| by_year.remove(&(*id, y)))
+                .unwrap_or_default();
+            input.main_revenue_prev = year.and_then(|y| main_revenue.get(&(*id, y - 1)).copied());
             let entry = table.get(industry_code);
             input.section = entry.and_then(|e| e.section.bytes().next());
             input.industry_code = Some(industry_code.clone());
@@ -264,6 +253,7 @@ pub async fn assess_zone<C: ConnectionTrait>(
                 credit_code: credit_code.clone(),
                 name: name.clone(),
                 park_id: *park_id,
+                year,
                 held,
                 input,
                 assessment,
@@ -281,10 +271,8 @@ pub async fn zone<C: ConnectionTrait>(
     zone_id: i64,
     as_of: NaiveDate,
 ) -> DbResult<ZoneTiers> {
-    let year = figures_year(db, zone_id, as_of).await?;
     let mut z = ZoneTiers {
         as_of,
-        year,
         ..ZoneTiers::default()
     };
     // Titles of the zone: a few per enterprise at most.
@@ -343,8 +331,11 @@ pub async fn zone<C: ConnectionTrait>(
     z.ending
         .sort_by(|a, b| (a.valid_to, &a.name).cmp(&(b.valid_to, &b.name)));
 
-    for a in assess_zone(db, zone_id, None, year, as_of).await? {
+    for a in assess_zone(db, zone_id, None, as_of).await? {
         z.assessed += 1;
+        if let Some(y) = a.year {
+            *z.years.entry(y).or_default() += 1;
+        }
         if a.held.iter().any(|k| k == TITLE.id()) {
             continue;
         }
@@ -356,6 +347,7 @@ pub async fn zone<C: ConnectionTrait>(
                 credit_code: a.credit_code,
                 name: a.name,
                 park_id: a.park_id,
+                year: a.year,
                 assessment: a.assessment,
                 distance: a.distance,
             });
@@ -376,32 +368,12 @@ pub async fn zone<C: ConnectionTrait>(
     Ok(z)
 }
 
-/// One enterprise assessed today, with the year of its figures.
-#[derive(Debug, Clone)]
-pub struct One {
-    pub as_of: NaiveDate,
-    pub year: Option<i32>,
-    pub assessed: Assessed,
-}
-
-/// The enterprise `id` of the zone assessed as of today with its own latest figures before
-/// this year (the enterprise page and the API: one enterprise's rows, not the zone's);
-/// `NotFound` when it is not in the zone.
-pub async fn enterprise<C: ConnectionTrait>(db: &C, zone_id: i64, id: i64) -> DbResult<One> {
+/// The enterprise `id` of the zone assessed as of today (the enterprise page and the API:
+/// one enterprise's rows, not the zone's); `NotFound` when it is not in the zone.
+pub async fn enterprise<C: ConnectionTrait>(db: &C, zone_id: i64, id: i64) -> DbResult<Assessed> {
     let as_of = devzone_core::calendar::today();
-    let this = Query::select()
-        .column(enterprise::Column::Id)
-        .from(enterprise::Entity)
-        .and_where(enterprise::Column::Id.eq(id))
-        .take();
-    let year = latest_year(db, this, as_of).await?;
-    let assessed = assess_zone(db, zone_id, Some(id), year, as_of)
+    assess_zone(db, zone_id, Some(id), as_of)
         .await?
         .pop()
-        .ok_or(crate::DbError::NotFound)?;
-    Ok(One {
-        as_of,
-        year,
-        assessed,
-    })
+        .ok_or(crate::DbError::NotFound)
 }

@@ -29,6 +29,7 @@ pub fn routes() -> Router<AppState> {
     paths(summary, candidates, enterprise_tiers),
     components(schemas(
         TierSummary,
+        YearCount,
         HeldCount,
         ListedCount,
         EndingOut,
@@ -43,6 +44,13 @@ pub fn routes() -> Router<AppState> {
     ))
 )]
 pub struct TierDoc;
+
+/// Enterprises whose figures of a year were read.
+#[derive(Serialize, ToSchema)]
+pub struct YearCount {
+    pub year: i32,
+    pub enterprises: usize,
+}
 
 /// Enterprises holding a title on the date.
 #[derive(Serialize, ToSchema)]
@@ -95,8 +103,9 @@ pub struct TierSummary {
     /// The rule set candidates are assessed by (`innovative-sme-2022`).
     pub rules: String,
     pub as_of: String,
-    /// The year whose figures were read; null when the zone has none before the as-of year.
-    pub year: Option<i32>,
+    /// Enterprises by the year of the figures read: each at its latest of the three years
+    /// before the as-of year.
+    pub years: Vec<YearCount>,
     pub held: Vec<HeldCount>,
     pub listed: Vec<ListedCount>,
     pub ending_within_days: i64,
@@ -121,7 +130,14 @@ async fn summary(
     Ok(Json(TierSummary {
         rules: RULES.into(),
         as_of: z.as_of.to_string(),
-        year: z.year,
+        years: z
+            .years
+            .iter()
+            .map(|(y, n)| YearCount {
+                year: *y,
+                enterprises: *n,
+            })
+            .collect(),
         held: z
             .held
             .iter()
@@ -246,6 +262,9 @@ impl From<&Change> for ChangeOut {
 #[derive(Serialize, ToSchema)]
 pub struct AssessmentOut {
     pub rules: String,
+    /// The year of the figures assessed (the enterprise's latest of the three years before
+    /// the as-of date); null when it has none.
+    pub year: Option<i32>,
     pub eligible: bool,
     /// `direct:award`, `direct:honour`, `direct:institution`, `direct:equity` or `score`.
     pub route: Option<String>,
@@ -260,10 +279,11 @@ pub struct AssessmentOut {
     pub changes: Vec<ChangeOut>,
 }
 
-fn assessment_out(a: &Assessment, d: &Distance) -> AssessmentOut {
+fn assessment_out(year: Option<i32>, a: &Assessment, d: &Distance) -> AssessmentOut {
     let p = a.points;
     AssessmentOut {
         rules: RULES.into(),
+        year,
         eligible: a.eligible(),
         route: a.outcome.ok().map(|r| r.id()),
         reason: a.outcome.err().map(|r| r.id().to_string()),
@@ -311,7 +331,6 @@ pub struct CandidateList {
     pub page: u64,
     pub per_page: u64,
     pub as_of: String,
-    pub year: Option<i32>,
 }
 
 /// The rule sets assessed from stored figures.
@@ -372,13 +391,12 @@ async fn candidates(
                 credit_code: c.credit_code.clone(),
                 name: c.name.clone(),
                 park_id: c.park_id,
-                assessment: assessment_out(&c.assessment, &c.distance),
+                assessment: assessment_out(c.year, &c.assessment, &c.distance),
             })
             .collect(),
         page,
         per_page,
         as_of: z.as_of.to_string(),
-        year: z.year,
     }))
 }
 
@@ -387,7 +405,6 @@ async fn candidates(
 pub struct EnterpriseTiers {
     pub enterprise_id: i64,
     pub as_of: String,
-    pub year: Option<i32>,
     /// Qualification kinds held on the date.
     pub held: Vec<String>,
     pub assessments: Vec<AssessmentOut>,
@@ -406,17 +423,13 @@ async fn enterprise_tiers(
     let e = enterprises::get(&s.db.conn, &v.scope, id)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    let one = tiers::enterprise(&s.db.conn, e.zone_id, id).await?;
+    let a = tiers::enterprise(&s.db.conn, e.zone_id, id).await?;
     Ok(Json(EnterpriseTiers {
         enterprise_id: id,
-        as_of: one.as_of.to_string(),
-        year: one.year,
-        held: one.assessed.held.clone(),
-        assessments: vec![assessment_out(
-            &one.assessed.assessment,
-            &one.assessed.distance,
-        )],
-        unknown: unknown_inputs(&one.assessed.input)
+        as_of: devzone_core::calendar::today().to_string(),
+        held: a.held.clone(),
+        assessments: vec![assessment_out(a.year, &a.assessment, &a.distance)],
+        unknown: unknown_inputs(&a.input)
             .into_iter()
             .map(String::from)
             .collect(),

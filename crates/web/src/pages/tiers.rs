@@ -218,7 +218,7 @@ fn groups(a: &Assessment) -> String {
     )
 }
 
-/// The line under a title: the date and the year of the figures read.
+/// The line under an enterprise's assessment: the date and the year of its figures.
 fn basis_of(t: &Tr, as_of: chrono::NaiveDate, year: Option<i32>) -> String {
     let date = as_of.to_string();
     match year {
@@ -232,6 +232,30 @@ fn basis_of(t: &Tr, as_of: chrono::NaiveDate, year: Option<i32>) -> String {
         ),
         None => t.f("tier.basis.none", &[("date", &date)]),
     }
+}
+
+/// The line under the zone's title: the date and how many enterprises were read at which
+/// year (each at its own latest).
+fn zone_basis(t: &Tr, z: &ZoneTiers) -> String {
+    let date = z.as_of.to_string();
+    if z.years.is_empty() {
+        return t.f("tier.basis.none", &[("date", &date)]);
+    }
+    let years: Vec<String> = z
+        .years
+        .iter()
+        .rev()
+        .map(|(y, n)| {
+            t.f(
+                "tier.basis.year",
+                &[("year", &y.to_string()), ("n", &grouped(*n as f64, 0))],
+            )
+        })
+        .collect();
+    t.f(
+        "tier.basis.zone",
+        &[("date", &date), ("years", &years.join(" / "))],
+    )
 }
 
 pub async fn zone_page(
@@ -334,7 +358,7 @@ pub async fn zone_page(
         )
         .await?,
         zone_id: id,
-        basis: basis_of(&t, z.as_of, z.year),
+        basis: zone_basis(&t, &z),
         kpis,
         years,
         listed,
@@ -432,8 +456,7 @@ pub async fn own_tier(
     zone_id: i64,
     enterprise_id: i64,
 ) -> Result<OwnTier, PageError> {
-    let one = devzone_db::repo::tiers::enterprise(db, zone_id, enterprise_id).await?;
-    let a = &one.assessed;
+    let a = devzone_db::repo::tiers::enterprise(db, zone_id, enterprise_id).await?;
     let p = a.assessment.points;
     Ok(OwnTier {
         held: a
@@ -441,7 +464,7 @@ pub async fn own_tier(
             .iter()
             .any(|k| k == devzone_db::repo::tiers::TITLE.id())
             .then(|| t.t("tier.own.held").to_string()),
-        basis: basis_of(t, one.as_of, one.year),
+        basis: basis_of(t, devzone_core::calendar::today(), a.year),
         points: t.f(
             "tier.own.points",
             &[

@@ -5,6 +5,7 @@
 
 use crate::http::{app, call, log_in, page, setup};
 use axum::http::StatusCode;
+use chrono::Datelike;
 use devzone_core::model::QualificationKind;
 use devzone_core::validate::QualificationDraft;
 use devzone_db::testing::all;
@@ -45,8 +46,9 @@ async fn tiers_api_pages_and_scope() {
         .await;
         assert_eq!(s, StatusCode::OK, "{sum}");
         assert_eq!(sum["rules"], "innovative-sme-2022");
-        // The demo's figures end in 2024; the assessment reads the latest year before today's.
-        assert_eq!(sum["year"], 2024);
+        // The demo's figures end in 2024: every enterprise is read at 2024.
+        assert_eq!(sum["years"][0]["year"], 2024);
+        assert_eq!(sum["years"].as_array().unwrap().len(), 1, "{sum}");
         for (kind, n) in devzone_db::repo::enterprises::qualification_counts(&t.db.conn, 1)
             .await
             .unwrap()
@@ -148,7 +150,7 @@ async fn tiers_api_pages_and_scope() {
         .await;
         assert_eq!(s, StatusCode::OK, "{own}");
         assert_eq!(own["assessments"][0], first["assessment"]);
-        assert_eq!(own["year"], 2024);
+        assert_eq!(own["assessments"][0]["year"], 2024);
 
         // An enterprise account: its own assessment, nothing of the zone or of others.
         let ent_id = crate::http::zone_enterprises_first(&t.db).await;
@@ -221,6 +223,44 @@ async fn tiers_api_pages_and_scope() {
             "a title ending in 90 days is listed: {after}"
         );
 
+        // One enterprise reports the next year early: it is read at that year, the others
+        // stay at theirs (a first report must not leave the zone without figures).
+        let other = items.last().unwrap()["enterprise_id"].as_i64().unwrap();
+        let next = devzone_core::calendar::today().year() - 1;
+        let (s, body) = call(
+            &app,
+            "POST",
+            &format!("/api/v1/enterprises/{other}/facts"),
+            Some(&officer),
+            Some(serde_json::json!({"year": next, "source": "statistics_bureau", "values": {"revenue": "12345678"}})),
+        )
+        .await;
+        assert!(s.is_success(), "{body}");
+        let (_, later) = call(
+            &app,
+            "GET",
+            "/api/v1/zones/1/tiers/summary",
+            Some(&officer),
+            None,
+        )
+        .await;
+        let years: Vec<(i64, i64)> = later["years"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|y| {
+                (
+                    y["year"].as_i64().unwrap(),
+                    y["enterprises"].as_i64().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            years,
+            vec![(2024, zone_size as i64 - 1), (next as i64, 1)],
+            "{later}"
+        );
+
         // The page and its export, for an officer.
         let cookie = log_in(&app, "officer", "officer-pw-1").await;
         let (s, html) = page(&app, &cookie, "/zones/1/tiers").await;
@@ -237,7 +277,7 @@ async fn tiers_api_pages_and_scope() {
         assert_eq!(s, StatusCode::OK);
         // One row per candidate (a row of two changes spans two lines inside its quotes).
         let rows = csv.lines().filter(|l| l.starts_with("91")).count() as u64;
-        assert_eq!(rows, candidates_total(&after), "{csv}");
+        assert_eq!(rows, candidates_total(&later), "{csv}");
         let (s, html) = page(&app, &cookie, &format!("/enterprises/{id}")).await;
         assert_eq!(s, StatusCode::OK);
         assert!(html.contains("id=\"own-tier\""));
