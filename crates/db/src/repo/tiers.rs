@@ -126,12 +126,16 @@ fn amount(centi: i64) -> Amount {
 /// Assesses the zone's enterprises (or the one named) on `as_of`, each with its latest
 /// figures of the `YEARS_BACK` years before the as-of year and the year before those, in
 /// enterprise id order. Reads the zone in ranges of ids, as the evaluation does.
+///
+/// Each assessment is handed to `each` as it is made: a zone of 100,000 enterprises is
+/// never held whole, only what the caller keeps of it.
 pub async fn assess_zone<C: ConnectionTrait>(
     db: &C,
     zone_id: i64,
     only: Option<i64>,
     as_of: NaiveDate,
-) -> DbResult<Vec<Assessed>> {
+    mut each: impl FnMut(Assessed),
+) -> DbResult<()> {
     let last_year = as_of.year() - 1;
     type Row = (i64, String, String, Option<i64>, String);
     let mut q = enterprise::Entity::find()
@@ -152,7 +156,6 @@ pub async fn assess_zone<C: ConnectionTrait>(
         .all(db)
         .await?;
     let table = industries(IndustryEdition::Amended);
-    let mut out = Vec::with_capacity(ents.len());
     for chunk in ents.chunks(crate::repo::facts::IDS_PER_QUERY) {
         let (Some(first), Some(last)) = (chunk.first(), chunk.last()) else {
             continue;
@@ -248,7 +251,7 @@ pub async fn assess_zone<C: ConnectionTrait>(
             }
             let assessment = assess(&input);
             let distance = distance(&input, &assessment);
-            out.push(Assessed {
+            each(Assessed {
                 enterprise_id: *id,
                 credit_code: credit_code.clone(),
                 name: name.clone(),
@@ -261,7 +264,7 @@ pub async fn assess_zone<C: ConnectionTrait>(
             });
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 /// The zone's tiers on `as_of`: titles held, listed by year and ending soon, and the
@@ -331,18 +334,20 @@ pub async fn zone<C: ConnectionTrait>(
     z.ending
         .sort_by(|a, b| (a.valid_to, &a.name).cmp(&(b.valid_to, &b.name)));
 
-    for a in assess_zone(db, zone_id, None, as_of).await? {
-        z.assessed += 1;
+    let (mut assessed, mut years, mut by_steps, mut candidates) =
+        (0, BTreeMap::new(), BTreeMap::new(), Vec::new());
+    assess_zone(db, zone_id, None, as_of, |a| {
+        assessed += 1;
         if let Some(y) = a.year {
-            *z.years.entry(y).or_default() += 1;
+            *years.entry(y).or_default() += 1;
         }
         if a.held.iter().any(|k| k == TITLE.id()) {
-            continue;
+            return;
         }
         let steps = a.distance.steps();
-        *z.by_steps.entry(steps).or_default() += 1;
+        *by_steps.entry(steps).or_default() += 1;
         if steps <= devzone_core::tiers::distance::MAX_CHANGES {
-            z.candidates.push(Candidate {
+            candidates.push(Candidate {
                 enterprise_id: a.enterprise_id,
                 credit_code: a.credit_code,
                 name: a.name,
@@ -352,7 +357,9 @@ pub async fn zone<C: ConnectionTrait>(
                 distance: a.distance,
             });
         }
-    }
+    })
+    .await?;
+    (z.assessed, z.years, z.by_steps, z.candidates) = (assessed, years, by_steps, candidates);
     z.candidates.sort_by(|a, b| {
         (
             a.distance.steps(),
@@ -371,9 +378,14 @@ pub async fn zone<C: ConnectionTrait>(
 /// The enterprise `id` of the zone assessed as of today (the enterprise page and the API:
 /// one enterprise's rows, not the zone's); `NotFound` when it is not in the zone.
 pub async fn enterprise<C: ConnectionTrait>(db: &C, zone_id: i64, id: i64) -> DbResult<Assessed> {
-    let as_of = devzone_core::calendar::today();
-    assess_zone(db, zone_id, Some(id), as_of)
-        .await?
-        .pop()
-        .ok_or(crate::DbError::NotFound)
+    let mut one = None;
+    assess_zone(
+        db,
+        zone_id,
+        Some(id),
+        devzone_core::calendar::today(),
+        |a| one = Some(a),
+    )
+    .await?;
+    one.ok_or(crate::DbError::NotFound)
 }

@@ -54,16 +54,20 @@ impl CandidateParams {
     }
     /// The candidates that match, in the zone's order (nearest first).
     pub fn select<'a>(&self, z: &'a ZoneTiers) -> Vec<&'a Candidate> {
-        let q = nonempty(&self.q).map(|s| s.to_uppercase());
+        // Names as written; credit codes are stored upper case.
+        let q = nonempty(&self.q);
+        let code_q = q.as_deref().map(str::to_uppercase);
         let steps = self.steps();
         let park = self.park();
         z.candidates
             .iter()
             .filter(|c| steps.is_none_or(|s| c.distance.steps() == s))
             .filter(|c| park.is_none_or(|p| c.park_id == Some(p)))
-            .filter(|c| {
-                q.as_deref()
-                    .is_none_or(|q| c.name.to_uppercase().contains(q) || c.credit_code.contains(q))
+            .filter(|c| match (&q, &code_q) {
+                (Some(q), Some(code_q)) => {
+                    c.name.contains(q.as_str()) || c.credit_code.contains(code_q.as_str())
+                }
+                _ => true,
             })
             .collect()
     }
