@@ -337,45 +337,14 @@ fn write_xlsx(
 /// Writes `rows` sample rows for data year `year` to a CSV or XLSX file.
 pub fn generate_input(out: &Path, rows: usize, year: i32) -> anyhow::Result<()> {
     let zones = devzone_core::demo::zones();
-    let started = Instant::now();
-    if devzone_io::read::is_spreadsheet(out) {
-        use devzone_io::{Cell, Table};
-        let table = Table {
-            sheet: "亩均评价数据".into(),
-            headers: sample::header().into_iter().map(String::from).collect(),
-            rows: (0..rows)
-                .map(|i| {
-                    let cells = sample::row(i, year, &zones);
-                    cells
-                        .into_iter()
-                        .enumerate()
-                        .map(|(k, c)| match (c.parse::<f64>(), k) {
-                            _ if c.is_empty() => Cell::Empty,
-                            // Figures as numbers, as the bureaus' sheets hold them.
-                            (Ok(v), 4..=13) => Cell::Number(v),
-                            _ => Cell::Text(c),
-                        })
-                        .collect()
-                })
-                .collect(),
-        };
-        std::fs::write(out, devzone_io::to_xlsx(&table)?)?;
-    } else {
-        let file =
-            std::fs::File::create(out).with_context(|| format!("creating {}", out.display()))?;
-        let mut w = csv::Writer::from_writer(std::io::BufWriter::with_capacity(1 << 20, file));
-        w.write_record(sample::header())?;
-        for i in 0..rows {
-            w.write_record(sample::row(i, year, &zones))?;
-        }
-        w.flush()?;
-    }
-    eprintln!(
-        "wrote {rows} rows to {} in {:.1} s",
-        out.display(),
-        started.elapsed().as_secs_f64()
-    );
-    Ok(())
+    crate::sample_file::write(
+        out,
+        "亩均评价数据",
+        &sample::header(),
+        rows,
+        |i| sample::row(i, year, &zones),
+        |k| (4..=13).contains(&k),
+    )
 }
 
 /// Database mode from the command line: start, execute and report a run.

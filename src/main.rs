@@ -5,6 +5,7 @@
 mod config;
 mod evaluate;
 mod import;
+mod sample_file;
 mod tiers;
 
 use anyhow::{Context, bail};

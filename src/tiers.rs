@@ -364,42 +364,13 @@ fn report(
 /// Writes `rows` sample rows to a CSV or XLSX file.
 pub fn generate_input(out: &Path, rows: usize) -> anyhow::Result<()> {
     use devzone_core::tiers::sample;
-    let started = Instant::now();
-    if devzone_io::read::is_spreadsheet(out) {
-        use devzone_io::{Cell, Table};
-        let table = Table {
-            sheet: "创新型中小企业".into(),
-            headers: sample::HEADER.iter().map(|h| h.to_string()).collect(),
-            rows: (0..rows)
-                .map(|i| {
-                    sample::row(i)
-                        .into_iter()
-                        .enumerate()
-                        .map(|(k, c)| match c.parse::<f64>() {
-                            _ if c.is_empty() => Cell::Empty,
-                            // Figures as numbers, as the bureaus' sheets hold them.
-                            Ok(v) if (3..=13).contains(&k) || k == 18 => Cell::Number(v),
-                            _ => Cell::Text(c),
-                        })
-                        .collect()
-                })
-                .collect(),
-        };
-        std::fs::write(out, devzone_io::to_xlsx(&table)?)?;
-    } else {
-        let file =
-            std::fs::File::create(out).with_context(|| format!("creating {}", out.display()))?;
-        let mut w = csv::Writer::from_writer(std::io::BufWriter::with_capacity(1 << 20, file));
-        w.write_record(sample::HEADER)?;
-        for i in 0..rows {
-            w.write_record(sample::row(i))?;
-        }
-        w.flush()?;
-    }
-    eprintln!(
-        "wrote {rows} rows to {} in {:.1} s",
-        out.display(),
-        started.elapsed().as_secs_f64()
-    );
-    Ok(())
+    crate::sample_file::write(
+        out,
+        "创新型中小企业",
+        &sample::HEADER,
+        rows,
+        sample::row,
+        // employees … ip_class2, and equity_financing_3y.
+        |k| (3..=13).contains(&k) || k == 18,
+    )
 }

@@ -439,6 +439,34 @@ pub async fn qualification_counts<C: ConnectionTrait>(
     Ok(rows.into_iter().map(|r| (r.kind, r.n)).collect())
 }
 
+/// (enterprise id, qualification kind) of every qualification valid on some day from
+/// `from` to `to` (both included) held by the enterprises `of` selects: what an evaluation
+/// of a year and a tier assessment of a day read.
+pub async fn kinds_valid<C: ConnectionTrait>(
+    db: &C,
+    of: sea_orm::sea_query::SelectStatement,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> DbResult<Vec<(i64, String)>> {
+    use sea_orm::QuerySelect;
+    Ok(qualification::Entity::find()
+        .select_only()
+        .columns([
+            qualification::Column::EnterpriseId,
+            qualification::Column::Kind,
+        ])
+        .filter(qualification::Column::EnterpriseId.in_subquery(of))
+        .filter(qualification::Column::ValidFrom.lte(to))
+        .filter(
+            Condition::any()
+                .add(qualification::Column::ValidTo.is_null())
+                .add(qualification::Column::ValidTo.gte(from)),
+        )
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
 /// Number of enterprises in the scope (used by the home page and health checks).
 pub async fn count<C: ConnectionTrait>(db: &C, scope: &Scope, zone_id: i64) -> DbResult<u64> {
     Ok(enterprise::Entity::find()

@@ -23,7 +23,7 @@ use devzone_core::tiers::amount::Amount;
 use devzone_core::tiers::distance::{Distance, distance};
 use devzone_core::tiers::innovative_2022::{Assessment, Input, assess};
 use sea_orm::sea_query::Query;
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use std::collections::{BTreeMap, HashMap};
 
 /// The rule set these assessments follow.
@@ -207,22 +207,7 @@ pub async fn assess_zone<C: ConnectionTrait>(
                 *slot = Some(v);
             }
         }
-        let quals: Vec<(i64, String)> = qualification::Entity::find()
-            .select_only()
-            .columns([
-                qualification::Column::EnterpriseId,
-                qualification::Column::Kind,
-            ])
-            .filter(qualification::Column::EnterpriseId.in_subquery(of_chunk()))
-            .filter(qualification::Column::ValidFrom.lte(as_of))
-            .filter(
-                Condition::any()
-                    .add(qualification::Column::ValidTo.is_null())
-                    .add(qualification::Column::ValidTo.gte(as_of)),
-            )
-            .into_tuple()
-            .all(db)
-            .await?;
+        let quals = crate::repo::enterprises::kinds_valid(db, of_chunk(), as_of, as_of).await?;
         let mut held: HashMap<i64, Vec<String>> = HashMap::new();
         for (id, kind) in quals {
             let h = held.entry(id).or_default();

@@ -1,7 +1,7 @@
 //! What an evaluation reads for each enterprise: its current figures of the year, its
 //! qualifications and industry, each value with the fact it came from.
 
-use crate::entities::{enterprise, fact_current, qualification};
+use crate::entities::{enterprise, fact_current};
 use crate::repo::facts::packed::decode_current;
 use crate::{DbError, DbResult};
 use devzone_core::FactField;
@@ -172,22 +172,8 @@ pub async fn load_inputs<C: ConnectionTrait>(
             .into_tuple()
             .all(db)
             .await?;
-        let quals: Vec<(i64, String)> = qualification::Entity::find()
-            .select_only()
-            .columns([
-                qualification::Column::EnterpriseId,
-                qualification::Column::Kind,
-            ])
-            .filter(qualification::Column::EnterpriseId.in_subquery(of_chunk()))
-            .filter(qualification::Column::ValidFrom.lte(year_end))
-            .filter(
-                sea_orm::Condition::any()
-                    .add(qualification::Column::ValidTo.is_null())
-                    .add(qualification::Column::ValidTo.gte(year_start)),
-            )
-            .into_tuple()
-            .all(db)
-            .await?;
+        let quals =
+            crate::repo::enterprises::kinds_valid(db, of_chunk(), year_start, year_end).await?;
         let mut by_ent: HashMap<i64, Inputs> = HashMap::with_capacity(chunk.len());
         for (enterprise_id, packed) in figures {
             let inp = by_ent.entry(enterprise_id).or_default();
