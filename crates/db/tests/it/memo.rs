@@ -1,5 +1,6 @@
-//! The kept whole-zone figures (`devzone_db::memo`) never outlive a write: after random
-//! writes and imports, each figure read through the memo equals a full recomputation; and
+//! The kept whole-zone figures (`devzone_db::memo`: zone home, chain members, tiers) never
+//! outlive a write: after random writes and imports, each figure read through the memo
+//! equals a full recomputation; and
 //! the current figures kept beside the fact sets equal those decided again from the sets.
 
 use crate::imports::{bytes, demo, run, sample};
@@ -7,7 +8,7 @@ use devzone_core::import::Kind;
 use devzone_core::model::FactSource;
 use devzone_core::validate::{FactsInput, QualificationInput};
 use devzone_db::memo::{Key, Memo};
-use devzone_db::repo::{chains, enterprises, facts, imports, stats};
+use devzone_db::repo::{chains, enterprises, facts, imports, stats, tiers};
 use devzone_db::testing::all;
 use devzone_db::{Actor, Db, Scope};
 use rand::rngs::StdRng;
@@ -33,13 +34,21 @@ async fn both(db: &Db, memo: &Memo) -> (String, String) {
         )
         .await
         .unwrap();
+    let today = devzone_core::calendar::today();
+    let tiers_kept = memo
+        .get(&db.conn, Key::new("tiers", 1).with(today), || {
+            tiers::zone(&db.conn, 1, today)
+        })
+        .await
+        .unwrap();
     let fresh = stats::zone(&db.conn, 1, &FIELDS).await.unwrap();
     let fresh_members = chains::members(&db.conn, 1, "beijing-future")
         .await
         .unwrap();
+    let fresh_tiers = tiers::zone(&db.conn, 1, today).await.unwrap();
     (
-        format!("{kept:?} {members:?}"),
-        format!("{fresh:?} {fresh_members:?}"),
+        format!("{kept:?} {members:?} {tiers_kept:?}"),
+        format!("{fresh:?} {fresh_members:?} {fresh_tiers:?}"),
     )
 }
 
