@@ -72,8 +72,9 @@ def main(src, dst):
         rule = rule.where(rule.notna() | ~bad, "number.invalid")
         rule = rule.where(rule.notna() | ~(v < 0), "number.negative")
         num[c] = v
-    valid_code = code_rule_of.isna()
-    repeated = code.where(valid_code).duplicated() & valid_code
+    # An invalid row counts for nothing: only otherwise valid rows hold or repeat a code.
+    valid_row = rule.isna()
+    repeated = code.where(valid_row).duplicated() & valid_row
     rule = rule.where(rule.notna() | ~repeated, "credit_code.repeated")
     invalid = rule.notna()
 

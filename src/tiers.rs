@@ -242,14 +242,19 @@ fn assess_file(input: &Path, sink: &mut Sink) -> anyhow::Result<Summary> {
     devzone_io::read::visit_rows(input, &map, |item| match item {
         Item::Row(line, read, a) if header_error.is_none() && write_error.is_none() => {
             s.rows += 1;
-            let repeats = read.key.and_then(|k| match seen.entry(k) {
-                std::collections::hash_map::Entry::Occupied(e) => Some(*e.get()),
-                std::collections::hash_map::Entry::Vacant(v) => {
-                    v.insert(line as u32);
-                    None
-                }
-            });
             let mut problems = read.input.err().unwrap_or_default();
+            // An invalid row counts for nothing: it neither holds its code for later rows
+            // nor repeats an earlier one.
+            let repeats =
+                read.key
+                    .filter(|_| problems.is_empty())
+                    .and_then(|k| match seen.entry(k) {
+                        std::collections::hash_map::Entry::Occupied(e) => Some(*e.get()),
+                        std::collections::hash_map::Entry::Vacant(v) => {
+                            v.insert(line as u32);
+                            None
+                        }
+                    });
             if let Some(first) = repeats {
                 let cols = header.get().expect("rows come after the header");
                 problems.push(Problem {

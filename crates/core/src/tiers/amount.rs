@@ -85,6 +85,13 @@ impl Amount {
     /// Reads a cell: blank is `None` (unknown); otherwise a decimal number with an optional
     /// sign, fraction and exponent (`1.5E+07`, as spreadsheets write large numbers).
     pub fn parse(cell: &str) -> Result<Option<Amount>, NumberError> {
+        Self::parse_scaled(cell, 0)
+    }
+
+    /// Reads a cell written in a unit of 10^`unit_exp` (万元: 4), exactly: the unit is
+    /// applied before the value is cut to millionths, so "0.037037034" 亿元 keeps its last
+    /// digits.
+    pub fn parse_scaled(cell: &str, unit_exp: u32) -> Result<Option<Amount>, NumberError> {
         let s = cell.trim();
         if s.is_empty() {
             return Ok(None);
@@ -144,8 +151,8 @@ impl Amount {
                 .clamp(-1000, 1000);
             exp += e;
         }
-        // mantissa × 10^exp in millionths: × 10^(exp + 6).
-        let shift = exp + 6;
+        // mantissa × 10^(exp + unit) in millionths: × 10^(exp + unit + 6).
+        let shift = exp + unit_exp as i32 + 6;
         let v = if shift >= 0 {
             10i128
                 .checked_pow(shift as u32)

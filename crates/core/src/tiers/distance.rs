@@ -5,8 +5,9 @@
 //! rules themselves, so a distance never promises a pass the rules would not give.
 //!
 //! Among sets of the same size the cheapest wins: money asked counts as its share of
-//! revenue (of total assets for debt), and a change that is not money (one more patent of a
-//! class, a main product in the strategic emerging industries) counts as 5 % of revenue.
+//! revenue (of total assets when revenue is unknown), and a change that is not money (one
+//! more patent of a class, a main product in the strategic emerging industries) counts as
+//! 5 % of revenue.
 
 use super::amount::Amount;
 use super::innovative_2022::{Assessment, DEBT, GROWTH, Input, MAIN_SHARE, RD_RATIO, Reason};
@@ -193,6 +194,11 @@ fn options(i: &Input, ind: Indicator, now: u8) -> Vec<Upgrade> {
             ) {
                 for &(pct, pts) in bands(&GROWTH).iter().filter(|b| b.1 > now) {
                     let to = at_least(prev, 100 + pct);
+                    // Main revenue is part of revenue: a raise beyond it would change
+                    // revenue too (and the R&D ratio and size with it), so it is not offered.
+                    if i.revenue.is_some_and(|r| to > r) {
+                        continue;
+                    }
                     out.push((
                         pts,
                         Edit::MainRevenue(to),

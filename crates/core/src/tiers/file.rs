@@ -238,7 +238,7 @@ impl Columns {
                     message,
                 })
             };
-            match Amount::parse(cell).map(|v| v.map(|v| v.times_ten_to(exp))) {
+            match Amount::parse_scaled(cell, exp).map(|v| v.map(Some)) {
                 Ok(None) => {}
                 Ok(Some(None)) => fail(
                     &mut problems,

@@ -422,6 +422,12 @@ fn decimals_are_read_exactly_and_refused_clearly() {
     assert_eq!(dec(""), None);
     assert_eq!(dec("-3"), Some(Amount::units(-3)));
     assert_eq!(dec("0.000001"), Some(Amount::micros(1)));
+    // A figure in 亿元 keeps its last digits: the unit applies before the cut to millionths,
+    // so exactly 3 % of 1.2345678 亿元 stays exactly 3 %.
+    let rd = Amount::parse_scaled("0.037037034", 8).unwrap().unwrap();
+    let revenue = Amount::parse_scaled("1.2345678", 8).unwrap().unwrap();
+    assert_eq!(rd, Amount::units(3_703_703) + Amount::micros(400_000));
+    assert_eq!(rd.ratio_cmp(revenue, 3), std::cmp::Ordering::Equal);
     for bad in [
         "1,000", "12%", "n/a", "NaN", "inf", "1e", "--1", "1.2.3", "一百",
     ] {

@@ -218,9 +218,13 @@ pub async fn assess_zone<C: ConnectionTrait>(
         for (id, credit_code, name, park_id, industry_code) in chunk {
             // Its latest year of those before the as-of year; the oldest year read serves
             // only as a growth base.
-            let year = (last_year - YEARS_BACK + 1..=last_year)
-                .rev()
-                .find(|y| by_year.contains_key(&(*id, *y)));
+            // A year counts when it holds a figure the size test reads (revenue or
+            // employees) or main revenue: a row of electricity alone is not a report.
+            let year = (last_year - YEARS_BACK + 1..=last_year).rev().find(|y| {
+                by_year.get(&(*id, *y)).is_some_and(|i| {
+                    i.revenue.is_some() || i.employees.is_some() || i.main_revenue.is_some()
+                })
+            });
             let mut input = year
                 .and_then(|y| by_year.remove(&(*id, y)))
                 .unwrap_or_default();
