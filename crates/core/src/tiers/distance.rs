@@ -156,6 +156,26 @@ fn bands(b: &Bands) -> &'static [(i64, u8)] {
 /// One upgrade of an indicator: the points it reaches, the figure it sets, what it asks.
 type Upgrade = (u8, Edit, Need);
 
+/// An upgrade that raises `input` from `cur` to `to`, `percent` % of `of`.
+fn raise(
+    pts: u8,
+    edit: Edit,
+    input: &'static str,
+    cur: Amount,
+    to: Amount,
+    percent: i64,
+    of: &'static str,
+) -> Upgrade {
+    let need = Need::Raise {
+        input,
+        by: (to - cur).to_f64(),
+        to: to.to_f64(),
+        percent,
+        of,
+    };
+    (pts, edit, need)
+}
+
 /// The upgrades of one indicator above its current points.
 fn options(i: &Input, ind: Indicator, now: u8) -> Vec<Upgrade> {
     let revenue = i.revenue.filter(|r| r.is_positive());
@@ -173,16 +193,14 @@ fn options(i: &Input, ind: Indicator, now: u8) -> Vec<Upgrade> {
                 let cur = i.rd_expense.unwrap_or(Amount::ZERO);
                 for &(pct, pts) in bands(&RD_RATIO).iter().filter(|b| b.1 > now) {
                     let to = at_least(rev, pct);
-                    out.push((
+                    out.push(raise(
                         pts,
                         Edit::Rd(to),
-                        Need::Raise {
-                            input: "rd_expense",
-                            by: (to - cur).to_f64(),
-                            to: to.to_f64(),
-                            percent: pct,
-                            of: "revenue",
-                        },
+                        "rd_expense",
+                        cur,
+                        to,
+                        pct,
+                        "revenue",
                     ));
                 }
             }
@@ -199,17 +217,9 @@ fn options(i: &Input, ind: Indicator, now: u8) -> Vec<Upgrade> {
                     if i.revenue.is_some_and(|r| to > r) {
                         continue;
                     }
-                    out.push((
-                        pts,
-                        Edit::MainRevenue(to),
-                        Need::Raise {
-                            input: "main_revenue",
-                            by: (to - cur).to_f64(),
-                            to: to.to_f64(),
-                            percent: 100 + pct,
-                            of: "main_revenue_prev",
-                        },
-                    ));
+                    let edit = Edit::MainRevenue(to);
+                    let of = "main_revenue_prev";
+                    out.push(raise(pts, edit, "main_revenue", cur, to, 100 + pct, of));
                 }
             }
         }
@@ -242,17 +252,8 @@ fn options(i: &Input, ind: Indicator, now: u8) -> Vec<Upgrade> {
             if let (Some(rev), Some(cur)) = (revenue, i.main_revenue) {
                 for &(pct, pts) in bands(&MAIN_SHARE).iter().filter(|b| b.1 > now) {
                     let to = at_least(rev, pct);
-                    out.push((
-                        pts,
-                        Edit::MainRevenue(to),
-                        Need::Raise {
-                            input: "main_revenue",
-                            by: (to - cur).to_f64(),
-                            to: to.to_f64(),
-                            percent: pct,
-                            of: "revenue",
-                        },
-                    ));
+                    let edit = Edit::MainRevenue(to);
+                    out.push(raise(pts, edit, "main_revenue", cur, to, pct, "revenue"));
                 }
             }
         }
