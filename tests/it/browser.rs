@@ -142,7 +142,7 @@ async fn log_in(c: &fantoccini::Client) {
         .click()
         .await
         .unwrap();
-    c.wait().for_element(Locator::Css(".kpis")).await.unwrap();
+    c.wait().for_element(Locator::Css("main h1")).await.unwrap();
 }
 
 #[tokio::test]
@@ -187,8 +187,40 @@ async fn login_search_and_open_an_enterprise() {
     );
     shot(&c, "01-login").await;
     log_in(&c).await;
-    let svgs = c.find_all(Locator::Css("svg.chart")).await.unwrap();
+    // An administrator sees every zone: the first page compares them.
+    let zone_rows = c.find_all(Locator::Css("#zones tbody tr")).await.unwrap();
+    assert_eq!(zone_rows.len(), 6, "the six demo zones side by side");
+    shot(&c, "02-zones").await;
+    c.find(Locator::Css("#zones tbody tr td a[href='/zones/1']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("#attention"))
+        .await
+        .unwrap();
+    let svgs = c
+        .find_all(Locator::Css(".chart-wide svg.chart"))
+        .await
+        .unwrap();
     assert_eq!(svgs.len(), 4, "the zone home shows its four charts");
+    // "What needs me today": every tile links to the list it counts.
+    let tiles = c.find_all(Locator::Css("#attention a.kpi")).await.unwrap();
+    assert_eq!(tiles.len(), 8);
+    let idle = c
+        .find(Locator::Css(
+            "#attention a[href='/zones/1/plots?status=idle'] .kpi-value",
+        ))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    idle.replace(',', "")
+        .parse::<u64>()
+        .expect("a count of idle plots");
     shot(&c, "02-home").await;
 
     c.goto(&format!("{base}/zones/1/enterprises"))
@@ -332,7 +364,10 @@ async fn evaluation_run_breakdown_and_what_if() {
         .unwrap();
     // Class distribution, and one score histogram per group (above and below scale).
     assert_eq!(
-        c.find_all(Locator::Css("svg.chart")).await.unwrap().len(),
+        c.find_all(Locator::Css(".chart-wide svg.chart"))
+            .await
+            .unwrap()
+            .len(),
         3
     );
     shot(&c, "11-run").await;
@@ -1048,7 +1083,7 @@ async fn tier_page_candidate_distance_and_a_certificate_that_moves_the_counts() 
     assert!(text("#own-tier").await.contains("差 1 项"));
     shot(&c, "41-own-tier").await;
     // Record the title it was one change from.
-    c.find(Locator::Css("details summary"))
+    c.find(Locator::Css("main details summary"))
         .await
         .unwrap()
         .click()
@@ -1093,4 +1128,201 @@ async fn tier_page_candidate_distance_and_a_certificate_that_moves_the_counts() 
     );
     assert_eq!(number_in(&text("#total").await), candidates_before - 1);
     c.close().await.unwrap();
+}
+
+/// The keys of the interface catalogs: a page showing one shows text that was never
+/// translated.
+fn catalog_keys() -> Vec<String> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/web/locales/en");
+    let mut keys = Vec::new();
+    for f in std::fs::read_dir(dir).unwrap() {
+        let text = std::fs::read_to_string(f.unwrap().path()).unwrap();
+        keys.extend(
+            text.lines()
+                .filter(|l| !l.starts_with('#'))
+                .filter_map(|l| l.split_once(" =").map(|(k, _)| k.trim().to_string()))
+                .filter(|k| k.contains('.')),
+        );
+    }
+    keys
+}
+
+/// What a page looks like to the layout checks: the document's width against the window's,
+/// chart text drawn under 11 px (font size times the SVG's scale), and the visible text
+/// outside code, with the identifiers (`evaluation_run`) it shows.
+const LAYOUT_JS: &str = r#"
+const cw = document.documentElement.clientWidth;
+const sw = document.documentElement.scrollWidth;
+const small = [];
+for (const e of document.querySelectorAll('svg text')) {
+  const svg = e.ownerSVGElement; const r = svg.getBoundingClientRect();
+  if (!r.width || !e.getBoundingClientRect().width) continue;
+  const vb = svg.viewBox.baseVal; const k = vb && vb.width ? r.width / vb.width : 1;
+  const px = parseFloat(getComputedStyle(e).fontSize) * k;
+  if (px < 11) small.push(px.toFixed(1) + 'px "' + e.textContent.slice(0, 24) + '"');
+}
+const clone = document.body.cloneNode(true);
+for (const e of clone.querySelectorAll('code, pre, textarea, script, style, option')) e.remove();
+const wide = [];
+for (const e of document.querySelectorAll('main *')) {
+  const r = e.getBoundingClientRect();
+  if (r.right > cw + 1) wide.push(e.tagName + '.' + e.className + ' ' + (e.innerText || '').slice(0, 30));
+}
+const links = [...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'));
+return { cw, sw, small: small.slice(0, 5), text: clone.innerText, wide: wide.slice(0, 3), links, error: document.body.classList.contains('centered') && !!document.querySelector('#request-id') };
+"#;
+
+/// The first snake_case word of a text (`evaluation_run`): a database name shown to a user.
+fn identifier_in(text: &str) -> Option<&str> {
+    text.split(|c: char| !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'))
+        .find(|w| {
+            w.starts_with(|c: char| c.is_ascii_lowercase())
+                && w.contains('_')
+                && !w.ends_with('_')
+                && !w.contains("__")
+        })
+}
+
+/// Where a link leads in the crawl's terms: ids become `N`, and pages of the same kind
+/// (`/zones/N/tracks/…/…`) share a shape so that two of each are visited, not all.
+fn page_shape(path: &str) -> (String, String) {
+    let pattern: Vec<String> = path
+        .split('/')
+        .map(|s| {
+            if !s.is_empty() && s.chars().all(|c| c.is_ascii_digit()) {
+                "N".to_string()
+            } else {
+                s.to_string()
+            }
+        })
+        .collect();
+    let shape = format!(
+        "{}:{}",
+        pattern.len(),
+        pattern
+            .iter()
+            .take(4)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("/")
+    );
+    (pattern.join("/"), shape)
+}
+
+#[tokio::test]
+async fn every_page_fits_a_phone_and_a_laptop_in_both_languages() {
+    let Some(b) = browser(300).await else { return };
+    // Published runs, as the demo command leaves them, for the per-mu pages and the cockpit.
+    devzone_db::demo::evaluate(&b.db).await.unwrap();
+    let c = b.c.clone();
+    let base = b.base.clone();
+    c.goto(&format!("{base}/login")).await.unwrap();
+    log_in(&c).await;
+    // Downloads and actions are not pages.
+    let skip = |href: &str| {
+        [
+            "export",
+            ".xlsx",
+            ".csv",
+            ".zip",
+            "/report",
+            "/samples/",
+            "/logout",
+            "/lang",
+            "/assets/",
+            "/api/",
+            "/healthz",
+        ]
+        .iter()
+        .any(|s| href.contains(s))
+    };
+    let keys = catalog_keys();
+    let mut failures: Vec<String> = Vec::new();
+    let mut queue: Vec<String> = vec!["/".into(), "/zones/1".into(), "/zones/2".into()];
+    let mut seen_patterns = std::collections::HashSet::new();
+    let mut per_shape: std::collections::HashMap<String, usize> = Default::default();
+    let mut pages: Vec<String> = Vec::new();
+    // The crawl, in Chinese at a laptop's width: every page reached from the zone homes.
+    while let Some(path) = (!queue.is_empty()).then(|| queue.remove(0)) {
+        let (pattern, shape) = page_shape(&path);
+        if !seen_patterns.insert(pattern) || per_shape.get(&shape).copied().unwrap_or(0) >= 2 {
+            continue;
+        }
+        *per_shape.entry(shape).or_default() += 1;
+        pages.push(path.clone());
+        c.goto(&format!("{base}{path}")).await.unwrap();
+        let info = c.execute(LAYOUT_JS, vec![]).await.unwrap();
+        for l in info["links"].as_array().unwrap() {
+            let href = l.as_str().unwrap_or_default();
+            let href = href.split(['?', '#']).next().unwrap_or_default();
+            if href.starts_with('/') && !skip(href) {
+                queue.push(href.to_string());
+            }
+        }
+    }
+    assert!(
+        pages.len() >= 44,
+        "the crawl reached {} pages: {pages:?}",
+        pages.len()
+    );
+    for lang in ["zh-CN", "en"] {
+        if lang == "en" {
+            c.goto(&format!("{base}/zones/1")).await.unwrap();
+            c.find(Locator::Css("header .who form.inline button.link"))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+            c.wait()
+                .for_element(Locator::Css("html[lang=en]"))
+                .await
+                .unwrap();
+        }
+        for width in [1366u32, 390] {
+            c.set_window_size(width, 900).await.unwrap();
+            for path in &pages {
+                c.goto(&format!("{base}{path}")).await.unwrap();
+                let info = c.execute(LAYOUT_JS, vec![]).await.unwrap();
+                let at = format!("{path} ({lang}, {width} px)");
+                if info["error"].as_bool() == Some(true) {
+                    failures.push(format!("{at}: an error page"));
+                    continue;
+                }
+                let (cw, sw) = (info["cw"].as_i64().unwrap(), info["sw"].as_i64().unwrap());
+                assert!(
+                    (width as i64 - 20..=width as i64).contains(&cw),
+                    "the window is {width} px wide, the page {cw} px"
+                );
+                if sw > cw {
+                    failures.push(format!(
+                        "{at}: scrolls sideways ({sw} > {cw}): {}",
+                        info["wide"]
+                    ));
+                }
+                if !info["small"].as_array().unwrap().is_empty() {
+                    failures.push(format!("{at}: chart text under 11 px: {}", info["small"]));
+                }
+                let text = info["text"].as_str().unwrap_or_default();
+                if let Some(k) = keys.iter().find(|k| text.contains(k.as_str())) {
+                    failures.push(format!("{at}: untranslated key {k}"));
+                }
+                if let Some(id) = identifier_in(text) {
+                    failures.push(format!("{at}: identifier shown: {id}"));
+                }
+            }
+        }
+    }
+    c.set_window_size(1280, 1000).await.unwrap();
+    eprintln!(
+        "layout checked on {} pages × 2 languages × 2 widths: {pages:?}",
+        pages.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} problems over {} pages:\n{}",
+        failures.len(),
+        pages.len(),
+        failures.join("\n")
+    );
 }

@@ -2,7 +2,7 @@
 //! coloured by status with its count of confirmed enterprises; "supplies" edges as curves
 //! from one box to another; each box links to the node's page.
 
-use crate::esc;
+use crate::{NARROW_W, both, esc, fit};
 use std::collections::HashMap;
 use std::fmt::Write;
 
@@ -29,6 +29,47 @@ pub fn chain_diagram(
     columns: &[(String, Vec<Box>)],
     edges: &[(String, String)],
 ) -> String {
+    both(wide(title, columns, edges), narrow(title, columns))
+}
+
+/// On a phone the columns follow one another, each box the width of the screen; the
+/// "supplies" edges are left to the table under the diagram.
+fn narrow(title: &str, columns: &[(String, Vec<Box>)]) -> String {
+    let row = BOX_H + 8.0;
+    let mut y = 0.0;
+    let mut body = String::new();
+    for (heading, boxes) in columns {
+        y += 28.0;
+        let _ = write!(
+            body,
+            r#"<text x="0" y="{y:.1}" class="chain-heading">{}</text>"#,
+            esc(heading)
+        );
+        y += 10.0;
+        for b in boxes {
+            let _ = write!(
+                body,
+                r##"<a href="{h}" class="chain-node status-{st}"><title>{l}: {n}</title><rect x="0" y="{y:.1}" width="{NARROW_W}" height="{BOX_H}" rx="6" fill="{f}" stroke="#ffffff"/><text x="10" y="{ty:.1}" class="chain-label">{short}</text><text x="{cx:.1}" y="{ty:.1}" text-anchor="end" class="chain-count">{n}</text></a>"##,
+                h = esc(&b.href),
+                st = esc(&b.status),
+                l = esc(&b.label),
+                n = b.count,
+                f = esc(&b.fill),
+                ty = y + BOX_H / 2.0 + 5.0,
+                cx = NARROW_W - 10.0,
+                short = esc(&fit(&b.label, NARROW_W - 60.0)),
+            );
+            y += row;
+        }
+    }
+    format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" class="chain-diagram" viewBox="0 0 {NARROW_W} {h:.0}" role="img" aria-label="{t}"><title>{t}</title>{body}</svg>"#,
+        h = y + 4.0,
+        t = esc(title)
+    )
+}
+
+fn wide(title: &str, columns: &[(String, Vec<Box>)], edges: &[(String, String)]) -> String {
     let rows = columns
         .iter()
         .map(|(_, b)| b.len())

@@ -32,39 +32,81 @@ pub fn fmt_num(v: f64) -> String {
     if neg { format!("-{out}") } else { out }
 }
 
+/// A chart is drawn twice: for a page column and for a phone, where it is laid out again
+/// (labels above their bars, legends under the plot) so that its text keeps its size instead
+/// of shrinking with the picture. The stylesheet shows the one that fits.
+fn both(wide: String, narrow: String) -> String {
+    format!(r#"<div class="chart-wide">{wide}</div><div class="chart-narrow">{narrow}</div>"#)
+}
+
+/// The width of a phone's chart, in the units of its text (about one CSS pixel each).
+const NARROW_W: f64 = 340.0;
+/// The width of a chart in a page column (half of a laptop's page beside the menu), so that
+/// its 13-unit text is drawn at 11 px or more there.
+const WIDE_W: f64 = 460.0;
+
+/// Characters of a label that fit in `px` at the chart's text size (CJK counts double).
+fn fit(label: &str, px: f64) -> String {
+    let mut used = 0.0;
+    let mut out = String::new();
+    for c in label.chars() {
+        used += if c.is_ascii() { 7.5 } else { 13.5 };
+        if used > px {
+            out.push('…');
+            return out;
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The width of a label at the chart's text size, as [`fit`] counts it.
+fn text_width(label: &str) -> f64 {
+    label
+        .chars()
+        .map(|c| if c.is_ascii() { 7.5 } else { 13.5 })
+        .sum()
+}
+
 /// Horizontal bars, one per (label, value), longest first as given.
 pub fn bar_chart(title: &str, items: &[(String, f64)]) -> String {
-    let row = 26.0;
-    let label_w = 190.0;
-    let bar_w = 300.0;
-    let h = 30.0 + row * items.len().max(1) as f64;
+    both(bar_svg(title, items, false), bar_svg(title, items, true))
+}
+
+fn bar_svg(title: &str, items: &[(String, f64)], narrow: bool) -> String {
+    // Wide: the label left of its bar. Narrow: the label on a line of its own above the bar.
+    let (w, row, label_w, bar_w) = if narrow {
+        (NARROW_W, 42.0, 0.0, NARROW_W - 70.0)
+    } else {
+        (WIDE_W, 28.0, 170.0, WIDE_W - 240.0)
+    };
+    let h = 34.0 + row * items.len().max(1) as f64;
     let max = items.iter().map(|(_, v)| *v).fold(0.0, f64::max).max(1e-9);
     let mut s = String::new();
     let _ = write!(
         s,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {w} {h}" role="img" aria-label="{t}"><title>{t}</title>"#,
-        w = label_w + bar_w + 90.0,
-        t = esc(title)
-    );
-    let _ = write!(
-        s,
-        r#"<text x="0" y="16" class="chart-title">{}</text>"#,
-        esc(title)
+        r#"<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {w} {h}" role="img" aria-label="{t}"><title>{t}</title><text x="0" y="17" class="chart-title">{short}</text>"#,
+        t = esc(title),
+        short = esc(&fit(title, w)),
     );
     for (i, (label, v)) in items.iter().enumerate() {
-        let y = 28.0 + row * i as f64;
-        let w = (v / max * bar_w).max(1.0);
-        let short: String = label.chars().take(14).collect();
+        let y = 30.0 + row * i as f64;
+        let bw = (v / max * bar_w).max(1.0);
+        let (lx, ly, anchor, by) = if narrow {
+            (0.0, y + 13.0, "start", y + 19.0)
+        } else {
+            (label_w - 8.0, y + 14.0, "end", y + 1.0)
+        };
+        let short = fit(label, if narrow { w } else { label_w - 10.0 });
         let _ = write!(
             s,
-            r#"<g><title>{full}: {val}</title><text x="{lx}" y="{ty}" text-anchor="end" class="chart-label">{short}</text><rect x="{bx}" y="{y}" width="{w:.1}" height="18" rx="2" fill="{c}"/><text x="{vx:.1}" y="{ty}" class="chart-value">{val}</text></g>"#,
+            r#"<g><title>{full}: {val}</title><text x="{lx}" y="{ly}" text-anchor="{anchor}" class="chart-label">{short}</text><rect x="{bx}" y="{by}" width="{bw:.1}" height="18" rx="2" fill="{c}"/><text x="{vx:.1}" y="{vy}" class="chart-value">{val}</text></g>"#,
             full = esc(label),
             short = esc(&short),
-            lx = label_w - 8.0,
-            ty = y + 13.0,
             bx = label_w,
             c = PALETTE[0],
-            vx = label_w + w + 6.0,
+            vx = label_w + bw + 6.0,
+            vy = by + 14.0,
             val = fmt_num(*v),
         );
     }
@@ -72,23 +114,71 @@ pub fn bar_chart(title: &str, items: &[(String, f64)]) -> String {
     s
 }
 
-/// One line per series over shared x labels (e.g. years). Missing points are skipped.
-/// The width of one character of an axis label, generously (CJK at the axis font size).
-const AXIS_CHAR_PX: f64 = 7.0;
+/// Axis ticks from 0 to at least `max` at a round step (1, 2, 2.5 or 5 times a power of
+/// ten), about `n` of them: 0, 1,000,000, 2,000,000 rather than 0, 714,414, 1,428,829.
+pub fn nice_ticks(max: f64, n: usize) -> Vec<f64> {
+    if max <= 0.0 || !max.is_finite() {
+        return vec![0.0, 1.0];
+    }
+    let raw = max / n.max(1) as f64;
+    let mag = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
+        .iter()
+        .map(|m| m * mag)
+        .find(|s| *s >= raw)
+        .unwrap_or(10.0 * mag);
+    let k = (max / step - 1e-9).ceil().max(1.0) as usize;
+    (0..=k).map(|i| step * i as f64).collect()
+}
 
+/// Formats an axis tick: grouped, with the decimals a fractional step needs.
+fn fmt_tick(v: f64) -> String {
+    if v.fract().abs() < 1e-9 {
+        fmt_num(v)
+    } else {
+        format!("{v:.1}")
+    }
+}
+
+/// One line per series over shared x labels (e.g. years). Missing points are skipped.
 pub fn line_chart(
     title: &str,
     x_labels: &[String],
     series: &[(String, Vec<Option<f64>>)],
 ) -> String {
-    let (w, h, left, top, bottom) = (560.0, 260.0, 70.0, 30.0, 50.0);
-    let plot_w = w - left - 20.0;
-    let plot_h = h - top - bottom;
+    both(
+        line_svg(title, x_labels, series, false),
+        line_svg(title, x_labels, series, true),
+    )
+}
+
+fn line_svg(
+    title: &str,
+    x_labels: &[String],
+    series: &[(String, Vec<Option<f64>>)],
+    narrow: bool,
+) -> String {
     let max = series
         .iter()
         .flat_map(|(_, v)| v.iter().flatten())
-        .fold(0.0_f64, |a, b| a.max(*b))
-        .max(1e-9);
+        .fold(0.0_f64, |a, b| a.max(*b));
+    let ticks = nice_ticks(max, if narrow { 3 } else { 4 });
+    let top_tick = *ticks.last().unwrap_or(&1.0);
+    let left = 12.0
+        + ticks
+            .iter()
+            .map(|t| text_width(&fmt_tick(*t)))
+            .fold(0.0, f64::max);
+    // The legend: one row on a page, one entry per row on a phone.
+    let legend_rows = if narrow { series.len().max(1) } else { 1 };
+    let (w, plot_h, top) = if narrow {
+        (NARROW_W, 150.0, 30.0)
+    } else {
+        (WIDE_W, 170.0, 30.0)
+    };
+    let bottom = 30.0 + 20.0 * legend_rows as f64;
+    let h = top + plot_h + bottom;
+    let plot_w = w - left - 24.0;
     let nx = x_labels.len().max(1);
     let x_at = |i: usize| {
         left + if nx == 1 {
@@ -97,39 +187,61 @@ pub fn line_chart(
             plot_w * i as f64 / (nx - 1) as f64
         }
     };
-    let y_at = |v: f64| top + plot_h * (1.0 - v / max);
+    let y_at = |v: f64| top + plot_h * (1.0 - v / top_tick);
     let mut s = String::new();
     let _ = write!(
         s,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {w} {h}" role="img" aria-label="{t}"><title>{t}</title><text x="0" y="16" class="chart-title">{t}</text>"#,
-        t = esc(title)
+        r#"<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {w} {h}" role="img" aria-label="{t}"><title>{t}</title><text x="0" y="17" class="chart-title">{short}</text>"#,
+        t = esc(title),
+        short = esc(&fit(title, w)),
     );
-    for k in 0..=4 {
-        let v = max * k as f64 / 4.0;
-        let y = y_at(v);
+    for v in &ticks {
+        let y = y_at(*v);
         let _ = write!(
             s,
             r##"<line x1="{left}" x2="{x2}" y1="{y:.1}" y2="{y:.1}" stroke="#e3e6ea"/><text x="{tx}" y="{ty:.1}" text-anchor="end" class="chart-axis">{}</text>"##,
-            fmt_num(v),
+            fmt_tick(*v),
             x2 = w - 20.0,
             tx = left - 6.0,
             ty = y + 4.0
         );
     }
+    // Every k-th x label, so that neighbours never print over each other (twelve months on
+    // a phone); the points keep their own labels in their tooltips.
+    let widest = x_labels.iter().map(|l| text_width(l)).fold(0.0, f64::max) + 8.0;
+    let gap = if nx > 1 {
+        plot_w / (nx - 1) as f64
+    } else {
+        plot_w
+    };
+    let every = ((widest / gap).ceil() as usize).max(1);
     for (i, l) in x_labels.iter().enumerate() {
+        if i % every != 0 && i + 1 != nx {
+            continue;
+        }
+        if i + 1 == nx && i % every != 0 && gap * (i % every) as f64 <= widest {
+            continue;
+        }
         // A label too long to centre on its point near the right edge ("2025 · 194/361")
         // ends at the point instead of running out of the picture.
         let x = x_at(i);
-        let half_width = l.chars().count() as f64 * AXIS_CHAR_PX / 2.0;
-        let anchor = if x + half_width > w { "end" } else { "middle" };
+        let half = text_width(l) / 2.0;
+        let anchor = if x + half > w {
+            "end"
+        } else if x - half < 0.0 {
+            "start"
+        } else {
+            "middle"
+        };
         let _ = write!(
             s,
             r#"<text x="{:.1}" y="{:.1}" text-anchor="{anchor}" class="chart-axis">{}</text>"#,
             x,
-            h - bottom + 18.0,
+            top + plot_h + 18.0,
             esc(l)
         );
     }
+    let mut legend_x = left;
     for (si, (name, values)) in series.iter().enumerate() {
         let c = PALETTE[si % PALETTE.len()];
         let pts: Vec<String> = values
@@ -155,13 +267,17 @@ pub fn line_chart(
                 );
             }
         }
-        let lx = left + 140.0 * si as f64;
+        let (lx, ly) = if narrow {
+            (0.0, top + plot_h + 44.0 + 20.0 * si as f64)
+        } else {
+            (legend_x, h - 10.0)
+        };
+        legend_x += 24.0 + text_width(name);
         let _ = write!(
             s,
-            r#"<rect x="{lx}" y="{:.1}" width="12" height="12" fill="{c}"/><text x="{:.1}" y="{:.1}" class="chart-label">{}</text>"#,
-            h - 18.0,
+            r#"<rect x="{lx}" y="{:.1}" width="12" height="12" fill="{c}"/><text x="{:.1}" y="{ly:.1}" class="chart-label">{}</text>"#,
+            ly - 11.0,
             lx + 16.0,
-            h - 8.0,
             esc(name)
         );
     }
@@ -171,13 +287,42 @@ pub fn line_chart(
 
 /// A donut of shares, with a legend giving counts and percentages.
 pub fn donut_chart(title: &str, items: &[(String, f64)]) -> String {
+    both(
+        donut_svg(title, items, false),
+        donut_svg(title, items, true),
+    )
+}
+
+fn donut_svg(title: &str, items: &[(String, f64)], narrow: bool) -> String {
     let total: f64 = items.iter().map(|(_, v)| v).sum::<f64>().max(1e-9);
-    let (cx, cy, r, r_in) = (90.0, 110.0, 70.0, 42.0);
+    let r = 70.0;
+    let r_in = 42.0;
+    // Wide: the legend right of the donut. Narrow: under it.
+    let (w, h, cx, cy, legend_x, legend_y) = if narrow {
+        (
+            NARROW_W,
+            200.0 + 24.0 * items.len() as f64,
+            NARROW_W / 2.0,
+            110.0,
+            0.0,
+            214.0,
+        )
+    } else {
+        (
+            WIDE_W,
+            (60.0 + 24.0 * items.len() as f64).max(220.0),
+            82.0,
+            110.0,
+            172.0,
+            44.0,
+        )
+    };
     let mut s = String::new();
     let _ = write!(
         s,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 420 220" role="img" aria-label="{t}"><title>{t}</title><text x="0" y="16" class="chart-title">{t}</text>"#,
-        t = esc(title)
+        r#"<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {w} {h}" role="img" aria-label="{t}"><title>{t}</title><text x="0" y="17" class="chart-title">{short}</text>"#,
+        t = esc(title),
+        short = esc(&fit(title, w)),
     );
     let mut a0: f64 = -std::f64::consts::FRAC_PI_2;
     for (i, (label, v)) in items.iter().enumerate() {
@@ -213,14 +358,14 @@ pub fn donut_chart(title: &str, items: &[(String, f64)]) -> String {
             );
             a0 = a1;
         }
-        let ly = 40.0 + 22.0 * i as f64;
+        let ly = legend_y + 24.0 * i as f64;
+        let text = format!("{} — {} ({:.1}%)", label, fmt_num(*v), frac * 100.0);
         let _ = write!(
             s,
-            r#"<rect x="190" y="{:.1}" width="12" height="12" fill="{c}"/><text x="208" y="{ly:.1}" class="chart-label">{} — {} ({:.1}%)</text>"#,
-            ly - 10.0,
-            esc(label),
-            fmt_num(*v),
-            frac * 100.0
+            r#"<rect x="{legend_x}" y="{:.1}" width="12" height="12" fill="{c}"/><text x="{:.1}" y="{ly:.1}" class="chart-label">{}</text>"#,
+            ly - 11.0,
+            legend_x + 18.0,
+            esc(&fit(&text, w - legend_x - 18.0))
         );
     }
     s.push_str("</svg>");
@@ -239,6 +384,30 @@ mod tests {
     }
 
     #[test]
+    fn ticks_are_round() {
+        assert_eq!(nice_ticks(2_857_658.0, 4), [0.0, 1e6, 2e6, 3e6]);
+        assert_eq!(nice_ticks(30.0, 4), [0.0, 10.0, 20.0, 30.0]);
+        assert_eq!(nice_ticks(0.0, 4), [0.0, 1.0]);
+        assert_eq!(nice_ticks(9.0, 4), [0.0, 2.5, 5.0, 7.5, 10.0]);
+    }
+
+    #[test]
+    fn labels_fit_and_crowded_axes_are_thinned() {
+        assert_eq!(fit("A · Above design", 60.0), "A · Abo…");
+        assert_eq!(fit("短", 60.0), "短");
+        let months: Vec<String> = (1..=12).map(|m| format!("2026-{m:02}")).collect();
+        let svg = line_svg("t", &months, &[("s".into(), vec![Some(1.0); 12])], true);
+        let shown = months
+            .iter()
+            .filter(|m| svg.contains(&format!(">{m}<")))
+            .count();
+        assert!(
+            (2..12).contains(&shown),
+            "{shown} of 12 month labels on a phone"
+        );
+    }
+
+    #[test]
     fn charts_escape_and_snapshot() {
         let bar = bar_chart(
             "行业 <A&B>",
@@ -253,8 +422,8 @@ mod tests {
         );
         assert_eq!(
             line.matches("<circle").count(),
-            1,
-            "a missing point draws nothing"
+            2,
+            "a missing point draws nothing (one point in each of the two layouts)"
         );
         let donut = donut_chart("规模", &[("小型".into(), 3.0), ("中型".into(), 1.0)]);
         assert!(donut.contains("75.0%"));

@@ -75,7 +75,9 @@ pub fn zone_map(
         }
         d
     };
-    let mut s = String::new();
+    // The box is a size container: the stylesheet sets the park names larger as the map is
+    // drawn smaller, so that they stay readable in a side column and on a phone.
+    let mut s = String::from(r#"<div class="map-box">"#);
     let _ = write!(
         s,
         r#"<svg xmlns="http://www.w3.org/2000/svg" class="zone-map" viewBox="0 0 {WIDTH} {height:.0}" role="img" aria-label="{t}"><title>{t}</title>"#,
@@ -128,7 +130,7 @@ pub fn zone_map(
             esc(&p.label)
         );
     }
-    s.push_str("</svg>");
+    s.push_str("</svg></div>");
     s
 }
 
@@ -172,6 +174,6 @@ mod tests {
             svg.contains(r#"<a href="/plots/7" class="plot status-idle highlight" id="plot-7">"#)
         );
         assert!(svg.contains("A &amp; B"));
-        assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
+        assert!(svg.starts_with(r#"<div class="map-box"><svg"#) && svg.ends_with("</svg></div>"));
     }
 }

@@ -81,12 +81,13 @@ macro_rules! catalog_files {
             include_str!(concat!("../locales/", $lang, "/revitalisation.txt")),
             include_str!(concat!("../locales/", $lang, "/chains.txt")),
             include_str!(concat!("../locales/", $lang, "/tiers.txt")),
+            include_str!(concat!("../locales/", $lang, "/nav.txt")),
         ]
     };
 }
 
-const ZH_FILES: [&str; 9] = catalog_files!("zh-CN");
-const EN_FILES: [&str; 9] = catalog_files!("en");
+const ZH_FILES: [&str; 10] = catalog_files!("zh-CN");
+const EN_FILES: [&str; 10] = catalog_files!("en");
 
 fn catalog(lang: Lang) -> &'static HashMap<&'static str, &'static str> {
     static ZH: OnceLock<HashMap<&str, &str>> = OnceLock::new();

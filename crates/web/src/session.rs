@@ -39,6 +39,8 @@ pub struct Viewer {
     pub csrf: Option<String>,
     pub lang: Lang,
     pub request_id: String,
+    /// The request's path, for the menu's active entry and the breadcrumbs.
+    pub path: String,
 }
 
 impl Viewer {
@@ -162,6 +164,7 @@ pub async fn resolve(
         csrf,
         lang,
         request_id,
+        path: parts.uri.path().to_string(),
     }))
 }
 

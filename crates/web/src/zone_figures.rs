@@ -186,3 +186,117 @@ pub async fn tiers(
         })
         .await
 }
+
+/// A zone target with its metric measured now and its progress against the straight line
+/// from baseline to target.
+pub struct MeasuredTarget {
+    pub target: devzone_db::entities::chain_target::Model,
+    pub metric: Metric,
+    pub current: f64,
+    pub progress: devzone_core::chain::target::Progress,
+}
+
+/// The zone's targets, each measured (targets whose metric no longer parses are left out).
+pub async fn targets(state: &AppState, zone_id: i64) -> DbResult<Vec<MeasuredTarget>> {
+    let today = devzone_core::calendar::today();
+    let mut out = Vec::new();
+    for m in tracks::targets(&state.db.conn, zone_id).await? {
+        let Ok(metric) = serde_json::from_str::<Metric>(&m.metric) else {
+            continue;
+        };
+        let current = measure(state, zone_id, &metric).await?;
+        let progress = devzone_core::chain::target::progress(
+            m.baseline_value,
+            m.baseline_on,
+            m.target_value,
+            m.deadline,
+            current,
+            today,
+        );
+        out.push(MeasuredTarget {
+            target: m,
+            metric,
+            current,
+            progress,
+        });
+    }
+    Ok(out)
+}
+
+/// A published evaluation run as the home shows it: run id, year, and enterprises by class
+/// (A–D, then not rated) over all groups.
+pub type PublishedClasses = (i64, i32, Vec<(String, usize)>);
+
+/// What the zone home lists under "what needs me today".
+pub struct Cockpit {
+    /// The latest published evaluation.
+    pub evaluation: Option<PublishedClasses>,
+    pub plots: usize,
+    pub idle: usize,
+    pub low_efficiency: usize,
+    /// Let share of the lettable floor area; None without space units.
+    pub occupancy: Option<f64>,
+    pub vacant_m2: f64,
+    pub leases_ending: usize,
+    pub reviews_waiting: u64,
+    pub targets: usize,
+    pub targets_behind: usize,
+    pub imports_with_rejects: u64,
+    pub titles_ending: u64,
+}
+
+/// Leases ending within this many days are counted on the zone home.
+pub const LEASES_ENDING_DAYS: i64 = 90;
+/// Imports of this many days back are looked at for rows left out.
+pub const IMPORTS_LOOKBACK_DAYS: i64 = 90;
+
+/// The zone home's tiles, kept per day (leases and titles end with the date).
+pub async fn cockpit(state: &AppState, zone_id: i64) -> DbResult<Arc<Cockpit>> {
+    let db = &state.db.conn;
+    let today = devzone_core::calendar::today();
+    let key = Key::new("cockpit", zone_id).with(today);
+    state
+        .memo
+        .get(db, key, || async move {
+            use devzone_db::repo::{cockpit, evaluation};
+            let evaluation = evaluation::latest_published(db, zone_id, None)
+                .await?
+                .map(|run| {
+                    let s = evaluation::Summary::parse(&run);
+                    let mut by_class: BTreeMap<String, usize> = BTreeMap::new();
+                    for (_, class, n) in &s.counts {
+                        *by_class.entry(class.clone()).or_default() += n;
+                    }
+                    (run.id, run.year, by_class.into_iter().collect())
+                });
+            let zl = land(state, zone_id).await?;
+            let o = zl.inv.occupancy();
+            let ends = |l: &&lease::Model| {
+                devzone_core::land::occupancy::ends_within(l.end_on, today, LEASES_ENDING_DAYS)
+                    .is_some()
+            };
+            let measured = targets(state, zone_id).await?;
+            let since = chrono::Utc::now() - chrono::Duration::days(IMPORTS_LOOKBACK_DAYS);
+            Ok(Cockpit {
+                evaluation,
+                plots: zl.assessed.len(),
+                idle: zl.assessed.iter().filter(|a| a.idle()).count(),
+                low_efficiency: zl.assessed.iter().filter(|a| a.low_efficiency()).count(),
+                occupancy: o.rate(),
+                vacant_m2: o.vacant_m2 + o.reserved_m2,
+                leases_ending: zl.leases.iter().filter(ends).count(),
+                reviews_waiting: cockpit::reviews_waiting(db, zone_id).await?,
+                targets: measured.len(),
+                targets_behind: measured.iter().filter(|m| !m.progress.on_track).count(),
+                imports_with_rejects: cockpit::imports_with_rejects(db, zone_id, since).await?,
+                titles_ending: cockpit::titles_ending(
+                    db,
+                    zone_id,
+                    today,
+                    today + chrono::Duration::days(devzone_db::repo::tiers::ENDING_WITHIN_DAYS),
+                )
+                .await?,
+            })
+        })
+        .await
+}

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod backup;
 pub mod chains;
+pub mod cockpit;
 pub mod enterprises;
 pub mod evaluation;
 pub mod facts;

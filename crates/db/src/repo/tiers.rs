@@ -110,7 +110,8 @@ pub struct ZoneTiers {
     pub candidates: Vec<Candidate>,
 }
 
-fn in_zone(zone_id: i64) -> sea_orm::sea_query::SelectStatement {
+/// The ids of a zone's enterprises, as a subquery.
+pub(crate) fn in_zone(zone_id: i64) -> sea_orm::sea_query::SelectStatement {
     Query::select()
         .column(enterprise::Column::Id)
         .from(enterprise::Entity)

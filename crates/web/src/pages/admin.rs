@@ -11,7 +11,7 @@ use axum::Form;
 use axum::extract::{Path, Query, RawQuery, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use devzone_core::model::Role;
-use devzone_db::entities::{audit as audit_entity, user};
+use devzone_db::entities::user;
 use devzone_db::repo::{audit, users, zones};
 use serde::Deserialize;
 
@@ -36,8 +36,91 @@ pub struct AuditParams {
 struct AuditPage {
     c: Chrome,
     p: AuditParams,
-    items: Vec<audit_entity::Model>,
+    items: Vec<AuditRow>,
     pager: Pager,
+    /// (value, label) of the filters.
+    entities: Vec<(String, String)>,
+    actions: Vec<(String, String)>,
+}
+
+/// The entities and actions the log records, for its filters.
+const AUDIT_ENTITIES: &[&str] = &[
+    "zone",
+    "park",
+    "enterprise",
+    "qualification",
+    "facts",
+    "fact_precedence",
+    "import",
+    "unit_register",
+    "province_totals",
+    "plot",
+    "building",
+    "unit",
+    "lease",
+    "land_rules",
+    "requirement",
+    "requirement_match",
+    "revitalisation_case",
+    "revitalisation_step",
+    "revitalisation_project",
+    "evaluation_scheme",
+    "evaluation_run",
+    "chain_taxonomy",
+    "chain_settings",
+    "chain_mapping",
+    "chain_mappings",
+    "chain_target",
+    "track_record",
+    "track_stage",
+    "user",
+    "api_token",
+];
+const AUDIT_ACTIONS: &[&str] = &[
+    "create", "update", "delete", "import", "revert", "publish", "suggest", "review", "login",
+    "passwd", "disable", "enable", "revoke",
+];
+
+/// One entry of the log in the reader's language: the change as the fields that differ.
+struct AuditRow {
+    at: String,
+    username: String,
+    action: String,
+    entity: String,
+    entity_id: Option<i64>,
+    /// (field, before, after) for each field whose value changed.
+    changes: Vec<(String, String, String)>,
+}
+
+/// The fields that differ between two JSON snapshots of a record; a snapshot that is not
+/// an object (a count, a file name) is one field "—".
+fn changed_fields(before: Option<&str>, after: Option<&str>) -> Vec<(String, String, String)> {
+    use serde_json::Value;
+    let parse = |s: Option<&str>| {
+        s.map(|s| serde_json::from_str::<Value>(s).unwrap_or(Value::String(s.into())))
+    };
+    let show = |v: Option<&Value>| match v {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(s)) => s.clone(),
+        Some(v) => v.to_string(),
+    };
+    match (parse(before), parse(after)) {
+        (b @ (None | Some(Value::Object(_))), a @ (None | Some(Value::Object(_)))) => {
+            let empty = serde_json::Map::new();
+            let (b, a) = (
+                b.as_ref().and_then(Value::as_object).unwrap_or(&empty),
+                a.as_ref().and_then(Value::as_object).unwrap_or(&empty),
+            );
+            let mut keys: Vec<&String> = b.keys().chain(a.keys()).collect();
+            keys.sort();
+            keys.dedup();
+            keys.into_iter()
+                .filter(|k| b.get(*k) != a.get(*k))
+                .map(|k| (k.clone(), show(b.get(k)), show(a.get(k))))
+                .collect()
+        }
+        (b, a) => vec![("—".into(), show(b.as_ref()), show(a.as_ref()))],
+    }
 }
 
 pub async fn audit(
@@ -72,7 +155,26 @@ pub async fn audit(
     Ok(AuditPage {
         c: Chrome::load(&state.db.conn, &v, t.t("audit.title"), None).await?,
         pager: Pager::with_links(&t, page.page, pages, link),
-        items: page.items,
+        items: page
+            .items
+            .into_iter()
+            .map(|a| AuditRow {
+                at: a.at.format("%Y-%m-%d %H:%M:%S").to_string(),
+                action: t.tv("audit.do", &a.action),
+                entity: t.tv("audit.of", &a.entity),
+                entity_id: a.entity_id,
+                changes: changed_fields(a.before.as_deref(), a.after.as_deref()),
+                username: a.username,
+            })
+            .collect(),
+        entities: AUDIT_ENTITIES
+            .iter()
+            .map(|e| (e.to_string(), t.tv("audit.of", e)))
+            .collect(),
+        actions: AUDIT_ACTIONS
+            .iter()
+            .map(|e| (e.to_string(), t.tv("audit.do", e)))
+            .collect(),
         p,
     }
     .into_response())

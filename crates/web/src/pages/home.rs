@@ -3,8 +3,9 @@
 use crate::AppState;
 use crate::error::PageError;
 use crate::session::PageViewer;
-use crate::views::{Chrome, Kpi, grouped};
-use crate::zone_figures::TOTAL_FIELDS;
+use crate::views::format::class_label;
+use crate::views::{Chrome, grouped};
+use crate::zone_figures::{Cockpit, IMPORTS_LOOKBACK_DAYS, LEASES_ENDING_DAYS, TOTAL_FIELDS};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
@@ -14,6 +15,8 @@ use devzone_core::reference::{IndustryEdition, industries};
 use devzone_db::repo::zones;
 use std::collections::BTreeMap;
 
+/// `/`: an enterprise account goes to its own page, a viewer of one zone to its home, and a
+/// viewer of several zones sees them side by side.
 pub async fn root(
     State(state): State<AppState>,
     PageViewer(v): PageViewer,
@@ -21,10 +24,73 @@ pub async fn root(
     if let Some(e) = v.scope.enterprise {
         return Ok(Redirect::to(&format!("/enterprises/{e}")).into_response());
     }
-    match zones::list(&state.db.conn, &v.scope).await?.first() {
-        Some(z) => Ok(Redirect::to(&format!("/zones/{}", z.id)).into_response()),
-        None => Err(PageError::forbidden()),
+    let all = zones::list(&state.db.conn, &v.scope).await?;
+    match all.as_slice() {
+        [] => Err(PageError::forbidden()),
+        [z] => Ok(Redirect::to(&format!("/zones/{}", z.id)).into_response()),
+        _ => Ok(all_zones(&state, &v, &all).await?.into_response()),
     }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "registry/zones.html")]
+struct ZonesPage {
+    c: Chrome,
+    rows: Vec<ZoneRow>,
+}
+
+/// One zone in the comparison: its name and link, then the same figures for every zone.
+struct ZoneRow {
+    id: i64,
+    name: String,
+    kind: String,
+    enterprises: String,
+    above_scale: String,
+    /// A-class share of the latest published run, with its year.
+    a_share: String,
+    tiles: Vec<Tile>,
+}
+
+async fn all_zones(
+    state: &AppState,
+    v: &crate::session::Viewer,
+    all: &[devzone_db::entities::zone::Model],
+) -> Result<ZonesPage, PageError> {
+    let t = v.tr();
+    let mut rows = Vec::new();
+    for z in all {
+        let s = crate::zone_figures::home(state, z.id).await?;
+        let k = crate::zone_figures::cockpit(state, z.id).await?;
+        let a_share = match &k.evaluation {
+            Some((_, year, classes)) => {
+                let total: usize = classes.iter().map(|(_, n)| n).sum();
+                let a: usize = classes
+                    .iter()
+                    .filter(|(c, _)| c == "A")
+                    .map(|(_, n)| n)
+                    .sum();
+                if total == 0 {
+                    "—".into()
+                } else {
+                    format!("{:.1}% ({year})", a as f64 * 100.0 / total as f64)
+                }
+            }
+            None => "—".into(),
+        };
+        rows.push(ZoneRow {
+            id: z.id,
+            name: z.name.clone(),
+            kind: t.tv("zone_kind", &z.kind),
+            enterprises: grouped(s.enterprises as f64, 0),
+            above_scale: grouped(s.above_scale as f64, 0),
+            a_share,
+            tiles: attention_tiles(t, z.id, &k),
+        });
+    }
+    Ok(ZonesPage {
+        c: Chrome::new(v, t.t("home.all_title"), all, None),
+        rows,
+    })
 }
 
 #[derive(Template, WebTemplate)]
@@ -33,7 +99,11 @@ struct HomePage {
     c: Chrome,
     zone_name: String,
     zone_kind: String,
-    kpis: Vec<Kpi>,
+    kpis: Vec<Tile>,
+    /// "What needs me today": each tile a link to the list it counts.
+    tiles: Vec<Tile>,
+    /// The latest published evaluation: heading, link, and one bar segment per class.
+    evaluation: Option<(String, String, Vec<ClassShare>)>,
     chart_sections: String,
     chart_divisions: String,
     chart_sizes: String,
@@ -41,6 +111,136 @@ struct HomePage {
     totals: Vec<YearRow>,
     has_partial: bool,
     total_fields: Vec<String>,
+}
+
+/// A figure of the zone home, linking to what it counts.
+pub(crate) struct Tile {
+    pub value: String,
+    pub label: String,
+    /// A second line under the label (e.g. the vacant floor area under the vacancy rate).
+    pub note: String,
+    pub href: String,
+    /// "warn" when it asks for attention, "" otherwise.
+    pub tone: &'static str,
+}
+
+/// One class of an evaluation as a segment of the distribution bar.
+pub(crate) struct ClassShare {
+    pub class: String,
+    pub label: String,
+    pub count: String,
+    /// Where the segment starts and how wide it is, in thousandths of the bar.
+    pub x: String,
+    pub width: String,
+    pub href: String,
+}
+
+/// The tiles of "what needs me today" for a zone.
+pub(crate) fn attention_tiles(t: crate::i18n::Tr, zone_id: i64, k: &Cockpit) -> Vec<Tile> {
+    let warn = |n: u64| if n > 0 { "warn" } else { "" };
+    let z = format!("/zones/{zone_id}");
+    let mut out = vec![
+        Tile {
+            value: grouped(k.idle as f64, 0),
+            label: t.t("home.idle_plots").into(),
+            note: String::new(),
+            href: format!("{z}/plots?status=idle"),
+            tone: warn(k.idle as u64),
+        },
+        Tile {
+            value: grouped(k.low_efficiency as f64, 0),
+            label: t.t("home.low_plots").into(),
+            note: String::new(),
+            href: format!("{z}/plots?status=low_efficiency"),
+            tone: warn(k.low_efficiency as u64),
+        },
+        Tile {
+            value: k
+                .occupancy
+                .map(|r| format!("{:.1}%", (1.0 - r) * 100.0))
+                .unwrap_or_else(|| "—".into()),
+            label: t.t("home.vacancy").into(),
+            note: t.f("home.vacant_m2", &[("m2", &grouped(k.vacant_m2, 0))]),
+            href: format!("{z}/land"),
+            tone: "",
+        },
+        Tile {
+            value: grouped(k.leases_ending as f64, 0),
+            label: t.f(
+                "home.leases_ending",
+                &[("days", &LEASES_ENDING_DAYS.to_string())],
+            ),
+            note: String::new(),
+            href: format!("{z}/leases?days={LEASES_ENDING_DAYS}"),
+            tone: warn(k.leases_ending as u64),
+        },
+        Tile {
+            value: grouped(k.reviews_waiting as f64, 0),
+            label: t.t("home.reviews_waiting").into(),
+            note: String::new(),
+            href: format!("{z}/chains/review"),
+            tone: warn(k.reviews_waiting),
+        },
+        Tile {
+            value: format!("{} / {}", k.targets_behind, k.targets),
+            label: t.t("home.targets_behind").into(),
+            note: String::new(),
+            href: format!("{z}/targets"),
+            tone: warn(k.targets_behind as u64),
+        },
+        Tile {
+            value: grouped(k.titles_ending as f64, 0),
+            label: t.f(
+                "home.titles_ending",
+                &[(
+                    "days",
+                    &devzone_db::repo::tiers::ENDING_WITHIN_DAYS.to_string(),
+                )],
+            ),
+            note: String::new(),
+            href: format!("{z}/tiers#ending"),
+            tone: warn(k.titles_ending),
+        },
+    ];
+    out.push(Tile {
+        value: grouped(k.imports_with_rejects as f64, 0),
+        label: t.f(
+            "home.imports_rejects",
+            &[("days", &IMPORTS_LOOKBACK_DAYS.to_string())],
+        ),
+        note: String::new(),
+        href: format!("{z}/imports"),
+        tone: warn(k.imports_with_rejects),
+    });
+    out
+}
+
+/// The distribution bar of the latest published evaluation.
+fn evaluation_bar(t: crate::i18n::Tr, k: &Cockpit) -> Option<(String, String, Vec<ClassShare>)> {
+    let (run, year, classes) = k.evaluation.as_ref()?;
+    let total: usize = classes.iter().map(|(_, n)| n).sum::<usize>().max(1);
+    let mut x = 0.0;
+    let shares = classes
+        .iter()
+        .map(|(class, n)| {
+            let width = *n as f64 * 1000.0 / total as f64;
+            let share = ClassShare {
+                class: class.clone(),
+                label: class_label(&t, Some(class)),
+                count: grouped(*n as f64, 0),
+                x: format!("{x:.2}"),
+                width: format!("{width:.2}"),
+                href: format!("/evaluations/{run}?class={class}"),
+            };
+            x += width;
+            share
+        })
+        .collect();
+    Some((
+        t.f("home.evaluation_of", &[("year", &year.to_string())]),
+        format!("/evaluations/{run}"),
+        shares,
+    ))
 }
 
 /// One year of the totals table.
@@ -76,28 +276,42 @@ pub async fn zone_home(
         .map(|(k, n)| (k.as_str(), *n))
         .collect();
     let q = |k: &str| grouped(*quals.get(k).unwrap_or(&0) as f64, 0);
+    let z = format!("/zones/{id}/enterprises");
+    let kpi = |value: String, label: &str, href: String| Tile {
+        value,
+        label: t.t(label).into(),
+        note: String::new(),
+        href,
+        tone: "",
+    };
     let kpis = vec![
-        Kpi {
-            label: t.t("home.enterprises").into(),
-            value: grouped(s.enterprises as f64, 0),
-        },
-        Kpi {
-            label: t.t("home.above_scale").into(),
-            value: grouped(s.above_scale as f64, 0),
-        },
-        Kpi {
-            label: t.t("home.parks").into(),
-            value: parks.len().to_string(),
-        },
-        Kpi {
-            label: t.t("home.high_tech").into(),
-            value: q("high_tech"),
-        },
-        Kpi {
-            label: t.t("home.srdi").into(),
-            value: q("srdi_sme"),
-        },
+        kpi(
+            grouped(s.enterprises as f64, 0),
+            "home.enterprises",
+            z.clone(),
+        ),
+        kpi(
+            grouped(s.above_scale as f64, 0),
+            "home.above_scale",
+            format!("{z}?scale=above"),
+        ),
+        kpi(
+            parks.len().to_string(),
+            "home.parks",
+            format!("/zones/{id}/land"),
+        ),
+        kpi(
+            q("high_tech"),
+            "home.high_tech",
+            format!("{z}?qualification=high_tech"),
+        ),
+        kpi(
+            q("srdi_sme"),
+            "home.srdi",
+            format!("{z}?qualification=srdi_sme"),
+        ),
     ];
+    let cockpit = crate::zone_figures::cockpit(&state, id).await?;
 
     let table = industries(IndustryEdition::Amended);
     let mut by_section: BTreeMap<String, f64> = BTreeMap::new();
@@ -188,6 +402,8 @@ pub async fn zone_home(
         zone_kind: t.tv("zone_kind", &zone.kind),
         zone_name: zone.name,
         kpis,
+        tiles: attention_tiles(t, id, &cockpit),
+        evaluation: evaluation_bar(t, &cockpit),
         chart_sections: devzone_charts::bar_chart(t.t("home.by_section"), &sections),
         chart_divisions: devzone_charts::bar_chart(t.t("home.by_division"), &divisions),
         chart_sizes: devzone_charts::donut_chart(t.t("home.by_size"), &sizes),

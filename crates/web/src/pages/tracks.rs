@@ -15,7 +15,7 @@ use axum::Form;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use devzone_core::chain::lq::quotients;
-use devzone_core::chain::target::{Metric, plan_by_year, progress};
+use devzone_core::chain::target::{Metric, plan_by_year};
 use devzone_core::chain::taxonomy::Level;
 use devzone_core::reference::{IndustryEdition, industries};
 use devzone_core::validate::FieldError;
@@ -397,10 +397,8 @@ async fn targets_page(
     let t = v.tr();
     let today = devzone_core::calendar::today();
     let mut rows = Vec::new();
-    for m in tracks::targets(db, id).await? {
-        let Ok(metric) = serde_json::from_str::<Metric>(&m.metric) else {
-            continue;
-        };
+    for mt in crate::zone_figures::targets(state, id).await?.iter() {
+        let (m, metric, current, p) = (&mt.target, &mt.metric, mt.current, &mt.progress);
         let money = matches!(metric, Metric::RevenueInTracks { .. });
         let fmt = |x: f64| {
             if money {
@@ -409,15 +407,6 @@ async fn targets_page(
                 grouped(x, 0)
             }
         };
-        let current = crate::zone_figures::measure(state, id, &metric).await?;
-        let p = progress(
-            m.baseline_value,
-            m.baseline_on,
-            m.target_value,
-            m.deadline,
-            current,
-            today,
-        );
         let plan = plan_by_year(m.baseline_value, m.baseline_on, m.target_value, m.deadline);
         use chrono::Datelike;
         let scale = if money { 100_000_000.0 } else { 1.0 };
@@ -443,7 +432,7 @@ async fn targets_page(
         );
         rows.push(TargetRow {
             name: m.name.clone(),
-            metric: metric_label(&t, &metric),
+            metric: metric_label(&t, metric),
             baseline: format!("{} ({})", fmt(m.baseline_value), m.baseline_on),
             current: fmt(current),
             expected: fmt(p.expected),

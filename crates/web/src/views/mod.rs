@@ -2,6 +2,7 @@
 //! number formatting lives in [`format`].
 
 pub mod format;
+pub mod nav;
 pub mod pager;
 pub use format::{grouped, wan};
 pub use pager::Pager;
@@ -26,6 +27,13 @@ pub struct Chrome {
     pub enterprise_home: Option<i64>,
     pub zones: Vec<(i64, String, bool)>,
     pub zone_id: Option<i64>,
+    /// The current zone's name (the switcher's label), or "all zones".
+    pub zone_label: String,
+    /// The module menu: of the current zone, or on pages outside a zone (administration,
+    /// all zones) of the viewer's first zone.
+    pub nav: Vec<nav::NavGroup>,
+    /// (label, link) from the zone down to the page; the last has no link.
+    pub crumbs: Vec<(String, Option<String>)>,
     pub csrf: String,
     pub request_id: String,
 }
@@ -33,8 +41,27 @@ pub struct Chrome {
 impl Chrome {
     pub fn new(v: &Viewer, title: &str, zones: &[zone::Model], zone_id: Option<i64>) -> Self {
         let t = v.tr();
+        let current = zone_id.and_then(|id| zones.iter().find(|z| z.id == id));
+        let nav = match zone_id.or(zones.first().map(|z| z.id)) {
+            Some(z) if v.scope.enterprise.is_none() => nav::groups(
+                t,
+                z,
+                nav::Access {
+                    can_write: v.can_write(),
+                    is_admin: v.is_admin(),
+                },
+                &v.path,
+            ),
+            _ => Vec::new(),
+        };
+        let crumbs = nav::crumbs(current.map(|z| (z.name.as_str(), z.id)), &nav, title);
         Self {
             t,
+            zone_label: current
+                .map(|z| z.name.clone())
+                .unwrap_or_else(|| t.t("nav.all_zones").to_string()),
+            nav,
+            crumbs,
             title: title.to_string(),
             username: v.user.display_name.clone(),
             role_label: t.tv("role", v.role.id()),
