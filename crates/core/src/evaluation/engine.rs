@@ -748,6 +748,27 @@ pub fn what_if(
     }
 }
 
+/// The total a row now at `total` must reach to be placed in `target_class`: the class's
+/// minimum score, or (classes by rank share) the k-th highest total of the other rows.
+pub(crate) fn target_total(group: &Group, cohort: &Cohort, total: f64, target_class: usize) -> f64 {
+    match &group.classes.rule {
+        super::scheme::ClassRule::MinScore(mins) => mins[target_class],
+        super::scheme::ClassRule::TopShare(shares) => {
+            let k = super::scheme::ceil_share(shares[target_class], cohort.size) as usize;
+            // Rank ≤ k needs a total at least the k-th highest of the *other* rows.
+            let own_at = cohort.totals_desc.partition_point(|&t| t > total);
+            cohort
+                .totals_desc
+                .iter()
+                .enumerate()
+                .filter(|&(p, _)| p != own_at)
+                .map(|(_, t)| *t)
+                .nth(k.saturating_sub(1))
+                .unwrap_or(f64::NEG_INFINITY)
+        }
+    }
+}
+
 /// For each indicator of the row's group, the smallest change that alone lifts the row
 /// from `class` to the next better class. Empty in the best class or when vetoed.
 pub fn lifts(
@@ -763,22 +784,7 @@ pub fn lifts(
     }
     let group = &scheme.groups[cohort.group];
     let target_class = class - 1;
-    let target_total = match &group.classes.rule {
-        super::scheme::ClassRule::MinScore(mins) => mins[target_class],
-        super::scheme::ClassRule::TopShare(shares) => {
-            let k = super::scheme::ceil_share(shares[target_class], cohort.size) as usize;
-            // Rank ≤ k needs a total at least the k-th highest of the *other* rows.
-            let own_at = cohort.totals_desc.partition_point(|&t| t > total);
-            cohort
-                .totals_desc
-                .iter()
-                .enumerate()
-                .filter(|&(p, _)| p != own_at)
-                .map(|(_, t)| *t)
-                .nth(k.saturating_sub(1))
-                .unwrap_or(f64::NEG_INFINITY)
-        }
-    };
+    let target_total = target_total(group, cohort, total, target_class);
     let gap = (target_total - total).max(0.0);
     group
         .indicators

@@ -2,6 +2,7 @@
 //! writer. Binding semantics: docs/per-mu-default.md; scheme format: docs/per-mu-schemes.md.
 
 pub mod engine;
+pub mod improve;
 pub mod measure;
 pub mod output;
 pub mod sample;

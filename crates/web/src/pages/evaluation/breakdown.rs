@@ -7,6 +7,7 @@
 use super::{class_label, group_label, num, result_of, run_for, scheme_of};
 use crate::AppState;
 use crate::error::PageError;
+use crate::i18n::Tr;
 use crate::pages::home::field_label;
 use crate::session::PageViewer;
 use crate::views::{Chrome, grouped};
@@ -15,8 +16,10 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use devzone_core::evaluation::Measure;
-use devzone_core::evaluation::engine::{lifts, what_if};
-use devzone_core::evaluation::scheme::ClassRule;
+use devzone_core::evaluation::Row;
+use devzone_core::evaluation::engine::{WhatIf, lifts, what_if};
+use devzone_core::evaluation::improve::{Fixed, Plan, smallest_change};
+use devzone_core::evaluation::scheme::{ClassRule, Group, Indicator};
 use devzone_db::repo::evaluation::{self as ev, Inputs, StoredIndicator};
 use std::collections::HashMap;
 
@@ -34,6 +37,21 @@ pub struct IndicatorRow {
     pub new_score: String,
 }
 
+/// The smallest combination of raises, as the page states it.
+pub struct PlanView {
+    /// "To reach B the total must reach 62.35 (now 55.12, 7.23 short)."
+    pub target: String,
+    /// One line per figure raised: "实缴税金 +38.00 万元（120.00 → 158.00）".
+    pub steps: Vec<String>,
+    /// The plan scored by the rules, or why no plan reaches the class.
+    pub outcome: String,
+    pub reachable: bool,
+    /// Where the cap binds, and the indicators no raise can move, with the reason.
+    pub notes: Vec<String>,
+    /// The what-if form filled with the plan's figures.
+    pub try_link: String,
+}
+
 pub struct LiftRow {
     pub label: String,
     pub current: String,
@@ -47,7 +65,6 @@ pub struct FieldRow {
     pub unit: String,
     pub value: String,
     pub error: Option<String>,
-    pub fact_id: String,
 }
 
 #[derive(Template, WebTemplate)]
@@ -71,8 +88,12 @@ struct BreakdownPage {
     boundaries: String,
     lifts: Vec<LiftRow>,
     lift_target: String,
+    plan: Option<PlanView>,
     fields: Vec<FieldRow>,
-    what_if: Option<(String, String, String, bool)>,
+    /// Total, rank, class, and "better"/"worse"/"" against the stored class.
+    what_if: Option<(String, String, String, &'static str)>,
+    /// Why a changed figure moved nothing, or how far the new total is from the next class.
+    what_if_notes: Vec<String>,
     published: bool,
 }
 
@@ -109,7 +130,7 @@ pub async fn show(
         credit_code: r.credit_code.clone(),
         year: run.year,
         group: group_label(&t, &scheme, &r.grp),
-        total: num(r.total, 4),
+        total: num(r.total, 2),
         rank: r
             .rank
             .map(|x| format!("{x} / {}", r.group_size.unwrap_or(0)))
@@ -122,8 +143,10 @@ pub async fn show(
         boundaries: String::new(),
         lifts: Vec::new(),
         lift_target: String::new(),
+        plan: None,
         fields: Vec::new(),
         what_if: None,
+        what_if_notes: Vec::new(),
         published: run.published_at.is_some(),
     };
     let Some((_, g)) = group else {
@@ -172,7 +195,6 @@ pub async fn show(
             unit: m.unit().to_string(),
             value: given.unwrap_or_else(|| stored.map(|u| trim_num(u.v)).unwrap_or_default()),
             error,
-            fact_id: stored.map(|u| u.fact.to_string()).unwrap_or_default(),
         });
     }
     let has_errors = fields.iter().any(|f| f.error.is_some());
@@ -185,6 +207,7 @@ pub async fn show(
         .enumerate()
         .map(|(k, ind)| {
             let tr = trace.get(k);
+            let share = is_share(ind);
             IndicatorRow {
                 label: ind.label.get(lang).to_string(),
                 formula: format!(
@@ -192,16 +215,20 @@ pub async fn show(
                     field_label(t, ind.numerator.fact()),
                     field_label(t, ind.denominator.fact())
                 ),
-                value: num(tr.and_then(|x| x.value), 4),
-                unit: ind.unit.clone(),
-                benchmark: num(tr.and_then(|x| x.benchmark), 4),
-                ratio: num(tr.and_then(|x| x.ratio), 4),
+                value: indicator_value(tr.and_then(|x| x.value), share),
+                unit: if share {
+                    String::new()
+                } else {
+                    ind.unit.clone()
+                },
+                benchmark: indicator_value(tr.and_then(|x| x.benchmark), share),
+                ratio: num(tr.and_then(|x| x.ratio), 2),
                 weight: grouped(ind.weight, 0),
-                score: num(tr.map(|x| x.score), 4),
+                score: num(tr.map(|x| x.score), 2),
                 imputed: tr.is_some_and(|x| x.imputed),
                 new_score: wi
                     .as_ref()
-                    .map(|w| num(Some(w.indicators[k].score), 4))
+                    .map(|w| num(Some(w.indicators[k].score), 2))
                     .unwrap_or_default(),
             }
         })
@@ -259,7 +286,7 @@ pub async fn show(
                 "eval.lift_target",
                 &[
                     ("class", &g.classes.names[first.class]),
-                    ("total", &num(Some(first.target_total.max(0.0)), 4)),
+                    ("total", &num(Some(first.target_total.max(0.0)), 2)),
                 ],
             );
         }
@@ -267,13 +294,23 @@ pub async fn show(
             .iter()
             .map(|l| {
                 let ind = &g.indicators[l.index];
+                let share = is_share(ind);
                 LiftRow {
                     label: ind.label.get(lang).to_string(),
-                    current: num(trace.get(l.index).and_then(|x| x.value), 4),
+                    current: indicator_value(trace.get(l.index).and_then(|x| x.value), share),
                     required: l
                         .required_value
-                        .map(|x| format!("≥ {}", grouped(x, 4)))
-                        .unwrap_or_else(|| t.t("eval.lift_impossible").to_string()),
+                        .map(|x| format!("≥ {}", indicator_value(Some(x), share)))
+                        .unwrap_or_else(|| match g.cap {
+                            Some(cap) => t.f(
+                                "eval.lift_capped",
+                                &[
+                                    ("cap", &grouped(cap, 1)),
+                                    ("max", &grouped(ind.weight * cap, 2)),
+                                ],
+                            ),
+                            None => t.t("eval.lift_impossible").to_string(),
+                        }),
                     change: l
                         .numerator_change
                         .map(|c| {
@@ -288,19 +325,185 @@ pub async fn show(
                 }
             })
             .collect();
+        page.plan = smallest_change(&scheme, &flag_names, &cohort, &row, total, ci)
+            .map(|p| plan_view(t, lang, g, &p));
+    }
+    if let Some(w) = &wi {
+        page.what_if_notes = what_if_notes(t, lang, g, &trace, &row, &changed, w, total);
     }
     page.what_if = wi.map(|w| {
         let new_class = g.classes.names[w.class].clone();
-        let moved = Some(w.class) != class_index;
+        let direction = match class_index {
+            Some(ci) if w.class < ci => "better",
+            Some(ci) if w.class > ci => "worse",
+            _ => "",
+        };
         (
-            num(Some(w.total), 4),
+            num(Some(w.total), 2),
             format!("{} / {}", w.rank, cohort.size),
             new_class,
-            moved,
+            direction,
         )
     });
     page.fields = fields;
     Ok(page.into_response())
+}
+
+/// An indicator whose numerator and denominator are both amounts of money (R&D ÷ main
+/// revenue) is a share, shown as a percentage.
+fn is_share(ind: &Indicator) -> bool {
+    ind.numerator.unit() == "万元" && ind.denominator.unit() == "万元"
+}
+
+fn indicator_value(v: Option<f64>, share: bool) -> String {
+    match v {
+        Some(x) if share => format!("{:.2}%", x * 100.0),
+        v => num(v, 2),
+    }
+}
+
+/// The plan in words: the bound, the raises, the check, the caps and the fixed indicators.
+fn plan_view(t: Tr, lang: &str, g: &Group, p: &Plan) -> PlanView {
+    let class = &g.classes.names[p.class];
+    let names = |ks: &[usize]| {
+        ks.iter()
+            .map(|k| g.indicators[*k].label.get(lang).to_string())
+            .collect::<Vec<_>>()
+            .join(t.t("list.sep"))
+    };
+    let target = t.f(
+        "eval.plan_target",
+        &[
+            ("class", class),
+            ("target", &grouped(p.target_total.max(0.0), 2)),
+            ("total", &grouped(p.total, 2)),
+            ("gap", &grouped((p.target_total - p.total).max(0.0), 2)),
+        ],
+    );
+    let steps = p
+        .increases
+        .iter()
+        .map(|i| {
+            t.f(
+                "eval.plan_step",
+                &[
+                    ("field", &field_label(t, i.measure.fact())),
+                    ("amount", &grouped(i.amount, 2)),
+                    ("from", &grouped(i.from, 2)),
+                    ("to", &grouped(i.to, 2)),
+                ],
+            )
+        })
+        .collect();
+    let outcome = match (&p.check, p.reachable) {
+        (Some(w), true) => t.f(
+            "eval.plan_check",
+            &[
+                ("total", &grouped(w.total, 2)),
+                ("class", &g.classes.names[w.class]),
+            ],
+        ),
+        _ => t.f(
+            "eval.plan_unreachable",
+            &[
+                ("max", &grouped(p.max_total, 2)),
+                ("target", &grouped(p.target_total, 2)),
+                ("class", class),
+            ],
+        ),
+    };
+    let mut notes = Vec::new();
+    if let (Some(cap), false) = (g.cap, p.capped.is_empty()) {
+        notes.push(t.f(
+            "eval.plan_capped",
+            &[("names", &names(&p.capped)), ("cap", &grouped(cap, 1))],
+        ));
+    }
+    for (why, key) in [
+        (Fixed::Missing, "eval.fixed.missing"),
+        (Fixed::NoBenchmark, "eval.fixed.no_benchmark"),
+        (Fixed::NotMoney, "eval.fixed.not_money"),
+        (Fixed::NoDenominator, "eval.fixed.no_denominator"),
+        (Fixed::Negative, "eval.fixed.negative"),
+    ] {
+        let ks: Vec<usize> = p.fixed.iter().filter(|f| f.1 == why).map(|f| f.0).collect();
+        if !ks.is_empty() {
+            notes.push(t.f(key, &[("names", &names(&ks))]));
+        }
+    }
+    let try_link = {
+        let mut pairs: Vec<(String, String)> = Vec::new();
+        for i in &p.increases {
+            pairs.push((i.measure.id().to_string(), trim_num(i.to)));
+        }
+        format!(
+            "?{}#whatif",
+            serde_urlencoded::to_string(pairs).unwrap_or_default()
+        )
+    };
+    PlanView {
+        target,
+        steps,
+        outcome,
+        reachable: p.reachable,
+        notes,
+        try_link: if p.reachable { try_link } else { String::new() },
+    }
+}
+
+/// Why the what-if came out as it did: each indicator whose figures changed but whose score
+/// did not, with the reason; and, when the class stays, how far the next one is.
+#[allow(clippy::too_many_arguments)]
+fn what_if_notes(
+    t: Tr,
+    lang: &str,
+    g: &Group,
+    trace: &[StoredIndicator],
+    row: &Row,
+    changed: &Row,
+    w: &WhatIf,
+    total: f64,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    let moved = |m: Measure| {
+        let (a, b) = (row.values[m.index()], changed.values[m.index()]);
+        !(a == b || (a.is_nan() && b.is_nan()))
+    };
+    for (k, ind) in g.indicators.iter().enumerate() {
+        if !(moved(ind.numerator) || moved(ind.denominator)) {
+            continue;
+        }
+        let before = trace.get(k).map_or(0.0, |x| x.score);
+        let after = w.indicators[k].score;
+        if (after - before).abs() > 1e-9 {
+            continue;
+        }
+        let label = ind.label.get(lang);
+        let note = if w.indicators[k].imputed {
+            t.f("eval.whatif_note.missing", &[("name", label)])
+        } else if w.indicators[k].benchmark.is_none_or(|b| b <= 0.0) {
+            t.f("eval.whatif_note.no_benchmark", &[("name", label)])
+        } else if let Some(cap) = g.cap.filter(|c| after >= ind.weight * c - 1e-9) {
+            t.f(
+                "eval.whatif_note.cap",
+                &[
+                    ("name", label),
+                    ("cap", &grouped(cap, 1)),
+                    ("max", &grouped(ind.weight * cap, 2)),
+                ],
+            )
+        } else {
+            t.f("eval.whatif_note.zero", &[("name", label)])
+        };
+        out.push(note);
+    }
+    if (w.total - total).abs() > 1e-9 {
+        out.push(t.f(
+            "eval.whatif_note.change",
+            &[("delta", &format!("{:+.2}", w.total - total))],
+        ));
+    }
+    out
 }
 
 /// A figure for an input box: up to 4 decimals, no trailing zeros.
