@@ -94,9 +94,18 @@ pub async fn run(db: &Db, file: &Path, o: Options, actor: &Actor) -> anyhow::Res
             Some((m, source, _)) => (m, Some(source)),
             None => (prepared.recognised(), None),
         };
+    let hinted = prepared.source_hint();
     let Some(source) = o
         .source
         .or_else(|| saved_source.as_deref().and_then(FactSource::parse))
+        .or_else(|| {
+            let h = hinted?;
+            eprintln!(
+                "source: {} (named in the file; --source to choose another)",
+                h.id()
+            );
+            Some(h)
+        })
     else {
         p.done();
         bail!(

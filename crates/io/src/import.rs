@@ -80,6 +80,23 @@ impl Prepared {
     }
 
     /// The mapping the header alone suggests.
+    /// The source the file name, the sheet's name or its title rows name, if exactly one.
+    pub fn source_hint(&self) -> Option<devzone_core::model::FactSource> {
+        let first_header = self
+            .layout
+            .as_ref()
+            .and_then(|l| l.header_rows.first().copied())
+            .unwrap_or(0);
+        let titles: Vec<String> = (0..first_header.min(self.read.grid.len()))
+            .map(|r| self.read.grid.row(r).join(" "))
+            .collect();
+        devzone_core::import::source_hint::named_source(
+            [self.file_name.as_str(), self.read.sheet.as_str()]
+                .into_iter()
+                .chain(titles.iter().map(String::as_str)),
+        )
+    }
+
     pub fn recognised(&self) -> Mapping {
         self.layout
             .as_ref()

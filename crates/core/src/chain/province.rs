@@ -80,6 +80,8 @@ pub fn parse(g: &Grid) -> Result<Vec<ProvinceRow>, Vec<ProvinceProblem>> {
             continue;
         };
         match (figure(get(ec)), figure(get(rc))) {
+            // A division of the template left unfilled.
+            (Ok(None), Ok(None)) => continue,
             (Ok(employees), Ok(revenue_wan)) => rows.push(ProvinceRow {
                 division: d.to_string(),
                 year,
@@ -124,6 +126,8 @@ mod tests {
             &["39", "2024年", "1,200", "35.5"],
             &["", "", "", ""],
             &["27", "2024", "", "1,000"],
+            // A division of the downloaded template, left unfilled.
+            &["13", "2024", "", ""],
         ]);
         let rows = parse(&g).unwrap();
         assert_eq!(rows.len(), 2);

@@ -99,7 +99,7 @@ pub fn smallest_change(
         let b = cohort.benchmark(k, row.division);
         let reason = match (row.value(ind.numerator), row.value(ind.denominator)) {
             _ if ind.numerator.unit() != "万元" => Err(Fixed::NotMoney),
-            _ if !(b > 0.0) => Err(Fixed::NoBenchmark),
+            _ if b.is_nan() || b <= 0.0 => Err(Fixed::NoBenchmark),
             (None, _) | (_, None) => Err(Fixed::Missing),
             (_, Some(d)) if d <= 0.0 => Err(Fixed::NoDenominator),
             (Some(n), _) if n < 0.0 => Err(Fixed::Negative),

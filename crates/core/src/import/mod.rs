@@ -7,6 +7,7 @@ pub mod cells;
 pub mod grid;
 pub mod headers;
 pub mod rows;
+pub mod source_hint;
 pub mod templates;
 
 pub use grid::{Grid, Layout};

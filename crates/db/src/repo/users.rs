@@ -6,10 +6,11 @@ use crate::{Actor, DbError, DbResult, conflict_or};
 use chrono::{DateTime, Duration, Utc};
 use devzone_core::model::Role;
 use devzone_core::secret;
+use devzone_core::validate::FieldError;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, TransactionTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, TransactionTrait,
 };
 
 /// Wrong passwords in a row after which an account is locked for [`LOCK_MINUTES`].
@@ -168,6 +169,23 @@ pub async fn set_disabled(
 ) -> DbResult<()> {
     let tx = db.begin().await?;
     let u = by_name(&tx, username).await?.ok_or(DbError::NotFound)?;
+    // An installation without an enabled administrator could not be administered from the
+    // browser again: the last one stays enabled.
+    if disabled && !u.disabled && u.role == Role::Admin.id() {
+        let other_admins = user::Entity::find()
+            .filter(user::Column::Role.eq(Role::Admin.id()))
+            .filter(user::Column::Disabled.eq(false))
+            .filter(user::Column::Id.ne(u.id))
+            .count(&tx)
+            .await?;
+        if other_admins == 0 {
+            return Err(DbError::Invalid(vec![FieldError::new(
+                "username",
+                "user.last_admin",
+                username,
+            )]));
+        }
+    }
     let mut am: user::ActiveModel = u.clone().into();
     am.disabled = Set(disabled);
     am.update(&tx).await?;

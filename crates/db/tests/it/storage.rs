@@ -347,6 +347,49 @@ async fn login_throttles_after_ten_failures() {
     }
 }
 
+#[tokio::test]
+async fn the_last_enabled_administrator_cannot_be_disabled() {
+    for t in all().await {
+        let db = &t.db;
+        let admin = |name: &'static str| users::NewUser {
+            username: name,
+            display_name: name,
+            password: "long enough pw",
+            role: Role::Admin,
+            enterprise_id: None,
+            zones: &[],
+        };
+        users::create(&db.conn, &actor(), &admin("root"))
+            .await
+            .unwrap();
+        let e = users::set_disabled(&db.conn, &actor(), "root", true)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&e, devzone_db::DbError::Invalid(v) if v[0].rule == "user.last_admin"),
+            "{e:?} ({})",
+            t.label
+        );
+        // With a second administrator either may go, and then the other is the last.
+        users::create(&db.conn, &actor(), &admin("second"))
+            .await
+            .unwrap();
+        users::set_disabled(&db.conn, &actor(), "root", true)
+            .await
+            .unwrap();
+        assert!(
+            users::set_disabled(&db.conn, &actor(), "second", true)
+                .await
+                .is_err()
+        );
+        // Disabling an analyst is never refused.
+        ana(db).await;
+        users::set_disabled(&db.conn, &actor(), "ana", true)
+            .await
+            .unwrap();
+    }
+}
+
 async fn ana(db: &Db) {
     users::create(
         &db.conn,

@@ -319,8 +319,14 @@ pub async fn set_disabled(
     Form(f): Form<DisableForm>,
 ) -> Result<Response, PageError> {
     admin_only(&v)?;
-    users::set_disabled(&state.db.conn, &v.actor(), &name, f.disabled == "true").await?;
-    Ok(Redirect::to("/admin/users").into_response())
+    match users::set_disabled(&state.db.conn, &v.actor(), &name, f.disabled == "true").await {
+        Ok(()) => Ok(Redirect::to("/admin/users").into_response()),
+        Err(devzone_db::DbError::Invalid(errs)) => {
+            let t = v.tr();
+            users_page(&state, &v, errs.iter().map(|e| t.field_error(e)).collect()).await
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// The pages of this area, merged into the site by `pages::routes`.

@@ -141,6 +141,8 @@ pub struct CandidateView {
     pub misses: u32,
     pub checks: Vec<CheckView>,
     pub stage: Option<String>,
+    /// The stage's id, for the form to start from.
+    pub stage_id: String,
 }
 
 #[derive(Debug, Default, Deserialize, Clone)]
@@ -475,6 +477,10 @@ pub async fn candidate_views(
                 stage: stages
                     .get(&(kind.to_string(), c.id))
                     .map(|s| t.tv("match_stage", s)),
+                stage_id: stages
+                    .get(&(kind.to_string(), c.id))
+                    .cloned()
+                    .unwrap_or_default(),
             }
         })
         .collect();

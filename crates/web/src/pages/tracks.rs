@@ -594,6 +594,43 @@ pub async fn lq(
     lq_page(&state, &v, id, p, vec![], None).await
 }
 
+/// The sheet the province's totals are uploaded in: every division of GB/T 4754-2017 with
+/// its name, the last complete year, and the two figures left blank to fill in.
+pub async fn lq_template(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    zone_for(&state, &v, id).await?;
+    use chrono::Datelike;
+    use devzone_io::{Cell, Table};
+    let year = devzone_core::calendar::today().year() - 1;
+    let table = Table {
+        sheet: "全省分行业合计".into(),
+        headers: ["行业大类代码", "名称", "年份", "从业人员", "营业收入(万元)"]
+            .map(String::from)
+            .to_vec(),
+        rows: industries(IndustryEdition::Amended)
+            .divisions()
+            .map(|d| {
+                vec![
+                    Cell::Text(d.code.clone()),
+                    Cell::Text(d.name.clone()),
+                    Cell::Number(year as f64),
+                    Cell::Empty,
+                    Cell::Empty,
+                ]
+            })
+            .collect(),
+    };
+    crate::views::download(
+        &table,
+        None,
+        "province-totals-template",
+        "全省分行业合计模板",
+    )
+}
+
 /// Province totals from a CSV or spreadsheet: division, year, employees, revenue (万元).
 pub async fn upload_province(
     State(state): State<AppState>,
@@ -825,6 +862,10 @@ pub(super) fn routes() -> axum::Router<crate::AppState> {
         .route("/zones/{id}/tracks/{tax}/{track}/records", post(add_record))
         .route("/zones/{id}/tracks/{tax}/{track}/stage", post(set_stage))
         .route("/zones/{id}/targets", get(targets).post(add_target))
+        .route(
+            "/zones/{id}/location-quotient/template.xlsx",
+            get(lq_template),
+        )
         .route(
             "/zones/{id}/location-quotient",
             get(lq)

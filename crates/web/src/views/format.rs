@@ -65,3 +65,25 @@ pub fn class_label(t: &Tr, class: Option<&str>) -> String {
         None => String::new(),
     }
 }
+
+/// A unit written in Chinese by the engines (万元, 亩, 万元/吨标准煤) in the reader's
+/// language.
+pub fn unit_text(t: &Tr, unit: &str) -> String {
+    if t.0 == crate::i18n::Lang::Zh {
+        return unit.to_string();
+    }
+    unit.split('/')
+        .map(|u| match u.trim() {
+            "亩" => "mu",
+            "万元" => "10k yuan",
+            "亿元" => "100m yuan",
+            "元" => "yuan",
+            "吨标准煤" => "tce",
+            "吨" => "t",
+            "人" => "persons",
+            "万千瓦时" => "10k kWh",
+            other => other,
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}

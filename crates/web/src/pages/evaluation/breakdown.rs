@@ -10,6 +10,7 @@ use crate::error::PageError;
 use crate::i18n::Tr;
 use crate::pages::home::field_label;
 use crate::session::PageViewer;
+use crate::views::format::unit_text;
 use crate::views::{Chrome, grouped};
 use askama::Template;
 use askama_web::WebTemplate;
@@ -192,7 +193,7 @@ pub async fn show(
         fields.push(FieldRow {
             id: m.id().to_string(),
             label: field_label(t, m.fact()),
-            unit: m.unit().to_string(),
+            unit: unit_text(&t, m.unit()),
             value: given.unwrap_or_else(|| stored.map(|u| trim_num(u.v)).unwrap_or_default()),
             error,
         });
@@ -219,7 +220,7 @@ pub async fn show(
                 unit: if share {
                     String::new()
                 } else {
-                    ind.unit.clone()
+                    unit_text(&t, &ind.unit)
                 },
                 benchmark: indicator_value(tr.and_then(|x| x.benchmark), share),
                 ratio: num(tr.and_then(|x| x.ratio), 2),
@@ -318,7 +319,7 @@ pub async fn show(
                                 "{} +{} {}",
                                 field_label(t, ind.numerator.fact()),
                                 grouped(c, 2),
-                                ind.numerator.unit()
+                                unit_text(&t, ind.numerator.unit())
                             )
                         })
                         .unwrap_or_default(),

@@ -43,6 +43,8 @@ pub(super) struct ComparePage {
     b: i64,
     moves: Vec<MoveRow>,
     summary: String,
+    /// Why nothing is compared: fewer than two finished runs, or the same run twice.
+    notice: String,
 }
 
 pub async fn compare(
@@ -78,7 +80,14 @@ pub async fn compare(
     );
     let mut moves = Vec::new();
     let mut summary = String::new();
-    if let (Some(ra), Some(rb)) = (ra, rb) {
+    let notice = if runs.len() < 2 {
+        t.t("eval.compare_need_two").to_string()
+    } else if a == b {
+        t.t("eval.compare_same").to_string()
+    } else {
+        String::new()
+    };
+    if let (Some(ra), Some(rb), true) = (ra, rb, notice.is_empty()) {
         let scheme = scheme_of(rb)?;
         let rank_of = |c: &Option<String>, grp: &str| {
             scheme.group(grp).and_then(|(_, g)| {
@@ -106,8 +115,8 @@ pub async fn compare(
                 group: group_label(&t, &scheme, &m.grp),
                 before: class_label(&t, m.class_before.as_deref()),
                 after: class_label(&t, m.class_after.as_deref()),
-                total_before: num(m.total_before, 4),
-                total_after: num(m.total_after, 4),
+                total_before: num(m.total_before, 2),
+                total_after: num(m.total_after, 2),
                 drivers: m
                     .drivers
                     .iter()
@@ -145,6 +154,7 @@ pub async fn compare(
         b,
         moves,
         summary,
+        notice,
     }
     .into_response())
 }

@@ -120,7 +120,7 @@ pub(super) fn cohort_rows(t: &Tr, scheme: &Scheme, s: &Summary) -> Vec<CohortRow
                         (
                             i.label.get(t.lang()).to_string(),
                             num(*b, 4),
-                            i.unit.clone(),
+                            crate::views::format::unit_text(t, &i.unit),
                         )
                     })
                     .collect(),

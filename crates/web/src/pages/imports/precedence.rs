@@ -18,12 +18,24 @@ use devzone_core::model::FactSource;
 use devzone_db::repo::zones;
 use serde::Deserialize;
 
+/// One field's order: as text, and its first three sources for the form to start from.
+pub struct PrecedenceRow {
+    pub id: String,
+    pub label: String,
+    pub order: String,
+    /// The zone set its own order for this field.
+    pub own: bool,
+    pub first: String,
+    pub second: String,
+    pub third: String,
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "imports/precedence.html")]
 pub struct PrecedencePage {
     pub(super) c: Chrome,
     pub(super) zone_id: i64,
-    pub(super) rows: Vec<(String, String, String, bool)>,
+    pub(super) rows: Vec<PrecedenceRow>,
     pub(super) sources: Vec<(String, String)>,
     pub(super) error: Option<String>,
 }
@@ -50,16 +62,20 @@ pub(super) async fn precedence_page(
         .iter()
         .map(|f| {
             let order = p.order(*f);
-            (
-                f.id().to_string(),
-                target_label(&t, Target::Fact(*f)),
-                order
+            let nth = |i: usize| order.get(i).map(|s| s.id().to_string()).unwrap_or_default();
+            PrecedenceRow {
+                id: f.id().to_string(),
+                label: target_label(&t, Target::Fact(*f)),
+                order: order
                     .iter()
                     .map(|s| source_label(&t, s.id()))
                     .collect::<Vec<_>>()
                     .join(" › "),
-                p.overrides.contains_key(f),
-            )
+                own: p.overrides.contains_key(f),
+                first: nth(0),
+                second: nth(1),
+                third: nth(2),
+            }
         })
         .collect();
     let page = PrecedencePage {

@@ -32,6 +32,8 @@ pub(crate) struct Choices {
     pub(crate) kind: Kind,
     pub(crate) source: Option<FactSource>,
     pub(crate) year: Option<i32>,
+    /// The source was proposed from the file's name or title, not chosen.
+    pub(crate) source_hinted: bool,
     /// Column → target id ("" = ignored) and unit, when the form sent them.
     pub(crate) columns: HashMap<usize, (String, String)>,
 }
@@ -58,6 +60,7 @@ impl Choices {
                 .unwrap_or(Kind::Facts),
             source: get("source").and_then(|s| FactSource::parse(&s)),
             year: get("year").and_then(|y| y.parse().ok()),
+            source_hinted: false,
             columns,
         }
     }
@@ -143,7 +146,15 @@ pub(crate) async fn plan_upload(
             }
             m.clone()
         }
-        None => prepared.recognised(),
+        None => {
+            // A layout never imported here: the file's own name may say where it is from
+            // (the sample sheets do); proposed, and shown as proposed, until chosen.
+            if !pairs.iter().any(|(k, _)| k == "source") {
+                choices.source = prepared.source_hint();
+                choices.source_hinted = choices.source.is_some();
+            }
+            prepared.recognised()
+        }
     };
     let mapping = choices.mapping(&base);
     let saved_from = saved.map(|(_, s, _)| s);
@@ -242,6 +253,7 @@ pub struct UploadPage {
     pub(super) year: String,
     pub(super) sources: Vec<(String, String)>,
     pub(super) saved_from: Option<String>,
+    pub(super) source_hinted: bool,
     pub(super) targets: Vec<(String, String)>,
     pub(super) columns: Vec<ColumnView>,
     pub(super) preview: Vec<(usize, Vec<String>)>,
@@ -370,6 +382,7 @@ pub async fn show_upload(
             .map(|s| (s.id().to_string(), source_label(&t, s.id())))
             .collect(),
         saved_from: saved_from.map(|s| source_label(&t, &s)),
+        source_hinted: choices.source_hinted,
         targets: Target::all()
             .map(|x| (x.id().to_string(), target_label(&t, x)))
             .collect(),
