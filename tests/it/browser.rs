@@ -5,7 +5,7 @@
 //! the database. Skipped (with a message) when chromedriver is not installed; `.ci/run`
 //! installs it. Set DEVZONE_SCREENSHOTS=DIR to keep screenshots of the pages visited.
 
-use devzone_core::facts::{Centi, FactField, display_value};
+use devzone_core::facts::{Centi, FactField, display_grouped};
 use devzone_db::repo::{enterprises, facts, users};
 use devzone_db::{Actor, Scope};
 use fantoccini::{ClientBuilder, Locator};
@@ -277,7 +277,7 @@ async fn login_search_and_open_an_enterprise() {
         .unwrap()
         .value
         .unwrap();
-    let shown = display_value(FactField::Revenue, Centi(revenue));
+    let shown = display_grouped(FactField::Revenue, Centi(revenue));
     let table = c
         .find(Locator::Css("#facts-table"))
         .await
@@ -631,7 +631,7 @@ async fn import_with_errors_report_commit_and_find_on_enterprise_page() {
         .text()
         .await
         .unwrap();
-    let shown = display_value(FactField::Revenue, Centi(revenue.value.unwrap()));
+    let shown = display_grouped(FactField::Revenue, Centi(revenue.value.unwrap()));
     assert!(body.contains(&shown), "{shown} not on the page");
     assert!(body.contains("企业自报"));
 

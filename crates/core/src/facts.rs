@@ -107,6 +107,35 @@ pub fn display_value(field: FactField, v: Centi) -> String {
     }
 }
 
+/// [`display_value`] with thousands separators (12,345.67), as pages show figures; forms
+/// keep the plain number.
+pub fn display_grouped(field: FactField, v: Centi) -> String {
+    let plain = display_value(field, v);
+    let (sign, digits) = match plain.strip_prefix('-') {
+        Some(d) => ("-", d),
+        None => ("", plain.as_str()),
+    };
+    let (int, frac) = match digits.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (digits, None),
+    };
+    if !int.bytes().all(|b| b.is_ascii_digit()) {
+        return plain;
+    }
+    let mut out = String::from(sign);
+    for (i, ch) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
+    }
+    out
+}
+
 /// The unit shown next to [`display_value`], as a translation key suffix.
 pub fn display_unit(field: FactField) -> &'static str {
     match field.unit() {
@@ -214,6 +243,21 @@ impl Precedence {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pages_group_thousands_and_forms_do_not() {
+        let v = Centi(1_234_567_890_00); // 1,234,567,890 元 = 123,456.79 万元
+        assert_eq!(display_value(FactField::Revenue, v), "123456.79");
+        assert_eq!(display_grouped(FactField::Revenue, v), "123,456.79");
+        assert_eq!(
+            display_grouped(FactField::Revenue, Centi(-5_000_000_00)),
+            "-500.00"
+        );
+        assert_eq!(
+            display_grouped(FactField::Employees, Centi(1_200_00)),
+            "1,200"
+        );
+    }
     use std::str::FromStr;
 
     #[test]

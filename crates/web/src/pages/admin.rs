@@ -212,7 +212,7 @@ async fn users_page(
             .filter(|z| granted.contains(&z.id))
             .map(|z| z.name.clone())
             .collect::<Vec<_>>()
-            .join("、");
+            .join(t.t("list.sep"));
         rows.push(UserRow {
             role: t.tv("role", &u.role),
             zones,

@@ -367,12 +367,15 @@ fn target_rows(t: &Tr, list: &[Target]) -> Vec<TargetRow> {
         .map(|x| {
             let mut why = Vec::new();
             if !x.supplies.is_empty() {
-                why.push(t.f("chain.why_supplies", &[("nodes", &x.supplies.join("、"))]));
+                why.push(t.f(
+                    "chain.why_supplies",
+                    &[("nodes", &x.supplies.join(t.t("list.sep")))],
+                ));
             }
             if !x.supplied_by.is_empty() {
                 why.push(t.f(
                     "chain.why_supplied_by",
-                    &[("nodes", &x.supplied_by.join("、"))],
+                    &[("nodes", &x.supplied_by.join(t.t("list.sep")))],
                 ));
             }
             if why.is_empty() {
@@ -383,9 +386,9 @@ fn target_rows(t: &Tr, list: &[Target]) -> Vec<TargetRow> {
                 name: x.name.clone(),
                 stream: stream_label(t, x.stream),
                 status: t.tv("chain.status", x.status.id()),
-                why: why.join("；"),
-                attract: x.attract.join("、"),
-                codes: x.industry_codes.join("、"),
+                why: why.join(t.t("list.sep_clause")),
+                attract: x.attract.join(t.t("list.sep")),
+                codes: x.industry_codes.join(t.t("list.sep")),
             }
         })
         .collect()
@@ -445,7 +448,7 @@ pub async fn chain(
                 .take(3)
                 .map(|m| m.name.clone())
                 .collect::<Vec<_>>()
-                .join("、"),
+                .join(t.t("list.sep")),
             revenue: wan_yuan(x.revenue, 0),
             tax: wan_yuan(x.tax, 0),
             employees: grouped(x.employees, 0),
@@ -454,7 +457,7 @@ pub async fn chain(
                 .iter()
                 .map(|(k, n)| format!("{} {n}", t.tv("qualification", k)))
                 .collect::<Vec<_>>()
-                .join("，"),
+                .join(t.t("list.sep")),
         })
         .collect();
     let page = ChainPage {
@@ -555,7 +558,7 @@ fn evidence_text(t: &Tr, json: &str) -> String {
             format!("{}「{}」", t.tv("chain.source", src), e.term)
         })
         .collect::<Vec<_>>()
-        .join("，")
+        .join(t.t("list.sep"))
 }
 
 async fn mapping_rows(
@@ -670,10 +673,22 @@ pub async fn node(
             stream_label(&t, n.stream),
         ),
         (t.t("chain.description").to_string(), n.description.clone()),
-        (t.t("chain.products").to_string(), n.products.join("、")),
-        (t.t("chain.keywords").to_string(), n.keywords.join("、")),
-        (t.t("chain.codes").to_string(), n.industry_codes.join("、")),
-        (t.t("chain.supplies").to_string(), supplies.join("、")),
+        (
+            t.t("chain.products").to_string(),
+            n.products.join(t.t("list.sep")),
+        ),
+        (
+            t.t("chain.keywords").to_string(),
+            n.keywords.join(t.t("list.sep")),
+        ),
+        (
+            t.t("chain.codes").to_string(),
+            n.industry_codes.join(t.t("list.sep")),
+        ),
+        (
+            t.t("chain.supplies").to_string(),
+            supplies.join(t.t("list.sep")),
+        ),
     ];
     let page = NodePage {
         error: nonempty(&p.error),

@@ -13,7 +13,7 @@ use axum::Form;
 use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use devzone_core::facts::{Centi, FactField, display_unit, display_value, from_display};
+use devzone_core::facts::{Centi, FactField, display_grouped, display_unit, from_display};
 use devzone_core::model::{FactSource, Ownership, QualificationKind};
 use devzone_core::reference::{IndustryEdition, divisions, industries};
 use devzone_core::validate::{
@@ -300,7 +300,7 @@ fn profile(t: Tr, e: &enterprise::Model, zone: &str, park: Option<&str>) -> Vec<
     let list = |json: &str| {
         serde_json::from_str::<Vec<String>>(json)
             .unwrap_or_default()
-            .join("、")
+            .join(t.t("list.sep"))
     };
     let division = e
         .division_code
@@ -357,7 +357,7 @@ fn profile(t: Tr, e: &enterprise::Model, zone: &str, park: Option<&str>) -> Vec<
 
 fn show_value(f: FactField, v: &devzone_db::repo::facts::FactVersion) -> String {
     match (v.value, &v.text_value) {
-        (Some(c), _) => display_value(f, Centi(c)),
+        (Some(c), _) => display_grouped(f, Centi(c)),
         (None, Some(t)) => t.clone(),
         _ => String::new(),
     }

@@ -352,6 +352,8 @@ struct TargetsPage {
     f: TargetForm,
     errors: Vec<String>,
     qualifications: Vec<(String, String)>,
+    /// The tracks to pick from, by taxonomy: (taxonomy name, [(value, track name, picked)]).
+    track_choices: Vec<(String, Vec<(String, String, bool)>)>,
     kpis: Vec<Kpi>,
     rows: Vec<TargetRow>,
 }
@@ -359,7 +361,17 @@ struct TargetsPage {
 fn metric_label(t: &crate::i18n::Tr, m: &Metric) -> String {
     match m {
         Metric::ParksWithTheme { words } => {
-            t.f("target.metric.parks", &[("words", &words.join("、"))])
+            // Each word once, in the order given.
+            let mut unique: Vec<&str> = Vec::new();
+            for w in words {
+                if !unique.contains(&w.as_str()) {
+                    unique.push(w);
+                }
+            }
+            t.f(
+                "target.metric.parks",
+                &[("words", &unique.join(t.t("list.sep")))],
+            )
         }
         Metric::EnterprisesInTracks { qualifications, .. } if !qualifications.is_empty() => t.f(
             "target.metric.enterprises_q",
@@ -369,7 +381,7 @@ fn metric_label(t: &crate::i18n::Tr, m: &Metric) -> String {
                     .iter()
                     .map(|q| t.tv("qualification", q))
                     .collect::<Vec<_>>()
-                    .join("、"),
+                    .join(t.t("list.sep")),
             )],
         ),
         Metric::EnterprisesInTracks { .. } => t.t("target.metric.enterprises").to_string(),
@@ -402,7 +414,7 @@ async fn targets_page(
         let money = matches!(metric, Metric::RevenueInTracks { .. });
         let fmt = |x: f64| {
             if money {
-                format!("{} {}", grouped(x / 100_000_000.0, 1), t.t("unit.yi_yuan"))
+                crate::views::format::large_yuan(&t, x)
             } else {
                 grouped(x, 0)
             }
@@ -459,8 +471,27 @@ async fn targets_page(
         },
     ];
     let failed = !errors.is_empty();
+    let mut track_choices = Vec::new();
+    for tx in chains::taxonomies(db, id).await? {
+        // The 2018 SEI classes are industries, not tracks a zone sets targets on.
+        if tx.id == "sei2018" {
+            continue;
+        }
+        let picks: Vec<(String, String, bool)> = tx
+            .of_level(Level::Track)
+            .map(|tr| {
+                let value = format!("{}/{}", tx.id, tr.id);
+                let picked = f.tracks.contains(&value);
+                (value, tr.name.clone(), picked)
+            })
+            .collect();
+        if !picks.is_empty() {
+            track_choices.push((tx.name.clone(), picks));
+        }
+    }
     let page = TargetsPage {
         zone_id: id,
+        track_choices,
         f,
         errors: t.field_messages(&errors),
         qualifications: devzone_core::model::QualificationKind::ALL
@@ -705,9 +736,12 @@ fn province_problem(
 pub struct TargetForm {
     name: String,
     kind: String,
-    /// Theme words, or track ids, separated by commas.
+    /// Theme words separated by commas (or, from scripts, track ids with `taxonomy`).
     items: Option<String>,
     taxonomy: Option<String>,
+    /// Tracks picked by name, each "taxonomy/track".
+    #[serde(skip)]
+    tracks: Vec<String>,
     qualification: Option<String>,
     target_value: Option<String>,
     baseline: Option<String>,
@@ -716,6 +750,57 @@ pub struct TargetForm {
 }
 
 impl TargetForm {
+    /// The form from its fields, the picked tracks being repeated `tracks` fields.
+    fn from_pairs(pairs: &[(String, String)]) -> TargetForm {
+        let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+        TargetForm {
+            name: get("name").unwrap_or_default(),
+            kind: get("kind").unwrap_or_default(),
+            items: get("items"),
+            taxonomy: get("taxonomy"),
+            tracks: pairs
+                .iter()
+                .filter(|(k, v)| k == "tracks" && !v.is_empty())
+                .map(|(_, v)| v.clone())
+                .collect(),
+            qualification: get("qualification"),
+            target_value: get("target_value"),
+            baseline: get("baseline"),
+            baseline_on: get("baseline_on"),
+            deadline: get("deadline"),
+        }
+    }
+
+    /// The taxonomy and track ids picked: from the track list, else from typed ids.
+    fn picked_tracks(
+        &self,
+        items: &[String],
+        errs: &mut Vec<FieldError>,
+    ) -> Option<(String, Vec<String>)> {
+        if self.tracks.is_empty() {
+            if items.is_empty() {
+                errs.push(FieldError::new("tracks", "required", ""));
+                return None;
+            }
+            let taxonomy = nonempty(&self.taxonomy).unwrap_or_else(|| "beijing-future".into());
+            return Some((taxonomy, items.to_vec()));
+        }
+        let mut taxonomy: Option<&str> = None;
+        let mut ids = Vec::new();
+        for v in &self.tracks {
+            let (tx, id) = v.split_once('/').unwrap_or(("", v.as_str()));
+            match taxonomy {
+                Some(first) if first != tx => {
+                    errs.push(FieldError::new("tracks", "target.one_taxonomy", v.clone()));
+                    return None;
+                }
+                _ => taxonomy = Some(tx),
+            }
+            ids.push(id.to_string());
+        }
+        Some((taxonomy.unwrap_or_default().to_string(), ids))
+    }
+
     fn metric(&self, errs: &mut Vec<FieldError>) -> Option<Metric> {
         let items: Vec<String> = self
             .items
@@ -725,22 +810,24 @@ impl TargetForm {
             .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty())
             .collect();
-        let taxonomy = nonempty(&self.taxonomy).unwrap_or_else(|| "beijing-future".into());
         match self.kind.as_str() {
             "parks_with_theme" if items.is_empty() => {
                 errs.push(FieldError::new("items", "required", ""));
                 None
             }
             "parks_with_theme" => Some(Metric::ParksWithTheme { words: items }),
-            "enterprises_in_tracks" => Some(Metric::EnterprisesInTracks {
-                taxonomy,
-                tracks: items,
-                qualifications: nonempty(&self.qualification).into_iter().collect(),
-            }),
-            "revenue_in_tracks" => Some(Metric::RevenueInTracks {
-                taxonomy,
-                tracks: items,
-            }),
+            "enterprises_in_tracks" => {
+                let (taxonomy, tracks) = self.picked_tracks(&items, errs)?;
+                Some(Metric::EnterprisesInTracks {
+                    taxonomy,
+                    tracks,
+                    qualifications: nonempty(&self.qualification).into_iter().collect(),
+                })
+            }
+            "revenue_in_tracks" => {
+                let (taxonomy, tracks) = self.picked_tracks(&items, errs)?;
+                Some(Metric::RevenueInTracks { taxonomy, tracks })
+            }
             other => {
                 errs.push(FieldError::new("kind", "choice.unknown", other));
                 None
@@ -755,10 +842,11 @@ pub async fn add_target(
     State(state): State<AppState>,
     PageViewer(v): PageViewer,
     Path(id): Path<i64>,
-    Form(f): Form<TargetForm>,
+    Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     zone_for(&state, &v, id).await?;
     v.require_write()?;
+    let f = TargetForm::from_pairs(&pairs);
     let mut errs = Vec::new();
     let metric = f.metric(&mut errs);
     // Tracks named must exist in the taxonomy.
@@ -778,7 +866,7 @@ pub async fn add_target(
             Some(t) => {
                 for tr in tracks {
                     if t.node(tr).is_none_or(|n| n.level != Level::Track) {
-                        errs.push(FieldError::new("items", "choice.unknown", tr.clone()));
+                        errs.push(FieldError::new("tracks", "choice.unknown", tr.clone()));
                     }
                 }
             }

@@ -19,7 +19,9 @@ pub fn grouped(v: f64, decimals: usize) -> String {
         }
         out.push(c);
     }
-    let sign = if v < 0.0 { "-" } else { "" };
+    // A value that rounds to zero has no sign: "-0.00" is no figure anyone wrote.
+    let zero = s.bytes().all(|b| b == b'0' || b == b'.');
+    let sign = if v < 0.0 && !zero { "-" } else { "" };
     match frac {
         Some(f) => format!("{sign}{out}.{f}"),
         None => format!("{sign}{out}"),
@@ -86,4 +88,25 @@ pub fn unit_text(t: &Tr, unit: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// An amount of yuan at the scale a reader expects: 亿元 in Chinese ("55.9 亿元"), billions
+/// in English ("5.59 bn yuan"), since "55.9 100 million yuan" reads as two numbers.
+pub fn large_yuan(t: &Tr, yuan: f64) -> String {
+    match t.0 {
+        crate::i18n::Lang::Zh => format!("{} 亿元", grouped(yuan / 1e8, 1)),
+        crate::i18n::Lang::En => format!("{} bn yuan", grouped(yuan / 1e9, 2)),
+    }
+}
+
+/// A figure for an input box: at most `decimals` decimals, no trailing zeros, no grouping
+/// (28081.21, not 28081.208026067186).
+pub fn plain(v: f64, decimals: usize) -> String {
+    let s = format!("{v:.decimals$}");
+    let s = if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    };
+    if s == "-0" { "0".into() } else { s }
 }

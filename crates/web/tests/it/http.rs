@@ -1052,8 +1052,46 @@ async fn land_api_and_pages() {
             let (s, html) = page(&app, &cookie, uri).await;
             assert_eq!(s, StatusCode::OK, "{uri}: {html}");
         }
-        let (s, html) = page(&app, &cookie, "/zones/1/land").await;
-        assert_eq!(s, StatusCode::OK);
+        // The rent roll comes in pages of 50 with the total, and a search keeps only the
+        // leases of the tenant, building or unit named.
+        let (_, html) = page(&app, &cookie, "/zones/1/leases").await;
+        let total: usize = html
+            .split("共 ")
+            .nth(1)
+            .and_then(|r| r.split(' ').next())
+            .and_then(|n| n.parse().ok())
+            .expect("the rent roll states its total");
+        let body = html
+            .split("<tbody>")
+            .nth(1)
+            .unwrap()
+            .split("</tbody>")
+            .next()
+            .unwrap();
+        assert_eq!(body.matches("<tr>").count(), total.min(50));
+        assert_eq!(html.contains("rel=\"next\""), total > 50);
+        let building = body
+            .split("\">")
+            .nth(1)
+            .and_then(|r| r.split("</a>").next())
+            .expect("a building name")
+            .to_string();
+        let (_, html) = page(
+            &app,
+            &cookie,
+            &format!("/zones/1/leases?q={}", urlencoding(&building)),
+        )
+        .await;
+        let body = html
+            .split("<tbody>")
+            .nth(1)
+            .unwrap()
+            .split("</tbody>")
+            .next()
+            .unwrap();
+        assert!(body.matches("<tr>").count() >= 1);
+        assert!(body.split("<tr>").skip(1).all(|r| r.contains(&building)));
+        let (_, html) = page(&app, &cookie, "/zones/1/land").await;
         assert!(html.contains("class=\"zone-map\"") && html.contains("出租率"));
         let csrf = csrf_of(&html);
         // The rules form refuses a vacancy above 100 % and keeps the old rules.
@@ -1517,11 +1555,15 @@ async fn tracks_targets_and_location_quotients() {
     let (s, html) = post_form(&app, &cookie, "/zones/1/targets", &format!("csrf={csrf}&name=t&kind=enterprises_in_tracks&items=nowhere&target_value=10&baseline_on=2025-01-01")).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("nowhere") && html.contains("期限"), "{html}");
-    let (s, to) = post_form(&app, &cookie, "/zones/1/targets", &format!("csrf={csrf}&name=%E6%B0%A2%E8%83%BD%E8%90%A5%E6%94%B6&kind=revenue_in_tracks&items=hydrogen&target_value=50&baseline_on=2025-01-01&deadline=2028-12-31")).await;
+    let (s, to) = post_form(&app, &cookie, "/zones/1/targets", &format!("csrf={csrf}&name=%E6%B0%A2%E8%83%BD%E8%90%A5%E6%94%B6&kind=revenue_in_tracks&tracks=beijing-future%2Fhydrogen&target_value=50&baseline_on=2025-01-01&deadline=2028-12-31")).await;
     assert_eq!(
         (s, to.as_str()),
         (StatusCode::SEE_OTHER, "/zones/1/targets")
     );
+    // Tracks picked from two taxonomies are refused with the rule.
+    let (s, html) = post_form(&app, &cookie, "/zones/1/targets", &format!("csrf={csrf}&name=x&kind=enterprises_in_tracks&tracks=beijing-future%2Fhydrogen&tracks=suzhou-ivd%2Fivd&target_value=5&deadline=2028-12-31")).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("同一图谱"), "{html}");
     let all = devzone_db::repo::tracks::targets(&t.db.conn, 1)
         .await
         .unwrap();
@@ -2161,4 +2203,9 @@ async fn every_list_answers_in_one_envelope() {
         expect_all(&app, &matrix).await;
     }
     assert!(lists >= 17, "only {lists} lists found");
+}
+
+/// Percent-encodes a query value.
+fn urlencoding(s: &str) -> String {
+    serde_urlencoded::to_string([("v", s)]).unwrap()[2..].to_string()
 }

@@ -194,7 +194,11 @@ pub async fn show(
             id: m.id().to_string(),
             label: field_label(t, m.fact()),
             unit: unit_text(&t, m.unit()),
-            value: given.unwrap_or_else(|| stored.map(|u| trim_num(u.v)).unwrap_or_default()),
+            value: given.unwrap_or_else(|| {
+                stored
+                    .map(|u| crate::views::format::plain(u.v, 4))
+                    .unwrap_or_default()
+            }),
             error,
         });
     }
@@ -260,7 +264,7 @@ pub async fn show(
                 )
             })
             .collect::<Vec<_>>()
-            .join("；"),
+            .join(t.t("list.sep_clause")),
         ClassRule::MinScore(mins) => g
             .classes
             .names
@@ -273,7 +277,7 @@ pub async fn show(
                 )
             })
             .collect::<Vec<_>>()
-            .join("；"),
+            .join(t.t("list.sep_clause")),
     };
     let class_index = r
         .class
@@ -435,7 +439,10 @@ fn plan_view(t: Tr, lang: &str, g: &Group, p: &Plan) -> PlanView {
     let try_link = {
         let mut pairs: Vec<(String, String)> = Vec::new();
         for i in &p.increases {
-            pairs.push((i.measure.id().to_string(), trim_num(i.to)));
+            pairs.push((
+                i.measure.id().to_string(),
+                crate::views::format::plain(i.to, 4),
+            ));
         }
         format!(
             "?{}#whatif",
@@ -505,10 +512,4 @@ fn what_if_notes(
         ));
     }
     out
-}
-
-/// A figure for an input box: up to 4 decimals, no trailing zeros.
-fn trim_num(v: f64) -> String {
-    let s = format!("{v:.4}");
-    s.trim_end_matches('0').trim_end_matches('.').to_string()
 }

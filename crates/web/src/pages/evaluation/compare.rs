@@ -130,7 +130,7 @@ pub async fn compare(
                         )
                     })
                     .collect::<Vec<_>>()
-                    .join("；"),
+                    .join(t.t("list.sep_clause")),
                 name: m.name,
                 better,
             });

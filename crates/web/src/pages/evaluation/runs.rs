@@ -67,7 +67,7 @@ pub(super) fn counts_text(t: &Tr, scheme: Option<&Scheme>, s: &Summary) -> Strin
             format!("{label}: {}", parts.join(" / "))
         })
         .collect::<Vec<_>>()
-        .join("；")
+        .join(t.t("list.sep_clause"))
 }
 
 pub async fn runs(

@@ -6,13 +6,13 @@ use crate::AppState;
 use crate::error::PageError;
 use crate::pages::zone_for;
 use crate::session::{PageViewer, Viewer};
-use crate::views::Chrome;
 use crate::views::Kpi;
 use crate::views::format::{m2, wan_yuan};
+use crate::views::{Chrome, Pager};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query, RawQuery, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use devzone_core::calendar::today;
 use devzone_core::land::occupancy::is_stale;
@@ -277,6 +277,9 @@ pub async fn add_lease(
 #[derive(Debug, Default, Deserialize)]
 pub struct LeaseParams {
     days: Option<i64>,
+    park: Option<String>,
+    q: Option<String>,
+    page: Option<u64>,
     format: Option<String>,
 }
 
@@ -285,57 +288,103 @@ pub struct LeaseParams {
 struct LeasesPage {
     c: Chrome,
     zone_id: i64,
-    days: Option<i64>,
+    p: LeaseParams,
     windows: Vec<(i64, bool)>,
+    parks: Vec<(i64, String)>,
     rows: Vec<Vec<String>>,
     links: Vec<(i64, i64)>,
     total_text: String,
+    pager: Pager,
+    /// The query of the filters, for the window links and the exports.
+    filters: String,
 }
 
-/// The rent roll: leases running today, or those ending within 30/90/180 days.
+/// Leases per page of the rent roll.
+const LEASES_PER_PAGE: usize = 50;
+
+/// The rent roll: leases running today, or those ending within 30/90/180 days (soonest
+/// first), by park and by tenant, building or unit name; paged, and exported whole.
 pub async fn leases(
     State(state): State<AppState>,
     PageViewer(v): PageViewer,
     Path(id): Path<i64>,
     Query(p): Query<LeaseParams>,
+    RawQuery(raw): RawQuery,
 ) -> Result<Response, PageError> {
     let zone = zone_for(&state, &v, id).await?;
     let db = &state.db.conn;
     let t = v.tr();
     let today = today();
-    let window = p
-        .days
-        .map(|d| (today, today + chrono::Days::new(d.clamp(0, 3650) as u64)));
-    let mut ls = land::leases(db, id, window).await?;
-    if window.is_none() {
-        ls.retain(|l| l.start_on <= today && today <= l.end_on);
-    }
-    let inv = land::inventory(db, id, None).await?;
+    let zl = crate::zone_figures::land(&state, id).await?;
+    let inv = &zl.inv;
     let units: HashMap<i64, &unit::Model> = inv.units.iter().map(|u| (u.id, u)).collect();
     let buildings: HashMap<i64, &building::Model> =
         inv.buildings.iter().map(|b| (b.id, b)).collect();
-    let tenants = land::enterprise_names(db, id, ls.iter().filter_map(|l| l.tenant_id)).await?;
-    let mut links = Vec::new();
-    let rows: Vec<Vec<String>> = ls
+    let park_of_plot: HashMap<i64, Option<i64>> =
+        inv.plots.iter().map(|x| (x.id, x.park_id)).collect();
+    let park: Option<i64> = super::super::nonempty(&p.park).and_then(|x| x.parse().ok());
+    let q = super::super::nonempty(&p.q);
+    let mut ls: Vec<&lease::Model> = zl
+        .leases
         .iter()
-        .map(|l| {
-            let u = units.get(&l.unit_id);
-            let b = u.and_then(|u| buildings.get(&u.building_id));
-            let area = u.map(|u| u.area_m2).unwrap_or(0.0);
-            links.push((b.map(|b| b.id).unwrap_or(0), l.unit_id));
-            vec![
-                b.map(|b| b.name.clone()).unwrap_or_default(),
-                u.map(|u| u.name.clone()).unwrap_or_default(),
-                tenant(l, &tenants).unwrap_or_default(),
-                m2(area),
-                l.start_on.to_string(),
-                l.end_on.to_string(),
-                (l.end_on - today).num_days().to_string(),
-                format!("{:.1}", l.rent),
-                wan_yuan(area * l.rent * 12.0, 1),
-            ]
+        .filter(|l| match p.days {
+            Some(d) => {
+                devzone_core::land::occupancy::ends_within(l.end_on, today, d.clamp(0, 3650))
+                    .is_some()
+            }
+            None => l.start_on <= today && today <= l.end_on,
+        })
+        .filter(|l| {
+            park.is_none_or(|want| {
+                units
+                    .get(&l.unit_id)
+                    .and_then(|u| buildings.get(&u.building_id))
+                    .and_then(|b| park_of_plot.get(&b.plot_id).copied().flatten())
+                    == Some(want)
+            })
         })
         .collect();
+    let tenants = land::enterprise_names(db, id, ls.iter().filter_map(|l| l.tenant_id)).await?;
+    if let Some(q) = &q {
+        ls.retain(|l| {
+            let u = units.get(&l.unit_id);
+            let b = u.and_then(|u| buildings.get(&u.building_id));
+            tenant(l, &tenants).is_some_and(|n| n.contains(q.as_str()))
+                || u.is_some_and(|u| u.name.contains(q.as_str()))
+                || b.is_some_and(|b| b.name.contains(q.as_str()))
+        });
+    }
+    // Ending soonest first when looking ahead; else by building and unit.
+    let place = |l: &lease::Model| {
+        let u = units.get(&l.unit_id);
+        (
+            u.and_then(|u| buildings.get(&u.building_id))
+                .map(|b| b.name.clone())
+                .unwrap_or_default(),
+            u.map(|u| u.name.clone()).unwrap_or_default(),
+        )
+    };
+    if p.days.is_some() {
+        ls.sort_by_key(|l| (l.end_on, l.id));
+    } else {
+        ls.sort_by_cached_key(|l| (place(l), l.id));
+    }
+    let row = |l: &lease::Model| {
+        let u = units.get(&l.unit_id);
+        let b = u.and_then(|u| buildings.get(&u.building_id));
+        let area = u.map(|u| u.area_m2).unwrap_or(0.0);
+        vec![
+            b.map(|b| b.name.clone()).unwrap_or_default(),
+            u.map(|u| u.name.clone()).unwrap_or_default(),
+            tenant(l, &tenants).unwrap_or_default(),
+            m2(area),
+            l.start_on.to_string(),
+            l.end_on.to_string(),
+            (l.end_on - today).num_days().to_string(),
+            format!("{:.1}", l.rent),
+            wan_yuan(area * l.rent * 12.0, 1),
+        ]
+    };
     if p.format.is_some() {
         let headers = [
             "land.building",
@@ -354,9 +403,9 @@ pub async fn leases(
         let table = Table {
             sheet: t.t("land.rent_roll").to_string(),
             headers,
-            rows: rows
+            rows: ls
                 .iter()
-                .map(|r| r.iter().map(|c| Cell::Text(c.clone())).collect())
+                .map(|l| row(l).into_iter().map(Cell::Text).collect())
                 .collect(),
         };
         let stem = format!(
@@ -372,6 +421,27 @@ pub async fn leases(
             &stem,
         );
     }
+    let pages = ls.len().div_ceil(LEASES_PER_PAGE).max(1) as u64;
+    let page = p.page.unwrap_or(1).clamp(1, pages);
+    let shown: Vec<&lease::Model> = ls
+        .iter()
+        .skip((page as usize - 1) * LEASES_PER_PAGE)
+        .take(LEASES_PER_PAGE)
+        .copied()
+        .collect();
+    let links = shown
+        .iter()
+        .map(|l| {
+            let b = units.get(&l.unit_id).map_or(0, |u| u.building_id);
+            (b, l.unit_id)
+        })
+        .collect();
+    let raw = raw.unwrap_or_default();
+    let parks = devzone_db::repo::zones::parks(db, id)
+        .await?
+        .into_iter()
+        .map(|x| (x.id, x.name))
+        .collect();
     let page = LeasesPage {
         c: Chrome::load(
             db,
@@ -381,14 +451,17 @@ pub async fn leases(
         )
         .await?,
         zone_id: id,
-        days: p.days,
         windows: [30, 90, 180]
             .iter()
             .map(|d| (*d, p.days == Some(*d)))
             .collect(),
-        total_text: t.f("land.leases_total", &[("n", &rows.len().to_string())]),
-        rows,
+        parks,
+        total_text: t.f("land.leases_total", &[("n", &ls.len().to_string())]),
+        rows: shown.iter().map(|l| row(l)).collect(),
         links,
+        pager: Pager::new(&t, page, pages, &raw),
+        filters: crate::views::pager::query_without(&raw, &["page", "format", "days"]),
+        p,
     };
     Ok(page.into_response())
 }
@@ -466,9 +539,9 @@ pub async fn unit_show(
     let f = UnitForm {
         name: u.name.clone(),
         floor: u.floor.clone(),
-        area_m2: Some(u.area_m2.to_string()),
+        area_m2: Some(crate::views::format::plain(u.area_m2, 2)),
         status: u.status.clone(),
-        rent: u.rent.map(|r| r.to_string()),
+        rent: u.rent.map(|r| crate::views::format::plain(r, 2)),
         last_verified: u.last_verified.map(|d| d.to_string()),
     };
     unit_page(&state, &v, u, f, vec![]).await

@@ -37,7 +37,11 @@ pub fn flag_text(t: &Tr, f: &Flag) -> String {
         .iter()
         .map(|(k, v)| format!("{} {v}", t.tv("land.figure", k)))
         .collect();
-    format!("{}: {}", t.tv("land.rule", f.rule), figures.join("，"))
+    format!(
+        "{}: {}",
+        t.tv("land.rule", f.rule),
+        figures.join(t.t("list.sep"))
+    )
 }
 
 /// Map colours by status; the legend shows the same.

@@ -6,6 +6,7 @@ use crate::AppState;
 use crate::error::PageError;
 use crate::pages::{nonempty, query_without, zone_for};
 use crate::session::{PageViewer, Viewer};
+use crate::views::format::plain;
 use crate::views::format::{m2, mu, pct, wan_yuan};
 use crate::views::{Chrome, Pager};
 use askama::Template;
@@ -271,7 +272,7 @@ pub async fn plots_export(
                         .iter()
                         .map(|f| flag_text(&t, f))
                         .collect::<Vec<_>>()
-                        .join("；"),
+                        .join(t.t("list.sep_clause")),
                 ),
             ]
         })
@@ -383,7 +384,7 @@ async fn plot_card_page(
         (
             t.t("land.far").to_string(),
             if pl.area_m2 > 0.0 {
-                format!("{:.2}", a.built_floor_m2 / pl.area_m2)
+                crate::views::format::grouped(a.built_floor_m2 / pl.area_m2, 2)
             } else {
                 "—".into()
             },
@@ -611,14 +612,14 @@ pub async fn new_plot(
 impl PlotForm {
     fn from_model(p: &plot::Model, holder_code: Option<String>) -> PlotForm {
         let d = |x: Option<chrono::NaiveDate>| x.map(|d| d.to_string());
-        let n = |x: Option<f64>| x.map(|v| v.to_string());
-        let wan = |x: Option<f64>| x.map(|v| (v / 10_000.0).to_string());
+        let n = |x: Option<f64>| x.map(|v| plain(v, 2));
+        let wan = |x: Option<f64>| x.map(|v| plain(v / 10_000.0, 4));
         PlotForm {
             code: p.code.clone(),
             name: p.name.clone(),
             park_id: p.park_id.map(|x| x.to_string()),
             boundary: p.boundary.clone(),
-            area_m2: Some(p.area_m2.to_string()),
+            area_m2: Some(plain(p.area_m2, 2)),
             land_use: p.land_use.clone(),
             tenure: p.tenure.clone(),
             holder_code,
