@@ -246,15 +246,15 @@ mod tests {
 
     #[test]
     fn pages_group_thousands_and_forms_do_not() {
-        let v = Centi(1_234_567_890_00); // 1,234,567,890 元 = 123,456.79 万元
+        let v = Centi(123_456_789_000); // hundredths: 1,234,567,890 元 = 123,456.79 万元
         assert_eq!(display_value(FactField::Revenue, v), "123456.79");
         assert_eq!(display_grouped(FactField::Revenue, v), "123,456.79");
         assert_eq!(
-            display_grouped(FactField::Revenue, Centi(-5_000_000_00)),
+            display_grouped(FactField::Revenue, Centi(-500_000_000)),
             "-500.00"
         );
         assert_eq!(
-            display_grouped(FactField::Employees, Centi(1_200_00)),
+            display_grouped(FactField::Employees, Centi(120_000)),
             "1,200"
         );
     }
