@@ -352,11 +352,14 @@ struct TargetsPage {
     f: TargetForm,
     errors: Vec<String>,
     qualifications: Vec<(String, String)>,
-    /// The tracks to pick from, by taxonomy: (taxonomy name, [(value, track name, picked)]).
-    track_choices: Vec<(String, Vec<(String, String, bool)>)>,
+    /// The tracks to pick from, by taxonomy: (taxonomy name, its tracks).
+    track_choices: Vec<(String, Vec<TrackChoice>)>,
     kpis: Vec<Kpi>,
     rows: Vec<TargetRow>,
 }
+
+/// A track on the target form: "taxonomy/track", its name, and whether it is picked.
+type TrackChoice = (String, String, bool);
 
 fn metric_label(t: &crate::i18n::Tr, m: &Metric) -> String {
     match m {
@@ -477,7 +480,7 @@ async fn targets_page(
         if tx.id == "sei2018" {
             continue;
         }
-        let picks: Vec<(String, String, bool)> = tx
+        let picks: Vec<TrackChoice> = tx
             .of_level(Level::Track)
             .map(|tr| {
                 let value = format!("{}/{}", tx.id, tr.id);
