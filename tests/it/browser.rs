@@ -409,6 +409,38 @@ async fn evaluation_run_breakdown_and_what_if() {
     );
     shot(&c, "12-breakdown").await;
 
+    // The smallest combination: carried into the what-if, it reaches class C, drawn as a rise.
+    let outcome = c
+        .find(Locator::Css("#plan-outcome"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    if let Ok(try_it) = c.find(Locator::Css("#plan-outcome a")).await {
+        assert!(outcome.contains("C 类"), "{outcome}");
+        try_it.click().await.unwrap();
+        let reached = c
+            .wait()
+            .for_element(Locator::Css("#whatif-result.whatif-better #whatif-class"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(
+            reached, "C",
+            "the plan's figures give the class it promised"
+        );
+        c.back().await.unwrap();
+        c.wait().for_element(Locator::Css("#plan")).await.unwrap();
+    } else {
+        assert!(
+            outcome.contains("无法"),
+            "no plan, and no reason: {outcome}"
+        );
+    }
+
     // What if it paid far more tax: against the same benchmarks it leaves class D.
     let tax = c
         .find(Locator::Css("#whatif input[name=tax]"))
@@ -624,6 +656,13 @@ async fn import_with_errors_report_commit_and_find_on_enterprise_page() {
         .await
         .unwrap();
     shot(&c, "23-enterprise-after-import").await;
+    // The revision history, folded away when long, names the source.
+    c.execute(
+        "document.querySelector('#history details').open = true;",
+        vec![],
+    )
+    .await
+    .unwrap();
     let body = c
         .find(Locator::Css("main"))
         .await

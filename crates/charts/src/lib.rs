@@ -114,6 +114,78 @@ fn bar_svg(title: &str, items: &[(String, f64)], narrow: bool) -> String {
     s
 }
 
+/// Vertical columns over ordered bins (a histogram): one column per (label, value), in the
+/// order given, the labels thinned where they would touch.
+pub fn column_chart(title: &str, items: &[(String, f64)]) -> String {
+    both(
+        column_svg(title, items, false),
+        column_svg(title, items, true),
+    )
+}
+
+fn column_svg(title: &str, items: &[(String, f64)], narrow: bool) -> String {
+    let w = if narrow { NARROW_W } else { WIDE_W };
+    let max = items.iter().map(|(_, v)| *v).fold(0.0, f64::max);
+    let ticks = nice_ticks(max, 3);
+    let top_tick = *ticks.last().unwrap_or(&1.0);
+    let left = 12.0
+        + ticks
+            .iter()
+            .map(|t| text_width(&fmt_tick(*t)))
+            .fold(0.0, f64::max);
+    let (top, plot_h) = (30.0, 150.0);
+    let h = top + plot_h + 30.0;
+    let plot_w = w - left - 8.0;
+    let n = items.len().max(1);
+    let slot = plot_w / n as f64;
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {w} {h}" role="img" aria-label="{t}"><title>{t}</title><text x="0" y="17" class="chart-title">{short}</text>"#,
+        t = esc(title),
+        short = esc(&fit(title, w)),
+    );
+    let y_at = |v: f64| top + plot_h * (1.0 - v / top_tick);
+    for v in &ticks {
+        let y = y_at(*v);
+        let _ = write!(
+            s,
+            r##"<line x1="{left}" x2="{x2}" y1="{y:.1}" y2="{y:.1}" stroke="#e3e6ea"/><text x="{tx}" y="{ty:.1}" text-anchor="end" class="chart-axis">{}</text>"##,
+            fmt_tick(*v),
+            x2 = w - 8.0,
+            tx = left - 6.0,
+            ty = y + 4.0
+        );
+    }
+    let widest = items.iter().map(|(l, _)| text_width(l)).fold(0.0, f64::max) + 6.0;
+    let every = ((widest / slot).ceil() as usize).max(1);
+    for (i, (label, v)) in items.iter().enumerate() {
+        let x = left + slot * i as f64;
+        let y = y_at(*v);
+        let _ = write!(
+            s,
+            r#"<rect x="{:.1}" y="{y:.1}" width="{:.1}" height="{:.1}" fill="{c}"><title>{}: {}</title></rect>"#,
+            x + slot * 0.1,
+            slot * 0.8,
+            (top + plot_h - y).max(0.0),
+            esc(label),
+            fmt_num(*v),
+            c = PALETTE[0],
+        );
+        if i % every == 0 {
+            let _ = write!(
+                s,
+                r#"<text x="{:.1}" y="{:.1}" text-anchor="middle" class="chart-axis">{}</text>"#,
+                x + slot / 2.0,
+                top + plot_h + 18.0,
+                esc(label)
+            );
+        }
+    }
+    s.push_str("</svg>");
+    s
+}
+
 /// Axis ticks from 0 to at least `max` at a round step (1, 2, 2.5 or 5 times a power of
 /// ten), about `n` of them: 0, 1,000,000, 2,000,000 rather than 0, 714,414, 1,428,829.
 pub fn nice_ticks(max: f64, n: usize) -> Vec<f64> {

@@ -227,8 +227,10 @@ pub async fn targets(state: &AppState, zone_id: i64) -> DbResult<Vec<MeasuredTar
 /// (A–D, then not rated) over all groups.
 pub type PublishedClasses = (i64, i32, Vec<(String, usize)>);
 
-/// What the zone home lists under "what needs me today".
+/// What the zone home shows: the registry's counts and totals, and what needs attention
+/// today. One figure, so that the home reads the zone's version once.
 pub struct Cockpit {
+    pub stats: Arc<stats::ZoneStats>,
     /// The latest published evaluation.
     pub evaluation: Option<PublishedClasses>,
     pub plots: usize,
@@ -278,6 +280,7 @@ pub async fn cockpit(state: &AppState, zone_id: i64) -> DbResult<Arc<Cockpit>> {
             let measured = targets(state, zone_id).await?;
             let since = chrono::Utc::now() - chrono::Duration::days(IMPORTS_LOOKBACK_DAYS);
             Ok(Cockpit {
+                stats: home(state, zone_id).await?,
                 evaluation,
                 plots: zl.assessed.len(),
                 idle: zl.assessed.iter().filter(|a| a.idle()).count(),

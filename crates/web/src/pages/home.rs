@@ -59,8 +59,8 @@ async fn all_zones(
     let t = v.tr();
     let mut rows = Vec::new();
     for z in all {
-        let s = crate::zone_figures::home(state, z.id).await?;
         let k = crate::zone_figures::cockpit(state, z.id).await?;
+        let s = &k.stats;
         let a_share = match &k.evaluation {
             Some((_, year, classes)) => {
                 let total: usize = classes.iter().map(|(_, n)| n).sum();
@@ -263,12 +263,15 @@ pub async fn zone_home(
         return Err(PageError::not_found());
     }
     let db = &state.db.conn;
-    let zone = zones::get(db, &v.scope, id)
-        .await?
-        .ok_or_else(PageError::not_found)?;
     let all_zones = zones::list(db, &v.scope).await?;
+    let zone = all_zones
+        .iter()
+        .find(|z| z.id == id)
+        .cloned()
+        .ok_or_else(PageError::not_found)?;
     let t = v.tr();
-    let s = crate::zone_figures::home(&state, id).await?;
+    let cockpit = crate::zone_figures::cockpit(&state, id).await?;
+    let s = &cockpit.stats;
     let parks = zones::parks(db, id).await?;
     let quals: BTreeMap<&str, i64> = s
         .qualifications
@@ -311,7 +314,6 @@ pub async fn zone_home(
             format!("{z}?qualification=srdi_sme"),
         ),
     ];
-    let cockpit = crate::zone_figures::cockpit(&state, id).await?;
 
     let table = industries(IndustryEdition::Amended);
     let mut by_section: BTreeMap<String, f64> = BTreeMap::new();

@@ -222,13 +222,21 @@ pub async fn show(
             .groups
             .iter()
             .filter_map(|g| {
-                let items: Vec<(String, f64)> = bins
+                // Every bin from the lowest to the highest, the empty ones as zero columns.
+                let of_group: Vec<(i64, f64)> = bins
                     .iter()
                     .filter(|((grp, _), _)| grp == &g.id)
-                    .map(|((_, b), n)| (format!("{}–{}", b * 10, b * 10 + 10), *n))
+                    .map(|((_, b), n)| (*b, *n))
+                    .collect();
+                let (lo, hi) = (of_group.first()?.0, of_group.last()?.0);
+                let items: Vec<(String, f64)> = (lo..=hi)
+                    .map(|b| {
+                        let n = of_group.iter().find(|(x, _)| *x == b).map_or(0.0, |x| x.1);
+                        (format!("{}–{}", b * 10, b * 10 + 10), n)
+                    })
                     .collect();
                 (!items.is_empty()).then(|| {
-                    devzone_charts::bar_chart(
+                    devzone_charts::column_chart(
                         &format!(
                             "{} · {}",
                             t.t("eval.chart_histogram"),

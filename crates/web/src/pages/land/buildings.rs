@@ -344,7 +344,12 @@ pub async fn leases(
             })
         })
         .collect();
-    let tenants = land::enterprise_names(db, id, ls.iter().filter_map(|l| l.tenant_id)).await?;
+    // Tenants' names are read for the leases searched, else only for those shown.
+    let mut tenants = if q.is_some() || p.format.is_some() {
+        land::enterprise_names(db, id, ls.iter().filter_map(|l| l.tenant_id)).await?
+    } else {
+        HashMap::new()
+    };
     if let Some(q) = &q {
         ls.retain(|l| {
             let u = units.get(&l.unit_id);
@@ -369,14 +374,14 @@ pub async fn leases(
     } else {
         ls.sort_by_cached_key(|l| (place(l), l.id));
     }
-    let row = |l: &lease::Model| {
+    let row = |l: &lease::Model, tenants: &HashMap<i64, String>| {
         let u = units.get(&l.unit_id);
         let b = u.and_then(|u| buildings.get(&u.building_id));
         let area = u.map(|u| u.area_m2).unwrap_or(0.0);
         vec![
             b.map(|b| b.name.clone()).unwrap_or_default(),
             u.map(|u| u.name.clone()).unwrap_or_default(),
-            tenant(l, &tenants).unwrap_or_default(),
+            tenant(l, tenants).unwrap_or_default(),
             m2(area),
             l.start_on.to_string(),
             l.end_on.to_string(),
@@ -405,7 +410,7 @@ pub async fn leases(
             headers,
             rows: ls
                 .iter()
-                .map(|l| row(l).into_iter().map(Cell::Text).collect())
+                .map(|l| row(l, &tenants).into_iter().map(Cell::Text).collect())
                 .collect(),
         };
         let stem = format!(
@@ -429,6 +434,9 @@ pub async fn leases(
         .take(LEASES_PER_PAGE)
         .copied()
         .collect();
+    if tenants.is_empty() {
+        tenants = land::enterprise_names(db, id, shown.iter().filter_map(|l| l.tenant_id)).await?;
+    }
     let links = shown
         .iter()
         .map(|l| {
@@ -457,7 +465,7 @@ pub async fn leases(
             .collect(),
         parks,
         total_text: t.f("land.leases_total", &[("n", &ls.len().to_string())]),
-        rows: shown.iter().map(|l| row(l)).collect(),
+        rows: shown.iter().map(|l| row(l, &tenants)).collect(),
         links,
         pager: Pager::new(&t, page, pages, &raw),
         filters: crate::views::pager::query_without(&raw, &["page", "format", "days"]),
