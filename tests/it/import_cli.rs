@@ -49,14 +49,24 @@ fn samples_import_once_revert_and_travel_to_another_installation() {
             .to_string()
     };
     let tax = file("税务局");
-    // Without --source and without a saved layout, the command asks which source it is.
-    let (ok, out) = devzone(&data, &["import", &tax, "--zone", "1"]);
+    // Without --source, without a saved layout, and with neither the file's name nor a
+    // title naming an office, the command asks which source it is.
+    let neutral = format!("{samples}/list.csv");
+    std::fs::write(
+        &neutral,
+        "统一社会信用代码,企业名称,实缴税金(万元)\n91110000000000000X,某公司,1\n",
+    )
+    .unwrap();
+    let (ok, out) = devzone(&data, &["import", &neutral, "--zone", "1", "--dry-run"]);
     assert!(!ok && out.contains("which source"), "{out}");
-    let (ok, out) = devzone(
-        &data,
-        &["import", &tax, "--zone", "1", "--source", "tax_bureau"],
-    );
+    std::fs::remove_file(&neutral).unwrap();
+    // The sample's own name says it comes from the tax bureau.
+    let (ok, out) = devzone(&data, &["import", &tax, "--zone", "1"]);
     assert!(ok, "{out}");
+    assert!(
+        out.contains("source: tax_bureau (named in the file"),
+        "{out}"
+    );
     assert!(
         out.contains("a total row; skipped") && out.contains("committed as import #1"),
         "{out}"

@@ -702,6 +702,90 @@ async fn evaluation_pages_for_officials_and_enterprises() {
         html.contains("全部"),
         "the reproduction check reports identical results"
     );
+
+    // The scheme as a form, filled from the built-in default.
+    let (s, html) = page(&app, &officer, "/zones/1/evaluation-schemes/form").await;
+    assert_eq!(s, StatusCode::OK);
+    let fields = form_fields(&html);
+    let value = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    assert_eq!(
+        value("g0.w0").as_deref(),
+        Some("30"),
+        "tax per mu weighs 30"
+    );
+    assert_eq!(
+        value("g0.class1").as_deref(),
+        Some("35"),
+        "B holds 35 % of the ranking"
+    );
+    let body = |changes: &[(&str, &str)]| {
+        let mut pairs: Vec<(String, String)> = fields
+            .iter()
+            .filter(|(n, _)| !changes.iter().any(|(k, _)| k == n))
+            .cloned()
+            .collect();
+        pairs.extend(changes.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        serde_urlencoded::to_string(pairs).unwrap()
+    };
+    // A weight that is no number and shares past the whole are refused at their fields.
+    let (s, html) = post_form(
+        &app,
+        &officer,
+        "/zones/1/evaluation-schemes/form",
+        &body(&[("g0.w0", "三十"), ("g0.class2", "60"), ("action", "save")]),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html.contains("不是数字") && html.contains("小于 100%"),
+        "{html}"
+    );
+    // Tax per mu weighing 60: the preview says who would move, on this run's figures.
+    let (s, html) = post_form(
+        &app,
+        &officer,
+        "/zones/1/evaluation-schemes/form",
+        &body(&[("g0.w0", "60"), ("name", "zone-tax"), ("action", "preview")]),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        html.contains("id=\"scheme-preview\"") && html.contains("家类别上升"),
+        "{html}"
+    );
+    let (s, to) = post_form(
+        &app,
+        &officer,
+        "/zones/1/evaluation-schemes/form",
+        &body(&[("g0.w0", "60"), ("name", "zone-tax"), ("action", "save")]),
+    )
+    .await;
+    assert_eq!(
+        (s, to.as_str()),
+        (StatusCode::SEE_OTHER, "/zones/1/evaluations")
+    );
+    let saved = devzone_db::repo::evaluation::schemes(&t.db.conn, 1)
+        .await
+        .unwrap();
+    let mine = saved.iter().find(|x| x.name == "zone-tax").expect("saved");
+    let (scheme, _) = devzone_db::repo::evaluation::scheme_by_key(&t.db.conn, 1, &mine.key)
+        .await
+        .unwrap();
+    assert_eq!(scheme.groups[0].indicators[0].weight, 60.0);
+    assert_eq!(
+        scheme.groups[0].classes.rule,
+        devzone_core::evaluation::scheme::ClassRule::TopShare(vec![0.10, 0.45, 0.90])
+    );
+    // The same name and version again is a conflict, named at the version.
+    let (s, html) = post_form(
+        &app,
+        &officer,
+        "/zones/1/evaluation-schemes/form",
+        &body(&[("g0.w0", "60"), ("name", "zone-tax"), ("action", "save")]),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("zone-tax"), "{html}");
     // Exports: the results as a workbook, a class list as CSV.
     let res = app
         .clone()
@@ -2208,4 +2292,41 @@ async fn every_list_answers_in_one_envelope() {
 /// Percent-encodes a query value.
 fn urlencoding(s: &str) -> String {
     serde_urlencoded::to_string([("v", s)]).unwrap()[2..].to_string()
+}
+
+/// The fields of a rendered form: each input's name and value, each select's chosen option.
+fn form_fields(html: &str) -> Vec<(String, String)> {
+    let attr = |tag: &str, name: &str| {
+        tag.split(&format!(" {name}=\""))
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .map(|v| v.replace("&amp;", "&"))
+    };
+    let mut out = Vec::new();
+    for piece in html.split('<').skip(1) {
+        let tag = piece.split('>').next().unwrap_or_default();
+        if tag.starts_with("input ") {
+            if let (Some(n), Some(v)) = (attr(tag, "name"), attr(tag, "value")) {
+                out.push((n, v));
+            }
+        } else if tag.starts_with("select ") {
+            let Some(n) = attr(tag, "name") else { continue };
+            let options = piece_after(html, piece);
+            if let Some(v) = options
+                .split("<option")
+                .find(|o| o.contains(" selected"))
+                .and_then(|o| attr(o, "value"))
+            {
+                out.push((n, v));
+            }
+        }
+    }
+    out
+}
+
+/// The text from `piece` to the end of its select.
+fn piece_after<'a>(html: &'a str, piece: &str) -> &'a str {
+    let start = piece.as_ptr() as usize - html.as_ptr() as usize;
+    let rest = &html[start..];
+    &rest[..rest.find("</select>").unwrap_or(rest.len())]
 }

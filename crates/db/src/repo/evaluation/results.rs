@@ -388,15 +388,17 @@ pub struct Verification {
     pub digest_matches: bool,
 }
 
-pub async fn verify<C: ConnectionTrait>(db: &C, run_id: i64) -> DbResult<Verification> {
-    let r = get(db, run_id).await?.ok_or(DbError::NotFound)?;
-    let scheme = Scheme::parse(&r.scheme_source).map_err(|e| DbError::Other(e.to_string()))?;
+/// A run's stored results in enterprise order, with the inputs each was evaluated on.
+async fn stored_inputs<C: ConnectionTrait>(
+    db: &C,
+    run_id: i64,
+) -> DbResult<(Vec<result::Model>, Vec<(Subject, Inputs)>)> {
     let stored = result::Entity::find()
         .filter(result::Column::RunId.eq(run_id))
         .order_by_asc(result::Column::EnterpriseId)
         .all(db)
         .await?;
-    let inputs: Vec<(Subject, Inputs)> = stored
+    let inputs = stored
         .iter()
         .map(|s| {
             let e = Subject {
@@ -410,6 +412,60 @@ pub async fn verify<C: ConnectionTrait>(db: &C, run_id: i64) -> DbResult<Verific
             (e, serde_json::from_str(&s.inputs).unwrap_or_default())
         })
         .collect();
+    Ok((stored, inputs))
+}
+
+/// What a changed scheme would do to the enterprises of a run: the classes by group before
+/// and after, and how many enterprises would move up or down (within their group).
+#[derive(Debug, Clone, Default)]
+pub struct Preview {
+    pub enterprises: usize,
+    pub before: Vec<(String, String, usize)>,
+    pub after: Vec<(String, String, usize)>,
+    pub up: usize,
+    pub down: usize,
+    /// Moved into or out of a group, or between rated and not rated.
+    pub other: usize,
+}
+
+/// `scheme` applied to the inputs `run_id` was evaluated on; nothing is stored.
+pub async fn preview<C: ConnectionTrait>(
+    db: &C,
+    run_id: i64,
+    scheme: &Scheme,
+) -> DbResult<Preview> {
+    let r = get(db, run_id).await?.ok_or(DbError::NotFound)?;
+    let (stored, inputs) = stored_inputs(db, run_id).await?;
+    let c = compute(scheme, r.year, &inputs, run_id);
+    let mut p = Preview {
+        enterprises: stored.len(),
+        before: Summary::parse(&r).counts,
+        after: c.summary.counts.clone(),
+        ..Preview::default()
+    };
+    for (k, s) in stored.iter().enumerate() {
+        let m = c.model(k);
+        let (grp, class) = (m.grp.as_ref(), m.class.as_ref());
+        if grp == &s.grp && class == &s.class {
+            continue;
+        }
+        let position = |c: &Option<String>| {
+            let (_, g) = scheme.group(grp)?;
+            g.classes.names.iter().position(|n| Some(n) == c.as_ref())
+        };
+        match (grp == &s.grp, position(&s.class), position(class)) {
+            (true, Some(a), Some(b)) if b < a => p.up += 1,
+            (true, Some(a), Some(b)) if b > a => p.down += 1,
+            _ => p.other += 1,
+        }
+    }
+    Ok(p)
+}
+
+pub async fn verify<C: ConnectionTrait>(db: &C, run_id: i64) -> DbResult<Verification> {
+    let r = get(db, run_id).await?.ok_or(DbError::NotFound)?;
+    let scheme = Scheme::parse(&r.scheme_source).map_err(|e| DbError::Other(e.to_string()))?;
+    let (stored, inputs) = stored_inputs(db, run_id).await?;
     let c = compute(&scheme, r.year, &inputs, run_id);
     let mut differences = Vec::new();
     let mut digest = Sha256::new();

@@ -8,6 +8,7 @@ mod compare;
 mod rankings;
 mod results;
 mod runs;
+mod scheme_form;
 mod schemes;
 
 use crate::AppState;
@@ -108,6 +109,36 @@ pub(crate) async fn result_of(
         .ok_or_else(PageError::not_found)
 }
 
+/// The run a scheme form previews against: the zone's latest published run, else its latest
+/// finished one.
+pub(crate) async fn result_of_zone_run(
+    state: &AppState,
+    zone_id: i64,
+) -> Result<Option<devzone_db::entities::evaluation_run::Model>, PageError> {
+    let db = &state.db.conn;
+    if let Some(r) = ev::latest_published(db, zone_id, None).await? {
+        return Ok(Some(r));
+    }
+    Ok(ev::runs(db, zone_id)
+        .await?
+        .into_iter()
+        .find(|r| r.status == devzone_core::model::RunStatus::Done.id()))
+}
+
+/// A refused scheme file, with its line when known, in the reader's language.
+pub(crate) fn scheme_message(
+    t: &crate::i18n::Tr,
+    e: &devzone_core::evaluation::scheme::SchemeError,
+) -> String {
+    match e.line {
+        Some(line) => t.f(
+            "eval.scheme_error_line",
+            &[("line", &line.to_string()), ("message", &e.message)],
+        ),
+        None => t.f("eval.scheme_error", &[("message", &e.message)]),
+    }
+}
+
 /// The pages of this area, merged into the site by `pages::routes`.
 pub(super) fn routes() -> axum::Router<crate::AppState> {
     use axum::routing::{get, post};
@@ -117,6 +148,10 @@ pub(super) fn routes() -> axum::Router<crate::AppState> {
         .route(
             "/zones/{id}/evaluation-schemes",
             get(scheme_form).post(add_scheme),
+        )
+        .route(
+            "/zones/{id}/evaluation-schemes/form",
+            get(scheme_form::form).post(scheme_form::submit),
         )
         .route("/evaluations/{id}", get(show))
         .route("/evaluations/{id}/export", get(export))

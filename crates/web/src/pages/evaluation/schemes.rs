@@ -24,6 +24,8 @@ pub(super) struct SchemePage {
     editable: bool,
     error: Option<String>,
     heading: String,
+    /// The scheme shown, for the link to its form.
+    from: String,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -66,6 +68,7 @@ pub async fn scheme_form(
         editable,
         error: None,
         heading,
+        from: nonempty(&p.key).unwrap_or_default(),
     }
     .into_response())
 }
@@ -89,13 +92,7 @@ pub async fn add_scheme(
         Ok(Ok(_)) => {
             return Ok(Redirect::to(&format!("/zones/{zone_id}/evaluations")).into_response());
         }
-        Ok(Err(e)) => match e.line {
-            Some(line) => t.f(
-                "eval.scheme_error_line",
-                &[("line", &line.to_string()), ("message", &e.message)],
-            ),
-            None => t.f("eval.scheme_error", &[("message", &e.message)]),
-        },
+        Ok(Err(e)) => super::scheme_message(&t, &e),
         Err(devzone_db::DbError::Conflict { value, .. }) => {
             t.f("eval.scheme_exists", &[("scheme", &value)])
         }
@@ -108,6 +105,7 @@ pub async fn add_scheme(
         editable: true,
         error: Some(error),
         heading: t.t("eval.scheme_new").to_string(),
+        from: String::new(),
     }
     .into_response();
     *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
