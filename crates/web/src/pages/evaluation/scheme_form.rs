@@ -54,6 +54,10 @@ pub struct GroupField {
     pub indicators: Vec<IndicatorField>,
 }
 
+/// The preview: a summary line and, per group and class, the count now and with the
+/// changes.
+type PreviewView = (String, Vec<(String, String, usize, usize)>);
+
 #[derive(Template, WebTemplate)]
 #[template(path = "evaluation/scheme_form.html")]
 struct SchemeFormPage {
@@ -71,8 +75,7 @@ struct SchemeFormPage {
     errors: Vec<String>,
     /// Per-field messages, by input name.
     field_errors: HashMap<String, String>,
-    /// The preview: (summary line, [(group, class, before, after)]).
-    preview: Option<(String, Vec<(String, String, usize, usize)>)>,
+    preview: Option<PreviewView>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -483,7 +486,7 @@ async fn render(
     values: &HashMap<String, String>,
     errors: Vec<String>,
     field_errors: HashMap<String, String>,
-    preview: Option<(String, Vec<(String, String, usize, usize)>)>,
+    preview: Option<PreviewView>,
 ) -> Result<Response, PageError> {
     let t = v.tr();
     let lang = t.lang();
