@@ -10,6 +10,7 @@ pub(crate) mod imports;
 pub(crate) mod land;
 mod requirements;
 mod revitalisation;
+mod taxonomy_form;
 pub(crate) mod tiers;
 mod tracks;
 
@@ -28,6 +29,7 @@ pub fn routes() -> Router<AppState> {
         .merge(requirements::routes())
         .merge(revitalisation::routes())
         .merge(chains::routes())
+        .merge(taxonomy_form::routes())
         .merge(tracks::routes())
         .merge(tiers::routes())
         .merge(admin::routes())

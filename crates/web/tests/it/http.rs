@@ -1291,6 +1291,72 @@ async fn chain_pages() {
     assert!(html.contains("class=\"chain-diagram\"") && html.contains("id=\"target-list\""));
     let (s, _) = page(&app, &cookie, "/zones/1/chains/beijing-future/hr-reducer").await;
     assert_eq!(s, StatusCode::NOT_FOUND, "a node is not a chain");
+
+    // The IVD taxonomy as a form: an unknown class and a parent removed under a kept node
+    // are refused at their fields; then a keyword added and a node added under the chain.
+    let (s, html) = page(&app, &cookie, "/zones/1/chain-taxonomies/suzhou-ivd/form").await;
+    assert_eq!(s, StatusCode::OK);
+    let fields = form_fields(&html);
+    let body = |changes: &[(&str, &str)]| {
+        let mut pairs: Vec<(String, String)> = fields
+            .iter()
+            .filter(|(n, _)| !changes.iter().any(|(k, _)| k == n))
+            .cloned()
+            .collect();
+        pairs.extend(changes.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        serde_urlencoded::to_string(pairs).unwrap()
+    };
+    let (s, html) = post_form(
+        &app,
+        &cookie,
+        "/zones/1/chain-taxonomies/suzhou-ivd/form",
+        &body(&[
+            ("codes.ivd-antigen", "2761、9999"),
+            ("remove.ivd-chain", "1"),
+        ]),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        html.contains("9999 不是") && html.contains("不能删除"),
+        "{html}"
+    );
+    let (s, to) = post_form(
+        &app,
+        &cookie,
+        "/zones/1/chain-taxonomies/suzhou-ivd/form",
+        &body(&[
+            ("keywords.ivd-antigen", "抗原、抗体、纳米抗体"),
+            ("new0.id", "ivd-ai"),
+            ("new0.name", "AI 辅助诊断"),
+            ("new0.level", "node"),
+            ("new0.parent", "ivd-chain"),
+            ("new0.stream", "downstream"),
+            ("new0.codes", "6513"),
+        ]),
+    )
+    .await;
+    assert_eq!(
+        (s, to.as_str()),
+        (StatusCode::SEE_OTHER, "/zones/1/chains"),
+        "{to}"
+    );
+    let saved = devzone_db::repo::chains::taxonomy(&t.db.conn, 1, "suzhou-ivd")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        saved
+            .node("ivd-antigen")
+            .unwrap()
+            .keywords
+            .contains(&"纳米抗体".to_string())
+    );
+    let added = saved.node("ivd-ai").expect("the new node");
+    assert_eq!(
+        (added.parent.as_deref(), added.industry_codes.as_slice()),
+        (Some("ivd-chain"), &["6513".to_string()][..])
+    );
     let (s, html) = page(
         &app,
         &cookie,
@@ -2306,6 +2372,10 @@ fn form_fields(html: &str) -> Vec<(String, String)> {
     for piece in html.split('<').skip(1) {
         let tag = piece.split('>').next().unwrap_or_default();
         if tag.starts_with("input ") {
+            // An unticked box sends nothing.
+            if tag.contains("type=\"checkbox\"") && !tag.contains(" checked") {
+                continue;
+            }
             if let (Some(n), Some(v)) = (attr(tag, "name"), attr(tag, "value")) {
                 out.push((n, v));
             }
