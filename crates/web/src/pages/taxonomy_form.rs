@@ -126,6 +126,9 @@ pub async fn form(
     render(&state, &v, zone_id, &t, &values, vec![], HashMap::new()).await
 }
 
+/// Why a form was refused: messages about the whole, and messages by field.
+type Refusal = (Vec<String>, HashMap<String, String>);
+
 /// The taxonomy file the form describes: the current file with the form's values written
 /// in, removed nodes taken out and new ones added. Every value is checked at its field.
 fn build(
@@ -133,7 +136,7 @@ fn build(
     tax: &Taxonomy,
     source: &str,
     f: &HashMap<String, String>,
-) -> Result<(String, Taxonomy), (Vec<String>, HashMap<String, String>)> {
+) -> Result<(String, Taxonomy), Refusal> {
     use toml::Value;
     let get = |k: &str| f.get(k).map(|s| s.trim().to_string()).unwrap_or_default();
     let mut errs: HashMap<String, String> = HashMap::new();
