@@ -124,7 +124,7 @@ fn wide(title: &str, columns: &[(String, Vec<Box>)], edges: &[(String, String)])
     for (_, boxes) in columns {
         for b in boxes {
             let (x, y) = pos[b.id.as_str()];
-            let short: String = b.label.chars().take(11).collect();
+            let short = fit(&b.label, BOX_W - 40.0);
             let _ = write!(
                 s,
                 r##"<a href="{h}" class="chain-node status-{st}" id="node-{id}"><title>{l}: {n}</title><rect x="{x:.1}" y="{y:.1}" width="{BOX_W}" height="{BOX_H}" rx="6" fill="{f}" stroke="#ffffff"/><text x="{tx:.1}" y="{ty:.1}" class="chain-label">{short}</text><text x="{cx:.1}" y="{ty:.1}" text-anchor="end" class="chain-count">{n}</text></a>"##,

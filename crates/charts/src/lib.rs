@@ -74,11 +74,15 @@ pub fn bar_chart(title: &str, items: &[(String, f64)]) -> String {
 }
 
 fn bar_svg(title: &str, items: &[(String, f64)], narrow: bool) -> String {
-    // Wide: the label left of its bar. Narrow: the label on a line of its own above the bar.
-    let (w, row, label_w, bar_w) = if narrow {
-        (NARROW_W, 42.0, 0.0, NARROW_W - 70.0)
+    // Wide: the label left of its bar. Narrow, or a label too long to stand beside its bar
+    // ("A · Above designated size"): the label on a line of its own above the bar.
+    let beside = 170.0;
+    let stacked = narrow || items.iter().any(|(l, _)| text_width(l) > beside - 10.0);
+    let w = if narrow { NARROW_W } else { WIDE_W };
+    let (row, label_w, bar_w) = if stacked {
+        (42.0, 0.0, w - 70.0)
     } else {
-        (WIDE_W, 28.0, 170.0, WIDE_W - 240.0)
+        (28.0, beside, w - 240.0)
     };
     let h = 34.0 + row * items.len().max(1) as f64;
     let max = items.iter().map(|(_, v)| *v).fold(0.0, f64::max).max(1e-9);
@@ -92,12 +96,12 @@ fn bar_svg(title: &str, items: &[(String, f64)], narrow: bool) -> String {
     for (i, (label, v)) in items.iter().enumerate() {
         let y = 30.0 + row * i as f64;
         let bw = (v / max * bar_w).max(1.0);
-        let (lx, ly, anchor, by) = if narrow {
+        let (lx, ly, anchor, by) = if stacked {
             (0.0, y + 13.0, "start", y + 19.0)
         } else {
             (label_w - 8.0, y + 14.0, "end", y + 1.0)
         };
-        let short = fit(label, if narrow { w } else { label_w - 10.0 });
+        let short = fit(label, if stacked { w } else { label_w - 10.0 });
         let _ = write!(
             s,
             r#"<g><title>{full}: {val}</title><text x="{lx}" y="{ly}" text-anchor="{anchor}" class="chart-label">{short}</text><rect x="{bx}" y="{by}" width="{bw:.1}" height="18" rx="2" fill="{c}"/><text x="{vx:.1}" y="{vy}" class="chart-value">{val}</text></g>"#,
@@ -173,10 +177,23 @@ fn column_svg(title: &str, items: &[(String, f64)], narrow: bool) -> String {
             c = PALETTE[0],
         );
         if i % every == 0 {
+            let cx = x + slot / 2.0;
+            let half = text_width(label) / 2.0;
+            let anchor = if cx + half > w {
+                "end"
+            } else if cx - half < left {
+                "start"
+            } else {
+                "middle"
+            };
+            let tx = match anchor {
+                "end" => w - 2.0,
+                "start" => x,
+                _ => cx,
+            };
             let _ = write!(
                 s,
-                r#"<text x="{:.1}" y="{:.1}" text-anchor="middle" class="chart-axis">{}</text>"#,
-                x + slot / 2.0,
+                r#"<text x="{tx:.1}" y="{:.1}" text-anchor="{anchor}" class="chart-axis">{}</text>"#,
                 top + plot_h + 18.0,
                 esc(label)
             );
@@ -241,13 +258,27 @@ fn line_svg(
             .iter()
             .map(|t| text_width(&fmt_tick(*t)))
             .fold(0.0, f64::max);
-    // The legend: one row on a page, one entry per row on a phone.
-    let legend_rows = if narrow { series.len().max(1) } else { 1 };
     let (w, plot_h, top) = if narrow {
         (NARROW_W, 150.0, 30.0)
     } else {
         (WIDE_W, 170.0, 30.0)
     };
+    // The legend: entries side by side while they fit, then on the next row (on a phone,
+    // one entry per row).
+    let mut legend_at: Vec<(f64, usize)> = Vec::new();
+    let (mut lx, mut lrow) = (0.0, 0usize);
+    for (name, _) in series {
+        let wide = 24.0 + text_width(name);
+        if narrow || (lx > 0.0 && lx + wide > w) {
+            if !legend_at.is_empty() {
+                lrow += 1;
+            }
+            lx = 0.0;
+        }
+        legend_at.push((lx, lrow));
+        lx += wide;
+    }
+    let legend_rows = lrow + 1;
     let bottom = 30.0 + 20.0 * legend_rows as f64;
     let h = top + plot_h + bottom;
     let plot_w = w - left - 24.0;
@@ -313,7 +344,6 @@ fn line_svg(
             esc(l)
         );
     }
-    let mut legend_x = left;
     for (si, (name, values)) in series.iter().enumerate() {
         let c = PALETTE[si % PALETTE.len()];
         let pts: Vec<String> = values
@@ -339,12 +369,8 @@ fn line_svg(
                 );
             }
         }
-        let (lx, ly) = if narrow {
-            (0.0, top + plot_h + 44.0 + 20.0 * si as f64)
-        } else {
-            (legend_x, h - 10.0)
-        };
-        legend_x += 24.0 + text_width(name);
+        let (lx, row) = legend_at[si];
+        let ly = top + plot_h + 44.0 + 20.0 * row as f64;
         let _ = write!(
             s,
             r#"<rect x="{lx}" y="{:.1}" width="12" height="12" fill="{c}"/><text x="{:.1}" y="{ly:.1}" class="chart-label">{}</text>"#,
@@ -373,7 +399,7 @@ fn donut_svg(title: &str, items: &[(String, f64)], narrow: bool) -> String {
     let (w, h, cx, cy, legend_x, legend_y) = if narrow {
         (
             NARROW_W,
-            200.0 + 24.0 * items.len() as f64,
+            210.0 + 38.0 * items.len() as f64,
             NARROW_W / 2.0,
             110.0,
             0.0,
@@ -382,7 +408,7 @@ fn donut_svg(title: &str, items: &[(String, f64)], narrow: bool) -> String {
     } else {
         (
             WIDE_W,
-            (60.0 + 24.0 * items.len() as f64).max(220.0),
+            (60.0 + 38.0 * items.len() as f64).max(220.0),
             82.0,
             110.0,
             172.0,
@@ -430,14 +456,18 @@ fn donut_svg(title: &str, items: &[(String, f64)], narrow: bool) -> String {
             );
             a0 = a1;
         }
-        let ly = legend_y + 24.0 * i as f64;
-        let text = format!("{} — {} ({:.1}%)", label, fmt_num(*v), frac * 100.0);
+        // The label on one line, the count and share under it: neither is cut.
+        let ly = legend_y + 38.0 * i as f64;
         let _ = write!(
             s,
-            r#"<rect x="{legend_x}" y="{:.1}" width="12" height="12" fill="{c}"/><text x="{:.1}" y="{ly:.1}" class="chart-label">{}</text>"#,
+            r#"<rect x="{legend_x}" y="{:.1}" width="12" height="12" fill="{c}"/><text x="{:.1}" y="{ly:.1}" class="chart-label">{}</text><text x="{:.1}" y="{:.1}" class="chart-value">{} ({:.1}%)</text>"#,
             ly - 11.0,
             legend_x + 18.0,
-            esc(&fit(&text, w - legend_x - 18.0))
+            esc(&fit(label, w - legend_x - 18.0)),
+            legend_x + 18.0,
+            ly + 16.0,
+            fmt_num(*v),
+            frac * 100.0
         );
     }
     s.push_str("</svg>");

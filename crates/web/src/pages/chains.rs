@@ -387,7 +387,16 @@ fn target_rows(t: &Tr, list: &[Target]) -> Vec<TargetRow> {
                 stream: stream_label(t, x.stream),
                 status: t.tv("chain.status", x.status.id()),
                 why: why.join(t.t("list.sep_clause")),
-                attract: x.attract.join(t.t("list.sep")),
+                attract: {
+                    // Products and technologies often name the same thing: each once.
+                    let mut seen: Vec<&str> = Vec::new();
+                    for a in &x.attract {
+                        if !seen.contains(&a.as_str()) {
+                            seen.push(a);
+                        }
+                    }
+                    seen.join(t.t("list.sep"))
+                },
                 codes: x.industry_codes.join(t.t("list.sep")),
             }
         })

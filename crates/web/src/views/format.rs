@@ -82,7 +82,7 @@ pub fn unit_text(t: &Tr, unit: &str) -> String {
             "元" => "yuan",
             "吨标准煤" => "tce",
             "吨" => "t",
-            "人" => "persons",
+            "人" => "person",
             "万千瓦时" => "10k kWh",
             other => other,
         })

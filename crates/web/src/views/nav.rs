@@ -177,13 +177,23 @@ pub fn crumbs(
             out.push((s.label.clone(), Some(s.href.clone())));
         }
     }
-    // Titles name their zone for the browser's tab ("地块 · 某开发区"); the trail has it.
+    // Titles name their zone for the browser's tab ("地块 · 某开发区", or first); the trail
+    // has it.
     let title = zone
-        .and_then(|(name, _)| title.strip_suffix(name))
-        .and_then(|t| t.strip_suffix(" · "))
+        .and_then(|(name, _)| {
+            title
+                .strip_suffix(name)
+                .and_then(|t| t.strip_suffix(" · "))
+                .or_else(|| title.strip_prefix(name).and_then(|t| t.strip_prefix(" · ")))
+        })
         .unwrap_or(title);
     let last_label = out.last().map(|(l, _)| l.as_str()).unwrap_or_default();
-    if !title.is_empty() && !last_label.contains(title) {
+    // A page whose title is its menu entry's ("Location quotients" under "Location
+    // quotient") adds nothing to the trail.
+    if !title.is_empty()
+        && !last_label.contains(title)
+        && (last_label.is_empty() || !title.contains(last_label))
+    {
         out.push((title.to_string(), None));
     }
     out

@@ -117,10 +117,19 @@ pub(super) fn cohort_rows(t: &Tr, scheme: &Scheme, s: &Summary) -> Vec<CohortRow
                     .iter()
                     .zip(&c.benchmarks)
                     .map(|(i, b)| {
+                        // A share (R&D ÷ main revenue) as a percentage, like the breakdown.
+                        let share = i.numerator.unit() == "万元" && i.denominator.unit() == "万元";
                         (
                             i.label.get(t.lang()).to_string(),
-                            num(*b, 4),
-                            crate::views::format::unit_text(t, &i.unit),
+                            match b {
+                                Some(x) if share => format!("{:.2}%", x * 100.0),
+                                b => num(*b, 4),
+                            },
+                            if share {
+                                String::new()
+                            } else {
+                                crate::views::format::unit_text(t, &i.unit)
+                            },
                         )
                     })
                     .collect(),
@@ -278,7 +287,10 @@ pub async fn show(
         title,
         p,
         rows,
-        total_text: t.f("eval.total", &[("n", &grouped(page.total as f64, 0))]),
+        total_text: t.f(
+            "eval.results_total",
+            &[("n", &grouped(page.total as f64, 0))],
+        ),
         pager: Pager::new(&t, page.page, pages, &raw),
         export_query,
         groups: scheme
