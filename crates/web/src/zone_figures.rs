@@ -303,3 +303,23 @@ pub async fn cockpit(state: &AppState, zone_id: i64) -> DbResult<Arc<Cockpit>> {
         })
         .await
 }
+
+/// A stored run's cohort of one group (benchmarks and the other enterprises' totals), as
+/// the breakdown, what-if and smallest change read it. A run never changes once finished,
+/// and rebuilding the cohort reads every total of the group (100,000 at a large zone).
+pub async fn cohort(
+    state: &AppState,
+    zone_id: i64,
+    scheme: &devzone_core::evaluation::Scheme,
+    run: &devzone_db::entities::evaluation_run::Model,
+    group: &str,
+) -> DbResult<Arc<Option<devzone_core::evaluation::engine::Cohort>>> {
+    let db = &state.db.conn;
+    let key = Key::new("cohort", zone_id).with(run.id).with(group);
+    state
+        .memo
+        .get(db, key, || {
+            devzone_db::repo::evaluation::cohort_of(db, scheme, run, group)
+        })
+        .await
+}

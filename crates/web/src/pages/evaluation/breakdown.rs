@@ -157,9 +157,8 @@ pub async fn show(
     let Some(row) = inputs.row(run.year, &flag_names) else {
         return Ok(page.into_response());
     };
-    let cohort = ev::cohort_of(db, &scheme, &run, &r.grp)
-        .await?
-        .ok_or_else(PageError::not_found)?;
+    let cohort = crate::zone_figures::cohort(&state, zone.id, &scheme, &run, &r.grp).await?;
+    let cohort = cohort.as_ref().as_ref().ok_or_else(PageError::not_found)?;
     // The measures the group's indicators read, land first.
     let mut used: Vec<Measure> = vec![Measure::LandMu];
     for i in &g.indicators {
@@ -205,7 +204,7 @@ pub async fn show(
     let has_errors = fields.iter().any(|f| f.error.is_some());
     let total = r.total.unwrap_or(0.0);
     let wi = (any_change && !has_errors && r.class.as_deref() != Some("not_rated"))
-        .then(|| what_if(&scheme, &flag_names, &cohort, total, &changed));
+        .then(|| what_if(&scheme, &flag_names, cohort, total, &changed));
     page.indicators = g
         .indicators
         .iter()
@@ -285,7 +284,7 @@ pub async fn show(
         .and_then(|c| g.classes.names.iter().position(|n| n == c));
     if let Some(ci) = class_index {
         let scores: Vec<f64> = trace.iter().map(|x| x.score).collect();
-        let ls = lifts(&scheme, &cohort, &row, total, ci, &scores);
+        let ls = lifts(&scheme, cohort, &row, total, ci, &scores);
         if let Some(first) = ls.first() {
             page.lift_target = t.f(
                 "eval.lift_target",
@@ -330,7 +329,7 @@ pub async fn show(
                 }
             })
             .collect();
-        page.plan = smallest_change(&scheme, &flag_names, &cohort, &row, total, ci)
+        page.plan = smallest_change(&scheme, &flag_names, cohort, &row, total, ci)
             .map(|p| plan_view(t, lang, g, &p));
     }
     if let Some(w) = &wi {
