@@ -1248,6 +1248,52 @@ async fn land_api_and_pages() {
             (s, to),
             (StatusCode::SEE_OTHER, format!("/plots/{}", plot["id"]))
         );
+        // A boundary from a GeoJSON file: a line is refused with the rule; one feature of a
+        // collection replaces the boundary.
+        let boundary_upload = |json: &str| {
+            let b = format!(
+                "--X\r\nContent-Disposition: form-data; name=\"file\"; filename=\"plot.geojson\"\r\nContent-Type: application/geo+json\r\n\r\n{json}\r\n--X--\r\n"
+            );
+            Request::post(format!("/plots/{}/boundary?csrf={csrf}", plot["id"]))
+                .header(header::COOKIE, &cookie)
+                .header(header::ACCEPT_LANGUAGE, "zh-CN")
+                .header(header::CONTENT_TYPE, "multipart/form-data; boundary=X")
+                .body(Body::from(b))
+                .unwrap()
+        };
+        let res = app
+            .clone()
+            .oneshot(boundary_upload(
+                r#"{"type":"LineString","coordinates":[[116.5,39.8],[116.51,39.81]]}"#,
+            ))
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = body_text(res).await;
+        assert!(html.contains("不是面"), "{html}");
+        let res = app
+            .clone()
+            .oneshot(boundary_upload(
+                r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"T-3"},"geometry":{"type":"Polygon","coordinates":[[[116.5,39.8],[116.5012,39.8],[116.5012,39.801],[116.5,39.801],[116.5,39.8]]]}}]}"#,
+            ))
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        let stored = devzone_db::repo::land::plot(
+            &t.db.conn,
+            &devzone_db::Scope::all(),
+            plot["id"].as_i64().unwrap(),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        assert!(
+            stored
+                .boundary
+                .as_deref()
+                .unwrap_or_default()
+                .contains("116.5012")
+        );
         // The register downloads as a spreadsheet.
         let res = app
             .clone()

@@ -519,6 +519,12 @@ pub(super) fn routes() -> axum::Router<crate::AppState> {
             get(plots::plot_card).post(plots::update_plot),
         )
         .route("/plots/{id}/edit", get(plots::edit_plot))
+        .route(
+            "/plots/{id}/boundary",
+            post(plots::upload_boundary).layer(axum::extract::DefaultBodyLimit::max(
+                crate::pages::imports::MAX_UPLOAD_BYTES,
+            )),
+        )
         .route("/buildings/{id}", get(buildings::building_show))
         .route("/buildings/{id}/units", post(buildings::add_unit))
         .route(

@@ -538,6 +538,8 @@ pub struct PlotForm {
 struct PlotFormPage {
     c: Chrome,
     action: String,
+    /// The plot being edited, for the boundary file's own form.
+    editing: Option<i64>,
     cancel: String,
     f: PlotForm,
     errors: Vec<String>,
@@ -573,6 +575,7 @@ async fn plot_form_page(
             Some(zone_id),
         )
         .await?,
+        editing,
         action: match editing {
             Some(id) => format!("/plots/{id}"),
             None => format!("/zones/{zone_id}/plots"),
@@ -763,6 +766,70 @@ pub async fn update_plot(
         .ok_or_else(PageError::not_found)?;
     zone_for(&state, &v, pl.zone_id).await?;
     v.require_write()?;
+    let draft = match f.draft(&state, pl.zone_id).await? {
+        Ok(d) => d,
+        Err(e) => return plot_form_page(&state, &v, pl.zone_id, Some(id), f, e).await,
+    };
+    let saved = land::update_plot(db, &v.actor(), &v.scope, id, &draft).await;
+    after_plot_save(&state, &v, pl.zone_id, Some(id), f, saved).await
+}
+
+/// The polygon of an uploaded GeoJSON file: a Polygon or MultiPolygon geometry, or a
+/// Feature, or a FeatureCollection of exactly one feature, as the boundary's text.
+fn boundary_of_file(bytes: &[u8]) -> Result<String, &'static str> {
+    let v: serde_json::Value = serde_json::from_slice(bytes).map_err(|_| "boundary.not_geojson")?;
+    let geometry = match v.get("type").and_then(|t| t.as_str()) {
+        Some("Feature") => v.get("geometry").cloned().unwrap_or_default(),
+        Some("FeatureCollection") => match v.get("features").and_then(|f| f.as_array()) {
+            Some(f) if f.len() == 1 => f[0].get("geometry").cloned().unwrap_or_default(),
+            _ => return Err("boundary.one_feature"),
+        },
+        // A bare geometry, of whatever kind: checked below.
+        Some(_) => v,
+        None => return Err("boundary.not_geojson"),
+    };
+    match geometry.get("type").and_then(|t| t.as_str()) {
+        Some("Polygon" | "MultiPolygon") => Ok(geometry.to_string()),
+        _ => Err("boundary.not_polygon"),
+    }
+}
+
+/// A plot's boundary from a GeoJSON file (as the land bureau or a GIS tool exports it),
+/// checked like a boundary typed into the form.
+pub async fn upload_boundary(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(id): Path<i64>,
+    mut form: axum::extract::Multipart,
+) -> Result<Response, PageError> {
+    let db = &state.db.conn;
+    let pl = land::plot(db, &v.scope, id)
+        .await?
+        .ok_or_else(PageError::not_found)?;
+    zone_for(&state, &v, pl.zone_id).await?;
+    v.require_write()?;
+    let holder = match pl.holder_id {
+        Some(h) => devzone_db::repo::enterprises::get(db, &v.scope, h)
+            .await?
+            .map(|e| e.credit_code),
+        None => None,
+    };
+    let mut f = PlotForm::from_model(&pl, holder);
+    let file = crate::upload::read_multipart(&mut form)
+        .await
+        .ok()
+        .and_then(|(file, _)| file);
+    let Some((name, bytes)) = file else {
+        let e = vec![FieldError::new("boundary", "required", "")];
+        return plot_form_page(&state, &v, pl.zone_id, Some(id), f, e).await;
+    };
+    match boundary_of_file(&bytes) {
+        Ok(b) => f.boundary = Some(b),
+        Err(rule) => {
+            let e = vec![FieldError::new("boundary", rule, name)];
+            return plot_form_page(&state, &v, pl.zone_id, Some(id), f, e).await;
+        }
+    }
     let draft = match f.draft(&state, pl.zone_id).await? {
         Ok(d) => d,
         Err(e) => return plot_form_page(&state, &v, pl.zone_id, Some(id), f, e).await,
