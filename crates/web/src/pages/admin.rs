@@ -184,6 +184,8 @@ pub struct UserRow {
     pub u: user::Model,
     pub role: String,
     pub zones: String,
+    /// The only enabled administrator: not offered for disabling.
+    pub last_admin: bool,
 }
 
 #[derive(Template, WebTemplate)]
@@ -205,17 +207,28 @@ async fn users_page(
     let t = v.tr();
     let all_zones = zones::list(db, &v.scope).await?;
     let mut rows = Vec::new();
-    for u in users::list(db).await? {
+    let accounts = users::list(db).await?;
+    let enabled_admins = accounts
+        .iter()
+        .filter(|u| u.role == Role::Admin.id() && !u.disabled)
+        .count();
+    for u in accounts {
         let granted = users::zones_of(db, u.id).await?;
-        let zones = all_zones
-            .iter()
-            .filter(|z| granted.contains(&z.id))
-            .map(|z| z.name.clone())
-            .collect::<Vec<_>>()
-            .join(t.t("list.sep"));
+        // An administrator sees every zone whatever is granted.
+        let zones = if u.role == Role::Admin.id() {
+            t.t("nav.all_zones").to_string()
+        } else {
+            all_zones
+                .iter()
+                .filter(|z| granted.contains(&z.id))
+                .map(|z| z.name.clone())
+                .collect::<Vec<_>>()
+                .join(t.t("list.sep"))
+        };
         rows.push(UserRow {
             role: t.tv("role", &u.role),
             zones,
+            last_admin: u.role == Role::Admin.id() && !u.disabled && enabled_admins == 1,
             u,
         });
     }
