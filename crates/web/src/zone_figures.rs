@@ -323,3 +323,18 @@ pub async fn cohort(
         })
         .await
 }
+
+/// (group, total) of a finished run's rated enterprises, for its score histograms: read once
+/// per run (a run never changes once finished), not on every view of its page.
+pub async fn run_totals(
+    state: &AppState,
+    zone_id: i64,
+    run_id: i64,
+) -> DbResult<Arc<Vec<(String, f64)>>> {
+    let db = &state.db.conn;
+    let key = Key::new("run_totals", zone_id).with(run_id);
+    state
+        .memo
+        .get(db, key, || devzone_db::repo::evaluation::totals(db, run_id))
+        .await
+}

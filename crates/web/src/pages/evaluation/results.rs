@@ -224,8 +224,13 @@ pub async fn show(
     // One histogram per group: the groups' scores are on different scales.
     let charts_histogram: Vec<String> = if done {
         let mut bins: BTreeMap<(String, i64), f64> = BTreeMap::new();
-        for (grp, x) in ev::totals(db, run_id).await? {
-            *bins.entry((grp, (x / 10.0).floor() as i64)).or_default() += 1.0;
+        for (grp, x) in crate::zone_figures::run_totals(&state, zone.id, run_id)
+            .await?
+            .iter()
+        {
+            *bins
+                .entry((grp.clone(), (x / 10.0).floor() as i64))
+                .or_default() += 1.0;
         }
         scheme
             .groups
