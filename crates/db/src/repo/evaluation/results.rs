@@ -159,12 +159,25 @@ pub async fn results<C: ConnectionTrait>(db: &C, f: &ResultQuery) -> DbResult<Pa
     };
     let per_page = Ord::clamp(f.per_page, 1, crate::repo::MAX_PER_PAGE * 500);
     let page = crate::repo::page_number(f.page);
-    let items = q
+    // The page's ids first, then its rows: sorting a run of 100,000 by an expression
+    // (unranked last) carried every row's inputs and trace through the sort.
+    let ids: Vec<i64> = q
         .order_by(result::Column::Id, order)
+        .select_only()
+        .column(result::Column::Id)
         .offset((page - 1) * per_page)
         .limit(per_page)
+        .into_tuple()
         .all(db)
         .await?;
+    let mut by_id: HashMap<i64, result::Model> = result::Entity::find()
+        .filter(result::Column::Id.is_in(ids.clone()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| (m.id, m))
+        .collect();
+    let items = ids.iter().filter_map(|id| by_id.remove(id)).collect();
     Ok(Page {
         items,
         total,
