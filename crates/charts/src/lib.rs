@@ -68,6 +68,16 @@ fn text_width(label: &str) -> f64 {
         .sum()
 }
 
+/// The opening of a chart's `<svg>` of `w` × `h` units: its accessible title, and the title
+/// drawn at the top, cut to the width.
+fn open_chart(title: &str, w: f64, h: f64) -> String {
+    format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {w} {h}" role="img" aria-label="{t}"><title>{t}</title><text x="0" y="17" class="chart-title">{short}</text>"#,
+        t = esc(title),
+        short = esc(&fit(title, w)),
+    )
+}
+
 /// Horizontal bars, one per (label, value), longest first as given.
 pub fn bar_chart(title: &str, items: &[(String, f64)]) -> String {
     both(bar_svg(title, items, false), bar_svg(title, items, true))
@@ -86,13 +96,7 @@ fn bar_svg(title: &str, items: &[(String, f64)], narrow: bool) -> String {
     };
     let h = 34.0 + row * items.len().max(1) as f64;
     let max = items.iter().map(|(_, v)| *v).fold(0.0, f64::max).max(1e-9);
-    let mut s = String::new();
-    let _ = write!(
-        s,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {w} {h}" role="img" aria-label="{t}"><title>{t}</title><text x="0" y="17" class="chart-title">{short}</text>"#,
-        t = esc(title),
-        short = esc(&fit(title, w)),
-    );
+    let mut s = open_chart(title, w, h);
     for (i, (label, v)) in items.iter().enumerate() {
         let y = 30.0 + row * i as f64;
         let bw = (v / max * bar_w).max(1.0);
@@ -142,13 +146,7 @@ fn column_svg(title: &str, items: &[(String, f64)], narrow: bool) -> String {
     let plot_w = w - left - 8.0;
     let n = items.len().max(1);
     let slot = plot_w / n as f64;
-    let mut s = String::new();
-    let _ = write!(
-        s,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {w} {h}" role="img" aria-label="{t}"><title>{t}</title><text x="0" y="17" class="chart-title">{short}</text>"#,
-        t = esc(title),
-        short = esc(&fit(title, w)),
-    );
+    let mut s = open_chart(title, w, h);
     let y_at = |v: f64| top + plot_h * (1.0 - v / top_tick);
     for v in &ticks {
         let y = y_at(*v);
@@ -291,13 +289,7 @@ fn line_svg(
         }
     };
     let y_at = |v: f64| top + plot_h * (1.0 - v / top_tick);
-    let mut s = String::new();
-    let _ = write!(
-        s,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {w} {h}" role="img" aria-label="{t}"><title>{t}</title><text x="0" y="17" class="chart-title">{short}</text>"#,
-        t = esc(title),
-        short = esc(&fit(title, w)),
-    );
+    let mut s = open_chart(title, w, h);
     for v in &ticks {
         let y = y_at(*v);
         let _ = write!(
@@ -415,13 +407,7 @@ fn donut_svg(title: &str, items: &[(String, f64)], narrow: bool) -> String {
             44.0,
         )
     };
-    let mut s = String::new();
-    let _ = write!(
-        s,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {w} {h}" role="img" aria-label="{t}"><title>{t}</title><text x="0" y="17" class="chart-title">{short}</text>"#,
-        t = esc(title),
-        short = esc(&fit(title, w)),
-    );
+    let mut s = open_chart(title, w, h);
     let mut a0: f64 = -std::f64::consts::FRAC_PI_2;
     for (i, (label, v)) in items.iter().enumerate() {
         let frac = v / total;

@@ -16,7 +16,6 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use devzone_core::evaluation::Scheme;
 use devzone_core::evaluation::scheme::ClassRule;
@@ -99,18 +98,13 @@ pub async fn form(
     let from = nonempty(&p.from).unwrap_or_else(|| "builtin:default".into());
     let (scheme, _) = base(&state, zone_id, &from).await?;
     let values = values_of(&scheme);
-    render(
-        &state,
-        &v,
+    let filled = Filled {
         zone_id,
-        &from,
-        &scheme,
-        &values,
-        vec![],
-        HashMap::new(),
-        None,
-    )
-    .await
+        from: &from,
+        scheme: &scheme,
+        values: &values,
+    };
+    render(&state, &v, &filled, vec![], HashMap::new(), None).await
 }
 
 /// The form's values as they stand in a scheme, by input name.
@@ -360,25 +354,18 @@ pub async fn submit(
         .unwrap_or_else(|| "builtin:default".into());
     let (scheme, source) = base(&state, zone_id, &from).await?;
     let built = build(&t, &source, &scheme, &values);
+    let filled = Filled {
+        zone_id,
+        from: &from,
+        scheme: &scheme,
+        values: &values,
+    };
     let preview_asked = values.get("action").map(String::as_str) == Some("preview");
     let (new_source, new_scheme) = match built {
         Ok(x) => x,
         Err(field_errors) => {
             let errors = field_errors.get("").cloned().into_iter().collect();
-            let mut r = render(
-                &state,
-                &v,
-                zone_id,
-                &from,
-                &scheme,
-                &values,
-                errors,
-                field_errors,
-                None,
-            )
-            .await?;
-            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            return Ok(r);
+            return render(&state, &v, &filled, errors, field_errors, None).await;
         }
     };
     if preview_asked {
@@ -419,37 +406,13 @@ pub async fn submit(
             }
             None => Some((t.t("eval.form.no_run").to_string(), Vec::new())),
         };
-        return render(
-            &state,
-            &v,
-            zone_id,
-            &from,
-            &scheme,
-            &values,
-            vec![],
-            HashMap::new(),
-            preview,
-        )
-        .await;
+        return render(&state, &v, &filled, vec![], HashMap::new(), preview).await;
     }
     match ev::add_scheme(&state.db.conn, &v.actor(), zone_id, &new_source).await {
         Ok(Ok(_)) => Ok(Redirect::to(&format!("/zones/{zone_id}/evaluations")).into_response()),
         Ok(Err(e)) => {
             let errors = vec![scheme_message(&t, &e)];
-            let mut r = render(
-                &state,
-                &v,
-                zone_id,
-                &from,
-                &scheme,
-                &values,
-                errors,
-                HashMap::new(),
-                None,
-            )
-            .await?;
-            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(r)
+            render(&state, &v, &filled, errors, HashMap::new(), None).await
         }
         Err(devzone_db::DbError::Conflict { value, .. }) => {
             let mut fe = HashMap::new();
@@ -457,37 +420,35 @@ pub async fn submit(
                 "version".to_string(),
                 t.f("eval.scheme_exists", &[("scheme", &value)]),
             );
-            let mut r = render(
-                &state,
-                &v,
-                zone_id,
-                &from,
-                &scheme,
-                &values,
-                vec![],
-                fe,
-                None,
-            )
-            .await?;
-            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(r)
+            render(&state, &v, &filled, vec![], fe, None).await
         }
         Err(e) => Err(e.into()),
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// The form as it stands: the zone, the base scheme (by key and parsed) and the values.
+struct Filled<'a> {
+    zone_id: i64,
+    from: &'a str,
+    scheme: &'a Scheme,
+    values: &'a HashMap<String, String>,
+}
+
+/// The page; a refusal (any error) answers 422.
 async fn render(
     state: &AppState,
     v: &Viewer,
-    zone_id: i64,
-    from: &str,
-    s: &Scheme,
-    values: &HashMap<String, String>,
+    filled: &Filled<'_>,
     errors: Vec<String>,
     field_errors: HashMap<String, String>,
     preview: Option<PreviewView>,
 ) -> Result<Response, PageError> {
+    let Filled {
+        zone_id,
+        from,
+        scheme: s,
+        values,
+    } = *filled;
     let t = v.tr();
     let lang = t.lang();
     let get = |k: &str| values.get(k).cloned().unwrap_or_default();

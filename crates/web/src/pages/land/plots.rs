@@ -738,11 +738,21 @@ pub async fn edit_plot(
     PageViewer(v): PageViewer,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
+    let (pl, f) = stored_form(&state, &v, id).await?;
+    plot_form_page(&state, &v, pl.zone_id, Some(id), f, vec![]).await
+}
+
+/// A plot the viewer may change, and its form filled from what is stored.
+async fn stored_form(
+    state: &AppState,
+    v: &Viewer,
+    id: i64,
+) -> Result<(plot::Model, PlotForm), PageError> {
     let db = &state.db.conn;
     let pl = land::plot(db, &v.scope, id)
         .await?
         .ok_or_else(PageError::not_found)?;
-    zone_for(&state, &v, pl.zone_id).await?;
+    zone_for(state, v, pl.zone_id).await?;
     v.require_write()?;
     let holder = match pl.holder_id {
         Some(h) => devzone_db::repo::enterprises::get(db, &v.scope, h)
@@ -751,7 +761,7 @@ pub async fn edit_plot(
         None => None,
     };
     let f = PlotForm::from_model(&pl, holder);
-    plot_form_page(&state, &v, pl.zone_id, Some(id), f, vec![]).await
+    Ok((pl, f))
 }
 
 pub async fn update_plot(
@@ -803,18 +813,7 @@ pub async fn upload_boundary(
     mut form: axum::extract::Multipart,
 ) -> Result<Response, PageError> {
     let db = &state.db.conn;
-    let pl = land::plot(db, &v.scope, id)
-        .await?
-        .ok_or_else(PageError::not_found)?;
-    zone_for(&state, &v, pl.zone_id).await?;
-    v.require_write()?;
-    let holder = match pl.holder_id {
-        Some(h) => devzone_db::repo::enterprises::get(db, &v.scope, h)
-            .await?
-            .map(|e| e.credit_code),
-        None => None,
-    };
-    let mut f = PlotForm::from_model(&pl, holder);
+    let (pl, mut f) = stored_form(&state, &v, id).await?;
     let file = crate::upload::read_multipart(&mut form)
         .await
         .ok()
