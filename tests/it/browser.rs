@@ -1152,8 +1152,10 @@ async fn tier_page_candidate_distance_and_a_certificate_that_moves_the_counts() 
     .click()
     .await
     .unwrap();
+    // The page after the save holds the title (the page before it has #own-tier too, so
+    // waiting for that alone raced the save).
     c.wait()
-        .for_element(Locator::Css("#own-tier"))
+        .for_element(Locator::Css("#own-tier .badge.ok"))
         .await
         .unwrap();
     c.goto(&format!("{base}/zones/1/tiers")).await.unwrap();
