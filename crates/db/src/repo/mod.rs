@@ -11,7 +11,7 @@ pub mod facts;
 pub mod imports;
 pub mod jobs;
 pub mod land;
-pub(crate) mod literal;
+pub(crate) mod bulk;
 pub mod meta;
 pub mod requirements;
 pub mod revitalisation;

@@ -10,7 +10,7 @@ use devzone_core::evaluation::{Dataset, Options, Scheme, evaluate};
 use devzone_core::model::RunStatus;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
     QuerySelect,
 };
 use sha2::{Digest, Sha256};
@@ -255,58 +255,44 @@ impl Computed<'_> {
     }
 }
 
-/// Writes result rows as literal multi-row statements (see [`crate::repo::literal`]): the
-/// query builder's bound parameters took longer than storing 100,000 rows.
+/// Writes result rows many at a time (see [`crate::repo::bulk`]): the query builder's bound
+/// parameters took longer than storing 100,000 rows.
 async fn insert_results(db: &DatabaseConnection, rows: &[result::ActiveModel]) -> DbResult<()> {
-    use crate::repo::literal::{ROWS, float_or_null, int_or_null, quote};
-    let int = |sql: &mut String, v: &Option<i32>| int_or_null(sql, v.map(i64::from));
-    let text = |sql: &mut String, v: &Option<String>| match v {
-        Some(t) => quote(sql, t),
-        None => sql.push_str("NULL"),
-    };
-    for chunk in rows.chunks(ROWS) {
-        let mut sql = String::with_capacity(chunk.len() * 1_500 + 200);
-        sql.push_str(
+    use crate::repo::bulk::{Rows, rows_per_statement};
+    const TYPES: &[&str] = &[
+        "bigint", "bigint", "text", "text", "bigint", "text", "text", "double precision",
+        "integer", "integer", "text", "text", "double precision", "double precision",
+        "double precision", "text", "text",
+    ];
+    let backend = db.get_database_backend();
+    for chunk in rows.chunks(rows_per_statement(backend)) {
+        let mut r = Rows::new(backend, TYPES);
+        for m in chunk {
+            r.int(Some(*m.run_id.as_ref()))
+                .int(Some(*m.enterprise_id.as_ref()))
+                .text(Some(m.credit_code.as_ref()))
+                .text(Some(m.name.as_ref()))
+                .int(*m.park_id.as_ref())
+                .text(Some(m.industry_code.as_ref()))
+                .text(Some(m.grp.as_ref()))
+                .float(*m.total.as_ref())
+                .int(m.rank.as_ref().map(i64::from))
+                .int(m.group_size.as_ref().map(i64::from))
+                .text(m.class.as_ref().as_deref())
+                .text(m.reason.as_ref().as_deref());
+            for v in [&m.land_mu, &m.tax, &m.value_added] {
+                r.float(*v.as_ref());
+            }
+            r.text(Some(m.inputs.as_ref())).text(Some(m.trace.as_ref()));
+        }
+        r.execute(
+            db,
             "INSERT INTO evaluation_results (run_id, enterprise_id, credit_code, name, park_id, \
              industry_code, grp, total, rank, group_size, class, reason, land_mu, tax, \
-             value_added, inputs, trace) VALUES ",
-        );
-        for (i, m) in chunk.iter().enumerate() {
-            sql.push_str(if i > 0 { ",(" } else { "(" });
-            int_or_null(&mut sql, Some(*m.run_id.as_ref()));
-            sql.push(',');
-            int_or_null(&mut sql, Some(*m.enterprise_id.as_ref()));
-            sql.push(',');
-            quote(&mut sql, m.credit_code.as_ref());
-            sql.push(',');
-            quote(&mut sql, m.name.as_ref());
-            sql.push(',');
-            int_or_null(&mut sql, *m.park_id.as_ref());
-            sql.push(',');
-            quote(&mut sql, m.industry_code.as_ref());
-            sql.push(',');
-            quote(&mut sql, m.grp.as_ref());
-            sql.push(',');
-            float_or_null(&mut sql, *m.total.as_ref());
-            sql.push(',');
-            int(&mut sql, m.rank.as_ref());
-            sql.push(',');
-            int(&mut sql, m.group_size.as_ref());
-            sql.push(',');
-            text(&mut sql, m.class.as_ref());
-            sql.push(',');
-            text(&mut sql, m.reason.as_ref());
-            for v in [&m.land_mu, &m.tax, &m.value_added] {
-                sql.push(',');
-                float_or_null(&mut sql, *v.as_ref());
-            }
-            sql.push(',');
-            quote(&mut sql, m.inputs.as_ref());
-            sql.push(',');
-            quote(&mut sql, m.trace.as_ref());
-            sql.push(')');
-        }
-        db.execute_unprepared(&sql).await?;
+             value_added, inputs, trace) ",
+            "",
+        )
+        .await?;
     }
     Ok(())
 }

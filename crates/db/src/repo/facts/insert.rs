@@ -1,10 +1,9 @@
-//! Fact sets and current figures written many at a time, as literal multi-row statements
-//! (see [`crate::repo::literal`] for why).
+//! Fact sets and current figures written many at a time (see [`crate::repo::bulk`]).
 
 use super::packed::{CurrentFigures, encode_current};
 use crate::DbResult;
 use crate::entities::{fact_current, fact_set};
-use crate::repo::literal::{ROWS, int_or_null, quote};
+use crate::repo::bulk::{Rows, rows_per_statement};
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 
 /// One set of figures to insert; `id` comes from [`reserve_ids`].
@@ -68,44 +67,35 @@ pub(crate) async fn reserve_ids<C: ConnectionTrait>(db: &C, n: usize) -> DbResul
     }
 }
 
+/// Columns of `fact_sets` as written, with their PostgreSQL types.
+const SET_COLUMNS: &str =
+    "INSERT INTO fact_sets (id, enterprise_id, year, source, as_of, entered_by, entered_at, \
+     import_id, figures) ";
+const SET_TYPES: &[&str] = &[
+    "bigint", "bigint", "integer", "text", "date", "text", "timestamptz", "bigint", "text",
+];
+
 /// Inserts sets with their reserved ids.
 pub(crate) async fn insert_sets<C: ConnectionTrait>(db: &C, sets: &[NewSet<'_>]) -> DbResult<()> {
-    use std::fmt::Write as _;
-    let mut ints = itoa::Buffer::new();
-    for chunk in sets.chunks(ROWS) {
-        let mut sql = String::with_capacity(chunk.len() * 400 + 200);
-        sql.push_str(
-            "INSERT INTO fact_sets (id, enterprise_id, year, source, as_of, entered_by, \
-             entered_at, import_id, figures) VALUES ",
-        );
-        for (i, s) in chunk.iter().enumerate() {
-            if i > 0 {
-                sql.push(',');
-            }
-            sql.push('(');
-            sql.push_str(ints.format(s.id));
-            sql.push(',');
-            sql.push_str(ints.format(s.enterprise_id));
-            sql.push(',');
-            sql.push_str(ints.format(s.year));
-            sql.push(',');
-            quote(&mut sql, s.source);
-            let _ = write!(sql, ",'{}',", s.as_of.format("%Y-%m-%d"));
-            quote(&mut sql, s.entered_by);
-            sql.push(',');
-            // The text form sqlx writes for a UTC timestamp, so that SQLite rows read back alike.
-            quote(
-                &mut sql,
-                &s.entered_at
-                    .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false),
-            );
-            sql.push(',');
-            int_or_null(&mut sql, s.import_id);
-            sql.push(',');
-            quote(&mut sql, &s.figures);
-            sql.push(')');
+    let backend = db.get_database_backend();
+    for chunk in sets.chunks(rows_per_statement(backend)) {
+        let mut rows = Rows::new(backend, SET_TYPES);
+        for s in chunk {
+            rows.int(Some(s.id))
+                .int(Some(s.enterprise_id))
+                .int(Some(s.year.into()))
+                .text(Some(s.source))
+                .text(Some(&s.as_of.format("%Y-%m-%d").to_string()))
+                .text(Some(s.entered_by))
+                // The text form sqlx writes for a UTC timestamp, so that SQLite rows read back alike.
+                .text(Some(
+                    &s.entered_at
+                        .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false),
+                ))
+                .int(s.import_id)
+                .text(Some(&s.figures));
         }
-        db.execute_unprepared(&sql).await?;
+        rows.execute(db, SET_COLUMNS, "").await?;
     }
     Ok(())
 }
@@ -122,44 +112,36 @@ pub(crate) async fn put_current<C: ConnectionTrait>(
         .map(|(e, y, c)| (*e, *y, encode_current(c)))
         .collect();
     upsert_current(db, &encoded).await?;
-    let mut ints = itoa::Buffer::new();
-    for chunk in empty.chunks(ROWS) {
-        let mut sql = String::from("DELETE FROM fact_current WHERE ");
-        for (i, (e, y, _)) in chunk.iter().enumerate() {
-            if i > 0 {
-                sql.push_str(" OR ");
-            }
-            sql.push_str("(enterprise_id = ");
-            sql.push_str(ints.format(*e));
-            sql.push_str(" AND year = ");
-            sql.push_str(ints.format(*y));
-            sql.push(')');
+    let backend = db.get_database_backend();
+    for chunk in empty.chunks(rows_per_statement(backend)) {
+        let mut r = Rows::new(backend, &["bigint", "integer"]);
+        for (e, y, _) in chunk {
+            r.int(Some(*e)).int(Some((*y).into()));
         }
-        db.execute_unprepared(&sql).await?;
+        r.execute(
+            db,
+            "DELETE FROM fact_current WHERE (enterprise_id, year) IN (",
+            ")",
+        )
+        .await?;
     }
     Ok(())
 }
 
 /// Inserts or replaces current rows whose figures are already encoded.
 async fn upsert_current<C: ConnectionTrait>(db: &C, rows: &[(i64, i32, String)]) -> DbResult<()> {
-    let mut ints = itoa::Buffer::new();
-    for chunk in rows.chunks(ROWS) {
-        let mut sql = String::with_capacity(chunk.len() * 500 + 200);
-        sql.push_str("INSERT INTO fact_current (enterprise_id, year, figures) VALUES ");
-        for (i, (e, y, c)) in chunk.iter().enumerate() {
-            if i > 0 {
-                sql.push(',');
-            }
-            sql.push('(');
-            sql.push_str(ints.format(*e));
-            sql.push(',');
-            sql.push_str(ints.format(*y));
-            sql.push(',');
-            quote(&mut sql, c);
-            sql.push(')');
+    let backend = db.get_database_backend();
+    for chunk in rows.chunks(rows_per_statement(backend)) {
+        let mut r = Rows::new(backend, &["bigint", "integer", "text"]);
+        for (e, y, c) in chunk {
+            r.int(Some(*e)).int(Some((*y).into())).text(Some(c));
         }
-        sql.push_str(" ON CONFLICT (enterprise_id, year) DO UPDATE SET figures = excluded.figures");
-        db.execute_unprepared(&sql).await?;
+        r.execute(
+            db,
+            "INSERT INTO fact_current (enterprise_id, year, figures) ",
+            " ON CONFLICT (enterprise_id, year) DO UPDATE SET figures = excluded.figures",
+        )
+        .await?;
     }
     Ok(())
 }

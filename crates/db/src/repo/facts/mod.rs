@@ -19,6 +19,7 @@ pub(crate) use insert::{NewSet, insert_packed, insert_sets, put_current, reserve
 pub use packed::FactVersion;
 use packed::{Packed, SetFigures};
 pub use precedence::*;
+use crate::repo::bulk::{Rows, rows_per_statement};
 use sea_orm::{ConnectionTrait, DbBackend, Statement, TransactionTrait};
 use std::collections::BTreeMap;
 
@@ -310,36 +311,25 @@ pub(crate) async fn write_derived<C: ConnectionTrait>(
     } else {
         Vec::new()
     };
-    let mut ints = itoa::Buffer::new();
-    for chunk in rows.chunks(5_000) {
-        let mut sql = String::with_capacity(chunk.len() * 40 + 300);
-        sql.push_str("WITH v (id, latest_year, latest_revenue, above_scale) AS (VALUES ");
-        for (i, (id, d)) in chunk.iter().enumerate() {
-            if i > 0 {
-                sql.push(',');
-            }
-            sql.push('(');
-            sql.push_str(ints.format(*id));
-            sql.push(',');
-            crate::repo::literal::int_or_null(&mut sql, d.latest_year.map(i64::from));
-            sql.push(',');
-            crate::repo::literal::int_or_null(&mut sql, d.latest_revenue);
-            sql.push(',');
-            sql.push_str(match d.above_scale {
-                Some(true) => "TRUE",
-                Some(false) => "FALSE",
-                None => "NULL",
-            });
-            sql.push(')');
+    let backend = db.get_database_backend();
+    for chunk in rows.chunks(rows_per_statement(backend)) {
+        let mut r = Rows::new(backend, &["bigint", "integer", "bigint", "boolean"]);
+        for (id, d) in chunk {
+            r.int(Some(*id))
+                .int(d.latest_year.map(i64::from))
+                .int(d.latest_revenue)
+                .boolean(d.above_scale);
         }
         // The casts type a column of NULLs alone, which PostgreSQL would read as text.
-        sql.push_str(
+        r.execute(
+            db,
+            "WITH v (id, latest_year, latest_revenue, above_scale) AS (",
             ") UPDATE enterprises SET latest_year = CAST(v.latest_year AS INTEGER), \
              latest_revenue = CAST(v.latest_revenue AS BIGINT), \
              above_scale = CAST(v.above_scale AS BOOLEAN) \
              FROM v WHERE enterprises.id = v.id",
-        );
-        db.execute_unprepared(&sql).await?;
+        )
+        .await?;
     }
     for sql in rebuild {
         db.execute_unprepared(&sql).await?;
