@@ -231,7 +231,10 @@ mod tests {
 
     fn two_rows(backend: DbBackend) -> Statement {
         let mut r = Rows::new(backend, TYPES);
-        r.int(Some(1)).text(Some("a'b\"c\\d\0")).float(Some(0.5)).boolean(Some(true));
+        r.int(Some(1))
+            .text(Some("a'b\"c\\d\0"))
+            .float(Some(0.5))
+            .boolean(Some(true));
         r.int(None).text(None).float(Some(f64::NAN)).boolean(None);
         r.statement("INSERT INTO t (a, b, c, d) ", " ON CONFLICT DO NOTHING")
     }
@@ -268,7 +271,12 @@ mod tests {
             .collect();
         assert_eq!(
             v,
-            ["{1,NULL}", r#"{"a'b\"c\\d",NULL}"#, "{0.5,NULL}", "{TRUE,NULL}"]
+            [
+                "{1,NULL}",
+                r#"{"a'b\"c\\d",NULL}"#,
+                "{0.5,NULL}",
+                "{TRUE,NULL}"
+            ]
         );
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod backup;
+pub(crate) mod bulk;
 pub mod chains;
 pub mod cockpit;
 pub mod enterprises;
@@ -11,7 +12,6 @@ pub mod facts;
 pub mod imports;
 pub mod jobs;
 pub mod land;
-pub(crate) mod bulk;
 pub mod meta;
 pub mod requirements;
 pub mod revitalisation;

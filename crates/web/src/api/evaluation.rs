@@ -358,10 +358,11 @@ async fn list_results(
     Query(p): Query<ResultParams>,
     Query(paging): Query<Paging>,
 ) -> ApiResult<Json<ResultList>> {
-    run_in_scope(&s, &v, id).await?;
+    let run = run_in_scope(&s, &v, id).await?;
     let (page, per_page) = paging.checked()?;
-    let page = ev::results(
-        &s.db.conn,
+    let page = crate::zone_figures::run_results(
+        &s,
+        &run,
         &ResultQuery {
             run_id: id,
             group: p.group,

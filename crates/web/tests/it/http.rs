@@ -3,6 +3,7 @@
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use devzone_core::model::Role;
+use devzone_db::repo::evaluation::{ResultQuery, ResultSort};
 use devzone_db::repo::users;
 use devzone_db::testing::{TestDb, all};
 use devzone_db::{Actor, Db};
@@ -580,6 +581,43 @@ async fn evaluation_api_runs_publishes_and_scopes() {
         .await;
         assert_eq!(list["items"].as_array().unwrap().len(), 3);
         assert!(list["items"][0]["indicators"].as_array().is_some());
+        // Pages sliced from the kept order of a finished run are the database's own order.
+        for sort in ResultSort::ALL {
+            for desc in [false, true] {
+                let direct = devzone_db::repo::evaluation::results(
+                    &t.db.conn,
+                    &ResultQuery {
+                        run_id: id,
+                        sort,
+                        descending: desc,
+                        page: 1,
+                        per_page: 10_000,
+                        ..Default::default()
+                    },
+                )
+                .await
+                .unwrap();
+                let mut paged = Vec::new();
+                for page in 1..=direct.total.div_ceil(2) + 1 {
+                    let dir = if desc { "desc" } else { "asc" };
+                    let uri = format!(
+                        "/api/v1/evaluation-runs/{id}/results?per_page=2&page={page}&sort={}&dir={dir}",
+                        sort.id()
+                    );
+                    let (_, r) = call(&app, "GET", &uri, Some(&officer), None).await;
+                    assert_eq!(r["total"].as_u64(), Some(direct.total), "{uri}");
+                    paged.extend(
+                        r["items"]
+                            .as_array()
+                            .unwrap()
+                            .iter()
+                            .map(|x| x["enterprise_id"].as_i64().unwrap()),
+                    );
+                }
+                let want: Vec<i64> = direct.items.iter().map(|m| m.enterprise_id).collect();
+                assert_eq!(paged, want, "{} {desc}", sort.id());
+            }
+        }
 
         // Enterprise users see nothing of an unpublished run …
         #[rustfmt::skip]

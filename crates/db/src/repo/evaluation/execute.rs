@@ -10,8 +10,7 @@ use devzone_core::evaluation::{Dataset, Options, Scheme, evaluate};
 use devzone_core::model::RunStatus;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QuerySelect,
+    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect,
 };
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -260,9 +259,23 @@ impl Computed<'_> {
 async fn insert_results(db: &DatabaseConnection, rows: &[result::ActiveModel]) -> DbResult<()> {
     use crate::repo::bulk::{Rows, rows_per_statement};
     const TYPES: &[&str] = &[
-        "bigint", "bigint", "text", "text", "bigint", "text", "text", "double precision",
-        "integer", "integer", "text", "text", "double precision", "double precision",
-        "double precision", "text", "text",
+        "bigint",
+        "bigint",
+        "text",
+        "text",
+        "bigint",
+        "text",
+        "text",
+        "double precision",
+        "integer",
+        "integer",
+        "text",
+        "text",
+        "double precision",
+        "double precision",
+        "double precision",
+        "text",
+        "text",
     ];
     let backend = db.get_database_backend();
     for chunk in rows.chunks(rows_per_statement(backend)) {

@@ -123,9 +123,9 @@ pub(super) fn filtered(f: &ResultQuery) -> sea_orm::Select<result::Entity> {
     q
 }
 
-pub async fn results<C: ConnectionTrait>(db: &C, f: &ResultQuery) -> DbResult<Page<result::Model>> {
+/// The filtered results' ids in the query's order (the page and per-page ignored).
+fn sorted_ids(f: &ResultQuery) -> sea_orm::Select<result::Entity> {
     let q = filtered(f);
-    let total = q.clone().count(db).await?;
     let order = if f.descending {
         sea_orm::Order::Desc
     } else {
@@ -157,33 +157,58 @@ pub async fn results<C: ConnectionTrait>(db: &C, f: &ResultQuery) -> DbResult<Pa
                 order.clone(),
             ),
     };
-    let per_page = Ord::clamp(f.per_page, 1, crate::repo::MAX_PER_PAGE * 500);
-    let page = crate::repo::page_number(f.page);
-    // The page's ids first, then its rows: sorting a run of 100,000 by an expression
-    // (unranked last) carried every row's inputs and trace through the sort.
-    let ids: Vec<i64> = q
-        .order_by(result::Column::Id, order)
+    q.order_by(result::Column::Id, order)
         .select_only()
         .column(result::Column::Id)
+}
+
+/// One page of a run's results. Sorting happens over ids alone, then the page's rows are
+/// read: sorting a run of 100,000 by an expression (unranked last) carried every row's
+/// inputs and trace through the sort.
+pub async fn results<C: ConnectionTrait>(db: &C, f: &ResultQuery) -> DbResult<Page<result::Model>> {
+    let total = filtered(f).count(db).await?;
+    let (page, per_page) = page_of(f);
+    let ids: Vec<i64> = sorted_ids(f)
         .offset((page - 1) * per_page)
         .limit(per_page)
         .into_tuple()
         .all(db)
         .await?;
+    Ok(Page {
+        items: results_by_ids(db, &ids).await?,
+        total,
+        page,
+        per_page,
+    })
+}
+
+/// Every id of the filtered results in the query's order: what a finished run's page may
+/// keep and slice (a run never changes once finished).
+pub async fn result_order<C: ConnectionTrait>(db: &C, f: &ResultQuery) -> DbResult<Vec<i64>> {
+    Ok(sorted_ids(f).into_tuple().all(db).await?)
+}
+
+/// The page and per-page a query asks for, bounded.
+pub fn page_of(f: &ResultQuery) -> (u64, u64) {
+    (
+        crate::repo::page_number(f.page),
+        Ord::clamp(f.per_page, 1, crate::repo::MAX_PER_PAGE * 500),
+    )
+}
+
+/// Results by id, in the order of `ids`.
+pub async fn results_by_ids<C: ConnectionTrait>(
+    db: &C,
+    ids: &[i64],
+) -> DbResult<Vec<result::Model>> {
     let mut by_id: HashMap<i64, result::Model> = result::Entity::find()
-        .filter(result::Column::Id.is_in(ids.clone()))
+        .filter(result::Column::Id.is_in(ids.to_vec()))
         .all(db)
         .await?
         .into_iter()
         .map(|m| (m.id, m))
         .collect();
-    let items = ids.iter().filter_map(|id| by_id.remove(id)).collect();
-    Ok(Page {
-        items,
-        total,
-        page,
-        per_page,
-    })
+    Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
 }
 
 pub async fn result_for<C: ConnectionTrait>(

@@ -68,11 +68,18 @@ pub(crate) async fn reserve_ids<C: ConnectionTrait>(db: &C, n: usize) -> DbResul
 }
 
 /// Columns of `fact_sets` as written, with their PostgreSQL types.
-const SET_COLUMNS: &str =
-    "INSERT INTO fact_sets (id, enterprise_id, year, source, as_of, entered_by, entered_at, \
+const SET_COLUMNS: &str = "INSERT INTO fact_sets (id, enterprise_id, year, source, as_of, entered_by, entered_at, \
      import_id, figures) ";
 const SET_TYPES: &[&str] = &[
-    "bigint", "bigint", "integer", "text", "date", "text", "timestamptz", "bigint", "text",
+    "bigint",
+    "bigint",
+    "integer",
+    "text",
+    "date",
+    "text",
+    "timestamptz",
+    "bigint",
+    "text",
 ];
 
 /// Inserts sets with their reserved ids.

@@ -11,6 +11,7 @@ pub mod packed;
 mod precedence;
 
 use super::audit;
+use crate::repo::bulk::{Rows, rows_per_statement};
 use crate::{Actor, DbError, DbResult, Scope};
 use devzone_core::facts::FactField;
 use devzone_core::validate::FactsDraft;
@@ -19,7 +20,6 @@ pub(crate) use insert::{NewSet, insert_packed, insert_sets, put_current, reserve
 pub use packed::FactVersion;
 use packed::{Packed, SetFigures};
 pub use precedence::*;
-use crate::repo::bulk::{Rows, rows_per_statement};
 use sea_orm::{ConnectionTrait, DbBackend, Statement, TransactionTrait};
 use std::collections::BTreeMap;
 

@@ -160,7 +160,7 @@ pub async fn show(
     let raw = raw.unwrap_or_default();
     let done = run.status == RunStatus::Done.id();
     let page = if done {
-        ev::results(db, &p.query(run_id, PER_PAGE)).await?
+        crate::zone_figures::run_results(&state, &run, &p.query(run_id, PER_PAGE)).await?
     } else {
         devzone_db::repo::Page {
             items: Vec::new(),
