@@ -324,18 +324,26 @@ pub async fn cohort(
         .await
 }
 
-/// (group, total) of a finished run's rated enterprises, for its score histograms: read once
-/// per run (a run never changes once finished), not on every view of its page.
-pub async fn run_totals(
+/// How many of a finished run's rated enterprises scored in each 10-point bin, by group:
+/// (group, bin) → count, where bin b holds totals from 10·b up to 10·b + 10. Counted once
+/// per run (a run never changes once finished), not from 100,000 totals on every view of
+/// its page.
+pub async fn run_histogram(
     state: &AppState,
     zone_id: i64,
     run_id: i64,
-) -> DbResult<Arc<Vec<(String, f64)>>> {
+) -> DbResult<Arc<BTreeMap<(String, i64), u64>>> {
     let db = &state.db.conn;
-    let key = Key::new("run_totals", zone_id).with(run_id);
+    let key = Key::new("run_histogram", zone_id).with(run_id);
     state
         .memo
-        .get(db, key, || devzone_db::repo::evaluation::totals(db, run_id))
+        .get(db, key, || async {
+            let mut bins: BTreeMap<(String, i64), u64> = BTreeMap::new();
+            for (grp, x) in devzone_db::repo::evaluation::totals(db, run_id).await? {
+                *bins.entry((grp, (x / 10.0).floor() as i64)).or_default() += 1;
+            }
+            Ok(bins)
+        })
         .await
 }
 

@@ -223,15 +223,7 @@ pub async fn show(
     let chart_classes = devzone_charts::bar_chart(t.t("eval.chart_classes"), &class_items);
     // One histogram per group: the groups' scores are on different scales.
     let charts_histogram: Vec<String> = if done {
-        let mut bins: BTreeMap<(String, i64), f64> = BTreeMap::new();
-        for (grp, x) in crate::zone_figures::run_totals(&state, zone.id, run_id)
-            .await?
-            .iter()
-        {
-            *bins
-                .entry((grp.clone(), (x / 10.0).floor() as i64))
-                .or_default() += 1.0;
-        }
+        let bins = crate::zone_figures::run_histogram(&state, zone.id, run_id).await?;
         scheme
             .groups
             .iter()
@@ -240,7 +232,7 @@ pub async fn show(
                 let of_group: Vec<(i64, f64)> = bins
                     .iter()
                     .filter(|((grp, _), _)| grp == &g.id)
-                    .map(|((_, b), n)| (*b, *n))
+                    .map(|((_, b), n)| (*b, *n as f64))
                     .collect();
                 let (lo, hi) = (of_group.first()?.0, of_group.last()?.0);
                 let items: Vec<(String, f64)> = (lo..=hi)
