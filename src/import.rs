@@ -134,7 +134,10 @@ pub async fn run(db: &Db, file: &Path, o: Options, actor: &Actor) -> anyhow::Res
     let committed = if o.dry_run || plan.refused() {
         None
     } else {
-        let mut report = |done, total| p.bar("committing", done, total);
+        let mut report = |done, total| {
+            p.bar("committing", done, total);
+            true
+        };
         Some(imports::commit(&db.conn, actor, &plan, &mut report, None).await?)
     };
     let total_s = p.started.elapsed().as_secs_f64();

@@ -247,11 +247,13 @@ mod tests {
 }
 
 vocabulary!(
-    /// Where a persisted job (an import commit, …) stands.
+    /// Where a persisted job (an import commit, …) stands; `cancelled`: stopped at a user's
+    /// request before it wrote anything.
     JobState {
         Running = "running",
         Done = "done",
         Failed = "failed",
+        Cancelled = "cancelled",
     }
 );
 

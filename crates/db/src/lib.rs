@@ -34,6 +34,9 @@ pub enum DbError {
     Invalid(Vec<FieldError>),
     #[error("the database URL {0:?} is not supported: use sqlite://PATH or postgres://…")]
     UnsupportedUrl(String),
+    /// Long work stopped at a user's request (its transaction rolled back).
+    #[error("cancelled")]
+    Cancelled,
     #[error("{0}")]
     Other(String),
 }

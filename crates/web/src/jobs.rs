@@ -16,22 +16,69 @@ use devzone_db::{Actor, DbError, DbResult};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-/// Live progress of the jobs this process runs: job id → (done, total).
+/// Live progress of the jobs this process runs: job id → (done, total, who asked to cancel
+/// it).
 #[derive(Clone, Default)]
-pub struct Progress(Arc<Mutex<HashMap<i64, (u64, u64)>>>);
+pub struct Progress(Arc<Mutex<HashMap<i64, Live>>>);
+
+#[derive(Clone, Default)]
+struct Live {
+    done: u64,
+    total: u64,
+    cancel_by: Option<String>,
+}
 
 impl Progress {
-    fn set(&self, job: i64, done: u64, total: u64) {
-        self.0
-            .lock()
-            .expect("progress lock")
-            .insert(job, (done, total));
+    /// Records how far a job got; answers false once a cancel was asked for.
+    fn set(&self, job: i64, done: u64, total: u64) -> bool {
+        let mut all = self.0.lock().expect("progress lock");
+        let live = all.entry(job).or_default();
+        (live.done, live.total) = (done, total);
+        live.cancel_by.is_none()
     }
     fn clear(&self, job: i64) {
         self.0.lock().expect("progress lock").remove(&job);
     }
     fn get(&self, job: i64) -> Option<(u64, u64)> {
-        self.0.lock().expect("progress lock").get(&job).copied()
+        let all = self.0.lock().expect("progress lock");
+        all.get(&job).map(|l| (l.done, l.total))
+    }
+    fn cancel_by(&self, job: i64) -> Option<String> {
+        let all = self.0.lock().expect("progress lock");
+        all.get(&job).and_then(|l| l.cancel_by.clone())
+    }
+}
+
+/// Whether a cancel was asked for this running job.
+pub fn cancelling(state: &AppState, job: i64) -> bool {
+    state.progress.cancel_by(job).is_some()
+}
+
+/// Why a job was not cancelled.
+pub enum NotCancelled {
+    /// It has ended, or it is not running in this process.
+    NotRunning,
+    /// Its kind cannot stop half-way without leaving part of its work.
+    NotCancellable,
+}
+
+/// Asks a running import commit to stop. It stops at its next batch of figures and rolls
+/// back, so nothing of it stays; the job then ends as cancelled. Chain suggestions write as
+/// they go and are not offered a cancel.
+pub fn cancel(state: &AppState, j: &job::Model, by: &str) -> Result<(), NotCancelled> {
+    if j.kind != JobKind::Import.id() {
+        return Err(NotCancelled::NotCancellable);
+    }
+    if j.state != JobState::Running.id() {
+        return Err(NotCancelled::NotRunning);
+    }
+    let mut all = state.progress.0.lock().expect("progress lock");
+    match all.get_mut(&j.id) {
+        Some(live) => {
+            live.cancel_by.get_or_insert_with(|| by.to_string());
+            Ok(())
+        }
+        None => Err(NotCancelled::NotRunning),
     }
 }
 
@@ -130,7 +177,7 @@ async fn start<W, F>(
     work: W,
 ) -> Result<job::Model, Refused>
 where
-    W: FnOnce(devzone_db::Db, Actor, i64, Box<dyn FnMut(usize, usize) + Send>) -> F
+    W: FnOnce(devzone_db::Db, Actor, i64, Box<dyn FnMut(usize, usize) -> bool + Send>) -> F
         + Send
         + 'static,
     F: std::future::Future<Output = DbResult<(Option<i64>, serde_json::Value)>> + Send + 'static,
@@ -158,14 +205,18 @@ where
         actor.clone(),
         j.id,
     );
-    progress.set(id, 0, total);
+    let _ = progress.set(id, 0, total);
     tokio::spawn(async move {
-        let report: Box<dyn FnMut(usize, usize) + Send> = {
+        let report: Box<dyn FnMut(usize, usize) -> bool + Send> = {
             let progress = progress.clone();
             Box::new(move |done: usize, total: usize| progress.set(id, done as u64, total as u64))
         };
         let ended = match tokio::spawn(work(db.clone(), actor, id, report)).await {
             Ok(Ok((made, counts))) => jobs::finish(&db.conn, id, made, &counts).await,
+            Ok(Err(DbError::Cancelled)) => {
+                let by = progress.cancel_by(id).unwrap_or_default();
+                jobs::cancelled(&db.conn, id, &by).await
+            }
             Ok(Err(e)) => {
                 // The database's own words stay in the log; the job gives the reference.
                 tracing::error!(error = %e, job = id, kind = kind.id(), "job failed");

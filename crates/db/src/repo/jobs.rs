@@ -69,6 +69,19 @@ pub async fn fail<C: ConnectionTrait>(db: &C, id: i64, reason: &str) -> DbResult
     .await
 }
 
+/// Ends a job as cancelled by `by`: its work stopped before it wrote anything.
+pub async fn cancelled<C: ConnectionTrait>(db: &C, id: i64, by: &str) -> DbResult<()> {
+    end(
+        db,
+        id,
+        JobState::Cancelled,
+        None,
+        None,
+        Some(format!("cancelled by {by}; nothing was written")),
+    )
+    .await
+}
+
 async fn end<C: ConnectionTrait>(
     db: &C,
     id: i64,

@@ -39,7 +39,7 @@ pub(crate) async fn run(
         signature: p.signature.clone(),
     };
     let plan = imports::plan(&db.conn, request, checked).await.unwrap();
-    let id = imports::commit(&db.conn, &actor(), &plan, &mut |_, _| {}, None)
+    let id = imports::commit(&db.conn, &actor(), &plan, &mut |_, _| true, None)
         .await
         .unwrap();
     (plan.counts, plan.problems, id)
@@ -665,7 +665,34 @@ async fn a_commit_run_as_a_job_ends_its_job_in_the_same_transaction() {
         let job = jobs::start(&db.conn, &actor(), JobKind::Import, Some(1), None, 15)
             .await
             .unwrap();
-        let id = imports::commit(&db.conn, &actor(), &plan, &mut |_, _| {}, Some(job.id))
+        // A cancel (the progress callback answering false) stops the commit and rolls it
+        // back: no import recorded, the job left to its runner, and the same plan commits
+        // whole afterwards (had any figure stayed, it would count as unchanged).
+        let before = imports::history(&db.conn, 1, 1, 100).await.unwrap().total;
+        let stopped =
+            imports::commit(&db.conn, &actor(), &plan, &mut |_, _| false, Some(job.id)).await;
+        assert!(
+            matches!(stopped, Err(devzone_db::DbError::Cancelled)),
+            "{}: {stopped:?}",
+            t.label
+        );
+        assert_eq!(
+            imports::history(&db.conn, 1, 1, 100).await.unwrap().total,
+            before,
+            "{}",
+            t.label
+        );
+        let j = jobs::get(&db.conn, job.id).await.unwrap().unwrap();
+        assert_eq!(j.state, "running", "{}", t.label);
+        let again = imports::plan(
+            &db.conn,
+            plan.request.clone(),
+            p.check(&plan.request.mapping, Kind::Facts, None),
+        )
+        .await
+        .unwrap();
+        assert_eq!(again.counts.inserted, plan.counts.inserted, "{}", t.label);
+        let id = imports::commit(&db.conn, &actor(), &plan, &mut |_, _| true, Some(job.id))
             .await
             .unwrap();
         // Ended by the commit itself: a process dying now would leave a done job, not one

@@ -38,11 +38,14 @@ pub fn routes() -> Router<AppState> {
         .route("/imports/{id}/revert", post(revert))
         .route("/zones/{id}/jobs", get(list_jobs))
         .route("/jobs/{id}", get(get_job))
+        .route("/jobs/{id}/cancel", post(cancel_job))
 }
 
 #[derive(OpenApi)]
 #[openapi(
-    paths(upload, check, commit, history, get_import, revert, list_jobs, get_job),
+    paths(
+        upload, check, commit, history, get_import, revert, list_jobs, get_job, cancel_job
+    ),
     components(schemas(
         CheckOut,
         ColumnOut,
@@ -333,9 +336,11 @@ async fn commit(
     Json(c): Json<CommitIn>,
 ) -> ApiResult<(StatusCode, Json<JobOut>)> {
     // A commit sent again (a retry after a lost answer) gets the job it started, running or
-    // ended, never a second commit; once committed the upload itself is gone.
+    // done, never a second commit; once committed the upload itself is gone. After a failed
+    // or cancelled commit, nothing was written: the upload may be committed again.
     let earlier = jobs::latest_on(&s.db.conn, JobKind::Import, id).await?;
-    if let Some(j) = earlier.filter(|j| j.state != JobState::Failed.id()) {
+    let ended_empty = [JobState::Failed.id(), JobState::Cancelled.id()];
+    if let Some(j) = earlier.filter(|j| !ended_empty.contains(&j.state.as_str())) {
         zone_in_scope(&s, &v, j.zone_id.unwrap_or_default()).await?;
         v.require_write()?;
         return Ok((StatusCode::ACCEPTED, Json(crate::jobs::view(&s, j).into())));
@@ -607,12 +612,39 @@ async fn get_job(
     ApiViewer(v): ApiViewer,
     Path(id): Path<i64>,
 ) -> ApiResult<Json<JobOut>> {
+    let j = job_in_scope(&s, &v, id).await?;
+    Ok(Json(crate::jobs::view(&s, j).into()))
+}
+
+/// A job the caller may see: its zone is in the caller's scope.
+async fn job_in_scope(s: &AppState, v: &Viewer, id: i64) -> ApiResult<job::Model> {
     let j = jobs::get(&s.db.conn, id)
         .await?
         .ok_or_else(ApiError::not_found)?;
     match j.zone_id {
-        Some(z) => zone_in_scope(&s, &v, z).await?,
+        Some(z) => zone_in_scope(s, v, z).await?,
         None => return Err(ApiError::not_found()),
     };
-    Ok(Json(crate::jobs::view(&s, j).into()))
+    Ok(j)
+}
+
+#[utoipa::path(post, path = "/api/v1/jobs/{id}/cancel", params(("id" = i64, Path)), responses((status = 202, description = "the job stops at its next batch and rolls back; poll /jobs/{id} until its state is cancelled (or done, when it finished first)", body = JobOut), (status = 403, body = ErrorEnvelope), (status = 404, body = ErrorEnvelope), (status = 409, description = "the job is not running, or is of a kind that cannot stop half-way (chain suggestions)", body = ErrorEnvelope)))]
+async fn cancel_job(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    Path(id): Path<i64>,
+) -> ApiResult<(StatusCode, Json<JobOut>)> {
+    let j = job_in_scope(&s, &v, id).await?;
+    v.require_write()?;
+    match crate::jobs::cancel(&s, &j, &v.user.username) {
+        Ok(()) => Ok((StatusCode::ACCEPTED, Json(crate::jobs::view(&s, j).into()))),
+        Err(crate::jobs::NotCancelled::NotRunning) => {
+            Err(ApiError::conflict("id", "job.not_running", id.to_string()))
+        }
+        Err(crate::jobs::NotCancelled::NotCancellable) => Err(ApiError::conflict(
+            "id",
+            "job.not_cancellable",
+            id.to_string(),
+        )),
+    }
 }

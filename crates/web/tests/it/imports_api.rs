@@ -190,6 +190,23 @@ async fn a_script_uploads_checks_commits_and_reverts_through_the_api() {
         let (s, e) = call(&app, "POST", &commit, Some(&officer), Some(body.clone())).await;
         assert_eq!(s, StatusCode::CONFLICT, "{e}");
         assert_eq!(e["error"]["fields"][0]["value"], other.id.to_string());
+        // A cancel: refused to a reader, refused for a job this process does not run (the
+        // one above was recorded by another), unknown ids not found.
+        let cancel = format!("/api/v1/jobs/{}/cancel", other.id);
+        let (s, _) = call(&app, "POST", &cancel, Some(&analyst), None).await;
+        assert_eq!(s, StatusCode::FORBIDDEN);
+        let (s, e) = call(&app, "POST", &cancel, Some(&officer), None).await;
+        assert_eq!(s, StatusCode::CONFLICT, "{e}");
+        assert_eq!(e["error"]["fields"][0]["rule"], "job.not_running");
+        let (s, _) = call(
+            &app,
+            "POST",
+            "/api/v1/jobs/999999/cancel",
+            Some(&officer),
+            None,
+        )
+        .await;
+        assert_eq!(s, StatusCode::NOT_FOUND);
         // A restart marks it failed: its process died.
         assert_eq!(jobs::fail_interrupted(&t.db.conn).await.unwrap(), 1);
         let (_, j) = call(

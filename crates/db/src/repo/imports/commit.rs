@@ -21,14 +21,16 @@ pub(super) const REPORT_CAP: usize = 5_000;
 /// Writes a plan in one transaction. Returns the import's id, or None when nothing
 /// changed (every value already stored), in which case nothing is written at all.
 ///
-/// `progress(done, total)` is called as the figures are written. A commit run as a job
+/// `progress(done, total)` is called as the figures are written; when it answers false the
+/// commit stops with `DbError::Cancelled` and its transaction is rolled back, so nothing
+/// of it stays. A commit run as a job
 /// (`job`) ends its job as done in the same transaction: the import and the job's record of
 /// it stand or fall together, even if the process dies right after.
 pub async fn commit(
     db: &sea_orm::DatabaseConnection,
     actor: &Actor,
     plan: &Plan,
-    progress: &mut (dyn FnMut(usize, usize) + Send),
+    progress: &mut (dyn FnMut(usize, usize) -> bool + Send),
     job: Option<i64>,
 ) -> DbResult<Option<i64>> {
     if plan.refused() {
@@ -188,7 +190,9 @@ pub async fn commit(
             current.iter().map(|((e, y), c)| (*e, *y, c)).collect();
         put_current(&tx, &rows).await?;
         done += chunk.iter().map(|(_, f, _)| f.len()).sum::<usize>();
-        progress(done, plan.facts.len());
+        if !progress(done, plan.facts.len()) {
+            return Err(DbError::Cancelled);
+        }
     }
     tracing::debug!(elapsed = ?started.elapsed(), "import commit: facts written");
     let stored_derived: Vec<(i64, Derived)> = plan

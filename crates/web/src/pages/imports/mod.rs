@@ -51,6 +51,7 @@ pub(super) fn routes() -> axum::Router<crate::AppState> {
         .route("/imports/uploads/{id}", get(show_upload))
         .route("/imports/uploads/{id}/report", get(report))
         .route("/imports/uploads/{id}/commit", post(commit))
+        .route("/imports/uploads/{id}/cancel", post(review::cancel))
         .route("/imports/{id}", get(show))
         .route("/imports/{id}/revert", post(revert))
 }

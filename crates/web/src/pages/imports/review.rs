@@ -265,6 +265,8 @@ pub struct UploadPage {
     pub(super) need_source: bool,
     pub(super) query: String,
     pub(super) job_error: Option<String>,
+    /// The last commit of this upload was cancelled (nothing written).
+    pub(super) job_cancelled: bool,
 }
 
 /// A commit under way: a progress bar that refreshes itself.
@@ -273,8 +275,11 @@ pub struct UploadPage {
 pub struct ProgressPage {
     pub(super) c: Chrome,
     pub(super) file_name: String,
+    pub(super) upload_id: i64,
     pub(super) done: usize,
     pub(super) total: usize,
+    /// A cancel was asked for: the commit stops at its next batch.
+    pub(super) cancelling: bool,
 }
 
 pub async fn show_upload(
@@ -303,8 +308,10 @@ pub async fn show_upload(
         return Ok(ProgressPage {
             c: Chrome::new(&v, t.t("import.title"), &all, Some(zone.id)),
             file_name: up.file_name.clone(),
+            upload_id,
             done: j.done.max(0) as usize,
             total: j.total.max(1) as usize,
+            cancelling: crate::jobs::cancelling(&state, j.id),
         }
         .into_response());
     }
@@ -342,6 +349,9 @@ pub async fn show_upload(
         .iter()
         .find(|(k, _)| k == "busy")
         .map(|(_, j)| j.clone());
+    let job_cancelled = job
+        .as_ref()
+        .is_some_and(|j| j.state == JobState::Cancelled.id());
     let job_error = match busy {
         Some(j) => Some(t.f("import.busy", &[("job", &j)])),
         None => job
@@ -396,6 +406,7 @@ pub async fn show_upload(
         need_source: choices.source.is_none(),
         query: choices.query(&mapping),
         job_error,
+        job_cancelled,
     };
     Ok(page.into_response())
 }
@@ -527,4 +538,22 @@ pub async fn commit(
         choices.query(&mapping)
     ))
     .into_response())
+}
+
+/// Asks the running commit of an upload to stop (it rolls back), then shows the upload.
+pub async fn cancel(
+    State(state): State<AppState>,
+    PageViewer(v): PageViewer,
+    Path(upload_id): Path<i64>,
+) -> Result<Response, PageError> {
+    let job = jobs::latest_on(&state.db.conn, JobKind::Import, upload_id)
+        .await?
+        .ok_or_else(PageError::not_found)?;
+    // The job's zone decides access: a finished commit has dropped its upload.
+    let zone = job.zone_id.ok_or_else(PageError::not_found)?;
+    zone_for(&state, &v, zone).await?;
+    v.require_write()?;
+    // A commit that ended meanwhile is shown as it ended.
+    let _ = crate::jobs::cancel(&state, &job, &v.user.username);
+    Ok(Redirect::to(&format!("/imports/uploads/{upload_id}")).into_response())
 }
