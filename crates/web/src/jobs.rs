@@ -3,7 +3,8 @@
 //! has answered. A job that dies is marked failed; so is one whose process died, at the next
 //! start.
 //!
-//! A job's live progress is kept here, in memory: on SQLite the committing transaction
+//! An import commit may be cancelled while it runs: it stops at its next batch and rolls
+//! back (`cancel`). A job's live progress is kept here, in memory: on SQLite the committing transaction
 //! holds the write lock, so progress written to the jobs row would wait for the very commit
 //! it reports on. The row holds the state, the counts and the end; `view` lays this
 //! process's progress over it.
@@ -47,6 +48,14 @@ impl Progress {
         let all = self.0.lock().expect("progress lock");
         all.get(&job).and_then(|l| l.cancel_by.clone())
     }
+    /// Asks a job running here to stop (the first asker is kept); false when it does not
+    /// run here.
+    fn ask_cancel(&self, job: i64, by: &str) -> bool {
+        let mut all = self.0.lock().expect("progress lock");
+        all.get_mut(&job)
+            .map(|l| l.cancel_by.get_or_insert_with(|| by.to_string()))
+            .is_some()
+    }
 }
 
 /// Whether a cancel was asked for this running job.
@@ -72,13 +81,10 @@ pub fn cancel(state: &AppState, j: &job::Model, by: &str) -> Result<(), NotCance
     if j.state != JobState::Running.id() {
         return Err(NotCancelled::NotRunning);
     }
-    let mut all = state.progress.0.lock().expect("progress lock");
-    match all.get_mut(&j.id) {
-        Some(live) => {
-            live.cancel_by.get_or_insert_with(|| by.to_string());
-            Ok(())
-        }
-        None => Err(NotCancelled::NotRunning),
+    if state.progress.ask_cancel(j.id, by) {
+        Ok(())
+    } else {
+        Err(NotCancelled::NotRunning)
     }
 }
 

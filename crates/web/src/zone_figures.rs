@@ -5,6 +5,8 @@
 use crate::AppState;
 use devzone_core::chain::target::Metric;
 use devzone_core::facts::FactField;
+use devzone_core::land::occupancy::Occupancy;
+use devzone_core::model::BuildingType;
 use devzone_db::DbResult;
 use devzone_db::Scope;
 use devzone_db::entities::enterprise;
@@ -13,7 +15,7 @@ use devzone_db::memo::Key;
 use devzone_db::repo::chains::Members;
 use devzone_db::repo::land::{self, Assessed, Inventory};
 use devzone_db::repo::{Page, chains, enterprises, stats, tracks};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 /// The fields the zone home sums by year.
@@ -43,7 +45,17 @@ pub struct ZoneLand {
     pub inv: Inventory,
     pub assessed: Vec<Assessed>,
     pub leases: Vec<lease::Model>,
+    /// The overview's figures drawn from these (each a pass over every unit or lease):
+    /// occupancy of the zone, by building type, by park (with its plot count), and at each
+    /// of the last 24 month ends.
+    pub occupancy: Occupancy,
+    pub by_type: Vec<(BuildingType, Occupancy)>,
+    pub by_park: HashMap<i64, (usize, Occupancy)>,
+    pub trend: Vec<(chrono::NaiveDate, Option<f64>)>,
 }
+
+/// Month ends the land overview's occupancy trend covers.
+const TREND_MONTHS: u32 = 24;
 
 pub async fn land(state: &AppState, zone_id: i64) -> DbResult<Arc<ZoneLand>> {
     let db = &state.db.conn;
@@ -55,7 +67,25 @@ pub async fn land(state: &AppState, zone_id: i64) -> DbResult<Arc<ZoneLand>> {
             let inv = land::inventory(db, zone_id, None).await?;
             let assessed = land::assess(db, zone_id, &inv, today).await?;
             let leases = land::leases(db, zone_id, None).await?;
+            let by_park = devzone_db::repo::zones::parks(db, zone_id)
+                .await?
+                .iter()
+                .map(|pk| {
+                    let plots: BTreeSet<i64> = inv
+                        .plots
+                        .iter()
+                        .filter(|x| x.park_id == Some(pk.id))
+                        .map(|x| x.id)
+                        .collect();
+                    let o = inv.occupancy_where(|b| plots.contains(&b.plot_id));
+                    (pk.id, (plots.len(), o))
+                })
+                .collect();
             Ok(ZoneLand {
+                occupancy: inv.occupancy(),
+                by_type: inv.by_building_type(),
+                by_park,
+                trend: land::occupancy_trend(&inv, &leases, today, TREND_MONTHS),
                 inv,
                 assessed,
                 leases,

@@ -114,6 +114,10 @@ pub async fn commit(
             new_ids[index[e.credit_code.as_str()]] = e.id;
             links.push(link(imp.id, e.id, None, &e));
         }
+        // A register of new enterprises may hold no figures: a cancel is heard here too.
+        if !progress(0, plan.facts.len()) {
+            return Err(DbError::Cancelled);
+        }
     }
     tracing::debug!(elapsed = ?started.elapsed(), "import commit: enterprises inserted");
     for (before, after) in &plan.updates {

@@ -199,7 +199,7 @@ pub async fn overview(
     let parks = zones::parks(db, id).await?;
     let rules = land::rules(db, id).await?;
     let today = today();
-    let o = inv.occupancy();
+    let o = &zl.occupancy;
     let stale = inv
         .units
         .iter()
@@ -270,7 +270,7 @@ pub async fn overview(
         (label, *c)
     })
     .collect();
-    let trend = land::occupancy_trend(inv, leases, today, 24);
+    let trend = &zl.trend;
     let chart_trend = devzone_charts::line_chart(
         t.t("land.chart.trend"),
         &trend
@@ -287,7 +287,7 @@ pub async fn overview(
     );
     let chart_types = devzone_charts::bar_chart(
         t.t("land.chart.vacancy_by_type"),
-        &inv.by_building_type()
+        &zl.by_type
             .iter()
             .map(|(ty, o)| {
                 (
@@ -300,17 +300,11 @@ pub async fn overview(
     let park_rows = parks
         .iter()
         .map(|pk| {
-            let plot_ids: std::collections::HashSet<i64> = inv
-                .plots
-                .iter()
-                .filter(|x| x.park_id == Some(pk.id))
-                .map(|x| x.id)
-                .collect();
-            let o = inv.occupancy_where(|b| plot_ids.contains(&b.plot_id));
+            let (plots, o) = zl.by_park.get(&pk.id).cloned().unwrap_or_default();
             vec![
                 pk.id.to_string(),
                 pk.name.clone(),
-                plot_ids.len().to_string(),
+                plots.to_string(),
                 m2(o.total_m2),
                 pct(o.rate()),
                 wan_yuan(o.annual_rent, 1),
