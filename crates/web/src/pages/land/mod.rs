@@ -236,7 +236,7 @@ pub async fn overview(
             value: m2(inv.buildings.iter().map(|b| b.floor_area_m2).sum()),
         },
     ];
-    kpis.extend(occupancy_kpis(&t, &o));
+    kpis.extend(occupancy_kpis(&t, o));
     kpis.push(Kpi {
         label: t.t("land.kpi.ending").into(),
         value: format!("{} / {} / {}", ending(30), ending(90), ending(180)),
