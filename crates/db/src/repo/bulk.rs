@@ -20,8 +20,28 @@ use sea_orm::{ConnectionTrait, DbBackend, Statement};
 
 /// Rows per statement: large enough that statement overhead vanishes, small enough that one
 /// statement's parameters stay a few megabytes.
-pub(crate) fn rows_per_statement(_backend: DbBackend) -> usize {
-    20_000
+const ROWS_PER_STATEMENT: usize = 20_000;
+
+/// Writes `items` as rows of `head` + rows + `tail` statements (see [`Rows::statement`]),
+/// [`ROWS_PER_STATEMENT`] at a time; `row` writes one item's values in column order, whose
+/// PostgreSQL types `types` names.
+pub(crate) async fn write<C: ConnectionTrait, T>(
+    db: &C,
+    items: &[T],
+    types: &'static [&'static str],
+    head: &str,
+    tail: &str,
+    row: impl Fn(&mut Rows, &T),
+) -> Result<(), sea_orm::DbErr> {
+    let backend = db.get_database_backend();
+    for chunk in items.chunks(ROWS_PER_STATEMENT) {
+        let mut rows = Rows::new(backend, types);
+        for item in chunk {
+            row(&mut rows, item);
+        }
+        db.execute_raw(rows.statement(head, tail)).await?;
+    }
+    Ok(())
 }
 
 /// The rows of one statement, written value by value in column order, given to the
@@ -40,7 +60,7 @@ pub(crate) struct Rows {
 }
 
 impl Rows {
-    pub(crate) fn new(backend: DbBackend, types: &'static [&'static str]) -> Rows {
+    fn new(backend: DbBackend, types: &'static [&'static str]) -> Rows {
         Rows {
             backend,
             types,
@@ -49,10 +69,6 @@ impl Rows {
             col: 0,
             rows: 0,
         }
-    }
-
-    pub(crate) fn is_empty(&self) -> bool {
-        self.rows == 0 && self.col == 0
     }
 
     fn pg(&self) -> bool {
@@ -150,7 +166,7 @@ impl Rows {
     }
 
     /// `head` + the rows + `tail` as one statement, the rows as the source of a `SELECT`.
-    pub(crate) fn statement(self, head: &str, tail: &str) -> Statement {
+    fn statement(self, head: &str, tail: &str) -> Statement {
         debug_assert_eq!(self.col, 0, "a row was left unfinished");
         let mut sql = String::from(head);
         if self.pg() {
@@ -189,20 +205,6 @@ impl Rows {
             vec![json.into()]
         };
         Statement::from_sql_and_values(self.backend, sql, values)
-    }
-
-    /// Runs `head` + the rows + `tail`, when there are rows.
-    pub(crate) async fn execute<C: ConnectionTrait>(
-        self,
-        db: &C,
-        head: &str,
-        tail: &str,
-    ) -> Result<(), sea_orm::DbErr> {
-        if self.is_empty() {
-            return Ok(());
-        }
-        db.execute_raw(self.statement(head, tail)).await?;
-        Ok(())
     }
 }
 

@@ -257,7 +257,6 @@ impl Computed<'_> {
 /// Writes result rows many at a time (see [`crate::repo::bulk`]): the query builder's bound
 /// parameters took longer than storing 100,000 rows.
 async fn insert_results(db: &DatabaseConnection, rows: &[result::ActiveModel]) -> DbResult<()> {
-    use crate::repo::bulk::{Rows, rows_per_statement};
     const TYPES: &[&str] = &[
         "bigint",
         "bigint",
@@ -277,10 +276,15 @@ async fn insert_results(db: &DatabaseConnection, rows: &[result::ActiveModel]) -
         "text",
         "text",
     ];
-    let backend = db.get_database_backend();
-    for chunk in rows.chunks(rows_per_statement(backend)) {
-        let mut r = Rows::new(backend, TYPES);
-        for m in chunk {
+    crate::repo::bulk::write(
+        db,
+        rows,
+        TYPES,
+        "INSERT INTO evaluation_results (run_id, enterprise_id, credit_code, name, park_id, \
+         industry_code, grp, total, rank, group_size, class, reason, land_mu, tax, \
+         value_added, inputs, trace) ",
+        "",
+        |r, m| {
             r.int(Some(*m.run_id.as_ref()))
                 .int(Some(*m.enterprise_id.as_ref()))
                 .text(Some(m.credit_code.as_ref()))
@@ -297,16 +301,9 @@ async fn insert_results(db: &DatabaseConnection, rows: &[result::ActiveModel]) -
                 r.float(*v.as_ref());
             }
             r.text(Some(m.inputs.as_ref())).text(Some(m.trace.as_ref()));
-        }
-        r.execute(
-            db,
-            "INSERT INTO evaluation_results (run_id, enterprise_id, credit_code, name, park_id, \
-             industry_code, grp, total, rank, group_size, class, reason, land_mu, tax, \
-             value_added, inputs, trace) ",
-            "",
-        )
-        .await?;
-    }
+        },
+    )
+    .await?;
     Ok(())
 }
 

@@ -3,7 +3,7 @@
 use super::packed::{CurrentFigures, encode_current};
 use crate::DbResult;
 use crate::entities::{fact_current, fact_set};
-use crate::repo::bulk::{Rows, rows_per_statement};
+use crate::repo::bulk;
 use sea_orm::{ConnectionTrait, DbBackend, Statement};
 
 /// One set of figures to insert; `id` comes from [`reserve_ids`].
@@ -84,26 +84,22 @@ const SET_TYPES: &[&str] = &[
 
 /// Inserts sets with their reserved ids.
 pub(crate) async fn insert_sets<C: ConnectionTrait>(db: &C, sets: &[NewSet<'_>]) -> DbResult<()> {
-    let backend = db.get_database_backend();
-    for chunk in sets.chunks(rows_per_statement(backend)) {
-        let mut rows = Rows::new(backend, SET_TYPES);
-        for s in chunk {
-            rows.int(Some(s.id))
-                .int(Some(s.enterprise_id))
-                .int(Some(s.year.into()))
-                .text(Some(s.source))
-                .text(Some(&s.as_of.format("%Y-%m-%d").to_string()))
-                .text(Some(s.entered_by))
-                // The text form sqlx writes for a UTC timestamp, so that SQLite rows read back alike.
-                .text(Some(
-                    &s.entered_at
-                        .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false),
-                ))
-                .int(s.import_id)
-                .text(Some(&s.figures));
-        }
-        rows.execute(db, SET_COLUMNS, "").await?;
-    }
+    bulk::write(db, sets, SET_TYPES, SET_COLUMNS, "", |r, s| {
+        r.int(Some(s.id))
+            .int(Some(s.enterprise_id))
+            .int(Some(s.year.into()))
+            .text(Some(s.source))
+            .text(Some(&s.as_of.format("%Y-%m-%d").to_string()))
+            .text(Some(s.entered_by))
+            // The text form sqlx writes for a UTC timestamp, so that SQLite rows read back alike.
+            .text(Some(
+                &s.entered_at
+                    .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false),
+            ))
+            .int(s.import_id)
+            .text(Some(&s.figures));
+    })
+    .await?;
     Ok(())
 }
 
@@ -119,37 +115,33 @@ pub(crate) async fn put_current<C: ConnectionTrait>(
         .map(|(e, y, c)| (*e, *y, encode_current(c)))
         .collect();
     upsert_current(db, &encoded).await?;
-    let backend = db.get_database_backend();
-    for chunk in empty.chunks(rows_per_statement(backend)) {
-        let mut r = Rows::new(backend, &["bigint", "integer"]);
-        for (e, y, _) in chunk {
+    bulk::write(
+        db,
+        &empty,
+        &["bigint", "integer"],
+        "DELETE FROM fact_current WHERE (enterprise_id, year) IN (",
+        ")",
+        |r, (e, y, _)| {
             r.int(Some(*e)).int(Some((*y).into()));
-        }
-        r.execute(
-            db,
-            "DELETE FROM fact_current WHERE (enterprise_id, year) IN (",
-            ")",
-        )
-        .await?;
-    }
+        },
+    )
+    .await?;
     Ok(())
 }
 
 /// Inserts or replaces current rows whose figures are already encoded.
 async fn upsert_current<C: ConnectionTrait>(db: &C, rows: &[(i64, i32, String)]) -> DbResult<()> {
-    let backend = db.get_database_backend();
-    for chunk in rows.chunks(rows_per_statement(backend)) {
-        let mut r = Rows::new(backend, &["bigint", "integer", "text"]);
-        for (e, y, c) in chunk {
+    bulk::write(
+        db,
+        rows,
+        &["bigint", "integer", "text"],
+        "INSERT INTO fact_current (enterprise_id, year, figures) ",
+        " ON CONFLICT (enterprise_id, year) DO UPDATE SET figures = excluded.figures",
+        |r, (e, y, c)| {
             r.int(Some(*e)).int(Some((*y).into())).text(Some(c));
-        }
-        r.execute(
-            db,
-            "INSERT INTO fact_current (enterprise_id, year, figures) ",
-            " ON CONFLICT (enterprise_id, year) DO UPDATE SET figures = excluded.figures",
-        )
-        .await?;
-    }
+        },
+    )
+    .await?;
     Ok(())
 }
 

@@ -11,7 +11,6 @@ pub mod packed;
 mod precedence;
 
 use super::audit;
-use crate::repo::bulk::{Rows, rows_per_statement};
 use crate::{Actor, DbError, DbResult, Scope};
 use devzone_core::facts::FactField;
 use devzone_core::validate::FactsDraft;
@@ -311,26 +310,24 @@ pub(crate) async fn write_derived<C: ConnectionTrait>(
     } else {
         Vec::new()
     };
-    let backend = db.get_database_backend();
-    for chunk in rows.chunks(rows_per_statement(backend)) {
-        let mut r = Rows::new(backend, &["bigint", "integer", "bigint", "boolean"]);
-        for (id, d) in chunk {
+    // The casts type a column of NULLs alone, which PostgreSQL would read as text.
+    crate::repo::bulk::write(
+        db,
+        rows,
+        &["bigint", "integer", "bigint", "boolean"],
+        "WITH v (id, latest_year, latest_revenue, above_scale) AS (",
+        ") UPDATE enterprises SET latest_year = CAST(v.latest_year AS INTEGER), \
+         latest_revenue = CAST(v.latest_revenue AS BIGINT), \
+         above_scale = CAST(v.above_scale AS BOOLEAN) \
+         FROM v WHERE enterprises.id = v.id",
+        |r, (id, d)| {
             r.int(Some(*id))
                 .int(d.latest_year.map(i64::from))
                 .int(d.latest_revenue)
                 .boolean(d.above_scale);
-        }
-        // The casts type a column of NULLs alone, which PostgreSQL would read as text.
-        r.execute(
-            db,
-            "WITH v (id, latest_year, latest_revenue, above_scale) AS (",
-            ") UPDATE enterprises SET latest_year = CAST(v.latest_year AS INTEGER), \
-             latest_revenue = CAST(v.latest_revenue AS BIGINT), \
-             above_scale = CAST(v.above_scale AS BOOLEAN) \
-             FROM v WHERE enterprises.id = v.id",
-        )
-        .await?;
-    }
+        },
+    )
+    .await?;
     for sql in rebuild {
         db.execute_unprepared(&sql).await?;
     }
