@@ -136,11 +136,7 @@ fn column_svg(title: &str, items: &[(String, f64)], narrow: bool) -> String {
     let max = items.iter().map(|(_, v)| *v).fold(0.0, f64::max);
     let ticks = nice_ticks(max, 3);
     let top_tick = *ticks.last().unwrap_or(&1.0);
-    let left = 12.0
-        + ticks
-            .iter()
-            .map(|t| text_width(&fmt_tick(*t)))
-            .fold(0.0, f64::max);
+    let left = y_axis_width(&ticks);
     let (top, plot_h) = (30.0, 150.0);
     let h = top + plot_h + 30.0;
     let plot_w = w - left - 8.0;
@@ -148,17 +144,7 @@ fn column_svg(title: &str, items: &[(String, f64)], narrow: bool) -> String {
     let slot = plot_w / n as f64;
     let mut s = open_chart(title, w, h);
     let y_at = |v: f64| top + plot_h * (1.0 - v / top_tick);
-    for v in &ticks {
-        let y = y_at(*v);
-        let _ = write!(
-            s,
-            r##"<line x1="{left}" x2="{x2}" y1="{y:.1}" y2="{y:.1}" stroke="#e3e6ea"/><text x="{tx}" y="{ty:.1}" text-anchor="end" class="chart-axis">{}</text>"##,
-            fmt_tick(*v),
-            x2 = w - 8.0,
-            tx = left - 6.0,
-            ty = y + 4.0
-        );
-    }
+    y_grid(&mut s, &ticks, left, w - 8.0, y_at);
     let widest = items.iter().map(|(l, _)| text_width(l)).fold(0.0, f64::max) + 6.0;
     let every = ((widest / slot).ceil() as usize).max(1);
     for (i, (label, v)) in items.iter().enumerate() {
@@ -219,6 +205,29 @@ pub fn nice_ticks(max: f64, n: usize) -> Vec<f64> {
 }
 
 /// Formats an axis tick: grouped, with the decimals a fractional step needs.
+/// Room for the y axis's tick labels, left of the plot.
+fn y_axis_width(ticks: &[f64]) -> f64 {
+    12.0 + ticks
+        .iter()
+        .map(|t| text_width(&fmt_tick(*t)))
+        .fold(0.0, f64::max)
+}
+
+/// A horizontal grid line at each tick from `left` to `right`, its value labelled at the
+/// left.
+fn y_grid(s: &mut String, ticks: &[f64], left: f64, right: f64, y_at: impl Fn(f64) -> f64) {
+    for v in ticks {
+        let y = y_at(*v);
+        let _ = write!(
+            s,
+            r##"<line x1="{left}" x2="{right}" y1="{y:.1}" y2="{y:.1}" stroke="#e3e6ea"/><text x="{tx}" y="{ty:.1}" text-anchor="end" class="chart-axis">{}</text>"##,
+            fmt_tick(*v),
+            tx = left - 6.0,
+            ty = y + 4.0
+        );
+    }
+}
+
 fn fmt_tick(v: f64) -> String {
     if v.fract().abs() < 1e-9 {
         fmt_num(v)
@@ -251,11 +260,7 @@ fn line_svg(
         .fold(0.0_f64, |a, b| a.max(*b));
     let ticks = nice_ticks(max, if narrow { 3 } else { 4 });
     let top_tick = *ticks.last().unwrap_or(&1.0);
-    let left = 12.0
-        + ticks
-            .iter()
-            .map(|t| text_width(&fmt_tick(*t)))
-            .fold(0.0, f64::max);
+    let left = y_axis_width(&ticks);
     let (w, plot_h, top) = if narrow {
         (NARROW_W, 150.0, 30.0)
     } else {
@@ -290,17 +295,7 @@ fn line_svg(
     };
     let y_at = |v: f64| top + plot_h * (1.0 - v / top_tick);
     let mut s = open_chart(title, w, h);
-    for v in &ticks {
-        let y = y_at(*v);
-        let _ = write!(
-            s,
-            r##"<line x1="{left}" x2="{x2}" y1="{y:.1}" y2="{y:.1}" stroke="#e3e6ea"/><text x="{tx}" y="{ty:.1}" text-anchor="end" class="chart-axis">{}</text>"##,
-            fmt_tick(*v),
-            x2 = w - 20.0,
-            tx = left - 6.0,
-            ty = y + 4.0
-        );
-    }
+    y_grid(&mut s, &ticks, left, w - 20.0, y_at);
     // Every k-th x label, so that neighbours never print over each other (twelve months on
     // a phone); the points keep their own labels in their tooltips.
     let widest = x_labels.iter().map(|l| text_width(l)).fold(0.0, f64::max) + 8.0;
