@@ -22,7 +22,7 @@ use std::sync::{Arc, Mutex};
 #[derive(Clone, Default)]
 pub struct Progress(Arc<Mutex<HashMap<i64, Live>>>);
 
-#[derive(Clone, Default)]
+#[derive(Default)]
 struct Live {
     done: u64,
     total: u64,
