@@ -442,9 +442,25 @@ pub async fn unit_register(
     };
     let checked = sheet::check(&prepared.read.grid, &layout);
     let today = devzone_core::calendar::today();
-    let (mut counts, db_problems) =
-        devzone_db::repo::land::import_units(&db.conn, actor, zone, &checked.rows, today, dry_run)
-            .await?;
+    let shown = Progress {
+        on: std::io::stderr().is_terminal(),
+        started: std::time::Instant::now(),
+    };
+    let what = if dry_run { "checking" } else { "writing" };
+    let (mut counts, db_problems) = devzone_db::repo::land::import_units(
+        &db.conn,
+        actor,
+        zone,
+        &checked.rows,
+        today,
+        dry_run,
+        &mut |done, total| {
+            shown.bar(what, done, total);
+            true
+        },
+    )
+    .await?;
+    shown.done();
     counts.rows_read = checked.rows_read;
     counts.rejected += checked.rows_read - checked.rows.len();
     let mut problems = prepared.notices.clone();

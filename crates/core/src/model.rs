@@ -262,6 +262,7 @@ vocabulary!(
     JobKind {
         Import = "import",
         ChainSuggestions = "chain_suggestions",
+        UnitRegister = "unit_register",
     }
 );
 

@@ -1,9 +1,10 @@
-//! Long work and its progress: import commits and chain suggestions run as persisted jobs
+//! Long work and its progress: import commits, unit-register commits and chain suggestions
+//! run as persisted jobs
 //! (`repo::jobs`) by a task of their own, and evaluation runs (persisted as runs), spawned to run after their request
 //! has answered. A job that dies is marked failed; so is one whose process died, at the next
 //! start.
 //!
-//! An import commit may be cancelled while it runs: it stops at its next batch and rolls
+//! An import or register commit may be cancelled while it runs: it stops at its next batch and rolls
 //! back (`cancel`). A job's live progress is kept here, in memory: on SQLite the committing transaction
 //! holds the write lock, so progress written to the jobs row would wait for the very commit
 //! it reports on. The row holds the state, the counts and the end; `view` lays this
@@ -71,11 +72,11 @@ pub enum NotCancelled {
     NotCancellable,
 }
 
-/// Asks a running import commit to stop. It stops at its next batch of figures and rolls
+/// Asks a running import or register commit to stop. It stops at its next batch and rolls
 /// back, so nothing of it stays; the job then ends as cancelled. Chain suggestions write as
 /// they go and are not offered a cancel.
 pub fn cancel(state: &AppState, j: &job::Model, by: &str) -> Result<(), NotCancelled> {
-    if j.kind != JobKind::Import.id() {
+    if j.kind != JobKind::Import.id() && j.kind != JobKind::UnitRegister.id() {
         return Err(NotCancelled::NotCancellable);
     }
     if j.state != JobState::Running.id() {
@@ -141,6 +142,72 @@ pub async fn start_import(
                 tracing::warn!(error = %e, upload = upload_id, "committed upload not removed");
             }
             Ok((made, serde_json::to_value(plan.counts).unwrap_or_default()))
+        },
+    )
+    .await
+}
+
+/// What a register commit found and did: its counts and problems, and the file's name (the
+/// upload is dropped once committed). Kept as the job's counts.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct RegisterDone {
+    pub file_name: String,
+    pub counts: devzone_db::repo::land::RegisterCounts,
+    /// The first [`REGISTER_PROBLEMS_KEPT`] problems, by line.
+    pub problems: Vec<devzone_core::import::Problem>,
+    /// How many more there were.
+    pub more: usize,
+}
+
+/// How many of a committed register's problems its job keeps (its page shows them).
+pub const REGISTER_PROBLEMS_KEPT: usize = 300;
+
+/// Starts the commit of a checked unit register as a job; one register commit at a time per
+/// zone. `rows` are the rows the check kept of the `rows_read`, and `problems` what it found;
+/// the database's findings are added to them.
+pub async fn start_register(
+    state: &AppState,
+    actor: &Actor,
+    upload: &devzone_db::entities::import_upload::Model,
+    rows: Vec<devzone_core::land::sheet::UnitRow>,
+    rows_read: usize,
+    mut problems: Vec<devzone_core::import::Problem>,
+) -> Result<job::Model, Refused> {
+    let (upload_id, zone, file_name) = (upload.id, upload.zone_id, upload.file_name.clone());
+    start(
+        state,
+        actor,
+        JobKind::UnitRegister,
+        zone,
+        Some(upload_id),
+        rows.len() as u64,
+        move |db, actor, _, mut report| async move {
+            let today = devzone_core::calendar::today();
+            let (counts, found) = devzone_db::repo::land::import_units(
+                &db.conn,
+                &actor,
+                zone,
+                &rows,
+                today,
+                false,
+                &mut *report,
+            )
+            .await?;
+            let counts = counts.after_check(rows_read, rows.len());
+            problems.extend(found);
+            problems.sort_by_key(|p| (p.line, p.column));
+            let more = problems.len().saturating_sub(REGISTER_PROBLEMS_KEPT);
+            problems.truncate(REGISTER_PROBLEMS_KEPT);
+            let done = RegisterDone {
+                file_name,
+                counts,
+                problems,
+                more,
+            };
+            if let Err(e) = imports::drop_upload(&db.conn, upload_id).await {
+                tracing::warn!(error = %e, upload = upload_id, "committed register not removed");
+            }
+            Ok((None, serde_json::to_value(done).unwrap_or_default()))
         },
     )
     .await

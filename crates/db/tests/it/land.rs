@@ -389,8 +389,16 @@ async fn unit_register_imports_once_and_reports_what_it_refuses() {
         assert_eq!(checked.rows.len(), 5);
         let units_before = unit::Entity::find().count(&db.conn).await.unwrap();
         // A dry run reports and writes nothing.
-        let (dry, problems) = land::import_units(&db.conn, &actor, z, &checked.rows, today(), true)
-            .await
+        let (dry, problems) = land::import_units(
+            &db.conn,
+            &actor,
+            z,
+            &checked.rows,
+            today(),
+            true,
+            &mut |_, _| true,
+        )
+        .await
             .unwrap();
         assert_eq!(
             (
@@ -418,18 +426,54 @@ async fn unit_register_imports_once_and_reports_what_it_refuses() {
             "{}",
             t.label
         );
-        let (done, _) = land::import_units(&db.conn, &actor, z, &checked.rows, today(), false)
-            .await
-            .unwrap();
+        // Stopped by its progress callback, the import writes nothing.
+        let stopped = land::import_units(
+            &db.conn,
+            &actor,
+            z,
+            &checked.rows,
+            today(),
+            false,
+            &mut |_, _| false,
+        )
+        .await;
+        assert!(
+            matches!(stopped, Err(devzone_db::DbError::Cancelled)),
+            "{}",
+            t.label
+        );
+        assert_eq!(
+            unit::Entity::find().count(&db.conn).await.unwrap(),
+            units_before
+        );
+        let (done, _) = land::import_units(
+            &db.conn,
+            &actor,
+            z,
+            &checked.rows,
+            today(),
+            false,
+            &mut |_, _| true,
+        )
+        .await
+        .unwrap();
         assert_eq!(done.units_inserted, 2);
         assert_eq!(
             unit::Entity::find().count(&db.conn).await.unwrap(),
             units_before + 2
         );
         // Again: nothing changes.
-        let (again, _) = land::import_units(&db.conn, &actor, z, &checked.rows, today(), false)
-            .await
-            .unwrap();
+        let (again, _) = land::import_units(
+            &db.conn,
+            &actor,
+            z,
+            &checked.rows,
+            today(),
+            false,
+            &mut |_, _| true,
+        )
+        .await
+        .unwrap();
         assert_eq!(
             (
                 again.units_inserted,

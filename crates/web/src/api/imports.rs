@@ -554,7 +554,8 @@ pub struct JobOut {
     pub total: i64,
     /// What it made (an import: the import's id; null when nothing changed).
     pub result_id: Option<i64>,
-    /// The counts it reported at its end.
+    /// The counts it reported at its end (a unit register: `file_name`, `counts`, and the
+    /// first 300 `problems` with `more`).
     pub counts: Option<serde_json::Value>,
     /// Why it failed.
     pub error: Option<String>,

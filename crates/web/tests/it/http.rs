@@ -2484,3 +2484,108 @@ fn piece_after<'a>(html: &'a str, piece: &str) -> &'a str {
     let rest = &html[start..];
     &rest[..rest.find("</select>").unwrap_or(rest.len())]
 }
+
+/// The unit register through its pages, on both databases: upload, the dry run's counts and
+/// problems, the commit as a job (its kind in the jobs API), the page of what it did once
+/// done, a second commit of the same upload that starts nothing, and rows the buildings
+/// cannot hold refused with their lines.
+#[tokio::test]
+async fn unit_register_commits_as_a_job() {
+    for t in devzone_db::testing::all().await {
+        let (officer, _, _) = setup(&t).await;
+        let app = app(&t.db).await;
+        let cookie = log_in(&app, "officer", "officer-pw-1").await;
+        let (_, plots) = call(&app, "GET", "/api/v1/zones/1/plots", Some(&officer), None).await;
+        let plot = plots["items"][0]["code"].as_str().unwrap().to_string();
+        let (_, html) = page(&app, &cookie, "/zones/1/land").await;
+        let csrf = csrf_of(&html);
+        // A new building of 1,000 m²: two units fit, the third would overfill it, and
+        // one names a plot the zone does not have.
+        let csv = format!(
+            "宗地编号,楼宇,建筑类型,楼宇建筑面积(平方米),单元,楼层,单元面积(平方米),状态\n\
+             {plot},登记测试楼,标准厂房,1000,A1,1,400,空置\n\
+             {plot},登记测试楼,标准厂房,1000,A2,1,500,空置\n\
+             {plot},登记测试楼,标准厂房,1000,A3,2,200,空置\n\
+             NO-SUCH-PLOT,登记测试楼,标准厂房,1000,B1,1,100,空置\n"
+        );
+        let mut body = b"--X\r\nContent-Disposition: form-data; name=\"file\"; filename=\"register.csv\"\r\nContent-Type: text/csv\r\n\r\n".to_vec();
+        body.extend_from_slice(csv.as_bytes());
+        body.extend_from_slice(b"\r\n--X--\r\n");
+        let res = app
+            .clone()
+            .oneshot(
+                Request::post(format!("/zones/1/land/register?csrf={csrf}"))
+                    .header(header::COOKIE, &cookie)
+                    .header(header::CONTENT_TYPE, "multipart/form-data; boundary=X")
+                    .body(Body::from(body))
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "{}", t.label);
+        let to = res.headers()[header::LOCATION]
+            .to_str()
+            .unwrap()
+            .to_string();
+        let upload_id: i64 = to.rsplit('/').next().unwrap().parse().unwrap();
+        let (s, html) = page(&app, &cookie, &to).await;
+        assert_eq!(s, StatusCode::OK, "{}", t.label);
+        assert!(html.contains("id=\"register-commit\""), "{html}");
+        let problems = &html[html.find("id=\"register-problems\"").unwrap()..];
+        assert!(
+            problems.contains("<td>4</td>") && problems.contains("<td>5</td>"),
+            "lines 4 (overfills the building) and 5 (unknown plot): {problems}"
+        );
+        let units = || async {
+            let (_, u) = call(&app, "GET", "/api/v1/zones/1/units", Some(&officer), None).await;
+            u["total"].as_i64().unwrap()
+        };
+        let units_before = units().await;
+        let (s, _) = post_form(&app, &cookie, &format!("{to}/commit"), &format!("csrf={csrf}")).await;
+        assert_eq!(s, StatusCode::SEE_OTHER, "{}", t.label);
+        // The job ends on its own task; the page shows progress until then.
+        let mut html = String::new();
+        for _ in 0..200 {
+            html = page(&app, &cookie, &to).await.1;
+            if html.contains("id=\"register-done\"") {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
+        assert!(html.contains("id=\"register-done\""), "{html}");
+        assert!(html.contains("register.csv"), "the file's name stays: {html}");
+        let counts = &html[html.find("id=\"register-counts\"").unwrap()..];
+        let counts = &counts[..counts.find("<section").unwrap()];
+        let values: Vec<&str> = counts
+            .split("<div class=\"kpi-value\">")
+            .skip(1)
+            .map(|v| &v[..v.find('<').unwrap()])
+            .collect();
+        // Read, rejected, buildings created, units added, updated, unchanged, leases added.
+        assert_eq!(values, ["4", "2", "1", "2", "0", "0", "0"], "{}", t.label);
+        assert_eq!(
+            units().await,
+            units_before + 2,
+            "{}",
+            t.label
+        );
+        let (s, jobs) = call(&app, "GET", "/api/v1/zones/1/jobs", Some(&officer), None).await;
+        assert_eq!(s, StatusCode::OK);
+        let job = &jobs["items"][0];
+        assert_eq!(
+            (
+                job["kind"].as_str(),
+                job["state"].as_str(),
+                job["subject_id"].as_i64()
+            ),
+            (Some("unit_register"), Some("done"), Some(upload_id)),
+            "{jobs}"
+        );
+        assert_eq!(job["counts"]["counts"]["units_inserted"], 2, "{jobs}");
+        // The same commit sent again goes to what the first did.
+        let (s, again) = post_form(&app, &cookie, &format!("{to}/commit"), &format!("csrf={csrf}")).await;
+        assert_eq!((s, again.as_str()), (StatusCode::SEE_OTHER, to.as_str()));
+        let (_, jobs) = call(&app, "GET", "/api/v1/zones/1/jobs", Some(&officer), None).await;
+        assert_eq!(jobs["total"], 1, "{jobs}");
+    }
+}

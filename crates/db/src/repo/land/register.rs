@@ -3,7 +3,7 @@
 use super::*;
 use crate::entities::{building, lease, plot, unit};
 use crate::repo::audit::{self, json};
-use crate::{Actor, DbResult};
+use crate::{Actor, DbError, DbResult};
 use chrono::NaiveDate;
 use devzone_core::land::occupancy::LeaseTerm;
 use sea_orm::{
@@ -13,7 +13,7 @@ use sea_orm::{
 use std::collections::HashMap;
 
 /// What importing a unit register did (or, in a dry run, would do).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RegisterCounts {
     pub rows_read: usize,
     pub rejected: usize,
@@ -24,10 +24,23 @@ pub struct RegisterCounts {
     pub leases_inserted: usize,
 }
 
+impl RegisterCounts {
+    /// The counts of the whole file: the sheet check read `rows_read` rows and kept
+    /// `rows_kept` of them for the database, which counted only those.
+    pub fn after_check(mut self, rows_read: usize, rows_kept: usize) -> Self {
+        self.rejected += rows_read.saturating_sub(rows_kept);
+        self.rows_read = rows_read;
+        self
+    }
+}
+
 /// Writes a checked unit register in one transaction: rows the database refuses (unknown
 /// plot, a new building without type or floor area, units larger than their building, a
 /// lease overlapping another) are reported and kept out; the rest are written. A dry run rolls
 /// everything back. Importing the same sheet again changes nothing.
+///
+/// `progress` hears (rows done, rows) every few hundred rows; answering false stops the
+/// import with [`DbError::Cancelled`] and writes nothing.
 pub async fn import_units(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -35,6 +48,7 @@ pub async fn import_units(
     rows: &[devzone_core::land::sheet::UnitRow],
     today: NaiveDate,
     dry_run: bool,
+    progress: &mut (dyn FnMut(usize, usize) -> bool + Send),
 ) -> DbResult<(RegisterCounts, Vec<devzone_core::import::Problem>)> {
     use devzone_core::import::Problem;
     let tx = db.begin().await?;
@@ -64,7 +78,16 @@ pub async fn import_units(
         .into_iter()
         .map(|u| ((u.building_id, u.name.clone()), u))
         .collect();
-    for r in rows {
+    // Each building's let area, kept as rows go: summing it from every unit per row made a
+    // register of n units cost n² steps.
+    let mut let_area: HashMap<i64, f64> = HashMap::new();
+    for u in units.values() {
+        *let_area.entry(u.building_id).or_default() += u.area_m2;
+    }
+    for (i, r) in rows.iter().enumerate() {
+        if i % PROGRESS_EVERY == 0 && !progress(i, rows.len()) {
+            return Err(DbError::Cancelled);
+        }
         let Some(p) = plots.get(&r.plot) else {
             problems.push(Problem::error(r.line, "land.plot_unknown", r.plot.clone()));
             counts.rejected += 1;
@@ -98,11 +121,8 @@ pub async fn import_units(
             }
         };
         let existing = units.get(&(b.id, r.unit.clone())).cloned();
-        let others: f64 = units
-            .values()
-            .filter(|u| u.building_id == b.id && Some(u.id) != existing.as_ref().map(|e| e.id))
-            .map(|u| u.area_m2)
-            .sum();
+        let others = let_area.get(&b.id).copied().unwrap_or(0.0)
+            - existing.as_ref().map_or(0.0, |e| e.area_m2);
         if r.area > b.floor_area_m2 + 0.001 {
             problems.push(
                 Problem::error(r.line, "land.unit_above_building", r.area.to_string())
@@ -141,6 +161,7 @@ pub async fn import_units(
         } else if r.lease.is_some() {
             new_lease = r.lease;
         }
+        let existing_area = existing.as_ref().map_or(0.0, |e| e.area_m2);
         let u = match existing {
             Some(u) => {
                 let changed = u.area_m2 != r.area
@@ -185,6 +206,7 @@ pub async fn import_units(
                 m
             }
         };
+        *let_area.entry(b.id).or_default() += u.area_m2 - existing_area;
         units.insert((b.id, r.unit.clone()), u.clone());
         if let Some((start, end)) = new_lease {
             lease::ActiveModel {
@@ -221,5 +243,9 @@ pub async fn import_units(
         .await?;
     }
     tx.commit().await?;
+    progress(rows.len(), rows.len());
     Ok((counts, problems))
 }
+
+/// How many register rows go between two progress reports.
+const PROGRESS_EVERY: usize = 250;

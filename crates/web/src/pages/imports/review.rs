@@ -269,17 +269,21 @@ pub struct UploadPage {
     pub(super) job_cancelled: bool,
 }
 
-/// A commit under way: a progress bar that refreshes itself.
+/// A commit under way (of an import or a unit register): a progress bar that refreshes
+/// itself, and a cancel button.
 #[derive(Template, WebTemplate)]
 #[template(path = "imports/progress.html")]
 pub struct ProgressPage {
-    pub(super) c: Chrome,
-    pub(super) file_name: String,
-    pub(super) upload_id: i64,
-    pub(super) done: usize,
-    pub(super) total: usize,
+    pub(crate) c: Chrome,
+    /// The heading, e.g. "正在提交".
+    pub(crate) title: String,
+    pub(crate) file_name: String,
+    /// Where the cancel form posts.
+    pub(crate) cancel_to: String,
+    pub(crate) done: usize,
+    pub(crate) total: usize,
     /// A cancel was asked for: the commit stops at its next batch.
-    pub(super) cancelling: bool,
+    pub(crate) cancelling: bool,
 }
 
 pub async fn show_upload(
@@ -307,8 +311,9 @@ pub async fn show_upload(
         let all = zones::list(&state.db.conn, &v.scope).await?;
         return Ok(ProgressPage {
             c: Chrome::new(&v, t.t("import.title"), &all, Some(zone.id)),
+            title: t.t("import.committing").into(),
             file_name: up.file_name.clone(),
-            upload_id,
+            cancel_to: format!("/imports/uploads/{upload_id}/cancel"),
             done: j.done.max(0) as usize,
             total: j.total.max(1) as usize,
             cancelling: crate::jobs::cancelling(&state, j.id),

@@ -500,6 +500,7 @@ pub(super) fn routes() -> axum::Router<crate::AppState> {
         )
         .route("/land/register/{id}", get(register::show))
         .route("/land/register/{id}/commit", post(register::commit))
+        .route("/land/register/{id}/cancel", post(register::cancel))
         .route("/land/register/{id}/report", get(register::report))
         .route(
             "/zones/{id}/plots",
