@@ -8,6 +8,7 @@ pub mod demo;
 pub mod evaluation;
 pub mod facts;
 pub mod import;
+pub mod investment;
 pub mod land;
 pub mod model;
 pub mod reference;

@@ -57,6 +57,8 @@ macro_rules! vocabulary {
     };
 }
 
+pub(crate) use vocabulary;
+
 vocabulary!(
     /// What kind of zone a tenant is.
     ZoneKind {

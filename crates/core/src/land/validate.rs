@@ -39,28 +39,33 @@ impl From<&str> for Lenient {
 }
 
 impl Lenient {
-    fn text(&self) -> Option<&str> {
+    pub(crate) fn text(&self) -> Option<&str> {
         self.0.as_deref().map(str::trim).filter(|s| !s.is_empty())
     }
 }
 
-/// Reads the fields of one input, collecting every problem.
-struct Reader {
+/// Reads the fields of one input, collecting every problem (land here, and the other
+/// modules' forms).
+pub(crate) struct Reader {
     errs: Errors,
 }
 
 impl Reader {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Reader {
             errs: Errors::default(),
         }
     }
 
-    fn fail(&mut self, field: &str, rule: &str, value: &str) {
+    pub(crate) fn fail(&mut self, field: &str, rule: &str, value: &str) {
         self.errs.push(FieldError::new(field, rule, value));
     }
 
-    fn number(&mut self, field: &str, v: &Lenient) -> Option<f64> {
+    pub(crate) fn errs_push(&mut self, e: FieldError) {
+        self.errs.push(e);
+    }
+
+    pub(crate) fn number(&mut self, field: &str, v: &Lenient) -> Option<f64> {
         let s = v.text()?;
         let cleaned: String = s.chars().filter(|c| *c != ',' && *c != '，').collect();
         match cleaned.parse::<f64>() {
@@ -73,7 +78,7 @@ impl Reader {
     }
 
     /// A number that may not be negative.
-    fn amount(&mut self, field: &str, v: &Lenient) -> Option<f64> {
+    pub(crate) fn amount(&mut self, field: &str, v: &Lenient) -> Option<f64> {
         let n = self.number(field, v)?;
         if n < 0.0 {
             self.fail(field, "number.negative", v.text().unwrap_or(""));
@@ -83,7 +88,7 @@ impl Reader {
     }
 
     /// A share entered in per cent (0–100), returned as 0–1.
-    fn percent(&mut self, field: &str, v: &Lenient) -> Option<f64> {
+    pub(crate) fn percent(&mut self, field: &str, v: &Lenient) -> Option<f64> {
         let n = self.amount(field, v)?;
         if n > 100.0 {
             self.fail(field, "number.percent", v.text().unwrap_or(""));
@@ -92,7 +97,7 @@ impl Reader {
         Some(n / 100.0)
     }
 
-    fn positive(&mut self, field: &str, v: &Lenient) -> Option<f64> {
+    pub(crate) fn positive(&mut self, field: &str, v: &Lenient) -> Option<f64> {
         let n = self.amount(field, v)?;
         if n == 0.0 {
             self.fail(field, "number.positive", v.text().unwrap_or(""));
@@ -101,14 +106,14 @@ impl Reader {
         Some(n)
     }
 
-    fn required<T>(&mut self, field: &str, v: Option<T>, raw: &Lenient) -> Option<T> {
+    pub(crate) fn required<T>(&mut self, field: &str, v: Option<T>, raw: &Lenient) -> Option<T> {
         if v.is_none() && raw.text().is_none() {
             self.fail(field, "required", "");
         }
         v
     }
 
-    fn date(&mut self, field: &str, v: &Lenient) -> Option<NaiveDate> {
+    pub(crate) fn date(&mut self, field: &str, v: &Lenient) -> Option<NaiveDate> {
         let s = v.text()?;
         match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
             Ok(d) => Some(d),
@@ -119,7 +124,7 @@ impl Reader {
         }
     }
 
-    fn integer(
+    pub(crate) fn integer(
         &mut self,
         field: &str,
         v: &Lenient,
@@ -139,7 +144,7 @@ impl Reader {
         }
     }
 
-    fn text(&mut self, field: &str, v: &Option<String>, max: usize) -> Option<String> {
+    pub(crate) fn text(&mut self, field: &str, v: &Option<String>, max: usize) -> Option<String> {
         let s = v.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
         if s.chars().count() > max {
             self.fail(
@@ -152,7 +157,7 @@ impl Reader {
         Some(s.to_string())
     }
 
-    fn name(&mut self, field: &str, v: &str) -> String {
+    pub(crate) fn name(&mut self, field: &str, v: &str) -> String {
         let s = v.trim();
         if s.is_empty() {
             self.fail(field, "required", "");
@@ -166,7 +171,7 @@ impl Reader {
         s.to_string()
     }
 
-    fn id<T>(
+    pub(crate) fn id<T>(
         &mut self,
         field: &str,
         v: &Option<String>,
@@ -180,11 +185,11 @@ impl Reader {
         r
     }
 
-    fn flag(v: &Lenient) -> bool {
+    pub(crate) fn flag(v: &Lenient) -> bool {
         matches!(v.text(), Some("true" | "on" | "1" | "yes" | "是"))
     }
 
-    fn done<T>(self, ok: T) -> Result<T, Vec<FieldError>> {
+    pub(crate) fn done<T>(self, ok: T) -> Result<T, Vec<FieldError>> {
         self.errs.into_result(ok)
     }
 }
