@@ -11,6 +11,8 @@ use sea_orm::{
     TransactionTrait,
 };
 
+mod projects;
+
 pub const META_KEY: &str = "demo";
 const BATCH: usize = 1_000;
 
@@ -177,6 +179,7 @@ pub async fn load_zones(
         if z.name == "苏州工业园区" {
             ivd_cluster(db, zone_ids[zi]).await?;
         }
+        projects::load(db, zi, z, zone_ids[zi]).await?;
     }
     meta::set(&db.conn, META_KEY, &n_enterprises.to_string()).await?;
     // The demo writes in bulk, outside the audit log: cached figures of its zones go stale.

@@ -9,6 +9,7 @@
 pub mod chains;
 mod enterprises;
 pub mod land;
+pub mod projects;
 mod zones;
 
 pub use enterprises::*;

@@ -233,7 +233,7 @@ pub fn by_country(
     }
     let mut rows: BTreeMap<String, (usize, f64)> = BTreeMap::new();
     for p in projects {
-        if !p.foreign() || !p.facts.signed_on.is_some_and(|d| d <= today) {
+        if !p.foreign() || p.facts.signed_on.is_none_or(|d| d > today) {
             continue;
         }
         let e = rows
@@ -337,7 +337,13 @@ mod tests {
         assert_eq!(f.signed_fortune_500, 1);
         assert_eq!(f.received_yuan, 8e7 + 2e7 + 5e7);
         // Funds of the 2025 cohort (1, 2, 3) ÷ their 3.5 亿.
-        assert_eq!(f.funds_rate, Ratio { num: 1e8, den: 3.5e8 });
+        assert_eq!(
+            f.funds_rate,
+            Ratio {
+                num: 1e8,
+                den: 3.5e8
+            }
+        );
         assert_eq!(f.start_rate, Ratio { num: 2.0, den: 3.0 });
         assert_eq!(f.completion_rate, Ratio { num: 1.0, den: 2.0 });
         assert_eq!(f.successes, 1);
@@ -348,7 +354,10 @@ mod tests {
         assert_eq!((f.fortune_500_investors, f.fortune_500_projects), (1, 2));
         // In 2024 only project 5 was signed.
         let f24 = year_figures(&rules, &all, &funds, 2024, today);
-        assert_eq!((f24.signed, f24.foreign_projects, f24.fdi_used_to_date_usd), (1, 1, 1.5e7));
+        assert_eq!(
+            (f24.signed, f24.foreign_projects, f24.fdi_used_to_date_usd),
+            (1, 1, 1.5e7)
+        );
         assert_eq!(f24.start_rate.value(), Some(0.0));
         let countries = by_country(&all, &funds, today);
         assert_eq!(

@@ -213,7 +213,10 @@ mod tests {
             check_move(&p, Started, Signed, true),
             Err(MoveRefused::Backwards)
         );
-        assert_eq!(check_move(&p, Signed, Signed, false), Err(MoveRefused::Same));
+        assert_eq!(
+            check_move(&p, Signed, Signed, false),
+            Err(MoveRefused::Same)
+        );
         assert_eq!(check_move(&p, Lead, Halted, false), Ok(()));
         assert_eq!(check_move(&p, Halted, Lead, false), Err(MoveRefused::Ended));
         assert_eq!(

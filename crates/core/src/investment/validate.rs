@@ -171,11 +171,7 @@ impl ProjectInput {
         }
         let received_on = r.date("received_on", &self.received_on).unwrap_or(today);
         if received_on > today {
-            r.fail(
-                "received_on",
-                "date.in_future",
-                &received_on.to_string(),
-            );
+            r.fail("received_on", "date.in_future", &received_on.to_string());
         }
         let draft = ProjectDraft {
             name,
@@ -343,7 +339,10 @@ mod tests {
             ..Default::default()
         };
         let e = rules_of(c.validate(today(), last).unwrap_err());
-        assert_eq!(e, [("on".to_string(), "project.date_before_last".to_string())]);
+        assert_eq!(
+            e,
+            [("on".to_string(), "project.date_before_last".to_string())]
+        );
         let ok = StageChangeInput {
             to: "signed".into(),
             on: "2025-06-01".into(),

@@ -17,6 +17,7 @@ mod accounts;
 mod chains;
 mod evaluation;
 mod imports;
+mod investment;
 mod land;
 mod reference;
 mod registry;
@@ -29,6 +30,7 @@ pub use chains::{
 };
 pub use evaluation::{evaluation_result, evaluation_run, evaluation_scheme};
 pub use imports::{import, import_enterprise, import_mapping, import_upload, job};
+pub use investment::{investment_rules, project, project_event, project_funds};
 pub use land::{
     building, land_rules, lease, plot, revitalisation_case, revitalisation_project,
     revitalisation_step, unit,

@@ -20,6 +20,7 @@ mod m0010_data_versions;
 mod m0011_jobs;
 mod m0012_fact_values_covering;
 mod m0013_fact_sets;
+mod m0014_projects;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0011_jobs::Migration),
             Box::new(m0012_fact_values_covering::Migration),
             Box::new(m0013_fact_sets::Migration),
+            Box::new(m0014_projects::Migration),
         ]
     }
 }

@@ -50,6 +50,7 @@ audited_in_zone! {
     chain_mapping => "chain_mapping",
     chain_target => "chain_target",
     track_record => "track_record",
+    project => "project",
 }
 
 impl Audited for crate::entities::zone::Model {

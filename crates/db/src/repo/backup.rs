@@ -101,6 +101,10 @@ backed_up! {
     "track_records" => track_record,
     "track_stages" => track_stage,
     "province_totals" => province_total,
+    "projects" => project,
+    "project_events" => project_event,
+    "project_funds" => project_funds,
+    "investment_rules" => investment_rules,
 }
 
 /// Tables a backup leaves out, each because the restored installation recreates it or

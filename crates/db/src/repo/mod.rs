@@ -13,6 +13,7 @@ pub mod imports;
 pub mod jobs;
 pub mod land;
 pub mod meta;
+pub mod projects;
 pub mod requirements;
 pub mod revitalisation;
 pub mod scoped;

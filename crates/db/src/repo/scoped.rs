@@ -4,7 +4,7 @@
 
 use crate::entities::{
     building, chain_mapping, chain_target, enterprise, evaluation_run, import, lease, park, plot,
-    requirement, revitalisation_case, track_record, unit,
+    project, requirement, revitalisation_case, track_record, unit,
 };
 use crate::{DbError, DbResult, Scope};
 use devzone_core::validate::FieldError;
@@ -39,6 +39,7 @@ in_zone!(
     track_record,
     evaluation_run,
     import,
+    project,
 );
 
 /// Record `id` of `E`, if it exists and lies in a zone `scope` allows.

@@ -399,7 +399,7 @@ async fn unit_register_imports_once_and_reports_what_it_refuses() {
             &mut |_, _| true,
         )
         .await
-            .unwrap();
+        .unwrap();
         assert_eq!(
             (
                 dry.units_inserted,

@@ -6,4 +6,5 @@ mod evaluation;
 mod imports;
 mod land;
 mod memo;
+mod projects;
 mod storage;

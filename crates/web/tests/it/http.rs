@@ -2541,7 +2541,13 @@ async fn unit_register_commits_as_a_job() {
             u["total"].as_i64().unwrap()
         };
         let units_before = units().await;
-        let (s, _) = post_form(&app, &cookie, &format!("{to}/commit"), &format!("csrf={csrf}")).await;
+        let (s, _) = post_form(
+            &app,
+            &cookie,
+            &format!("{to}/commit"),
+            &format!("csrf={csrf}"),
+        )
+        .await;
         assert_eq!(s, StatusCode::SEE_OTHER, "{}", t.label);
         // The job ends on its own task; the page shows progress until then.
         let mut html = String::new();
@@ -2553,7 +2559,10 @@ async fn unit_register_commits_as_a_job() {
             tokio::time::sleep(std::time::Duration::from_millis(25)).await;
         }
         assert!(html.contains("id=\"register-done\""), "{html}");
-        assert!(html.contains("register.csv"), "the file's name stays: {html}");
+        assert!(
+            html.contains("register.csv"),
+            "the file's name stays: {html}"
+        );
         let counts = &html[html.find("id=\"register-counts\"").unwrap()..];
         let counts = &counts[..counts.find("<section").unwrap()];
         let values: Vec<&str> = counts
@@ -2563,12 +2572,7 @@ async fn unit_register_commits_as_a_job() {
             .collect();
         // Read, rejected, buildings created, units added, updated, unchanged, leases added.
         assert_eq!(values, ["4", "2", "1", "2", "0", "0", "0"], "{}", t.label);
-        assert_eq!(
-            units().await,
-            units_before + 2,
-            "{}",
-            t.label
-        );
+        assert_eq!(units().await, units_before + 2, "{}", t.label);
         let (s, jobs) = call(&app, "GET", "/api/v1/zones/1/jobs", Some(&officer), None).await;
         assert_eq!(s, StatusCode::OK);
         let job = &jobs["items"][0];
@@ -2583,7 +2587,13 @@ async fn unit_register_commits_as_a_job() {
         );
         assert_eq!(job["counts"]["counts"]["units_inserted"], 2, "{jobs}");
         // The same commit sent again goes to what the first did.
-        let (s, again) = post_form(&app, &cookie, &format!("{to}/commit"), &format!("csrf={csrf}")).await;
+        let (s, again) = post_form(
+            &app,
+            &cookie,
+            &format!("{to}/commit"),
+            &format!("csrf={csrf}"),
+        )
+        .await;
         assert_eq!((s, again.as_str()), (StatusCode::SEE_OTHER, to.as_str()));
         let (_, jobs) = call(&app, "GET", "/api/v1/zones/1/jobs", Some(&officer), None).await;
         assert_eq!(jobs["total"], 1, "{jobs}");

@@ -3,6 +3,7 @@
 
 use crate::AppState;
 use crate::error::PageError;
+use crate::pages::imports::ProgressPage;
 use crate::pages::imports::upload_for;
 use crate::pages::zone_for;
 use crate::session::{PageViewer, Viewer};
@@ -10,7 +11,6 @@ use crate::upload::read_multipart;
 use crate::views::{Chrome, attachment};
 use askama::Template;
 use askama_web::WebTemplate;
-use crate::pages::imports::ProgressPage;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -18,8 +18,8 @@ use devzone_core::import::{Problem, Severity};
 use devzone_core::land::sheet;
 use devzone_core::model::{JobKind, JobState};
 use devzone_db::entities::{import_upload, job};
-use devzone_db::repo::{imports, jobs, zones};
 use devzone_db::repo::land::{self, RegisterCounts};
+use devzone_db::repo::{imports, jobs, zones};
 use devzone_io::import::Prepared;
 use devzone_io::{Cell, Table};
 use std::collections::HashMap;
