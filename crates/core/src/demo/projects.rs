@@ -280,7 +280,7 @@ pub fn pipeline(
                 moves.push((*s, on));
             }
             // One in six has gone quiet: its last step long ago.
-            let quiet = n % 6 == 0;
+            let quiet = n.is_multiple_of(6);
             if quiet {
                 let shift = 100 + rng.below(60) as u64;
                 for m in &mut moves {
@@ -319,7 +319,7 @@ pub fn pipeline(
             let total = (10f64.powf(rng.range(7.5, 9.5)) / 1e4).round() * 1e4;
             d.total_yuan = Some(total);
             d.fixed_yuan = Some((total * rng.range(0.55, 0.9) / 1e4).round() * 1e4);
-            if n % 13 == 0 {
+            if n.is_multiple_of(13) {
                 // Small: under the 1,000 万 floor, not counted.
                 d.total_yuan = Some(1.2e7);
                 d.fixed_yuan = Some(8e6);
@@ -334,7 +334,7 @@ pub fn pipeline(
             d.tax_yuan = Some((total * rng.range(0.03, 0.08) / 1e4).round() * 1e4);
             d.jobs = Some(30 + rng.below(600) as i64);
             d.land_mu = rng.chance(0.6).then(|| (rng.range(20.0, 200.0)).round());
-            d.confidential = n % 11 == 0;
+            d.confidential = n.is_multiple_of(11);
             let signed = moves.iter().find(|m| m.0 == Signed).map(|m| m.1);
             let funds = match signed {
                 Some(s) => vec![(
@@ -349,7 +349,7 @@ pub fn pipeline(
             let reports = if following && !quiet {
                 let last_move = moves.last().map_or(received, |m| m.1);
                 // Most report on time; every third is a week late.
-                let gap = if n % 3 == 0 { 21 } else { 7 };
+                let gap = if n.is_multiple_of(3) { 21 } else { 7 };
                 vec![Ord::max(before(today, gap), last_move)]
             } else {
                 vec![]
@@ -359,7 +359,7 @@ pub fn pipeline(
                 moves,
                 reports,
                 // Every fifth lead has not been answered.
-                acknowledged: !(last == Lead && n % 5 == 0),
+                acknowledged: !(last == Lead && n.is_multiple_of(5)),
                 funds,
             });
         }
