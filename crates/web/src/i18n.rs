@@ -81,13 +81,14 @@ macro_rules! catalog_files {
             include_str!(concat!("../locales/", $lang, "/revitalisation.txt")),
             include_str!(concat!("../locales/", $lang, "/chains.txt")),
             include_str!(concat!("../locales/", $lang, "/tiers.txt")),
+            include_str!(concat!("../locales/", $lang, "/investment.txt")),
             include_str!(concat!("../locales/", $lang, "/nav.txt")),
         ]
     };
 }
 
-const ZH_FILES: [&str; 10] = catalog_files!("zh-CN");
-const EN_FILES: [&str; 10] = catalog_files!("en");
+const ZH_FILES: [&str; 11] = catalog_files!("zh-CN");
+const EN_FILES: [&str; 11] = catalog_files!("en");
 
 fn catalog(lang: Lang) -> &'static HashMap<&'static str, &'static str> {
     static ZH: OnceLock<HashMap<&str, &str>> = OnceLock::new();
@@ -154,13 +155,39 @@ impl Tr {
             .map(|e| format!("{}: {}", self.tv("field", &e.field), self.field_error(e)))
             .collect()
     }
+    /// The messages of a form's errors whose field names are its own: a label under
+    /// `field.{form}.{field}` is used before the shared `field.{field}` (a project's `name` is
+    /// not an enterprise's).
+    pub fn field_messages_in(
+        &self,
+        form: &str,
+        errors: &[devzone_core::validate::FieldError],
+    ) -> Vec<String> {
+        errors
+            .iter()
+            .map(|e| {
+                let own = format!("field.{form}.{}", e.field);
+                let label = match catalog(self.0).get(own.as_str()) {
+                    Some(l) => l.to_string(),
+                    None => self.tv("field", &e.field),
+                };
+                format!("{label}: {}", self.field_error(e))
+            })
+            .collect()
+    }
+
     /// The message for a validation error, naming the field.
     pub fn field_error(&self, e: &devzone_core::validate::FieldError) -> String {
+        // A project rule's detail is a stage id: shown by its name.
+        let detail = match (&e.detail, e.rule.starts_with("project.")) {
+            (Some(d), true) => self.tv("pstage", d),
+            (d, _) => d.clone().unwrap_or_default(),
+        };
         let msg = self.f(
             &format!("rule.{}", e.rule),
             &[
                 ("value", &e.value),
-                ("detail", e.detail.as_deref().unwrap_or("")),
+                ("detail", &detail),
                 ("field", &e.field),
             ],
         );

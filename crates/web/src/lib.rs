@@ -7,6 +7,7 @@ pub mod api;
 pub mod assets;
 pub mod error;
 pub mod i18n;
+pub mod investment;
 pub mod jobs;
 pub mod pages;
 pub mod session;

@@ -38,6 +38,26 @@ pub async fn home(state: &AppState, zone_id: i64) -> DbResult<Arc<stats::ZoneSta
         .await
 }
 
+/// A zone's projects as the investment figures read them, with their yearly money and the
+/// zone's pipeline rules.
+pub struct ZoneProjects {
+    pub rules: devzone_core::investment::PipelineRules,
+    pub rows: Vec<devzone_core::investment::figures::ProjectRow>,
+    pub funds: Vec<devzone_core::investment::figures::YearFunds>,
+}
+
+pub async fn projects(state: &AppState, zone_id: i64) -> DbResult<Arc<ZoneProjects>> {
+    let db = &state.db.conn;
+    state
+        .memo
+        .get(db, Key::new("projects", zone_id), || async move {
+            let rules = devzone_db::repo::projects::rules(db, zone_id).await?;
+            let (rows, funds) = devzone_db::repo::projects::figure_inputs(db, zone_id).await?;
+            Ok(ZoneProjects { rules, rows, funds })
+        })
+        .await
+}
+
 /// A zone's land as its pages read it: every plot, building and unit, each plot assessed
 /// against the zone's rules as of today, and every lease. Kept per day as well (leases end
 /// and rules count days).
@@ -275,6 +295,9 @@ pub struct Cockpit {
     pub targets_behind: usize,
     pub imports_with_rejects: u64,
     pub titles_ending: u64,
+    /// Investment projects behind a deadline (response, screening, report), and stalled.
+    pub projects_late: usize,
+    pub projects_stalled: usize,
 }
 
 /// Leases ending within this many days are counted on the zone home.
@@ -309,7 +332,19 @@ pub async fn cockpit(state: &AppState, zone_id: i64) -> DbResult<Arc<Cockpit>> {
             };
             let measured = targets(state, zone_id).await?;
             let since = chrono::Utc::now() - chrono::Duration::days(IMPORTS_LOOKBACK_DAYS);
+            let zp = projects(state, zone_id).await?;
+            let (mut projects_late, mut projects_stalled) = (0, 0);
+            for p in &zp.rows {
+                let behind = zp.rules.overdue(&p.facts, today);
+                if behind.iter().any(|o| o.kind == "stalled") {
+                    projects_stalled += 1;
+                } else if !behind.is_empty() {
+                    projects_late += 1;
+                }
+            }
             Ok(Cockpit {
+                projects_late,
+                projects_stalled,
                 stats: home(state, zone_id).await?,
                 evaluation,
                 plots: zl.assessed.len(),

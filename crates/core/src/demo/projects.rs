@@ -423,6 +423,7 @@ mod tests {
                 let on = |s: Stage| p.moves.iter().find(|m| m.0 == s).map(|m| m.1);
                 ProjectRow {
                     id: i as i64,
+                    name: p.draft.name.clone(),
                     facts: ProjectFacts {
                         stage: p.moves.last().map(|m| m.0),
                         total_yuan: p.draft.total_yuan,

@@ -15,6 +15,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 #[derive(Debug, Clone, Default)]
 pub struct ProjectRow {
     pub id: i64,
+    pub name: String,
     pub facts: ProjectFacts,
     pub completed_on: Option<NaiveDate>,
     /// Country or region of the investor; None or 中国 for a domestic one.

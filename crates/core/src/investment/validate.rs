@@ -126,6 +126,10 @@ fn money(r: &mut Reader, field: &str, v: &Lenient, usd: bool) -> Option<f64> {
             return None;
         }
     };
+    if number.is_empty() {
+        r.fail(field, "number.format", raw);
+        return None;
+    }
     let n = r.amount(field, &Lenient(Some(number.to_string())))?;
     Some(n * scale)
 }
@@ -171,7 +175,7 @@ impl ProjectInput {
         }
         let received_on = r.date("received_on", &self.received_on).unwrap_or(today);
         if received_on > today {
-            r.fail("received_on", "date.in_future", &received_on.to_string());
+            r.fail("received_on", "date.future", &received_on.to_string());
         }
         let draft = ProjectDraft {
             name,
@@ -243,7 +247,7 @@ impl StageChangeInput {
         }
         let on = r.date("on", &self.on).unwrap_or(today);
         if on > today {
-            r.fail("on", "date.in_future", &on.to_string());
+            r.fail("on", "date.future", &on.to_string());
         }
         if let Some(l) = last
             && on < l
@@ -290,6 +294,7 @@ mod tests {
         assert_eq!(d.fixed_yuan, Some(3e8));
         assert_eq!(d.contracted_fdi_usd, Some(2e7));
         assert_eq!(d.currency, "CNY");
+        p.output_wan = "万元".into();
         p.total_wan = "500万美元".into();
         p.fixed_wan = "-3".into();
         p.currency = Some("XYZ".into());
@@ -298,9 +303,10 @@ mod tests {
         let e = rules_of(p.validate(today()).unwrap_err());
         for want in [
             ("total_wan", "money.unit"),
+            ("output_wan", "number.format"),
             ("fixed_wan", "number.negative"),
             ("currency", "project.currency_unknown"),
-            ("received_on", "date.in_future"),
+            ("received_on", "date.future"),
             ("parent_group", "project.fortune_500_needs_group"),
         ] {
             assert!(

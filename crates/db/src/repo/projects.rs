@@ -389,9 +389,9 @@ pub fn facts(p: &project::Model) -> ProjectFacts {
     }
 }
 
-/// The filters of the project list.
+/// A page of the project list: its filters, order and page.
 #[derive(Debug, Clone, Default)]
-pub struct ProjectFilter {
+pub struct ProjectQuery {
     pub stage: Option<Stage>,
     pub officer: Option<String>,
     /// A GB/T 4754 code or its prefix (a division, a group).
@@ -401,6 +401,9 @@ pub struct ProjectFilter {
     pub stalled: bool,
     /// Part of the name or the investor.
     pub q: Option<String>,
+    pub sort: ProjectSort,
+    pub page: u64,
+    pub per_page: u64,
 }
 
 /// How the list is ordered.
@@ -417,12 +420,9 @@ pub enum ProjectSort {
 pub async fn list<C: ConnectionTrait>(
     db: &C,
     zone_id: i64,
-    f: &ProjectFilter,
+    f: &ProjectQuery,
     rules: &PipelineRules,
     today: NaiveDate,
-    sort: ProjectSort,
-    page: u64,
-    per_page: u64,
 ) -> DbResult<super::Page<project::Model>> {
     let mut q = project::Entity::find().filter(project::Column::ZoneId.eq(zone_id));
     if let Some(s) = f.stage {
@@ -455,7 +455,7 @@ pub async fn list<C: ConnectionTrait>(
             .filter(project::Column::LastActivityOn.lt(since))
             .filter(project::Column::Stage.is_not_in(ended));
     }
-    q = match sort {
+    q = match f.sort {
         ProjectSort::Newest => q.order_by_desc(project::Column::Id),
         ProjectSort::Investment => q
             .order_by(
@@ -475,7 +475,7 @@ pub async fn list<C: ConnectionTrait>(
             .order_by_desc(project::Column::SignedOn)
             .order_by_desc(project::Column::Id),
     };
-    super::paged(db, q, page, per_page).await
+    super::paged(db, q, f.page, f.per_page).await
 }
 
 /// Projects in each stage of the zone, for the board and the funnel.
@@ -524,6 +524,7 @@ pub async fn figure_inputs<C: ConnectionTrait>(
         .map(|p| ProjectRow {
             id: p.id,
             facts: facts(&p),
+            name: p.name,
             completed_on: p.completed_on,
             country: p.country,
             fortune_global_500: p.fortune_global_500,

@@ -6,7 +6,7 @@ use devzone_core::investment::figures::year_figures;
 use devzone_core::investment::validate::{ProjectInput, StageChangeInput};
 use devzone_core::investment::{PipelineRules, Stage};
 use devzone_db::entities::zone;
-use devzone_db::repo::projects::{self, Activity, ProjectFilter, ProjectSort};
+use devzone_db::repo::projects::{self, Activity, ProjectQuery, ProjectSort};
 use devzone_db::testing::all;
 use devzone_db::{Actor, DbError};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -160,44 +160,41 @@ async fn the_demo_reproduces_suzhou_and_stage_changes_keep_to_the_path() {
 
         // The list: by stage, by officer, by text, stalled.
         let rules = PipelineRules::default();
-        let page = |f: ProjectFilter| {
+        let page = |f: ProjectQuery| {
             let conn = db.conn.clone();
             let rules = rules.clone();
             async move {
-                projects::list(
-                    &conn,
-                    beijing,
-                    &f,
-                    &rules,
-                    today,
-                    ProjectSort::Newest,
-                    1,
-                    50,
-                )
-                .await
-                .unwrap()
+                let q = ProjectQuery {
+                    sort: ProjectSort::Newest,
+                    page: 1,
+                    per_page: 50,
+                    ..f
+                };
+                projects::list(&conn, beijing, &q, &rules, today)
+                    .await
+                    .unwrap()
             }
         };
-        let started = page(ProjectFilter {
+        let started = page(ProjectQuery {
             stage: Some(Stage::Started),
             ..Default::default()
         })
         .await;
         assert!(started.items.iter().all(|x| x.stage == "started"));
         assert!(started.items.iter().any(|x| x.id == p.id));
-        let mine = page(ProjectFilter {
+        let mine = page(ProjectQuery {
             officer: Some("测试专员".into()),
             ..Default::default()
         })
         .await;
         assert_eq!(mine.total, 1);
-        let text = page(ProjectFilter {
+        let text = page(ProjectQuery {
             q: Some("精密传动".into()),
             ..Default::default()
         })
         .await;
         assert_eq!(text.items[0].id, p.id);
-        let stalled = page(ProjectFilter {
+        let stalled = page(ProjectQuery {
             stalled: true,
             ..Default::default()
         })

@@ -7,6 +7,7 @@
 pub mod chains;
 pub mod evaluation;
 pub mod imports;
+pub mod investment;
 pub mod land;
 pub mod paging;
 pub mod records;
@@ -53,6 +54,7 @@ pub fn routes() -> Router<AppState> {
         .merge(land::routes())
         .merge(chains::routes())
         .merge(tiers::routes())
+        .merge(investment::routes())
         .fallback(|| async { ApiError::not_found() })
 }
 
@@ -87,6 +89,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
     doc.merge(land::LandDoc::openapi());
     doc.merge(chains::ChainDoc::openapi());
     doc.merge(tiers::TierDoc::openapi());
+    doc.merge(investment::InvestmentDoc::openapi());
     describe_responses(&mut doc);
     doc
 }

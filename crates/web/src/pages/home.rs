@@ -201,6 +201,20 @@ pub(crate) fn attention_tiles(t: crate::i18n::Tr, zone_id: i64, k: &Cockpit) -> 
             href: format!("{z}/tiers#ending"),
             tone: warn(k.titles_ending),
         },
+        Tile {
+            value: grouped(k.projects_late as f64, 0),
+            label: t.t("home.projects_late").into(),
+            note: String::new(),
+            href: format!("{z}/investment#overdue"),
+            tone: warn(k.projects_late as u64),
+        },
+        Tile {
+            value: grouped(k.projects_stalled as f64, 0),
+            label: t.t("home.projects_stalled").into(),
+            note: String::new(),
+            href: format!("{z}/projects?stalled=1&sort=last_activity"),
+            tone: warn(k.projects_stalled as u64),
+        },
     ];
     out.push(Tile {
         value: grouped(k.imports_with_rejects as f64, 0),

@@ -7,6 +7,7 @@ mod enterprises;
 pub(crate) mod evaluation;
 mod home;
 pub(crate) mod imports;
+mod investment;
 pub(crate) mod land;
 mod requirements;
 mod revitalisation;
@@ -32,6 +33,7 @@ pub fn routes() -> Router<AppState> {
         .merge(taxonomy_form::routes())
         .merge(tracks::routes())
         .merge(tiers::routes())
+        .merge(investment::routes())
         .merge(admin::routes())
 }
 

@@ -65,6 +65,15 @@ const MODULES: &[(&str, &str, &str, &[Sub])] = &[
     ),
     ("tiers", "nav.tiers", "/tiers", &[]),
     (
+        "investment",
+        "nav.investment",
+        "/investment",
+        &[
+            ("projects", "nav.projects", "/projects"),
+            ("project_board", "nav.project_board", "/projects/board"),
+        ],
+    ),
+    (
         "imports",
         "nav.imports",
         "/imports",
@@ -95,6 +104,9 @@ pub fn active_key(path: &str) -> &'static str {
         ["zones", _, "targets", ..] => "targets",
         ["zones", _, "location-quotient", ..] => "lq",
         ["zones", _, "tiers", ..] => "tiers",
+        ["zones", _, "investment", ..] => "investment",
+        ["zones", _, "projects", "board"] => "project_board",
+        ["zones", _, "projects", ..] | ["projects", ..] => "projects",
         ["zones", _, "imports", "precedence"] => "precedence",
         ["zones", _, "imports", ..] | ["imports", ..] => "imports",
         ["admin", "audit", ..] => "audit",

@@ -3,4 +3,5 @@
 
 mod http;
 mod imports_api;
+mod investment_api;
 mod tiers_api;
