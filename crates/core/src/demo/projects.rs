@@ -105,6 +105,9 @@ fn walk(last: Stage, rng: &mut Rng) -> Vec<Stage> {
         FullOutput,
     ];
     let mut out = Vec::new();
+    if last == Lead {
+        return out;
+    }
     for s in path.into_iter().skip(1) {
         let optional = matches!(s, Screening | SiteSecured | Building | Completed);
         if s == last || !optional || rng.chance(0.6) {
@@ -131,7 +134,7 @@ fn draft(name: String, received_on: NaiveDate, rng: &mut Rng) -> ProjectDraft {
 
 /// Suzhou's foreign-invested projects since 1994. Their FDI sums to exactly
 /// [`SUZHOU_FDI_USED_USD`]: draws in whole 万美元, the remainder on the last.
-pub fn suzhou_history(zone_index: usize) -> Vec<DemoPipelineProject> {
+pub fn suzhou_history(zone_index: usize, today: NaiveDate) -> Vec<DemoPipelineProject> {
     let mut rng = Rng::new(0x5A_0000 + zone_index as u64);
     let classes = [
         "3973", "3562", "2761", "3581", "3911", "3670", "3976", "2770",
@@ -141,7 +144,8 @@ pub fn suzhou_history(zone_index: usize) -> Vec<DemoPipelineProject> {
         .collect();
     let drawn: f64 = used[..used.len() - 1].iter().sum();
     *used.last_mut().expect("projects") = SUZHOU_FDI_USED_USD - drawn;
-    let today = NaiveDate::from_ymd_opt(2026, 1, 1).expect("date");
+    // FDI is used up to the last full year before the load day.
+    let last_year = chrono::Datelike::year(&today) - 1;
     (0..SUZHOU_FOREIGN_PROJECTS)
         .map(|i| {
             // 174 Fortune 500 projects: groups 0–69 have two, 70–103 one.
@@ -150,7 +154,7 @@ pub fn suzhou_history(zone_index: usize) -> Vec<DemoPipelineProject> {
                 fortune_group(g)
             });
             let signed = NaiveDate::from_ymd_opt(
-                1994 + (i % 31) as i32,
+                1994 + (i % 32) as i32,
                 1 + (i % 12) as u32,
                 1 + (i % 28) as u32,
             )
@@ -209,7 +213,7 @@ pub fn suzhou_history(zone_index: usize) -> Vec<DemoPipelineProject> {
                 moves.push((Stage::MovedOut, gone));
             }
             let years = 1 + i % 3;
-            let y0 = chrono::Datelike::year(&signed);
+            let y0 = chrono::Datelike::year(&signed).min(last_year);
             let funds = (0..years)
                 .map(|k| {
                     let share = fdi / years as f64;
@@ -219,13 +223,34 @@ pub fn suzhou_history(zone_index: usize) -> Vec<DemoPipelineProject> {
                     } else {
                         share.floor()
                     };
-                    (y0 + k as i32, fdi_k * 7.0, fdi_k)
+                    ((y0 + k as i32).min(last_year), fdi_k * 7.0, fdi_k)
                 })
-                .collect();
+                .fold(Vec::<(i32, f64, f64)>::new(), |mut acc, (y, r, u)| {
+                    // Years capped onto the same one add up.
+                    match acc.last_mut() {
+                        Some(last) if last.0 == y => {
+                            last.1 += r;
+                            last.2 += u;
+                        }
+                        _ => acc.push((y, r, u)),
+                    }
+                    acc
+                });
+            // A project still building is followed: a visit in the last weeks.
+            let ongoing = !matches!(
+                moves.last().map(|m| m.0),
+                Some(Stage::FullOutput | Stage::MovedOut)
+            );
+            let reports = if ongoing {
+                let last_move = moves.last().map_or(received, |m| m.1);
+                vec![Ord::max(before(today, 3 + rng.below(40) as u64), last_move)]
+            } else {
+                vec![]
+            };
             DemoPipelineProject {
                 draft: d,
                 moves,
-                reports: vec![],
+                reports,
                 acknowledged: true,
                 funds,
             }
@@ -446,7 +471,7 @@ mod tests {
 
     #[test]
     fn suzhou_reproduces_the_seed_figures() {
-        let history = suzhou_history(2);
+        let history = suzhou_history(2, NaiveDate::from_ymd_opt(2026, 12, 3).unwrap());
         let (rows, funds) = rows(&history);
         let today = NaiveDate::from_ymd_opt(2026, 12, 3).unwrap();
         let f = year_figures(&PipelineRules::default(), &rows, &funds, 2026, today);
@@ -460,7 +485,7 @@ mod tests {
     fn every_demo_move_is_one_the_default_path_allows() {
         let today = NaiveDate::from_ymd_opt(2026, 12, 3).unwrap();
         let path = default_path();
-        let mut all = suzhou_history(2);
+        let mut all = suzhou_history(2, today);
         for (i, z) in crate::demo::zones().iter().enumerate() {
             all.extend(pipeline(z, i, today, &[]));
         }

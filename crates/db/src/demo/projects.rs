@@ -38,7 +38,7 @@ pub(super) async fn load(db: &Db, zone_index: usize, z: &DemoZone, zone_id: i64)
     };
     let mut all = demo::projects::pipeline(z, zone_index, today, &nodes);
     if z.name == "苏州工业园区" {
-        all.extend(demo::projects::suzhou_history(zone_index));
+        all.extend(demo::projects::suzhou_history(zone_index, today));
     }
     for chunk in all.chunks(BATCH) {
         let tx = db.conn.begin().await?;

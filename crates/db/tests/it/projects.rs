@@ -50,7 +50,7 @@ async fn the_demo_reproduces_suzhou_and_stage_changes_keep_to_the_path() {
         );
         // The live pipeline adds foreign projects and FDI of its own on top of the history.
         assert!(f.fdi_used_to_date_usd > 4e10, "{}", t.label);
-        let history: f64 = suzhou_history(0)
+        let history: f64 = suzhou_history(0, today)
             .iter()
             .flat_map(|p| p.funds.iter().map(|f| f.2))
             .sum();

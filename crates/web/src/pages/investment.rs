@@ -50,6 +50,14 @@ const BOARD_CARDS: u64 = 8;
 /// Overdue projects the summary lists.
 const OVERDUE_SHOWN: usize = 30;
 
+/// What separates the items of a list in a sentence: "、" in Chinese, ", " in English.
+fn list_sep(t: &Tr) -> &'static str {
+    match t.0 {
+        crate::i18n::Lang::Zh => "、",
+        crate::i18n::Lang::En => ", ",
+    }
+}
+
 fn stage_name(t: &Tr, s: &str) -> String {
     t.tv("pstage", s)
 }
@@ -212,7 +220,7 @@ async fn summary_page(
             ),
         ),
     ];
-    let usd = |x: f64| format!("{} {}", grouped(x / 1e8, 2), usd_unit(&t));
+    let usd = |x: f64| usd(&t, x);
     let open_kpis = vec![
         kpi("inv.fdi_used", usd(f.fdi_used_usd)),
         kpi("inv.fdi_used_to_date", usd(f.fdi_used_to_date_usd)),
@@ -227,7 +235,7 @@ async fn summary_page(
     let sentence = t.f(
         "inv.sentence",
         &[
-            ("fdi", &grouped(f.fdi_used_to_date_usd / 1e8, 1)),
+            ("fdi", &usd(f.fdi_used_to_date_usd)),
             ("projects", &grouped(f.foreign_projects as f64, 0)),
             ("investors", &f.fortune_500_investors.to_string()),
             ("fortune", &f.fortune_500_projects.to_string()),
@@ -241,17 +249,18 @@ async fn summary_page(
     let recent: Vec<&(i32, f64, f64)> = sum
         .fdi_by_year
         .iter()
-        .filter(|(y, ..)| *y > today.year() - 15)
+        // Whole years only: the current year is still being reported.
+        .filter(|(y, ..)| *y > today.year() - 16 && *y < today.year())
         .collect();
     let labels: Vec<String> = recent.iter().map(|(y, ..)| y.to_string()).collect();
     let series = vec![
         (
             t.t("inv.fdi_used").to_string(),
-            recent.iter().map(|(_, u, _)| Some(u / 1e8)).collect(),
+            recent.iter().map(|(_, u, _)| Some(u / usd_scale(&t))).collect(),
         ),
         (
             t.t("inv.fdi_contracted").to_string(),
-            recent.iter().map(|(_, _, c)| Some(c / 1e8)).collect(),
+            recent.iter().map(|(_, _, c)| Some(c / usd_scale(&t))).collect(),
         ),
     ];
     let mut years: Vec<i32> = sum.fdi_by_year.iter().map(|(y, ..)| *y).collect();
@@ -299,10 +308,19 @@ async fn summary_page(
     Ok(page.into_response())
 }
 
-fn usd_unit(t: &Tr) -> &'static str {
+/// Dollars at the scale a reader expects: 亿美元 in Chinese, billions in English.
+fn usd(t: &Tr, x: f64) -> String {
     match t.0 {
-        crate::i18n::Lang::Zh => "亿美元",
-        crate::i18n::Lang::En => "×100m USD",
+        crate::i18n::Lang::Zh => format!("{} 亿美元", grouped(x / 1e8, 2)),
+        crate::i18n::Lang::En => format!("{} bn USD", grouped(x / 1e9, 2)),
+    }
+}
+
+/// The unit of the FDI chart: 亿美元 or billions.
+fn usd_scale(t: &Tr) -> f64 {
+    match t.0 {
+        crate::i18n::Lang::Zh => 1e8,
+        crate::i18n::Lang::En => 1e9,
     }
 }
 
@@ -418,7 +436,7 @@ fn row(t: &Tr, v: &Viewer, rules: &PipelineRules, p: &project::Model, today: Nai
         .iter()
         .map(|o| t.tv("poverdue", o.kind))
         .collect::<Vec<_>>()
-        .join("、");
+        .join(list_sep(t));
     Row {
         id: p.id,
         name: p.name.clone(),
@@ -739,14 +757,8 @@ async fn project_page(
             t.t("inv.fdi_contracted").to_string(),
             usd(p.contracted_fdi_usd),
         ),
-        (
-            t.t("field.project.output_wan").to_string(),
-            amount(&t, v, &p, p.output_yuan),
-        ),
-        (
-            t.t("field.project.tax_wan").to_string(),
-            amount(&t, v, &p, p.tax_yuan),
-        ),
+        (t.t("inv.f.output").to_string(), amount(&t, v, &p, p.output_yuan)),
+        (t.t("inv.f.tax").to_string(), amount(&t, v, &p, p.tax_yuan)),
         (
             t.t("field.jobs").to_string(),
             p.jobs.map(|j| j.to_string()).unwrap_or_default(),

@@ -91,10 +91,13 @@ pub fn unit_text(t: &Tr, unit: &str) -> String {
 }
 
 /// An amount of yuan at the scale a reader expects: 亿元 in Chinese ("55.9 亿元"), billions
-/// in English ("5.59 bn yuan"), since "55.9 100 million yuan" reads as two numbers.
+/// in English ("5.59 bn yuan"), since "55.9 100 million yuan" reads as two numbers. Below one
+/// 亿 (one billion) the smaller unit reads better: "1,000 万元", "10.0 m yuan".
 pub fn large_yuan(t: &Tr, yuan: f64) -> String {
     match t.0 {
+        crate::i18n::Lang::Zh if yuan.abs() < 1e8 => format!("{} 万元", grouped(yuan / 1e4, 0)),
         crate::i18n::Lang::Zh => format!("{} 亿元", grouped(yuan / 1e8, 1)),
+        crate::i18n::Lang::En if yuan.abs() < 1e9 => format!("{} m yuan", grouped(yuan / 1e6, 1)),
         crate::i18n::Lang::En => format!("{} bn yuan", grouped(yuan / 1e9, 2)),
     }
 }
