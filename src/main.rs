@@ -57,6 +57,10 @@ enum Command {
         /// Use only the first N demo zones (1 puts every enterprise in one zone).
         #[arg(long, default_value_t = 6)]
         zones: usize,
+        /// Investment projects in each zone's pipeline (Suzhou's 5,137 foreign-invested
+        /// projects of earlier years come on top).
+        #[arg(long, default_value_t = devzone_core::demo::projects::PIPELINE_PROJECTS)]
+        projects: usize,
     },
     /// Apply database migrations and exit.
     Migrate,
@@ -548,6 +552,7 @@ async fn main() -> anyhow::Result<()> {
             enterprises,
             no_serve,
             zones,
+            projects,
         } => {
             if let Some(b) = bind {
                 cfg.server.bind = b;
@@ -573,7 +578,8 @@ async fn main() -> anyhow::Result<()> {
                     let mut last = 0;
                     // A redrawn line on a terminal, a line per tenth in a log.
                     let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
-                    devzone_db::demo::load_zones(&db, enterprises, zones, &mut |done, total| {
+                    let sized = devzone_db::demo::load_sized;
+                    sized(&db, enterprises, zones, projects, &mut |done, total| {
                         let pct = done * 100 / total.max(1);
                         if pct / 10 != last / 10 || done == total {
                             let line = format!("loading demo: {done}/{total} enterprises ({pct}%)");

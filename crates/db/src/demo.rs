@@ -34,6 +34,18 @@ pub async fn load_zones(
     zone_count: usize,
     progress: &mut dyn FnMut(usize, usize),
 ) -> DbResult<()> {
+    let projects = demo::projects::PIPELINE_PROJECTS;
+    load_sized(db, n_enterprises, zone_count, projects, progress).await
+}
+
+/// As `load_zones`, with about `projects` investment projects in each zone's pipeline.
+pub async fn load_sized(
+    db: &Db,
+    n_enterprises: usize,
+    zone_count: usize,
+    projects: usize,
+    progress: &mut dyn FnMut(usize, usize),
+) -> DbResult<()> {
     let mut zones = demo::zones();
     zones.truncate(zone_count.max(1));
     let tx = db.conn.begin().await?;
@@ -179,7 +191,7 @@ pub async fn load_zones(
         if z.name == "苏州工业园区" {
             ivd_cluster(db, zone_ids[zi]).await?;
         }
-        projects::load(db, zi, z, zone_ids[zi]).await?;
+        self::projects::load(db, zi, z, zone_ids[zi], projects).await?;
     }
     meta::set(&db.conn, META_KEY, &n_enterprises.to_string()).await?;
     // The demo writes in bulk, outside the audit log: cached figures of its zones go stale.

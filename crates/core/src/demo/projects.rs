@@ -258,13 +258,18 @@ pub fn suzhou_history(zone_index: usize, today: NaiveDate) -> Vec<DemoPipelinePr
         .collect()
 }
 
-/// A zone's live pipeline as of `today`. `chain_nodes`: (node id as `taxonomy/node`, its
-/// first industry class) that the zone's projects should fill, when it has any.
+/// Projects in a zone's pipeline by default.
+pub const PIPELINE_PROJECTS: usize = 48;
+
+/// A zone's live pipeline of about `count` projects as of `today`. `chain_nodes`: (node id
+/// as `taxonomy/node`, its first industry class) that the zone's projects should fill, when
+/// it has any.
 pub fn pipeline(
     zone: &DemoZone,
     zone_index: usize,
     today: NaiveDate,
     chain_nodes: &[(String, String)],
+    count: usize,
 ) -> Vec<DemoPipelineProject> {
     use Stage::*;
     let mut rng = Rng::new(0x7070 + zone_index as u64);
@@ -287,8 +292,8 @@ pub fn pipeline(
     let classes: Vec<&str> = zone.industries.iter().map(|(c, _)| *c).collect();
     let mut out = Vec::new();
     let mut n = 0usize;
-    for (last, count) in plan {
-        for _ in 0..count {
+    for (last, k) in plan {
+        for _ in 0..(k * count).div_ceil(PIPELINE_PROJECTS) {
             n += 1;
             let steps = if last == Halted {
                 vec![Screening, Halted]
@@ -371,14 +376,21 @@ pub fn pipeline(
                 None => vec![],
             };
             let following = matches!(last, Screening | Negotiating);
-            let reports = if following && !quiet {
-                let last_move = moves.last().map_or(received, |m| m.1);
+            let last_move = moves.last().map_or(received, |m| m.1);
+            let mut reports = Vec::new();
+            if following && !quiet {
                 // Most report on time; every third is a week late.
                 let gap = if n.is_multiple_of(3) { 21 } else { 7 };
-                vec![Ord::max(before(today, gap), last_move)]
-            } else {
-                vec![]
-            };
+                reports.push(Ord::max(before(today, gap), last_move));
+            } else if let (Some(s), false) = (signed, quiet || last == Halted) {
+                // A signed project is served: a visit a month, the last within the month.
+                let mut on = after(s, 30);
+                while on < today {
+                    reports.push(Ord::max(on, last_move));
+                    on = after(on, 30);
+                }
+                reports.dedup();
+            }
             out.push(DemoPipelineProject {
                 draft: d,
                 moves,
@@ -487,7 +499,7 @@ mod tests {
         let path = default_path();
         let mut all = suzhou_history(2, today);
         for (i, z) in crate::demo::zones().iter().enumerate() {
-            all.extend(pipeline(z, i, today, &[]));
+            all.extend(pipeline(z, i, today, &[], PIPELINE_PROJECTS));
         }
         for p in &all {
             let mut at = Stage::Lead;

@@ -29,14 +29,20 @@ fn humanoid_nodes() -> Vec<(String, String)> {
         .unwrap_or_default()
 }
 
-pub(super) async fn load(db: &Db, zone_index: usize, z: &DemoZone, zone_id: i64) -> DbResult<()> {
+pub(super) async fn load(
+    db: &Db,
+    zone_index: usize,
+    z: &DemoZone,
+    zone_id: i64,
+    count: usize,
+) -> DbResult<()> {
     let today = devzone_core::calendar::today();
     let nodes = if z.name == "北京经济技术开发区" {
         humanoid_nodes()
     } else {
         Vec::new()
     };
-    let mut all = demo::projects::pipeline(z, zone_index, today, &nodes);
+    let mut all = demo::projects::pipeline(z, zone_index, today, &nodes, count);
     if z.name == "苏州工业园区" {
         all.extend(demo::projects::suzhou_history(zone_index, today));
     }

@@ -256,11 +256,17 @@ async fn summary_page(
     let series = vec![
         (
             t.t("inv.fdi_used").to_string(),
-            recent.iter().map(|(_, u, _)| Some(u / usd_scale(&t))).collect(),
+            recent
+                .iter()
+                .map(|(_, u, _)| Some(u / usd_scale(&t)))
+                .collect(),
         ),
         (
             t.t("inv.fdi_contracted").to_string(),
-            recent.iter().map(|(_, _, c)| Some(c / usd_scale(&t))).collect(),
+            recent
+                .iter()
+                .map(|(_, _, c)| Some(c / usd_scale(&t)))
+                .collect(),
         ),
     ];
     let mut years: Vec<i32> = sum.fdi_by_year.iter().map(|(y, ..)| *y).collect();
@@ -757,7 +763,10 @@ async fn project_page(
             t.t("inv.fdi_contracted").to_string(),
             usd(p.contracted_fdi_usd),
         ),
-        (t.t("inv.f.output").to_string(), amount(&t, v, &p, p.output_yuan)),
+        (
+            t.t("inv.f.output").to_string(),
+            amount(&t, v, &p, p.output_yuan),
+        ),
         (t.t("inv.f.tax").to_string(), amount(&t, v, &p, p.tax_yuan)),
         (
             t.t("field.jobs").to_string(),
