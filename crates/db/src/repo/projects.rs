@@ -14,7 +14,7 @@ use devzone_core::investment::stages::{MoveRefused, check_move};
 use devzone_core::investment::validate::{ProjectDraft, StageChange};
 use devzone_core::investment::{PipelineRules, Stage};
 use devzone_core::validate::FieldError;
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::ExprTrait;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
     EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
@@ -455,27 +455,39 @@ pub async fn list<C: ConnectionTrait>(
             .filter(project::Column::LastActivityOn.lt(since))
             .filter(project::Column::Stage.is_not_in(ended));
     }
+    use sea_orm::Order::Desc;
+    use sea_orm::sea_query::NullOrdering;
     q = match f.sort {
         ProjectSort::Newest => q.order_by_desc(project::Column::Id),
         ProjectSort::Investment => q
-            .order_by(
-                Expr::col(project::Column::TotalYuan).is_null(),
-                sea_orm::Order::Asc,
-            )
-            .order_by_desc(project::Column::TotalYuan)
+            .order_by_with_nulls(project::Column::TotalYuan, Desc, NullOrdering::Last)
             .order_by_desc(project::Column::Id),
         ProjectSort::LastActivity => q
             .order_by_asc(project::Column::LastActivityOn)
             .order_by_asc(project::Column::Id),
         ProjectSort::Signed => q
-            .order_by(
-                Expr::col(project::Column::SignedOn).is_null(),
-                sea_orm::Order::Asc,
-            )
-            .order_by_desc(project::Column::SignedOn)
+            .order_by_with_nulls(project::Column::SignedOn, Desc, NullOrdering::Last)
             .order_by_desc(project::Column::Id),
     };
     super::paged(db, q, f.page, f.per_page).await
+}
+
+/// The first `n` projects of a stage, longest without activity first: a column of the board
+/// (its count comes from [`stage_counts`]).
+pub async fn longest_quiet<C: ConnectionTrait>(
+    db: &C,
+    zone_id: i64,
+    stage: Stage,
+    n: u64,
+) -> DbResult<Vec<project::Model>> {
+    Ok(project::Entity::find()
+        .filter(project::Column::ZoneId.eq(zone_id))
+        .filter(project::Column::Stage.eq(stage.id()))
+        .order_by_asc(project::Column::LastActivityOn)
+        .order_by_asc(project::Column::Id)
+        .limit(n)
+        .all(db)
+        .await?)
 }
 
 /// Projects in each stage of the zone, for the board and the funnel.

@@ -406,8 +406,10 @@ async fn a_zone_export_reads_back_into_an_empty_installation_exactly() {
                 .iter()
                 .any(|f| f.name == "facts.csv" && f.rows > 1000)
         );
-        // The zone's land and its chain work travel with it.
+        // The zone's land, its chain work and its investment projects travel with it.
         for name in [
+            "projects.csv",
+            "project_events.csv",
             "plots.csv",
             "buildings.csv",
             "units.csv",

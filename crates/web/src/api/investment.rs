@@ -624,7 +624,7 @@ async fn summary(
     }
     let today = devzone_core::calendar::today();
     let sum = crate::investment::summary(&s, id, year, today).await?;
-    let f = sum.figures;
+    let f = &sum.figures;
     Ok(Json(SummaryOut {
         year,
         projects: sum.projects,
@@ -648,14 +648,14 @@ async fn summary(
         fortune_500_projects: f.fortune_500_projects,
         groups: sum
             .groups
-            .into_iter()
-            .map(|(group, projects)| GroupCount { group, projects })
+            .iter()
+            .map(|&(group, projects)| GroupCount { group, projects })
             .collect(),
         ended: sum.ended,
         fdi_by_year: sum
             .fdi_by_year
-            .into_iter()
-            .map(|(year, used_usd, contracted_usd)| FdiYear {
+            .iter()
+            .map(|&(year, used_usd, contracted_usd)| FdiYear {
                 year,
                 used_usd,
                 contracted_usd,
@@ -663,13 +663,13 @@ async fn summary(
             .collect(),
         countries: sum
             .countries
-            .into_iter()
+            .iter()
             .map(|(country, projects, fdi_used_usd)| CountryRow {
-                country,
-                projects,
-                fdi_used_usd,
+                country: country.clone(),
+                projects: *projects,
+                fdi_used_usd: *fdi_used_usd,
             })
             .collect(),
-        overdue: sum.overdue,
+        overdue: sum.overdue.clone(),
     }))
 }

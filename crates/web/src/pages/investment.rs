@@ -25,7 +25,7 @@ use devzone_core::investment::{PipelineRules, Stage};
 use devzone_core::land::validate::Lenient;
 use devzone_core::validate::FieldError;
 use devzone_db::entities::{project, zone};
-use devzone_db::repo::projects::{self, ProjectQuery, ProjectSort};
+use devzone_db::repo::projects::{self, ProjectQuery};
 use devzone_db::repo::scoped;
 use serde::Deserialize;
 
@@ -47,8 +47,6 @@ const EXPORT_ROWS: u64 = 20_000;
 const PER_PAGE: u64 = 50;
 /// Cards per column on the board.
 const BOARD_CARDS: u64 = 8;
-/// Overdue projects the summary lists.
-const OVERDUE_SHOWN: usize = 30;
 
 /// What separates the items of a list in a sentence: "、" in Chinese, ", " in English.
 fn list_sep(t: &Tr) -> &'static str {
@@ -302,7 +300,7 @@ async fn summary_page(
                 ("stall", &rules.stall_days.to_string()),
             ],
         ),
-        late: late_projects(&t, &sum, today),
+        late: late_projects(&t, &sum),
         groups_chart: devzone_charts::bar_chart(t.t("inv.groups_chart"), &groups),
         fdi_chart: devzone_charts::line_chart(t.t("inv.fdi_chart"), &labels, &series),
         countries: sum
@@ -350,30 +348,20 @@ fn overdue_links(t: &Tr, zone_id: i64, c: &OverdueCounts) -> Vec<(String, usize,
 }
 
 /// The projects furthest behind a deadline: (id, name, what, how late).
-fn late_projects(t: &Tr, sum: &Summary, today: NaiveDate) -> Vec<(i64, String, String, String)> {
-    let mut late: Vec<(i64, String, String, i64, NaiveDate)> = Vec::new();
-    for p in &sum.zone.rows {
-        for o in sum.zone.rules.overdue(&p.facts, today) {
-            late.push((
-                p.id,
-                p.name.clone(),
-                t.tv("poverdue", o.kind),
-                o.days_late,
-                o.due,
-            ));
-        }
-    }
-    late.sort_by(|a, b| b.3.cmp(&a.3).then(a.0.cmp(&b.0)));
-    late.into_iter()
-        .take(OVERDUE_SHOWN)
-        .map(|(id, name, what, days, due)| {
+fn late_projects(t: &Tr, sum: &Summary) -> Vec<(i64, String, String, String)> {
+    sum.late
+        .iter()
+        .map(|l| {
             (
-                id,
-                name,
-                what,
+                l.id,
+                l.name.clone(),
+                t.tv("poverdue", l.overdue.kind),
                 t.f(
                     "inv.due",
-                    &[("date", &due.to_string()), ("days", &days.to_string())],
+                    &[
+                        ("date", &l.overdue.due.to_string()),
+                        ("days", &l.overdue.days_late.to_string()),
+                    ],
                 ),
             )
         })
@@ -635,22 +623,13 @@ async fn board(
     let mut columns = Vec::new();
     for (stage, name) in stage_choices(&t, &rules) {
         let count = counts.get(&stage).copied().unwrap_or(0);
-        let cards = if count > 0 {
-            let q = ProjectQuery {
-                stage: Stage::parse(&stage),
-                sort: ProjectSort::LastActivity,
-                page: 1,
-                per_page: BOARD_CARDS,
-                ..Default::default()
-            };
-            projects::list(db, id, &q, &rules, today)
+        let cards = match Stage::parse(&stage).filter(|_| count > 0) {
+            Some(s) => projects::longest_quiet(db, id, s, BOARD_CARDS)
                 .await?
-                .items
                 .iter()
                 .map(|p| row(&t, &v, &rules, p, today))
-                .collect()
-        } else {
-            Vec::new()
+                .collect(),
+            None => Vec::new(),
         };
         columns.push(Column {
             more: (count - cards.len() as i64).max(0),

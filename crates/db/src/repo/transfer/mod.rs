@@ -5,12 +5,13 @@
 //! byte for byte. Every version of every fact travels with its provenance (source, as-of
 //! date, who entered it and when, whether it is current). The zone's land travels too
 //! (`land`), and so do its chain mappings, targets and track records
-//! (`chains`). Evaluation runs and import
+//! (`chains`) and its investment projects (`projects`). Evaluation runs and import
 //! history are not carried: they are results and logs of this installation, and runs can
 //! be repeated from the facts.
 
 mod chains;
 mod land;
+mod projects;
 
 use crate::entities::{enterprise, fact_precedence, park, qualification, zone};
 use crate::repo::facts::packed::{FactVersion, pack_legacy};
@@ -291,6 +292,7 @@ pub async fn export<C: ConnectionTrait>(
     ];
     files.extend(land);
     files.extend(chains::export(db, zone_id, &code_of).await?);
+    files.extend(projects::export(db, zone_id, &code_of).await?);
     let manifest = Manifest {
         format: "devzone-zone-export".into(),
         schema_version: SCHEMA_VERSION,
@@ -526,6 +528,7 @@ pub async fn import(
     check_rows(&es, &quals, &facts)?;
     let mut land_rows = land::row_counts(&files)?;
     land_rows.extend(chains::row_counts(&files)?);
+    land_rows.extend(projects::row_counts(&files)?);
     for f in &manifest.files {
         let rows = match f.name.as_str() {
             "zone.csv" => 1,
@@ -682,6 +685,7 @@ pub async fn import(
     insert_packed(&tx, &sets, &current).await?;
     let plots = land::import(&tx, zm.id, &files, &park_id, &id_of).await?;
     chains::import(&tx, zm.id, &files, &id_of).await?;
+    projects::import(&tx, zm.id, &files, &id_of).await?;
     for p in &precedence {
         fact_precedence::Entity::insert(fact_precedence::ActiveModel {
             zone_id: Set(zm.id),
