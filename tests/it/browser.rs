@@ -1367,3 +1367,97 @@ async fn every_page_fits_a_phone_and_a_laptop_in_both_languages() {
         failures.join("\n")
     );
 }
+
+/// An officer's day with the pipeline: the board, a project in talks opened from it, moved
+/// to 签约 with the stage form, the timeline and the year's signed count following; a move past
+/// a required stage refused with the stage it skips.
+#[tokio::test]
+async fn move_a_project_from_talks_to_signed_and_see_the_summary_follow() {
+    let Some(b) = browser(100).await else { return };
+    let c = b.c.clone();
+    let base = b.base.clone();
+    c.goto(&format!("{base}/login")).await.unwrap();
+    log_in(&c).await;
+    let text = |sel: &'static str| {
+        let c = c.clone();
+        async move {
+            c.find(Locator::Css(sel))
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap()
+        }
+    };
+    c.goto(&format!("{base}/zones/1/investment")).await.unwrap();
+    let signed_before = number_in(&text("#investment-kpis .kpi:first-child .kpi-value").await);
+    c.goto(&format!("{base}/zones/1/projects/board"))
+        .await
+        .unwrap();
+    c.find(Locator::Css(
+        "#board .board-column[data-stage=negotiating] a.board-card",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    c.wait()
+        .for_element(Locator::Css("#stage-form"))
+        .await
+        .unwrap();
+    let url = c.current_url().await.unwrap().to_string();
+    // 投产 straight from talks: refused, naming 签约.
+    c.find(Locator::Css("#stage-to option[value=producing]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.find(Locator::Css("#stage-submit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("#form-errors"))
+        .await
+        .unwrap();
+    assert!(text("#form-errors").await.contains("“签约”"));
+    c.goto(&url).await.unwrap();
+    c.find(Locator::Css("#stage-to option[value=signed]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.find(Locator::Css("#stage-form input[name=note]"))
+        .await
+        .unwrap()
+        .send_keys("投资协议已签署")
+        .await
+        .unwrap();
+    c.find(Locator::Css("#stage-submit"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("#timeline"))
+        .await
+        .unwrap();
+    let first = text("#timeline li:first-child").await;
+    assert!(
+        first.contains("在谈 → 签约") && first.contains("投资协议已签署"),
+        "{first}"
+    );
+    shot(&c, "50-project-signed").await;
+    c.goto(&format!("{base}/zones/1/investment")).await.unwrap();
+    assert_eq!(
+        number_in(&text("#investment-kpis .kpi:first-child .kpi-value").await),
+        signed_before + 1
+    );
+    c.close().await.unwrap();
+}
