@@ -65,16 +65,39 @@ impl MigrationTrait for Migration {
                 .take(),
         )
         .await?;
+        // One index per order the list offers, each led by the zone (and by the stage for
+        // the board's columns and the stage filter), so that a page reads its rows in order
+        // instead of sorting the zone's projects.
         for (name, cols) in [
+            ("projects_zone", &["zone_id", "id"][..]),
             ("projects_zone_stage", &["zone_id", "stage", "id"][..]),
             (
-                "projects_zone_activity",
-                &["zone_id", "last_activity_on"][..],
+                "projects_zone_stage_activity",
+                &["zone_id", "stage", "last_activity_on", "id"][..],
             ),
-            ("projects_zone_signed", &["zone_id", "signed_on"][..]),
+            (
+                "projects_zone_activity",
+                &["zone_id", "last_activity_on", "id"][..],
+            ),
             ("projects_zone_officer", &["zone_id", "officer"][..]),
         ] {
             m.create_index(index("projects", name, cols, false)).await?;
+        }
+        // Largest (latest) first with the unknown last: PostgreSQL sorts NULL above every
+        // value and SQLite below, so each gets the index its `DESC NULLS LAST` can walk.
+        let nulls_last = match m.get_database_backend() {
+            sea_orm::DbBackend::Postgres => " NULLS LAST",
+            _ => "",
+        };
+        for (name, col) in [
+            ("projects_zone_total", "total_yuan"),
+            ("projects_zone_signed", "signed_on"),
+        ] {
+            m.get_connection()
+                .execute_unprepared(&format!(
+                    "CREATE INDEX {name} ON projects (zone_id, {col} DESC{nulls_last}, id DESC)"
+                ))
+                .await?;
         }
         m.create_table(
             Table::create()

@@ -214,3 +214,45 @@ pub async fn list<C: ConnectionTrait>(
         per_page,
     })
 }
+
+/// Saves a zone's settings held as one JSON text in a table of their own keyed by the zone
+/// (land rules, chain thresholds, pipeline rules), audited as an update of `entity` with the
+/// text before and after. `row` builds the table's row from the zone and the text; `text_of`
+/// reads the text back from a stored row.
+pub(crate) async fn put_zone_text<E, A>(
+    db: &sea_orm::DatabaseConnection,
+    actor: &Actor,
+    zone_id: i64,
+    entity: &'static str,
+    text: String,
+    row: fn(i64, String) -> A,
+    text_of: fn(E::Model) -> String,
+) -> DbResult<()>
+where
+    E: EntityTrait,
+    <E::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType: From<i64>,
+    A: sea_orm::ActiveModelTrait<Entity = E> + sea_orm::ActiveModelBehavior + Send,
+    E::Model: sea_orm::IntoActiveModel<A>,
+{
+    use sea_orm::TransactionTrait;
+    let tx = db.begin().await?;
+    let before = E::find_by_id(zone_id).one(&tx).await?;
+    let m = row(zone_id, text.clone());
+    if before.is_some() {
+        m.update(&tx).await?;
+    } else {
+        m.insert(&tx).await?;
+    }
+    record(
+        &tx,
+        actor,
+        Change::new("update", entity)
+            .id(zone_id)
+            .zone(zone_id)
+            .before(before.map(text_of))
+            .after(Some(text)),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -36,30 +36,13 @@ pub async fn set_thresholds(
     zone_id: i64,
     th: &Thresholds,
 ) -> DbResult<()> {
-    let tx = db.begin().await?;
     let text = serde_json::to_string(th).map_err(|e| DbError::Other(e.to_string()))?;
-    let before = chain_settings::Entity::find_by_id(zone_id).one(&tx).await?;
-    let m = chain_settings::ActiveModel {
+    let row = |zone_id, settings| chain_settings::ActiveModel {
         zone_id: Set(zone_id),
-        settings: Set(text.clone()),
+        settings: Set(settings),
     };
-    if before.is_some() {
-        m.update(&tx).await?;
-    } else {
-        m.insert(&tx).await?;
-    }
-    audit::record(
-        &tx,
-        actor,
-        audit::Change::new("update", "chain_settings")
-            .id(zone_id)
-            .zone(zone_id)
-            .before(before.map(|b| b.settings))
-            .after(Some(text)),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    let text_of = |m: chain_settings::Model| m.settings;
+    audit::put_zone_text(db, actor, zone_id, "chain_settings", text, row, text_of).await
 }
 
 /// The taxonomies a zone works with: each shipped one, or the zone's newest own version of

@@ -35,32 +35,13 @@ pub async fn set_rules(
     zone_id: i64,
     rules: &PipelineRules,
 ) -> DbResult<()> {
-    let tx = db.begin().await?;
-    let before = investment_rules::Entity::find_by_id(zone_id)
-        .one(&tx)
-        .await?;
     let text = serde_json::to_string(rules).map_err(|e| DbError::Other(e.to_string()))?;
-    let m = investment_rules::ActiveModel {
+    let row = |zone_id, rules| investment_rules::ActiveModel {
         zone_id: Set(zone_id),
-        rules: Set(text.clone()),
+        rules: Set(rules),
     };
-    if before.is_some() {
-        m.update(&tx).await?;
-    } else {
-        m.insert(&tx).await?;
-    }
-    audit::record(
-        &tx,
-        actor,
-        audit::Change::new("update", "investment_rules")
-            .id(zone_id)
-            .zone(zone_id)
-            .before(before.map(|b| b.rules))
-            .after(Some(text)),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    let text_of = |m: investment_rules::Model| m.rules;
+    audit::put_zone_text(db, actor, zone_id, "investment_rules", text, row, text_of).await
 }
 
 fn fill(a: &mut project::ActiveModel, d: &ProjectDraft) {

@@ -19,8 +19,8 @@ pub use leases::*;
 pub use plots::*;
 pub use register::*;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
-    EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder,
 };
 use std::collections::HashMap;
 
@@ -38,30 +38,13 @@ pub async fn set_rules(
     zone_id: i64,
     rules: &LandRules,
 ) -> DbResult<()> {
-    let tx = db.begin().await?;
-    let before = land_rules::Entity::find_by_id(zone_id).one(&tx).await?;
     let text = serde_json::to_string(rules).map_err(|e| DbError::Other(e.to_string()))?;
-    let m = land_rules::ActiveModel {
+    let row = |zone_id, rules| land_rules::ActiveModel {
         zone_id: Set(zone_id),
-        rules: Set(text.clone()),
+        rules: Set(rules),
     };
-    if before.is_some() {
-        m.update(&tx).await?;
-    } else {
-        m.insert(&tx).await?;
-    }
-    audit::record(
-        &tx,
-        actor,
-        audit::Change::new("update", "land_rules")
-            .id(zone_id)
-            .zone(zone_id)
-            .before(before.map(|b| b.rules))
-            .after(Some(text)),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    let text_of = |m: land_rules::Model| m.rules;
+    audit::put_zone_text(db, actor, zone_id, "land_rules", text, row, text_of).await
 }
 
 /// A zone's (or one park's) plots, buildings and units.
