@@ -44,6 +44,21 @@ pub struct ZoneProjects {
     pub rules: devzone_core::investment::PipelineRules,
     pub rows: Vec<devzone_core::investment::figures::ProjectRow>,
     pub funds: Vec<devzone_core::investment::figures::YearFunds>,
+    /// The officers named on projects, for the list's filter.
+    pub officers: Vec<String>,
+}
+
+impl ZoneProjects {
+    /// Projects now at each stage.
+    pub fn stage_counts(&self) -> HashMap<&'static str, usize> {
+        let mut out = HashMap::new();
+        for p in &self.rows {
+            if let Some(s) = p.facts.stage {
+                *out.entry(s.id()).or_default() += 1;
+            }
+        }
+        out
+    }
 }
 
 pub async fn projects(state: &AppState, zone_id: i64) -> DbResult<Arc<ZoneProjects>> {
@@ -53,7 +68,13 @@ pub async fn projects(state: &AppState, zone_id: i64) -> DbResult<Arc<ZoneProjec
         .get(db, Key::new("projects", zone_id), || async move {
             let rules = devzone_db::repo::projects::rules(db, zone_id).await?;
             let (rows, funds) = devzone_db::repo::projects::figure_inputs(db, zone_id).await?;
-            Ok(ZoneProjects { rules, rows, funds })
+            let officers = devzone_db::repo::projects::officers(db, zone_id).await?;
+            Ok(ZoneProjects {
+                rules,
+                rows,
+                funds,
+                officers,
+            })
         })
         .await
 }

@@ -471,22 +471,6 @@ pub async fn longest_quiet<C: ConnectionTrait>(
         .await?)
 }
 
-/// Projects in each stage of the zone, for the board and the funnel.
-pub async fn stage_counts<C: ConnectionTrait>(
-    db: &C,
-    zone_id: i64,
-) -> DbResult<Vec<(String, i64)>> {
-    Ok(project::Entity::find()
-        .select_only()
-        .column(project::Column::Stage)
-        .column_as(project::Column::Id.count(), "n")
-        .filter(project::Column::ZoneId.eq(zone_id))
-        .group_by(project::Column::Stage)
-        .into_tuple::<(String, i64)>()
-        .all(db)
-        .await?)
-}
-
 /// The officers named on the zone's projects, for the list's filter.
 pub async fn officers<C: ConnectionTrait>(db: &C, zone_id: i64) -> DbResult<Vec<String>> {
     Ok(project::Entity::find()

@@ -455,10 +455,11 @@ async fn list_page(
     let db = &state.db.conn;
     let t = v.tr();
     let today = devzone_core::calendar::today();
-    let rules = projects::rules(db, id).await?;
+    let zp = crate::zone_figures::projects(&state, id).await?;
+    let rules = &zp.rules;
     let raw = raw.unwrap_or_default();
     if let Some(format) = nonempty(&f.format) {
-        return export(&state, &v, &zone, &f, &rules, today, &format).await;
+        return export(&state, &v, &zone, &f, rules, today, &format).await;
     }
     let page_no = f.page.unwrap_or(1).max(1);
     let q = query_of(&f, page_no, PER_PAGE).unwrap_or(ProjectQuery {
@@ -466,11 +467,11 @@ async fn list_page(
         per_page: PER_PAGE,
         ..Default::default()
     });
-    let found = projects::list(db, id, &q, &rules, today).await?;
+    let found = projects::list(db, id, &q, rules, today).await?;
     let rows = found
         .items
         .iter()
-        .map(|p| row(&t, &v, &rules, p, today))
+        .map(|p| row(&t, &v, rules, p, today))
         .collect();
     let export = crate::views::pager::query_without(&raw, &["page", "format"]);
     let page = ListPage {
@@ -482,8 +483,8 @@ async fn list_page(
         )
         .await?,
         zone_id: id,
-        stages: stage_choices(&t, &rules),
-        officers: projects::officers(db, id).await?,
+        stages: stage_choices(&t, rules),
+        officers: zp.officers.clone(),
         sorts: ["newest", "investment", "last_activity", "signed"]
             .iter()
             .map(|s| (s.to_string(), t.t(&format!("inv.sort.{s}")).to_string()))
@@ -617,17 +618,19 @@ async fn board(
     let db = &state.db.conn;
     let t = v.tr();
     let today = devzone_core::calendar::today();
-    let rules = projects::rules(db, id).await?;
-    let counts: std::collections::HashMap<String, i64> =
-        projects::stage_counts(db, id).await?.into_iter().collect();
+    // Counts (and the rules) from the zone's kept projects: a GROUP BY over every project per
+    // view cost more than the columns' cards.
+    let zp = crate::zone_figures::projects(&state, id).await?;
+    let rules = &zp.rules;
+    let counts = zp.stage_counts();
     let mut columns = Vec::new();
-    for (stage, name) in stage_choices(&t, &rules) {
-        let count = counts.get(&stage).copied().unwrap_or(0);
+    for (stage, name) in stage_choices(&t, rules) {
+        let count = counts.get(stage.as_str()).copied().unwrap_or(0) as i64;
         let cards = match Stage::parse(&stage).filter(|_| count > 0) {
             Some(s) => projects::longest_quiet(db, id, s, BOARD_CARDS)
                 .await?
                 .iter()
-                .map(|p| row(&t, &v, &rules, p, today))
+                .map(|p| row(&t, &v, rules, p, today))
                 .collect(),
             None => Vec::new(),
         };
