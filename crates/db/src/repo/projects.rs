@@ -454,7 +454,7 @@ pub async fn list<C: ConnectionTrait>(
 }
 
 /// The first `n` projects of a stage, longest without activity first: a column of the board
-/// (its count comes from [`stage_counts`]).
+/// (the page counts the column from the zone's kept projects).
 pub async fn longest_quiet<C: ConnectionTrait>(
     db: &C,
     zone_id: i64,
