@@ -35,7 +35,7 @@ pub fn routes() -> Router<AppState> {
         .route("/projects/{id}/stage", post(change_stage))
         .route("/projects/{id}/activities", post(add_activity))
         .route("/projects/{id}/funds/{year}", put(set_funds))
-        .route("/zones/{id}/investment/summary", get(summary))
+        .route("/zones/{id}/investment/summary", get(investment_summary))
 }
 
 #[derive(OpenApi)]
@@ -48,7 +48,7 @@ pub fn routes() -> Router<AppState> {
         change_stage,
         add_activity,
         set_funds,
-        summary
+        investment_summary
     ),
     components(schemas(
         ProjectOut,
@@ -607,7 +607,7 @@ pub struct SummaryOut {
 }
 
 #[utoipa::path(get, path = "/api/v1/zones/{id}/investment/summary", params(("id" = i64, Path), YearQuery), responses((status = 200, body = SummaryOut), (status = 422, body = ErrorEnvelope)))]
-async fn summary(
+async fn investment_summary(
     State(s): State<AppState>,
     ApiViewer(v): ApiViewer,
     Path(id): Path<i64>,
