@@ -447,7 +447,7 @@ pub async fn unit_register(
         started: std::time::Instant::now(),
     };
     let what = if dry_run { "checking" } else { "writing" };
-    let (mut counts, db_problems) = devzone_db::repo::land::import_units(
+    let (counts, db_problems) = devzone_db::repo::land::import_units(
         &db.conn,
         actor,
         zone,
@@ -461,8 +461,7 @@ pub async fn unit_register(
     )
     .await?;
     shown.done();
-    counts.rows_read = checked.rows_read;
-    counts.rejected += checked.rows_read - checked.rows.len();
+    let counts = counts.after_check(checked.rows_read, checked.rows.len());
     let mut problems = prepared.notices.clone();
     problems.extend(checked.problems);
     problems.extend(db_problems);

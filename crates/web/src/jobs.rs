@@ -1,14 +1,13 @@
 //! Long work and its progress: import commits, unit-register commits and chain suggestions
-//! run as persisted jobs
-//! (`repo::jobs`) by a task of their own, and evaluation runs (persisted as runs), spawned to run after their request
-//! has answered. A job that dies is marked failed; so is one whose process died, at the next
-//! start.
+//! run as persisted jobs (`repo::jobs`) by a task of their own, and evaluation runs (persisted
+//! as runs) are spawned to run after their request has answered. A job that dies is marked
+//! failed; so is one whose process died, at the next start.
 //!
-//! An import or register commit may be cancelled while it runs: it stops at its next batch and rolls
-//! back (`cancel`). A job's live progress is kept here, in memory: on SQLite the committing transaction
-//! holds the write lock, so progress written to the jobs row would wait for the very commit
-//! it reports on. The row holds the state, the counts and the end; `view` lays this
-//! process's progress over it.
+//! An import or register commit may be cancelled while it runs: it stops at its next batch
+//! and rolls back (`cancel`). A job's live progress is kept here, in memory: on SQLite the
+//! committing transaction holds the write lock, so progress written to the jobs row would
+//! wait for the very commit it reports on. The row holds the state, the counts and the end;
+//! `view` lays this process's progress over it.
 
 use crate::AppState;
 use devzone_core::model::{JobKind, JobState};
