@@ -8,6 +8,7 @@ use super::paging::{Paging, list_of};
 use crate::AppState;
 use crate::api::{ApiResult, ErrorEnvelope, zone_in_scope};
 use crate::error::ApiError;
+use crate::investment::{activity_of, funds_of, sort_of};
 use crate::session::{ApiViewer, Viewer};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -20,7 +21,7 @@ use devzone_core::investment::{Stage, StageGroup};
 use devzone_core::land::validate::Lenient;
 use devzone_core::validate::FieldError;
 use devzone_db::entities::{project, project_event, project_funds};
-use devzone_db::repo::projects::{self, Activity, ProjectQuery, ProjectSort};
+use devzone_db::repo::projects::{self, ProjectQuery};
 use devzone_db::repo::scoped;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
@@ -265,17 +266,6 @@ pub struct ProjectFilters {
     pub sort: Option<String>,
 }
 
-/// The list's order from its id; an unknown one is refused on `sort`.
-pub fn sort_of(s: Option<&str>) -> Result<ProjectSort, FieldError> {
-    Ok(match s.unwrap_or("newest") {
-        "newest" => ProjectSort::Newest,
-        "investment" => ProjectSort::Investment,
-        "last_activity" => ProjectSort::LastActivity,
-        "signed" => ProjectSort::Signed,
-        other => return Err(FieldError::new("sort", "choice.unknown", other)),
-    })
-}
-
 #[utoipa::path(get, path = "/api/v1/zones/{id}/projects", params(("id" = i64, Path), Paging, ProjectFilters), responses((status = 200, body = ProjectList), (status = 422, body = ErrorEnvelope)))]
 async fn list_projects(
     State(s): State<AppState>,
@@ -430,33 +420,6 @@ async fn add_activity(
     Ok(Json(project_out(m, &v)))
 }
 
-/// An activity as entered, checked like a stage change's day (not before the last event,
-/// not in the future).
-pub fn activity_of(
-    kind: &str,
-    on: &Lenient,
-    note: Option<&str>,
-    last: Option<NaiveDate>,
-) -> Result<(Activity, NaiveDate, Option<String>), Vec<FieldError>> {
-    let change = StageChangeInput {
-        to: Stage::Lead.id().into(),
-        on: on.clone(),
-        note: note.map(Into::into),
-        exception_reason: None,
-    }
-    .validate(devzone_core::calendar::today(), last);
-    match (Activity::parse(kind.trim()), change) {
-        (Some(k), Ok(c)) => Ok((k, c.on, c.note)),
-        (k, c) => {
-            let mut errs = c.err().unwrap_or_default();
-            if k.is_none() {
-                errs.insert(0, FieldError::new("kind", "choice.unknown", kind.trim()));
-            }
-            Err(errs)
-        }
-    }
-}
-
 /// What a project brought in a year, in 万元 and 万美元.
 #[derive(Deserialize, ToSchema)]
 pub struct FundsIn {
@@ -481,46 +444,6 @@ async fn set_funds(
         funds_of(year, &input.received_wan, &input.fdi_used_wan_usd).map_err(ApiError::invalid)?;
     let m = projects::set_funds(&s.db.conn, &v.actor(), &p, year, received, used).await?;
     Ok(Json(m.into()))
-}
-
-/// A year's money as entered: amounts in 万 (not negative), the year within 1978 and next year.
-pub fn funds_of(
-    year: i32,
-    received_wan: &Lenient,
-    used_wan_usd: &Lenient,
-) -> Result<(f64, f64), Vec<FieldError>> {
-    let mut errs = Vec::new();
-    let next = devzone_core::calendar::this_year() + 1;
-    if !(1978..=next).contains(&year) {
-        errs.push(FieldError::new(
-            "year",
-            "number.out_of_range",
-            year.to_string(),
-        ));
-    }
-    let mut read = |field: &str, v: &Lenient| -> f64 {
-        let Some(t) = v.0.as_deref().map(str::trim).filter(|t| !t.is_empty()) else {
-            return 0.0;
-        };
-        match t.replace([',', '，'], "").parse::<f64>() {
-            Ok(n) if n.is_finite() && (0.0..1e12).contains(&n) => n * 1e4,
-            Ok(n) if n < 0.0 => {
-                errs.push(FieldError::new(field, "number.negative", t));
-                0.0
-            }
-            _ => {
-                errs.push(FieldError::new(field, "number.format", t));
-                0.0
-            }
-        }
-    };
-    let received = read("received_wan", received_wan);
-    let used = read("fdi_used_wan_usd", used_wan_usd);
-    if errs.is_empty() {
-        Ok((received, used))
-    } else {
-        Err(errs)
-    }
 }
 
 #[derive(Deserialize, IntoParams)]

@@ -5,10 +5,10 @@
 
 use super::{nonempty, zone_for};
 use crate::AppState;
-use crate::api::investment::{activity_of, funds_of, sort_of};
 use crate::error::PageError;
 use crate::i18n::Tr;
 use crate::investment::{OverdueCounts, Summary};
+use crate::investment::{activity_of, funds_of, sort_of};
 use crate::session::{PageViewer, Viewer};
 use crate::views::format::{grouped, large_yuan, pct};
 use crate::views::pager::Pager;
