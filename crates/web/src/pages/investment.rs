@@ -715,6 +715,14 @@ async fn project_page(
         x.map(|u| format!("{} {}", grouped(u / 1e4, 0), t.t("inv.funds.used_unit")))
             .unwrap_or_default()
     };
+    // A chain node is shown by its name, not its id (`taxonomy/node`).
+    let node = match p.chain_node.as_deref().and_then(|n| n.split_once('/')) {
+        Some((tax, id)) => devzone_db::repo::chains::taxonomy(db, p.zone_id, tax)
+            .await?
+            .and_then(|tx| tx.node(id).map(|n| n.name.clone()))
+            .unwrap_or_else(|| text(&p.chain_node)),
+        None => text(&p.chain_node),
+    };
     let facts_rows = vec![
         (t.t("inv.col.investor").to_string(), investor(&t, v, &p)),
         (t.t("field.country").to_string(), text(&p.country)),
@@ -728,7 +736,7 @@ async fn project_page(
         ),
         (String::new(), flags.join("、")),
         (t.tv("field", "industry_code"), text(&p.industry_code)),
-        (t.t("field.chain_node").to_string(), text(&p.chain_node)),
+        (t.t("field.chain_node").to_string(), node),
         (
             t.t("inv.col.total").to_string(),
             amount(&t, v, &p, p.total_yuan),
