@@ -1,23 +1,20 @@
 //! The investment figures a page and the API both show: the year's figures, the 七个一批
 //! counts, FDI by year and by country, and what is overdue, from the zone's kept projects
-//! (`zone_figures::projects`); and the input both read besides the core's drafts (the list's
-//! order, an activity, a year's money). The summary itself is kept too, per year and day, until the
+//! (`zone_figures::projects`); and the list's order from its id, which both read. The summary
+//! itself is kept too, per year and day, until the
 //! zone changes: computing it passes over every project several times (at 10,000 projects a
 //! few milliseconds, which under 32 connections was most of a request).
 
 use crate::AppState;
 use crate::zone_figures::{self, ZoneProjects};
 use chrono::NaiveDate;
-use devzone_core::investment::Stage;
 use devzone_core::investment::StageGroup;
 use devzone_core::investment::figures::{self, YearFigures};
 use devzone_core::investment::rules::Overdue;
-use devzone_core::investment::validate::StageChangeInput;
-use devzone_core::land::validate::Lenient;
 use devzone_core::validate::FieldError;
 use devzone_db::DbResult;
 use devzone_db::memo::Key;
-use devzone_db::repo::projects::{Activity, ProjectSort};
+use devzone_db::repo::projects::ProjectSort;
 use serde::Serialize;
 use std::sync::Arc;
 
@@ -130,71 +127,4 @@ pub fn sort_of(s: Option<&str>) -> Result<ProjectSort, FieldError> {
         "signed" => ProjectSort::Signed,
         other => return Err(FieldError::new("sort", "choice.unknown", other)),
     })
-}
-
-/// An activity as entered, checked like a stage change's day (not before the last event,
-/// not in the future).
-pub fn activity_of(
-    kind: &str,
-    on: &Lenient,
-    note: Option<&str>,
-    last: Option<NaiveDate>,
-) -> Result<(Activity, NaiveDate, Option<String>), Vec<FieldError>> {
-    let change = StageChangeInput {
-        to: Stage::Lead.id().into(),
-        on: on.clone(),
-        note: note.map(Into::into),
-        exception_reason: None,
-    }
-    .validate(devzone_core::calendar::today(), last);
-    match (Activity::parse(kind.trim()), change) {
-        (Some(k), Ok(c)) => Ok((k, c.on, c.note)),
-        (k, c) => {
-            let mut errs = c.err().unwrap_or_default();
-            if k.is_none() {
-                errs.insert(0, FieldError::new("kind", "choice.unknown", kind.trim()));
-            }
-            Err(errs)
-        }
-    }
-}
-
-/// A year's money as entered: amounts in 万 (not negative), the year within 1978 and next year.
-pub fn funds_of(
-    year: i32,
-    received_wan: &Lenient,
-    used_wan_usd: &Lenient,
-) -> Result<(f64, f64), Vec<FieldError>> {
-    let mut errs = Vec::new();
-    let next = devzone_core::calendar::this_year() + 1;
-    if !(1978..=next).contains(&year) {
-        errs.push(FieldError::new(
-            "year",
-            "number.out_of_range",
-            year.to_string(),
-        ));
-    }
-    let mut read = |field: &str, v: &Lenient| -> f64 {
-        let Some(t) = v.0.as_deref().map(str::trim).filter(|t| !t.is_empty()) else {
-            return 0.0;
-        };
-        match t.replace([',', '，'], "").parse::<f64>() {
-            Ok(n) if n.is_finite() && (0.0..1e12).contains(&n) => n * 1e4,
-            Ok(n) if n < 0.0 => {
-                errs.push(FieldError::new(field, "number.negative", t));
-                0.0
-            }
-            _ => {
-                errs.push(FieldError::new(field, "number.format", t));
-                0.0
-            }
-        }
-    };
-    let received = read("received_wan", received_wan);
-    let used = read("fdi_used_wan_usd", used_wan_usd);
-    if errs.is_empty() {
-        Ok((received, used))
-    } else {
-        Err(errs)
-    }
 }

@@ -38,6 +38,16 @@ vocabulary!(
     }
 );
 
+vocabulary!(
+    /// What an officer records on a project besides a stage change: the lead acknowledged
+    /// (responded to), a follow-up report (跟踪报告), or any other activity (a visit, a call).
+    ActivityKind {
+        Acknowledged = "acknowledged",
+        Report = "report",
+        Other = "activity",
+    }
+);
+
 impl Stage {
     /// A stage that ends the project.
     pub fn is_terminal(self) -> bool {

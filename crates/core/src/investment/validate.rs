@@ -3,7 +3,7 @@
 //! unit written after the number (元, 万元, 亿元; 美元, 万美元, 亿美元) is read, any other is
 //! refused, so that "500万美元" in a yuan field is not taken for 500 万元.
 
-use super::stages::Stage;
+use super::stages::{ActivityKind, Stage};
 use crate::land::validate::{Lenient, Reader};
 use crate::reference::{IndustryEdition, industries};
 use crate::validate::{FieldError, MAX_NAME_CHARS, MAX_TEXT_CHARS};
@@ -245,18 +245,7 @@ impl StageChangeInput {
         if to.is_none() && self.to.trim().is_empty() {
             r.fail("to", "required", "");
         }
-        let on = r.date("on", &self.on).unwrap_or(today);
-        if on > today {
-            r.fail("on", "date.future", &on.to_string());
-        }
-        if let Some(l) = last
-            && on < l
-        {
-            r.errs_push(
-                FieldError::new("on", "project.date_before_last", on.to_string())
-                    .with_detail(l.to_string()),
-            );
-        }
+        let on = event_day(&mut r, &self.on, today, last);
         let change = StageChange {
             to: to.unwrap_or(Stage::Lead),
             on,
@@ -264,6 +253,96 @@ impl StageChangeInput {
             exception_reason: r.text("exception_reason", &self.exception_reason, MAX_TEXT_CHARS),
         };
         r.done(change)
+    }
+}
+
+/// The day of a project's event (`on`, default today): not in the future, not before the
+/// project's last event.
+fn event_day(r: &mut Reader, v: &Lenient, today: NaiveDate, last: Option<NaiveDate>) -> NaiveDate {
+    let on = r.date("on", v).unwrap_or(today);
+    if on > today {
+        r.fail("on", "date.future", &on.to_string());
+    }
+    if let Some(l) = last
+        && on < l
+    {
+        r.errs_push(
+            FieldError::new("on", "project.date_before_last", on.to_string())
+                .with_detail(l.to_string()),
+        );
+    }
+    on
+}
+
+/// An activity as entered: its kind id, day and note.
+#[derive(Debug, Clone, Default)]
+pub struct ActivityInput {
+    pub kind: String,
+    pub on: Lenient,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Activity {
+    pub kind: ActivityKind,
+    pub on: NaiveDate,
+    pub note: Option<String>,
+}
+
+impl ActivityInput {
+    /// `last`: the day of the project's latest event, as for a stage change.
+    pub fn validate(
+        &self,
+        today: NaiveDate,
+        last: Option<NaiveDate>,
+    ) -> Result<Activity, Vec<FieldError>> {
+        let mut r = Reader::new();
+        let raw = self.kind.trim();
+        let kind = ActivityKind::parse(raw);
+        if kind.is_none() {
+            r.fail("kind", "choice.unknown", raw);
+        }
+        let on = event_day(&mut r, &self.on, today, last);
+        let activity = Activity {
+            kind: kind.unwrap_or(ActivityKind::Other),
+            on,
+            note: r.text("note", &self.note, MAX_TEXT_CHARS),
+        };
+        r.done(activity)
+    }
+}
+
+/// What a project brought in a year, as entered: funds received in 万元 and FDI used in
+/// 万美元, each blank for none.
+#[derive(Debug, Clone, Default)]
+pub struct FundsInput {
+    pub received_wan: Lenient,
+    pub fdi_used_wan_usd: Lenient,
+}
+
+/// The largest amount in 万 a year's money may hold.
+const MAX_FUNDS_WAN: f64 = 1e12;
+
+impl FundsInput {
+    /// (received yuan, FDI used USD) of `year`, which lies between 1978 and next year.
+    pub fn validate(&self, year: i32, this_year: i32) -> Result<(f64, f64), Vec<FieldError>> {
+        let mut r = Reader::new();
+        if !(1978..=this_year + 1).contains(&year) {
+            r.fail("year", "number.out_of_range", &year.to_string());
+        }
+        let mut wan = |field: &str, v: &Lenient| -> f64 {
+            match r.amount(field, v) {
+                Some(n) if n < MAX_FUNDS_WAN => n * 1e4,
+                Some(_) => {
+                    r.fail(field, "number.format", v.text().unwrap_or(""));
+                    0.0
+                }
+                None => 0.0,
+            }
+        };
+        let received = wan("received_wan", &self.received_wan);
+        let used = wan("fdi_used_wan_usd", &self.fdi_used_wan_usd);
+        r.done((received, used))
     }
 }
 
@@ -363,5 +442,47 @@ mod tests {
             rules_of(unknown.validate(today(), last).unwrap_err()),
             [("to".to_string(), "choice.unknown".to_string())]
         );
+    }
+
+    #[test]
+    fn an_activity_and_a_years_money_are_checked_at_their_fields() {
+        let last = Some("2025-06-01".parse().unwrap());
+        let a = ActivityInput {
+            kind: "visit".into(),
+            on: "2025-05-01".into(),
+            note: None,
+        };
+        assert_eq!(
+            rules_of(a.validate(today(), last).unwrap_err()),
+            [
+                ("kind".to_string(), "choice.unknown".to_string()),
+                ("on".into(), "project.date_before_last".into())
+            ]
+        );
+        let ok = ActivityInput {
+            kind: " report ".into(),
+            ..Default::default()
+        };
+        let a = ok.validate(today(), last).unwrap();
+        assert_eq!((a.kind, a.on), (ActivityKind::Report, today()));
+        let money = |r: &str, u: &str| FundsInput {
+            received_wan: r.into(),
+            fdi_used_wan_usd: u.into(),
+        };
+        assert_eq!(money("2,000", "").validate(2025, 2025), Ok((2e7, 0.0)));
+        assert_eq!(
+            rules_of(
+                money("-5", "1000000000000")
+                    .validate(1977, 2025)
+                    .unwrap_err()
+            ),
+            [
+                ("year".to_string(), "number.out_of_range".to_string()),
+                ("received_wan".into(), "number.negative".into()),
+                ("fdi_used_wan_usd".into(), "number.format".into())
+            ]
+        );
+        assert!(money("1", "").validate(2026, 2025).is_ok(), "next year");
+        assert!(money("1", "").validate(2027, 2025).is_err());
     }
 }

@@ -10,6 +10,7 @@ use crate::{Actor, DbError, DbResult};
 use chrono::NaiveDate;
 use devzone_core::investment::figures::{ProjectRow, YearFunds};
 use devzone_core::investment::rules::ProjectFacts;
+use devzone_core::investment::stages::ActivityKind;
 use devzone_core::investment::stages::{MoveRefused, check_move};
 use devzone_core::investment::validate::{ProjectDraft, StageChange};
 use devzone_core::investment::{PipelineRules, Stage};
@@ -235,37 +236,11 @@ pub async fn change_stage(
     Ok(m)
 }
 
-/// What an officer records on a project besides a stage change.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Activity {
-    /// The lead acknowledged (responded to).
-    Acknowledged,
-    /// A follow-up report (跟踪报告).
-    Report,
-    /// Anything else done: a visit, a call, a meeting.
-    Other,
-}
-
-impl Activity {
-    pub fn id(self) -> &'static str {
-        match self {
-            Activity::Acknowledged => "acknowledged",
-            Activity::Report => "report",
-            Activity::Other => "activity",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Self> {
-        [Activity::Acknowledged, Activity::Report, Activity::Other]
-            .into_iter()
-            .find(|a| a.id() == s)
-    }
-}
-
 pub async fn record_activity(
     db: &DatabaseConnection,
     actor: &Actor,
     p: &project::Model,
-    kind: Activity,
+    kind: ActivityKind,
     on: NaiveDate,
     note: Option<String>,
 ) -> DbResult<project::Model> {
@@ -273,8 +248,10 @@ pub async fn record_activity(
     let mut a: project::ActiveModel = p.clone().into();
     a.last_activity_on = Set(Ord::max(on, p.last_activity_on));
     match kind {
-        Activity::Acknowledged if p.acknowledged_on.is_none() => a.acknowledged_on = Set(Some(on)),
-        Activity::Report => {
+        ActivityKind::Acknowledged if p.acknowledged_on.is_none() => {
+            a.acknowledged_on = Set(Some(on))
+        }
+        ActivityKind::Report => {
             a.last_report_on = Set(Some(Ord::max(on, p.last_report_on.unwrap_or(on))))
         }
         _ => {}

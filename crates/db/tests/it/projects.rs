@@ -3,10 +3,11 @@
 //! with the reason kept, activities, funds, and the list's filters.
 
 use devzone_core::investment::figures::year_figures;
+use devzone_core::investment::stages::ActivityKind;
 use devzone_core::investment::validate::{ProjectInput, StageChangeInput};
 use devzone_core::investment::{PipelineRules, Stage};
 use devzone_db::entities::zone;
-use devzone_db::repo::projects::{self, Activity, ProjectQuery, ProjectSort};
+use devzone_db::repo::projects::{self, ProjectQuery, ProjectSort};
 use devzone_db::testing::all;
 use devzone_db::{Actor, DbError};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -113,7 +114,7 @@ async fn the_demo_reproduces_suzhou_and_stage_changes_keep_to_the_path() {
             &db.conn,
             &actor,
             &p,
-            Activity::Report,
+            ActivityKind::Report,
             d("2026-02-01"),
             Some("双周报告".into()),
         )

@@ -8,7 +8,7 @@ use super::paging::{Paging, list_of};
 use crate::AppState;
 use crate::api::{ApiResult, ErrorEnvelope, zone_in_scope};
 use crate::error::ApiError;
-use crate::investment::{activity_of, funds_of, sort_of};
+use crate::investment::sort_of;
 use crate::session::{ApiViewer, Viewer};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -16,7 +16,9 @@ use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use chrono::NaiveDate;
 use devzone_core::investment::figures::Ratio;
-use devzone_core::investment::validate::{ProjectInput, StageChangeInput};
+use devzone_core::investment::validate::{
+    ActivityInput, FundsInput, ProjectInput, StageChangeInput,
+};
 use devzone_core::investment::{Stage, StageGroup};
 use devzone_core::land::validate::Lenient;
 use devzone_core::validate::FieldError;
@@ -414,9 +416,14 @@ async fn add_activity(
     v.require_write()?;
     let db = &s.db.conn;
     let last = projects::last_event_on(db, p.id).await?;
-    let (kind, on, note) = activity_of(&input.kind, &input.on, input.note.as_deref(), last)
-        .map_err(ApiError::invalid)?;
-    let m = projects::record_activity(db, &v.actor(), &p, kind, on, note).await?;
+    let a = ActivityInput {
+        kind: input.kind,
+        on: input.on,
+        note: input.note,
+    }
+    .validate(devzone_core::calendar::today(), last)
+    .map_err(ApiError::invalid)?;
+    let m = projects::record_activity(db, &v.actor(), &p, a.kind, a.on, a.note).await?;
     Ok(Json(project_out(m, &v)))
 }
 
@@ -440,8 +447,12 @@ async fn set_funds(
 ) -> ApiResult<Json<FundsOut>> {
     let p = project_for(&s, &v, id).await?;
     v.require_write()?;
-    let (received, used) =
-        funds_of(year, &input.received_wan, &input.fdi_used_wan_usd).map_err(ApiError::invalid)?;
+    let (received, used) = FundsInput {
+        received_wan: input.received_wan,
+        fdi_used_wan_usd: input.fdi_used_wan_usd,
+    }
+    .validate(year, devzone_core::calendar::this_year())
+    .map_err(ApiError::invalid)?;
     let m = projects::set_funds(&s.db.conn, &v.actor(), &p, year, received, used).await?;
     Ok(Json(m.into()))
 }

@@ -7,8 +7,8 @@ use super::{nonempty, zone_for};
 use crate::AppState;
 use crate::error::PageError;
 use crate::i18n::Tr;
+use crate::investment::sort_of;
 use crate::investment::{OverdueCounts, Summary};
-use crate::investment::{activity_of, funds_of, sort_of};
 use crate::session::{PageViewer, Viewer};
 use crate::views::format::{grouped, large_yuan, pct};
 use crate::views::pager::Pager;
@@ -20,7 +20,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use chrono::{Datelike, NaiveDate};
-use devzone_core::investment::validate::{ProjectInput, StageChangeInput};
+use devzone_core::investment::validate::{
+    ActivityInput, FundsInput, ProjectInput, StageChangeInput,
+};
 use devzone_core::investment::{PipelineRules, Stage};
 use devzone_core::land::validate::Lenient;
 use devzone_core::validate::FieldError;
@@ -925,9 +927,14 @@ async fn add_activity(
     v.require_write()?;
     let db = &state.db.conn;
     let last = projects::last_event_on(db, p.id).await?;
-    match activity_of(&f.kind, &Lenient(nonempty(&f.on)), f.note.as_deref(), last) {
-        Ok((kind, on, note)) => {
-            projects::record_activity(db, &v.actor(), &p, kind, on, note).await?;
+    let input = ActivityInput {
+        kind: f.kind,
+        on: Lenient(nonempty(&f.on)),
+        note: f.note,
+    };
+    match input.validate(devzone_core::calendar::today(), last) {
+        Ok(a) => {
+            projects::record_activity(db, &v.actor(), &p, a.kind, a.on, a.note).await?;
             Ok(Redirect::to(&format!("/projects/{id}")).into_response())
         }
         Err(errs) => project_page(&state, &v, id, errs).await,
@@ -953,11 +960,11 @@ async fn set_funds(
         let e = FieldError::new("year", "number.format", f.year.trim());
         return project_page(&state, &v, id, vec![e]).await;
     };
-    match funds_of(
-        year,
-        &Lenient(nonempty(&f.received_wan)),
-        &Lenient(nonempty(&f.fdi_used_wan_usd)),
-    ) {
+    let input = FundsInput {
+        received_wan: Lenient(nonempty(&f.received_wan)),
+        fdi_used_wan_usd: Lenient(nonempty(&f.fdi_used_wan_usd)),
+    };
+    match input.validate(year, devzone_core::calendar::this_year()) {
         Ok((received, used)) => {
             projects::set_funds(&state.db.conn, &v.actor(), &p, year, received, used).await?;
             Ok(Redirect::to(&format!("/projects/{id}")).into_response())
