@@ -67,6 +67,113 @@ impl WorkCalendar {
     }
 }
 
+/// The longest holiday a line's range may span (the Spring Festival with its weekends).
+const MAX_RANGE_DAYS: i64 = 31;
+
+impl WorkCalendar {
+    /// Reads the calendar as a zone types it: one day (`2026-10-01`) or range
+    /// (`2026-10-01..2026-10-07`, also `~` or `至`) per line of each list; blank lines and
+    /// text after `#` are ignored. Every refused line is reported with its number (the
+    /// detail): not a day, a range backwards or longer than a month, a swapped working day
+    /// that is not a weekend, a day in both lists.
+    pub fn parse_lists(
+        holidays: &str,
+        working_weekends: &str,
+    ) -> Result<Self, Vec<crate::validate::FieldError>> {
+        use crate::validate::FieldError;
+        let mut errs = Vec::new();
+        let mut read = |field: &str, text: &str| {
+            let mut days = std::collections::BTreeSet::new();
+            for (i, raw) in text.lines().enumerate() {
+                let line = raw.split('#').next().unwrap_or("").trim();
+                if line.is_empty() {
+                    continue;
+                }
+                let fail = |rule: &str| {
+                    FieldError::new(field, rule, line).with_detail((i + 1).to_string())
+                };
+                let parts: Vec<&str> = line
+                    .split("..")
+                    .flat_map(|p| p.split(['~', '至']))
+                    .map(str::trim)
+                    .collect();
+                let dates: Option<Vec<NaiveDate>> = parts
+                    .iter()
+                    .map(|p| NaiveDate::parse_from_str(p, "%Y-%m-%d").ok())
+                    .collect();
+                let (from, to) = match dates.as_deref() {
+                    Some([d]) => (*d, *d),
+                    Some([a, b]) if b >= a && (*b - *a).num_days() < MAX_RANGE_DAYS => (*a, *b),
+                    Some([_, _]) => {
+                        errs.push(fail("calendar.range"));
+                        continue;
+                    }
+                    _ => {
+                        errs.push(fail("calendar.line"));
+                        continue;
+                    }
+                };
+                for d in from.iter_days().take_while(|d| *d <= to) {
+                    if field == "working_weekends" && d.weekday().number_from_monday() <= 5 {
+                        errs.push(fail("calendar.not_weekend"));
+                        break;
+                    }
+                    days.insert(d);
+                }
+            }
+            days
+        };
+        let holidays = read("holidays", holidays);
+        let working_weekends = read("working_weekends", working_weekends);
+        for d in holidays.intersection(&working_weekends) {
+            errs.push(FieldError::new(
+                "working_weekends",
+                "calendar.both",
+                d.to_string(),
+            ));
+        }
+        if errs.is_empty() {
+            Ok(WorkCalendar {
+                holidays,
+                working_weekends,
+            })
+        } else {
+            Err(errs)
+        }
+    }
+
+    /// The lists as `parse_lists` reads them: consecutive days as one range per line.
+    pub fn to_lists(&self) -> (String, String) {
+        fn lines(days: &std::collections::BTreeSet<NaiveDate>) -> String {
+            let mut out = Vec::new();
+            let mut run: Option<(NaiveDate, NaiveDate)> = None;
+            for &d in days {
+                run = match run {
+                    Some((a, b)) if b.succ_opt() == Some(d) => Some((a, d)),
+                    Some((a, b)) => {
+                        out.push(if a == b {
+                            a.to_string()
+                        } else {
+                            format!("{a}..{b}")
+                        });
+                        Some((d, d))
+                    }
+                    None => Some((d, d)),
+                };
+            }
+            if let Some((a, b)) = run {
+                out.push(if a == b {
+                    a.to_string()
+                } else {
+                    format!("{a}..{b}")
+                });
+            }
+            out.join("\n")
+        }
+        (lines(&self.holidays), lines(&self.working_weekends))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -93,6 +200,39 @@ mod tests {
         assert_eq!(cal.add_working_days(d("2025-09-30"), 1), d("2025-10-09"));
         assert_eq!(cal.add_working_days(d("2025-09-30"), 3), d("2025-10-11"));
         assert_eq!(cal.add_working_days(d("2025-09-30"), 4), d("2025-10-13"));
+    }
+
+    #[test]
+    fn a_calendar_is_read_from_lists_and_every_bad_line_is_named() {
+        let cal = WorkCalendar::parse_lists(
+            "2025-10-01..2025-10-08  # National Day\n\n2026-01-01 至 2026-01-03\n",
+            "2025-09-28\n2025-10-11",
+        )
+        .unwrap();
+        assert_eq!(cal.holidays.len(), 11);
+        assert!(cal.is_working(d("2025-09-28")));
+        let (h, w) = cal.to_lists();
+        assert_eq!(h, "2025-10-01..2025-10-08\n2026-01-01..2026-01-03");
+        assert_eq!(WorkCalendar::parse_lists(&h, &w), Ok(cal));
+        let e = WorkCalendar::parse_lists(
+            "2025-10-01\n2025-13-01\n2025-10-08..2025-10-01\n2025-01-01..2025-03-01",
+            "2025-09-29\n2025-10-01",
+        )
+        .unwrap_err();
+        let got: Vec<(&str, &str, Option<&str>)> = e
+            .iter()
+            .map(|e| (e.field.as_str(), e.rule.as_str(), e.detail.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("holidays", "calendar.line", Some("2")),
+                ("holidays", "calendar.range", Some("3")),
+                ("holidays", "calendar.range", Some("4")),
+                ("working_weekends", "calendar.not_weekend", Some("1")),
+                ("working_weekends", "calendar.not_weekend", Some("2")),
+            ]
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! devzone's domain: checked value types, reference tables, vocabularies, validation and the
 //! demo generator. Pure: no IO beyond the embedded tables, no async, no database.
 
+pub mod appeals;
 pub mod calendar;
 pub mod chain;
 pub mod credit_code;

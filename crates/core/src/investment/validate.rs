@@ -245,7 +245,7 @@ impl StageChangeInput {
         if to.is_none() && self.to.trim().is_empty() {
             r.fail("to", "required", "");
         }
-        let on = event_day(&mut r, &self.on, today, last);
+        let on = r.event_day(&self.on, today, last, "project.date_before_last");
         let change = StageChange {
             to: to.unwrap_or(Stage::Lead),
             on,
@@ -254,24 +254,6 @@ impl StageChangeInput {
         };
         r.done(change)
     }
-}
-
-/// The day of a project's event (`on`, default today): not in the future, not before the
-/// project's last event.
-fn event_day(r: &mut Reader, v: &Lenient, today: NaiveDate, last: Option<NaiveDate>) -> NaiveDate {
-    let on = r.date("on", v).unwrap_or(today);
-    if on > today {
-        r.fail("on", "date.future", &on.to_string());
-    }
-    if let Some(l) = last
-        && on < l
-    {
-        r.errs_push(
-            FieldError::new("on", "project.date_before_last", on.to_string())
-                .with_detail(l.to_string()),
-        );
-    }
-    on
 }
 
 /// An activity as entered: its kind id, day and note.
@@ -302,7 +284,7 @@ impl ActivityInput {
         if kind.is_none() {
             r.fail("kind", "choice.unknown", raw);
         }
-        let on = event_day(&mut r, &self.on, today, last);
+        let on = r.event_day(&self.on, today, last, "project.date_before_last");
         let activity = Activity {
             kind: kind.unwrap_or(ActivityKind::Other),
             on,

@@ -185,6 +185,29 @@ impl Reader {
         r
     }
 
+    /// The day of a record's event (`on`, default today): not in the future, not before the
+    /// record's last event (`before_last`: the rule that says so, with that day).
+    pub(crate) fn event_day(
+        &mut self,
+        v: &Lenient,
+        today: NaiveDate,
+        last: Option<NaiveDate>,
+        before_last: &str,
+    ) -> NaiveDate {
+        let on = self.date("on", v).unwrap_or(today);
+        if on > today {
+            self.fail("on", "date.future", &on.to_string());
+        }
+        if let Some(l) = last
+            && on < l
+        {
+            self.errs_push(
+                FieldError::new("on", before_last, on.to_string()).with_detail(l.to_string()),
+            );
+        }
+        on
+    }
+
     pub(crate) fn flag(v: &Lenient) -> bool {
         matches!(v.text(), Some("true" | "on" | "1" | "yes" | "是"))
     }
