@@ -61,6 +61,9 @@ enum Command {
         /// projects of earlier years come on top).
         #[arg(long, default_value_t = devzone_core::demo::projects::PIPELINE_PROJECTS)]
         projects: usize,
+        /// Enterprise appeals each zone received in the year before today.
+        #[arg(long, default_value_t = devzone_core::demo::appeals::APPEALS_PER_ZONE)]
+        appeals: usize,
     },
     /// Apply database migrations and exit.
     Migrate,
@@ -553,6 +556,7 @@ async fn main() -> anyhow::Result<()> {
             no_serve,
             zones,
             projects,
+            appeals,
         } => {
             if let Some(b) = bind {
                 cfg.server.bind = b;
@@ -579,7 +583,8 @@ async fn main() -> anyhow::Result<()> {
                     // A redrawn line on a terminal, a line per tenth in a log.
                     let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
                     let sized = devzone_db::demo::load_sized;
-                    sized(&db, enterprises, zones, projects, &mut |done, total| {
+                    let sizes = devzone_db::demo::Sizes { projects, appeals };
+                    sized(&db, enterprises, zones, sizes, &mut |done, total| {
                         let pct = done * 100 / total.max(1);
                         if pct / 10 != last / 10 || done == total {
                             let line = format!("loading demo: {done}/{total} enterprises ({pct}%)");

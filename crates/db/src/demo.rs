@@ -11,6 +11,7 @@ use sea_orm::{
     TransactionTrait,
 };
 
+mod appeals;
 mod projects;
 
 pub const META_KEY: &str = "demo";
@@ -34,16 +35,33 @@ pub async fn load_zones(
     zone_count: usize,
     progress: &mut dyn FnMut(usize, usize),
 ) -> DbResult<()> {
-    let projects = demo::projects::PIPELINE_PROJECTS;
-    load_sized(db, n_enterprises, zone_count, projects, progress).await
+    load_sized(db, n_enterprises, zone_count, Sizes::default(), progress).await
 }
 
-/// As `load_zones`, with about `projects` investment projects in each zone's pipeline.
+/// How much of the per-zone demo data each zone gets.
+#[derive(Debug, Clone, Copy)]
+pub struct Sizes {
+    /// Investment projects in each zone's pipeline.
+    pub projects: usize,
+    /// Appeals each zone received in its year.
+    pub appeals: usize,
+}
+
+impl Default for Sizes {
+    fn default() -> Self {
+        Sizes {
+            projects: demo::projects::PIPELINE_PROJECTS,
+            appeals: demo::appeals::APPEALS_PER_ZONE,
+        }
+    }
+}
+
+/// As `load_zones`, with the per-zone data of `sizes`.
 pub async fn load_sized(
     db: &Db,
     n_enterprises: usize,
     zone_count: usize,
-    projects: usize,
+    sizes: Sizes,
     progress: &mut dyn FnMut(usize, usize),
 ) -> DbResult<()> {
     let mut zones = demo::zones();
@@ -191,7 +209,8 @@ pub async fn load_sized(
         if z.name == "苏州工业园区" {
             ivd_cluster(db, zone_ids[zi]).await?;
         }
-        self::projects::load(db, zi, z, zone_ids[zi], projects).await?;
+        self::projects::load(db, zi, z, zone_ids[zi], sizes.projects).await?;
+        self::appeals::load(db, zi, zone_ids[zi], sizes.appeals).await?;
     }
     meta::set(&db.conn, META_KEY, &n_enterprises.to_string()).await?;
     // The demo writes in bulk, outside the audit log: cached figures of its zones go stale.

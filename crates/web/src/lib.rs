@@ -4,6 +4,7 @@
 //! Handlers parse input into core types, call `devzone_db::repo` functions and render.
 
 pub mod api;
+pub mod appeals;
 pub mod assets;
 pub mod error;
 pub mod i18n;

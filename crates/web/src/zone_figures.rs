@@ -319,6 +319,30 @@ pub struct Cockpit {
     /// Investment projects behind a deadline (response, screening, report), and stalled.
     pub projects_late: usize,
     pub projects_stalled: usize,
+    /// Open appeals past the day of the step they wait on.
+    pub appeals_overdue: usize,
+}
+
+/// A zone's appeals as the metrics read them, with the zone's appeal rules and calendar.
+pub struct ZoneAppeals {
+    pub rules: devzone_core::appeals::AppealRules,
+    pub calendar: devzone_core::calendar::WorkCalendar,
+    pub rows: Vec<devzone_core::appeals::metrics::AppealFacts>,
+}
+
+pub async fn appeals(state: &AppState, zone_id: i64) -> DbResult<Arc<ZoneAppeals>> {
+    let db = &state.db.conn;
+    state
+        .memo
+        .get(db, Key::new("appeals", zone_id), || async move {
+            use devzone_db::repo::{appeals, calendar};
+            Ok(ZoneAppeals {
+                rules: appeals::rules(db, zone_id).await?,
+                calendar: calendar::get(db, zone_id).await?.unwrap_or_default(),
+                rows: appeals::facts_of_zone(db, zone_id).await?,
+            })
+        })
+        .await
 }
 
 /// Leases ending within this many days are counted on the zone home.
@@ -363,7 +387,17 @@ pub async fn cockpit(state: &AppState, zone_id: i64) -> DbResult<Arc<Cockpit>> {
                     projects_late += 1;
                 }
             }
+            let za = appeals(state, zone_id).await?;
+            let appeals_overdue = za
+                .rows
+                .iter()
+                .filter(|a| {
+                    devzone_core::appeals::rules::waiting_step(a.state, a.first_answer_on, &a.dues)
+                        .is_some_and(|(_, due)| today > due)
+                })
+                .count();
             Ok(Cockpit {
+                appeals_overdue,
                 projects_late,
                 projects_stalled,
                 stats: home(state, zone_id).await?,

@@ -4,6 +4,7 @@
 //! appeals and their events and hands them here.
 
 pub mod metrics;
+pub mod progress;
 pub mod rules;
 pub mod states;
 pub mod validate;

@@ -6,6 +6,7 @@
 //! enterprise's index. Names and codes are synthetic: the names are built from syllables no
 //! registered company combines this way, and the codes carry valid check characters.
 
+pub mod appeals;
 pub mod chains;
 mod enterprises;
 pub mod land;
@@ -52,7 +53,7 @@ impl Rng {
         let u2 = self.unit();
         (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
     }
-    fn weighted<'a, T>(&mut self, items: &'a [(T, u32)]) -> &'a T {
+    pub(crate) fn weighted<'a, T>(&mut self, items: &'a [(T, u32)]) -> &'a T {
         let total: u32 = items.iter().map(|(_, w)| w).sum();
         let mut x = (self.next_u64() % total as u64) as u32;
         for (item, w) in items {

@@ -14,6 +14,7 @@ macro_rules! no_relations {
 }
 
 mod accounts;
+mod appeals;
 mod chains;
 mod evaluation;
 mod imports;
@@ -24,6 +25,7 @@ mod registry;
 mod requirements;
 
 pub use accounts::{api_token, audit, session, user, user_zone};
+pub use appeals::{appeal, appeal_event, appeal_rules, work_calendar};
 pub use chains::{
     chain_mapping, chain_settings, chain_target, chain_taxonomy, province_total, track_record,
     track_stage,

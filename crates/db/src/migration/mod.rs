@@ -21,6 +21,7 @@ mod m0011_jobs;
 mod m0012_fact_values_covering;
 mod m0013_fact_sets;
 mod m0014_projects;
+mod m0015_appeals;
 
 pub struct Migrator;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0012_fact_values_covering::Migration),
             Box::new(m0013_fact_sets::Migration),
             Box::new(m0014_projects::Migration),
+            Box::new(m0015_appeals::Migration),
         ]
     }
 }

@@ -51,6 +51,7 @@ audited_in_zone! {
     chain_target => "chain_target",
     track_record => "track_record",
     project => "project",
+    appeal => "appeal",
 }
 
 impl Audited for crate::entities::zone::Model {

@@ -105,6 +105,10 @@ backed_up! {
     "project_events" => project_event,
     "project_funds" => project_funds,
     "investment_rules" => investment_rules,
+    "appeals" => appeal,
+    "appeal_events" => appeal_event,
+    "appeal_rules" => appeal_rules,
+    "work_calendars" => work_calendar,
 }
 
 /// Tables a backup leaves out, each because the restored installation recreates it or

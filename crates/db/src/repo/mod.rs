@@ -1,9 +1,11 @@
 //! Repository functions, one module per aggregate. Functions take any `ConnectionTrait`
 //! so that callers can group several of them in one transaction.
 
+pub mod appeals;
 pub mod audit;
 pub mod backup;
 pub(crate) mod bulk;
+pub mod calendar;
 pub mod chains;
 pub mod cockpit;
 pub mod enterprises;

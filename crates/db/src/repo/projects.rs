@@ -21,12 +21,18 @@ use sea_orm::{
     EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
 
+/// The zone's pipeline rules, with the zone's working calendar when it has set one (the
+/// calendar the rules held before there was a zone calendar stays their own otherwise).
 pub async fn rules<C: ConnectionTrait>(db: &C, zone_id: i64) -> DbResult<PipelineRules> {
-    Ok(investment_rules::Entity::find_by_id(zone_id)
+    let mut rules: PipelineRules = investment_rules::Entity::find_by_id(zone_id)
         .one(db)
         .await?
         .and_then(|r| serde_json::from_str(&r.rules).ok())
-        .unwrap_or_default())
+        .unwrap_or_default();
+    if let Some(cal) = super::calendar::get(db, zone_id).await? {
+        rules.calendar = cal;
+    }
+    Ok(rules)
 }
 
 /// Saves a zone's pipeline rules (checked by the caller with `PipelineRules::check`).

@@ -3,8 +3,8 @@
 //! `zone_id`.
 
 use crate::entities::{
-    building, chain_mapping, chain_target, enterprise, evaluation_run, import, lease, park, plot,
-    project, requirement, revitalisation_case, track_record, unit,
+    appeal, building, chain_mapping, chain_target, enterprise, evaluation_run, import, lease, park,
+    plot, project, requirement, revitalisation_case, track_record, unit,
 };
 use crate::{DbError, DbResult, Scope};
 use devzone_core::validate::FieldError;
@@ -40,6 +40,7 @@ in_zone!(
     evaluation_run,
     import,
     project,
+    appeal,
 );
 
 /// Record `id` of `E`, if it exists and lies in a zone `scope` allows.

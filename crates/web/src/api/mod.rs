@@ -7,6 +7,7 @@
 pub mod chains;
 pub mod evaluation;
 pub mod imports;
+pub mod appeals;
 pub mod investment;
 pub mod land;
 pub mod paging;
@@ -55,6 +56,7 @@ pub fn routes() -> Router<AppState> {
         .merge(chains::routes())
         .merge(tiers::routes())
         .merge(investment::routes())
+        .merge(appeals::routes())
         .fallback(|| async { ApiError::not_found() })
 }
 
@@ -90,6 +92,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
     doc.merge(chains::ChainDoc::openapi());
     doc.merge(tiers::TierDoc::openapi());
     doc.merge(investment::InvestmentDoc::openapi());
+    doc.merge(appeals::AppealsDoc::openapi());
     describe_responses(&mut doc);
     doc
 }

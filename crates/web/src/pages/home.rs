@@ -215,6 +215,13 @@ pub(crate) fn attention_tiles(t: crate::i18n::Tr, zone_id: i64, k: &Cockpit) -> 
             href: format!("{z}/projects?stalled=1&sort=last_activity"),
             tone: warn(k.projects_stalled as u64),
         },
+        Tile {
+            value: grouped(k.appeals_overdue as f64, 0),
+            label: t.t("home.appeals_overdue").into(),
+            note: String::new(),
+            href: format!("{z}/appeals?overdue=1&sort=due"),
+            tone: warn(k.appeals_overdue as u64),
+        },
     ];
     out.push(Tile {
         value: grouped(k.imports_with_rejects as f64, 0),

@@ -9,6 +9,7 @@
 //! history are not carried: they are results and logs of this installation, and runs can
 //! be repeated from the facts.
 
+mod appeals;
 mod chains;
 mod land;
 mod projects;
@@ -293,6 +294,7 @@ pub async fn export<C: ConnectionTrait>(
     files.extend(land);
     files.extend(chains::export(db, zone_id, &code_of).await?);
     files.extend(projects::export(db, zone_id, &code_of).await?);
+    files.extend(appeals::export(db, zone_id, &park_name, &code_of).await?);
     let manifest = Manifest {
         format: "devzone-zone-export".into(),
         schema_version: SCHEMA_VERSION,
@@ -529,6 +531,7 @@ pub async fn import(
     let mut land_rows = land::row_counts(&files)?;
     land_rows.extend(chains::row_counts(&files)?);
     land_rows.extend(projects::row_counts(&files)?);
+    land_rows.extend(appeals::row_counts(&files)?);
     for f in &manifest.files {
         let rows = match f.name.as_str() {
             "zone.csv" => 1,
@@ -686,6 +689,7 @@ pub async fn import(
     let plots = land::import(&tx, zm.id, &files, &park_id, &id_of).await?;
     chains::import(&tx, zm.id, &files, &id_of).await?;
     projects::import(&tx, zm.id, &files, &id_of).await?;
+    appeals::import(&tx, zm.id, &files, &park_id, &id_of).await?;
     for p in &precedence {
         fact_precedence::Entity::insert(fact_precedence::ActiveModel {
             zone_id: Set(zm.id),
