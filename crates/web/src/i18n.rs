@@ -82,13 +82,14 @@ macro_rules! catalog_files {
             include_str!(concat!("../locales/", $lang, "/chains.txt")),
             include_str!(concat!("../locales/", $lang, "/tiers.txt")),
             include_str!(concat!("../locales/", $lang, "/investment.txt")),
+            include_str!(concat!("../locales/", $lang, "/appeals.txt")),
             include_str!(concat!("../locales/", $lang, "/nav.txt")),
         ]
     };
 }
 
-const ZH_FILES: [&str; 11] = catalog_files!("zh-CN");
-const EN_FILES: [&str; 11] = catalog_files!("en");
+const ZH_FILES: [&str; 12] = catalog_files!("zh-CN");
+const EN_FILES: [&str; 12] = catalog_files!("en");
 
 fn catalog(lang: Lang) -> &'static HashMap<&'static str, &'static str> {
     static ZH: OnceLock<HashMap<&str, &str>> = OnceLock::new();
@@ -178,15 +179,26 @@ impl Tr {
 
     /// The message for a validation error, naming the field.
     pub fn field_error(&self, e: &devzone_core::validate::FieldError) -> String {
-        // A project rule's detail is a stage id: shown by its name.
-        let detail = match (&e.detail, e.rule.starts_with("project.")) {
-            (Some(d), true) => self.tv("pstage", d),
+        // A project rule's detail is a stage id, an appeal rule's the states an action may
+        // be taken in, and its value the action: shown by their names.
+        let detail = match (&e.detail, e.rule.split('.').next()) {
+            (Some(d), Some("project")) => self.tv("pstage", d),
+            (Some(d), Some("appeal")) if e.field == "action" => d
+                .split(',')
+                .map(|s| self.tv("astate", s))
+                .collect::<Vec<_>>()
+                .join(" / "),
             (d, _) => d.clone().unwrap_or_default(),
+        };
+        let value = if e.rule.starts_with("appeal.") && e.field == "action" {
+            self.tv("aaction", &e.value)
+        } else {
+            e.value.clone()
         };
         let msg = self.f(
             &format!("rule.{}", e.rule),
             &[
-                ("value", &e.value),
+                ("value", &value),
                 ("detail", &detail),
                 ("field", &e.field),
             ],

@@ -212,6 +212,27 @@ pub async fn by_code<C: ConnectionTrait>(
         .await?)
 }
 
+/// The zone's enterprises whose credit code or exact name is `text` (at most two: more
+/// than one means the name is ambiguous), for a form that names an enterprise.
+pub async fn by_code_or_name<C: ConnectionTrait>(
+    db: &C,
+    zone_id: i64,
+    text: &str,
+) -> DbResult<Vec<enterprise::Model>> {
+    let text = text.trim();
+    Ok(enterprise::Entity::find()
+        .filter(enterprise::Column::ZoneId.eq(zone_id))
+        .filter(
+            enterprise::Column::CreditCode
+                .eq(text.to_uppercase())
+                .or(enterprise::Column::Name.eq(text)),
+        )
+        .order_by_asc(enterprise::Column::Id)
+        .limit(2)
+        .all(db)
+        .await?)
+}
+
 /// Checks that the park, when given, belongs to the enterprise's zone.
 async fn check_park<C: ConnectionTrait>(
     db: &C,

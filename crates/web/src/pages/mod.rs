@@ -7,6 +7,7 @@ mod enterprises;
 pub(crate) mod evaluation;
 mod home;
 pub(crate) mod imports;
+mod appeals;
 mod investment;
 pub(crate) mod land;
 mod requirements;
@@ -34,6 +35,7 @@ pub fn routes() -> Router<AppState> {
         .merge(tracks::routes())
         .merge(tiers::routes())
         .merge(investment::routes())
+        .merge(appeals::routes())
         .merge(admin::routes())
 }
 

@@ -74,6 +74,16 @@ const MODULES: &[(&str, &str, &str, &[Sub])] = &[
         ],
     ),
     (
+        "appeals",
+        "nav.appeals",
+        "/appeals",
+        &[
+            ("appeal_metrics", "nav.appeal_metrics", "/appeals/metrics"),
+            ("appeal_rules", "nav.appeal_rules", "/appeals/rules"),
+            ("calendar", "nav.calendar", "/calendar"),
+        ],
+    ),
+    (
         "imports",
         "nav.imports",
         "/imports",
@@ -107,6 +117,10 @@ pub fn active_key(path: &str) -> &'static str {
         ["zones", _, "investment", ..] => "investment",
         ["zones", _, "projects", "board"] => "project_board",
         ["zones", _, "projects", ..] | ["projects", ..] => "projects",
+        ["zones", _, "appeals", "metrics"] => "appeal_metrics",
+        ["zones", _, "appeals", "rules"] => "appeal_rules",
+        ["zones", _, "calendar"] => "calendar",
+        ["zones", _, "appeals", ..] | ["appeals", ..] => "appeals",
         ["zones", _, "imports", "precedence"] => "precedence",
         ["zones", _, "imports", ..] | ["imports", ..] => "imports",
         ["admin", "audit", ..] => "audit",
