@@ -197,11 +197,7 @@ impl Tr {
         };
         let msg = self.f(
             &format!("rule.{}", e.rule),
-            &[
-                ("value", &value),
-                ("detail", &detail),
-                ("field", &e.field),
-            ],
+            &[("value", &value), ("detail", &detail), ("field", &e.field)],
         );
         if msg.starts_with("rule.") {
             format!("{}: {}", e.rule, e.value)

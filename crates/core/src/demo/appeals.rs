@@ -210,6 +210,8 @@ pub fn year(
             progress: life.progress,
         });
     }
+    // Ids follow the day received, as they would have been recorded.
+    out.sort_by_key(|a| a.draft.received_on);
     out
 }
 
@@ -366,7 +368,9 @@ fn play(l: &mut Life, rng: &mut Rng, category: &str, urgency: Urgency) {
         return;
     }
     if rng.chance(0.7) {
-        let base = [5u8, 5, 5, 5, 5, 4, 4, 4, 4, 3, 3, 2, 1];
+        let base = [
+            5u8, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 4, 4, 4, 4, 4, 3, 3, 2, 1,
+        ];
         let mut rating = *rng.pick(&base);
         if solved_after_reopen || l.progress.first_answer_on > Some(l.dues.answer) {
             rating = rating.saturating_sub(1).max(1);

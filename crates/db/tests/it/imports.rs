@@ -410,6 +410,8 @@ async fn a_zone_export_reads_back_into_an_empty_installation_exactly() {
         for name in [
             "projects.csv",
             "project_events.csv",
+            "appeals.csv",
+            "appeal_events.csv",
             "plots.csv",
             "buildings.csv",
             "units.csv",

@@ -1,6 +1,7 @@
 //! The crate's integration tests, linked as one binary (one link instead of one per file).
 #![allow(clippy::unwrap_used)]
 
+mod appeals;
 mod chains;
 mod evaluation;
 mod imports;

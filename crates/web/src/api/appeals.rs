@@ -497,7 +497,10 @@ async fn appeal_metrics(
     let (from, to) = crate::appeals::period(q.from.as_deref(), q.to.as_deref(), today)
         .map_err(ApiError::invalid)?;
     let p = crate::appeals::metrics(&s, id, from, to, today).await?;
-    fn groups<K>(m: &std::collections::BTreeMap<K, Metrics>, key: impl Fn(&K) -> Option<String>) -> Vec<GroupMetrics> {
+    fn groups<K>(
+        m: &std::collections::BTreeMap<K, Metrics>,
+        key: impl Fn(&K) -> Option<String>,
+    ) -> Vec<GroupMetrics> {
         m.iter()
             .map(|(k, m)| GroupMetrics {
                 key: key(k),

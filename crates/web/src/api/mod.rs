@@ -4,10 +4,10 @@
 //! are in stored units (yuan, m², kWh, tce, persons) and each schema says which. Lists carry
 //! `items`, `total`, `page` and `per_page`. Errors use one envelope (see `views::api_error`).
 
+pub mod appeals;
 pub mod chains;
 pub mod evaluation;
 pub mod imports;
-pub mod appeals;
 pub mod investment;
 pub mod land;
 pub mod paging;

@@ -40,8 +40,14 @@ pub fn routes() -> Router<AppState> {
         .route("/zones/{id}/appeals", get(list_page).post(create))
         .route("/zones/{id}/appeals/new", get(new_form))
         .route("/zones/{id}/appeals/metrics", get(metrics_page))
-        .route("/zones/{id}/appeals/rules", get(rules_page).post(save_rules))
-        .route("/zones/{id}/calendar", get(calendar_page).post(save_calendar))
+        .route(
+            "/zones/{id}/appeals/rules",
+            get(rules_page).post(save_rules),
+        )
+        .route(
+            "/zones/{id}/calendar",
+            get(calendar_page).post(save_calendar),
+        )
         .route("/enterprises/{id}/appeals", get(mine).post(raise_own))
         .route("/appeals/{id}", get(show))
         .route("/appeals/{id}/actions", post(act))
@@ -227,7 +233,10 @@ fn category_choices(t: &Tr, rules: &AppealRules) -> Vec<(String, String)> {
             .iter()
             .filter(|c| c.parent.as_deref() == Some(top.id.as_str()))
         {
-            out.push((c.id.clone(), format!("　· {}", category_label(t, rules, &c.id))));
+            out.push((
+                c.id.clone(),
+                format!("　· {}", category_label(t, rules, &c.id)),
+            ));
         }
     }
     out
@@ -249,7 +258,13 @@ async fn list_page(
     }
     let raw = raw.unwrap_or_default();
     let page_no = f.page.unwrap_or(1).max(1);
-    let found = appeals::list(&state.db.conn, id, &query_of(&z, &f, page_no, PER_PAGE), today).await?;
+    let found = appeals::list(
+        &state.db.conn,
+        id,
+        &query_of(&z, &f, page_no, PER_PAGE),
+        today,
+    )
+    .await?;
     let rows = rows_of(&state, &t, &z, id, &found.items, today).await?;
     let page = ListPage {
         c: Chrome::load(
@@ -386,7 +401,14 @@ pub struct FormView {
 }
 
 impl FormView {
-    fn new(t: &Tr, v: &Viewer, rules: &AppealRules, action: String, f: AppealForm, errors: &[FieldError]) -> Self {
+    fn new(
+        t: &Tr,
+        v: &Viewer,
+        rules: &AppealRules,
+        action: String,
+        f: AppealForm,
+        errors: &[FieldError],
+    ) -> Self {
         FormView {
             action,
             officer: v.scope.enterprise.is_none(),
@@ -428,7 +450,14 @@ async fn new_page(
     let z = crate::zone_figures::appeals(state, zone_id).await?;
     let page = NewPage {
         c: Chrome::load(&state.db.conn, v, t.t("appeal.new"), Some(zone_id)).await?,
-        form: FormView::new(&t, v, &z.rules, format!("/zones/{zone_id}/appeals"), f, &errors),
+        form: FormView::new(
+            &t,
+            v,
+            &z.rules,
+            format!("/zones/{zone_id}/appeals"),
+            f,
+            &errors,
+        ),
     };
     Ok(page.into_response())
 }
@@ -442,7 +471,9 @@ async fn back_to(
 ) -> Result<Response, PageError> {
     match back {
         Back::New(zone_id) => new_page(state, v, zone_id, f, errors).await,
-        Back::Mine(enterprise_id) => mine_page(state, v, enterprise_id, 1, String::new(), f, errors).await,
+        Back::Mine(enterprise_id) => {
+            mine_page(state, v, enterprise_id, 1, String::new(), f, errors).await
+        }
     }
 }
 
@@ -529,11 +560,19 @@ async fn create(
             match found.as_slice() {
                 [e] => Some(e.id),
                 [] => {
-                    errors.push(FieldError::new("enterprise", "choice.unknown", text.as_str()));
+                    errors.push(FieldError::new(
+                        "enterprise",
+                        "choice.unknown",
+                        text.as_str(),
+                    ));
                     None
                 }
                 _ => {
-                    errors.push(FieldError::new("enterprise", "appeal.ambiguous", text.as_str()));
+                    errors.push(FieldError::new(
+                        "enterprise",
+                        "appeal.ambiguous",
+                        text.as_str(),
+                    ));
                     None
                 }
             }
@@ -608,7 +647,14 @@ async fn mine_page(
     let found = appeals::list(&state.db.conn, e.zone_id, &q, today).await?;
     let rows = rows_of(state, &t, &z, e.zone_id, &found.items, today).await?;
     let form = (v.scope.enterprise == Some(e.id)).then(|| {
-        FormView::new(&t, v, &z.rules, format!("/enterprises/{id}/appeals"), f, &errors)
+        FormView::new(
+            &t,
+            v,
+            &z.rules,
+            format!("/enterprises/{id}/appeals"),
+            f,
+            &errors,
+        )
     });
     let page = MinePage {
         c: Chrome::load(
@@ -638,7 +684,16 @@ async fn raise_own(
     if v.scope.enterprise != Some(e.id) {
         return Err(PageError::forbidden());
     }
-    raise(&state, &v, e.zone_id, Back::Mine(e.id), f, Some(e.id), vec![]).await
+    raise(
+        &state,
+        &v,
+        e.zone_id,
+        Back::Mine(e.id),
+        f,
+        Some(e.id),
+        vec![],
+    )
+    .await
 }
 
 // ---------------------------------------------------------------- one appeal
@@ -691,9 +746,18 @@ async fn show_page(
         .unwrap_or_default();
     let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
     let facts = vec![
-        (t.t("appeal.col.category").to_string(), category_path(&t, rules, &a.category)),
-        (t.t("appeal.col.urgency").to_string(), t.tv("urgency", &a.urgency)),
-        (t.t("appeal.col.channel").to_string(), t.tv("channel", &a.channel)),
+        (
+            t.t("appeal.col.category").to_string(),
+            category_path(&t, rules, &a.category),
+        ),
+        (
+            t.t("appeal.col.urgency").to_string(),
+            t.tv("urgency", &a.urgency),
+        ),
+        (
+            t.t("appeal.col.channel").to_string(),
+            t.tv("channel", &a.channel),
+        ),
         (
             t.t("appeal.col.department").to_string(),
             a.department
@@ -701,7 +765,10 @@ async fn show_page(
                 .map(|d| department_label(&t, rules, d))
                 .unwrap_or_default(),
         ),
-        (t.t("appeal.col.received").to_string(), a.received_on.to_string()),
+        (
+            t.t("appeal.col.received").to_string(),
+            a.received_on.to_string(),
+        ),
         (
             t.t("appeal.dues").to_string(),
             t.f(
@@ -713,7 +780,10 @@ async fn show_page(
                 ],
             ),
         ),
-        (t.t("appeal.col.first_answer").to_string(), date(a.first_answer_on)),
+        (
+            t.t("appeal.col.first_answer").to_string(),
+            date(a.first_answer_on),
+        ),
         (t.t("appeal.col.closed").to_string(), date(a.closed_on)),
         (t.t("appeal.col.reopens").to_string(), a.reopens.to_string()),
         (
@@ -721,7 +791,11 @@ async fn show_page(
             a.rating
                 .map(|r| {
                     let c = a.rating_comment.clone().unwrap_or_default();
-                    if c.is_empty() { format!("{r} / 5") } else { format!("{r} / 5 — {c}") }
+                    if c.is_empty() {
+                        format!("{r} / 5")
+                    } else {
+                        format!("{r} / 5 — {c}")
+                    }
                 })
                 .unwrap_or_default(),
         ),
@@ -732,9 +806,11 @@ async fn show_page(
         .into_iter()
         .map(|e| {
             let mut what = t.tv("aaction", &e.action);
-            if let Some(d) = e.department.as_deref().filter(|_| {
-                matches!(e.action.as_str(), "assign" | "reassign")
-            }) {
+            if let Some(d) = e
+                .department
+                .as_deref()
+                .filter(|_| matches!(e.action.as_str(), "assign" | "reassign"))
+            {
                 what = format!("{what} → {}", department_label(&t, rules, d));
             }
             if let Some(r) = e.rating {
@@ -894,7 +970,10 @@ async fn metrics_page(
         value,
     };
     let kpis = vec![
-        (kpi("appeal.m.received", grouped(m.received as f64, 0)), String::new()),
+        (
+            kpi("appeal.m.received", grouped(m.received as f64, 0)),
+            String::new(),
+        ),
         (
             kpi("appeal.m.timely_ack", share(&m.timely_acknowledged)),
             formula("appeal.f.timely_ack", &m.timely_acknowledged),
@@ -1016,7 +1095,10 @@ async fn metrics_page(
     let series = vec![
         (
             t.t("appeal.m.received").to_string(),
-            p.by_month.values().map(|m| Some(m.received as f64)).collect(),
+            p.by_month
+                .values()
+                .map(|m| Some(m.received as f64))
+                .collect(),
         ),
         (
             t.t("appeal.chart.closed").to_string(),
@@ -1128,7 +1210,10 @@ async fn save_rules(
             let lines = errs
                 .iter()
                 .map(|e| match (&e.line, &e.entry) {
-                    (Some(l), _) => t.f("appeal.rules.line", &[("line", &l.to_string()), ("msg", &e.message)]),
+                    (Some(l), _) => t.f(
+                        "appeal.rules.line",
+                        &[("line", &l.to_string()), ("msg", &e.message)],
+                    ),
                     (None, Some(en)) => format!("{en}: {}", e.message),
                     (None, None) => e.message.clone(),
                 })
@@ -1208,4 +1293,3 @@ async fn save_calendar(
         }
     }
 }
-

@@ -1,13 +1,13 @@
 //! Server-rendered pages.
 
 mod admin;
+mod appeals;
 mod auth;
 mod chains;
 mod enterprises;
 pub(crate) mod evaluation;
 mod home;
 pub(crate) mod imports;
-mod appeals;
 mod investment;
 pub(crate) mod land;
 mod requirements;
