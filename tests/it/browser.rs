@@ -1463,3 +1463,236 @@ async fn move_a_project_from_talks_to_signed_and_see_the_summary_follow() {
     );
     c.close().await.unwrap();
 }
+
+/// Signs in as `user` on the login page.
+async fn log_in_as(c: &fantoccini::Client, base: &str, user: &str, password: &str) {
+    c.delete_all_cookies().await.unwrap();
+    c.goto(&format!("{base}/login")).await.unwrap();
+    c.find(Locator::Css("input[name=username]"))
+        .await
+        .unwrap()
+        .send_keys(user)
+        .await
+        .unwrap();
+    c.find(Locator::Css("input[name=password]"))
+        .await
+        .unwrap()
+        .send_keys(password)
+        .await
+        .unwrap();
+    c.find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait().for_element(Locator::Css("main h1")).await.unwrap();
+}
+
+/// Takes the action `id` on the appeal page shown, with a note when given.
+async fn appeal_action(c: &fantoccini::Client, id: &str, note: Option<&str>) {
+    if let Some(n) = note {
+        c.find(Locator::Css(&format!("#action-{id} textarea[name=note]")))
+            .await
+            .unwrap()
+            .send_keys(n)
+            .await
+            .unwrap();
+    }
+    c.find(Locator::Css(&format!("#do-{id}")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("#appeal-state"))
+        .await
+        .unwrap();
+}
+
+/// The numbers in a text, in order ("1,234" read as 1234).
+fn numbers_in(text: &str) -> Vec<i64> {
+    text.replace(',', "")
+        .split(|ch: char| !ch.is_ascii_digit())
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse().unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn an_appeal_sent_back_then_solved_and_rated_shows_in_the_metrics() {
+    let Some(b) = browser(100).await else { return };
+    let (c, base) = (b.c.clone(), b.base.clone());
+    let first = enterprises::list(
+        &b.db.conn,
+        &Scope::all(),
+        &enterprises::ListQuery {
+            zone_id: Some(1),
+            per_page: 1,
+            page: 1,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+    .items[0]
+        .id;
+    users::create(
+        &b.db.conn,
+        &Actor::system("test"),
+        &users::NewUser {
+            username: "qiye",
+            display_name: "企业联络员",
+            password: "enterprise-test-pw",
+            role: devzone_core::model::Role::Enterprise,
+            enterprise_id: Some(first),
+            zones: &[],
+        },
+    )
+    .await
+    .unwrap();
+    let text = |sel: &'static str| {
+        let c = c.clone();
+        async move {
+            c.find(Locator::Css(sel))
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap()
+        }
+    };
+    // The metrics before: received, and the parts of the resolution and satisfaction.
+    log_in_as(&c, &base, "admin", "browser-test-pw").await;
+    c.goto(&format!("{base}/zones/1/appeals/metrics"))
+        .await
+        .unwrap();
+    let received = number_in(&text("#appeal-kpis .kpi:nth-child(1) .kpi-value").await);
+    let solved = numbers_in(&text("#appeal-kpis .kpi:nth-child(5) .kpi-note").await);
+    let satisfied = numbers_in(&text("#appeal-kpis .kpi:nth-child(6) .kpi-note").await);
+
+    // The enterprise raises it from its own page.
+    log_in_as(&c, &base, "qiye", "enterprise-test-pw").await;
+    c.find(Locator::Css("#appeals-link"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("#appeal-form"))
+        .await
+        .unwrap();
+    for (sel, value) in [
+        ("#appeal-form input[name=title]", "二号厂房屋面漏水"),
+        (
+            "#appeal-form textarea[name=description]",
+            "雨天车间漏水，影响设备运行。",
+        ),
+    ] {
+        c.find(Locator::Css(sel))
+            .await
+            .unwrap()
+            .send_keys(value)
+            .await
+            .unwrap();
+    }
+    c.find(Locator::Css(
+        "#appeal-form select[name=category] option[value=plant_lease]",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    c.find(Locator::Css("#appeal-save"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("#appeal-state"))
+        .await
+        .unwrap();
+    let url = c.current_url().await.unwrap().to_string();
+    assert_eq!(text("#appeal-state").await, "已受理");
+    assert!(
+        c.find(Locator::Css("#actions")).await.is_err(),
+        "nothing for the enterprise yet"
+    );
+    shot(&c, "60-appeal-raised").await;
+
+    // The officer routes it (the category's department is preselected) and answers.
+    log_in_as(&c, &base, "admin", "browser-test-pw").await;
+    c.goto(&url).await.unwrap();
+    appeal_action(&c, "assign", None).await;
+    assert!(text("#appeal-facts").await.contains("规划建设局"));
+    appeal_action(&c, "answer", Some("已协调物业维修屋面")).await;
+    assert_eq!(text("#appeal-state").await, "已答复");
+
+    // The enterprise says it is not solved: back with the department.
+    log_in_as(&c, &base, "qiye", "enterprise-test-pw").await;
+    c.goto(&url).await.unwrap();
+    appeal_action(&c, "not_solved", Some("维修后仍然漏水")).await;
+    assert_eq!(text("#appeal-state").await, "办理中");
+    assert!(text("#waiting").await.contains("待办结"));
+
+    // Answered again; confirmed solved and rated by the enterprise.
+    log_in_as(&c, &base, "admin", "browser-test-pw").await;
+    c.goto(&url).await.unwrap();
+    appeal_action(&c, "answer", Some("已更换屋面防水层")).await;
+    log_in_as(&c, &base, "qiye", "enterprise-test-pw").await;
+    c.goto(&url).await.unwrap();
+    appeal_action(&c, "solved", None).await;
+    assert_eq!(text("#appeal-state").await, "已办结（已解决）");
+    c.find(Locator::Css(
+        "#action-rate select[name=rating] option[value='4']",
+    ))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
+    appeal_action(&c, "rate", Some("第二次处理及时")).await;
+    let timeline = text("#timeline").await;
+    for step in [
+        "登记受理",
+        "分派",
+        "答复",
+        "未解决，退回",
+        "确认已解决",
+        "评价 4 / 5",
+    ] {
+        assert!(timeline.contains(step), "{step} in {timeline}");
+    }
+    shot(&c, "61-appeal-solved").await;
+    // The enterprise cannot see the zone's appeals.
+    c.goto(&format!("{base}/zones/1/appeals")).await.unwrap();
+    assert!(!text("body").await.contains("二号厂房屋面漏水"));
+
+    // The metrics: one more received; solved one more over two more attempts (closed and
+    // the reopening); one more satisfied rating.
+    log_in_as(&c, &base, "admin", "browser-test-pw").await;
+    c.goto(&format!("{base}/zones/1/appeals/metrics"))
+        .await
+        .unwrap();
+    assert_eq!(
+        number_in(&text("#appeal-kpis .kpi:nth-child(1) .kpi-value").await),
+        received + 1
+    );
+    let solved_after = numbers_in(&text("#appeal-kpis .kpi:nth-child(5) .kpi-note").await);
+    assert_eq!(
+        (solved_after[0], solved_after[1]),
+        (solved[0] + 1, solved[1] + 2)
+    );
+    let satisfied_after = numbers_in(&text("#appeal-kpis .kpi:nth-child(6) .kpi-note").await);
+    assert_eq!(
+        (satisfied_after[2], satisfied_after[3]),
+        (satisfied[2] + 1, satisfied[3] + 1),
+        "ratings of 4–5 and ratings given"
+    );
+    shot(&c, "62-appeal-metrics").await;
+    c.close().await.unwrap();
+}

@@ -17,7 +17,6 @@ use axum::{Json, Router};
 use chrono::NaiveDate;
 use devzone_core::appeals::metrics::Metrics;
 use devzone_core::appeals::rules::Escalation;
-use devzone_core::appeals::states::allowed_from;
 use devzone_core::appeals::validate::{ActionInput, AppealInput};
 use devzone_core::appeals::{AppealAction, AppealState, Channel, Resolution, Urgency};
 use devzone_core::validate::FieldError;
@@ -214,18 +213,34 @@ async fn appeal_for(s: &AppState, v: &Viewer, id: i64) -> ApiResult<appeal::Mode
         .ok_or_else(ApiError::not_found)
 }
 
-/// The actions `v` may take on an appeal in `state`: an enterprise account the enterprise's
-/// acts, an officer every act, an analyst none.
-pub fn actions_for(v: &Viewer, state: AppealState) -> Vec<AppealAction> {
+/// The actions `v` may take on the appeal today: an enterprise account the enterprise's
+/// acts, an officer every act, an analyst none; each only where the states allow it (a
+/// rated closure is not rated again, a reopening window that has passed offers no reopening,
+/// an answer still within the enterprise's wait cannot be closed without its word).
+pub fn actions_for(
+    v: &Viewer,
+    a: &appeal::Model,
+    rules: &devzone_core::appeals::AppealRules,
+    cal: &devzone_core::calendar::WorkCalendar,
+    today: NaiveDate,
+) -> Vec<AppealAction> {
     let enterprise = v.scope.enterprise.is_some();
     if !enterprise && !v.can_write() {
         return Vec::new();
     }
+    let state = appeals::state(a);
+    let cx = devzone_core::appeals::states::ActionContext {
+        closed_on: a.closed_on,
+        answered_on: a.answered_on,
+        rated: a.rating.is_some(),
+        on: Some(today),
+        reopen_days: rules.reopen_days,
+        close_from: a.answered_on.map(|on| rules.close_from(cal, on)),
+    };
     AppealAction::ALL
         .iter()
         .copied()
-        .filter(|a| allowed_from(*a).contains(&state))
-        .filter(|a| !enterprise || a.is_enterprise_word())
+        .filter(|x| devzone_core::appeals::states::next_state(state, *x, enterprise, &cx).is_ok())
         .collect()
 }
 
@@ -370,7 +385,7 @@ async fn get_appeal(
     let z = crate::zone_figures::appeals(&s, a.zone_id).await?;
     let today = devzone_core::calendar::today();
     Ok(Json(AppealDetail {
-        actions: actions_for(&v, appeals::state(&a)),
+        actions: actions_for(&v, &a, &z.rules, &z.calendar, today),
         events: appeals::events(&s.db.conn, a.id)
             .await?
             .into_iter()

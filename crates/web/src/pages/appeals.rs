@@ -824,7 +824,7 @@ async fn show_page(
             (e.on.to_string(), what, e.note.unwrap_or_default(), who)
         })
         .collect();
-    let actions = actions_for(v, appeals::state(&a))
+    let actions = actions_for(v, &a, rules, &z.calendar, today)
         .into_iter()
         .map(|x| (x.id().to_string(), t.tv("aaction", x.id())))
         .collect();
