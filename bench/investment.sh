@@ -12,10 +12,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N="${1:-10000}"
-PORT="${PORT:-18081}"
 cargo build --release -q
-BIN=target/release/devzone
-export DEVZONE_ADMIN_PASSWORD=bench-admin-pw
+source bench/lib.sh
 
 run() {
   local label="$1"; shift
@@ -34,47 +32,30 @@ run() {
     psql -q "$DEVZONE_BENCH_POSTGRES_URL" -c "$topup"
     echo "$label: $(psql -At "$DEVZONE_BENCH_POSTGRES_URL" -c 'select count(*) from project_events') project events"
   fi
-  "$BIN" serve --data-dir "$dir" --bind "127.0.0.1:$PORT" "$@" >/dev/null 2>&1 &
-  local pid=$!
-  for _ in $(seq 1 50); do "$BIN" healthcheck --bind "127.0.0.1:$PORT" >/dev/null 2>&1 && break; sleep 0.2; done
-  local jar="$dir/cookies"
-  curl -s -c "$jar" -b "$jar" "http://127.0.0.1:$PORT/login" -o "$dir/login.html"
-  local csrf; csrf=$(grep -o 'name="csrf" value="[^"]*"' "$dir/login.html" | cut -d'"' -f4)
-  curl -s -c "$jar" -b "$jar" -o /dev/null -d "csrf=$csrf&username=admin&password=$DEVZONE_ADMIN_PASSWORD&next=/" "http://127.0.0.1:$PORT/login"
-  local cookie; cookie="dz_session=$(awk '$6=="dz_session"{print $7}' "$jar")"
-  local token; token=$("$BIN" token create --user admin --data-dir "$dir" "$@" | tail -1)
-  local base="http://127.0.0.1:$PORT"
-  local api="$base/api/v1"
-  local total; total=$(curl -s -H "Authorization: Bearer $token" "$api/zones/1/projects?per_page=1" | grep -o '"total":[0-9]*' | cut -d: -f2)
+  serve "$dir" "$@"
+  local api="$BASE/api/v1"
+  local total; total=$(curl -s -H "Authorization: Bearer $TOKEN" "$api/zones/1/projects?per_page=1" | grep -o '"total":[0-9]*' | cut -d: -f2)
   echo "$label: $total projects in zone 1"
   # The summary: first request (reads every project), then kept.
   printf '%-62s %s s\n' "first request: /zones/1/investment" \
-    "$(curl -s -o /dev/null -w '%{time_total}' -H "Cookie: $cookie" "$base/zones/1/investment")"
+    "$(curl -s -o /dev/null -w '%{time_total}' -H "Cookie: $COOKIE" "$BASE/zones/1/investment")"
   local pages=(/zones/1/projects "/zones/1/projects?stage=negotiating&sort=investment&page=3"
     "/zones/1/projects?sort=investment&page=20" "/zones/1/projects?stalled=1&sort=last_activity"
     /zones/1/projects/board /zones/1/investment "/projects/$(( total / 2 ))")
-  printf '%-62s %5s %9s %9s %9s %9s\n' "$label page" HTTP first p50 p99 req/s
+  header "$label page"
   for path in "${pages[@]}"; do
-    local first; first=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' -H "Cookie: $cookie" "$base$path")
-    local out; out=$(wrk -t2 -c32 -d"${DURATION:-10s}" --timeout 30s --latency -H "Cookie: $cookie" "$base$path")
-    printf '%-62s %5s %8ss %9s %9s %9s\n' "$path" "${first% *}" "${first#* }" \
-      "$(awk '$1=="50%"{print $2}' <<<"$out")" "$(awk '$1=="99%"{print $2}' <<<"$out")" \
-      "$(awk '/Requests\/sec/{print $2}' <<<"$out")"
+    measure "$path"
   done
   for path in "/api/v1/zones/1/projects?per_page=50&page=7" "/api/v1/zones/1/investment/summary"; do
-    local first; first=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' -H "Authorization: Bearer $token" "$base$path")
-    local out; out=$(wrk -t2 -c32 -d"${DURATION:-10s}" --timeout 30s --latency -H "Authorization: Bearer $token" "$base$path")
-    printf '%-62s %5s %8ss %9s %9s %9s\n' "$path" "${first% *}" "${first#* }" \
-      "$(awk '$1=="50%"{print $2}' <<<"$out")" "$(awk '$1=="99%"{print $2}' <<<"$out")" \
-      "$(awk '/Requests\/sec/{print $2}' <<<"$out")"
+    measure "$path" token
   done
   # One write (a follow-up report), then the summary once: recomputed from every project.
-  local id; id=$(curl -s -H "Authorization: Bearer $token" "$api/zones/1/projects?stage=negotiating&per_page=1" | grep -o '"id":[0-9]*' | head -1 | cut -d: -f2)
-  echo "write: HTTP $(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+  local id; id=$(curl -s -H "Authorization: Bearer $TOKEN" "$api/zones/1/projects?stage=negotiating&per_page=1" | grep -o '"id":[0-9]*' | head -1 | cut -d: -f2)
+  echo "write: HTTP $(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
     -d '{"kind":"report","note":"bench"}' "$api/projects/$id/activities")"
   printf '%-62s %s s\n' "after a write: /api/v1/zones/1/investment/summary" \
-    "$(curl -s -o /dev/null -w '%{time_total}' -H "Authorization: Bearer $token" "$api/zones/1/investment/summary")"
-  kill $pid; wait $pid 2>/dev/null || true
+    "$(curl -s -o /dev/null -w '%{time_total}' -H "Authorization: Bearer $TOKEN" "$api/zones/1/investment/summary")"
+  stop
   rm -rf "$dir"
 }
 

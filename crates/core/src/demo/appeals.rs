@@ -408,6 +408,7 @@ mod tests {
                 id: i as i64,
                 received_on: a.draft.received_on,
                 category: a.draft.category.clone(),
+                urgency: a.draft.urgency,
                 department: a.progress.department.clone(),
                 park_id: None,
                 state: a.progress.state,

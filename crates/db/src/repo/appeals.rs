@@ -10,7 +10,7 @@ use crate::{Actor, DbError, DbResult, Scope};
 use chrono::NaiveDate;
 use devzone_core::appeals::metrics::AppealFacts;
 use devzone_core::appeals::progress::Progress;
-use devzone_core::appeals::rules::Dues;
+use devzone_core::appeals::rules::{Dues, waiting_step};
 use devzone_core::appeals::states::{ActionContext, allowed_from, next_state};
 use devzone_core::appeals::validate::{ActionDraft, AppealDraft};
 use devzone_core::appeals::{AppealRules, AppealState, Resolution, Urgency};
@@ -284,12 +284,37 @@ pub enum AppealSort {
     Due,
 }
 
-/// One page of a zone's appeals.
+impl AppealQuery {
+    /// Whether the zone's kept appeal figures can count the rows this query selects: all
+    /// but a title search and an enterprise's own (which its index counts quickly).
+    pub fn countable(&self) -> bool {
+        self.q.as_deref().is_none_or(|s| s.trim().is_empty()) && self.enterprise_id.is_none()
+    }
+
+    /// Whether an appeal of the kept figures is one this query selects (`countable` only).
+    pub fn matches(&self, a: &AppealFacts, today: NaiveDate) -> bool {
+        self.state.is_none_or(|s| a.state == s)
+            && self
+                .department
+                .as_deref()
+                .filter(|d| !d.is_empty())
+                .is_none_or(|d| a.department.as_deref() == Some(d))
+            && (self.categories.is_empty() || self.categories.contains(&a.category))
+            && self.urgency.is_none_or(|u| a.urgency == u)
+            && (!self.overdue
+                || waiting_step(a.state, a.first_answer_on, &a.dues)
+                    .is_some_and(|(_, due)| due < today))
+    }
+}
+
+/// One page of a zone's appeals. `kept`: the zone's kept appeal figures, which count the
+/// rows when the query allows (`AppealQuery::countable`) instead of a COUNT over the zone.
 pub async fn list<C: ConnectionTrait>(
     db: &C,
     zone_id: i64,
     f: &AppealQuery,
     today: NaiveDate,
+    kept: Option<&[AppealFacts]>,
 ) -> DbResult<super::Page<appeal::Model>> {
     let mut q = appeal::Entity::find().filter(appeal::Column::ZoneId.eq(zone_id));
     if let Some(s) = f.state {
@@ -321,7 +346,10 @@ pub async fn list<C: ConnectionTrait>(
             .order_by_with_nulls(appeal::Column::WaitingDue, Asc, NullOrdering::Last)
             .order_by_asc(appeal::Column::Id),
     };
-    super::paged(db, q, f.page, f.per_page).await
+    let total = kept
+        .filter(|_| f.countable())
+        .map(|rows| rows.iter().filter(|a| f.matches(a, today)).count() as u64);
+    super::paged_with(db, q, f.page, f.per_page, total).await
 }
 
 /// The columns the metrics read (the descriptions stay in the database).
@@ -330,6 +358,7 @@ struct FactsCols {
     id: i64,
     received_on: NaiveDate,
     category: String,
+    urgency: String,
     department: Option<String>,
     park_id: Option<i64>,
     state: String,
@@ -353,6 +382,7 @@ pub async fn facts_of_zone<C: ConnectionTrait>(db: &C, zone_id: i64) -> DbResult
             A::Id,
             A::ReceivedOn,
             A::Category,
+            A::Urgency,
             A::Department,
             A::ParkId,
             A::State,
@@ -376,6 +406,7 @@ pub async fn facts_of_zone<C: ConnectionTrait>(db: &C, zone_id: i64) -> DbResult
             id: r.id,
             received_on: r.received_on,
             category: r.category,
+            urgency: Urgency::parse(&r.urgency).unwrap_or(Urgency::Normal),
             department: r.department,
             park_id: r.park_id,
             state: AppealState::parse(&r.state).unwrap_or(AppealState::Received),

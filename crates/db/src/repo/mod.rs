@@ -64,18 +64,41 @@ where
     E: sea_orm::EntityTrait,
     E::Model: Sync,
 {
+    paged_with(db, q, page, per_page, None).await
+}
+
+/// As [`paged`], with the number of rows already known when the caller counted them from
+/// figures it keeps (then no COUNT is run: at 100,000 rows of a zone it took longer than
+/// the page).
+pub async fn paged_with<C, E>(
+    db: &C,
+    q: sea_orm::Select<E>,
+    page: u64,
+    per_page: u64,
+    known_total: Option<u64>,
+) -> crate::DbResult<Page<E::Model>>
+where
+    C: sea_orm::ConnectionTrait,
+    E: sea_orm::EntityTrait,
+    E::Model: Sync,
+{
     use sea_orm::{QuerySelect, QueryTrait};
     let per_page = per_page.clamp(1, MAX_PER_PAGE);
     let page = page_number(page);
-    let mut counting = q.clone();
-    QueryTrait::query(&mut counting).clear_order_by();
-    let total: i64 = counting
-        .select_only()
-        .column_as(sea_orm::sea_query::Expr::cust("COUNT(*)"), "n")
-        .into_tuple()
-        .one(db)
-        .await?
-        .unwrap_or(0);
+    let total = match known_total {
+        Some(n) => n as i64,
+        None => {
+            let mut counting = q.clone();
+            QueryTrait::query(&mut counting).clear_order_by();
+            counting
+                .select_only()
+                .column_as(sea_orm::sea_query::Expr::cust("COUNT(*)"), "n")
+                .into_tuple()
+                .one(db)
+                .await?
+                .unwrap_or(0)
+        }
+    };
     let items = q
         .offset((page - 1) * per_page)
         .limit(per_page)

@@ -327,7 +327,7 @@ async fn list_appeals(
         page,
         per_page,
     };
-    let found = appeals::list(&s.db.conn, id, &q, today).await?;
+    let found = appeals::list(&s.db.conn, id, &q, today, Some(&z.rows)).await?;
     Ok(Json(AppealList {
         items: found
             .items

@@ -258,13 +258,8 @@ async fn list_page(
     }
     let raw = raw.unwrap_or_default();
     let page_no = f.page.unwrap_or(1).max(1);
-    let found = appeals::list(
-        &state.db.conn,
-        id,
-        &query_of(&z, &f, page_no, PER_PAGE),
-        today,
-    )
-    .await?;
+    let q = query_of(&z, &f, page_no, PER_PAGE);
+    let found = appeals::list(&state.db.conn, id, &q, today, Some(&z.rows)).await?;
     let rows = rows_of(&state, &t, &z, id, &found.items, today).await?;
     let page = ListPage {
         c: Chrome::load(
@@ -308,7 +303,7 @@ async fn export(
     let mut page = 1;
     loop {
         let q = query_of(z, f, page, devzone_db::repo::MAX_PER_PAGE);
-        let found = appeals::list(&state.db.conn, zone.id, &q, today).await?;
+        let found = appeals::list(&state.db.conn, zone.id, &q, today, Some(&z.rows)).await?;
         let n = found.items.len() as u64;
         let rows = rows_of(state, &t, z, zone.id, &found.items, today).await?;
         for (a, r) in found.items.iter().zip(rows) {
@@ -644,7 +639,7 @@ async fn mine_page(
         per_page: PER_PAGE,
         ..Default::default()
     };
-    let found = appeals::list(&state.db.conn, e.zone_id, &q, today).await?;
+    let found = appeals::list(&state.db.conn, e.zone_id, &q, today, None).await?;
     let rows = rows_of(state, &t, &z, e.zone_id, &found.items, today).await?;
     let form = (v.scope.enterprise == Some(e.id)).then(|| {
         FormView::new(
@@ -1028,10 +1023,13 @@ async fn metrics_page(
         Some(p) => parks.get(p).map(|x| x.name.clone()).unwrap_or_default(),
         None => t.t("appeal.no_park").to_string(),
     };
+    let table = |id: &str, title: &str, lines: Vec<MetricsLine>| {
+        (id.to_string(), t.t(title).to_string(), lines)
+    };
     let tables = vec![
-        (
-            "by-department".to_string(),
-            t.t("appeal.by_department").to_string(),
+        table(
+            "by-department",
+            "appeal.by_department",
             p.by_department
                 .iter()
                 .map(|(d, m)| {
@@ -1043,9 +1041,9 @@ async fn metrics_page(
                 })
                 .collect(),
         ),
-        (
-            "by-category".to_string(),
-            t.t("appeal.by_category").to_string(),
+        table(
+            "by-category",
+            "appeal.by_category",
             p.by_category
                 .iter()
                 .map(|(c, m)| {
@@ -1057,17 +1055,17 @@ async fn metrics_page(
                 })
                 .collect(),
         ),
-        (
-            "by-park".to_string(),
-            t.t("appeal.by_park").to_string(),
+        table(
+            "by-park",
+            "appeal.by_park",
             p.by_park
                 .iter()
                 .map(|(k, m)| line(park_name(k), String::new(), m))
                 .collect(),
         ),
-        (
-            "by-month".to_string(),
-            t.t("appeal.by_month").to_string(),
+        table(
+            "by-month",
+            "appeal.by_month",
             p.by_month
                 .iter()
                 .map(|(k, m)| line(k.clone(), String::new(), m))
