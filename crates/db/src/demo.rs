@@ -210,7 +210,7 @@ pub async fn load_sized(
             ivd_cluster(db, zone_ids[zi]).await?;
         }
         self::projects::load(db, zi, z, zone_ids[zi], sizes.projects).await?;
-        self::appeals::load(db, zi, zone_ids[zi], sizes.appeals).await?;
+        self::appeals::load(db, zi, z, zone_ids[zi], sizes.appeals).await?;
     }
     meta::set(&db.conn, META_KEY, &n_enterprises.to_string()).await?;
     // The demo writes in bulk, outside the audit log: cached figures of its zones go stale.

@@ -106,6 +106,38 @@ pub async fn metrics(
         .await
 }
 
+/// One page of the zone's appeals, counted from the zone's kept figures when the query
+/// allows (the count of each filter kept too, per day, until the zone changes: counting
+/// 100,000 appeals on every request was most of a list's time).
+pub async fn list(
+    state: &AppState,
+    zone_id: i64,
+    z: &ZoneAppeals,
+    q: &devzone_db::repo::appeals::AppealQuery,
+    today: NaiveDate,
+) -> DbResult<devzone_db::repo::Page<devzone_db::entities::appeal::Model>> {
+    let total = if q.countable() {
+        let filter = devzone_db::repo::appeals::AppealQuery {
+            page: 0,
+            per_page: 0,
+            ..q.clone()
+        };
+        let key = Key::new("appeal_count", zone_id)
+            .with(format!("{filter:?}"))
+            .with(today);
+        let n = state
+            .memo
+            .get(&state.db.conn, key, || async {
+                Ok(z.rows.iter().filter(|a| filter.matches(a, today)).count() as u64)
+            })
+            .await?;
+        Some(*n)
+    } else {
+        None
+    };
+    devzone_db::repo::appeals::list(&state.db.conn, zone_id, q, today, total).await
+}
+
 /// A category's name in the reader's language (its id when the zone no longer has it).
 pub fn category_label(t: &Tr, rules: &AppealRules, id: &str) -> String {
     match rules.category(id) {

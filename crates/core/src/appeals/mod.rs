@@ -7,7 +7,9 @@ pub mod metrics;
 pub mod progress;
 pub mod rules;
 pub mod states;
+pub mod station;
 pub mod validate;
+pub mod visits;
 
 pub use rules::AppealRules;
 pub use states::{AppealAction, AppealState, Channel, Resolution, Urgency};

@@ -41,6 +41,8 @@ pub struct AppealDraft {
     pub urgency: Urgency,
     pub channel: Channel,
     pub received_on: NaiveDate,
+    /// The visit whose record it comes from (set by the caller, never from input).
+    pub visit_id: Option<i64>,
 }
 
 impl AppealInput {
@@ -100,6 +102,7 @@ impl AppealInput {
             urgency,
             channel,
             received_on,
+            visit_id: None,
         };
         r.done(d)
     }

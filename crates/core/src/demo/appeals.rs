@@ -3,8 +3,8 @@
 //! is loaded. Departments work at different speeds, so some deadlines are met and some
 //! missed; some answers are sent back as not solved, some closed without the enterprise's
 //! word, some reopened, some rated low, so that 办结率, 解决率 and 满意率 differ as they do in
-//! life. Also the State Council's holiday calendar for 2025 and 2026, which every demo zone
-//! keeps.
+//! life. Visits to about two in five enterprises, and one for each appeal raised on a visit.
+//! Also the State Council's holiday calendar for 2025 and 2026, which every demo zone keeps.
 
 use super::Rng;
 use crate::appeals::progress::Progress;
@@ -13,6 +13,7 @@ use crate::appeals::states::{
     ActionContext, AppealAction, AppealState, Channel, Urgency, next_state,
 };
 use crate::appeals::validate::{ActionDraft, AppealDraft};
+use crate::appeals::visits::VisitDraft;
 use crate::calendar::WorkCalendar;
 use chrono::{Days, NaiveDate};
 
@@ -190,6 +191,7 @@ pub fn year(
             urgency,
             channel,
             received_on: received,
+            visit_id: None,
         };
         let dues = rules.dues(cal, received, category, urgency);
         let mut life = Life {
@@ -387,6 +389,78 @@ fn play(l: &mut Life, rng: &mut Rng, category: &str, urgency: Urgency) {
             None,
         );
     }
+}
+
+/// A demo visit: to which enterprise (an index into the zone's enterprises), as recorded.
+pub struct DemoVisit {
+    pub enterprise_index: usize,
+    pub draft: VisitDraft,
+}
+
+const OFFICERS: &[&str] = &["张伟", "李娜", "王强", "刘洋", "陈静", "杨帆"];
+
+/// A year of visits for a zone of `enterprises`: about two in five enterprises visited in
+/// the last twelve months (the larger parks' more often), some twice, and a few visits
+/// planned for the coming weeks; and one visit for each appeal raised on a visit (`appeals`:
+/// the zone's appeals), on its day, whose issues it carried — `visit_of[i]` is the index of
+/// appeal `i`'s visit in the list returned.
+pub fn visits(
+    zone_index: usize,
+    enterprises: usize,
+    today: NaiveDate,
+    appeals: &[DemoAppeal],
+) -> (Vec<DemoVisit>, Vec<Option<usize>>) {
+    use crate::appeals::visits::VisitTopic::*;
+    let mut rng = Rng::new(0x5151 + zone_index as u64);
+    let mut out = Vec::new();
+    let topics = [
+        Operations, Policy, Financing, Talent, Space, Expansion, Safety,
+    ];
+    let draft =
+        |rng: &mut Rng, planned: Option<NaiveDate>, visited: Option<NaiveDate>| VisitDraft {
+            enterprise_id: None,
+            officer: rng.pick(OFFICERS).to_string(),
+            planned_on: planned,
+            visited_on: visited,
+            topics: vec![*rng.pick(&topics), Policy],
+            issues: None,
+            policies: Some("宣讲稳岗补贴、研发费用加计扣除等惠企政策。".into()),
+            next_step: Some("持续跟踪企业经营情况。".into()),
+        };
+    for e in 0..enterprises {
+        if rng.chance(0.4) {
+            let times = 1 + usize::from(rng.chance(0.3));
+            for _ in 0..times {
+                let day = today - Days::new(rng.below(365) as u64);
+                let mut d = draft(&mut rng, Some(day), Some(day));
+                d.topics.dedup();
+                out.push(DemoVisit {
+                    enterprise_index: e,
+                    draft: d,
+                });
+            }
+        } else if rng.chance(0.05) {
+            let day = today + Days::new(1 + rng.below(30) as u64);
+            out.push(DemoVisit {
+                enterprise_index: e,
+                draft: draft(&mut rng, Some(day), None),
+            });
+        }
+    }
+    let mut visit_of = vec![None; appeals.len()];
+    for (i, a) in appeals.iter().enumerate() {
+        if a.draft.channel == Channel::Visit {
+            let mut d = draft(&mut rng, None, Some(a.draft.received_on));
+            d.issues = Some(a.draft.description.clone());
+            d.topics = vec![Operations];
+            visit_of[i] = Some(out.len());
+            out.push(DemoVisit {
+                enterprise_index: a.enterprise_index,
+                draft: d,
+            });
+        }
+    }
+    (out, visit_of)
 }
 
 #[cfg(test)]

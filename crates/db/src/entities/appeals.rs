@@ -1,5 +1,5 @@
-//! Enterprise appeals: appeals, their events, each zone's appeal rules and each zone's
-//! working calendar.
+//! Serving enterprises: visits, appeals and their events, each zone's appeal rules and each
+//! zone's working calendar.
 
 pub mod appeal {
     use sea_orm::entity::prelude::*;
@@ -39,6 +39,7 @@ pub mod appeal {
         pub rating: Option<i16>,
         pub rating_comment: Option<String>,
         pub raised_by: String,
+        pub visit_id: Option<i64>,
         pub last_event_on: Date,
         pub created_at: DateTimeUtc,
     }
@@ -99,6 +100,34 @@ pub mod work_calendar {
         pub zone_id: i64,
         /// `devzone_core::calendar::WorkCalendar` as JSON.
         pub content: String,
+    }
+    no_relations!();
+}
+
+pub mod visit {
+    use sea_orm::entity::prelude::*;
+    use serde::{Deserialize, Serialize};
+
+    /// A visit to an enterprise, planned (`visited_on` empty) or made.
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, Serialize, Deserialize)]
+    #[sea_orm(table_name = "visits")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub zone_id: i64,
+        pub enterprise_id: i64,
+        /// The enterprise's park when the visit was recorded.
+        pub park_id: Option<i64>,
+        pub officer: String,
+        pub planned_on: Option<Date>,
+        pub visited_on: Option<Date>,
+        /// `devzone_core::appeals::visits::VisitTopic` ids, comma-separated.
+        pub topics: String,
+        pub issues: Option<String>,
+        pub policies: Option<String>,
+        pub next_step: Option<String>,
+        pub created_by: String,
+        pub created_at: DateTimeUtc,
     }
     no_relations!();
 }

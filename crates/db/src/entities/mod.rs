@@ -25,7 +25,7 @@ mod registry;
 mod requirements;
 
 pub use accounts::{api_token, audit, session, user, user_zone};
-pub use appeals::{appeal, appeal_event, appeal_rules, work_calendar};
+pub use appeals::{appeal, appeal_event, appeal_rules, visit, work_calendar};
 pub use chains::{
     chain_mapping, chain_settings, chain_target, chain_taxonomy, province_total, track_record,
     track_stage,

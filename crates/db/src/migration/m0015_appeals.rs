@@ -1,4 +1,4 @@
-//! Enterprise appeals: each appeal with its routing, the due days fixed when it was received
+//! Enterprise appeals and visits: each visit with its record; each appeal with its routing, the due days fixed when it was received
 //! and the milestones the metrics count, its dated events, each zone's appeal rules, and
 //! each zone's working calendar (holidays and swapped working weekends).
 
@@ -16,6 +16,39 @@ impl MigrationName for Migration {
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         use ForeignKeyAction::{Cascade, SetNull};
+        m.create_table(
+            Table::create()
+                .table("visits")
+                .col(big_pk_auto("id"))
+                .col(big_integer("zone_id"))
+                .col(big_integer("enterprise_id"))
+                .col(big_integer_null("park_id"))
+                .col(string("officer"))
+                .col(date_null("planned_on"))
+                .col(date_null("visited_on"))
+                .col(string("topics"))
+                .col(text_null("issues"))
+                .col(text_null("policies"))
+                .col(text_null("next_step"))
+                .col(string("created_by"))
+                .col(timestamp_with_time_zone("created_at"))
+                .foreign_key(&mut fk(("visits", "zone_id"), ("zones", "id"), Cascade))
+                .foreign_key(&mut fk(
+                    ("visits", "enterprise_id"),
+                    ("enterprises", "id"),
+                    Cascade,
+                ))
+                .foreign_key(&mut fk(("visits", "park_id"), ("parks", "id"), SetNull))
+                .take(),
+        )
+        .await?;
+        for (name, cols) in [
+            ("visits_zone", &["zone_id", "id"][..]),
+            ("visits_zone_visited", &["zone_id", "visited_on"][..]),
+            ("visits_enterprise", &["enterprise_id", "visited_on"][..]),
+        ] {
+            m.create_index(index("visits", name, cols, false)).await?;
+        }
         m.create_table(
             Table::create()
                 .table("appeals")
@@ -46,6 +79,8 @@ impl MigrationTrait for Migration {
                 .col(small_integer_null("rating"))
                 .col(text_null("rating_comment"))
                 .col(string("raised_by"))
+                // The visit whose record it came from.
+                .col(big_integer_null("visit_id"))
                 .col(date("last_event_on"))
                 .col(timestamp_with_time_zone("created_at"))
                 .foreign_key(&mut fk(("appeals", "zone_id"), ("zones", "id"), Cascade))
@@ -55,6 +90,7 @@ impl MigrationTrait for Migration {
                     Cascade,
                 ))
                 .foreign_key(&mut fk(("appeals", "park_id"), ("parks", "id"), SetNull))
+                .foreign_key(&mut fk(("appeals", "visit_id"), ("visits", "id"), SetNull))
                 .take(),
         )
         .await?;

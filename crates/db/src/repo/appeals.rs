@@ -113,6 +113,7 @@ pub async fn create(
         answer_due: Set(dues.answer),
         resolve_due: Set(dues.resolve),
         raised_by: Set(actor.username.clone()),
+        visit_id: Set(d.visit_id),
         created_at: Set(chrono::Utc::now()),
         ..Default::default()
     };
@@ -249,6 +250,15 @@ pub(crate) fn set_progress(m: &mut appeal::ActiveModel, p: &Progress) {
     m.waiting_due = Set(p.waiting_due);
 }
 
+/// The appeals raised from a visit.
+pub async fn of_visit<C: ConnectionTrait>(db: &C, visit_id: i64) -> DbResult<Vec<appeal::Model>> {
+    Ok(appeal::Entity::find()
+        .filter(appeal::Column::VisitId.eq(visit_id))
+        .order_by_asc(appeal::Column::Id)
+        .all(db)
+        .await?)
+}
+
 /// An appeal's events, oldest first.
 pub async fn events<C: ConnectionTrait>(db: &C, appeal_id: i64) -> DbResult<Vec<event::Model>> {
     Ok(event::Entity::find()
@@ -307,14 +317,15 @@ impl AppealQuery {
     }
 }
 
-/// One page of a zone's appeals. `kept`: the zone's kept appeal figures, which count the
-/// rows when the query allows (`AppealQuery::countable`) instead of a COUNT over the zone.
+/// One page of a zone's appeals. `total`: the number of rows the query selects when the
+/// caller counted them from the zone's kept figures (`AppealQuery::countable`, `matches`);
+/// else a COUNT over the zone's appeals gives it.
 pub async fn list<C: ConnectionTrait>(
     db: &C,
     zone_id: i64,
     f: &AppealQuery,
     today: NaiveDate,
-    kept: Option<&[AppealFacts]>,
+    total: Option<u64>,
 ) -> DbResult<super::Page<appeal::Model>> {
     let mut q = appeal::Entity::find().filter(appeal::Column::ZoneId.eq(zone_id));
     if let Some(s) = f.state {
@@ -346,9 +357,6 @@ pub async fn list<C: ConnectionTrait>(
             .order_by_with_nulls(appeal::Column::WaitingDue, Asc, NullOrdering::Last)
             .order_by_asc(appeal::Column::Id),
     };
-    let total = kept
-        .filter(|_| f.countable())
-        .map(|rows| rows.iter().filter(|a| f.matches(a, today)).count() as u64);
     super::paged_with(db, q, f.page, f.per_page, total).await
 }
 

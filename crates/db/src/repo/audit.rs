@@ -52,6 +52,7 @@ audited_in_zone! {
     track_record => "track_record",
     project => "project",
     appeal => "appeal",
+    visit => "visit",
 }
 
 impl Audited for crate::entities::zone::Model {

@@ -105,6 +105,7 @@ backed_up! {
     "project_events" => project_event,
     "project_funds" => project_funds,
     "investment_rules" => investment_rules,
+    "visits" => visit,
     "appeals" => appeal,
     "appeal_events" => appeal_event,
     "appeal_rules" => appeal_rules,

@@ -19,12 +19,14 @@ pub mod projects;
 pub mod requirements;
 pub mod revitalisation;
 pub mod scoped;
+pub mod station;
 pub mod stats;
 pub mod tiers;
 pub mod tracks;
 pub mod transfer;
 pub mod users;
 pub mod versions;
+pub mod visits;
 pub mod zones;
 
 /// One page of a list, with the total number of matching records.

@@ -4,7 +4,7 @@
 
 use crate::entities::{
     appeal, building, chain_mapping, chain_target, enterprise, evaluation_run, import, lease, park,
-    plot, project, requirement, revitalisation_case, track_record, unit,
+    plot, project, requirement, revitalisation_case, track_record, unit, visit,
 };
 use crate::{DbError, DbResult, Scope};
 use devzone_core::validate::FieldError;
@@ -41,6 +41,7 @@ in_zone!(
     import,
     project,
     appeal,
+    visit,
 );
 
 /// Record `id` of `E`, if it exists and lies in a zone `scope` allows.

@@ -250,7 +250,9 @@ async fn an_appeal_lives_through_its_states_and_the_metrics_count_its_reopening(
             let counted = appeals::list(&db.conn, z.id, &q, today, None)
                 .await
                 .unwrap();
-            let kept = appeals::list(&db.conn, z.id, &q, today, Some(&kept))
+            let n = kept.iter().filter(|a| q.matches(a, today)).count() as u64;
+            assert!(q.countable());
+            let kept = appeals::list(&db.conn, z.id, &q, today, Some(n))
                 .await
                 .unwrap();
             assert_eq!(counted.total, kept.total, "{}: {q:?}", t.label);
@@ -264,9 +266,76 @@ async fn an_appeal_lives_through_its_states_and_the_metrics_count_its_reopening(
         );
         assert!(late.items.iter().all(|x| x.waiting_due.unwrap() < today));
 
-        // A zone archive carries the appeals, their events, rules and calendar.
-        let mut rules2 = AppealRules::default();
-        rules2.leader = Some("王主任".into());
+        // Visits: one recorded, coverage counted, an appeal raised from it linked to it.
+        use devzone_core::appeals::visits::VisitInput;
+        use devzone_db::repo::visits;
+        let since = today - chrono::Days::new(365);
+        let before = visits::coverage(&db.conn, z.id, since, today)
+            .await
+            .unwrap();
+        assert!(before.all.visited > 0 && before.all.visited < before.all.enterprises);
+        let never = visits::not_visited(
+            &db.conn,
+            z.id,
+            since,
+            1,
+            500,
+            before.all.enterprises - before.all.visited,
+        )
+        .await
+        .unwrap();
+        assert_eq!(never.total, before.all.enterprises - before.all.visited);
+        let target = never.items[0].clone();
+        let v = VisitInput {
+            enterprise_id: Some(target.id),
+            visited_on: today.to_string().as_str().into(),
+            topics: vec!["talent".into()],
+            issues: Some("缺少熟练焊工 20 名".into()),
+            ..Default::default()
+        }
+        .validate("走访专员", today)
+        .unwrap();
+        let made = visits::create(&db.conn, &officer, z.id, &v).await.unwrap();
+        assert_eq!(
+            (made.park_id, made.topics.as_str()),
+            (target.park_id, "talent")
+        );
+        let after = visits::coverage(&db.conn, z.id, since, today)
+            .await
+            .unwrap();
+        assert_eq!(after.all.visited, before.all.visited + 1, "{}", t.label);
+        let park = |c: &visits::CoverageFigures| {
+            c.by_park
+                .iter()
+                .find(|(p, _)| *p == target.park_id)
+                .unwrap()
+                .1
+                .visited
+        };
+        assert_eq!(park(&after), park(&before) + 1);
+        let mut from_visit = AppealInput {
+            enterprise_id: Some(target.id),
+            title: "缺少熟练焊工".into(),
+            description: made.issues.clone().unwrap(),
+            category: "recruitment".into(),
+            urgency: None,
+            channel: Some("visit".into()),
+            received_on: today.to_string().as_str().into(),
+        }
+        .validate(&rules, false, today)
+        .unwrap();
+        from_visit.visit_id = Some(made.id);
+        let linked = appeals::create(&db.conn, &officer, z.id, &rules, &cal, &from_visit, false)
+            .await
+            .unwrap();
+        assert_eq!(linked.visit_id, Some(made.id));
+        assert_eq!(appeals::of_visit(&db.conn, made.id).await.unwrap().len(), 1);
+
+        // A zone archive carries the visits, appeals, their events, rules and calendar.
+        let rules2 = AppealRules {
+            leader: Some("王主任".into()),
+            ..Default::default()
+        };
         appeals::set_rules(&db.conn, &officer, z.id, &rules2)
             .await
             .unwrap();
@@ -292,7 +361,7 @@ async fn an_appeal_lives_through_its_states_and_the_metrics_count_its_reopening(
             .unwrap();
         assert_eq!(
             copied.len(),
-            devzone_core::demo::appeals::APPEALS_PER_ZONE + 1
+            devzone_core::demo::appeals::APPEALS_PER_ZONE + 2
         );
         let copied_events = devzone_db::entities::appeal_event::Entity::find()
             .filter(devzone_db::entities::appeal_event::Column::ZoneId.eq(copy.zone_id))
@@ -308,10 +377,69 @@ async fn an_appeal_lives_through_its_states_and_the_metrics_count_its_reopening(
                 .as_deref(),
             Some("王主任")
         );
+        let visit_count = |c: &sea_orm::DatabaseConnection, zone: i64| {
+            let c = c.clone();
+            async move {
+                devzone_db::entities::visit::Entity::find()
+                    .filter(devzone_db::entities::visit::Column::ZoneId.eq(zone))
+                    .count(&c)
+                    .await
+                    .unwrap()
+            }
+        };
+        assert_eq!(
+            visit_count(&fresh.db.conn, copy.zone_id).await,
+            visit_count(&db.conn, z.id).await
+        );
+        let copied_linked = devzone_db::entities::appeal::Entity::find()
+            .filter(devzone_db::entities::appeal::Column::ZoneId.eq(copy.zone_id))
+            .filter(devzone_db::entities::appeal::Column::VisitId.is_not_null())
+            .count(&fresh.db.conn)
+            .await
+            .unwrap();
+        assert!(
+            copied_linked > 1,
+            "the demo's visit appeals and the new one keep their visits"
+        );
         let copied_cal: WorkCalendar = calendar::get(&fresh.db.conn, copy.zone_id)
             .await
             .unwrap()
             .unwrap();
         assert_eq!(copied_cal, cal);
+    }
+}
+
+#[tokio::test]
+async fn tianjin_binhai_has_its_ten_monitoring_points_of_three_kinds() {
+    for t in all().await {
+        let db = &t.db;
+        devzone_db::demo::load(db, 240, &mut |_, _| {})
+            .await
+            .unwrap();
+        let today = devzone_core::calendar::today();
+        // Tianjin Binhai's monitoring station: exactly ten points, 3 state-owned, 4 private,
+        // 3 foreign-invested.
+        let tianjin = zone::Entity::find()
+            .filter(zone::Column::Name.eq("天津滨海高新技术产业开发区"))
+            .one(&db.conn)
+            .await
+            .unwrap()
+            .unwrap();
+        let points = devzone_db::repo::station::points(&db.conn, tianjin.id, today, today)
+            .await
+            .unwrap();
+        assert_eq!(points.len(), 10, "{}", t.label);
+        use devzone_core::appeals::station::PointKind;
+        let kind = |p: &devzone_db::repo::station::Point| {
+            PointKind::of(devzone_core::model::Ownership::parse(&p.enterprise.ownership).unwrap())
+        };
+        for (k, n) in devzone_core::appeals::station::TIANJIN_POINTS {
+            assert_eq!(points.iter().filter(|p| kind(p) == k).count(), n, "{k}");
+        }
+        let first = zone::Entity::find().one(&db.conn).await.unwrap().unwrap();
+        let elsewhere = devzone_db::repo::station::points(&db.conn, first.id, today, today)
+            .await
+            .unwrap();
+        assert!(elsewhere.is_empty());
     }
 }

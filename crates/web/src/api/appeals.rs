@@ -2,7 +2,8 @@
 //! timeline and what it waits on, raising one, acting on one, and the metrics of a period.
 //! An enterprise account sees and raises its own enterprise's appeals only, and takes only
 //! the enterprise's acts (confirm, send back, reopen, rate); officers route, answer and
-//! close; analysts read. The metrics are the zone's: not for enterprise accounts.
+//! close; analysts read. The metrics and the monitoring station's points are the zone's: not
+//! for enterprise accounts.
 
 use super::paging::{Paging, list_of};
 use crate::AppState;
@@ -32,11 +33,19 @@ pub fn routes() -> Router<AppState> {
         .route("/zones/{id}/appeals/metrics", get(appeal_metrics))
         .route("/appeals/{id}", get(get_appeal))
         .route("/appeals/{id}/actions", post(act))
+        .route("/zones/{id}/monitoring-points", get(monitoring_points))
 }
 
 #[derive(OpenApi)]
 #[openapi(
-    paths(list_appeals, create_appeal, get_appeal, act, appeal_metrics),
+    paths(
+        list_appeals,
+        create_appeal,
+        get_appeal,
+        act,
+        appeal_metrics,
+        monitoring_points
+    ),
     components(schemas(
         AppealOut,
         AppealList,
@@ -48,6 +57,8 @@ pub fn routes() -> Router<AppState> {
         MetricsOut,
         MetricsRow,
         GroupMetrics,
+        PointOut,
+        PointList,
         AppealState,
         AppealAction,
         Urgency,
@@ -327,7 +338,7 @@ async fn list_appeals(
         page,
         per_page,
     };
-    let found = appeals::list(&s.db.conn, id, &q, today, Some(&z.rows)).await?;
+    let found = crate::appeals::list(&s, id, &z, &q, today).await?;
     Ok(Json(AppealList {
         items: found
             .items
@@ -531,5 +542,81 @@ async fn appeal_metrics(
         by_category: groups(&p.by_category, |k| Some(k.clone())),
         by_park: groups(&p.by_park, |k| k.map(|p| p.to_string())),
         by_month: groups(&p.by_month, |k| Some(k.clone())),
+    }))
+}
+
+/// A monitoring point of the zone's business-environment station.
+#[derive(Serialize, ToSchema)]
+pub struct PointOut {
+    pub enterprise_id: i64,
+    pub name: String,
+    pub credit_code: String,
+    pub park_id: Option<i64>,
+    /// `state_owned`, `private`, `foreign` or `other`, from the enterprise's ownership.
+    pub kind: String,
+    pub ownership: String,
+    pub since: NaiveDate,
+    pub until: Option<NaiveDate>,
+    /// Appeals it raised in the last twelve months.
+    pub appeals: u64,
+}
+
+list_of!(
+    /// A page of the station's monitoring points.
+    PointList,
+    PointOut
+);
+
+/// The zone's monitoring points today, with the appeals each raised in the last twelve
+/// months.
+pub async fn points(
+    s: &AppState,
+    zone_id: i64,
+) -> Result<Vec<devzone_db::repo::station::Point>, devzone_db::DbError> {
+    let today = devzone_core::calendar::today();
+    let since = today
+        .checked_sub_months(chrono::Months::new(12))
+        .unwrap_or(today);
+    devzone_db::repo::station::points(&s.db.conn, zone_id, today, since).await
+}
+
+#[utoipa::path(get, path = "/api/v1/zones/{id}/monitoring-points", params(("id" = i64, Path), Paging), responses((status = 200, body = PointList), (status = 404, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
+async fn monitoring_points(
+    State(s): State<AppState>,
+    ApiViewer(v): ApiViewer,
+    Path(id): Path<i64>,
+    Query(paging): Query<Paging>,
+) -> ApiResult<Json<PointList>> {
+    zone_in_scope(&s, &v, id).await?;
+    let (page, per_page) = paging.checked()?;
+    let all = points(&s, id).await?;
+    let total = all.len() as u64;
+    let items = all
+        .into_iter()
+        .skip(((page - 1) * per_page) as usize)
+        .take(per_page as usize)
+        .map(|p| {
+            let ownership = devzone_core::model::Ownership::parse(&p.enterprise.ownership)
+                .unwrap_or(devzone_core::model::Ownership::Other);
+            PointOut {
+                enterprise_id: p.enterprise.id,
+                name: p.enterprise.name,
+                credit_code: p.enterprise.credit_code,
+                park_id: p.enterprise.park_id,
+                kind: devzone_core::appeals::station::PointKind::of(ownership)
+                    .id()
+                    .into(),
+                ownership: p.enterprise.ownership,
+                since: p.since,
+                until: p.until,
+                appeals: p.appeals,
+            }
+        })
+        .collect();
+    Ok(Json(PointList {
+        items,
+        total,
+        page,
+        per_page,
     }))
 }

@@ -13,6 +13,7 @@ pub mod land;
 pub mod paging;
 pub mod records;
 pub mod tiers;
+pub mod visits;
 
 use crate::AppState;
 use crate::error::ApiError;
@@ -57,6 +58,7 @@ pub fn routes() -> Router<AppState> {
         .merge(tiers::routes())
         .merge(investment::routes())
         .merge(appeals::routes())
+        .merge(visits::routes())
         .fallback(|| async { ApiError::not_found() })
 }
 
@@ -93,6 +95,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
     doc.merge(tiers::TierDoc::openapi());
     doc.merge(investment::InvestmentDoc::openapi());
     doc.merge(appeals::AppealsDoc::openapi());
+    doc.merge(visits::VisitsDoc::openapi());
     describe_responses(&mut doc);
     doc
 }

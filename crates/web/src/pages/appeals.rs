@@ -259,7 +259,7 @@ async fn list_page(
     let raw = raw.unwrap_or_default();
     let page_no = f.page.unwrap_or(1).max(1);
     let q = query_of(&z, &f, page_no, PER_PAGE);
-    let found = appeals::list(&state.db.conn, id, &q, today, Some(&z.rows)).await?;
+    let found = crate::appeals::list(&state, id, &z, &q, today).await?;
     let rows = rows_of(&state, &t, &z, id, &found.items, today).await?;
     let page = ListPage {
         c: Chrome::load(
@@ -303,7 +303,7 @@ async fn export(
     let mut page = 1;
     loop {
         let q = query_of(z, f, page, devzone_db::repo::MAX_PER_PAGE);
-        let found = appeals::list(&state.db.conn, zone.id, &q, today, Some(&z.rows)).await?;
+        let found = crate::appeals::list(state, zone.id, z, &q, today).await?;
         let n = found.items.len() as u64;
         let rows = rows_of(state, &t, z, zone.id, &found.items, today).await?;
         for (a, r) in found.items.iter().zip(rows) {

@@ -15,6 +15,7 @@ mod revitalisation;
 mod taxonomy_form;
 pub(crate) mod tiers;
 mod tracks;
+mod visits;
 
 use crate::AppState;
 use axum::Router;
@@ -36,6 +37,7 @@ pub fn routes() -> Router<AppState> {
         .merge(tiers::routes())
         .merge(investment::routes())
         .merge(appeals::routes())
+        .merge(visits::routes())
         .merge(admin::routes())
 }
 

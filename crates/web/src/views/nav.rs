@@ -79,6 +79,8 @@ const MODULES: &[(&str, &str, &str, &[Sub])] = &[
         "/appeals",
         &[
             ("appeal_metrics", "nav.appeal_metrics", "/appeals/metrics"),
+            ("visits", "nav.visits", "/visits"),
+            ("station", "nav.station", "/monitoring-points"),
             ("appeal_rules", "nav.appeal_rules", "/appeals/rules"),
             ("calendar", "nav.calendar", "/calendar"),
         ],
@@ -120,6 +122,8 @@ pub fn active_key(path: &str) -> &'static str {
         ["zones", _, "appeals", "metrics"] => "appeal_metrics",
         ["zones", _, "appeals", "rules"] => "appeal_rules",
         ["zones", _, "calendar"] => "calendar",
+        ["zones", _, "visits", ..] | ["visits", ..] => "visits",
+        ["zones", _, "monitoring-points"] => "station",
         ["zones", _, "appeals", ..] | ["appeals", ..] => "appeals",
         ["zones", _, "imports", "precedence"] => "precedence",
         ["zones", _, "imports", ..] | ["imports", ..] => "imports",

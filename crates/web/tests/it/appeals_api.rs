@@ -1,7 +1,8 @@
 //! Appeals through the API and the pages on SQLite and PostgreSQL: a table of who may do
 //! what (the enterprise role over every appeal endpoint and page), an enterprise that never
 //! sees another's appeal, the life of an appeal by its two parties, the metrics following a
-//! write, and the rules and calendar refused with their place and saved when right.
+//! write, the rules and calendar refused with their place and saved when right, and visits
+//! (who may see them, one made an appeal in one step, the form's topics).
 
 use crate::http::{app, call, log_in, page, post_form, setup};
 use axum::http::StatusCode;
@@ -505,6 +506,163 @@ async fn appeals_are_kept_between_an_enterprise_and_the_zone() {
         assert!(
             html.contains("form-errors"),
             "an unknown enterprise is refused"
+        );
+        // Visits: officers record, analysts read, enterprises see nothing.
+        let visit = json!({"enterprise_id": other_enterprise, "visited_on": devzone_core::calendar::today().to_string(),
+            "topics": ["talent", "policy"], "issues": "缺少熟练焊工"});
+        let (s, made) = call(
+            &app,
+            "POST",
+            "/api/v1/zones/1/visits",
+            Some(&officer),
+            Some(visit.clone()),
+        )
+        .await;
+        assert_eq!(s, StatusCode::CREATED, "{made}");
+        let visit_id = made["id"].as_i64().unwrap();
+        for (method, uri, token, body, status) in [
+            (
+                "GET",
+                "/api/v1/zones/1/visits",
+                &analyst,
+                None,
+                StatusCode::OK,
+            ),
+            (
+                "GET",
+                "/api/v1/zones/1/visits?status=done",
+                &officer,
+                None,
+                StatusCode::OK,
+            ),
+            (
+                "GET",
+                "/api/v1/zones/1/visits?status=soon",
+                &officer,
+                None,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            (
+                "GET",
+                "/api/v1/zones/1/visits",
+                &ent,
+                None,
+                StatusCode::NOT_FOUND,
+            ),
+            (
+                "GET",
+                "/api/v1/zones/1/monitoring-points",
+                &analyst,
+                None,
+                StatusCode::OK,
+            ),
+            (
+                "GET",
+                "/api/v1/zones/1/monitoring-points",
+                &ent,
+                None,
+                StatusCode::NOT_FOUND,
+            ),
+            (
+                "POST",
+                "/api/v1/zones/1/visits",
+                &analyst,
+                Some(visit.clone()),
+                StatusCode::FORBIDDEN,
+            ),
+            (
+                "POST",
+                "/api/v1/zones/1/visits",
+                &ent,
+                Some(visit.clone()),
+                StatusCode::NOT_FOUND,
+            ),
+            (
+                "POST",
+                "/api/v1/zones/1/visits",
+                &officer,
+                Some(json!({"enterprise_id": other_enterprise, "topics": ["gossip"]})),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+        ] {
+            let (s, b) = call(&app, method, uri, Some(token), body).await;
+            assert_eq!(s, status, "{l}: {method} {uri}: {b}");
+        }
+        for uri in [
+            "/zones/1/visits".to_string(),
+            "/zones/1/visits/due".to_string(),
+            format!("/visits/{visit_id}"),
+            "/zones/1/monitoring-points".to_string(),
+        ] {
+            assert_eq!(
+                page(&app, &ec, &uri).await.0,
+                StatusCode::NOT_FOUND,
+                "{l}: {uri}"
+            );
+            assert_eq!(page(&app, &oc, &uri).await.0, StatusCode::OK, "{l}: {uri}");
+        }
+        // A visit's issues become an appeal in one step, linked to the visit.
+        let (s, to) = post_form(
+            &app,
+            &oc,
+            &format!("/visits/{visit_id}/appeal"),
+            &format!("csrf={csrf}&category=recruitment&title="),
+        )
+        .await;
+        assert_eq!(s, StatusCode::SEE_OTHER, "{to}");
+        let appeal_id: i64 = to.trim_start_matches("/appeals/").parse().unwrap();
+        let (_, a) = call(
+            &app,
+            "GET",
+            &format!("/api/v1/appeals/{appeal_id}"),
+            Some(&officer),
+            None,
+        )
+        .await;
+        assert_eq!(
+            (a["appeal"]["channel"].clone(), a["appeal"]["title"].clone()),
+            (json!("visit"), json!("缺少熟练焊工"))
+        );
+        let (_, html) = page(&app, &oc, &format!("/visits/{visit_id}")).await;
+        assert!(html.contains(&format!("/appeals/{appeal_id}")));
+        // The visit form: topics ticked one by one, a visit without a day refused.
+        let (s, to) = post_form(
+            &app,
+            &oc,
+            "/zones/1/visits",
+            &format!(
+                "csrf={csrf}&enterprise={code}&planned_on=&visited_on=&topics=talent&topics=space"
+            ),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{to}");
+        assert!(to.contains("请填写计划日期或走访日期"), "{to}");
+        let (s, to) = post_form(
+            &app,
+            &oc,
+            "/zones/1/visits",
+            &format!(
+                "csrf={csrf}&enterprise={code}&visited_on={}&topics=talent&topics=space",
+                devzone_core::calendar::today()
+            ),
+        )
+        .await;
+        assert_eq!(s, StatusCode::SEE_OTHER, "{to}");
+        let (_, list) = call(
+            &app,
+            "GET",
+            &format!("/api/v1/zones/1/visits?enterprise_id={other_enterprise}"),
+            Some(&officer),
+            None,
+        )
+        .await;
+        assert!(
+            list["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|x| x["topics"] == json!(["talent", "space"])),
+            "{list}"
         );
     }
 }

@@ -1,9 +1,9 @@
-//! The appeals part of a zone export: appeals with their events, the enterprise and park each
-//! concerns (by credit code and park name), the zone's appeal rules and working calendar.
-//! As for projects, an appeal's key is its place in appeals.csv (from 1) and zone ids are
-//! written as 0.
+//! The serving part of a zone export: visits, appeals with their events, the enterprise and
+//! park each concerns (by credit code and park name), the zone's appeal rules and working
+//! calendar. As for projects, a record's key is its place in its file (from 1), an appeal
+//! names its visit by that key, and zone ids are written as 0.
 
-use crate::entities::{appeal, appeal_event, appeal_rules, work_calendar};
+use crate::entities::{appeal, appeal_event, appeal_rules, visit, work_calendar};
 use crate::{DbError, DbResult};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::NotSet, ActiveValue::Set, ColumnTrait, ConnectionTrait,
@@ -12,14 +12,17 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
-pub(super) const FILES: [&str; 4] = [
+pub(super) const FILES: [&str; 6] = [
     "appeals.csv",
     "appeal_keys.csv",
     "appeal_events.csv",
     "appeal_settings.csv",
+    "visits.csv",
+    "visit_keys.csv",
 ];
 
-/// Whom an appeal concerns: its key, the enterprise's credit code and the park's name.
+/// Whom an appeal or a visit concerns: its key (`appeal` in both files), the enterprise's
+/// credit code and the park's name.
 #[derive(Debug, Serialize, Deserialize)]
 struct KeyRow {
     appeal: i64,
@@ -42,6 +45,29 @@ pub(super) async fn export<C: ConnectionTrait>(
     code_of: &HashMap<i64, String>,
 ) -> DbResult<Vec<(&'static str, u64, Vec<u8>)>> {
     use super::csv_bytes;
+    let mut visits = visit::Entity::find()
+        .filter(visit::Column::ZoneId.eq(zone_id))
+        .order_by_asc(visit::Column::Id)
+        .all(db)
+        .await?;
+    let visit_key: HashMap<i64, i64> = visits
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (v.id, i as i64 + 1))
+        .collect();
+    let mut visit_keys = Vec::with_capacity(visits.len());
+    for v in &mut visits {
+        let code = code_of
+            .get(&v.enterprise_id)
+            .cloned()
+            .ok_or_else(|| DbError::Other(format!("visit {}: enterprise not in the zone", v.id)))?;
+        visit_keys.push(KeyRow {
+            appeal: visit_key[&v.id],
+            credit_code: code,
+            park: v.park_id.and_then(|p| park_name.get(&p).cloned()),
+        });
+        (v.id, v.zone_id, v.enterprise_id, v.park_id) = (visit_key[&v.id], 0, 0, None);
+    }
     let mut appeals = appeal::Entity::find()
         .filter(appeal::Column::ZoneId.eq(zone_id))
         .order_by_asc(appeal::Column::Id)
@@ -63,6 +89,7 @@ pub(super) async fn export<C: ConnectionTrait>(
             park: a.park_id.and_then(|p| park_name.get(&p).cloned()),
         });
         (a.id, a.zone_id, a.enterprise_id, a.park_id) = (key[&a.id], 0, 0, None);
+        a.visit_id = a.visit_id.and_then(|v| visit_key.get(&v).copied());
     }
     let mut events = appeal_event::Entity::find()
         .filter(appeal_event::Column::ZoneId.eq(zone_id))
@@ -91,6 +118,8 @@ pub(super) async fn export<C: ConnectionTrait>(
         (FILES[1], keys.len() as u64, csv_bytes(&keys)?),
         (FILES[2], events.len() as u64, csv_bytes(&events)?),
         (FILES[3], settings.len() as u64, csv_bytes(&settings)?),
+        (FILES[4], visits.len() as u64, csv_bytes(&visits)?),
+        (FILES[5], visit_keys.len() as u64, csv_bytes(&visit_keys)?),
     ])
 }
 
@@ -119,6 +148,14 @@ pub(super) fn row_counts(files: &Files) -> DbResult<HashMap<&'static str, usize>
             FILES[3],
             read_csv::<SettingRow>(FILES[3], get(files, FILES[3]))?.len(),
         ),
+        (
+            FILES[4],
+            read_csv::<visit::Model>(FILES[4], get(files, FILES[4]))?.len(),
+        ),
+        (
+            FILES[5],
+            read_csv::<KeyRow>(FILES[5], get(files, FILES[5]))?.len(),
+        ),
     ]))
 }
 
@@ -131,6 +168,36 @@ pub(super) async fn import<C: ConnectionTrait>(
 ) -> DbResult<()> {
     use super::read_csv;
     let bad = |file: &str, what: String| DbError::Other(format!("{file}: {what}"));
+    let who = |file: &str, key: i64, keys: &HashMap<i64, KeyRow>| -> DbResult<(i64, Option<i64>)> {
+        let k = keys
+            .get(&key)
+            .ok_or_else(|| bad(file, format!("no row for {key}")))?;
+        let enterprise = *id_of.get(&k.credit_code).ok_or_else(|| {
+            bad(
+                file,
+                format!("{key}: no enterprise {} in the archive", k.credit_code),
+            )
+        })?;
+        Ok((
+            enterprise,
+            k.park.as_ref().and_then(|p| park_id.get(p).copied()),
+        ))
+    };
+    let visit_keys: HashMap<i64, KeyRow> = read_csv::<KeyRow>(FILES[5], get(files, FILES[5]))?
+        .into_iter()
+        .map(|r| (r.appeal, r))
+        .collect();
+    let mut visit_id: HashMap<i64, i64> = HashMap::new();
+    for v in read_csv::<visit::Model>(FILES[4], get(files, FILES[4]))? {
+        let key = v.id;
+        let (enterprise, park) = who(FILES[5], key, &visit_keys)?;
+        let mut m = v.into_active_model();
+        m.id = NotSet;
+        m.zone_id = Set(zone_id);
+        m.enterprise_id = Set(enterprise);
+        m.park_id = Set(park);
+        visit_id.insert(key, m.insert(tx).await?.id);
+    }
     let keys: HashMap<i64, KeyRow> = read_csv::<KeyRow>(FILES[1], get(files, FILES[1]))?
         .into_iter()
         .map(|r| (r.appeal, r))
@@ -138,23 +205,22 @@ pub(super) async fn import<C: ConnectionTrait>(
     let mut new_id: HashMap<i64, i64> = HashMap::new();
     for a in read_csv::<appeal::Model>(FILES[0], get(files, FILES[0]))? {
         let key = a.id;
-        let k = keys
-            .get(&key)
-            .ok_or_else(|| bad(FILES[1], format!("no row for appeal {key}")))?;
-        let enterprise = *id_of.get(&k.credit_code).ok_or_else(|| {
-            bad(
-                FILES[1],
-                format!(
-                    "appeal {key}: no enterprise {} in the archive",
-                    k.credit_code
-                ),
-            )
-        })?;
+        let (enterprise, park) = who(FILES[1], key, &keys)?;
+        let visit = match a.visit_id {
+            Some(v) => Some(*visit_id.get(&v).ok_or_else(|| {
+                bad(
+                    FILES[0],
+                    format!("appeal {key}: no visit {v} in visits.csv"),
+                )
+            })?),
+            None => None,
+        };
         let mut m = a.into_active_model();
         m.id = NotSet;
         m.zone_id = Set(zone_id);
         m.enterprise_id = Set(enterprise);
-        m.park_id = Set(k.park.as_ref().and_then(|p| park_id.get(p).copied()));
+        m.park_id = Set(park);
+        m.visit_id = Set(visit);
         let m = m.insert(tx).await?;
         new_id.insert(key, m.id);
     }
