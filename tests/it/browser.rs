@@ -209,8 +209,8 @@ async fn login_search_and_open_an_enterprise() {
     // "What needs me today": every tile links to the list it counts.
     let tiles = c.find_all(Locator::Css("#attention a.kpi")).await.unwrap();
     // Land (4), chain reviews, targets, titles ending, investment projects late and stalled,
-    // imports with rows left out.
-    assert_eq!(tiles.len(), 10);
+    // appeals overdue, imports with rows left out.
+    assert_eq!(tiles.len(), 11);
     let idle = c
         .find(Locator::Css(
             "#attention a[href='/zones/1/plots?status=idle'] .kpi-value",

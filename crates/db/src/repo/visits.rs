@@ -110,8 +110,14 @@ pub async fn list<C: ConnectionTrait>(
     if let Some(e) = f.enterprise_id {
         q = q.filter(visit::Column::EnterpriseId.eq(e));
     }
+    use sea_orm::Order::Desc;
+    use sea_orm::sea_query::NullOrdering;
     q = match f.status {
-        VisitStatus::All => q.order_by_desc(visit::Column::Id),
+        // The planned first (the soonest first), then the made (the latest first).
+        VisitStatus::All => q
+            .order_by_with_nulls(visit::Column::VisitedOn, Desc, NullOrdering::First)
+            .order_by_asc(visit::Column::PlannedOn)
+            .order_by_desc(visit::Column::Id),
         VisitStatus::Planned => q
             .filter(visit::Column::VisitedOn.is_null())
             .order_by_asc(visit::Column::PlannedOn)
@@ -162,8 +168,11 @@ fn statement(db: &impl ConnectionTrait, sql: &str, values: Vec<sea_orm::Value>) 
     Statement::from_sql_and_values(backend, sql, values)
 }
 
+/// The titles of the tiers coverage is counted by (the SME tiers and the high-tech title).
+const TITLES: &str = "'little_giant', 'srdi_sme', 'innovative_sme', 'tech_sme', 'high_tech'";
+
 /// The zone's coverage since `since`: of every enterprise, by park (none: outside the
-/// parks), and by title held on `today` (qualification kind id).
+/// parks), and by tier title held on `today` (qualification kind id).
 pub struct CoverageFigures {
     pub all: Coverage,
     pub by_park: Vec<(Option<i64>, Coverage)>,
@@ -207,7 +216,8 @@ pub async fn coverage<C: ConnectionTrait>(
                  COUNT(DISTINCT v.enterprise_id) AS visited \
                  FROM qualifications q JOIN enterprises e ON e.id = q.enterprise_id {visited} \
                  WHERE e.zone_id = $3 AND q.valid_from <= $4 \
-                 AND (q.valid_to IS NULL OR q.valid_to >= $5) GROUP BY q.kind"
+                 AND (q.valid_to IS NULL OR q.valid_to >= $5) AND q.kind IN ({TITLES}) \
+                 GROUP BY q.kind"
             ),
             vec![
                 zone_id.into(),

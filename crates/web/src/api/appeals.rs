@@ -447,8 +447,10 @@ async fn act(
 pub struct PeriodQuery {
     /// First day received (YYYY-MM-DD; default the first day of the month eleven months
     /// back).
+    #[param(value_type = Option<String>, format = Date)]
     pub from: Option<String>,
-    /// Last day received (default today).
+    /// Last day received (default today); not before `from`.
+    #[param(value_type = Option<String>, format = Date)]
     pub to: Option<String>,
 }
 
