@@ -34,19 +34,20 @@ pub struct Period {
 }
 
 /// The period asked for: `from` and `to` as YYYY-MM-DD, by default the twelve months up to
-/// today (from the first day of the month eleven months back). Refused on the field when a
-/// day does not parse, `to` comes before `from`, or it spans more than five years.
+/// today (from the first day of the month eleven months back). A day that does not parse is
+/// refused on its field; `blank`: an empty value means the default (a form's empty field)
+/// rather than a day that does not parse (the API's). A `to` before `from` is an empty
+/// period: nothing was received in it.
 pub fn period(
     from: Option<&str>,
     to: Option<&str>,
     today: NaiveDate,
+    blank: bool,
 ) -> Result<(NaiveDate, NaiveDate), Vec<FieldError>> {
     let mut errs = Vec::new();
-    let mut day = |field: &str, v: Option<&str>, default: NaiveDate| match v
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
+    let mut day = |field: &str, v: Option<&str>, default: NaiveDate| match v.map(str::trim) {
         None => default,
+        Some("") if blank => default,
         Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_else(|_| {
             errs.push(FieldError::new(field, "date.format", s));
             default
@@ -58,13 +59,6 @@ pub fn period(
         .unwrap_or(today);
     let from = day("from", from, start);
     let to = day("to", to, today);
-    if errs.is_empty() {
-        if to < from {
-            errs.push(FieldError::new("to", "date.before_from", to.to_string()));
-        } else if (to - from).num_days() > 5 * 366 {
-            errs.push(FieldError::new("to", "date.span_too_long", to.to_string()));
-        }
-    }
     if errs.is_empty() {
         Ok((from, to))
     } else {
@@ -184,14 +178,30 @@ mod tests {
     #[test]
     fn a_period_defaults_to_twelve_months_and_refuses_what_it_cannot_read() {
         let today = d("2026-12-03");
-        assert_eq!(period(None, None, today), Ok((d("2026-01-01"), today)));
         assert_eq!(
-            period(Some("2026-03-01"), Some("2026-03-31"), today),
+            period(None, None, today, false),
+            Ok((d("2026-01-01"), today))
+        );
+        assert_eq!(
+            period(Some("2026-03-01"), Some("2026-03-31"), today, false),
             Ok((d("2026-03-01"), d("2026-03-31")))
         );
-        let e = period(Some("2026-13-01"), Some("2026-01-01"), today).unwrap_err();
+        let e = period(Some("2026-13-01"), Some("2026-01-01"), today, false).unwrap_err();
         assert_eq!(e[0].rule, "date.format");
-        let e = period(Some("2026-03-01"), Some("2026-02-01"), today).unwrap_err();
-        assert_eq!(e[0].rule, "date.before_from");
+        // A form's empty field is the default; the API's empty value is not a day.
+        assert_eq!(
+            period(Some(""), None, today, true),
+            Ok((d("2026-01-01"), today))
+        );
+        let e = period(None, Some(" "), today, false).unwrap_err();
+        assert_eq!(
+            (e[0].field.as_str(), e[0].rule.as_str()),
+            ("to", "date.format")
+        );
+        // Backwards: an empty period, not an error.
+        assert_eq!(
+            period(Some("2026-03-01"), Some("2026-02-01"), today, false),
+            Ok((d("2026-03-01"), d("2026-02-01")))
+        );
     }
 }

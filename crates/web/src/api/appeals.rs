@@ -449,7 +449,7 @@ pub struct PeriodQuery {
     /// back).
     #[param(value_type = Option<String>, format = Date)]
     pub from: Option<String>,
-    /// Last day received (default today); not before `from`.
+    /// Last day received (default today); before `from`, the period is empty.
     #[param(value_type = Option<String>, format = Date)]
     pub to: Option<String>,
 }
@@ -522,7 +522,7 @@ async fn appeal_metrics(
 ) -> ApiResult<Json<MetricsOut>> {
     zone_in_scope(&s, &v, id).await?;
     let today = devzone_core::calendar::today();
-    let (from, to) = crate::appeals::period(q.from.as_deref(), q.to.as_deref(), today)
+    let (from, to) = crate::appeals::period(q.from.as_deref(), q.to.as_deref(), today, false)
         .map_err(ApiError::invalid)?;
     let p = crate::appeals::metrics(&s, id, from, to, today).await?;
     fn groups<K>(

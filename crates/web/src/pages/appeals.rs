@@ -944,13 +944,22 @@ async fn metrics_page(
     let zone = zone_for(&state, &v, id).await?;
     let t = v.tr();
     let today = devzone_core::calendar::today();
-    let (period, errors) = match crate::appeals::period(q.from.as_deref(), q.to.as_deref(), today) {
-        Ok(p) => (p, vec![]),
-        Err(e) => (
-            crate::appeals::period(None, None, today).unwrap_or((today, today)),
-            e,
-        ),
-    };
+    let (period, mut errors) =
+        match crate::appeals::period(q.from.as_deref(), q.to.as_deref(), today, true) {
+            Ok(p) => (p, vec![]),
+            Err(e) => (
+                crate::appeals::period(None, None, today, true).unwrap_or((today, today)),
+                e,
+            ),
+        };
+    // A backwards period counts nothing: said, so that the zeros are not taken for figures.
+    if period.1 < period.0 {
+        errors.push(FieldError::new(
+            "to",
+            "date.before_from",
+            period.1.to_string(),
+        ));
+    }
     let p = crate::appeals::metrics(&state, id, period.0, period.1, today).await?;
     let rules = &p.zone.rules;
     let m = &p.all;
