@@ -7,7 +7,8 @@
 # first request (reading every appeal into the kept figures), a request for another period,
 # and one right after a write. Prints figures; asserts nothing. Usage:
 #   bench/appeals.sh [APPEALS]                                 # SQLite in a temporary directory
-#   DEVZONE_BENCH_POSTGRES_URL=postgres://… bench/appeals.sh   # also PostgreSQL (empty DB)
+#   DEVZONE_BENCH_POSTGRES_URL=postgres://… bench/appeals.sh   # also PostgreSQL (empty DB);
+#                                                              # SKIP_SQLITE=1: PostgreSQL only
 # Needs: wrk (Debian package), curl, sqlite3 or psql for the event counts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -63,7 +64,7 @@ run() {
   rm -rf "$dir"
 }
 
-run sqlite
+[[ -n "${SKIP_SQLITE:-}" ]] || run sqlite
 if [[ -n "${DEVZONE_BENCH_POSTGRES_URL:-}" ]]; then
   run postgres --database-url "$DEVZONE_BENCH_POSTGRES_URL"
 fi

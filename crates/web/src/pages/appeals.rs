@@ -546,33 +546,7 @@ async fn create(
     zone_for(&state, &v, id).await?;
     v.require_write()?;
     let mut errors = Vec::new();
-    let named = nonempty(&f.enterprise);
-    let enterprise_id = match &named {
-        None => None,
-        Some(text) => {
-            let found =
-                devzone_db::repo::enterprises::by_code_or_name(&state.db.conn, id, text).await?;
-            match found.as_slice() {
-                [e] => Some(e.id),
-                [] => {
-                    errors.push(FieldError::new(
-                        "enterprise",
-                        "choice.unknown",
-                        text.as_str(),
-                    ));
-                    None
-                }
-                _ => {
-                    errors.push(FieldError::new(
-                        "enterprise",
-                        "appeal.ambiguous",
-                        text.as_str(),
-                    ));
-                    None
-                }
-            }
-        }
-    };
+    let enterprise_id = super::enterprise_named(&state, id, &f.enterprise, &mut errors).await?;
     raise(&state, &v, id, Back::New(id), f, enterprise_id, errors).await
 }
 

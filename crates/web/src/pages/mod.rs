@@ -50,6 +50,34 @@ pub(crate) fn nonempty(v: &Option<String>) -> Option<String> {
 
 pub(crate) use crate::views::pager::query_without;
 
+/// The zone's enterprise a form names by credit code or full name (none when the field is
+/// blank); one it cannot tell is pushed to `errors` on `enterprise` (`choice.unknown`, or
+/// `enterprise.ambiguous` for a name several bear).
+pub(crate) async fn enterprise_named(
+    state: &AppState,
+    zone_id: i64,
+    named: &Option<String>,
+    errors: &mut Vec<devzone_core::validate::FieldError>,
+) -> Result<Option<i64>, crate::error::PageError> {
+    use devzone_core::validate::FieldError;
+    let Some(text) = nonempty(named) else {
+        return Ok(None);
+    };
+    let found =
+        devzone_db::repo::enterprises::by_code_or_name(&state.db.conn, zone_id, &text).await?;
+    Ok(match found.as_slice() {
+        [e] => Some(e.id),
+        [] => {
+            errors.push(FieldError::new("enterprise", "choice.unknown", text));
+            None
+        }
+        _ => {
+            errors.push(FieldError::new("enterprise", "enterprise.ambiguous", text));
+            None
+        }
+    })
+}
+
 /// A zone the viewer may see; enterprise accounts have no zone pages.
 pub(crate) async fn zone_for(
     state: &AppState,

@@ -483,31 +483,7 @@ async fn create(
     let f = VisitForm::from_pairs(pairs);
     let db = &state.db.conn;
     let mut errors = Vec::new();
-    let enterprise_id = match nonempty(&f.enterprise) {
-        None => None,
-        Some(text) => match devzone_db::repo::enterprises::by_code_or_name(db, id, &text)
-            .await?
-            .as_slice()
-        {
-            [e] => Some(e.id),
-            [] => {
-                errors.push(FieldError::new(
-                    "enterprise",
-                    "choice.unknown",
-                    text.as_str(),
-                ));
-                None
-            }
-            _ => {
-                errors.push(FieldError::new(
-                    "enterprise",
-                    "appeal.ambiguous",
-                    text.as_str(),
-                ));
-                None
-            }
-        },
-    };
+    let enterprise_id = super::enterprise_named(&state, id, &f.enterprise, &mut errors).await?;
     let today = devzone_core::calendar::today();
     match f.input(enterprise_id).validate(&v.user.display_name, today) {
         Ok(d) if errors.is_empty() => match visits::create(db, &v.actor(), id, &d).await {
