@@ -179,12 +179,12 @@ pub fn year(
             Urgency::Normal
         };
         let channel = *rng.weighted(CHANNELS);
+        let stem = *rng.pick(stems);
         let draft = AppealDraft {
             enterprise_id: None,
-            title: rng.pick(stems).to_string(),
+            title: stem.to_string(),
             description: format!(
-                "{}：企业反映相关问题已影响正常生产经营，希望管委会协调解决。（演示数据 {}）",
-                rng.pick(stems),
+                "{stem}：企业反映相关问题已影响正常生产经营，希望管委会协调解决。（演示数据 {}）",
                 n + 1
             ),
             category: category.to_string(),
