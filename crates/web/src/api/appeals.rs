@@ -570,16 +570,23 @@ list_of!(
 );
 
 /// The zone's monitoring points today, with the appeals each raised in the last twelve
-/// months.
+/// months; kept per day until the zone changes (finding them reads the qualifications of
+/// every enterprise of the zone).
 pub async fn points(
     s: &AppState,
     zone_id: i64,
-) -> Result<Vec<devzone_db::repo::station::Point>, devzone_db::DbError> {
+) -> Result<std::sync::Arc<Vec<devzone_db::repo::station::Point>>, devzone_db::DbError> {
     let today = devzone_core::calendar::today();
     let since = today
         .checked_sub_months(chrono::Months::new(12))
         .unwrap_or(today);
-    devzone_db::repo::station::points(&s.db.conn, zone_id, today, since).await
+    let key = devzone_db::memo::Key::new("station", zone_id).with(today);
+    let db = &s.db.conn;
+    s.memo
+        .get(db, key, || {
+            devzone_db::repo::station::points(db, zone_id, today, since)
+        })
+        .await
 }
 
 #[utoipa::path(get, path = "/api/v1/zones/{id}/monitoring-points", params(("id" = i64, Path), Paging), responses((status = 200, body = PointList), (status = 404, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
@@ -594,7 +601,7 @@ async fn monitoring_points(
     let all = points(&s, id).await?;
     let total = all.len() as u64;
     let items = all
-        .into_iter()
+        .iter()
         .skip(((page - 1) * per_page) as usize)
         .take(per_page as usize)
         .map(|p| {
@@ -602,13 +609,13 @@ async fn monitoring_points(
                 .unwrap_or(devzone_core::model::Ownership::Other);
             PointOut {
                 enterprise_id: p.enterprise.id,
-                name: p.enterprise.name,
-                credit_code: p.enterprise.credit_code,
+                name: p.enterprise.name.clone(),
+                credit_code: p.enterprise.credit_code.clone(),
                 park_id: p.enterprise.park_id,
                 kind: devzone_core::appeals::station::PointKind::of(ownership)
                     .id()
                     .into(),
-                ownership: p.enterprise.ownership,
+                ownership: p.enterprise.ownership.clone(),
                 since: p.since,
                 until: p.until,
                 appeals: p.appeals,
