@@ -149,7 +149,12 @@ impl WorkCalendar {
             let mut run: Option<(NaiveDate, NaiveDate)> = None;
             for &d in days {
                 run = match run {
-                    Some((a, b)) if b.succ_opt() == Some(d) => Some((a, d)),
+                    // A run as long as a line may hold; a longer one goes on the next line.
+                    Some((a, b))
+                        if b.succ_opt() == Some(d) && (d - a).num_days() < MAX_RANGE_DAYS =>
+                    {
+                        Some((a, d))
+                    }
                     Some((a, b)) => {
                         out.push(if a == b {
                             a.to_string()
@@ -214,6 +219,11 @@ mod tests {
         let (h, w) = cal.to_lists();
         assert_eq!(h, "2025-10-01..2025-10-08\n2026-01-01..2026-01-03");
         assert_eq!(WorkCalendar::parse_lists(&h, &w), Ok(cal));
+        // Two lines that join into more than a line may hold still read back.
+        let long = WorkCalendar::parse_lists("2026-01-01..2026-01-31\n2026-02-01..2026-02-05", "")
+            .unwrap();
+        let (h, _) = long.to_lists();
+        assert_eq!(WorkCalendar::parse_lists(&h, ""), Ok(long));
         let e = WorkCalendar::parse_lists(
             "2025-10-01\n2025-13-01\n2025-10-08..2025-10-01\n2025-01-01..2025-03-01",
             "2025-09-29\n2025-10-01",

@@ -428,6 +428,12 @@ impl AppealRules {
                 fail(name.into(), "between 1 and 365".into());
             }
         }
+        if self.leader_after_days > 250 {
+            fail(
+                "leader_after_days".into(),
+                "at most 250 working days".into(),
+            );
+        }
         if errs.is_empty() { Ok(()) } else { Err(errs) }
     }
 }
@@ -531,6 +537,7 @@ mod tests {
             .push(cat("meter", "电表", "Meters", Some("power")));
         r.deadlines.normal.answer = 0;
         r.reopen_days = 0;
+        r.leader_after_days = 4_000_000_000;
         let errs = AppealRules::parse(&r.to_toml()).unwrap_err();
         let entries: Vec<String> = errs.iter().filter_map(|e| e.entry.clone()).collect();
         for want in [
@@ -539,6 +546,7 @@ mod tests {
             "categories[18]",
             "deadlines.normal",
             "reopen_days",
+            "leader_after_days",
         ] {
             assert!(entries.iter().any(|e| e == want), "{want} in {entries:?}");
         }

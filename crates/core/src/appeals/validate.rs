@@ -154,7 +154,15 @@ impl ActionInput {
         if action.is_none() {
             r.fail("action", "choice.unknown", raw);
         }
-        let on = r.event_day(&self.on, today, last, "appeal.date_before_last");
+        // The enterprise's own acts are dated the day it takes them: a day of its choosing
+        // could reopen an appeal after the reopen days or move its figures. An officer may
+        // date what was done on an earlier day (a call back yesterday); the log keeps when
+        // it was entered.
+        let on = if by_enterprise {
+            today
+        } else {
+            r.event_day(&self.on, today, last, "appeal.date_before_last")
+        };
         let note = r.text("note", &self.note, MAX_TEXT_CHARS);
         let mut department = None;
         let mut rating = None;
@@ -315,7 +323,7 @@ mod tests {
             .unwrap_err();
         assert_eq!(rules_of(&e), vec![("rating", "required")]);
         let e = act("teleport", None, None, "")
-            .validate(&rules, true, None, today, Some(d("2026-03-11")))
+            .validate(&rules, false, None, today, Some(d("2026-03-11")))
             .unwrap_err();
         assert_eq!(
             rules_of(&e),
@@ -323,6 +331,13 @@ mod tests {
                 ("action", "choice.unknown"),
                 ("on", "appeal.date_before_last")
             ]
+        );
+        // The enterprise's act is dated today whatever day it sends.
+        let mut reopen = act("reopen", None, Some("又漏了"), "");
+        reopen.on = "2026-03-03".into();
+        assert_eq!(
+            reopen.validate(&rules, true, None, today, None).unwrap().on,
+            today
         );
     }
 }

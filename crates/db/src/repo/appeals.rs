@@ -198,7 +198,33 @@ pub async fn act(
     let tx = db.begin().await?;
     let mut m: appeal::ActiveModel = a.clone().into();
     set_progress(&mut m, &p);
-    let after = m.update(&tx).await?;
+    // Written only if the appeal is still as it was read: two acts sent at once (a double
+    // click, an officer's close racing the enterprise's confirmation) must not both pass the
+    // state check. The second is refused and may be sent again on the appeal as it now is.
+    let rating = match a.rating {
+        Some(r) => appeal::Column::Rating.eq(r),
+        None => appeal::Column::Rating.is_null(),
+    };
+    let written = appeal::Entity::update_many()
+        .set(m)
+        .filter(appeal::Column::Id.eq(a.id))
+        .filter(appeal::Column::State.eq(a.state.clone()))
+        .filter(appeal::Column::Reopens.eq(a.reopens))
+        .filter(appeal::Column::LastEventOn.eq(a.last_event_on))
+        .filter(rating)
+        .exec(&tx)
+        .await?;
+    if written.rows_affected == 0 {
+        return Err(DbError::Invalid(vec![FieldError::new(
+            "action",
+            "appeal.changed",
+            d.action.id(),
+        )]));
+    }
+    let after = appeal::Entity::find_by_id(a.id)
+        .one(&tx)
+        .await?
+        .ok_or(DbError::NotFound)?;
     add_event(
         &tx,
         actor,
@@ -347,7 +373,14 @@ pub async fn list<C: ConnectionTrait>(
         q = q.filter(appeal::Column::WaitingDue.lt(today));
     }
     if let Some(text) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        q = q.filter(appeal::Column::Title.contains(text));
+        // LOWER on both sides and the wildcards escaped, as the registry's search: SQLite's
+        // LIKE ignores ASCII case, PostgreSQL's does not.
+        use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
+        let pattern = super::like_contains(&text.to_lowercase());
+        q = q.filter(
+            Expr::expr(Func::lower(Expr::col(appeal::Column::Title)))
+                .like(LikeExpr::new(pattern).escape('\\')),
+        );
     }
     use sea_orm::Order::Asc;
     use sea_orm::sea_query::NullOrdering;

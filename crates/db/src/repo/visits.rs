@@ -249,11 +249,19 @@ pub async fn not_visited<C: ConnectionTrait>(
     per_page: u64,
     total: u64,
 ) -> DbResult<super::Page<enterprise::Model>> {
+    // sea-query rewrites `?` for PostgreSQL but passes `$1` through to SQLite, which would
+    // bind it to the statement's first parameter (the zone): each database its own.
+    let placeholder = match db.get_database_backend() {
+        sea_orm::DbBackend::Postgres => "$1",
+        _ => "?",
+    };
     let q = enterprise::Entity::find()
         .filter(enterprise::Column::ZoneId.eq(zone_id))
         .filter(Expr::cust_with_values(
-            "NOT EXISTS (SELECT 1 FROM visits v WHERE v.enterprise_id = enterprises.id \
-             AND v.visited_on >= $1)",
+            format!(
+                "NOT EXISTS (SELECT 1 FROM visits v WHERE v.enterprise_id = enterprises.id \
+                 AND v.visited_on >= {placeholder})"
+            ),
             [since],
         ))
         .order_by_asc(enterprise::Column::Id);

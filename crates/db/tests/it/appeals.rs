@@ -86,7 +86,12 @@ async fn an_appeal_lives_through_its_states_and_the_metrics_count_its_reopening(
                 &rules,
                 by_enterprise,
                 a.department.as_deref(),
-                d("2026-12-01"),
+                // The enterprise acts on the day it acts; an officer may date a record back.
+                if by_enterprise {
+                    d(on)
+                } else {
+                    d("2026-12-01")
+                },
                 Some(a.last_event_on),
             )
             .unwrap()
@@ -172,6 +177,20 @@ async fn an_appeal_lives_through_its_states_and_the_metrics_count_its_reopening(
             .await
             .unwrap();
         assert_eq!(a.rating, Some(4));
+        // An act on the appeal as it was before the last one (a second click) is refused, and
+        // writes nothing.
+        let stale = act(&a, "reopen", None, Some("重复提交"), "", "2026-10-21", true);
+        let before_rating = appeals::events(&db.conn, a.id).await.unwrap().len();
+        let mut old = a.clone();
+        old.rating = None;
+        match appeals::act(&db.conn, &enterprise, &rules, &cal, &old, &stale, true).await {
+            Err(DbError::Invalid(e)) => assert_eq!(e[0].rule, "appeal.changed"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            appeals::events(&db.conn, a.id).await.unwrap().len(),
+            before_rating
+        );
         // A second rating is refused.
         let x = act(&a, "rate", None, None, "5", "2026-10-22", true);
         assert!(
@@ -285,6 +304,16 @@ async fn an_appeal_lives_through_its_states_and_the_metrics_count_its_reopening(
         .await
         .unwrap();
         assert_eq!(never.total, before.all.enterprises - before.all.visited);
+        // Every one listed was not visited since then (the day bound, not the zone, is bound
+        // to the query's day parameter), and the pages hold the total.
+        let last = visits::last_visits(
+            &db.conn,
+            &never.items.iter().map(|e| e.id).collect::<Vec<_>>(),
+        )
+        .await
+        .unwrap();
+        assert!(last.values().all(|d| *d < since), "{}: {last:?}", t.label);
+        assert_eq!(never.items.len() as u64, never.total.min(500));
         let target = never.items[0].clone();
         let v = VisitInput {
             enterprise_id: Some(target.id),
