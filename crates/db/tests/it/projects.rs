@@ -195,6 +195,13 @@ async fn the_demo_reproduces_suzhou_and_stage_changes_keep_to_the_path() {
         })
         .await;
         assert_eq!(text.items[0].id, p.id);
+        // A wildcard is taken literally, on both databases.
+        let percent = page(ProjectQuery {
+            q: Some("%".into()),
+            ..Default::default()
+        })
+        .await;
+        assert_eq!(percent.total, 0, "{}: % is not a wildcard", t.label);
         let stalled = page(ProjectQuery {
             stalled: true,
             ..Default::default()
