@@ -373,14 +373,7 @@ pub async fn list<C: ConnectionTrait>(
         q = q.filter(appeal::Column::WaitingDue.lt(today));
     }
     if let Some(text) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        // LOWER on both sides and the wildcards escaped, as the registry's search: SQLite's
-        // LIKE ignores ASCII case, PostgreSQL's does not.
-        use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
-        let pattern = super::like_contains(&text.to_lowercase());
-        q = q.filter(
-            Expr::expr(Func::lower(Expr::col(appeal::Column::Title)))
-                .like(LikeExpr::new(pattern).escape('\\')),
-        );
+        q = q.filter(super::contains_text(appeal::Column::Title, text));
     }
     use sea_orm::Order::Asc;
     use sea_orm::sea_query::NullOrdering;

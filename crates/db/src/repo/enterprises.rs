@@ -1,13 +1,13 @@
 //! The enterprise registry: enterprises, their qualifications, and list queries.
 
 use super::audit::{self, json};
-use super::{MAX_PER_PAGE, Page, like_contains};
+use super::{MAX_PER_PAGE, Page};
 use crate::entities::{enterprise, park, qualification};
 use crate::{Actor, DbError, DbResult, Scope, conflict_or};
 use devzone_core::reference::{IndustryEdition, industries};
 use devzone_core::validate::{EnterpriseDraft, FieldError, QualificationDraft};
 use sea_orm::sea_query::ExprTrait;
-use sea_orm::sea_query::{Expr, Func, LikeExpr, Query};
+use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
@@ -75,17 +75,9 @@ fn filtered(scope: &Scope, lq: &ListQuery) -> Condition {
         cond = cond.add(enterprise::Column::ZoneId.eq(z));
     }
     if let Some(q) = lq.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        // LOWER on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
-        let pattern = like_contains(&q.to_lowercase());
         let mut any = Condition::any()
-            .add(
-                Expr::expr(Func::lower(Expr::col(enterprise::Column::Name)))
-                    .like(LikeExpr::new(pattern.clone()).escape('\\')),
-            )
-            .add(
-                Expr::expr(Func::lower(Expr::col(enterprise::Column::FormerNames)))
-                    .like(LikeExpr::new(pattern).escape('\\')),
-            );
+            .add(super::contains_text(enterprise::Column::Name, q))
+            .add(super::contains_text(enterprise::Column::FormerNames, q));
         let code: String = q
             .chars()
             .filter(|c| !c.is_whitespace())

@@ -119,6 +119,17 @@ pub fn page_number(page: u64) -> u64 {
     page.clamp(1, MAX_PAGE)
 }
 
+/// `col` contains `text`, the same on both databases: LOWER on both sides (SQLite's LIKE
+/// ignores ASCII case, PostgreSQL's does not) and the wildcards in `text` taken literally.
+pub(crate) fn contains_text(
+    col: impl sea_orm::sea_query::IntoColumnRef,
+    text: &str,
+) -> sea_orm::sea_query::Expr {
+    use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr};
+    Expr::expr(Func::lower(Expr::col(col)))
+        .like(LikeExpr::new(like_contains(&text.to_lowercase())).escape('\\'))
+}
+
 /// Escapes `%`, `_` and `\` so user text matches literally inside a LIKE pattern.
 pub(crate) fn like_contains(q: &str) -> String {
     let mut s = String::from("%");

@@ -402,14 +402,10 @@ pub async fn list<C: ConnectionTrait>(
         q = q.filter(project::Column::IndustryCode.starts_with(i));
     }
     if let Some(text) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        // LOWER on both sides and the wildcards escaped, as the registry's search: SQLite's
-        // LIKE ignores ASCII case, PostgreSQL's does not.
-        use sea_orm::sea_query::{Expr, Func, LikeExpr};
-        let pattern = super::like_contains(&text.to_lowercase());
-        let like = |c: project::Column| {
-            Expr::expr(Func::lower(Expr::col(c))).like(LikeExpr::new(pattern.clone()).escape('\\'))
-        };
-        q = q.filter(like(project::Column::Name).or(like(project::Column::Investor)));
+        q = q.filter(
+            super::contains_text(project::Column::Name, text)
+                .or(super::contains_text(project::Column::Investor, text)),
+        );
     }
     if f.stalled {
         let since = today - chrono::Days::new(rules.stall_days as u64);

@@ -11,8 +11,8 @@ mod inputs;
 mod results;
 mod schemes;
 
+use super::Page;
 use super::audit;
-use super::{Page, like_contains};
 use crate::entities::{evaluation_result as result, evaluation_run as run};
 use crate::{Actor, DbError, DbResult};
 use devzone_core::model::RunStatus;

@@ -1,8 +1,8 @@
 //! Reading a run's results: filtered and sorted pages, one enterprise's result and cohort,
 //! rankings, comparisons between runs, verification and totals.
 
+use super::Page;
 use super::*;
-use super::{Page, like_contains};
 use crate::entities::{evaluation_result as result, evaluation_run as run};
 use crate::{DbError, DbResult};
 use devzone_core::evaluation::Scheme;
@@ -116,7 +116,7 @@ pub(super) fn filtered(f: &ResultQuery) -> sea_orm::Select<result::Entity> {
         let code = text.to_ascii_uppercase();
         q = q.filter(
             sea_orm::Condition::any()
-                .add(result::Column::Name.like(like_contains(text)))
+                .add(crate::repo::contains_text(result::Column::Name, text))
                 .add(result::Column::CreditCode.starts_with(code)),
         );
     }
