@@ -388,14 +388,7 @@ pub async fn cockpit(state: &AppState, zone_id: i64) -> DbResult<Arc<Cockpit>> {
                 }
             }
             let za = appeals(state, zone_id).await?;
-            let appeals_overdue = za
-                .rows
-                .iter()
-                .filter(|a| {
-                    devzone_core::appeals::rules::waiting_step(a.state, a.first_answer_on, &a.dues)
-                        .is_some_and(|(_, due)| today > due)
-                })
-                .count();
+            let appeals_overdue = za.rows.iter().filter(|a| a.overdue(today)).count();
             Ok(Cockpit {
                 appeals_overdue,
                 projects_late,

@@ -39,6 +39,14 @@ pub struct AppealFacts {
     pub rating: Option<u8>,
 }
 
+impl AppealFacts {
+    /// Open and past the due day of the step it waits on, as of `today`.
+    pub fn overdue(&self, today: NaiveDate) -> bool {
+        waiting_step(self.state, self.first_answer_on, &self.dues)
+            .is_some_and(|(_, due)| today > due)
+    }
+}
+
 /// The metrics of a set of appeals.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 pub struct Metrics {
@@ -99,7 +107,7 @@ impl Metrics {
         if a.reopens > 0 {
             self.reopened += 1;
         }
-        if waiting_step(a.state, a.first_answer_on, &a.dues).is_some_and(|(_, due)| today > due) {
+        if a.overdue(today) {
             self.overdue += 1;
         }
     }

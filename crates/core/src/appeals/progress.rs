@@ -2,9 +2,12 @@
 //! resolution, reopenings and rating. The repository applies an action through this, and the
 //! demo plays an appeal's life through it, so both store the same record for the same acts.
 
-use super::rules::{Dues, waiting_step};
-use super::states::{AppealAction, AppealState, Resolution};
+use super::rules::{AppealRules, Dues, waiting_step};
+use super::states::{
+    ActionContext, ActionRefused, AppealAction, AppealState, Resolution, next_state,
+};
 use super::validate::ActionDraft;
+use crate::calendar::WorkCalendar;
 use chrono::NaiveDate;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -43,7 +46,28 @@ impl Progress {
         }
     }
 
-    /// Applies an action already allowed by `states::next_state`, which led to `to`.
+    /// The state `action` leads to from this record on day `on`, or why it is refused:
+    /// `states::next_state` with the reopen and confirmation windows of the zone's rules.
+    pub fn next(
+        &self,
+        action: AppealAction,
+        by_enterprise: bool,
+        rules: &AppealRules,
+        cal: &WorkCalendar,
+        on: NaiveDate,
+    ) -> Result<AppealState, ActionRefused> {
+        let cx = ActionContext {
+            closed_on: self.closed_on,
+            answered_on: self.answered_on,
+            rated: self.rating.is_some(),
+            on: Some(on),
+            reopen_days: rules.reopen_days,
+            close_from: self.answered_on.map(|a| rules.close_from(cal, a)),
+        };
+        next_state(self.state, action, by_enterprise, &cx)
+    }
+
+    /// Applies an action already allowed by `next`, which led to `to`.
     pub fn apply(&mut self, to: AppealState, d: &ActionDraft, dues: &Dues) {
         self.state = to;
         self.last_event_on = self.last_event_on.max(d.on);

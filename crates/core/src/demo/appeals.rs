@@ -9,9 +9,7 @@
 use super::Rng;
 use crate::appeals::progress::Progress;
 use crate::appeals::rules::{AppealRules, Dues};
-use crate::appeals::states::{
-    ActionContext, AppealAction, AppealState, Channel, Urgency, next_state,
-};
+use crate::appeals::states::{AppealAction, AppealState, Channel, Urgency};
 use crate::appeals::validate::{ActionDraft, AppealDraft};
 use crate::appeals::visits::VisitDraft;
 use crate::calendar::WorkCalendar;
@@ -259,17 +257,11 @@ impl Life<'_> {
             rating,
             on,
         };
-        let p = &self.progress;
-        let cx = ActionContext {
-            closed_on: p.closed_on,
-            answered_on: p.answered_on,
-            rated: p.rating.is_some(),
-            on: Some(on),
-            reopen_days: self.rules.reopen_days,
-            close_from: p.answered_on.map(|a| self.rules.close_from(self.cal, a)),
-        };
-        let from = p.state;
-        let Ok(to) = next_state(from, action, by_enterprise, &cx) else {
+        let from = self.progress.state;
+        let Ok(to) = self
+            .progress
+            .next(action, by_enterprise, self.rules, self.cal, on)
+        else {
             return false;
         };
         self.progress.apply(to, &draft, &self.dues);

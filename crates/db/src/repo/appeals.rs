@@ -10,8 +10,8 @@ use crate::{Actor, DbError, DbResult, Scope};
 use chrono::NaiveDate;
 use devzone_core::appeals::metrics::AppealFacts;
 use devzone_core::appeals::progress::Progress;
-use devzone_core::appeals::rules::{Dues, waiting_step};
-use devzone_core::appeals::states::{ActionContext, allowed_from, next_state};
+use devzone_core::appeals::rules::Dues;
+use devzone_core::appeals::states::allowed_from;
 use devzone_core::appeals::validate::{ActionDraft, AppealDraft};
 use devzone_core::appeals::{AppealRules, AppealState, Resolution, Urgency};
 use devzone_core::calendar::WorkCalendar;
@@ -178,22 +178,16 @@ pub async fn act(
     d: &ActionDraft,
     by_enterprise: bool,
 ) -> DbResult<appeal::Model> {
-    let from = state(a);
-    let cx = ActionContext {
-        closed_on: a.closed_on,
-        answered_on: a.answered_on,
-        rated: a.rating.is_some(),
-        on: Some(d.on),
-        reopen_days: rules.reopen_days,
-        close_from: a.answered_on.map(|on| rules.close_from(cal, on)),
-    };
-    let to = next_state(from, d.action, by_enterprise, &cx).map_err(|r| {
-        let allowed: Vec<&str> = allowed_from(d.action).iter().map(|s| s.id()).collect();
-        DbError::Invalid(vec![
-            FieldError::new("action", r.rule(), d.action.id()).with_detail(allowed.join(",")),
-        ])
-    })?;
     let mut p = progress_of(a);
+    let from = p.state;
+    let to = p
+        .next(d.action, by_enterprise, rules, cal, d.on)
+        .map_err(|r| {
+            let allowed: Vec<&str> = allowed_from(d.action).iter().map(|s| s.id()).collect();
+            DbError::Invalid(vec![
+                FieldError::new("action", r.rule(), d.action.id()).with_detail(allowed.join(",")),
+            ])
+        })?;
     p.apply(to, d, &dues(a));
     let tx = db.begin().await?;
     let mut m: appeal::ActiveModel = a.clone().into();
@@ -337,9 +331,7 @@ impl AppealQuery {
                 .is_none_or(|d| a.department.as_deref() == Some(d))
             && (self.categories.is_empty() || self.categories.contains(&a.category))
             && self.urgency.is_none_or(|u| a.urgency == u)
-            && (!self.overdue
-                || waiting_step(a.state, a.first_answer_on, &a.dues)
-                    .is_some_and(|(_, due)| due < today))
+            && (!self.overdue || a.overdue(today))
     }
 }
 

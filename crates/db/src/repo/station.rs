@@ -4,7 +4,8 @@
 use crate::DbResult;
 use crate::entities::{appeal, enterprise, qualification};
 use chrono::NaiveDate;
-use devzone_core::model::QualificationKind;
+use devzone_core::appeals::station::PointKind;
+use devzone_core::model::{Ownership, QualificationKind};
 use sea_orm::sea_query::ExprTrait;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::HashMap;
@@ -16,6 +17,13 @@ pub struct Point {
     pub since: NaiveDate,
     pub until: Option<NaiveDate>,
     pub appeals: u64,
+}
+
+impl Point {
+    /// Its kind, from the enterprise's ownership.
+    pub fn kind(&self) -> PointKind {
+        PointKind::of(Ownership::parse(&self.enterprise.ownership).unwrap_or(Ownership::Other))
+    }
 }
 
 /// The zone's points on `today`, in the registry's order.

@@ -458,12 +458,8 @@ async fn tianjin_binhai_has_its_ten_monitoring_points_of_three_kinds() {
             .await
             .unwrap();
         assert_eq!(points.len(), 10, "{}", t.label);
-        use devzone_core::appeals::station::PointKind;
-        let kind = |p: &devzone_db::repo::station::Point| {
-            PointKind::of(devzone_core::model::Ownership::parse(&p.enterprise.ownership).unwrap())
-        };
         for (k, n) in devzone_core::appeals::station::TIANJIN_POINTS {
-            assert_eq!(points.iter().filter(|p| kind(p) == k).count(), n, "{k}");
+            assert_eq!(points.iter().filter(|p| p.kind() == k).count(), n, "{k}");
         }
         let first = zone::Entity::find().one(&db.conn).await.unwrap().unwrap();
         let elsewhere = devzone_db::repo::station::points(&db.conn, first.id, today, today)

@@ -239,19 +239,11 @@ pub fn actions_for(
     if !enterprise && !v.can_write() {
         return Vec::new();
     }
-    let state = appeals::state(a);
-    let cx = devzone_core::appeals::states::ActionContext {
-        closed_on: a.closed_on,
-        answered_on: a.answered_on,
-        rated: a.rating.is_some(),
-        on: Some(today),
-        reopen_days: rules.reopen_days,
-        close_from: a.answered_on.map(|on| rules.close_from(cal, on)),
-    };
+    let p = appeals::progress_of(a);
     AppealAction::ALL
         .iter()
         .copied()
-        .filter(|x| devzone_core::appeals::states::next_state(state, *x, enterprise, &cx).is_ok())
+        .filter(|x| p.next(*x, enterprise, rules, cal, today).is_ok())
         .collect()
 }
 
@@ -604,22 +596,16 @@ async fn monitoring_points(
         .iter()
         .skip(((page - 1) * per_page) as usize)
         .take(per_page as usize)
-        .map(|p| {
-            let ownership = devzone_core::model::Ownership::parse(&p.enterprise.ownership)
-                .unwrap_or(devzone_core::model::Ownership::Other);
-            PointOut {
-                enterprise_id: p.enterprise.id,
-                name: p.enterprise.name.clone(),
-                credit_code: p.enterprise.credit_code.clone(),
-                park_id: p.enterprise.park_id,
-                kind: devzone_core::appeals::station::PointKind::of(ownership)
-                    .id()
-                    .into(),
-                ownership: p.enterprise.ownership.clone(),
-                since: p.since,
-                until: p.until,
-                appeals: p.appeals,
-            }
+        .map(|p| PointOut {
+            enterprise_id: p.enterprise.id,
+            name: p.enterprise.name.clone(),
+            credit_code: p.enterprise.credit_code.clone(),
+            park_id: p.enterprise.park_id,
+            kind: p.kind().id().into(),
+            ownership: p.enterprise.ownership.clone(),
+            since: p.since,
+            until: p.until,
+            appeals: p.appeals,
         })
         .collect();
     Ok(Json(PointList {

@@ -50,14 +50,6 @@ const PER_PAGE: u64 = 50;
 /// Cards per column on the board.
 const BOARD_CARDS: u64 = 8;
 
-/// What separates the items of a list in a sentence: "、" in Chinese, ", " in English.
-fn list_sep(t: &Tr) -> &'static str {
-    match t.0 {
-        crate::i18n::Lang::Zh => "、",
-        crate::i18n::Lang::En => ", ",
-    }
-}
-
 fn stage_name(t: &Tr, s: &str) -> String {
     t.tv("pstage", s)
 }
@@ -432,7 +424,7 @@ fn row(t: &Tr, v: &Viewer, rules: &PipelineRules, p: &project::Model, today: Nai
         .iter()
         .map(|o| t.tv("poverdue", o.kind))
         .collect::<Vec<_>>()
-        .join(list_sep(t));
+        .join(crate::views::format::list_sep(t));
     Row {
         id: p.id,
         name: p.name.clone(),

@@ -80,14 +80,7 @@ fn topics_of(t: &Tr, ids: &str) -> String {
         .filter(|s| !s.is_empty())
         .map(|s| t.tv("vtopic", s))
         .collect::<Vec<_>>()
-        .join(list_sep(t))
-}
-
-fn list_sep(t: &Tr) -> &'static str {
-    match t.0 {
-        crate::i18n::Lang::Zh => "、",
-        crate::i18n::Lang::En => ", ",
-    }
+        .join(crate::views::format::list_sep(t))
 }
 
 /// The visit `id` if the viewer may see its zone (enterprise accounts may not).
@@ -632,21 +625,16 @@ async fn station_page(
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
     use devzone_core::appeals::station::PointKind;
-    use devzone_core::model::Ownership;
     let zone = zone_for(&state, &v, id).await?;
     let t = v.tr();
     let points = crate::api::appeals::points(&state, id).await?;
     let parks = land::parks_by_id(&state.db.conn, id).await?;
-    let kind = |o: &str| PointKind::of(Ownership::parse(o).unwrap_or(Ownership::Other));
     let kinds = PointKind::ALL
         .iter()
         .map(|k| {
             (
                 t.tv("pointkind", k.id()),
-                points
-                    .iter()
-                    .filter(|p| kind(&p.enterprise.ownership) == *k)
-                    .count(),
+                points.iter().filter(|p| p.kind() == *k).count(),
             )
         })
         .filter(|(_, n)| *n > 0)
@@ -657,7 +645,7 @@ async fn station_page(
             (
                 p.enterprise.id,
                 p.enterprise.name.clone(),
-                t.tv("pointkind", kind(&p.enterprise.ownership).id()),
+                t.tv("pointkind", p.kind().id()),
                 p.enterprise
                     .park_id
                     .and_then(|x| parks.get(&x))

@@ -113,3 +113,11 @@ pub fn plain(v: f64, decimals: usize) -> String {
     };
     if s == "-0" { "0".into() } else { s }
 }
+
+/// What separates the items of a list in a sentence: "、" in Chinese, ", " in English.
+pub fn list_sep(t: &crate::i18n::Tr) -> &'static str {
+    match t.0 {
+        crate::i18n::Lang::Zh => "、",
+        crate::i18n::Lang::En => ", ",
+    }
+}
